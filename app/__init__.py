@@ -1,0 +1,30 @@
+"""Linli 邻里: the Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app import database, i18n, security
+from app.auth import auth_bp
+from app.cli import register_cli
+from app.config import instance_dir, load_config
+from app.main import main_bp
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(instance_dir()), instance_relative_config=True)
+    load_config(app, config)
+    database.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    # The admin depends on the app, not the other way round; importing it here, when the
+    # factory runs, keeps `import admin` from re-entering a half-initialised `app` package.
+    from admin import init_admin  # noqa: PLC0415
+
+    init_admin(app)
+    register_cli(app)
+    return app

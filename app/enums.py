@@ -1,0 +1,242 @@
+"""Enumerations shared by models, services and views.
+
+Member names equal their values so that forms, JSON and the database all speak the same
+strings. Each enum knows its label in the user's language; the labels are lazy so this
+module can be imported anywhere without an application context.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class LabelledEnum(StrEnum):
+    @property
+    def label(self) -> str:
+        return str(self._labels()[self])
+
+    @classmethod
+    def _labels(cls) -> dict[LabelledEnum, object]:
+        raise NotImplementedError
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+
+class Role(LabelledEnum):
+    admin = "admin"
+    coordinator = "coordinator"
+    team_lead = "team_lead"
+    volunteer = "volunteer"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.admin: _l("Town administrator"),
+            cls.coordinator: _l("Neighbourhood coordinator"),
+            cls.team_lead: _l("Team lead"),
+            cls.volunteer: _l("Volunteer"),
+        }
+
+
+class TeamKind(LabelledEnum):
+    medical = "medical"
+    haircut = "haircut"
+    repair = "repair"
+    counselling = "counselling"
+    elder_care = "elder_care"
+    environment = "environment"
+    youth = "youth"
+    legal = "legal"
+    patrol = "patrol"
+    service_group = "service_group"
+    other = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.medical: _l("Home medical care"),
+            cls.haircut: _l("Home haircut"),
+            cls.repair: _l("Property repair"),
+            cls.counselling: _l("Psychological counselling"),
+            cls.elder_care: _l("Help for elderly and disabled"),
+            cls.environment: _l("Environment clean-up"),
+            cls.youth: _l("Youth holiday tutoring"),
+            cls.legal: _l("Legal advice"),
+            cls.patrol: _l("Patrol"),
+            cls.service_group: _l("Neighbourhood service group"),
+            cls.other: _l("Other"),
+        }
+
+
+class EventKind(LabelledEnum):
+    service_day = "service_day"
+    care_visit = "care_visit"
+    training = "training"
+    patrol = "patrol"
+    other = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.service_day: _l("Service day"),
+            cls.care_visit: _l("Care visit"),
+            cls.training: _l("Training"),
+            cls.patrol: _l("Patrol"),
+            cls.other: _l("Other"),
+        }
+
+
+class EventStatus(LabelledEnum):
+    draft = "draft"
+    published = "published"
+    cancelled = "cancelled"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.draft: _l("Draft"),
+            cls.published: _l("Published"),
+            cls.cancelled: _l("Cancelled"),
+        }
+
+
+class AssignmentStatus(LabelledEnum):
+    proposed = "proposed"  #: a solver or coordinator draft, not yet published
+    pending = "pending"  #: published, awaiting the volunteer's answer
+    confirmed = "confirmed"
+    declined = "declined"
+    cancelled = "cancelled"
+    attended = "attended"
+    no_show = "no_show"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.proposed: _l("Proposed"),
+            cls.pending: _l("Awaiting confirmation"),
+            cls.confirmed: _l("Confirmed"),
+            cls.declined: _l("Declined"),
+            cls.cancelled: _l("Cancelled"),
+            cls.attended: _l("Attended"),
+            cls.no_show: _l("No-show"),
+        }
+
+
+class AssignmentSource(LabelledEnum):
+    solver = "solver"
+    manual = "manual"
+    self = "self"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.solver: _l("Scheduler"),
+            cls.manual: _l("Coordinator"),
+            cls.self: _l("Volunteer"),
+        }
+
+
+class RunStatus(LabelledEnum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    published = "published"
+    discarded = "discarded"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.queued: _l("Queued"),
+            cls.running: _l("Running"),
+            cls.succeeded: _l("Ready for review"),
+            cls.failed: _l("Failed"),
+            cls.published: _l("Published"),
+            cls.discarded: _l("Discarded"),
+        }
+
+
+class HouseholdCategory(LabelledEnum):
+    """Categories from the article: the visit cadence and the pairing programme."""
+
+    ordinary = "ordinary"
+    resource = "resource"
+    elderly_only = "elderly_only"
+    disabled = "disabled"
+    special_population = "special_population"
+    group_renting = "group_renting"
+    poor_and_ill = "poor_and_ill"
+    living_alone = "living_alone"
+    very_old = "very_old"
+    laid_off = "laid_off"
+    intellectual_disability = "intellectual_disability"
+    major_misfortune = "major_misfortune"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ordinary: _l("Ordinary household"),
+            cls.resource: _l("Resource group (teachers, doctors, legal workers)"),
+            cls.elderly_only: _l("Elderly-only household"),
+            cls.disabled: _l("Disabled person"),
+            cls.special_population: _l("Special population"),
+            cls.group_renting: _l("Group-renting tenants"),
+            cls.poor_and_ill: _l("Poor and ill"),
+            cls.living_alone: _l("Elderly living alone"),
+            cls.very_old: _l("Very old"),
+            cls.laid_off: _l("Laid-off"),
+            cls.intellectual_disability: _l("Disabled or intellectually disabled"),
+            cls.major_misfortune: _l("Family hit by a major misfortune"),
+        }
+
+
+class VisitKind(LabelledEnum):
+    door = "door"
+    phone = "phone"
+    appointment = "appointment"
+    care_package = "care_package"
+    follow_up = "follow_up"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.door: _l("Door visit"),
+            cls.phone: _l("Phone call"),
+            cls.appointment: _l("Appointment"),
+            cls.care_package: _l("Care package visit"),
+            cls.follow_up: _l("Follow-up after an incident"),
+        }
+
+
+class VisitOutcome(LabelledEnum):
+    planned = "planned"
+    done = "done"
+    missed = "missed"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.planned: _l("Planned"),
+            cls.done: _l("Done"),
+            cls.missed: _l("Missed"),
+        }
+
+
+class RegistrationStatus(LabelledEnum):
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+    attended = "attended"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.confirmed: _l("Confirmed"),
+            cls.waitlisted: _l("Waitlisted"),
+            cls.cancelled: _l("Cancelled"),
+            cls.attended: _l("Attended"),
+        }

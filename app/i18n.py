@@ -1,0 +1,59 @@
+"""Languages and time zones: Simplified Chinese first, English complete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_datetime
+from flask_login import current_user
+
+from app.extensions import babel
+
+TRANSLATIONS_DIR = "translations"
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+
+
+def supported_locales() -> list[str]:
+    return list(current_app.config["LINLI_LOCALES"])
+
+
+def select_locale() -> str:
+    """The user's explicit choice, then their profile, then the browser, then Chinese."""
+    locales = supported_locales()
+    chosen = session.get("locale")
+    if chosen in locales:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in locales:
+        return current_user.locale
+    best = request.accept_languages.best_match(
+        locales + ["zh", "zh-CN", "zh-Hans", "en-US", "en-GB"]
+    )
+    if best:
+        return "en" if best.startswith("en") else "zh_CN"
+    return current_app.config["LINLI_DEFAULT_LOCALE"]
+
+
+def deployment_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["LINLI_TIMEZONE"])
+
+
+def to_local(value: datetime) -> datetime:
+    return value.astimezone(deployment_zone())
+
+
+def local_datetime(value: datetime | None, fmt: str = "short") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=TRANSLATIONS_DIR,
+    )
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES

@@ -1,0 +1,3 @@
+from app.main.views import main_bp
+
+__all__ = ["main_bp"]

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.urls import safe_next_url
+
+main_bp = Blueprint("main", __name__)
+
+
+@main_bp.route("/")
+def index() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.index"))
+    return redirect(url_for("auth.login"))
+
+
+@main_bp.route("/language", methods=["POST"])
+def set_language() -> Response:
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LINLI_LOCALES"]:
+        abort(400)
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        current_user.locale = locale
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))

@@ -1,0 +1,50 @@
+"""All models, imported here so that metadata and Alembic see every table."""
+
+from app.models.assignments import Assignment, ScheduleRun
+from app.models.base import Base, UTCDateTime, utcnow
+from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
+from app.models.geography import Neighbourhood
+from app.models.households import (
+    CarePackage,
+    CareSubscription,
+    Household,
+    HouseholdCategoryLink,
+    Visit,
+    VisitPolicy,
+)
+from app.models.registrations import Registration
+from app.models.skills import Skill
+from app.models.teams import Team, team_members
+from app.models.users import User, user_neighbourhoods, user_teams
+from app.models.volunteers import Availability, Blackout, Volunteer, volunteer_skills
+
+__all__ = [
+    "Assignment",
+    "Availability",
+    "Base",
+    "Blackout",
+    "CarePackage",
+    "CareSubscription",
+    "Event",
+    "EventTemplate",
+    "Household",
+    "HouseholdCategoryLink",
+    "Neighbourhood",
+    "Registration",
+    "ScheduleRun",
+    "Shift",
+    "Skill",
+    "Slot",
+    "Team",
+    "TemplateItem",
+    "UTCDateTime",
+    "User",
+    "Visit",
+    "VisitPolicy",
+    "Volunteer",
+    "team_members",
+    "user_neighbourhoods",
+    "user_teams",
+    "utcnow",
+    "volunteer_skills",
+]

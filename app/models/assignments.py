@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import AssignmentSource, AssignmentStatus, RunStatus
+from app.models.base import Base, TimestampMixin, UTCDateTime
+from app.models.types import enum_column_type
+
+if TYPE_CHECKING:
+    from app.models.events import Shift
+    from app.models.geography import Neighbourhood
+    from app.models.users import User
+    from app.models.volunteers import Volunteer
+
+
+class ScheduleRun(TimestampMixin, Base):
+    """One solver run; its proposals stay drafts until a coordinator publishes them."""
+
+    __tablename__ = "schedule_runs"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: The neighbourhood whose coordinators may see the run; empty for a town-wide run.
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[RunStatus] = mapped_column(
+        enum_column_type(RunStatus, "run_status"), default=RunStatus.queued
+    )
+    #: What was scheduled: event ids, or neighbourhoods and a date range.
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Solver settings: seconds, workers, seed.
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    progress: Mapped[float] = mapped_column(default=0.0)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    log: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User | None] = relationship()
+    neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="schedule_run")
+
+    def __str__(self) -> str:
+        return f"#{self.id}"
+
+
+class Assignment(TimestampMixin, Base):
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("shift_id", "volunteer_id"),
+        CheckConstraint("sequence >= 0", name="sequence_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[AssignmentStatus] = mapped_column(
+        enum_column_type(AssignmentStatus, "assignment_status"),
+        default=AssignmentStatus.proposed,
+        index=True,
+    )
+    source: Mapped[AssignmentSource] = mapped_column(
+        enum_column_type(AssignmentSource, "assignment_source"), default=AssignmentSource.manual
+    )
+    #: A pinned assignment is kept by every later solver run.
+    pinned: Mapped[bool] = mapped_column(default=False)
+    #: iCalendar SEQUENCE: raised whenever the time or place the volunteer sees changes.
+    sequence: Mapped[int] = mapped_column(default=0)
+    schedule_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schedule_runs.id", ondelete="SET NULL"), index=True
+    )
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    shift: Mapped[Shift] = relationship(back_populates="assignments")
+    volunteer: Mapped[Volunteer] = relationship()
+    schedule_run: Mapped[ScheduleRun | None] = relationship(back_populates="assignments")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} → {self.shift}"

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import EventKind, EventStatus
+from app.models.base import Base, TimestampMixin, UTCDateTime
+from app.models.types import enum_column_type
+
+if TYPE_CHECKING:
+    from app.models.assignments import Assignment
+    from app.models.geography import Neighbourhood
+    from app.models.households import Household
+    from app.models.skills import Skill
+    from app.models.teams import Team
+
+
+class Event(TimestampMixin, Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_non_negative"),
+        CheckConstraint("max_party_size >= 1", name="party_size_positive"),
+        CheckConstraint(
+            "registration_closes_at IS NULL OR registration_opens_at IS NULL"
+            " OR registration_closes_at > registration_opens_at",
+            name="registration_window",
+        ),
+        Index("ix_events_neighbourhood_start", "neighbourhood_id", "start_at"),
+        Index("ix_events_public_start", "is_public", "status", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="RESTRICT")
+    )
+    kind: Mapped[EventKind] = mapped_column(enum_column_type(EventKind, "event_kind"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(200))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    is_public: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column_type(EventStatus, "event_status"), default=EventStatus.draft
+    )
+    #: Places for residents in the whole event; empty when residents book slots or nothing.
+    capacity: Mapped[int | None]
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    waitlist_enabled: Mapped[bool] = mapped_column(default=True)
+    #: How many people one sign-up may bring (a resident with a spouse, a mother with a child).
+    max_party_size: Mapped[int] = mapped_column(default=1)
+    #: The household a care visit serves.
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("households.id", ondelete="SET NULL"), index=True
+    )
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_templates.id", ondelete="SET NULL"), index=True
+    )
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    household: Mapped[Household | None] = relationship()
+    template: Mapped[EventTemplate | None] = relationship()
+    shifts: Mapped[list[Shift]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Shift.start_at"
+    )
+    slots: Mapped[list[Slot]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Slot.start_at"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Shift(TimestampMixin, Base):
+    """A period of volunteer work at an event: a station, a session to teach, a patrol round."""
+
+    __tablename__ = "shifts"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+        CheckConstraint("min_volunteers >= 0", name="min_non_negative"),
+        CheckConstraint("max_volunteers >= 1", name="max_positive"),
+        CheckConstraint("min_volunteers <= max_volunteers", name="min_le_max"),
+        Index("ix_shifts_start_end", "start_at", "end_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    skill_id: Mapped[int | None] = mapped_column(
+        ForeignKey("skills.id", ondelete="RESTRICT"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    min_volunteers: Mapped[int] = mapped_column(default=1)
+    max_volunteers: Mapped[int] = mapped_column(default=1)
+    #: Higher is more important; seats of higher priority are filled first.
+    priority: Mapped[int] = mapped_column(default=1)
+
+    event: Mapped[Event] = relationship(back_populates="shifts")
+    skill: Mapped[Skill | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="shift", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Slot(Base):
+    """A bookable time slot for residents, e.g. a 20-minute haircut or one training session."""
+
+    __tablename__ = "slots"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+        CheckConstraint("capacity >= 0", name="capacity_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    capacity: Mapped[int] = mapped_column(default=1)
+
+    event: Mapped[Event] = relationship(back_populates="slots")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class EventTemplate(TimestampMixin, Base):
+    """A reusable event layout that coordinators edit in the admin and stamp onto a date."""
+
+    __tablename__ = "event_templates"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_non_negative"),
+        CheckConstraint("max_party_size >= 1", name="party_size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[EventKind] = mapped_column(enum_column_type(EventKind, "template_event_kind"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(200))
+    #: Local time of day the stamped event starts.
+    start_time: Mapped[time] = mapped_column(default=time(9, 0))
+    is_public: Mapped[bool] = mapped_column(default=True)
+    capacity: Mapped[int | None]
+    waitlist_enabled: Mapped[bool] = mapped_column(default=True)
+    max_party_size: Mapped[int] = mapped_column(default=1)
+    #: Registration opens this many days before the event starts; empty means "open now".
+    registration_opens_days_before: Mapped[int | None]
+
+    items: Mapped[list[TemplateItem]] = relationship(
+        back_populates="template", cascade="all, delete-orphan",
+        order_by="(TemplateItem.day_offset, TemplateItem.start_offset_minutes, TemplateItem.id)",
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateItem(Base):
+    """One station or session of a template: becomes a shift, and optionally resident slots."""
+
+    __tablename__ = "template_items"
+    __table_args__ = (
+        CheckConstraint("day_offset >= 0", name="day_offset_non_negative"),
+        CheckConstraint("start_offset_minutes >= 0", name="start_offset_non_negative"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        CheckConstraint("min_volunteers >= 0", name="min_non_negative"),
+        CheckConstraint("max_volunteers >= 1", name="max_positive"),
+        CheckConstraint("min_volunteers <= max_volunteers", name="min_le_max"),
+        CheckConstraint(
+            "slot_minutes IS NULL OR slot_minutes > 0", name="slot_minutes_positive"
+        ),
+        CheckConstraint("slot_capacity >= 0", name="slot_capacity_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("event_templates.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id", ondelete="RESTRICT"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    #: Days after the event's first day (a four-session course spreads over several days).
+    day_offset: Mapped[int] = mapped_column(default=0)
+    #: Minutes after the template's start time on that day.
+    start_offset_minutes: Mapped[int] = mapped_column(default=0)
+    duration_minutes: Mapped[int] = mapped_column(default=120)
+    min_volunteers: Mapped[int] = mapped_column(default=1)
+    max_volunteers: Mapped[int] = mapped_column(default=1)
+    priority: Mapped[int] = mapped_column(default=1)
+    #: When set, the item's time is also cut into resident slots of this many minutes.
+    slot_minutes: Mapped[int | None]
+    #: Residents per slot (or per session when `slot_minutes` equals the duration).
+    slot_capacity: Mapped[int] = mapped_column(default=1)
+
+    template: Mapped[EventTemplate] = relationship(back_populates="items")
+    skill: Mapped[Skill | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.title

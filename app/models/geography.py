@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class Neighbourhood(Base):
+    """A residents' committee area (居民区); the unit by which data is scoped to coordinators."""
+
+    __tablename__ = "neighbourhoods"
+    __table_args__ = (UniqueConstraint("town", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    #: Centre of the neighbourhood in kilometres on a local grid, for travel-aware scheduling.
+    x_km: Mapped[float | None]
+    y_km: Mapped[float | None]
+
+    def __str__(self) -> str:
+        return f"{self.town} · {self.name}"

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import HouseholdCategory, VisitKind, VisitOutcome
+from app.models.base import Base, TimestampMixin, UTCDateTime
+from app.models.types import enum_column_type
+
+if TYPE_CHECKING:
+    from app.models.geography import Neighbourhood
+    from app.models.skills import Skill
+    from app.models.volunteers import Volunteer
+
+
+class Household(TimestampMixin, Base):
+    """A household in a neighbourhood's resident files (民情档案). Personal data."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="RESTRICT"), index=True
+    )
+    address: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str] = mapped_column(String(80))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    members_count: Mapped[int] = mapped_column(default=1)
+    x_km: Mapped[float | None]
+    y_km: Mapped[float | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    category_links: Mapped[list[HouseholdCategoryLink]] = relationship(
+        back_populates="household", cascade="all, delete-orphan",
+        order_by="HouseholdCategoryLink.category",
+    )
+    categories: AssociationProxy[list[HouseholdCategory]] = association_proxy(
+        "category_links", "category", creator=lambda c: HouseholdCategoryLink(category=c)
+    )
+    visits: Mapped[list[Visit]] = relationship(
+        back_populates="household", cascade="all, delete-orphan", order_by="Visit.visited_at"
+    )
+    subscriptions: Mapped[list[CareSubscription]] = relationship(
+        back_populates="household", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.contact_name} · {self.address}"
+
+
+class HouseholdCategoryLink(Base):
+    __tablename__ = "household_categories"
+
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[HouseholdCategory] = mapped_column(
+        enum_column_type(HouseholdCategory, "household_category"), primary_key=True, index=True
+    )
+
+    household: Mapped[Household] = relationship(back_populates="category_links")
+
+
+class VisitPolicy(Base):
+    """How often households of a category must be contacted (the article's first step)."""
+
+    __tablename__ = "visit_policies"
+    __table_args__ = (CheckConstraint("interval_days > 0", name="interval_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[HouseholdCategory] = mapped_column(
+        enum_column_type(HouseholdCategory, "policy_category"), unique=True
+    )
+    #: At least one effective contact every this many days.
+    interval_days: Mapped[int]
+    preferred_kind: Mapped[VisitKind] = mapped_column(
+        enum_column_type(VisitKind, "policy_visit_kind"), default=VisitKind.door
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    def __str__(self) -> str:
+        return HouseholdCategory(self.category).label
+
+
+class Visit(TimestampMixin, Base):
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_household_visited", "household_id", "visited_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
+    )
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[VisitKind] = mapped_column(enum_column_type(VisitKind, "visit_kind"))
+    outcome: Mapped[VisitOutcome] = mapped_column(
+        enum_column_type(VisitOutcome, "visit_outcome"), default=VisitOutcome.done
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    household: Mapped[Household] = relationship(back_populates="visits")
+    volunteer: Mapped[Volunteer | None] = relationship()
+
+
+class CarePackage(Base):
+    """A service package template for elderly households: what, which skill, how often."""
+
+    __tablename__ = "care_packages"
+    __table_args__ = (
+        CheckConstraint("cadence_days > 0", name="cadence_positive"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id", ondelete="RESTRICT"))
+    cadence_days: Mapped[int] = mapped_column(default=7)
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+
+    skill: Mapped[Skill | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareSubscription(TimestampMixin, Base):
+    """A household receives a package, ideally from the same paired volunteer each time."""
+
+    __tablename__ = "care_subscriptions"
+    __table_args__ = (
+        UniqueConstraint("household_id", "package_id"),
+        CheckConstraint("preferred_weekday BETWEEN 0 AND 6", name="weekday_range"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="date_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("care_packages.id", ondelete="RESTRICT"), index=True
+    )
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
+    )
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    preferred_weekday: Mapped[int] = mapped_column(default=0)
+    preferred_time: Mapped[time] = mapped_column(default=time(9, 30))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    household: Mapped[Household] = relationship(back_populates="subscriptions")
+    package: Mapped[CarePackage] = relationship()
+    volunteer: Mapped[Volunteer | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.package}"

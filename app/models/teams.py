@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import TeamKind
+from app.models.base import Base
+from app.models.types import enum_column_type
+
+if TYPE_CHECKING:
+    from app.models.geography import Neighbourhood
+    from app.models.volunteers import Volunteer
+
+team_members = Table(
+    "team_members",
+    Base.metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("volunteer_id", ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class Team(Base):
+    """A neighbourhood service group (团组) or a professional team working across the town."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[TeamKind] = mapped_column(enum_column_type(TeamKind, "team_kind"))
+    town: Mapped[str] = mapped_column(String(80))
+    #: Empty for a town-wide professional team.
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="RESTRICT"), index=True
+    )
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+    description: Mapped[str | None] = mapped_column(Text)
+
+    neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    lead: Mapped[Volunteer | None] = relationship(foreign_keys=[lead_id])
+    members: Mapped[list[Volunteer]] = relationship(
+        secondary=team_members, back_populates="teams", order_by="Volunteer.name"
+    )
+
+    def __str__(self) -> str:
+        return self.name

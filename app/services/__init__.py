@@ -1,0 +1,1 @@
+"""Business operations: plain functions over a session that flush and never commit."""

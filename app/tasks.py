@@ -1,0 +1,37 @@
+"""The huey task queue.
+
+The consumer imports this module (`huey_consumer app.tasks.huey`), so the queue is chosen
+from the environment at import time: `HUEY_URL=redis://…` gives RedisHuey for consumers on
+many machines, otherwise SqliteHuey in the instance folder for a single machine. Every
+module that defines tasks is imported at the bottom of this file, so the consumer's task
+registry knows them.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from flask import Flask
+from huey import Huey, RedisHuey, SqliteHuey
+
+from app import create_app
+from app.config import instance_dir
+
+
+def make_huey(url: str | None = None) -> Huey:
+    url = url or os.environ.get("HUEY_URL") or None
+    if url:
+        return RedisHuey("linli", url=url)
+    folder = instance_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("linli", filename=str(folder / "huey.db"))
+
+
+huey = make_huey()
+
+
+@cache
+def task_app() -> Flask:
+    """One application per consumer process, created on the first task, not at import."""
+    return create_app()

@@ -1,0 +1,162 @@
+"""Polynomial upper bounds on what any schedule can fill.
+
+* ``flow_bound``: max-flow shift -> (volunteer, week) -> sink ignoring overlaps and minute caps
+  beyond a count derived from them. Cheap, loose.
+* ``lp_bound``: LP relaxation over eligible pairs in [0, 1] with headcount <= max, one row per
+  overlap clique (incl. the minimum gap) and the weekly minute and shift caps; solved with HiGHS.
+  With ``weighted=True`` it bounds the weighted fill F that CP-SAT phase 1 maximises.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+
+import highspy
+import numpy as np
+from ortools.graph.python import max_flow
+
+from scheduling.eligibility import MIN_SEAT_BONUS, SEAT_WEIGHT, Index
+
+
+_BANNER_SILENCED = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A Highs instance; the first one per process prints a banner on fd 1, which would corrupt
+    JSON written to stdout by the CLI, so it is sent to /dev/null."""
+    global _BANNER_SILENCED
+    if _BANNER_SILENCED:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _BANNER_SILENCED = True
+    return h
+
+
+def flow_bound(index: Index) -> int:
+    n_s = len(index.shifts)
+    source, sink = n_s, n_s + 1
+    vw_node: dict[tuple[int, int], int] = {}
+    vw_min_minutes: dict[tuple[int, int], int] = {}
+    tails: list[int] = []
+    heads: list[int] = []
+    caps: list[int] = []
+    for s, shift in enumerate(index.shifts):
+        if index.pairs_of_shift[s]:
+            tails.append(source)
+            heads.append(s)
+            caps.append(shift.max_count)
+    for p in range(index.n_pairs):
+        v, s = index.pair_v[p], index.pair_s[p]
+        key = (v, index.s_week[s])
+        node = vw_node.setdefault(key, n_s + 2 + len(vw_node))
+        dur = index.s_minutes[s]
+        vw_min_minutes[key] = min(vw_min_minutes.get(key, dur), dur)
+        tails.append(s)
+        heads.append(node)
+        caps.append(1)
+    for key, node in vw_node.items():
+        vol = index.volunteers[key[0]]
+        by_minutes = vol.max_minutes_per_week // max(1, vw_min_minutes[key])
+        tails.append(node)
+        heads.append(sink)
+        caps.append(min(vol.max_shifts_per_week, by_minutes))
+    if not tails:
+        return 0
+    smf = max_flow.SimpleMaxFlow()
+    smf.add_arcs_with_capacity(
+        np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32), np.array(caps)
+    )
+    status = smf.solve(source, sink)
+    if status != smf.OPTIMAL:
+        raise RuntimeError(f"max flow failed: {status}")
+    return int(smf.optimal_flow())
+
+
+def lp_bound(index: Index, *, weighted: bool = False, time_limit: float = 60.0) -> float:
+    """Optimal value of the LP relaxation (seats, or weighted fill F when ``weighted``)."""
+    n = index.n_pairs
+    if n == 0:
+        return 0.0
+    costs = np.ones(n)
+    y_shifts: list[int] = []
+    if weighted:
+        for p in range(n):
+            costs[p] = index.shifts[index.pair_s[p]].priority * SEAT_WEIGHT
+        y_shifts = [s for s, sh in enumerate(index.shifts) if index.pairs_of_shift[s] and sh.min_count > 0]
+    lower = np.zeros(n)
+    for p in index.pinned:
+        lower[p] = 1.0
+    h = _new_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit))
+    ny = len(y_shifts)
+    all_costs = np.concatenate(
+        [costs, np.array([index.shifts[s].priority * MIN_SEAT_BONUS for s in y_shifts], float)]
+    )
+    all_lower = np.concatenate([lower, np.zeros(ny)])
+    all_upper = np.concatenate(
+        [np.ones(n), np.array([float(index.shifts[s].min_count) for s in y_shifts])]
+    )
+    h.addVars(n + ny, all_lower, all_upper)
+    h.changeColsCost(n + ny, np.arange(n + ny, dtype=np.int32), all_costs)
+
+    starts: list[int] = []
+    idx: list[int] = []
+    vals: list[float] = []
+    row_up: list[float] = []
+    row_lo: list[float] = []
+
+    def row(cols: list[int], coefs: list[float] | None, lo: float, up: float) -> None:
+        starts.append(len(idx))
+        idx.extend(cols)
+        vals.extend(coefs if coefs is not None else [1.0] * len(cols))
+        row_lo.append(lo)
+        row_up.append(up)
+
+    for s, shift in enumerate(index.shifts):
+        pairs = index.pairs_of_shift[s]
+        if len(pairs) > shift.max_count:
+            row(pairs, None, -highspy.kHighsInf, float(shift.max_count))
+    for j, s in enumerate(y_shifts):
+        pairs = index.pairs_of_shift[s]
+        row([n + j, *pairs], [1.0] + [-1.0] * len(pairs), -highspy.kHighsInf, 0.0)
+    for clique in index.cliques:
+        row(clique, None, -highspy.kHighsInf, 1.0)
+    for v, _w, plist, need_minutes, need_count in index.week_groups:
+        vol = index.volunteers[v]
+        if need_minutes:
+            row(
+                plist,
+                [float(index.s_minutes[index.pair_s[p]]) for p in plist],
+                -highspy.kHighsInf,
+                float(vol.max_minutes_per_week),
+            )
+        if need_count:
+            row(plist, None, -highspy.kHighsInf, float(vol.max_shifts_per_week))
+    if starts:
+        h.addRows(
+            len(starts),
+            np.array(row_lo),
+            np.array(row_up),
+            len(idx),
+            np.array(starts, dtype=np.int32),
+            np.array(idx, dtype=np.int32),
+            np.array(vals),
+        )
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        # A non-optimal primal value is not a bound; the dual bound would be, but keep it simple.
+        return math.inf
+    return float(h.getInfo().objective_function_value)

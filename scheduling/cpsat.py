@@ -1,0 +1,241 @@
+"""CP-SAT optimiser, lexicographic in two phases and warm-started from the greedy.
+
+Phase 1 maximises the weighted fill F = sum over shifts of p*SEAT_WEIGHT*n + p*MIN_SEAT_BONUS*
+min(n, min_count) (see eligibility.py for the weights); its proven bound is a bound on F.
+Phase 2 fixes F >= the phase-1 value and maximises the secondary score (continuity, distance,
+preferences, stability of previous assignments) minus a convex load penalty.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduling.eligibility import FAIRNESS_LEVELS, FAIRNESS_STEP, MIN_SEAT_BONUS, SEAT_WEIGHT, Index
+from scheduling.model import Progress
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class CpResult:
+    pairs: list[int]
+    status: str
+    fill_value: int
+    fill_bound: float | None
+    objective: float
+    build_seconds: float
+    solve_seconds: float
+    first_solution_seconds: float | None
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, t0: float, phase: str, progress: ProgressFn | None) -> None:
+        super().__init__()
+        self.t0 = t0
+        self.phase = phase
+        self.progress = progress
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        now = time.perf_counter() - self.t0
+        if self.first is None:
+            self.first = now
+        if self.progress is not None:
+            self.progress(
+                Progress(now, self.objective_value, self.best_objective_bound, self.phase)
+            )
+
+
+@dataclass
+class _Model:
+    model: cp_model.CpModel
+    x: list[cp_model.IntVar]
+    fill: cp_model.LinearExpr
+    secondary: cp_model.LinearExpr
+    loads: list[tuple[int, list[cp_model.IntVar]]]
+    y: list[tuple[int, cp_model.IntVar]]
+
+
+def build_model(index: Index) -> _Model:
+    model = cp_model.CpModel()
+    n = index.n_pairs
+    x = [model.new_bool_var("") for _ in range(n)]
+    fill_terms: list[cp_model.LinearExpr] = []
+    fill_coefs: list[int] = []
+    y_vars: list[tuple[int, cp_model.IntVar]] = []
+    for s, shift in enumerate(index.shifts):
+        pairs = index.pairs_of_shift[s]
+        if not pairs:
+            continue
+        if len(pairs) > shift.max_count:
+            model.add(sum(x[p] for p in pairs) <= shift.max_count)
+        cap = min(shift.min_count, shift.max_count)
+        if len(pairs) <= cap:
+            # Every seat that can be filled is a min seat: no auxiliary variable needed.
+            for p in pairs:
+                fill_terms.append(x[p])
+                fill_coefs.append(shift.priority * (SEAT_WEIGHT + MIN_SEAT_BONUS))
+            continue
+        for p in pairs:
+            fill_terms.append(x[p])
+            fill_coefs.append(shift.priority * SEAT_WEIGHT)
+        if cap > 0:
+            y = model.new_int_var(0, cap, "")
+            model.add(y <= sum(x[p] for p in pairs))
+            fill_terms.append(y)
+            fill_coefs.append(shift.priority * MIN_SEAT_BONUS)
+            y_vars.append((s, y))
+    for clique in index.cliques:
+        model.add_at_most_one(x[p] for p in clique)
+    for v, _week, plist, need_minutes, need_count in index.week_groups:
+        vol = index.volunteers[v]
+        if need_minutes:
+            model.add(
+                sum(index.s_minutes[index.pair_s[p]] * x[p] for p in plist)
+                <= vol.max_minutes_per_week
+            )
+        if need_count:
+            model.add(sum(x[p] for p in plist) <= vol.max_shifts_per_week)
+    for p in index.pinned:
+        model.add(x[p] == 1)
+
+    sec_terms: list[cp_model.LinearExpr] = []
+    sec_coefs: list[int] = []
+    for p in range(n):
+        if index.pair_score[p]:
+            sec_terms.append(x[p])
+            sec_coefs.append(index.pair_score[p])
+    loads: list[tuple[int, list[cp_model.IntVar]]] = []
+    for v, pairs in enumerate(index.pairs_of_vol):
+        if len(pairs) < 2:
+            continue
+        load = sum(x[p] for p in pairs)
+        zs = []
+        for k in range(1, min(FAIRNESS_LEVELS, len(pairs) - 1) + 1):
+            z = model.new_int_var(0, len(pairs) - k, "")
+            model.add(z >= load - k)
+            zs.append(z)
+            sec_terms.append(z)
+            sec_coefs.append(-FAIRNESS_STEP)
+        loads.append((v, zs))
+    return _Model(
+        model=model,
+        x=x,
+        fill=cp_model.LinearExpr.weighted_sum(fill_terms, fill_coefs),
+        secondary=cp_model.LinearExpr.weighted_sum(sec_terms, sec_coefs),
+        loads=loads,
+        y=y_vars,
+    )
+
+
+def _hint(m: _Model, index: Index, chosen: set[int]) -> None:
+    m.model.clear_hints()
+    for p, var in enumerate(m.x):
+        m.model.add_hint(var, p in chosen)
+    count = [0] * len(index.shifts)
+    load = [0] * len(index.volunteers)
+    for p in chosen:
+        count[index.pair_s[p]] += 1
+        load[index.pair_v[p]] += 1
+    for s, y in m.y:
+        m.model.add_hint(y, min(count[s], index.shifts[s].min_count))
+    for v, zs in m.loads:
+        for k, z in enumerate(zs, start=1):
+            m.model.add_hint(z, max(0, load[v] - k))
+
+
+def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if workers == 1:
+        solver.parameters.interleave_search = False
+    return solver
+
+
+def fill_value(index: Index, chosen: set[int] | list[int]) -> int:
+    count = [0] * len(index.shifts)
+    for p in chosen:
+        count[index.pair_s[p]] += 1
+    total = 0
+    for s, shift in enumerate(index.shifts):
+        c = count[s]
+        total += shift.priority * (SEAT_WEIGHT * c + MIN_SEAT_BONUS * min(c, shift.min_count))
+    return total
+
+
+def solve_cpsat(
+    index: Index,
+    hint: set[int],
+    *,
+    deadline: float,
+    t0: float,
+    workers: int = 2,
+    seed: int = 0,
+    progress: ProgressFn | None = None,
+    phase1_share: float = 0.6,
+) -> CpResult:
+    """Solve with CP-SAT until ``deadline`` (a time.perf_counter() value)."""
+    tb = time.perf_counter()
+    m = build_model(index)
+    _hint(m, index, hint)
+    build = time.perf_counter() - tb
+
+    best = set(hint)
+    best_fill = fill_value(index, best)
+    fill_bound: float | None = None
+    first: float | None = None
+    status = "GREEDY"
+    ts = time.perf_counter()
+
+    remaining = deadline - time.perf_counter()
+    if index.n_pairs and remaining > 0.05:
+        m.model.maximize(m.fill)
+        solver = _solver(remaining * phase1_share, workers, seed)
+        if progress is not None:
+            solver.best_bound_callback = lambda b: progress(
+                Progress(time.perf_counter() - t0, float(best_fill), b, "fill")
+            )
+        rep = _Reporter(t0, "fill", progress)
+        st = solver.solve(m.model, rep)
+        status = solver.status_name(st)
+        first = rep.first
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            fill_bound = solver.best_objective_bound
+            values = solver.boolean_values(m.x)
+            cand = {p for p, val in enumerate(values) if val}
+            if fill_value(index, cand) >= best_fill:
+                best, best_fill = cand, fill_value(index, cand)
+
+        remaining = deadline - time.perf_counter()
+        if remaining > 0.05:
+            m.model.add(m.fill >= best_fill)
+            m.model.maximize(m.secondary)
+            _hint(m, index, best)
+            solver2 = _solver(remaining, workers, seed)
+            rep2 = _Reporter(t0, "secondary", progress)
+            st2 = solver2.solve(m.model, rep2)
+            if first is None:
+                first = rep2.first
+            if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                values = solver2.boolean_values(m.x)
+                best = {p for p, val in enumerate(values) if val}
+                status = f"{status}+{solver2.status_name(st2)}"
+    elif not index.n_pairs:
+        status = "OPTIMAL"
+        fill_bound = 0.0
+    return CpResult(
+        pairs=sorted(best),
+        status=status,
+        fill_value=best_fill,
+        fill_bound=fill_bound,
+        objective=float(best_fill),
+        build_seconds=build,
+        solve_seconds=time.perf_counter() - ts,
+        first_solution_seconds=first,
+    )

@@ -1,0 +1,268 @@
+"""Compile a Problem into integer arrays: eligible pairs, overlap cliques, week buckets, scores.
+
+Times become integer minutes since the Unix epoch; a shift belongs to the ISO week (in the
+problem's time zone) in which it starts. Only eligible (volunteer, shift) pairs are ever modelled,
+and overlapping shifts of one volunteer are grouped into maximal cliques of the interval graph
+(intervals extended by the minimum gap), so one at-most-one per clique replaces pairwise clauses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from scheduling.model import Problem, Shift, Volunteer
+
+# Seat values (the primary, fill objective): a seat of priority p is worth p * SEAT_WEIGHT, plus
+# p * MIN_SEAT_BONUS while the shift is still below its min_count.
+SEAT_WEIGHT = 10
+MIN_SEAT_BONUS = 10
+# Secondary objective, per assignment (kept well below one seat so fill always comes first).
+CONTINUITY_BONUS = 30
+PREFERRED_BONUS = 10
+AVOIDED_PENALTY = 20
+DISTANCE_PENALTY_PER_KM = 2
+DISTANCE_PENALTY_CAP_KM = 20
+KEEP_BONUS = 50
+KEEP_BONUS_RESOLVE = 1000
+# Convex load penalty: the k-th shift of a volunteer in the horizon costs FAIRNESS_STEP * (k-1)
+# for k up to FAIRNESS_LEVELS + 1, and FAIRNESS_STEP * FAIRNESS_LEVELS beyond.
+FAIRNESS_STEP = 15
+FAIRNESS_LEVELS = 3
+
+
+class InfeasiblePinError(ValueError):
+    """A pin cannot be honoured without breaking a hard constraint."""
+
+
+def minutes(dt: datetime) -> int:
+    return int(dt.timestamp()) // 60
+
+
+def distance_km(a_x: float, a_y: float, b_x: float, b_y: float) -> float:
+    return math.hypot(a_x - b_x, a_y - b_y)
+
+
+def seat_value(shift: Shift, seat: int) -> int:
+    """Value of the ``seat``-th (1-based) filled seat of ``shift``."""
+    value = shift.priority * SEAT_WEIGHT
+    if seat <= shift.min_count:
+        value += shift.priority * MIN_SEAT_BONUS
+    return value
+
+
+def week_key(dt: datetime, tz: ZoneInfo) -> tuple[int, int]:
+    iso = dt.astimezone(tz).isocalendar()
+    return (iso[0], iso[1])
+
+
+def available_for(vol_intervals: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in vol_intervals)
+
+
+@dataclass
+class Index:
+    problem: Problem
+    volunteers: list[Volunteer]
+    shifts: list[Shift]
+    v_pos: dict[str, int]
+    s_pos: dict[str, int]
+    s_start: list[int]
+    s_end: list[int]
+    s_minutes: list[int]
+    s_week: list[int]
+    weeks: list[tuple[int, int]]
+    v_intervals: list[list[tuple[int, int]]]
+    gap: int
+    pair_v: list[int] = field(default_factory=list)
+    pair_s: list[int] = field(default_factory=list)
+    pair_score: list[int] = field(default_factory=list)
+    pair_prev: list[bool] = field(default_factory=list)
+    pair_cont: list[bool] = field(default_factory=list)
+    pair_km: list[float | None] = field(default_factory=list)
+    pairs_of_shift: list[list[int]] = field(default_factory=list)
+    pairs_of_vol: list[list[int]] = field(default_factory=list)
+    pair_of: dict[tuple[int, int], int] = field(default_factory=dict)
+    cliques: list[list[int]] = field(default_factory=list)
+    # (volunteer, week, pairs, minutes cap needed, count cap needed)
+    week_groups: list[tuple[int, int, list[int], bool, bool]] = field(default_factory=list)
+    pinned: list[int] = field(default_factory=list)
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.pair_v)
+
+    def conflict(self, s1: int, s2: int) -> bool:
+        """Two shifts cannot be worked by one volunteer (overlap or closer than the gap)."""
+        return (
+            self.s_start[s1] < self.s_end[s2] + self.gap
+            and self.s_start[s2] < self.s_end[s1] + self.gap
+        )
+
+
+def _candidate_buckets(
+    problem: Problem,
+) -> tuple[dict[tuple[str | None, tuple[int, int] | None], list[int]], float | None]:
+    """Bucket volunteers by (skill, grid cell) so each shift only looks at plausible people."""
+    radius = problem.rules.max_distance_km
+    buckets: dict[tuple[str | None, tuple[int, int] | None], list[int]] = defaultdict(list)
+    for vi, vol in enumerate(problem.volunteers):
+        cell = None
+        if radius and vol.location is not None:
+            cell = (math.floor(vol.location.x / radius), math.floor(vol.location.y / radius))
+        for key in {*vol.skills, None}:
+            buckets[(key, cell)].append(vi)
+    return buckets, radius
+
+
+def build_index(
+    problem: Problem, *, keep_bonus: int = KEEP_BONUS, check_pins: bool = True
+) -> Index:
+    tz = ZoneInfo(problem.timezone)
+    vols = problem.volunteers
+    shifts = problem.shifts
+    v_pos = {v.id: i for i, v in enumerate(vols)}
+    s_pos = {s.id: i for i, s in enumerate(shifts)}
+    if len(v_pos) != len(vols) or len(s_pos) != len(shifts):
+        raise ValueError("duplicate volunteer or shift id")
+    s_start = [minutes(s.start) for s in shifts]
+    s_end = [minutes(s.end) for s in shifts]
+    week_ids: dict[tuple[int, int], int] = {}
+    s_week = []
+    for s in shifts:
+        key = week_key(s.start, tz)
+        s_week.append(week_ids.setdefault(key, len(week_ids)))
+    index = Index(
+        problem=problem,
+        volunteers=vols,
+        shifts=shifts,
+        v_pos=v_pos,
+        s_pos=s_pos,
+        s_start=s_start,
+        s_end=s_end,
+        s_minutes=[e - s for s, e in zip(s_start, s_end, strict=True)],
+        s_week=s_week,
+        weeks=sorted(week_ids, key=week_ids.__getitem__),
+        v_intervals=[
+            sorted((minutes(i.start), minutes(i.end)) for i in v.availability) for v in vols
+        ],
+        gap=problem.rules.min_gap_minutes,
+    )
+    forbidden = {(f.volunteer, f.shift) for f in problem.forbidden}
+    previous = {(a.volunteer, a.shift) for a in problem.previous}
+    history = {h: set(vs) for h, vs in problem.household_history.items()}
+    preferred = [set(v.preferred_shifts) for v in vols]
+    avoided = [set(v.avoided_shifts) for v in vols]
+    buckets, radius = _candidate_buckets(problem)
+    by_skill: dict[str | None, set[int]] = defaultdict(set)
+    for (sk, _cell), members in buckets.items():
+        by_skill[sk].update(members)
+    by_skill_sorted = {sk: sorted(m) for sk, m in by_skill.items()}
+    index.pairs_of_shift = [[] for _ in shifts]
+    index.pairs_of_vol = [[] for _ in vols]
+
+    for si, shift in enumerate(shifts):
+        if shift.max_count <= 0:
+            continue
+        if radius and shift.location is not None:
+            cx = math.floor(shift.location.x / radius)
+            cy = math.floor(shift.location.y / radius)
+            cands: set[int] = set(buckets.get((shift.skill, None), ()))
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    cands.update(buckets.get((shift.skill, (cx + dx, cy + dy)), ()))
+            candidates = sorted(cands)
+        else:
+            candidates = by_skill_sorted.get(shift.skill, [])
+        start, end, dur = s_start[si], s_end[si], s_end[si] - s_start[si]
+        for vi in candidates:
+            vol = vols[vi]
+            if shift.team is not None and shift.team not in vol.teams:
+                continue
+            if dur > vol.max_minutes_per_week or vol.max_shifts_per_week <= 0:
+                continue
+            if not available_for(index.v_intervals[vi], start, end):
+                continue
+            if (vol.id, shift.id) in forbidden:
+                continue
+            km = None
+            if vol.location is not None and shift.location is not None:
+                km = distance_km(
+                    vol.location.x, vol.location.y, shift.location.x, shift.location.y
+                )
+                if radius is not None and km > radius:
+                    continue
+            score = 0
+            cont = shift.household is not None and vol.id in history.get(shift.household, ())
+            if cont:
+                score += CONTINUITY_BONUS
+            if shift.id in preferred[vi]:
+                score += PREFERRED_BONUS
+            if shift.id in avoided[vi]:
+                score -= AVOIDED_PENALTY
+            if km is not None:
+                score -= round(DISTANCE_PENALTY_PER_KM * min(km, DISTANCE_PENALTY_CAP_KM))
+            prev = (vol.id, shift.id) in previous
+            if prev:
+                score += keep_bonus
+            p = len(index.pair_v)
+            index.pair_v.append(vi)
+            index.pair_s.append(si)
+            index.pair_score.append(score)
+            index.pair_prev.append(prev)
+            index.pair_cont.append(cont)
+            index.pair_km.append(km)
+            index.pairs_of_shift[si].append(p)
+            index.pairs_of_vol[vi].append(p)
+            index.pair_of[(vi, si)] = p
+
+    for vi in range(len(vols)):
+        _volunteer_structure(index, vi)
+
+    for pin in problem.pins:
+        p = index.pair_of.get((v_pos.get(pin.volunteer, -1), s_pos.get(pin.shift, -1)))
+        if p is None:
+            if check_pins:
+                raise InfeasiblePinError(f"pin {pin.volunteer}->{pin.shift} is not eligible")
+            continue
+        index.pinned.append(p)
+    return index
+
+
+def _volunteer_structure(index: Index, vi: int) -> None:
+    pairs = index.pairs_of_vol[vi]
+    if not pairs:
+        return
+    gap = index.gap
+    # Sweep over endpoints of [start, end + gap); ends sort before starts at equal time because
+    # the intervals are half-open. A clique is emitted whenever an end follows a start.
+    events: list[tuple[int, int, int]] = []
+    for p in pairs:
+        s = index.pair_s[p]
+        events.append((index.s_start[s], 1, p))
+        events.append((index.s_end[s] + gap, 0, p))
+    events.sort()
+    active: dict[int, None] = {}
+    grew = False
+    for _t, kind, p in events:
+        if kind == 1:
+            active[p] = None
+            grew = True
+        else:
+            if grew and len(active) >= 2:
+                index.cliques.append(list(active))
+            grew = False
+            del active[p]
+    vol = index.volunteers[vi]
+    by_week: dict[int, list[int]] = defaultdict(list)
+    for p in pairs:
+        by_week[index.s_week[index.pair_s[p]]].append(p)
+    for week, plist in sorted(by_week.items()):
+        total = sum(index.s_minutes[index.pair_s[p]] for p in plist)
+        need_minutes = total > vol.max_minutes_per_week
+        need_count = len(plist) > vol.max_shifts_per_week
+        if need_minutes or need_count:
+            index.week_groups.append((vi, week, plist, need_minutes, need_count))

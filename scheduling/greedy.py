@@ -1,0 +1,130 @@
+"""Deterministic greedy: scarcest, most valuable seat first; always feasible.
+
+Seats below a shift's minimum are filled first (highest priority first, then the shifts with the
+fewest eligible volunteers), then the remaining seats up to max. Each seat goes to the feasible
+volunteer with the best secondary score, preferring volunteers with few other options so the
+flexible ones stay free for later seats. The result is maximal: no empty seat has a free,
+eligible volunteer left.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from scheduling.eligibility import FAIRNESS_LEVELS, FAIRNESS_STEP, Index
+
+FLEX_PENALTY = 1
+FLEX_CAP = 30
+
+
+class State:
+    """Incremental bookkeeping of a partial assignment, used by greedy, fill-up and explain."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.chosen: set[int] = set()
+        self.shift_count = [0] * len(index.shifts)
+        self.vol_shifts: list[list[int]] = [[] for _ in index.volunteers]
+        self.week_minutes: dict[tuple[int, int], int] = defaultdict(int)
+        self.week_count: dict[tuple[int, int], int] = defaultdict(int)
+
+    def capped(self, p: int) -> bool:
+        ix = self.index
+        v, s = ix.pair_v[p], ix.pair_s[p]
+        vol = ix.volunteers[v]
+        key = (v, ix.s_week[s])
+        return (
+            self.week_count[key] + 1 > vol.max_shifts_per_week
+            or self.week_minutes[key] + ix.s_minutes[s] > vol.max_minutes_per_week
+        )
+
+    def blockers(self, p: int) -> list[int]:
+        """Shifts already booked by this volunteer that conflict with the pair's shift."""
+        ix = self.index
+        s = ix.pair_s[p]
+        return [t for t in self.vol_shifts[ix.pair_v[p]] if t != s and ix.conflict(s, t)]
+
+    def feasible(self, p: int) -> bool:
+        ix = self.index
+        s = ix.pair_s[p]
+        if p in self.chosen or self.shift_count[s] >= ix.shifts[s].max_count:
+            return False
+        if self.capped(p):
+            return False
+        return not any(ix.conflict(s, t) for t in self.vol_shifts[ix.pair_v[p]])
+
+    def add(self, p: int) -> None:
+        ix = self.index
+        v, s = ix.pair_v[p], ix.pair_s[p]
+        self.chosen.add(p)
+        self.shift_count[s] += 1
+        self.vol_shifts[v].append(s)
+        key = (v, ix.s_week[s])
+        self.week_minutes[key] += ix.s_minutes[s]
+        self.week_count[key] += 1
+
+    def try_add_all(self, pairs: Iterable[int]) -> None:
+        for p in pairs:
+            if self.feasible(p):
+                self.add(p)
+
+
+def _marginal_fairness(load: int) -> int:
+    return FAIRNESS_STEP * min(load, FAIRNESS_LEVELS)
+
+
+def _fill(state: State, order: list[int], target: list[int]) -> None:
+    ix = state.index
+    for s in order:
+        while state.shift_count[s] < target[s]:
+            best = None
+            best_key: tuple[int, str] | None = None
+            for p in ix.pairs_of_shift[s]:
+                if not state.feasible(p):
+                    continue
+                v = ix.pair_v[p]
+                key = (
+                    ix.pair_score[p]
+                    - _marginal_fairness(len(state.vol_shifts[v]))
+                    - FLEX_PENALTY * min(len(ix.pairs_of_vol[v]), FLEX_CAP),
+                    ix.volunteers[v].id,
+                )
+                # Highest score wins; ties go to the smallest id for determinism.
+                if best_key is None or key[0] > best_key[0] or (
+                    key[0] == best_key[0] and key[1] < best_key[1]
+                ):
+                    best, best_key = p, key
+            if best is None:
+                break
+            state.add(best)
+
+
+def greedy(index: Index, start: Iterable[int] = ()) -> State:
+    """Run the greedy; ``start`` pairs (e.g. previous assignments) are kept first if feasible."""
+    state = State(index)
+    for p in index.pinned:
+        state.add(p)
+    state.try_add_all(start)
+    shifts = index.shifts
+
+    def order_key(s: int) -> tuple[int, int, int, str]:
+        return (-shifts[s].priority, len(index.pairs_of_shift[s]), index.s_start[s], shifts[s].id)
+
+    order = sorted(range(len(shifts)), key=order_key)
+    _fill(state, order, [min(s.min_count, s.max_count) for s in shifts])
+    _fill(state, order, [s.max_count for s in shifts])
+    return state
+
+
+def fill_up(index: Index, pairs: Iterable[int]) -> State:
+    """Complete a feasible assignment to a maximal one (used after a time-limited CP-SAT run)."""
+    state = State(index)
+    state.try_add_all(pairs)
+    shifts = index.shifts
+    order = sorted(
+        range(len(shifts)),
+        key=lambda s: (-shifts[s].priority, len(index.pairs_of_shift[s]), shifts[s].id),
+    )
+    _fill(state, order, [s.max_count for s in shifts])
+    return state

@@ -1,0 +1,182 @@
+"""Plain dataclasses for the scheduling problem and its solution.
+
+Everything the engine consumes or produces is one of these; they carry no behaviour beyond small
+conveniences, so the app can build them from its database rows and the CLI from JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A concrete, timezone-aware half-open interval [start, end)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Planar coordinates in kilometres (a local projection of the town)."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Volunteer:
+    id: str
+    skills: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    availability: tuple[Interval, ...] = ()
+    max_minutes_per_week: int = 24 * 60
+    max_shifts_per_week: int = 7
+    location: Location | None = None
+    preferred_shifts: tuple[str, ...] = ()
+    avoided_shifts: tuple[str, ...] = ()
+    neighbourhood: str | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    id: str
+    start: datetime
+    end: datetime
+    skill: str | None = None
+    team: str | None = None
+    min_count: int = 1
+    max_count: int = 1
+    priority: int = 1
+    location: Location | None = None
+    household: str | None = None
+    neighbourhood: str | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A (volunteer, shift) assignment that must stay in every solution."""
+
+    volunteer: str
+    shift: str
+
+
+@dataclass(frozen=True, slots=True)
+class Forbidden:
+    """A (volunteer, shift) pair that must never be assigned."""
+
+    volunteer: str
+    shift: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Assignment:
+    volunteer: str
+    shift: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Global hard rules.
+
+    ``min_gap_minutes``: two shifts of one volunteer must be at least this far apart (travel and
+    rest). ``max_distance_km``: optional hard travel radius between a volunteer's home and a
+    shift's location (only applied when both have a location).
+    """
+
+    min_gap_minutes: int = 0
+    max_distance_km: float | None = None
+
+
+@dataclass(slots=True)
+class Problem:
+    timezone: str
+    volunteers: list[Volunteer]
+    shifts: list[Shift]
+    pins: list[Pin] = field(default_factory=list)
+    forbidden: list[Forbidden] = field(default_factory=list)
+    previous: list[Assignment] = field(default_factory=list)
+    household_history: dict[str, list[str]] = field(default_factory=dict)
+    rules: Rules = field(default_factory=Rules)
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why seats of a shift stayed empty.
+
+    ``code`` is stable (the app translates on it); ``counts`` hold the numbers of the funnel
+    (e.g. ``skilled``, ``available``); ``ids`` name volunteers or shifts where useful.
+    """
+
+    code: str
+    counts: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+
+    def message(self, locale: str = "en") -> str:
+        from scheduling.explain import render_reason
+
+        return render_reason(self, locale)
+
+
+@dataclass(frozen=True, slots=True)
+class UnfilledSeat:
+    """``empty`` seats of ``shift`` are unfilled; ``below_min`` of them are below min_count."""
+
+    shift: str
+    empty: int
+    below_min: int
+    reason: Reason
+
+
+@dataclass(slots=True)
+class Metrics:
+    filled_seats: int = 0
+    total_seats: int = 0
+    min_seats: int = 0
+    filled_min_seats: int = 0
+    weighted_fill: int = 0
+    objective: float = 0.0
+    upper_bound_flow: int | None = None
+    upper_bound_lp: float | None = None
+    upper_bound_weighted_lp: float | None = None
+    cpsat_bound: float | None = None
+    best_bound: float | None = None
+    quality: float | None = None
+    weighted_quality: float | None = None
+    load_spread_hours: float = 0.0
+    max_load_shifts: int = 0
+    continuity_rate: float | None = None
+    mean_distance_km: float | None = None
+    preferred_honoured: int = 0
+    avoided_assigned: int = 0
+    kept_previous: int | None = None
+    moved_previous: int | None = None
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    first_solution_seconds: float | None = None
+    bound_seconds: float = 0.0
+    status: str = ""
+
+
+@dataclass(slots=True)
+class Solution:
+    assignments: list[Assignment]
+    unfilled: list[UnfilledSeat] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)
+    solver: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One progress report: elapsed wall seconds, best objective so far and proven bound."""
+
+    elapsed: float
+    objective: float
+    bound: float
+    phase: str = ""

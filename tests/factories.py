@@ -1,0 +1,146 @@
+"""Factories: build valid rows with sensible defaults; tests override only what they test."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.enums import EventKind, HouseholdCategory, Role, TeamKind
+from app.models import (
+    Assignment,
+    Availability,
+    Event,
+    EventTemplate,
+    Household,
+    Neighbourhood,
+    Registration,
+    Shift,
+    Skill,
+    Slot,
+    Team,
+    TemplateItem,
+    User,
+    Volunteer,
+)
+from app.services.accounts import create_user
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def _save(session: Session, obj: Any) -> Any:
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def make_neighbourhood(session: Session, **kw: Any) -> Neighbourhood:
+    kw.setdefault("town", "金桥镇")
+    kw.setdefault("name", f"居民区{_n()}")
+    return _save(session, Neighbourhood(**kw))
+
+
+def make_skill(session: Session, **kw: Any) -> Skill:
+    n = _n()
+    kw.setdefault("code", f"skill_{n}")
+    kw.setdefault("name_zh", f"技能{n}")
+    kw.setdefault("name_en", f"Skill {n}")
+    return _save(session, Skill(**kw))
+
+
+def make_team(session: Session, **kw: Any) -> Team:
+    kw.setdefault("name", f"服务队{_n()}")
+    kw.setdefault("kind", TeamKind.repair)
+    kw.setdefault("town", "金桥镇")
+    return _save(session, Team(**kw))
+
+
+def make_volunteer(session: Session, **kw: Any) -> Volunteer:
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    kw.setdefault("name", f"志愿者{_n()}")
+    kw.setdefault("phone", f"139{_n():08d}")
+    return _save(session, Volunteer(**kw))
+
+
+def make_availability(session: Session, volunteer: Volunteer, **kw: Any) -> Availability:
+    kw.setdefault("weekday", 5)
+    kw.setdefault("start_time", time(8, 0))
+    kw.setdefault("end_time", time(17, 0))
+    return _save(session, Availability(volunteer=volunteer, **kw))
+
+
+def future(days: int = 7, hour: int = 1) -> datetime:
+    base = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    return base.replace(hour=hour) + timedelta(days=days)
+
+
+def make_event(session: Session, **kw: Any) -> Event:
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    kw.setdefault("kind", EventKind.service_day)
+    kw.setdefault("title", f"学雷锋便民服务{_n()}")
+    kw.setdefault("start_at", future())
+    kw.setdefault("end_at", kw["start_at"] + timedelta(hours=3))
+    return _save(session, Event(**kw))
+
+
+def make_shift(session: Session, event: Event | None = None, **kw: Any) -> Shift:
+    event = event or make_event(session)
+    kw.setdefault("title", f"岗位{_n()}")
+    kw.setdefault("start_at", event.start_at)
+    kw.setdefault("end_at", event.end_at)
+    return _save(session, Shift(event=event, **kw))
+
+
+def make_slot(session: Session, event: Event, **kw: Any) -> Slot:
+    kw.setdefault("label", f"时段{_n()}")
+    kw.setdefault("start_at", event.start_at)
+    kw.setdefault("end_at", event.start_at + timedelta(minutes=20))
+    return _save(session, Slot(event=event, **kw))
+
+
+def make_assignment(session: Session, shift: Shift, volunteer: Volunteer, **kw: Any) -> Assignment:
+    return _save(session, Assignment(shift=shift, volunteer=volunteer, **kw))
+
+
+def make_household(session: Session, **kw: Any) -> Household:
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    categories = kw.pop("categories", [HouseholdCategory.elderly_only])
+    kw.setdefault("address", f"佳虹路{_n()}号")
+    kw.setdefault("contact_name", "王阿婆")
+    kw.setdefault("contact_phone", "13800000000")
+    household = Household(**kw)
+    household.categories.extend(categories)
+    return _save(session, household)
+
+
+def make_registration(session: Session, event: Event, **kw: Any) -> Registration:
+    kw.setdefault("name", "张三")
+    kw.setdefault("phone", f"137{_n():08d}")
+    return _save(session, Registration(event=event, **kw))
+
+
+def make_template(session: Session, items: list[dict[str, Any]] | None = None,
+                  **kw: Any) -> EventTemplate:
+    kw.setdefault("name", f"模板{_n()}")
+    kw.setdefault("kind", EventKind.service_day)
+    kw.setdefault("title", "学雷锋便民服务日")
+    template = EventTemplate(**kw)
+    for item in items or [{"title": "量血压"}]:
+        template.items.append(TemplateItem(**item))
+    return _save(session, template)
+
+
+def make_user(session: Session, role: Role = Role.admin, **kw: Any) -> User:
+    kw.setdefault("username", f"user{_n()}")
+    kw.setdefault("password", PASSWORD)
+    return create_user(session, role=role, **kw)

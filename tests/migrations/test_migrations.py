@@ -1,0 +1,36 @@
+"""The schema comes from the migrations, and the migrations match the models."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+
+from app.database import MIGRATIONS_DIR
+from app.extensions import db
+from tests.conftest import make_test_app
+
+pytestmark = pytest.mark.integration
+
+
+def test_models_and_migrations_do_not_drift(app: Flask) -> None:
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == [], "run `flask db migrate`: models and migrations differ"
+
+
+def test_upgrade_from_empty_downgrade_and_upgrade_again(empty_database_url: str) -> None:
+    fresh = make_test_app(empty_database_url)
+    with fresh.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert {"volunteers", "shifts", "assignments", "households", "registrations"} <= tables
+        downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade(directory=str(MIGRATIONS_DIR))
+        assert "volunteers" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
