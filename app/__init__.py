@@ -23,7 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     # The admin depends on the app, not the other way round; importing it here, when the
     # factory runs, keeps `import admin` from re-entering a half-initialised `app` package.
-    from admin import init_admin  # noqa: PLC0415
+    from admin import init_admin
 
     init_admin(app)
     register_cli(app)

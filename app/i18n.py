@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
@@ -28,7 +28,7 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in locales:
         return current_user.locale
     best = request.accept_languages.best_match(
-        locales + ["zh", "zh-CN", "zh-Hans", "en-US", "en-GB"]
+        [*locales, "zh", "zh-CN", "zh-Hans", "en-US", "en-GB"]
     )
     if best:
         return "en" if best.startswith("en") else "zh_CN"
@@ -57,3 +57,4 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["get_locale"] = get_locale

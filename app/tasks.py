@@ -19,13 +19,13 @@ from app import create_app
 from app.config import instance_dir
 
 
-def make_huey(url: str | None = None) -> Huey:
+def make_huey(url: str | None = None, name: str = "linli") -> Huey:
     url = url or os.environ.get("HUEY_URL") or None
     if url:
-        return RedisHuey("linli", url=url)
+        return RedisHuey(name, url=url)
     folder = instance_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("linli", filename=str(folder / "huey.db"))
+    return SqliteHuey(name, filename=str(folder / "huey.db"))
 
 
 huey = make_huey()

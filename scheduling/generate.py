@@ -3,7 +3,7 @@
 A week of work in one or more towns, each with up to four neighbourhoods (居民区): "Learn from
 Lei Feng" convenience stations, elder-care home visits to households (recurring, ideally by the
 same volunteer), and internet-café patrols in groups. Towns lie 30 km apart and volunteers travel
-at most 4 km, so towns are independent components; neighbourhoods of a town overlap.
+at most 3 km, so towns are independent components; neighbourhoods of a town overlap.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def generate(
         town, k = divmod(i, len(NEIGHBOURHOODS))
         tname = TOWNS[town % len(TOWNS)] + (str(town // len(TOWNS)) if town >= len(TOWNS) else "")
         tx, ty = (town % 5) * 30.0, (town // 5) * 30.0
-        nbs.append((f"{tname}/{NEIGHBOURHOODS[k]}", tx + (k % 2) * 2.5, ty + (k // 2) * 2.5))
+        nbs.append((f"{tname}/{NEIGHBOURHOODS[k]}", tx + (k % 2) * 4.0, ty + (k // 2) * 4.0))
 
     vols: list[Volunteer] = []
     vol_nb: list[int] = []
@@ -115,6 +115,8 @@ def generate(
             teams.add("property_repair")
         if rng.random() < 0.2:
             teams.add("elderly_help")
+        if rng.random() < 0.5:
+            teams.add(f"group:{name}")
         vols.append(
             Volunteer(
                 id=f"v{i:05d}",
@@ -170,6 +172,9 @@ def generate(
         for j in range(n_care):
             hid, loc = households[j % n_households]
             service, skill, team, _ = _pick(rng, care_types)  # type: ignore[misc]
+            if team is None:
+                # Plain visits are the neighbourhood service group's (团组) work.
+                team = f"group:{name}"
             day = (j // n_households * 3 + rng.randint(0, 2)) % 7
             a = rng.choice([9.0, 10.0, 14.0, 15.0, 18.5, 19.0])
             dur = 1.0 if service in ("chat", "groceries") else 1.5
@@ -257,7 +262,7 @@ def generate(
         shifts=out,
         forbidden=forbidden,
         household_history=history,
-        rules=Rules(min_gap_minutes=30, max_distance_km=4.0),
+        rules=Rules(min_gap_minutes=30, max_distance_km=3.0),
     )
 
 

@@ -19,10 +19,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
+
 
 def _postgres_url_with_fresh_schema(url: str) -> tuple[str, str]:
     schema = f"linli_test_{os.getpid()}_{secrets.token_hex(3)}"
@@ -92,22 +94,30 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def db_session(app: Flask) -> Iterator[sa.orm.scoped_session]:
-    """Every session in the test, including the requests' ones, shares one connection whose
-    outer transaction is rolled back at the end; commits only release savepoints."""
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session for the test body; everything in the test shares one connection whose outer
+    transaction is rolled back at the end, so commits (by requests, CLI commands and the
+    test) only release savepoints.
+
+    The test body deliberately runs outside an application context: each request through
+    the test client then gets a fresh one (fresh `g`, login state and locale), exactly as in
+    production. After a request changed rows, `expire_all()` shows the test the new state.
+    """
     with app.app_context():
         engines = db.engines
         engine = engines[None]
         connection = engine.connect()
         transaction = connection.begin()
         engines[None] = connection
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield session
+    finally:
+        session.close()
+        with app.app_context():
             engines[None] = engine
-            transaction.rollback()
-            connection.close()
+        transaction.rollback()
+        connection.close()
 
 
 @pytest.fixture

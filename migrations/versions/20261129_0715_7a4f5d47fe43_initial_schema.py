@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-29 07:15:35.254659
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7a4f5d47fe43'

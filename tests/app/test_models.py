@@ -18,10 +18,9 @@ def test_double_assignment_is_refused(db_session) -> None:
     shift = f.make_shift(db_session)
     volunteer = f.make_volunteer(db_session)
     f.make_assignment(db_session, shift, volunteer)
-    with pytest.raises(IntegrityError):
-        with db_session.begin_nested():
-            db_session.add(Assignment(shift=shift, volunteer=volunteer))
-            db_session.flush()
+    with pytest.raises(IntegrityError), db_session.begin_nested():
+        db_session.add(Assignment(shift=shift, volunteer=volunteer))
+        db_session.flush()
 
 
 def test_event_ending_before_it_starts_is_refused(db_session) -> None:

@@ -1,0 +1,167 @@
+"""Row scoping: which rows a user may see and which they may change.
+
+Plain functions of a user (no request, no Flask): the admin, the API, tasks and exports all ask
+the same questions and get the same SQL filter. A filter is a SQLAlchemy boolean expression
+for one model, or ``None`` when the user is unrestricted (the town administrator).
+
+- **admin**: everything.
+- **coordinator**: rows of their own neighbourhoods (``user.neighbourhoods``), reached directly
+  (``neighbourhood_id``) or through a parent (Shift → Event, Assignment → Shift → Event,
+  Availability → Volunteer, Visit → Household, …). Town-wide teams (no neighbourhood) are
+  visible but not writable. Town-wide settings (skills, templates, policies, packages) are
+  visible to everybody with admin access; whether a role may *change* them is the admin's
+  model-level permission matrix, not a row rule.
+- **team lead**: their teams (``user.teams``): the members' volunteer records, availability and
+  blackouts, the teams' shifts and those shifts' assignments; the events holding those shifts
+  (read only).
+- **volunteer** and anyone else: nothing.
+
+Unknown models are denied by default, so a new model is invisible until a rule names it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy.orm import Session
+
+from app.enums import Role
+from app.models import (
+    Assignment,
+    Availability,
+    Blackout,
+    CarePackage,
+    CareSubscription,
+    Event,
+    EventTemplate,
+    Household,
+    HouseholdCategoryLink,
+    Neighbourhood,
+    Registration,
+    ScheduleRun,
+    Shift,
+    Skill,
+    Slot,
+    Team,
+    TemplateItem,
+    User,
+    Visit,
+    VisitPolicy,
+    Volunteer,
+    team_members,
+)
+
+Filter = ColumnElement[bool] | None
+
+#: Town-wide settings every admin-panel user may read (changing them is a model permission).
+SHARED_MODELS: frozenset[type] = frozenset(
+    {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage}
+)
+
+#: Models that carry their neighbourhood themselves.
+_DIRECT: dict[type, Any] = {
+    Neighbourhood: Neighbourhood.id,
+    Volunteer: Volunteer.neighbourhood_id,
+    Event: Event.neighbourhood_id,
+    Household: Household.neighbourhood_id,
+    ScheduleRun: ScheduleRun.neighbourhood_id,
+    Team: Team.neighbourhood_id,
+}
+
+#: Models that belong to a neighbourhood through a parent row: (foreign key, parent model).
+_PARENT: dict[type, tuple[Any, type]] = {
+    Availability: (Availability.volunteer_id, Volunteer),
+    Blackout: (Blackout.volunteer_id, Volunteer),
+    Shift: (Shift.event_id, Event),
+    Slot: (Slot.event_id, Event),
+    Registration: (Registration.event_id, Event),
+    Assignment: (Assignment.shift_id, Shift),
+    Visit: (Visit.household_id, Household),
+    CareSubscription: (CareSubscription.household_id, Household),
+    HouseholdCategoryLink: (HouseholdCategoryLink.household_id, Household),
+}
+
+
+def neighbourhood_ids(user: User) -> frozenset[int] | None:
+    """The neighbourhoods whose rows the user may see; ``None`` means all of them."""
+    if user.role == Role.admin:
+        return None
+    if user.role == Role.coordinator:
+        return frozenset(n.id for n in user.neighbourhoods)
+    return frozenset()
+
+
+def team_ids(user: User) -> frozenset[int]:
+    """The teams a team lead leads (empty for other roles)."""
+    if user.role != Role.team_lead:
+        return frozenset()
+    return frozenset(t.id for t in user.teams)
+
+
+def _by_neighbourhood(model: type, ids: frozenset[int], *, write: bool) -> ColumnElement[bool]:
+    if model in _DIRECT:
+        column = _DIRECT[model]
+        condition = column.in_(ids)
+        if model is Team and not write:
+            # Town-wide professional teams are visible to every coordinator, read only.
+            condition = or_(condition, column.is_(None))
+        return condition
+    if model in _PARENT:
+        fk, parent = _PARENT[model]
+        return fk.in_(select(parent.id).where(_by_neighbourhood(parent, ids, write=write)))
+    return false()
+
+
+def _by_team(model: type, ids: frozenset[int], *, write: bool) -> ColumnElement[bool]:
+    members = select(team_members.c.volunteer_id).where(team_members.c.team_id.in_(ids))
+    team_shifts = select(Shift.id).where(Shift.team_id.in_(ids))
+    writable: dict[type, ColumnElement[bool]] = {
+        Volunteer: Volunteer.id.in_(members),
+        Availability: Availability.volunteer_id.in_(members),
+        Blackout: Blackout.volunteer_id.in_(members),
+        Shift: Shift.team_id.in_(ids),
+        Assignment: Assignment.shift_id.in_(team_shifts),
+    }
+    readable: dict[type, ColumnElement[bool]] = {
+        Team: Team.id.in_(ids),
+        Event: Event.id.in_(select(Shift.event_id).where(Shift.team_id.in_(ids))),
+    }
+    if model in writable:
+        return writable[model]
+    if not write and model in readable:
+        return readable[model]
+    return false()
+
+
+def row_filter(user: User, model: type, *, write: bool = False) -> Filter:
+    """SQL condition selecting the rows of `model` the user may read (or, with `write`, change).
+
+    ``None`` means no restriction. Shared settings are unrestricted for reading and writing
+    alike: who may change them at all is decided per model, not per row.
+    """
+    if user.role == Role.admin:
+        return None
+    if user.role not in (Role.coordinator, Role.team_lead):
+        return false()
+    if model in SHARED_MODELS:
+        return None
+    if user.role == Role.coordinator:
+        ids = neighbourhood_ids(user) or frozenset()
+        return _by_neighbourhood(model, ids, write=write)
+    return _by_team(model, team_ids(user), write=write)
+
+
+def scoped(statement: Select[Any], user: User, model: type, *, write: bool = False) -> Select[Any]:
+    """Add the user's row filter for `model` to a select."""
+    condition = row_filter(user, model, write=write)
+    return statement if condition is None else statement.where(condition)
+
+
+def allows_row(session: Session, user: User, model: type, pk: Any, *, write: bool) -> bool:
+    """Whether the (flushed) row `pk` of `model` lies within the user's scope."""
+    condition = row_filter(user, model, write=write)
+    statement = select(model.id).where(model.id == pk)
+    if condition is not None:
+        statement = statement.where(condition)
+    return session.scalar(statement) is not None

@@ -1,0 +1,152 @@
+"""Login, logout, lockout, session renewal, CSRF and the command that creates accounts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.enums import Role
+from app.models import User
+from app.services.accounts import set_password
+from tests import factories as f
+from tests.helpers import csrf_token, login
+
+pytestmark = pytest.mark.integration
+
+
+def test_login_page_is_chinese_by_default(client) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert "登录" in page and 'lang="zh-CN"' in page
+
+
+def test_login_with_the_right_password_opens_the_admin(client, db_session) -> None:
+    user = f.make_user(db_session, role=Role.admin)
+    response = login(client, user.username, f.PASSWORD)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
+    assert client.get("/admin/").status_code == 200
+    db_session.expire_all()
+    assert user.last_login_at is not None
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client, db_session) -> None:
+    user = f.make_user(db_session)
+    wrong = login(client, user.username, "not the password")
+    unknown = login(client, "nobody-here", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "用户名或密码错误" in wrong.get_data(as_text=True)
+    assert "用户名或密码错误" in unknown.get_data(as_text=True)
+
+
+def test_account_is_locked_after_too_many_failures(client, db_session) -> None:
+    user = f.make_user(db_session)
+    for _ in range(3):  # LOGIN_MAX_FAILURES in the test configuration
+        login(client, user.username, "wrong password!")
+    response = login(client, user.username, f.PASSWORD)
+    assert response.status_code == 401
+    assert "尝试次数过多" in response.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_login_without_csrf_token_is_refused(client, db_session) -> None:
+    user = f.make_user(db_session)
+    response = client.post("/login", data={"username": user.username, "password": f.PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/admin/").status_code == 302
+
+
+def test_login_renews_the_session(client, db_session) -> None:
+    user = f.make_user(db_session)
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client, user.username, f.PASSWORD)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+@pytest.mark.parametrize("target", ["http://evil.example/", "//evil.example/", "javascript:x"])
+def test_login_never_redirects_off_site(client, db_session, target: str) -> None:
+    user = f.make_user(db_session)
+    token = csrf_token(client)
+    response = client.post(f"/login?next={target}",
+                           data={"username": user.username, "password": f.PASSWORD,
+                                 "csrf_token": token})
+    assert response.headers["Location"].endswith("/admin/")
+
+
+def test_logout_needs_post_with_csrf(client, db_session) -> None:
+    user = f.make_user(db_session)
+    login(client, user.username, f.PASSWORD)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    token = csrf_token(client, "/admin/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_changing_the_password_ends_other_sessions(client, db_session) -> None:
+    user = f.make_user(db_session)
+    login(client, user.username, f.PASSWORD)
+    set_password(db_session, user, "a brand new password")
+    db_session.commit()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_inactive_user_cannot_log_in(client, db_session) -> None:
+    user = f.make_user(db_session)
+    user.active = False
+    db_session.flush()
+    assert login(client, user.username, f.PASSWORD).status_code == 401
+
+
+def test_passwords_are_hashed_with_argon2(db_session) -> None:
+    user = f.make_user(db_session)
+    assert user.password_hash.startswith("$argon2id$")
+    assert f.PASSWORD not in user.password_hash
+
+
+def test_language_switch_is_remembered(client) -> None:
+    token = csrf_token(client)
+    assert client.get("/language").status_code == 405
+    response = client.post("/language", data={"locale": "en", "next": "/login",
+                                              "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    page = client.get("/login").get_data(as_text=True)
+    assert "Log in to Linli" in page and 'lang="en"' in page
+    token = csrf_token(client)
+    client.post("/language", data={"locale": "zh_CN", "csrf_token": token})
+    assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+def test_unknown_language_is_refused(client) -> None:
+    response = client.post("/language", data={"locale": "xx", "csrf_token": csrf_token(client)})
+    assert response.status_code == 400
+
+
+def test_security_headers(client) -> None:
+    headers = client.get("/login").headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_new_database_has_no_account(db_session) -> None:
+    assert db_session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_users_create_command_prints_a_generated_password_once(app, db_session) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--username", "town", "--role", "admin"])
+    assert result.exit_code == 0, result.output
+    assert "password:" in result.output
+    password = result.output.split("password:")[1].strip()
+    user = db_session.scalar(select(User).where(User.username == "town"))
+    assert user is not None and user.role == Role.admin and password not in user.password_hash
+    again = runner.invoke(args=["users", "create", "--username", "town", "--role", "admin"])
+    assert again.exit_code != 0
+
+
+def test_coordinator_needs_a_known_neighbourhood(app, db_session) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--username", "c1", "--role", "coordinator",
+                                 "--neighbourhood", "不存在"])
+    assert result.exit_code != 0 and "不存在" in result.output
