@@ -41,6 +41,8 @@ class Event(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(String(200))
+    #: Who volunteers and residents call about this event (name and phone of the organiser).
+    contact: Mapped[str | None] = mapped_column(String(120))
     start_at: Mapped[datetime] = mapped_column(UTCDateTime())
     end_at: Mapped[datetime] = mapped_column(UTCDateTime())
     is_public: Mapped[bool] = mapped_column(default=True)

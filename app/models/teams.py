@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.enums import TeamKind
 from app.models.base import Base
 from app.models.types import enum_column_type
+from app.models.volunteers import new_feed_token
 
 if TYPE_CHECKING:
     from app.models.geography import Neighbourhood
@@ -39,6 +40,8 @@ class Team(Base):
         ForeignKey("volunteers.id", ondelete="SET NULL", use_alter=True), index=True
     )
     description: Mapped[str | None] = mapped_column(Text)
+    #: Secret part of the team calendar feed URL, for the team lead.
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
 
     neighbourhood: Mapped[Neighbourhood | None] = relationship()
     lead: Mapped[Volunteer | None] = relationship(foreign_keys=[lead_id])

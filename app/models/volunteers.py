@@ -51,7 +51,10 @@ class Volunteer(TimestampMixin, Base):
     #: 双报到: an in-service party member who also registered where they live.
     is_dual_registered: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    #: Secret part of the personal calendar feed URL; replacing it revokes the old link.
     feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
+    #: When a calendar app last fetched the personal feed ("subscribed / last synced").
+    feed_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
     notes: Mapped[str | None] = mapped_column(Text)
 

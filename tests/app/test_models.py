@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from app.enums import HouseholdCategory
+from app.enums import HouseholdCategory, RegistrationStatus
 from app.models import Assignment, Event, Shift, Slot
 from tests import factories as f
 
@@ -84,3 +84,28 @@ def test_household_categories_round_trip(db_session) -> None:
     )
     db_session.expire(household)
     assert set(household.categories) == {HouseholdCategory.living_alone, HouseholdCategory.very_old}
+
+
+def test_one_active_place_per_phone_and_event(db_session) -> None:
+    event = f.make_event(db_session)
+    f.make_registration(db_session, event, phone="13912345678")
+    with pytest.raises(IntegrityError), db_session.begin_nested():
+        f.make_registration(db_session, event, phone="13912345678")
+
+
+def test_cancelled_place_does_not_block_a_new_one_and_slots_are_separate(db_session) -> None:
+    event = f.make_event(db_session)
+    first = f.make_registration(db_session, event, phone="13912345678")
+    first.status = RegistrationStatus.cancelled
+    db_session.flush()
+    f.make_registration(db_session, event, phone="13912345678")
+    slot = f.make_slot(db_session, event)
+    in_slot = f.make_registration(db_session, event, slot=slot, phone="13912345678")
+    assert in_slot.slot_key == slot.id
+
+
+def test_slot_key_must_match_the_slot(db_session) -> None:
+    event = f.make_event(db_session)
+    slot = f.make_slot(db_session, event)
+    with pytest.raises(IntegrityError), db_session.begin_nested():
+        f.make_registration(db_session, event, slot=slot, slot_key=0)
