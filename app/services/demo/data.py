@@ -28,9 +28,8 @@ NEIGHBOURHOODS: tuple[NeighbourhoodSpec, ...] = (
     NeighbourhoodSpec("佳虹", "Jiahong", "jiahong", 1.5, 2.0, ("金高路2131弄", "东陆路2000弄")),
     NeighbourhoodSpec("永业", "Yongye", "yongye", 4.0, 1.0, ("金桥路1255弄", "博山东路580弄")),
     NeighbourhoodSpec("新城", "Xincheng", "xincheng", 5.0, 3.5, ("新金桥路2600弄", "金京路888弄")),
-    NeighbourhoodSpec(
-        "城市家园", "Chengshi Jiayuan", "chengshijiayuan", 2.5, 4.5, ("云山路1888弄", "张杨路3611弄")
-    ),
+    NeighbourhoodSpec("城市家园", "Chengshi Jiayuan", "chengshijiayuan", 2.5, 4.5,
+                      ("云山路1888弄", "张杨路3611弄")),
 )
 
 #: (code, name_zh, name_en)

@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import stat
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.enums import EventKind, EventStatus, HouseholdCategory, Role, TeamKind
+from app.models import (
+    Base,
+    CareSubscription,
+    Event,
+    Household,
+    Neighbourhood,
+    Shift,
+    Team,
+    User,
+    Visit,
+    VisitPolicy,
+    Volunteer,
+)
+from app.security import verify_password
+from app.services.demo import DEFAULT_SEED, lei_feng_day, load_demo
+from app.services.demo import data as d
+from app.services.demo.generate import build_plan
+from scheduling.model import Interval, Problem
+from scheduling.model import Shift as SchedShift
+from scheduling.model import Volunteer as SchedVolunteer
+from scheduling.solve import solve_greedy
+from tests import factories as f
+
+pytestmark = pytest.mark.integration
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: 5 March 2027 (a Friday) is 53 days ahead: the service day falls on a weekday.
+TODAY = date(2027, 1, 11)
+MOBILE = re.compile(r"^1[358]\d{9}$")
+DEMO_USERNAMES = {"jinqiao", "jiahong", "yongye", "xincheng", "chengshijiayuan", "yiliao"}
+
+
+def _load(session: Session):
+    return load_demo(session, zone=SHANGHAI, today=TODAY)
+
+
+def _row_counts(session: Session) -> dict[str, int]:
+    return {
+        table.name: session.scalar(select(func.count()).select_from(table))
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def _demo_shifts(session: Session) -> list[Shift]:
+    return list(session.scalars(
+        select(Shift).join(Shift.event).join(Event.neighbourhood)
+        .where(Neighbourhood.town == d.TOWN).order_by(Shift.start_at, Shift.id)
+    ))
+
+
+def _volunteers(session: Session) -> list[Volunteer]:
+    return list(session.scalars(select(Volunteer).options(
+        selectinload(Volunteer.skills), selectinload(Volunteer.teams),
+        selectinload(Volunteer.availabilities))))
+
+
+def _covers(volunteer: Volunteer, shift: Shift) -> bool:
+    start, end = shift.start_at.astimezone(SHANGHAI), shift.end_at.astimezone(SHANGHAI)
+    return start.date() == end.date() and any(
+        a.weekday == start.weekday() and a.start_time <= start.time() and end.time() <= a.end_time
+        and (a.valid_from is None or a.valid_from <= start.date())
+        and (a.valid_until is None or start.date() <= a.valid_until)
+        for a in volunteer.availabilities
+    )
+
+
+def _eligible(volunteer: Volunteer, shift: Shift) -> bool:
+    minutes = (shift.end_at - shift.start_at) / timedelta(minutes=1)
+    return (
+        volunteer.active
+        and (shift.skill_id is None or shift.skill_id in {s.id for s in volunteer.skills})
+        and (shift.team_id is None or shift.team_id in {t.id for t in volunteer.teams})
+        and volunteer.max_minutes_per_week >= minutes
+        and volunteer.max_shifts_per_week >= 1
+        and _covers(volunteer, shift)
+    )
+
+
+def test_loading_twice_creates_nothing_twice(db_session) -> None:
+    first = _load(db_session)
+    counts = _row_counts(db_session)
+    assert first.created["volunteers"] == counts["volunteers"] >= 150
+    assert first.created["availabilities"] == counts["availabilities"]
+    assert first.created["shifts"] == counts["shifts"]
+    assert len(first.logins) == 6 and not first.existing_logins
+
+    second = _load(db_session)
+    assert second.total_created == 0
+    assert set(second.created.values()) == {0}
+    assert _row_counts(db_session) == counts
+    assert second.logins == []
+    assert set(second.existing_logins) == DEMO_USERNAMES
+
+
+def test_same_seed_draws_the_same_people(db_session) -> None:
+    _load(db_session)
+    names = sorted(db_session.execute(select(Volunteer.name, Volunteer.phone)).tuples())
+    plan = build_plan(random.Random(DEFAULT_SEED), today=TODAY,
+                      lei_feng_weekday=lei_feng_day(TODAY).weekday())
+    assert sorted(v.key for v in plan.volunteers) == names
+
+
+def test_demo_sizes(db_session) -> None:
+    report = _load(db_session)
+    neighbourhoods = db_session.scalars(
+        select(Neighbourhood).where(Neighbourhood.town == d.TOWN)).all()
+    assert {n.name for n in neighbourhoods} >= {"佳虹", "永业", "新城", "城市家园"}
+    assert all(n.name_en and n.x_km is not None for n in neighbourhoods)
+    assert db_session.scalar(select(func.count()).select_from(Volunteer)) >= 150
+
+    teams = {t.name: t for t in db_session.scalars(select(Team))}
+    for spec in d.PROFESSIONAL_TEAMS:
+        team = teams[spec.name]
+        assert team.neighbourhood_id is None and team.kind == spec.kind
+        assert team.lead is not None and team.lead in team.members
+        assert all(spec.skill in {s.code for s in m.skills} for m in team.members)
+    assert {s.kind for s in d.PROFESSIONAL_TEAMS} == {
+        TeamKind.medical, TeamKind.haircut, TeamKind.elder_care, TeamKind.repair,
+        TeamKind.environment, TeamKind.youth, TeamKind.counselling}
+    groups = [t for t in teams.values() if t.kind == TeamKind.service_group]
+    assert len(groups) == 4 and all(g.neighbourhood_id and g.lead for g in groups)
+    patrol = [t for t in teams.values() if t.kind == TeamKind.patrol]
+    assert len(patrol) == 4 and sum(len(t.members) for t in patrol) == 14
+
+    jiang = db_session.scalar(select(Volunteer).where(Volunteer.name == "江洁志"))
+    assert jiang.is_party_member and jiang.neighbourhood.name == "永业"
+    assert any(a.weekday == 0 for a in jiang.availabilities)
+    assert {"patrol", "grocery_delivery"} <= {s.code for s in jiang.skills}
+
+    lei_feng = db_session.scalar(select(Event).where(Event.kind == EventKind.service_day))
+    assert lei_feng.start_at.astimezone(SHANGHAI).date() == date(2027, 3, 5)
+    assert lei_feng.status == EventStatus.published and lei_feng.is_public
+    assert len(lei_feng.shifts) >= 10
+    haircut = next(s for s in lei_feng.shifts if s.skill.code == "haircut")
+    haircut_slots = [s for s in lei_feng.slots if s.label.startswith(haircut.title)]
+    assert haircut_slots and all(
+        s.end_at - s.start_at == timedelta(minutes=20) for s in haircut_slots)
+
+    training = db_session.scalar(select(Event).where(Event.kind == EventKind.training))
+    assert training.is_public and training.status == EventStatus.published
+    assert len(training.shifts) == 4 and len(training.slots) == 4
+    assert {s.capacity for s in training.slots} == {50}
+    days = [s.start_at.astimezone(SHANGHAI).date() for s in training.shifts]
+    assert [b - a for a, b in itertools.pairwise(days)] == [timedelta(days=7)] * 3
+    assert [s.skill.code for s in training.shifts] == [c for _t, c in d.TRAINING_SESSIONS]
+    assert report.training_day == days[0] and days[0].weekday() == 5
+
+    patrol_shifts = [s for s in _demo_shifts(db_session)
+                     if s.event.kind == EventKind.patrol and s.title.startswith("巡查")]
+    cafes = {s.title for s in patrol_shifts}
+    assert len(cafes) == 12
+    assert all(s.team.kind == TeamKind.patrol and s.skill.code == "patrol" for s in patrol_shifts)
+    assert all(not s.event.is_public and s.event.contact for s in patrol_shifts)
+    assert lei_feng.contact == "佳虹居委会"
+
+    households = db_session.scalars(select(Household)).all()
+    assert len(households) >= 20
+    assert all(h.subscriptions for h in households)
+    elderly = {HouseholdCategory.elderly_only, HouseholdCategory.living_alone}
+    assert all(elderly & set(h.categories) for h in households)
+    for sub in db_session.scalars(select(CareSubscription)):
+        assert sub.volunteer.neighbourhood_id == sub.household.neighbourhood_id
+        assert sub.package.skill in sub.volunteer.skills
+        assert any(a.weekday == sub.preferred_weekday for a in sub.volunteer.availabilities)
+    assert db_session.scalar(select(func.count()).select_from(Visit)) >= 20
+    policies = {p.category: p.interval_days for p in db_session.scalars(select(VisitPolicy))}
+    assert policies[HouseholdCategory.ordinary] == 365
+    assert policies[HouseholdCategory.resource] == 180
+    assert set(policies) == set(HouseholdCategory)
+    # Some households are overdue: last visit longer ago than their strictest policy.
+    overdue = [
+        h for h in households
+        if max(v.visited_at for v in h.visits)
+        < datetime.combine(TODAY, datetime.min.time(), tzinfo=SHANGHAI)
+        - timedelta(days=min(policies[c] for c in h.categories))
+    ]
+    assert 0 < len(overdue) < len(households)
+
+
+def test_staffing_is_feasible(db_session) -> None:
+    """For each shift: volunteers with the skill (and team) and a weekly window covering it."""
+    _load(db_session)
+    volunteers = _volunteers(db_session)
+    shifts = _demo_shifts(db_session)
+    seats = sum(s.max_volunteers for s in shifts)
+    fillable = sum(
+        min(sum(_eligible(v, s) for v in volunteers), s.max_volunteers) for s in shifts)
+    assert 100 <= seats <= 400  # low hundreds: a quick scheduler demo
+    assert fillable >= 0.95 * seats, f"{fillable}/{seats}"
+    assert all(any(_eligible(v, s) for v in volunteers) for s in shifts)
+
+
+def test_greedy_scheduler_staffs_the_demo(db_session) -> None:
+    """The real engine, with caps and overlaps, fills ≥ 95% of the seats."""
+    _load(db_session)
+    shifts = _demo_shifts(db_session)
+    first = min(s.start_at for s in shifts).astimezone(SHANGHAI).date()
+    last = max(s.end_at for s in shifts).astimezone(SHANGHAI).date()
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    volunteers = [
+        SchedVolunteer(
+            id=str(v.id), skills=tuple(s.code for s in v.skills),
+            teams=tuple(str(t.id) for t in v.teams),
+            availability=tuple(
+                Interval(datetime.combine(day, a.start_time, tzinfo=SHANGHAI),
+                         datetime.combine(day, a.end_time, tzinfo=SHANGHAI))
+                for day in days for a in v.availabilities if a.weekday == day.weekday()),
+            max_minutes_per_week=v.max_minutes_per_week,
+            max_shifts_per_week=v.max_shifts_per_week,
+        )
+        for v in _volunteers(db_session)
+    ]
+    problem = Problem(
+        timezone="Asia/Shanghai", volunteers=volunteers,
+        shifts=[SchedShift(id=str(s.id), start=s.start_at, end=s.end_at,
+                           skill=s.skill.code if s.skill else None,
+                           team=str(s.team_id) if s.team_id else None,
+                           min_count=s.min_volunteers, max_count=s.max_volunteers,
+                           priority=s.priority) for s in shifts],
+    )
+    metrics = solve_greedy(problem, bounds=False).metrics
+    assert metrics.filled_seats >= 0.95 * metrics.total_seats, metrics
+
+
+def test_volunteer_phones_are_valid_and_unique(db_session) -> None:
+    _load(db_session)
+    phones = list(db_session.scalars(select(Volunteer.phone)))
+    assert all(p and MOBILE.match(p) for p in phones)
+    assert len(set(phones)) == len(phones)
+    names = list(db_session.scalars(select(Volunteer.name)))
+    assert len(set(names)) == len(names)
+    assert all(2 <= len(n) <= 3 for n in names)
+    emails = [e for e in db_session.scalars(select(Volunteer.email)) if e]
+    assert emails and all(e.endswith("@example.com") for e in emails)
+
+
+def test_passwords_are_not_stored_in_plain_text(db_session) -> None:
+    report = _load(db_session)
+    assert {login.username for login in report.logins} == DEMO_USERNAMES
+    assert len({login.password for login in report.logins}) == len(report.logins)
+    for login in report.logins:
+        user = db_session.scalar(select(User).where(User.username == login.username))
+        assert user.role == login.role
+        assert user.password_hash.startswith("$argon2")
+        assert login.password not in user.password_hash
+        assert verify_password(user.password_hash, login.password)
+        assert login.password not in repr(login)
+    coordinators = db_session.scalars(select(User).where(User.role == Role.coordinator)).all()
+    assert len(coordinators) == 4 and all(len(u.neighbourhoods) == 1 for u in coordinators)
+    lead = db_session.scalar(select(User).where(User.role == Role.team_lead))
+    assert lead.volunteer is not None and lead.teams[0].lead == lead.volunteer
+
+
+def test_lei_feng_day_rule() -> None:
+    assert lei_feng_day(date(2027, 1, 11)) == date(2027, 3, 5)
+    assert lei_feng_day(date(2026, 11, 30)) == date(2027, 3, 5)  # 95 days ahead
+    # Too close (under a week) or too far: the next Saturday at least a week ahead.
+    for today in (date(2027, 3, 1), date(2027, 6, 15), date(2026, 11, 20)):
+        day = lei_feng_day(today)
+        assert day.weekday() == 5 and 7 <= (day - today).days < 14
+
+
+def test_if_empty_on_a_non_empty_database_adds_nothing(app: Flask, db_session) -> None:
+    f.make_neighbourhood(db_session, town="月浦镇", name="某居民区")
+    db_session.flush()
+    before = _row_counts(db_session)
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "not loaded" in result.output
+    assert _row_counts(db_session) == before
+
+
+def test_cli_prints_logins_on_first_run_only(
+    app: Flask, db_session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load", "--today", TODAY.isoformat()])
+    assert first.exit_code == 0, first.output
+    assert "volunteers" in first.output
+
+    logins_file = tmp_path / "demo-logins.txt"
+    assert stat.S_IMODE(logins_file.stat().st_mode) == 0o600
+    rows = [line.split("\t") for line in logins_file.read_text("utf-8").splitlines()
+            if not line.startswith("#")]
+    assert {row[0] for row in rows} == DEMO_USERNAMES
+    for username, password, _role, _name in rows:
+        assert password in first.output
+        user = db_session.scalar(select(User).where(User.username == username))
+        assert verify_password(user.password_hash, password)
+
+    second = runner.invoke(args=["demo", "load", "--today", TODAY.isoformat()])
+    assert second.exit_code == 0, second.output
+    assert "nothing created" in second.output
+    assert "already exist" in second.output
+    assert all(password not in second.output for _u, password, _r, _n in rows)
+    # The file still holds the passwords of the first run.
+    assert {row[1] for row in rows} <= set(logins_file.read_text("utf-8").split())
+
+    third = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "not loaded" in third.output
