@@ -19,7 +19,6 @@ from ortools.graph.python import max_flow
 
 from scheduling.eligibility import MIN_SEAT_BONUS, SEAT_WEIGHT, Index
 
-
 _BANNER_SILENCED = False
 
 
@@ -92,7 +91,9 @@ def lp_bound(index: Index, *, weighted: bool = False, time_limit: float = 60.0) 
     if weighted:
         for p in range(n):
             costs[p] = index.shifts[index.pair_s[p]].priority * SEAT_WEIGHT
-        y_shifts = [s for s, sh in enumerate(index.shifts) if index.pairs_of_shift[s] and sh.min_count > 0]
+        y_shifts = [
+            s for s, sh in enumerate(index.shifts) if index.pairs_of_shift[s] and sh.min_count > 0
+        ]
     lower = np.zeros(n)
     for p in index.pinned:
         lower[p] = 1.0

@@ -27,7 +27,7 @@ AVOIDED_PENALTY = 20
 DISTANCE_PENALTY_PER_KM = 2
 DISTANCE_PENALTY_CAP_KM = 20
 KEEP_BONUS = 50
-KEEP_BONUS_RESOLVE = 1000
+KEEP_BONUS_RESOLVE = 400
 # Convex load penalty: the k-th shift of a volunteer in the horizon costs FAIRNESS_STEP * (k-1)
 # for k up to FAIRNESS_LEVELS + 1, and FAIRNESS_STEP * FAIRNESS_LEVELS beyond.
 FAIRNESS_STEP = 15
@@ -190,9 +190,7 @@ def build_index(
                 continue
             km = None
             if vol.location is not None and shift.location is not None:
-                km = distance_km(
-                    vol.location.x, vol.location.y, shift.location.x, shift.location.y
-                )
+                km = distance_km(vol.location.x, vol.location.y, shift.location.x, shift.location.y)
                 if radius is not None and km > radius:
                     continue
             score = 0

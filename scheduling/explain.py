@@ -8,7 +8,6 @@ Counts of every stage travel with the reason so the admin can show them.
 
 from __future__ import annotations
 
-
 from scheduling.eligibility import Index, available_for, build_index, distance_km
 from scheduling.greedy import State
 from scheduling.model import Problem, Reason, Solution, UnfilledSeat

@@ -124,8 +124,8 @@ def generate(
                 skills=tuple(sorted(skills)),
                 teams=tuple(sorted(teams)),
                 availability=_availability(rng),
-                max_minutes_per_week=rng.choice([180, 240, 300, 360, 480, 600]),
-                max_shifts_per_week=rng.choice([2, 3, 3, 4, 5]),
+                max_minutes_per_week=rng.choice([240, 360, 480, 600, 720]),
+                max_shifts_per_week=rng.choice([3, 4, 4, 5, 6]),
                 location=Location(round(rng.gauss(cx, 0.8), 3), round(rng.gauss(cy, 0.8), 3)),
                 neighbourhood=name,
             )
@@ -140,7 +140,9 @@ def generate(
         n_station = round(count * 0.35)
         n_patrol = round(count * 0.25)
         n_care = count - n_station - n_patrol
-        site = Location(round(cx + rng.uniform(-0.3, 0.3), 3), round(cy + rng.uniform(-0.3, 0.3), 3))
+        site = Location(
+            round(cx + rng.uniform(-0.3, 0.3), 3), round(cy + rng.uniform(-0.3, 0.3), 3)
+        )
         station_types = [(s, share) for s, share, _ in STATIONS]
         for j in range(n_station):
             skill = str(_pick(rng, station_types))
@@ -207,7 +209,9 @@ def generate(
                 for i in local
                 if any(
                     (sh.skill is None or sh.skill in vols[i].skills)
-                    and any(iv.start <= sh.start and sh.end <= iv.end for iv in vols[i].availability)
+                    and any(
+                        iv.start <= sh.start and sh.end <= iv.end for iv in vols[i].availability
+                    )
                     for sh in hv
                 )
             ]
@@ -251,10 +255,14 @@ def generate(
         final_vols.append(
             Volunteer(**{**_fields(v), "preferred_shifts": pref, "avoided_shifts": avoid})
         )
-    forbidden = [
-        Forbidden(rng.choice(final_vols).id, rng.choice(out).id)
-        for _ in range(max(1, volunteers // 100))
-    ] if out and final_vols else []
+    forbidden = (
+        [
+            Forbidden(rng.choice(final_vols).id, rng.choice(out).id)
+            for _ in range(max(1, volunteers // 100))
+        ]
+        if out and final_vols
+        else []
+    )
     return Problem(
         name=f"generated-{volunteers}x{shifts}-seed{seed}",
         timezone=TIMEZONE,

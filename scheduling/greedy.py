@@ -91,8 +91,10 @@ def _fill(state: State, order: list[int], target: list[int]) -> None:
                     ix.volunteers[v].id,
                 )
                 # Highest score wins; ties go to the smallest id for determinism.
-                if best_key is None or key[0] > best_key[0] or (
-                    key[0] == best_key[0] and key[1] < best_key[1]
+                if (
+                    best_key is None
+                    or key[0] > best_key[0]
+                    or (key[0] == best_key[0] and key[1] < best_key[1])
                 ):
                     best, best_key = p, key
             if best is None:

@@ -58,8 +58,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
                 "skills": list(v.skills),
                 "teams": list(v.teams),
                 "availability": [
-                    {"start": i.start.isoformat(), "end": i.end.isoformat()}
-                    for i in v.availability
+                    {"start": i.start.isoformat(), "end": i.end.isoformat()} for i in v.availability
                 ],
                 "max_minutes_per_week": v.max_minutes_per_week,
                 "max_shifts_per_week": v.max_shifts_per_week,

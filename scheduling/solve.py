@@ -23,9 +23,7 @@ def compute_metrics(index: Index, state: State) -> Metrics:
     m.filled_seats = len(state.chosen)
     m.total_seats = sum(s.max_count for s in shifts)
     m.min_seats = sum(min(s.min_count, s.max_count) for s in shifts)
-    m.filled_min_seats = sum(
-        min(state.shift_count[i], s.min_count) for i, s in enumerate(shifts)
-    )
+    m.filled_min_seats = sum(min(state.shift_count[i], s.min_count) for i, s in enumerate(shifts))
     m.weighted_fill = fill_value(index, state.chosen)
     hours = [
         sum(index.s_minutes[t] for t in state.vol_shifts[v]) / 60
@@ -43,7 +41,9 @@ def compute_metrics(index: Index, state: State) -> Metrics:
     kms = [km for p in state.chosen if (km := index.pair_km[p]) is not None]
     if kms:
         m.mean_distance_km = round(sum(kms) / len(kms), 3)
-    chosen = {(index.volunteers[index.pair_v[p]].id, shifts[index.pair_s[p]].id) for p in state.chosen}
+    chosen = {
+        (index.volunteers[index.pair_v[p]].id, shifts[index.pair_s[p]].id) for p in state.chosen
+    }
     m.preferred_honoured = sum(
         (v.id, sid) in chosen for v in index.volunteers for sid in v.preferred_shifts
     )
@@ -129,19 +129,29 @@ def solve(
     progress: ProgressFn | None = None,
     bounds: bool = True,
     keep_bonus: int = KEEP_BONUS,
+    lexicographic: bool = True,
 ) -> Solution:
     """Greedy warm start, then CP-SAT until ``seconds`` of wall time (including model build)."""
     t0 = time.perf_counter()
     deadline = t0 + seconds
     index = build_index(problem, keep_bonus=keep_bonus)
     t_index = time.perf_counter() - t0
+    # Fill-up and explanations run after CP-SAT; keep room for them inside the budget.
+    deadline -= min(0.1 * seconds, 0.05 + 1e-5 * index.n_pairs)
     start = greedy(index, _start_pairs(index))
     t_greedy = time.perf_counter() - t0
     if progress is not None:
         fv = fill_value(index, start.chosen)
         progress(Progress(t_greedy, float(fv), math.inf, "greedy"))
     res = solve_cpsat(
-        index, start.chosen, deadline=deadline, t0=t0, workers=workers, seed=seed, progress=progress
+        index,
+        start.chosen,
+        deadline=deadline,
+        t0=t0,
+        workers=workers,
+        seed=seed,
+        progress=progress,
+        lexicographic=lexicographic,
     )
     # A time-limited run may leave a seat that a free volunteer could still take.
     state = fill_up(index, res.pairs)

@@ -1,0 +1,146 @@
+"""Benchmark ladder: greedy vs CP-SAT on generated instances, each run in a fresh process.
+
+Each row runs in its own interpreter so the peak resident memory (self + children) belongs to
+that row alone. Generation is not timed; ``solve s`` is wall time including index and model
+build; bounds are computed afterwards and not counted (except for partitioned runs, where each
+part computes its bounds inside the pool and the wall time includes them).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+from scheduling.check import check
+from scheduling.generate import generate
+from scheduling.partition import solve_partitioned
+from scheduling.solve import solve, solve_greedy
+
+SIZES: dict[str, tuple[int, int, float, bool]] = {
+    # name: (volunteers, shifts, default CP-SAT seconds, partitioned)
+    "small": (200, 150, 2.0, False),
+    "town": (2000, 1500, 10.0, False),
+    "district": (20000, 15000, 100.0, True),
+}
+
+
+def run_one(size: str, method: str, seconds: float, seed: int) -> dict[str, Any]:
+    n_v, n_s, _default, partitioned = SIZES[size]
+    problem = generate(n_v, n_s, seed=seed)
+    t0 = time.perf_counter()
+    if partitioned:
+        sol = solve_partitioned(problem, seconds=seconds, processes=2, method=method, seed=seed)
+    elif method == "greedy":
+        sol = solve_greedy(problem)
+    else:
+        sol = solve(problem, seconds=seconds, workers=2, seed=seed)
+    wall = time.perf_counter() - t0
+    report = check(problem, sol)
+    m = sol.metrics
+    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "size": f"{size} {n_v}x{n_s}",
+        "solver": method,
+        "filled": m.filled_seats,
+        "seats": m.total_seats,
+        "bound": m.best_bound,
+        "quality": m.quality,
+        "weighted_quality": m.weighted_quality,
+        "spread": m.load_spread_hours,
+        "continuity": m.continuity_rate,
+        "build": m.build_seconds,
+        "first": m.first_solution_seconds,
+        "solve": m.solve_seconds,
+        "wall": round(wall, 2),
+        "peak_mb": round(max(rss_self, rss_children) / 1024),
+        "violations": len(report.violations),
+        "status": m.status,
+    }
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.2f}%"
+
+
+def _num(x: float | None, fmt: str = ".2f") -> str:
+    return "—" if x is None else format(x, fmt)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = [
+        "size",
+        "solver",
+        "filled/seats",
+        "UB seats",
+        "%UB seats",
+        "%UB weighted",
+        "spread h",
+        "continuity",
+        "build s",
+        "first s",
+        "wall s",
+        "peak MB",
+        "viol",
+    ]
+    lines = [head]
+    for r in rows:
+        lines.append(
+            [
+                r["size"],
+                r["solver"],
+                f"{r['filled']}/{r['seats']}",
+                _num(r["bound"], ".0f"),
+                _pct(r["quality"]),
+                _pct(r["weighted_quality"]),
+                _num(r["spread"]),
+                _pct(r["continuity"]),
+                _num(r["build"]),
+                _num(r["first"]),
+                _num(r["solve"]),
+                str(r["peak_mb"]),
+                str(r["violations"]),
+            ]
+        )
+    widths = [max(len(str(row[i])) for row in lines) for i in range(len(head))]
+    out = []
+    for k, row in enumerate(lines):
+        out.append(" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+        if k == 0:
+            out.append("-+-".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def bench(sizes: list[str], seconds: float | None, seed: int, methods: list[str]) -> str:
+    rows = []
+    for size in sizes:
+        for method in methods:
+            secs = seconds if seconds is not None else SIZES[size][2]
+            cmd = [
+                sys.executable,
+                "-m",
+                "scheduling",
+                "bench-one",
+                size,
+                method,
+                "--seconds",
+                str(secs),
+                "--seed",
+                str(seed),
+            ]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                raise RuntimeError(f"bench row {size}/{method} failed")
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+            rows.append(row)
+            print(
+                f"  {row['size']:<22} {method:<7} {row['filled']}/{row['seats']} "
+                f"{_pct(row['quality'])} wall {row['wall']}s",
+                file=sys.stderr,
+            )
+    return table(rows)
