@@ -1,10 +1,95 @@
+"""Build the admin inside the application factory (never at import time)."""
+
 from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
+
+from flask import Blueprint, Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from admin.dashboard import LinliIndexView
+from admin.views.events import (
+    AssignmentView,
+    EventView,
+    RegistrationView,
+    ScheduleRunView,
+    ShiftView,
+    SlotView,
+)
+from admin.views.households import CareSubscriptionView, HouseholdView, VisitView
+from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
+from admin.views.settings import (
+    CarePackageView,
+    EventTemplateView,
+    NeighbourhoodView,
+    SkillView,
+    UserView,
+    VisitPolicyView,
+)
+from app.models import (
+    Assignment,
+    Availability,
+    Blackout,
+    CarePackage,
+    CareSubscription,
+    Event,
+    EventTemplate,
+    Household,
+    Neighbourhood,
+    Registration,
+    ScheduleRun,
+    Shift,
+    Skill,
+    Slot,
+    Team,
+    User,
+    Visit,
+    VisitPolicy,
+    Volunteer,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def init_admin(app: Flask) -> Admin:
-    admin = Admin(app, name="邻里 Linli", theme=Bootstrap4Theme(swatch="default", fluid=True))
+    # Our templates (the admin's base with user, logout and language switch; the stamping
+    # form; the dashboard) live in admin/templates, found through a template-only blueprint.
+    app.register_blueprint(
+        Blueprint("linli_admin_templates", __name__, template_folder=str(TEMPLATES))
+    )
+    admin = Admin(
+        app,
+        name="邻里 Linli",
+        theme=Bootstrap4Theme(base_template="linli_admin/master.html", swatch="default",
+                              fluid=True),
+        index_view=LinliIndexView(name=_l("Dashboard"), url="/admin"),
+    )
+    people, events, households, settings = (
+        _l("People"), _l("Events"), _l("Households"), _l("Settings"),
+    )
+    views = [
+        VolunteerView(Volunteer, name=_l("Volunteers"), category=people),
+        TeamView(Team, name=_l("Teams"), category=people),
+        AvailabilityView(Availability, name=_l("Availability"), category=people),
+        BlackoutView(Blackout, name=_l("Blackouts"), category=people),
+        EventView(Event, name=_l("Events"), category=events),
+        ShiftView(Shift, name=_l("Shifts"), category=events),
+        SlotView(Slot, name=_l("Resident slots"), category=events),
+        AssignmentView(Assignment, name=_l("Assignments"), category=events),
+        RegistrationView(Registration, name=_l("Registrations"), category=events),
+        ScheduleRunView(ScheduleRun, name=_l("Scheduler runs"), category=events),
+        HouseholdView(Household, name=_l("Households"), category=households),
+        VisitView(Visit, name=_l("Visits"), category=households),
+        CareSubscriptionView(CareSubscription, name=_l("Care subscriptions"),
+                             category=households),
+        EventTemplateView(EventTemplate, name=_l("Event templates"), category=settings),
+        SkillView(Skill, name=_l("Skills"), category=settings),
+        VisitPolicyView(VisitPolicy, name=_l("Visit policies"), category=settings),
+        CarePackageView(CarePackage, name=_l("Care packages"), category=settings),
+        NeighbourhoodView(Neighbourhood, name=_l("Neighbourhoods"), category=settings),
+        UserView(User, name=_l("Users"), category=settings),
+    ]
+    admin.add_views(*views)
     return admin

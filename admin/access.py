@@ -1,0 +1,76 @@
+"""Who may do what in the admin: the role × model permission matrix.
+
+Rows are further limited by `app.services.scoping` (own neighbourhoods, own teams); this
+matrix says which *operations* a role has on a model at all.
+
+| model            | admin | coordinator                         | team lead                  |
+|------------------|-------|-------------------------------------|----------------------------|
+| Neighbourhood    | CRUD  | R (own)                             | –                          |
+| User             | CRUD  | –                                   | –                          |
+| Skill            | CRUD  | R                                   | R                          |
+| Team             | CRUD  | CRUD own; town-wide teams R         | R (own teams)              |
+| Volunteer        | CRUD  | CRUD (own neighbourhoods)           | RU (team members)          |
+| Availability     | CRUD  | CRUD                                | CRUD (team members)        |
+| Blackout         | CRUD  | CRUD                                | CRUD (team members)        |
+| Event            | CRUD  | CRUD                                | R (events with team shifts)|
+| Shift            | CRUD  | CRUD                                | RU (team's shifts)         |
+| Slot             | CRUD  | CRUD                                | –                          |
+| EventTemplate    | CRUD  | R + "create event from template"    | –                          |
+| Assignment       | CRUD  | CRUD                                | CRUD (team's shifts)       |
+| ScheduleRun      | R     | R (own neighbourhoods)              | –                          |
+| Household        | CRUD  | CRUD                                | –                          |
+| VisitPolicy      | CRUD  | R                                   | –                          |
+| Visit            | CRUD  | CRUD                                | –                          |
+| CarePackage      | CRUD  | R                                   | –                          |
+| CareSubscription | CRUD  | CRUD                                | –                          |
+| Registration     | CRUD  | CRUD                                | –                          |
+
+R = list, details and CSV export; C = create; U = edit (form and list inline editing);
+D = delete (row button and bulk action). Volunteers have no admin access at all (403).
+Every template is town-wide (the model has no neighbourhood), so only the town admin edits
+them; coordinators stamp them onto a date in one of their own neighbourhoods.
+"""
+
+from __future__ import annotations
+
+from app.enums import Role
+
+READ = "read"
+CREATE = "create"
+EDIT = "edit"
+DELETE = "delete"
+
+R = frozenset({READ})
+RU = frozenset({READ, EDIT})
+CRUD = frozenset({READ, CREATE, EDIT, DELETE})
+
+_A, _C, _T = Role.admin, Role.coordinator, Role.team_lead
+
+MATRIX: dict[str, dict[Role, frozenset[str]]] = {
+    "Neighbourhood": {_A: CRUD, _C: R},
+    "User": {_A: CRUD},
+    "Skill": {_A: CRUD, _C: R, _T: R},
+    "Team": {_A: CRUD, _C: CRUD, _T: R},
+    "Volunteer": {_A: CRUD, _C: CRUD, _T: RU},
+    "Availability": {_A: CRUD, _C: CRUD, _T: CRUD},
+    "Blackout": {_A: CRUD, _C: CRUD, _T: CRUD},
+    "Event": {_A: CRUD, _C: CRUD, _T: R},
+    "Shift": {_A: CRUD, _C: CRUD, _T: RU},
+    "Slot": {_A: CRUD, _C: CRUD},
+    "EventTemplate": {_A: CRUD, _C: R},
+    "Assignment": {_A: CRUD, _C: CRUD, _T: CRUD},
+    "ScheduleRun": {_A: R, _C: R},
+    "Household": {_A: CRUD, _C: CRUD},
+    "VisitPolicy": {_A: CRUD, _C: R},
+    "Visit": {_A: CRUD, _C: CRUD},
+    "CarePackage": {_A: CRUD, _C: R},
+    "CareSubscription": {_A: CRUD, _C: CRUD},
+    "Registration": {_A: CRUD, _C: CRUD},
+}
+
+#: Roles that may open the admin panel at all.
+ADMIN_ROLES = frozenset({Role.admin, Role.coordinator, Role.team_lead})
+
+
+def permissions(role: Role, model_name: str) -> frozenset[str]:
+    return MATRIX.get(model_name, {}).get(role, frozenset())

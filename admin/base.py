@@ -1,0 +1,314 @@
+"""The one base every admin view inherits: login and role checks, row scoping, CSRF, local time.
+
+Nothing here knows a particular model: the permission matrix (`admin.access`) says what a role
+may do with a model, `app.services.scoping` says which rows, and this module applies both on
+every path Flask-Admin offers — list, count, details, edit, delete, bulk actions, CSV export,
+inline list editing, ajax lookups and relation dropdowns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, has_request_context, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.contrib.sqla.tools import is_association_proxy, is_relationship
+from flask_admin.model.form import converts
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func
+from werkzeug.wrappers import Response
+from wtforms.validators import ValidationError
+
+from admin import access
+from admin.fields import (
+    DETAIL_FORMATTERS,
+    EXPORT_FORMATTERS,
+    LIST_FORMATTERS,
+    EnumSelectField,
+    LocalDateTimeField,
+    ScopedQuerySelectField,
+    ScopedQuerySelectMultipleField,
+)
+from admin.labels import COMMON_LABELS
+from app.enums import Role
+from app.extensions import db
+from app.services import scoping
+
+#: The permission each Flask-Admin page needs (anything else, e.g. custom pages, needs read).
+VIEW_PERMISSIONS = {
+    "index_view": access.READ,
+    "details_view": access.READ,
+    "export": access.READ,
+    "action_view": access.READ,  # each action checks its own permission
+    "create_view": access.CREATE,
+    "edit_view": access.EDIT,
+    "ajax_update": access.EDIT,
+    "delete_view": access.DELETE,
+}
+
+#: Endpoints that change the row they load: these load it through the *write* scope.
+WRITE_ENDPOINTS = frozenset({"edit_view", "delete_view", "ajax_update"})
+
+
+def _user() -> Any:
+    return current_user._get_current_object()
+
+
+def _login_redirect() -> Response:
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("auth.login", next=target))
+
+
+class LinliForm(FlaskForm):
+    """Admin forms carry the same Flask-WTF CSRF token the global `CSRFProtect` checks."""
+
+    def __init__(self, formdata: Any = None, obj: Any = None, prefix: str = "",
+                 **kwargs: Any) -> None:
+        self._obj = obj  # Flask-Admin's Unique validator looks here
+        super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+
+
+def scoped_query(model: type, *, write: bool = False) -> Any:
+    """All rows of `model` the current user may see: for dropdowns and lookups."""
+    query = db.session.query(model)
+    condition = scoping.row_filter(_user(), model, write=write)
+    return query if condition is None else query.filter(condition)
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """Ajax lookups (`form_ajax_refs`) that offer, and accept, only rows in the user's scope."""
+
+    def get_query(self) -> Any:
+        return scoped_query(self.model)
+
+    def get_one(self, pk: Any) -> Any:
+        try:
+            number = int(pk)
+        except (TypeError, ValueError):
+            return None
+        with db.session.no_autoflush:
+            return self.get_query().filter(self.model.id == number).one_or_none()
+
+
+class LinliModelConverter(AdminModelConverter):
+    """Local-time datetime fields, translated enum choices and scoped relation dropdowns."""
+
+    @converts("UTCDateTime")
+    def convert_utc_datetime(self, field_args: Any, **extra: Any) -> LocalDateTimeField:
+        return LocalDateTimeField(**field_args)
+
+    @converts("sqlalchemy.sql.sqltypes.Enum")
+    def convert_enum(self, column: Any, field_args: Any, **extra: Any) -> Any:
+        enum_class = getattr(column.type, "enum_class", None)
+        if enum_class is None:
+            return super().convert_enum(column, field_args, **extra)
+        self._nullable_common(column, field_args)
+        # Lazy labels: the form class is built once, the language is chosen per request.
+        return EnumSelectField(enum=enum_class, nullable=bool(column.nullable), **field_args)
+
+    def _model_select_field(self, prop: Any, multiple: Any, remote_model: type,
+                            **kwargs: Any) -> Any:
+        if getattr(self.view, "_form_ajax_refs", {}).get(prop.key):
+            return super()._model_select_field(prop, multiple, remote_model, **kwargs)
+        kwargs.setdefault("query_factory", lambda: scoped_query(remote_model))
+        if multiple:
+            return ScopedQuerySelectMultipleField(**kwargs)
+        return ScopedQuerySelectField(**kwargs)
+
+
+class ProtectedView:
+    """Login and role check shared by the index and every model view."""
+
+    def _may_enter(self) -> bool:
+        return current_user.is_authenticated and current_user.role in access.ADMIN_ROLES
+
+    def is_accessible(self) -> bool:
+        return self._may_enter()
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
+        if not current_user.is_authenticated:
+            return _login_redirect()
+        abort(403)
+
+
+class LinliModelView(ProtectedView, ModelView):
+    """Base of every model view. Subclasses configure columns; they hold no access rules."""
+
+    form_base_class = LinliForm
+    model_form_converter = LinliModelConverter
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = DETAIL_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
+    export_types = ["csv"]
+    can_view_details = True
+    can_set_page_size = True
+    #: Eager loading is explicit (`list_load_options`), so it can use selectinload.
+    column_auto_select_related = False
+    page_size = 50
+    #: Loader options (joinedload/selectinload) so list pages do a fixed number of queries.
+    list_load_options: tuple[Any, ...] = ()
+    #: Form fields removed for a role (e.g. a team lead may not move a volunteer elsewhere).
+    role_excluded_fields: dict[Role, tuple[str, ...]] = {}
+
+    def __init__(self, model: type, session: Any = None, **kwargs: Any) -> None:
+        self.column_labels = {**COMMON_LABELS, **(self.column_labels or {})}
+        super().__init__(model, session or db, **kwargs)
+
+    # -- permissions -----------------------------------------------------------------------
+
+    def _permissions(self) -> frozenset[str]:
+        if not has_request_context():
+            # Flask-Admin builds its forms and caches at start-up: build everything.
+            return access.CRUD
+        if not self._may_enter():
+            return frozenset()
+        return access.permissions(current_user.role, self.model.__name__)
+
+    def is_accessible(self) -> bool:
+        return access.READ in self._permissions()
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        """Login, role, then the operation: a page the role may not use is a 403, never a
+        silent redirect (Flask-Admin's default when, say, `can_edit` is off)."""
+        if not self.is_accessible():
+            return self.inaccessible_callback(name, **kwargs)
+        granted = self._permissions()
+        if name == "ajax_lookup":
+            allowed = bool(granted & {access.CREATE, access.EDIT})
+        else:
+            allowed = VIEW_PERMISSIONS.get(name, access.READ) in granted
+        if not allowed:
+            abort(403)
+        return None
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return access.CREATE in self._permissions()
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return access.EDIT in self._permissions()
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return access.DELETE in self._permissions()
+
+    @property
+    def can_export(self) -> bool:  # type: ignore[override]
+        return access.READ in self._permissions()
+
+    # -- row scoping -----------------------------------------------------------------------
+
+    def _scope(self, *, write: bool = False) -> Any:
+        if not has_request_context() or not current_user.is_authenticated:
+            return None
+        return scoping.row_filter(_user(), self.model, write=write)
+
+    def get_query(self) -> Any:
+        query = db.session.query(self.model)
+        condition = self._scope()
+        if condition is not None:
+            query = query.filter(condition)
+        if self.list_load_options:
+            query = query.options(*self.list_load_options)
+        return query
+
+    def get_count_query(self) -> Any:
+        query = db.session.query(func.count("*")).select_from(self.model)
+        condition = self._scope()
+        return query if condition is None else query.filter(condition)
+
+    def get_one(self, id: Any) -> Any:
+        """The row if it is in the user's scope (the write scope on pages that change it).
+
+        Anything else is a 404, whether the row exists elsewhere or not at all.
+        """
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            abort(404)
+        endpoint = (request.endpoint or "").rsplit(".", 1)[-1]
+        query = db.session.query(self.model).filter(self.model.id == pk)
+        condition = self._scope(write=endpoint in WRITE_ENDPOINTS)
+        if condition is not None:
+            query = query.filter(condition)
+        row = query.one_or_none()
+        if row is None:
+            abort(404)
+        return row
+
+    def _check_writable(self, model: Any) -> None:
+        if scoping.row_filter(_user(), self.model, write=True) is None:
+            return
+        if not scoping.allows_row(db.session, _user(), self.model, model.id, write=True):
+            raise ValidationError(gettext(
+                "You may only change records of your own neighbourhoods or teams. "
+                "Nothing was saved."
+            ))
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        # Flush so the row, and the parents it hangs from, can be checked by the same SQL
+        # filter that scopes the lists; a refusal rolls the whole change back.
+        db.session.flush()
+        self._check_writable(model)
+
+    def on_model_delete(self, model: Any) -> None:
+        self._check_writable(model)
+
+    # -- forms -----------------------------------------------------------------------------
+
+    def _strip_role_fields(self, form: Any) -> Any:
+        for name in self.role_excluded_fields.get(current_user.role, ()):
+            if name in form:
+                del form[name]
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._strip_role_fields(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        return self._strip_role_fields(super().edit_form(obj))
+
+    @action("delete", admin_lazy_gettext("Delete"),
+            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids: Any) -> None:
+        """Flask-Admin's bulk delete, with the posted ids as integers: PostgreSQL refuses to
+        compare an integer key with the strings the form sends. Rows outside the user's scope
+        are simply not found (`get_query`), and each deletion is checked again."""
+        try:
+            numbers = tuple(int(i) for i in ids)
+        except ValueError:
+            abort(400)
+        return super().action_delete(numbers)
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str) -> Any:
+        """CSV export, produced inside the request.
+
+        Flask-Admin streams the file with `stream_with_context`, which in Flask 3.1 runs the
+        generator after the request's teardown has closed the database session: rows are
+        then detached and any attribute not already loaded fails. Exports are neighbourhood-
+        sized, so the file is built while the session is open.
+        """
+        response = super().export(export_type)
+        if getattr(response, "is_streamed", False):
+            response.set_data(b"".join(
+                part if isinstance(part, bytes) else str(part).encode()
+                for part in response.response
+            ))
+        return response
+
+    def _create_ajax_loader(self, name: str, options: dict[str, Any]) -> QueryAjaxModelLoader:
+        attr = getattr(self.model, name)
+        if is_association_proxy(attr):
+            attr = attr.remote_attr
+        if not is_relationship(attr):
+            raise ValueError(f"{self.model.__name__}.{name} is not a relation")
+        return ScopedAjaxLoader(name, db, attr.prop.mapper.class_, **options)

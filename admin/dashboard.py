@@ -1,0 +1,59 @@
+"""The admin's start page: a few counts for what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_admin import AdminIndexView, expose
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from admin import access
+from admin.base import ProtectedView
+from app.enums import AssignmentStatus, EventStatus
+from app.extensions import db
+from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
+from app.services import scoping
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: Any
+    value: int
+    endpoint: str
+
+
+def _count(user: Any, model: type, *conditions: Any) -> int:
+    statement = scoping.scoped(select(func.count()).select_from(model), user, model)
+    for condition in conditions:
+        statement = statement.where(condition)
+    return db.session.scalar(statement) or 0
+
+
+def dashboard_tiles(user: Any) -> list[Tile]:
+    now = utcnow()
+    candidates = [
+        ("Volunteer", _l("Active volunteers"), "volunteer", (Volunteer.active.is_(True),)),
+        ("Event", _l("Upcoming events"), "event",
+         (Event.start_at >= now, Event.status != EventStatus.cancelled)),
+        ("Shift", _l("Upcoming shifts"), "shift", (Shift.start_at >= now,)),
+        ("Assignment", _l("Assignments awaiting an answer"), "assignment",
+         (Assignment.status == AssignmentStatus.pending,)),
+        ("Household", _l("Households"), "household", ()),
+    ]
+    models = {"Volunteer": Volunteer, "Event": Event, "Shift": Shift,
+              "Assignment": Assignment, "Household": Household}
+    return [
+        Tile(label, _count(user, models[name], *conditions), endpoint)
+        for name, label, endpoint, conditions in candidates
+        if access.READ in access.permissions(user.role, name)
+    ]
+
+
+class LinliIndexView(ProtectedView, AdminIndexView):
+    @expose("/")
+    def index(self) -> str:
+        user = current_user._get_current_object()
+        return self.render("linli_admin/index.html", tiles=dashboard_tiles(user))

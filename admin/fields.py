@@ -1,0 +1,206 @@
+"""Form fields and list formatters for the admin: local time, translated enums, categories."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from enum import Enum
+from typing import Any
+
+from flask import current_app
+from flask_admin import form as admin_form
+from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
+from flask_admin.form.widgets import Select2Widget
+from flask_admin.model import typefmt
+from flask_babel import LazyString, gettext
+from markupsafe import Markup, escape
+from wtforms import PasswordField, SelectField, SelectMultipleField, widgets
+from wtforms.fields.choices import Choice, SelectChoice
+
+from app.enums import LabelledEnum
+from app.i18n import deployment_zone
+
+#: How times are entered and shown: wall-clock time in the deployment's zone.
+LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+DISPLAY_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def to_utc(local: datetime) -> datetime:
+    """A wall-clock time entered in the deployment's zone as an aware UTC datetime."""
+    return local.replace(tzinfo=deployment_zone()).astimezone(UTC)
+
+
+def _zone_hint() -> str:
+    return gettext("Local time (%(zone)s)", zone=current_app.config["LINLI_TIMEZONE"])
+
+
+def show_local(value: datetime) -> str:
+    return value.astimezone(deployment_zone()).strftime(DISPLAY_FORMAT)
+
+
+class LocalDateTimeField(admin_form.DateTimeField):
+    """Entered and shown in the deployment's zone (Asia/Shanghai); its data is aware UTC.
+
+    The stored columns refuse naive datetimes, so the zone is attached here, where we know
+    what the person typing meant: the time on the clock on their wall.
+    """
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("format", LOCAL_FORMATS)
+        kwargs.setdefault("description", LazyString(_zone_hint))
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if isinstance(self.data, datetime):
+            value = self.data
+            if value.tzinfo is None:  # only ever from a default; treat as UTC
+                value = value.replace(tzinfo=UTC)
+            return value.astimezone(deployment_zone()).strftime(LOCAL_FORMATS[0])
+        return ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, datetime) and self.data.tzinfo is None:
+            self.data = to_utc(self.data)
+
+
+def _as_choices(options: Any) -> Any:
+    # Flask-Admin 2.2 yields plain tuples, which WTForms 3.3 deprecates; yield `Choice`s.
+    for option in options:
+        if isinstance(option, Choice):
+            yield option
+        else:
+            value, label, selected, *rest = option
+            yield Choice(value, label, selected, rest[0] if rest else {})
+
+
+class ScopedQuerySelectField(QuerySelectField):
+    """A relation dropdown; its `query_factory` holds only rows in the user's scope."""
+
+    def iter_choices(self) -> Any:  # type: ignore[override]
+        return _as_choices(super().iter_choices())
+
+
+class ScopedQuerySelectMultipleField(QuerySelectMultipleField):
+    def iter_choices(self) -> Any:  # type: ignore[override]
+        return _as_choices(super().iter_choices())
+
+
+def _enum_value(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    return value.value if isinstance(value, Enum) else str(value)
+
+
+class EnumSelectField(SelectField):
+    """One member of a labelled enum; the options show translated labels, the values are
+    the member values (which equal the names)."""
+
+    widget = Select2Widget()
+
+    def __init__(self, label: Any = None, validators: Any = None, *,
+                 enum: type[Enum], nullable: bool = False, **kwargs: Any) -> None:
+        choices = [
+            SelectChoice(m.value, m._labels()[m] if issubclass(enum, LabelledEnum) else m.value)
+            for m in enum
+        ]
+        if nullable:
+            choices.insert(0, SelectChoice("", "—"))
+        kwargs.pop("allow_blank", None)
+        kwargs.pop("coerce", None)
+        super().__init__(label, validators, coerce=_enum_value, choices=choices, **kwargs)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None and any(c.value == "" for c in self.choices or ()):
+            return
+        super().pre_validate(form)
+
+
+def select_choices(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class WriteOnlyPasswordField(PasswordField):
+    """A new password; never filled from the record and never copied onto it by the form."""
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        return None
+
+
+class EnumMultipleField(SelectMultipleField):
+    """Several members of a labelled enum, e.g. a household's categories (checkboxes)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def __init__(self, label: Any = None, validators: Any = None, *,
+                 enum: type[LabelledEnum], **kwargs: Any) -> None:
+        kwargs["choices"] = [SelectChoice(m.value, m._labels()[m]) for m in enum]
+        super().__init__(label, validators, **kwargs)
+        self.enum = enum
+
+    def process_data(self, value: Any) -> None:
+        self.data = [self.enum(v).value for v in value] if value else []
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        """Change the collection in place: keep unchanged members, add and remove the rest.
+
+        Replacing the whole collection would delete and re-insert the same primary keys in one
+        flush, which the database refuses.
+        """
+        wanted = [self.enum(v) for v in (self.data or [])]
+        current = getattr(obj, name)
+        for member in [m for m in current if m not in wanted]:
+            current.remove(member)
+        for member in wanted:
+            if member not in current:
+                current.append(member)
+
+
+def enum_label(value: LabelledEnum) -> str:
+    return value.label
+
+
+def _enum_formatter(view: Any, value: Enum, name: str) -> str:
+    return value.label if isinstance(value, LabelledEnum) else value.name
+
+
+def _datetime_formatter(view: Any, value: datetime, name: str) -> str:
+    return show_local(value) if value.tzinfo is not None else value.strftime(DISPLAY_FORMAT)
+
+
+def _date_formatter(view: Any, value: date, name: str) -> str:
+    return value.isoformat()
+
+
+def _time_formatter(view: Any, value: time, name: str) -> str:
+    return value.strftime("%H:%M")
+
+
+def _list_formatter(view: Any, values: list[Any], name: str) -> str:
+    return ", ".join(
+        v.label if isinstance(v, LabelledEnum) else str(v) for v in values
+    )
+
+
+def _html_list_formatter(view: Any, values: list[Any], name: str) -> Markup:
+    return escape(_list_formatter(view, values, name))
+
+
+def _type_formatters(base: dict[Any, Any], *, html: bool) -> dict[Any, Any]:
+    # Order matters: Flask-Admin takes the first isinstance match, a datetime is a date and
+    # a StrEnum is a str.
+    ours: dict[Any, Any] = {
+        Enum: _enum_formatter,
+        datetime: _datetime_formatter,
+        date: _date_formatter,
+        time: _time_formatter,
+        list: _html_list_formatter if html else _list_formatter,
+    }
+    return {**ours, **{k: v for k, v in base.items() if k not in ours}}
+
+
+LIST_FORMATTERS = _type_formatters(typefmt.BASE_FORMATTERS, html=True)
+DETAIL_FORMATTERS = _type_formatters(typefmt.DETAIL_FORMATTERS, html=True)
+EXPORT_FORMATTERS = _type_formatters(typefmt.EXPORT_FORMATTERS, html=False)

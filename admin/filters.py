@@ -1,0 +1,90 @@
+"""List filters that speak the deployment's local time and translated enum labels."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual, FilterNotEqual
+from flask_babel import lazy_gettext as _l
+
+from app.enums import LabelledEnum
+from app.i18n import deployment_zone
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=deployment_zone()).astimezone(UTC)
+
+
+class _LocalDateFilter(BaseSQLAFilter):
+    """Compares a UTC column with a calendar day in the deployment's zone."""
+
+    def __init__(self, column: Any, name: Any) -> None:
+        super().__init__(column, name, data_type="datepicker")
+
+    def validate(self, value: Any) -> bool:
+        try:
+            date.fromisoformat(str(value).strip())
+        except ValueError:
+            return False
+        return True
+
+    def clean(self, value: Any) -> date:
+        return date.fromisoformat(str(value).strip())
+
+
+class LocalDayFilter(_LocalDateFilter):
+    def apply(self, query: Any, value: date, alias: Any = None) -> Any:
+        column = self.get_column(alias)
+        start = _local_midnight(value)
+        return query.filter(column >= start, column < start + timedelta(days=1))
+
+    def operation(self) -> Any:
+        return _l("on day")
+
+
+class LocalFromFilter(_LocalDateFilter):
+    def apply(self, query: Any, value: date, alias: Any = None) -> Any:
+        return query.filter(self.get_column(alias) >= _local_midnight(value))
+
+    def operation(self) -> Any:
+        return _l("from day")
+
+
+class LocalUntilFilter(_LocalDateFilter):
+    def apply(self, query: Any, value: date, alias: Any = None) -> Any:
+        return query.filter(
+            self.get_column(alias) < _local_midnight(value) + timedelta(days=1)
+        )
+
+    def operation(self) -> Any:
+        return _l("until day")
+
+
+def local_date_filters(column: Any, name: Any) -> list[BaseSQLAFilter]:
+    return [LocalDayFilter(column, name), LocalFromFilter(column, name),
+            LocalUntilFilter(column, name)]
+
+
+def enum_filters(column: Any, name: Any, enum: type[LabelledEnum]) -> list[BaseSQLAFilter]:
+    # Flask-Admin computes filter options once, at start-up: lazy labels are translated when
+    # the page is rendered, in the user's language.
+    options = [(member.value, member._labels()[member]) for member in enum]
+    return [FilterEqual(column, name, options=options),
+            FilterNotEqual(column, name, options=options)]
+
+
+class HasCategoryFilter(BaseSQLAFilter):
+    """Households having one category (the categories live in a link table)."""
+
+    def __init__(self, relationship: Any, column: Any, name: Any,
+                 enum: type[LabelledEnum]) -> None:
+        super().__init__(column, name,
+                         options=[(member.value, member._labels()[member]) for member in enum])
+        self.relationship = relationship
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        return query.filter(self.relationship.any(self.get_column(None) == value))
+
+    def operation(self) -> Any:
+        return _l("includes")

@@ -1,0 +1,1 @@
+"""Flask-Admin model views, one module per menu category."""

@@ -1,0 +1,76 @@
+"""People: volunteers (with their availability inline), teams, availability, blackouts."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectField
+
+from admin.base import LinliModelView
+from admin.filters import enum_filters, local_date_filters
+from admin.views.common import LOCALE_CHOICES, WEEKDAY_CHOICES, weekday_formatter
+from app.enums import Role, TeamKind
+from app.models import Availability, Blackout, Team, Volunteer
+
+
+class VolunteerView(LinliModelView):
+    column_list = ["name", "phone", "neighbourhood", "skills", "teams", "is_party_member",
+                   "is_dual_registered", "active"]
+    column_export_list = ["id", "name", "phone", "email", "neighbourhood", "skills", "teams",
+                          "max_minutes_per_week", "max_shifts_per_week", "is_party_member",
+                          "is_dual_registered", "locale", "active"]
+    column_details_exclude_list = ["feed_token"]
+    column_searchable_list = ["name", "phone", "email"]
+    column_filters = ["neighbourhood.name", "active", "is_party_member", "is_dual_registered"]
+    column_default_sort = "name"
+    list_load_options = (joinedload(Volunteer.neighbourhood), selectinload(Volunteer.skills),
+                         selectinload(Volunteer.teams))
+    form_excluded_columns = ["feed_token", "created_at", "updated_at"]
+    form_overrides = {"locale": SelectField}
+    form_args = {"locale": {"choices": LOCALE_CHOICES}}
+    inline_models = [
+        (Availability, {
+            "form_overrides": {"weekday": SelectField},
+            "form_args": {"weekday": {"choices": WEEKDAY_CHOICES, "coerce": int}},
+        }),
+        (Blackout, {}),
+    ]
+    #: A team lead keeps the volunteer's neighbourhood and teams as the coordinator set them.
+    role_excluded_fields = {Role.team_lead: ("neighbourhood", "teams")}
+
+
+class AvailabilityView(LinliModelView):
+    column_list = ["volunteer", "weekday", "start_time", "end_time", "valid_from", "valid_until"]
+    column_formatters = {"weekday": weekday_formatter}
+    column_filters = ["volunteer.name", "weekday"]
+    column_default_sort = "weekday"
+    list_load_options = (joinedload(Availability.volunteer),)
+    form_overrides = {"weekday": SelectField}
+    form_args = {"weekday": {"choices": WEEKDAY_CHOICES, "coerce": int}}
+    form_ajax_refs = {
+        "volunteer": {"fields": ["name", "phone"], "page_size": 10},
+    }
+
+
+class BlackoutView(LinliModelView):
+    column_list = ["volunteer", "start_at", "end_at", "reason"]
+    column_filters = ["volunteer.name", *local_date_filters(Blackout.start_at, _l("Starts"))]
+    column_default_sort = ("start_at", True)
+    list_load_options = (joinedload(Blackout.volunteer),)
+    form_ajax_refs = {
+        "volunteer": {"fields": ["name", "phone"], "page_size": 10},
+    }
+
+
+class TeamView(LinliModelView):
+    column_list = ["name", "kind", "town", "neighbourhood", "lead"]
+    column_searchable_list = ["name", "town"]
+    column_filters = [*enum_filters(Team.kind, _l("Kind"), TeamKind), "neighbourhood.name"]
+    column_default_sort = "name"
+    list_load_options = (joinedload(Team.neighbourhood), joinedload(Team.lead))
+    column_details_list = ["name", "kind", "town", "neighbourhood", "lead", "members",
+                           "description"]
+    form_ajax_refs = {
+        "lead": {"fields": ["name", "phone"], "page_size": 10},
+        "members": {"fields": ["name", "phone"], "page_size": 10},
+    }

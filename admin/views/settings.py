@@ -1,0 +1,170 @@
+"""Settings: neighbourhoods, users, skills, policies, care packages and event templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from admin import access
+from admin.base import LinliModelView, scoped_query
+from admin.fields import WriteOnlyPasswordField
+from admin.filters import enum_filters
+from admin.views.common import LOCALE_CHOICES
+from app.enums import EventKind, Role
+from app.extensions import db
+from app.i18n import deployment_zone
+from app.models import CarePackage, EventTemplate, Neighbourhood, TemplateItem, User
+from app.services.accounts import AccountError, create_user, set_password
+from app.services.templates import TemplateError, stamp_event
+
+
+class NeighbourhoodView(LinliModelView):
+    column_list = ["town", "name", "name_en"]
+    column_searchable_list = ["town", "name", "name_en"]
+    column_default_sort = "name"
+
+
+class UserView(LinliModelView):
+    """Accounts. The password hash is never shown, exported or edited; passwords go through
+    `app.services.accounts` (hashing, length rules, ending old sessions)."""
+
+    column_list = ["username", "display_name", "role", "active", "neighbourhoods", "teams",
+                   "last_login_at"]
+    column_details_list = ["username", "display_name", "email", "role", "active", "locale",
+                           "neighbourhoods", "teams", "volunteer", "last_login_at",
+                           "created_at"]
+    column_export_list = ["id", "username", "display_name", "email", "role", "active",
+                          "neighbourhoods", "teams", "last_login_at"]
+    column_searchable_list = ["username", "display_name", "email"]
+    column_filters = [*enum_filters(User.role, _l("Role"), Role), "active"]
+    column_default_sort = "username"
+    list_load_options = (selectinload(User.neighbourhoods), selectinload(User.teams))
+    form_columns = ["username", "display_name", "email", "role", "active", "locale",
+                    "neighbourhoods", "teams", "volunteer", "password"]
+    form_overrides = {"locale": SelectField}
+    form_args = {"locale": {"choices": [SelectChoice("", "—"), *LOCALE_CHOICES],
+                            "validators": [Optional()]}}
+    form_extra_fields = {
+        "password": WriteOnlyPasswordField(
+            _l("Password"),
+            description=_l("Required for a new account; leave empty to keep the current one."),
+        ),
+    }
+
+    def create_model(self, form: Any) -> Any:
+        try:
+            user = create_user(
+                db.session,
+                username=form.username.data or "",
+                password=form.password.data or "",
+                role=Role(form.role.data),
+                display_name=form.display_name.data or None,
+                email=form.email.data or None,
+                neighbourhoods=list(form.neighbourhoods.data or []),
+                teams=list(form.teams.data or []),
+            )
+            user.active = bool(form.active.data)
+            user.locale = form.locale.data or None
+            user.volunteer = form.volunteer.data
+            db.session.commit()
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return False
+        self.after_model_change(form, user, True)
+        return user
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        if form.password.data:
+            try:
+                set_password(db.session, model, form.password.data)
+            except AccountError as error:
+                raise ValidationError(str(error)) from error
+
+
+class SkillView(LinliModelView):
+    column_list = ["code", "name_zh", "name_en", "active"]
+    column_searchable_list = ["code", "name_zh", "name_en"]
+    column_filters = ["active"]
+    column_default_sort = "code"
+
+
+class VisitPolicyView(LinliModelView):
+    column_list = ["category", "interval_days", "preferred_kind"]
+    column_default_sort = "interval_days"
+
+
+class CarePackageView(LinliModelView):
+    column_list = ["name", "skill", "cadence_days", "duration_minutes"]
+    column_searchable_list = ["name"]
+    list_load_options = (joinedload(CarePackage.skill),)
+
+
+class StampForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    neighbourhood = SelectField(_l("Neighbourhood"), coerce=int, validators=[InputRequired()])
+
+
+class EventTemplateView(LinliModelView):
+    """Templates (a Lei Feng service day, a four-session course) and the stamping action."""
+
+    column_list = ["name", "kind", "title", "start_time", "is_public", "capacity"]
+    column_details_list = ["name", "kind", "title", "description", "place", "start_time",
+                           "is_public", "capacity", "waitlist_enabled", "max_party_size",
+                           "registration_opens_days_before", "items"]
+    column_searchable_list = ["name", "title"]
+    column_filters = [*enum_filters(EventTemplate.kind, _l("Kind"), EventKind)]
+    column_default_sort = "name"
+    form_excluded_columns = ["created_at", "updated_at"]
+    inline_models = [(TemplateItem, {})]
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-calendar-plus-o", ".stamp_view",
+                              title=_l("Create event from template")),
+    ]
+
+    @action("stamp", _l("Create event from template"))
+    def action_stamp(self, ids: list[str]) -> Response | None:
+        if len(ids) != 1:
+            flash(gettext("Choose exactly one template."), "warning")
+            return None
+        return redirect(url_for(".stamp_view", id=ids[0]))
+
+    @expose("/stamp/", methods=("GET", "POST"))
+    def stamp_view(self) -> Any:
+        if access.CREATE not in access.permissions(current_user.role, "Event"):
+            abort(403)
+        template = self.get_one(request.args.get("id"))
+        form = StampForm()
+        form.neighbourhood.choices = [
+            SelectChoice(n.id, str(n))
+            for n in scoped_query(Neighbourhood).order_by(Neighbourhood.name)
+        ]
+        if form.validate_on_submit():
+            neighbourhood = db.session.get(Neighbourhood, form.neighbourhood.data)
+            try:
+                event = stamp_event(db.session, template, day=form.day.data,
+                                    neighbourhood=neighbourhood, zone=deployment_zone())
+            except TemplateError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+            else:
+                db.session.commit()
+                flash(gettext("Event %(title)s created from the template.", title=event.title),
+                      "success")
+                return redirect(url_for("event.edit_view", id=event.id))
+        status = 400 if request.method == "POST" else 200
+        return self.render("linli_admin/stamp.html", form=form, event_template=template), status

@@ -1,0 +1,155 @@
+"""Admin test fixtures: two neighbourhoods full of rows, users of every role, quick logins.
+
+Every Yongye (永业) row carries 永业 in the text the admin shows, every Jiahong (佳虹) row 佳虹,
+so "the foreign row's text is absent from the body" is a plain substring check (Chinese
+characters cannot appear in tokens or ids by accident).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from app.enums import EventKind, HouseholdCategory, Role, RunStatus, VisitKind
+from app.extensions import login_manager
+from app.models import (
+    Blackout,
+    CarePackage,
+    CareSubscription,
+    Neighbourhood,
+    ScheduleRun,
+    User,
+    Visit,
+    VisitPolicy,
+)
+from app.security import hash_password
+from tests import factories as f
+from tests.helpers import csrf_token
+
+
+@functools.cache
+def _password_hash() -> str:
+    # Argon2 takes ~0.1 s a hash; the suite makes hundreds of users, all with one password.
+    return hash_password(f.PASSWORD)
+
+
+def make_user(session: Any, role: Role, username: str, **kw: Any) -> User:
+    user = User(username=username, display_name=kw.pop("display_name", username),
+                password_hash=_password_hash(), role=role, **kw)
+    session.add(user)
+    session.flush()
+    return user
+
+
+@dataclass
+class Side:
+    """The rows of one neighbourhood, keyed by admin endpoint."""
+
+    neighbourhood: Neighbourhood
+    rows: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    jiahong: Side
+    yongye: Side
+    shared: dict[str, Any]
+    users: dict[str, User]
+
+
+def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
+    n = f.make_neighbourhood(session, name=f"{prefix}居民区", name_en=f"{prefix} area")
+    volunteer = f.make_volunteer(session, neighbourhood=n, name=f"{prefix}志愿者",
+                                 notes=f"{prefix}备注")
+    team = f.make_team(session, name=f"{prefix}服务队", neighbourhood=n)
+    team.members.append(volunteer)
+    availability = f.make_availability(session, volunteer)
+    blackout = Blackout(volunteer=volunteer, start_at=f.future(3), end_at=f.future(4),
+                        reason=f"{prefix}出差")
+    session.add(blackout)
+    event = f.make_event(session, neighbourhood=n, title=f"{prefix}便民服务日",
+                         place=f"{prefix}广场")
+    shift = f.make_shift(session, event, title=f"{prefix}量血压", team=team, skill=skill)
+    slot = f.make_slot(session, event, label=f"{prefix}理发时段")
+    assignment = f.make_assignment(session, shift, volunteer)
+    registration = f.make_registration(session, event, name=f"{prefix}居民")
+    household = f.make_household(session, neighbourhood=n, address=f"{prefix}路1号",
+                                 contact_name=f"{prefix}王阿婆",
+                                 categories=[HouseholdCategory.living_alone])
+    session.flush()
+    visit = Visit(household=household, visited_at=f.future(-3), kind=VisitKind.door,
+                  volunteer=volunteer, notes=f"{prefix}走访")
+    subscription = CareSubscription(household=household, package=package,
+                                    volunteer=volunteer, starts_on=date(2027, 1, 1))
+    run = ScheduleRun(neighbourhood=n, status=RunStatus.succeeded, log=f"{prefix}日志")
+    session.add_all([blackout, visit, subscription, run])
+    session.flush()
+    return Side(n, {
+        "neighbourhood": n, "volunteer": volunteer, "team": team,
+        "availability": availability, "blackout": blackout, "event": event, "shift": shift,
+        "slot": slot, "assignment": assignment, "registration": registration,
+        "household": household, "visit": visit, "caresubscription": subscription,
+        "schedulerun": run,
+    })
+
+
+@pytest.fixture
+def world(db_session) -> World:
+    skill = f.make_skill(db_session, code="blood_pressure", name_zh="量血压技能",
+                         name_en="Blood pressure")
+    package = CarePackage(name="共享助餐包", cadence_days=7, duration_minutes=60, skill=skill)
+    policy = VisitPolicy(category=HouseholdCategory.living_alone, interval_days=7)
+    db_session.add_all([package, policy])
+    template = f.make_template(
+        db_session, name="学雷锋模板", kind=EventKind.service_day,
+        start_time=time(9, 0),
+        items=[{"title": "量血压", "skill": skill, "duration_minutes": 180,
+                "max_volunteers": 2},
+               {"title": "理发", "duration_minutes": 60, "slot_minutes": 20,
+                "slot_capacity": 1}],
+    )
+    town_team = f.make_team(db_session, name="镇级法律服务队", neighbourhood=None)
+    jiahong = _side(db_session, "佳虹", skill, package)
+    yongye = _side(db_session, "永业", skill, package)
+    users = {
+        "admin": make_user(db_session, Role.admin, "town-admin", display_name="镇管理员"),
+        "coordinator": make_user(db_session, Role.coordinator, "jh-coordinator",
+                                 display_name="佳虹协调员",
+                                 neighbourhoods=[jiahong.neighbourhood]),
+        "team_lead": make_user(db_session, Role.team_lead, "jh-lead", display_name="队长",
+                               teams=[jiahong.rows["team"]]),
+        "volunteer": make_user(db_session, Role.volunteer, "volunteer-user",
+                               display_name="普通志愿者"),
+    }
+    shared = {"skill": skill, "caresubscription_package": package, "carepackage": package,
+              "visitpolicy": policy, "eventtemplate": template, "town_team": town_team}
+    return World(jiahong, yongye, shared, users)
+
+
+def quick_login(client: FlaskClient, user: User) -> str:
+    """Log a user in by writing the Flask-Login session directly; returns a CSRF token.
+
+    The real login form (tests.helpers.login) costs an Argon2 verification; tests of the login
+    itself and a few end-to-end flows use it, the big access matrix uses this.
+    """
+    token = csrf_token(client, "/login")
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = login_manager._session_identifier_generator()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
+    return token
+
+
+def as_text(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def later(days: int) -> Any:
+    return f.future(days) + timedelta(hours=1)
