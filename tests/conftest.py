@@ -77,7 +77,7 @@ def make_test_app(database_url: str, **config: object) -> Flask:
             "SECRET_KEY": "test-" + secrets.token_hex(16),
             "SQLALCHEMY_DATABASE_URI": database_url,
             "LINLI_EXTERNAL_URL": "http://linli.test",
-            "LOGIN_MAX_FAILURES": 3,
+            "LINLI_LOGIN_MAX_FAILURES": 3,
             **config,
         }
     )

@@ -32,8 +32,8 @@ def login() -> str | Response:
             db.session,
             form.username.data or "",
             form.password.data or "",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+            max_failures=current_app.config["LINLI_LOGIN_MAX_FAILURES"],
+            lock_minutes=current_app.config["LINLI_LOGIN_LOCK_MINUTES"],
         )
         if result.user is None:
             # The failure counter must be saved even though the answer is a refusal.
