@@ -80,6 +80,8 @@ COMMON_LABELS = {
     "source": _l("Source"),
     "pinned": _l("Pinned"),
     "sequence": _l("Calendar sequence"),
+    "feed_fetched_at": _l("Calendar last synced"),
+    "import_ics": _l("Calendar file"),
     "responded_at": _l("Answered"),
     "schedule_run": _l("Scheduler run"),
     "created_by": _l("Created by"),

@@ -7,25 +7,32 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
 
 from admin.base import LinliModelView
+from admin.feeds import FeedAdminMixin, import_link_formatter, last_synced_formatter
 from admin.filters import enum_filters, local_date_filters
 from admin.views.common import LOCALE_CHOICES, WEEKDAY_CHOICES, weekday_formatter
 from app.enums import Role, TeamKind
 from app.models import Availability, Blackout, Team, Volunteer
 
 
-class VolunteerView(LinliModelView):
+class VolunteerView(FeedAdminMixin, LinliModelView):
     column_list = ["name", "phone", "neighbourhood", "skills", "teams", "is_party_member",
-                   "is_dual_registered", "active"]
+                   "is_dual_registered", "active", "feed_fetched_at"]
+    column_formatters = {"feed_fetched_at": last_synced_formatter}
+    column_details_list = ["name", "phone", "email", "neighbourhood", "skills", "teams",
+                           "max_minutes_per_week", "max_shifts_per_week", "x_km", "y_km",
+                           "is_party_member", "is_dual_registered", "locale", "active",
+                           "feed_fetched_at", "import_ics", "notes"]
+    column_formatters_detail = {"feed_fetched_at": last_synced_formatter,
+                                "import_ics": import_link_formatter}
     column_export_list = ["id", "name", "phone", "email", "neighbourhood", "skills", "teams",
                           "max_minutes_per_week", "max_shifts_per_week", "is_party_member",
                           "is_dual_registered", "locale", "active"]
-    column_details_exclude_list = ["feed_token"]
     column_searchable_list = ["name", "phone", "email"]
     column_filters = ["neighbourhood.name", "active", "is_party_member", "is_dual_registered"]
     column_default_sort = "name"
     list_load_options = (joinedload(Volunteer.neighbourhood), selectinload(Volunteer.skills),
                          selectinload(Volunteer.teams))
-    form_excluded_columns = ["feed_token", "created_at", "updated_at"]
+    form_excluded_columns = ["feed_token", "feed_fetched_at", "created_at", "updated_at"]
     form_overrides = {"locale": SelectField}
     form_args = {"locale": {"choices": LOCALE_CHOICES}}
     inline_models = [
@@ -70,6 +77,7 @@ class TeamView(LinliModelView):
     list_load_options = (joinedload(Team.neighbourhood), joinedload(Team.lead))
     column_details_list = ["name", "kind", "town", "neighbourhood", "lead", "members",
                            "description"]
+    form_excluded_columns = ["feed_token"]
     form_ajax_refs = {
         "lead": {"fields": ["name", "phone"], "page_size": 10},
         "members": {"fields": ["name", "phone"], "page_size": 10},

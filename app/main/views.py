@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,12 @@ def index() -> Response:
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
     return redirect(url_for("auth.login"))
+
+
+@main_bp.get("/healthz")
+def healthz() -> Response:
+    """Liveness for load balancers (and the feed benchmark's baseline): no database."""
+    return jsonify(status="ok")
 
 
 @main_bp.route("/language", methods=["POST"])

@@ -1,0 +1,5 @@
+"""The volunteer's small portal: subscribe to the calendar, replace the link, import busy times."""
+
+from app.portal.views import portal_bp
+
+__all__ = ["portal_bp"]

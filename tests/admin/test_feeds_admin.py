@@ -1,0 +1,49 @@
+"""The calendar pieces of the volunteer admin: last synced, link rotation, .ics import page."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import Volunteer
+from tests.admin.conftest import as_text, quick_login
+
+pytestmark = pytest.mark.integration
+
+
+def test_volunteer_list_shows_when_the_calendar_last_synced(client, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    page = as_text(client.get("/admin/volunteer/"))
+    assert "日历最近同步" in page and "未订阅" in page
+
+
+def test_rotating_links_touches_only_own_volunteers(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    own = world.jiahong.rows["volunteer"]
+    foreign = world.yongye.rows["volunteer"]
+    own_before, foreign_before = own.feed_token, foreign.feed_token
+    response = client.post("/admin/volunteer/action/", data={
+        "action": "rotate_feed", "rowid": [str(own.id), str(foreign.id)], "csrf_token": token})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Volunteer, own.id).feed_token != own_before
+    assert db_session.get(Volunteer, foreign.id).feed_token == foreign_before
+
+
+def test_ics_import_page_is_scoped(client, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    own = world.jiahong.rows["volunteer"]
+    foreign = world.yongye.rows["volunteer"]
+    assert client.get(f"/admin/volunteer/import-ics/{own.id}/").status_code == 200
+    response = client.get(f"/admin/volunteer/import-ics/{foreign.id}/")
+    assert response.status_code == 404 and "永业" not in as_text(response)
+
+
+def test_feed_tokens_are_never_shown_in_admin_forms(client, world) -> None:
+    quick_login(client, world.users["admin"])
+    team = world.jiahong.rows["team"]
+    volunteer = world.jiahong.rows["volunteer"]
+    for path in (f"/admin/team/edit/?id={team.id}", f"/admin/volunteer/edit/?id={volunteer.id}",
+                 f"/admin/volunteer/details/?id={volunteer.id}", "/admin/team/new/"):
+        page = as_text(client.get(path))
+        assert "feed_token" not in page, path
+        assert volunteer.feed_token not in page and team.feed_token not in page, path
