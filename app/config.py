@@ -22,21 +22,34 @@ DEFAULTS: dict[str, Any] = {
     #: Public base URL used in mails, feeds and CLI output (no trailing slash).
     "LINLI_EXTERNAL_URL": "http://127.0.0.1:5000",
     #: Failed logins allowed per account before it is locked for LOGIN_LOCK_MINUTES.
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCK_MINUTES": 15,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "LINLI_LOGIN_MAX_FAILURES": 5,
+    "LINLI_LOGIN_LOCK_MINUTES": 15,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     "HUEY_URL": None,
+    #: Flask-Limiter storage: in memory for one process; "redis://…" for several workers.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    #: Sign-ups (pages and API) per client IP, and per mobile number (Flask-Limiter syntax).
+    "LINLI_SIGNUP_RATE_LIMIT_IP": "30/minute;300/day",
+    "LINLI_SIGNUP_RATE_LIMIT_PHONE": "5/minute;20/day",
+    #: Mail for residents' notices: SMTP when a host is set, else .eml files in the outbox
+    #: folder (default `instance/outbox/`). LINLI_SMS_SENDER: "log", or "module:Class".
+    "LINLI_MAIL_SENDER": "linli@localhost",
+    "LINLI_MAIL_SMTP_HOST": None,
+    "LINLI_MAIL_SMTP_PORT": 587,
+    "LINLI_MAIL_OUTBOX": None,
+    "LINLI_SMS_SENDER": "log",
 }
 
 #: Environment variables read directly (any other `LINLI_*` variable is read too).
 ENVIRONMENT_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "HUEY_URL": "HUEY_URL",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "SECRET_KEY": "SECRET_KEY",
     "LINLI_TIMEZONE": "LINLI_TIMEZONE",
     "LINLI_DEFAULT_LOCALE": "LINLI_DEFAULT_LOCALE",
@@ -97,6 +110,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             app.config[env_key] = _parse_env_value(value)
     if overrides:
         app.config.update(overrides)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server connection can die between requests; a SQLite file cannot, so the extra
+        # round trip is spent only where it buys something.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["LINLI_DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["LINLI_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):

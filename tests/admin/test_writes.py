@@ -70,7 +70,7 @@ def test_town_wide_team_cannot_be_created_or_changed_by_a_coordinator(
         "csrf_token": token, "name": "野队", "kind": "repair", "town": "金桥镇",
         "neighbourhood": "__None"})
     assert response.status_code == 200
-    assert "your own neighbourhoods or teams" in as_text(response)
+    assert "只能修改本居民区或本团队的记录" in as_text(response)
     assert _count(db_session, Team, Team.name == "野队") == 0
     town_team = world.shared["town_team"]
     response = client.post(f"/admin/team/edit/?id={town_team.id}", data={
