@@ -1,6 +1,8 @@
 """The one place that creates Flask extensions; `create_app` binds them to an app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,3 +17,5 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+#: Rate limits (sign-up per IP and per mobile number); storage from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

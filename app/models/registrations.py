@@ -75,6 +75,8 @@ class Registration(TimestampMixin, Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: When a waitlisted place became confirmed.
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The language the resident signed up in; notices (e.g. "you have a place") use it.
+    locale: Mapped[str | None] = mapped_column(String(10))
     #: The coordinator who signed the resident up (on the phone, or from a paper list).
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

@@ -1,0 +1,6 @@
+"""Residents' pages (no login, phone first) and the coordinators' paper tools."""
+
+from app.public.staff import staff_bp
+from app.public.views import public_bp
+
+__all__ = ["public_bp", "staff_bp"]

@@ -1,0 +1,47 @@
+"""Rate limits on sign-up, shared by the pages and the API: per client IP and per mobile number.
+
+The limit strings are read from the config on every request (so a test or a deployment can
+change them without re-registering views); the phone key is the normalised number, so
+"138 0013 8000" and "+8613800138000" count as one.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+
+from app.extensions import limiter
+from app.services.signup import SignupError, normalise_phone
+
+
+def ip_limit() -> str:
+    return current_app.config["LINLI_SIGNUP_RATE_LIMIT_IP"]
+
+
+def phone_limit() -> str:
+    return current_app.config["LINLI_SIGNUP_RATE_LIMIT_PHONE"]
+
+
+def phone_key() -> str:
+    raw = request.form.get("phone")
+    if raw is None:
+        body = request.get_json(silent=True)
+        raw = body.get("phone") if isinstance(body, dict) else None
+    if not isinstance(raw, str):
+        return "phone:none"
+    try:
+        return "phone:" + normalise_phone(raw)
+    except SignupError:
+        return "phone:?" + raw.strip()[:32]
+
+
+#: One budget for the pages and the API together.
+_by_phone = limiter.shared_limit(phone_limit, "signup-phone", key_func=phone_key,
+                                 methods=["POST"])
+_by_ip = limiter.shared_limit(ip_limit, "signup-ip", key_func=get_remote_address,
+                              methods=["POST"])
+
+
+def signup_limits(view):  # type: ignore[no-untyped-def]
+    """Decorate a sign-up view with both limits (POST only)."""
+    return _by_ip(_by_phone(view))

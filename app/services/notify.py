@@ -1,0 +1,224 @@
+"""Telling residents what happened to their place: e-mail, or SMS through a pluggable sender.
+
+Two small interfaces, chosen by configuration:
+
+- `Mailer`: `SmtpMailer` (``LINLI_MAIL_SMTP_HOST`` set) or `FileMailer`, which writes each
+  message as an ``.eml`` file into ``instance/outbox/`` — the default in development, and what
+  the tests read.
+- `SmsSender`: `LoggingSmsSender` writes the text to the log. A deployment plugs in its SMS
+  gateway by naming a class in ``LINLI_SMS_SENDER`` ("package.module:Class"), constructed
+  with the app config.
+
+Services never send while a transaction is open: `after_commit` queues a callback on the
+session that runs only once the data it talks about is committed (and is dropped on rollback),
+so nobody is told about a place that was never saved.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import smtplib
+import ssl
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime as email_date
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any, Protocol
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.models import Registration
+
+log = logging.getLogger(__name__)
+
+_PENDING = "linli_after_commit"
+
+
+class Mailer(Protocol):
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+class SmsSender(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = email_date(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "linli.local")
+    message.set_content(body)
+    return message
+
+
+@dataclass
+class FileMailer:
+    """Writes every message as an `.eml` file: read them with any mail program."""
+
+    folder: Path
+    sender: str
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+        path.write_bytes(bytes(_message(self.sender, to, subject, body)))
+
+
+@dataclass
+class SmtpMailer:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    timeout: float = 10.0
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(_message(self.sender, to, subject, body))
+
+
+class LoggingSmsSender:
+    """Writes the text to the log; a deployment replaces it with its SMS gateway."""
+
+    def __init__(self, config: Mapping[str, Any] | None = None) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        self.sent.append((phone, text))
+        log.info("SMS to %s***%s: %s", phone[:3], phone[-2:], text)
+
+
+def mailer_from_config(config: Mapping[str, Any], instance_path: str) -> Mailer:
+    sender = config.get("LINLI_MAIL_SENDER") or "linli@localhost"
+    host = config.get("LINLI_MAIL_SMTP_HOST")
+    if host:
+        return SmtpMailer(
+            host=host,
+            port=int(config.get("LINLI_MAIL_SMTP_PORT") or 587),
+            sender=sender,
+            username=config.get("LINLI_MAIL_SMTP_USERNAME"),
+            password=config.get("LINLI_MAIL_SMTP_PASSWORD"),
+            starttls=bool(config.get("LINLI_MAIL_SMTP_STARTTLS", True)),
+        )
+    folder = config.get("LINLI_MAIL_OUTBOX") or str(Path(instance_path) / "outbox")
+    return FileMailer(Path(folder), sender)
+
+
+def sms_sender_from_config(config: Mapping[str, Any]) -> SmsSender:
+    spec = config.get("LINLI_SMS_SENDER") or ""
+    if not spec or spec == "log":
+        return LoggingSmsSender(config)
+    module_name, _sep, class_name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)(config)
+
+
+def _senders() -> tuple[Mailer, SmsSender]:
+    """The app's senders, built once per app (a deployment's SMS gateway may hold a client)."""
+    app = current_app
+    cached = app.extensions.get("linli_notify")
+    if cached is None:
+        cached = (
+            mailer_from_config(app.config, app.instance_path),
+            sms_sender_from_config(app.config),
+        )
+        app.extensions["linli_notify"] = cached
+    return cached
+
+
+# -- Queued until commit -------------------------------------------------------------------
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's current transaction has committed."""
+    session.info.setdefault(_PENDING, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_pending(session: Session) -> None:
+    callbacks = session.info.pop(_PENDING, [])
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # a failed notice must never undo or break a committed sign-up
+            log.exception("notification failed")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, _previous: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+# -- What residents are told ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PromotionNotice:
+    """Everything a notice needs, copied out of the rows so it can be sent after commit."""
+
+    name: str
+    phone: str
+    email: str | None
+    locale: str | None
+    event_title: str
+    starts: datetime
+    reference_code: str
+    cancel_url: str
+
+
+def promotion_notice(registration: Registration, cancel_url: str) -> PromotionNotice:
+    return PromotionNotice(
+        name=registration.name,
+        phone=registration.phone,
+        email=registration.email,
+        locale=registration.locale,
+        event_title=registration.event.title,
+        starts=registration.event.start_at,
+        reference_code=registration.reference_code,
+        cancel_url=cancel_url,
+    )
+
+
+def send_promotion(notice: PromotionNotice) -> str:
+    """Tell a resident their waitlisted place is now confirmed; returns the channel used."""
+    from app.i18n import local_datetime
+
+    if not has_app_context():  # pragma: no cover - services run inside an app context
+        raise RuntimeError("notifications need an application context")
+    mailer, sms = _senders()
+    locale = notice.locale or current_app.config["LINLI_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        when = local_datetime(notice.starts)
+        subject = _("You have a place: %(title)s", title=notice.event_title)
+        body = _(
+            "Hello %(name)s,\n\nA place has become free and is now yours: %(title)s, "
+            "%(when)s.\nYour reference code: %(code)s.\n\nIf you cannot come, please cancel "
+            "so that the next person can have the place:\n%(url)s\n",
+            name=notice.name, title=notice.event_title, when=when,
+            code=notice.reference_code, url=notice.cancel_url,
+        )
+        short = _(
+            "%(title)s, %(when)s: a place is now yours. Code %(code)s. Cancel: %(url)s",
+            title=notice.event_title, when=when, code=notice.reference_code,
+            url=notice.cancel_url,
+        )
+    if notice.email:
+        mailer.send(notice.email, subject, body)
+        return "email"
+    sms.send(notice.phone, short)
+    return "sms"
