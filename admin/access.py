@@ -23,11 +23,14 @@ matrix says which *operations* a role has on a model at all.
 | Visit            | CRUD  | CRUD                                | –                          |
 | CarePackage      | CRUD  | R                                   | –                          |
 | CareSubscription | CRUD  | CRUD                                | –                          |
-| Registration     | CRUD  | CRUD                                | –                          |
+| Registration     | RU    | RU + "cancel sign-up"               | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
-Every template is town-wide (the model has no neighbourhood), so only the town admin edits
+Residents' places are created only through the sign-up service ("Sign up a resident" on the
+event list, the public pages, the API) and given back through its "cancel sign-up" action,
+so capacity, the waitlist and one-place-per-phone hold on every path; contact details stay
+editable. Every template is town-wide (the model has no neighbourhood), so only the town admin edits
 them; coordinators stamp them onto a date in one of their own neighbourhoods.
 """
 
@@ -65,7 +68,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Visit": {_A: CRUD, _C: CRUD},
     "CarePackage": {_A: CRUD, _C: R},
     "CareSubscription": {_A: CRUD, _C: CRUD},
-    "Registration": {_A: CRUD, _C: CRUD},
+    "Registration": {_A: RU, _C: RU},
 }
 
 #: Roles that may open the admin panel at all.

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort, flash, url_for
+from flask_admin.actions import action
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from admin.base import LinliModelView
@@ -17,14 +21,45 @@ from app.enums import (
     RegistrationStatus,
     RunStatus,
 )
+from app.extensions import db
 from app.models import Assignment, Event, Registration, ScheduleRun, Shift, Slot
+from app.services import signup
 
 _TIMESTAMPS = ["created_at", "updated_at"]
 
 
-class EventView(LinliModelView):
+def _resident_links(view: Any, context: Any, model: Event, name: str) -> Markup:
+    """Sign a resident up (same service and rules as the public page), print, post."""
+    links = [
+        (url_for("staff.register_on_behalf", event_id=model.id), _("Sign up a resident")),
+        (url_for("staff.sign_in_sheet", event_id=model.id), _("Sign-in sheet")),
+        (url_for("staff.poster", event_id=model.id), _("Poster")),
+    ]
+    return Markup(" · ").join(
+        Markup('<a href="{}">{}</a>').format(href, label) for href, label in links
+    )
+
+
+class CapacityThroughSignupMixin:
+    """Capacity changes go through the sign-up service: it locks the event or slot, refuses
+    to drop below the places already confirmed (saying how many) and promotes the waitlist
+    when places are added. Nothing else of the form is saved when it refuses."""
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        if "capacity" in form and form.capacity.data != model.capacity:
+            try:
+                signup.set_capacity(db.session, model, form.capacity.data)
+            except signup.SignupError as error:
+                db.session.rollback()
+                flash(str(error.message), "error")
+                return False
+        return super().update_model(form, model)  # type: ignore[misc]
+
+
+class EventView(CapacityThroughSignupMixin, LinliModelView):
     column_list = ["title", "kind", "neighbourhood", "start_at", "end_at", "status",
-                   "is_public", "capacity"]
+                   "is_public", "capacity", "residents"]
+    column_formatters = {"residents": _resident_links}
     column_searchable_list = ["title", "place"]
     column_filters = [
         *enum_filters(Event.kind, _l("Kind"), EventKind),
@@ -54,7 +89,7 @@ class ShiftView(LinliModelView):
     form_excluded_columns = ["assignments", *_TIMESTAMPS]
 
 
-class SlotView(LinliModelView):
+class SlotView(CapacityThroughSignupMixin, LinliModelView):
     column_list = ["label", "event", "start_at", "end_at", "capacity"]
     column_searchable_list = ["label"]
     column_filters = [*local_date_filters(Slot.start_at, _l("Starts")), "event.title"]
@@ -106,11 +141,22 @@ class RegistrationView(LinliModelView):
                       "event.title"]
     column_default_sort = ("created_at", True)
     list_load_options = (joinedload(Registration.event), joinedload(Registration.slot))
-    form_excluded_columns = ["cancel_token", "reference_code", "cancelled_at", "slot_key",
-                             *_TIMESTAMPS]
+    #: Places are taken and given back only through the sign-up service (capacity, waitlist,
+    #: one place per phone): new sign-ups through "Sign up a resident" on the event list,
+    #: cancellations through the bulk action. Contact details stay editable.
+    form_columns = ["name", "email", "building", "room"]
     column_details_exclude_list = ["cancel_token", "slot_key"]
 
-    def on_model_change(self, form: Any, model: Registration, is_created: bool) -> None:
-        # The one-place-per-phone index needs `slot_key` to mirror the slot (a CHECK says so).
-        model.slot_key = model.slot.id if model.slot is not None else 0
-        super().on_model_change(form, model, is_created)
+    @action("cancel_registrations", _l("Cancel sign-up"),
+            _l("Cancel the selected sign-ups? Their places go to the waitlist."))
+    def action_cancel_registrations(self, ids: list[str]) -> None:
+        if not self.can_edit:
+            abort(403)
+        rows = self.get_query().filter(Registration.id.in_([int(i) for i in ids])).all()
+        tokens = [row.cancel_token for row in rows]
+        promoted = 0
+        for token in tokens:
+            promoted += len(signup.cancel(db.session, token).promoted)
+        db.session.commit()
+        flash(_("%(n)d sign-ups cancelled, %(promoted)d moved up from the waitlist.",
+                n=len(tokens), promoted=promoted), "success")

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from app.auth.forms import LoginForm
 from app.extensions import db
 from app.services.accounts import authenticate
-from app.urls import safe_next_url
+from app.urls import landing_url, safe_next_url
 
 auth_bp = Blueprint("auth", __name__)
 
@@ -25,7 +25,7 @@ auth_bp = Blueprint("auth", __name__)
 @auth_bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(url_for("admin.index"))
+        return redirect(landing_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         result = authenticate(
@@ -46,7 +46,7 @@ def login() -> str | Response:
         if locale:
             session["locale"] = locale
         login_user(result.user)
-        return redirect(safe_next_url(request.args.get("next")) or url_for("admin.index"))
+        return redirect(safe_next_url(request.args.get("next")) or landing_url(result.user))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 

@@ -4,16 +4,14 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, request, ses
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.urls import safe_next_url
+from app.urls import landing_url, safe_next_url
 
 main_bp = Blueprint("main", __name__)
 
 
 @main_bp.route("/")
 def index() -> Response:
-    if current_user.is_authenticated:
-        return redirect(url_for("admin.index"))
-    return redirect(url_for("auth.login"))
+    return redirect(landing_url(current_user))
 
 
 @main_bp.get("/healthz")

@@ -150,3 +150,14 @@ def test_coordinator_needs_a_known_neighbourhood(app, db_session) -> None:
     result = runner.invoke(args=["users", "create", "--username", "c1", "--role", "coordinator",
                                  "--neighbourhood", "不存在"])
     assert result.exit_code != 0 and "不存在" in result.output
+
+
+def test_everyone_lands_where_they_work(client, db_session) -> None:
+    assert client.get("/").headers["Location"].endswith("/events/")
+    volunteer = f.make_volunteer(db_session)
+    user = f.make_user(db_session, role=Role.volunteer)
+    user.volunteer_id = volunteer.id
+    db_session.flush()
+    response = login(client, user.username, f.PASSWORD)
+    assert response.headers["Location"].endswith("/portal/")
+    assert client.get("/").headers["Location"].endswith("/portal/")

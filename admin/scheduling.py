@@ -1,0 +1,367 @@
+"""Auto-scheduling in the admin: start runs, watch them, review, adjust and publish.
+
+`ScheduleView` is a Flask-Admin `BaseView` (endpoint ``schedule``, URL ``/admin/schedule``):
+
+- ``/``: recent runs and the "Schedule a period" form;
+- ``/run/<id>``: a run's page — a live progress bar while it runs (polls ``status.json``, falls
+  back to a meta refresh without JavaScript), then coverage, unfilled seats with reasons, load
+  per volunteer, the difference from what is published, pin / unpin / remove, manual assignment
+  with rule warnings, re-run keeping the pins, publish; after publishing, declined seats with a
+  one-click re-solve and "ask for help";
+- ``/overdue``: households whose visits are overdue or were missed.
+
+`AutoScheduleMixin` gives the event list its "Auto-schedule" bulk action. Every page calls a
+service; nothing here holds a scheduling rule. Who may use it: the town admin and coordinators
+(their own neighbourhoods' runs and events only, through `app.services.scoping`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_admin.actions import action
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired, NumberRange, ValidationError
+
+from admin import access
+from admin.base import LinliForm, ProtectedView
+from app.enums import AssignmentStatus, Role, RunStatus
+from app.extensions import db
+from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Volunteer
+from app.services import care_visits, notify, schedule_runs, scoping
+from app.services.schedule_bridge import Scope
+
+#: Roles that may run the scheduler (team leads see their team's shifts in the lists only).
+SCHEDULER_ROLES = frozenset({Role.admin, Role.coordinator})
+
+
+def _user() -> Any:
+    return current_user._get_current_object()
+
+
+def may_schedule() -> bool:
+    return (
+        current_user.is_authenticated
+        and current_user.role in SCHEDULER_ROLES
+        and access.READ in access.permissions(current_user.role, "ScheduleRun")
+    )
+
+
+def _enqueue_after_commit(run_id: int) -> None:
+    """The consumer must find the run: queue it only once the request has committed."""
+    from app.tasks_schedule import enqueue_run  # the queue is only needed when used
+
+    notify.after_commit(db.session, lambda: enqueue_run(run_id))
+
+
+def start_run_for_events(event_ids: list[int]) -> ScheduleRun | None:
+    """Create and queue a run for events the user may change; None (flashed) otherwise."""
+    user = _user()
+    allowed = [
+        pk for pk in event_ids
+        if scoping.allows_row(db.session, user, Event, pk, write=True)
+    ]
+    if not allowed or len(allowed) != len(event_ids):
+        flash(_("You may only schedule events of your own neighbourhoods."), "error")
+        return None
+    run = schedule_runs.create_run(db.session, Scope(event_ids=tuple(sorted(allowed))),
+                                   user=user)
+    _enqueue_after_commit(run.id)
+    return run
+
+
+class AutoScheduleMixin:
+    """Mix into the event list view: a bulk action that schedules the selected events."""
+
+    @action("auto_schedule", _l("Auto-schedule"),
+            _l("Schedule volunteers for the selected events?"))
+    def action_auto_schedule(self, ids: list[str]) -> Response | None:
+        if not may_schedule():
+            abort(403)
+        run = start_run_for_events([int(i) for i in ids])
+        if run is None:
+            return None
+        flash(_("Scheduler run #%(id)s started.", id=run.id), "success")
+        return redirect(url_for("schedule.run_page", run_id=run.id))
+
+
+class PeriodForm(LinliForm):
+    neighbourhoods = SelectMultipleField(_l("Neighbourhoods"), coerce=int,
+                                         validators=[DataRequired()])
+    date_from = DateField(_l("From"), validators=[DataRequired()])
+    date_to = DateField(_l("To"), validators=[DataRequired()])
+    seconds = FloatField(_l("Time limit (seconds)"),
+                         default=schedule_runs.DEFAULT_SECONDS,
+                         validators=[NumberRange(min=1, max=600)])
+
+    def validate_date_to(self, field: Any) -> None:
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError(_("The end date must not be before the start date."))
+
+
+class ManualForm(LinliForm):
+    shift = SelectField(_l("Shift"), coerce=int, validators=[DataRequired()])
+    volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[DataRequired()])
+    force = BooleanField(_l("Assign anyway, although rules are broken"))
+
+
+class ActionForm(LinliForm):
+    """Only the CSRF token: the buttons on the run page."""
+
+
+class ScheduleView(ProtectedView, BaseView):
+    def is_accessible(self) -> bool:
+        return may_schedule()
+
+    def is_visible(self) -> bool:
+        return may_schedule()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _run_or_404(self, run_id: int, *, write: bool = False) -> ScheduleRun:
+        run = db.session.get(ScheduleRun, run_id)
+        if run is None:
+            abort(404)
+        # Town-wide runs (no neighbourhood) are only the town admin's: the row filter says so.
+        if not scoping.allows_row(db.session, _user(), ScheduleRun, run.id, write=write):
+            abort(404)
+        return run
+
+    def _check_form(self) -> None:
+        if not ActionForm(request.form).validate_on_submit():
+            abort(400)
+
+    def _neighbourhood_choices(self) -> list[tuple[int, str]]:
+        statement = scoping.scoped(select(Neighbourhood).order_by(Neighbourhood.name), _user(),
+                                   Neighbourhood)
+        return [(n.id, n.name) for n in db.session.scalars(statement)]
+
+    def _runs(self) -> list[ScheduleRun]:
+        statement = scoping.scoped(
+            select(ScheduleRun).order_by(ScheduleRun.id.desc()).limit(30), _user(), ScheduleRun
+        )
+        return list(db.session.scalars(statement))
+
+    # -- pages -----------------------------------------------------------------------------
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self) -> Any:
+        schedule_runs.fail_stale_runs(db.session)
+        form = PeriodForm(request.form if request.method == "POST" else None)
+        form.neighbourhoods.choices = self._neighbourhood_choices()
+        if form.validate_on_submit():
+            allowed = {c[0] for c in form.neighbourhoods.choices}
+            chosen = [n for n in form.neighbourhoods.data if n in allowed]
+            scope = Scope(neighbourhood_ids=tuple(chosen), date_from=form.date_from.data,
+                          date_to=form.date_to.data)
+            if not schedule_runs.bridge.scope_shifts(db.session, scope, schedule_runs.zone()):
+                flash(_("There are no shifts to schedule in this scope."), "warning")
+            else:
+                run = schedule_runs.create_run(db.session, scope, user=_user(),
+                                               seconds=form.seconds.data)
+                _enqueue_after_commit(run.id)
+                flash(_("Scheduler run #%(id)s started.", id=run.id), "success")
+                return redirect(url_for(".run_page", run_id=run.id))
+        elif request.method == "GET" and form.date_from.data is None:
+            form.date_from.data = date.today()
+        return self.render("admin/schedule/index.html", form=form, runs=self._runs())
+
+    @expose("/run/<int:run_id>")
+    def run_page(self, run_id: int) -> Any:
+        schedule_runs.fail_stale_runs(db.session)
+        run = self._run_or_404(run_id)
+        report = schedule_runs.run_report(db.session, run)
+        manual = ManualForm()
+        manual.shift.choices = [(s.id, schedule_runs.shift_label(s, schedule_runs.zone()))
+                                for s in report.shifts]
+        manual.volunteer.choices = self._volunteer_choices()
+        return self.render(
+            "admin/schedule/run.html", run=run, report=report, manual=manual,
+            action_form=ActionForm(), warnings=[],
+            error=schedule_runs.run_error_message(run),
+            zone=schedule_runs.zone(), label=schedule_runs.shift_label,
+            live=run.status in (RunStatus.queued, RunStatus.running),
+        )
+
+    def _volunteer_choices(self) -> list[tuple[int, str]]:
+        statement = scoping.scoped(
+            select(Volunteer).where(Volunteer.active.is_(True)).order_by(Volunteer.name),
+            _user(), Volunteer,
+        )
+        return [(v.id, f"{v.name} · {v.neighbourhood_id}") for v in db.session.scalars(statement)]
+
+    @expose("/run/<int:run_id>/status.json")
+    def status(self, run_id: int) -> Response:
+        schedule_runs.fail_stale_runs(db.session)
+        run = self._run_or_404(run_id)
+        return jsonify(schedule_runs.status_json(run))
+
+    # -- actions on a run ----------------------------------------------------------------
+
+    def _back(self, run: ScheduleRun) -> Response:
+        return redirect(url_for(".run_page", run_id=run.id))
+
+    def _assignment_of_run(self, run: ScheduleRun, assignment_id: int) -> Assignment:
+        assignment = db.session.get(Assignment, assignment_id)
+        if assignment is None:
+            abort(404)
+        report_shift_ids = {s.id for s in schedule_runs.bridge.scope_shifts(
+            db.session, Scope.from_json(run.scope or {}), schedule_runs.zone())}
+        if assignment.shift_id not in report_shift_ids:
+            abort(404)
+        return assignment
+
+    @expose("/run/<int:run_id>/pin/<int:assignment_id>", methods=("POST",))
+    def pin(self, run_id: int, assignment_id: int) -> Response:
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        assignment = self._assignment_of_run(run, assignment_id)
+        schedule_runs.set_pinned(db.session, assignment, not assignment.pinned)
+        return self._back(run)
+
+    @expose("/run/<int:run_id>/remove/<int:assignment_id>", methods=("POST",))
+    def remove(self, run_id: int, assignment_id: int) -> Response:
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        assignment = self._assignment_of_run(run, assignment_id)
+        try:
+            schedule_runs.remove_draft(db.session, assignment)
+        except schedule_runs.RunError as exc:
+            flash(exc.message, "error")
+        return self._back(run)
+
+    @expose("/run/<int:run_id>/assign", methods=("POST",))
+    def assign(self, run_id: int) -> Any:
+        run = self._run_or_404(run_id, write=True)
+        form = ManualForm(request.form)
+        report = schedule_runs.run_report(db.session, run)
+        form.shift.choices = [(s.id, schedule_runs.shift_label(s, schedule_runs.zone()))
+                              for s in report.shifts]
+        form.volunteer.choices = self._volunteer_choices()
+        if not form.validate_on_submit():
+            flash(_("Choose a shift and a volunteer."), "error")
+            return self._back(run)
+        shift = db.session.get(Shift, form.shift.data)
+        volunteer = db.session.get(Volunteer, form.volunteer.data)
+        if shift is None or volunteer is None:
+            abort(404)
+        try:
+            assignment, warnings = schedule_runs.manual_assign(
+                db.session, run, shift, volunteer, force=form.force.data)
+        except schedule_runs.RunError as exc:
+            flash(exc.message, "error")
+            return self._back(run)
+        if assignment is None:
+            # Show the rules it breaks and offer to assign anyway.
+            form.force.data = True
+            return self.render(
+                "admin/schedule/run.html", run=run, report=report, manual=form,
+                action_form=ActionForm(), warnings=warnings,
+                error=schedule_runs.run_error_message(run), zone=schedule_runs.zone(),
+                label=schedule_runs.shift_label, live=False,
+            )
+        if warnings:
+            flash(_("Assigned although: %(rules)s", rules=" ".join(w.message for w in warnings)),
+                  "warning")
+        else:
+            flash(_("%(name)s assigned (pinned).", name=volunteer.name), "success")
+        return self._back(run)
+
+    @expose("/run/<int:run_id>/rerun", methods=("POST",))
+    def rerun(self, run_id: int) -> Response:
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        try:
+            schedule_runs.restart_run(db.session, run)
+        except schedule_runs.RunError as exc:
+            flash(exc.message, "error")
+            return self._back(run)
+        _enqueue_after_commit(run.id)
+        flash(_("The run starts again; pinned assignments are kept."), "success")
+        return self._back(run)
+
+    @expose("/run/<int:run_id>/publish", methods=("POST",))
+    def publish(self, run_id: int) -> Response:
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        try:
+            result = schedule_runs.publish_run(db.session, run)
+        except schedule_runs.RunError as exc:
+            flash(exc.message, "error")
+            return self._back(run)
+        flash(_("Published %(count)s assignments; %(mails)s volunteers notified.",
+                count=result.published, mails=result.notified), "success")
+        return self._back(run)
+
+    @expose("/run/<int:run_id>/discard", methods=("POST",))
+    def discard(self, run_id: int) -> Response:
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        try:
+            schedule_runs.discard_run(db.session, run)
+        except schedule_runs.RunError as exc:
+            flash(exc.message, "error")
+        return self._back(run)
+
+    def _scope_shift(self, run: ScheduleRun, shift_id: int) -> Shift:
+        shift = db.session.get(Shift, shift_id)
+        if shift is None or not scoping.allows_row(db.session, _user(), Shift, shift_id,
+                                                   write=True):
+            abort(404)
+        return shift
+
+    @expose("/run/<int:run_id>/seat/<int:shift_id>/resolve", methods=("POST",))
+    def resolve_seat(self, run_id: int, shift_id: int) -> Response:
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        shift = self._scope_shift(run, shift_id)
+        try:
+            result = schedule_runs.resolve_seat(db.session, shift)
+        except schedule_runs.RunError as exc:
+            flash(exc.message, "error")
+            return self._back(run)
+        if result.assignment is None:
+            flash(_("Nobody eligible is free for this seat; try asking for help."), "warning")
+        else:
+            flash(_("%(name)s now has the seat and has been asked to confirm.",
+                    name=result.assignment.volunteer.name), "success")
+        return self._back(run)
+
+    @expose("/run/<int:run_id>/seat/<int:shift_id>/help", methods=("POST",))
+    def ask_help(self, run_id: int, shift_id: int) -> Response:
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        shift = self._scope_shift(run, shift_id)
+        try:
+            help_request = schedule_runs.ask_for_help(db.session, shift, user=_user())
+        except schedule_runs.RunError as exc:
+            flash(exc.message, "error")
+            return self._back(run)
+        flash(_("Asked %(count)s free volunteers for help.", count=help_request.asked),
+              "success")
+        return self._back(run)
+
+    @expose("/run/<int:run_id>/cancel/<int:assignment_id>", methods=("POST",))
+    def cancel(self, run_id: int, assignment_id: int) -> Response:
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        assignment = self._assignment_of_run(run, assignment_id)
+        if assignment.status not in (AssignmentStatus.pending, AssignmentStatus.confirmed):
+            abort(400)
+        schedule_runs.cancel_assignment(db.session, assignment)
+        flash(_("Assignment cancelled; the volunteer has been told."), "success")
+        return self._back(run)
+
+    @expose("/overdue")
+    def overdue(self) -> Any:
+        ids = scoping.neighbourhood_ids(_user())
+        rows = care_visits.overdue_households(db.session, neighbourhood_ids=ids)
+        return self.render("admin/schedule/overdue.html", rows=rows)

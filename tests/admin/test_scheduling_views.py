@@ -1,0 +1,247 @@
+"""The scheduling pages in the admin: start a run (period form, event bulk action), watch its
+progress, review, pin, assign by hand with warnings, publish, re-solve a declined seat."""
+
+from __future__ import annotations
+
+import json
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+import app.tasks_schedule
+import scheduling
+from admin.scheduling import AutoScheduleMixin, ScheduleView
+from admin.views.events import EventView
+from app.enums import AssignmentStatus, RunStatus
+from app.extensions import db
+from app.models import Assignment, Availability, Event, ScheduleRun
+from app.services import schedule_bridge as bridge
+from app.services import schedule_runs
+from tests import factories as f
+from tests.admin.conftest import as_text, quick_login
+from tests.app.scheduling.builders import ZONE
+from tests.conftest import make_test_app
+from tests.helpers import csrf_token_from
+
+pytestmark = pytest.mark.integration
+
+
+class SchedulingEventView(AutoScheduleMixin, EventView):
+    """How the lead wires the action: the event list view with the mixin."""
+
+
+@pytest.fixture(scope="module")
+def sched_app(app: Flask, database_url: str, tmp_path_factory) -> Flask:
+    outbox = tmp_path_factory.mktemp("outbox")
+    application = make_test_app(database_url, LINLI_MAIL_OUTBOX=str(outbox))
+    admin = application.extensions["admin"][0]
+    endpoints = {v.endpoint for v in admin._views}
+    if "schedule" not in endpoints:
+        admin.add_view(ScheduleView(name="Auto-scheduling", endpoint="schedule",
+                                    url="/admin/schedule"))
+    admin.add_view(SchedulingEventView(Event, name="Events (scheduling)",
+                                       endpoint="event_sched"))
+    application.config["TEST_OUTBOX"] = outbox
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(sched_app: Flask, db_session, monkeypatch):
+    """A client of the scheduling app on the test's connection (rolled back afterwards)."""
+    connection = db_session.get_bind()
+    with sched_app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        engines[None] = connection
+    queued: list[int] = []
+    monkeypatch.setattr(app.tasks_schedule, "enqueue_run", queued.append)
+    test_client = sched_app.test_client()
+    test_client.queued = queued
+    yield test_client
+    with sched_app.app_context():
+        engines[None] = engine
+
+
+def _finish_inline(session, run: ScheduleRun) -> None:
+    """What the consumer does, on the test's connection."""
+    shifts = bridge.scope_shifts(session, bridge.Scope.from_json(run.scope), ZONE)
+    built = bridge.build_problem(session, shifts, ZONE)
+    solution = scheduling.solve_greedy(built.problem)
+    written = bridge.write_proposals(session, run, built.shift_ids, solution.assignments)
+    run.metrics = schedule_runs.solution_metrics(built, solution, written)
+    run.status = RunStatus.succeeded
+    run.progress = 1.0
+    session.flush()
+
+
+def _staff(world, db_session):
+    """Two volunteers who can staff the Jiahong event's blood-pressure shift, plus one more
+    seat; the Jiahong volunteer lacks the skill."""
+    side = world.jiahong
+    shift = side.rows["shift"]
+    shift.team = None
+    shift.max_volunteers = 3
+    side.rows["assignment"].status = AssignmentStatus.cancelled
+    local = shift.start_at.astimezone(ZONE)
+    helpers = []
+    for i in range(2):
+        v = f.make_volunteer(db_session, neighbourhood=side.neighbourhood, name=f"佳虹助手{i}",
+                             email=f"helper{i}@example.test", skills=[world.shared["skill"]])
+        db_session.add(Availability(volunteer=v, weekday=local.weekday(), start_time=time(0),
+                                    end_time=time(23, 59)))
+        helpers.append(v)
+    db_session.flush()
+    return shift, helpers
+
+
+def test_period_form_starts_a_run_and_the_page_shows_live_progress(client, world,
+                                                                  db_session) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    page = client.get("/admin/schedule/")
+    assert page.status_code == 200
+    html = as_text(page)
+    assert "佳虹居民区" in html and "永业居民区" not in html  # only own neighbourhoods
+    event = world.jiahong.rows["event"]
+    day = event.start_at.astimezone(ZONE).date()
+    response = client.post("/admin/schedule/", data={
+        "csrf_token": csrf_token_from(html), "neighbourhoods": [world.jiahong.neighbourhood.id],
+        "date_from": day.isoformat(), "date_to": (day + timedelta(days=1)).isoformat(),
+        "seconds": "5",
+    })
+    assert response.status_code == 302, as_text(response)
+    run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert client.queued == [run_id]  # enqueued after the commit
+    run = db_session.get(ScheduleRun, run_id)
+    assert run.status == RunStatus.queued
+    assert run.neighbourhood_id == world.jiahong.neighbourhood.id
+    assert run.parameters["seconds"] == 5.0
+
+    live = as_text(client.get(f"/admin/schedule/run/{run_id}"))
+    assert 'id="run-progress"' in live
+    assert '<noscript><meta http-equiv="refresh"' in live
+    assert f"/admin/schedule/run/{run_id}/status.json" in live
+
+    run.status = RunStatus.running
+    run.progress = 0.4
+    run.metrics = {"heartbeat": schedule_runs.utcnow().isoformat(), "elapsed": 2.0,
+                   "fill_rate": 0.5}
+    db_session.flush()
+    status = json.loads(client.get(f"/admin/schedule/run/{run_id}/status.json").data)
+    assert status["progress"] == 0.4 and status["fill_rate"] == 0.5
+    assert status["done"] is False
+    assert token
+
+
+def test_review_pin_manual_assign_with_warning_and_publish(client, world, db_session,
+                                                          sched_app) -> None:
+    shift, helpers = _staff(world, db_session)
+    run = ScheduleRun(neighbourhood=world.jiahong.neighbourhood, status=RunStatus.queued,
+                      scope={"events": [shift.event_id]}, parameters={"seconds": 1},
+                      metrics={})
+    db_session.add(run)
+    db_session.flush()
+    _finish_inline(db_session, run)
+    quick_login(client, world.users["coordinator"])
+    page = as_text(client.get(f"/admin/schedule/run/{run.id}"))
+    assert "2 / 3" in page  # coverage: two of three seats
+    assert 'id="run-unfilled"' in page and "id=\"run-load\"" in page
+    assert "佳虹助手0" in page and "佳虹助手1" in page
+    # The empty seat's reason, from the engine's funnel, in the user's language.
+    reason = run.metrics["unfilled"][0]["code"]
+    assert reason in schedule_runs.REASON_MESSAGES
+
+    draft = db_session.scalar(select(Assignment).where(
+        Assignment.schedule_run_id == run.id).order_by(Assignment.id).limit(1))
+    token = csrf_token_from(page)
+    assert client.post(f"/admin/schedule/run/{run.id}/pin/{draft.id}",
+                       data={"csrf_token": token}).status_code == 302
+    db_session.expire_all()
+    assert draft.pinned is True
+    assert client.post(f"/admin/schedule/run/{run.id}/pin/{draft.id}").status_code == 400
+
+    # The Jiahong volunteer lacks the skill: warned, then assigned anyway.
+    unskilled = world.jiahong.rows["volunteer"]
+    warned = client.post(f"/admin/schedule/run/{run.id}/assign", data={
+        "csrf_token": token, "shift": shift.id, "volunteer": unskilled.id})
+    assert warned.status_code == 200
+    assert 'id="run-warnings"' in as_text(warned)
+    assert db_session.scalar(select(Assignment).where(
+        Assignment.shift_id == shift.id, Assignment.volunteer_id == unskilled.id,
+        Assignment.status == AssignmentStatus.proposed)) is None
+    forced = client.post(f"/admin/schedule/run/{run.id}/assign", data={
+        "csrf_token": token, "shift": shift.id, "volunteer": unskilled.id, "force": "y"})
+    assert forced.status_code == 302
+    manual = db_session.scalar(select(Assignment).where(
+        Assignment.shift_id == shift.id, Assignment.volunteer_id == unskilled.id))
+    assert manual.status == AssignmentStatus.proposed and manual.pinned
+
+    outbox: Path = sched_app.config["TEST_OUTBOX"]
+    before = len(list(outbox.glob("*.eml")))
+    published = client.post(f"/admin/schedule/run/{run.id}/publish",
+                            data={"csrf_token": token})
+    assert published.status_code == 302
+    db_session.expire_all()
+    assert run.status == RunStatus.published
+    statuses = {a.status for a in db_session.scalars(select(Assignment).where(
+        Assignment.schedule_run_id == run.id))}
+    assert statuses == {AssignmentStatus.pending}
+    mails = list(outbox.glob("*.eml"))
+    assert len(mails) - before == 2  # the two helpers have e-mail; one mail each
+
+    # A decline frees a seat; the coordinator re-solves just that seat.
+    helper_assignment = db_session.scalar(select(Assignment).where(
+        Assignment.volunteer_id == helpers[0].id, Assignment.shift_id == shift.id))
+    assert schedule_runs.respond(db_session, helper_assignment.id, "decline") == "declined"
+    spare = f.make_volunteer(db_session, neighbourhood=world.jiahong.neighbourhood,
+                             name="佳虹替补", skills=[world.shared["skill"]])
+    local = shift.start_at.astimezone(ZONE)
+    db_session.add(Availability(volunteer=spare, weekday=local.weekday(), start_time=time(0),
+                                end_time=time(23, 59)))
+    db_session.flush()
+    review = as_text(client.get(f"/admin/schedule/run/{run.id}"))
+    assert 'id="run-declined"' in review and f"/seat/{shift.id}/resolve" in review
+    others = {a.id: a.volunteer_id for a in db_session.scalars(select(Assignment).where(
+        Assignment.shift_id == shift.id))}
+    assert client.post(f"/admin/schedule/run/{run.id}/seat/{shift.id}/resolve",
+                       data={"csrf_token": token}).status_code == 302
+    db_session.expire_all()
+    now = {a.id: a.volunteer_id for a in db_session.scalars(select(Assignment).where(
+        Assignment.shift_id == shift.id))}
+    new = set(now) - set(others)
+    assert len(new) == 1 and now[new.pop()] == spare.id
+    assert {k: now[k] for k in others} == others
+
+
+def test_auto_schedule_action_and_access(client, world, db_session) -> None:
+    quick_login(client, world.users["coordinator"])
+    page = as_text(client.get("/admin/event_sched/"))
+    assert "auto_schedule" in page
+    token = csrf_token_from(page)
+    mine, theirs = world.jiahong.rows["event"], world.yongye.rows["event"]
+    response = client.post("/admin/event_sched/action/", data={
+        "csrf_token": token, "action": "auto_schedule", "rowid": [str(mine.id)]})
+    assert response.status_code == 302
+    assert "/admin/schedule/run/" in response.headers["Location"]
+    run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert client.queued == [run_id]
+    assert db_session.get(ScheduleRun, run_id).scope == {"events": [mine.id]}
+
+    refused = client.post("/admin/event_sched/action/", data={
+        "csrf_token": token, "action": "auto_schedule", "rowid": [str(theirs.id)]})
+    assert refused.status_code == 302
+    assert client.queued == [run_id]  # nothing started for another neighbourhood's event
+
+    foreign = world.yongye.rows["schedulerun"]
+    assert client.get(f"/admin/schedule/run/{foreign.id}").status_code == 404
+    assert client.get("/admin/schedule/overdue").status_code == 200
+
+    lead = client.application.test_client()
+    quick_login(lead, world.users["team_lead"])
+    assert lead.get("/admin/schedule/").status_code == 403
+    anonymous = client.application.test_client()
+    assert anonymous.get("/admin/schedule/").status_code == 302
