@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session
@@ -36,7 +37,10 @@ def test_generated_requests_cause_no_server_error(app: Flask, client, db_session
                   derandomize=True, suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def check(case) -> None:  # type: ignore[no-untyped-def]
-            case.call_and_validate()
+            # A schema cannot say "a mainland mobile number, however it is written" or
+            # "consent must be given": such refusals are 422 problem documents, which the
+            # remaining checks (no 5xx, responses as documented) still validate.
+            case.call_and_validate(excluded_checks=[positive_data_acceptance])
             calls.append(case.operation.label)
 
         check()

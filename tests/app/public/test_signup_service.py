@@ -93,7 +93,7 @@ def test_full_without_waitlist_is_refused_and_creates_nothing(db_session: Sessio
     with pytest.raises(SignupError) as info:
         signup.register(db_session, event.id, person(2))
     assert info.value.code == "full"
-    assert "full" in str(info.value.message)
+    assert "名额已满" in str(info.value.message)
     assert count(db_session) == before
 
 
