@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test lint bench translations extract-messages install clean
+.PHONY: run test lint bench translations extract-messages install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,19 @@ run: translations
 	$(BIN)/flask demo load --if-empty
 	$(BIN)/python -m app.serve
 
+# Browser tests drive Debian's chromium (Playwright's own download does not work offline);
+# the Chinese font keeps screenshots from showing empty boxes.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: translations lint
+test: translations lint browser
 	$(BIN)/pytest
 
 bench: $(STAMP)

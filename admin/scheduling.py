@@ -33,7 +33,7 @@ from wtforms.validators import DataRequired, NumberRange, ValidationError
 
 from admin import access
 from admin.base import LinliForm, ProtectedView
-from app.enums import AssignmentStatus, Role, RunStatus
+from app.enums import AssignmentStatus, Role, RunStatus, VisitOutcome
 from app.extensions import db
 from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Volunteer
 from app.services import care_visits, notify, schedule_runs, scoping
@@ -79,7 +79,13 @@ def start_run_for_events(event_ids: list[int]) -> ScheduleRun | None:
 
 
 class AutoScheduleMixin:
-    """Mix into the event list view: a bulk action that schedules the selected events."""
+    """Mix into the event list view (before the base class): a bulk action that schedules the
+    selected events, offered only to those who may schedule."""
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "auto_schedule" and not may_schedule():
+            return False
+        return super().is_action_allowed(name)  # type: ignore[misc]
 
     @action("auto_schedule", _l("Auto-schedule"),
             _l("Schedule volunteers for the selected events?"))
@@ -364,4 +370,21 @@ class ScheduleView(ProtectedView, BaseView):
     def overdue(self) -> Any:
         ids = scoping.neighbourhood_ids(_user())
         rows = care_visits.overdue_households(db.session, neighbourhood_ids=ids)
-        return self.render("admin/schedule/overdue.html", rows=rows)
+        visits = care_visits.visit_rows(db.session, neighbourhood_ids=ids)
+        return self.render("admin/schedule/overdue.html", rows=rows, visits=visits,
+                           action_form=ActionForm(), outcomes=VisitOutcome)
+
+    @expose("/visit/<int:event_id>/<outcome>", methods=("POST",))
+    def mark_visit(self, event_id: int, outcome: str) -> Response:
+        self._check_form()
+        if outcome not in (VisitOutcome.done.value, VisitOutcome.missed.value):
+            abort(404)
+        event = db.session.get(Event, event_id)
+        if event is None or event.household_id is None or not scoping.allows_row(
+            db.session, _user(), Event, event_id, write=True
+        ):
+            abort(404)
+        care_visits.mark_visit(db.session, event, VisitOutcome(outcome))
+        flash(_("Visit recorded as %(outcome)s.", outcome=VisitOutcome(outcome).label),
+              "success")
+        return redirect(url_for(".overdue"))

@@ -10,6 +10,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from admin.dashboard import LinliIndexView
+from admin.scheduling import ScheduleView
 from admin.views.events import (
     AssignmentView,
     EventView,
@@ -80,6 +81,8 @@ def init_admin(app: Flask) -> Admin:
         AssignmentView(Assignment, name=_l("Assignments"), category=events),
         RegistrationView(Registration, name=_l("Registrations"), category=events),
         ScheduleRunView(ScheduleRun, name=_l("Scheduler runs"), category=events),
+        ScheduleView(name=_l("Auto-scheduling"), endpoint="schedule", url="/admin/schedule",
+                     category=events),
         HouseholdView(Household, name=_l("Households"), category=households),
         VisitView(Visit, name=_l("Visits"), category=households),
         CareSubscriptionView(CareSubscription, name=_l("Care subscriptions"),

@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from app.enums import Role
 from app.extensions import db
+from app.feeds.cli import feeds_cli
 from app.models import Neighbourhood, Team
+from app.schedule_cli import register as register_schedule_cli
 from app.services.accounts import AccountError, create_user, generate_password
 from app.services.demo import DEFAULT_SEED, DemoLogin, database_has_data, load_demo
 
@@ -136,3 +138,5 @@ def _write_demo_logins(logins: list[DemoLogin]) -> Path:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(feeds_cli)
+    register_schedule_cli(app)

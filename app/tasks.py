@@ -1,37 +1,10 @@
-"""The huey task queue.
+"""What the huey consumer loads: `huey_consumer app.tasks.huey`.
 
-The consumer imports this module (`huey_consumer app.tasks.huey`), so the queue is chosen
-from the environment at import time: `HUEY_URL=redis://…` gives RedisHuey for consumers on
-many machines, otherwise SqliteHuey in the instance folder for a single machine. Every
-module that defines tasks is imported at the bottom of this file, so the consumer's task
-registry knows them.
+Importing every task module here, where the consumer finds the queue, registers all tasks
+(huey's "not found in TaskRegistry" otherwise). Task modules take the queue from `app.queue`.
 """
 
-from __future__ import annotations
+from app import tasks_schedule
+from app.queue import huey, make_huey, task_app
 
-import os
-from functools import cache
-
-from flask import Flask
-from huey import Huey, RedisHuey, SqliteHuey
-
-from app import create_app
-from app.config import instance_dir
-
-
-def make_huey(url: str | None = None, name: str = "linli") -> Huey:
-    url = url or os.environ.get("HUEY_URL") or None
-    if url:
-        return RedisHuey(name, url=url)
-    folder = instance_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(folder / "huey.db"))
-
-
-huey = make_huey()
-
-
-@cache
-def task_app() -> Flask:
-    """One application per consumer process, created on the first task, not at import."""
-    return create_app()
+__all__ = ["huey", "make_huey", "task_app", "tasks_schedule"]

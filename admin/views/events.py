@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from admin.base import LinliModelView
 from admin.filters import enum_filters, local_date_filters
+from admin.scheduling import AutoScheduleMixin
 from app.enums import (
     AssignmentSource,
     AssignmentStatus,
@@ -40,6 +41,12 @@ def _resident_links(view: Any, context: Any, model: Event, name: str) -> Markup:
     )
 
 
+def _run_page_link(view: Any, context: Any, model: ScheduleRun, name: str) -> Markup:
+    """The run's review page: progress, coverage, reasons, pins, publish."""
+    return Markup('<a href="{}">#{}</a>').format(
+        url_for("schedule.run_page", run_id=model.id), model.id)
+
+
 class CapacityThroughSignupMixin:
     """Capacity changes go through the sign-up service: it locks the event or slot, refuses
     to drop below the places already confirmed (saying how many) and promotes the waitlist
@@ -56,7 +63,7 @@ class CapacityThroughSignupMixin:
         return super().update_model(form, model)  # type: ignore[misc]
 
 
-class EventView(CapacityThroughSignupMixin, LinliModelView):
+class EventView(AutoScheduleMixin, CapacityThroughSignupMixin, LinliModelView):
     column_list = ["title", "kind", "neighbourhood", "start_at", "end_at", "status",
                    "is_public", "capacity", "residents"]
     column_formatters = {"residents": _resident_links}
@@ -126,6 +133,7 @@ class ScheduleRunView(LinliModelView):
                            "created_at", "started_at", "finished_at", "scope", "parameters",
                            "metrics", "error", "log"]
     column_filters = [*enum_filters(ScheduleRun.status, _l("Status"), RunStatus)]
+    column_formatters = {"id": _run_page_link}
     column_default_sort = ("created_at", True)
     list_load_options = (joinedload(ScheduleRun.neighbourhood),
                          joinedload(ScheduleRun.created_by))

@@ -1,6 +1,6 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
-from app.models.assignments import Assignment, ScheduleRun
+from app.models.assignments import Assignment, HelpRequest, ScheduleRun
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
 from app.models.geography import Neighbourhood
@@ -27,6 +27,7 @@ __all__ = [
     "CareSubscription",
     "Event",
     "EventTemplate",
+    "HelpRequest",
     "Household",
     "HouseholdCategoryLink",
     "Neighbourhood",

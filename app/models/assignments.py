@@ -83,6 +83,8 @@ class Assignment(TimestampMixin, Base):
         ForeignKey("schedule_runs.id", ondelete="SET NULL"), index=True
     )
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the day-before reminder was queued; set by a conditional update, so it goes once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     shift: Mapped[Shift] = relationship(back_populates="assignments")
     volunteer: Mapped[Volunteer] = relationship()
@@ -90,3 +92,35 @@ class Assignment(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"{self.volunteer} → {self.shift}"
+
+
+class HelpRequest(TimestampMixin, Base):
+    """Unfilled seats of a shift offered to eligible free volunteers ("ask for help").
+
+    Accepting takes a seat with a conditional update (``taken < seats``), so two volunteers
+    answering at the same moment can never both win the last seat.
+    """
+
+    __tablename__ = "help_requests"
+    __table_args__ = (
+        CheckConstraint("seats >= 1", name="seats_positive"),
+        CheckConstraint("taken >= 0 AND taken <= seats", name="taken_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(
+        ForeignKey("shifts.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    seats: Mapped[int] = mapped_column(default=1)
+    taken: Mapped[int] = mapped_column(default=0)
+    #: How many volunteers were asked.
+    asked: Mapped[int] = mapped_column(default=0)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    shift: Mapped[Shift] = relationship()
+
+    def __str__(self) -> str:
+        return f"#{self.id}"

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import EventKind, EventStatus
@@ -31,6 +31,8 @@ class Event(TimestampMixin, Base):
         ),
         Index("ix_events_neighbourhood_start", "neighbourhood_id", "start_at"),
         Index("ix_events_public_start", "is_public", "status", "start_at"),
+        #: One generated care visit per subscription and due date, however often it runs.
+        UniqueConstraint("care_subscription_id", "care_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +66,11 @@ class Event(TimestampMixin, Base):
         ForeignKey("event_templates.id", ondelete="SET NULL"), index=True
     )
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The care subscription that generated this care visit, and the local date it is due.
+    care_subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("care_subscriptions.id", ondelete="SET NULL"), index=True
+    )
+    care_due_on: Mapped[date | None]
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     household: Mapped[Household | None] = relationship()

@@ -89,7 +89,11 @@ class VisitPolicy(Base):
 
 class Visit(TimestampMixin, Base):
     __tablename__ = "visits"
-    __table_args__ = (Index("ix_visits_household_visited", "household_id", "visited_at"),)
+    __table_args__ = (
+        Index("ix_visits_household_visited", "household_id", "visited_at"),
+        #: A care-visit event is recorded once (marking it again updates the outcome).
+        UniqueConstraint("event_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
@@ -97,6 +101,8 @@ class Visit(TimestampMixin, Base):
         ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
     )
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The care-visit event this visit records, when it came from one.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     kind: Mapped[VisitKind] = mapped_column(enum_column_type(VisitKind, "visit_kind"))
     outcome: Mapped[VisitOutcome] = mapped_column(
         enum_column_type(VisitOutcome, "visit_outcome"), default=VisitOutcome.done

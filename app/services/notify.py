@@ -130,7 +130,7 @@ def sms_sender_from_config(config: Mapping[str, Any]) -> SmsSender:
     return getattr(importlib.import_module(module_name), class_name)(config)
 
 
-def _senders() -> tuple[Mailer, SmsSender]:
+def senders() -> tuple[Mailer, SmsSender]:
     """The app's senders, built once per app (a deployment's SMS gateway may hold a client)."""
     app = current_app
     cached = app.extensions.get("linli_notify")
@@ -200,7 +200,7 @@ def send_promotion(notice: PromotionNotice) -> str:
 
     if not has_app_context():  # pragma: no cover - services run inside an app context
         raise RuntimeError("notifications need an application context")
-    mailer, sms = _senders()
+    mailer, sms = senders()
     locale = notice.locale or current_app.config["LINLI_DEFAULT_LOCALE"]
     with force_locale(locale):
         when = local_datetime(notice.starts)

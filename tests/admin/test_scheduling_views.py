@@ -13,8 +13,6 @@ from sqlalchemy import select
 
 import app.tasks_schedule
 import scheduling
-from admin.scheduling import AutoScheduleMixin, ScheduleView
-from admin.views.events import EventView
 from app.enums import AssignmentStatus, RunStatus
 from app.extensions import db
 from app.models import Assignment, Availability, Event, ScheduleRun
@@ -29,21 +27,10 @@ from tests.helpers import csrf_token_from
 pytestmark = pytest.mark.integration
 
 
-class SchedulingEventView(AutoScheduleMixin, EventView):
-    """How the lead wires the action: the event list view with the mixin."""
-
-
 @pytest.fixture(scope="module")
 def sched_app(app: Flask, database_url: str, tmp_path_factory) -> Flask:
     outbox = tmp_path_factory.mktemp("outbox")
     application = make_test_app(database_url, LINLI_MAIL_OUTBOX=str(outbox))
-    admin = application.extensions["admin"][0]
-    endpoints = {v.endpoint for v in admin._views}
-    if "schedule" not in endpoints:
-        admin.add_view(ScheduleView(name="Auto-scheduling", endpoint="schedule",
-                                    url="/admin/schedule"))
-    admin.add_view(SchedulingEventView(Event, name="Events (scheduling)",
-                                       endpoint="event_sched"))
     application.config["TEST_OUTBOX"] = outbox
     yield application
     with application.app_context():
@@ -219,11 +206,11 @@ def test_review_pin_manual_assign_with_warning_and_publish(client, world, db_ses
 
 def test_auto_schedule_action_and_access(client, world, db_session) -> None:
     quick_login(client, world.users["coordinator"])
-    page = as_text(client.get("/admin/event_sched/"))
+    page = as_text(client.get("/admin/event/"))
     assert "auto_schedule" in page
     token = csrf_token_from(page)
     mine, theirs = world.jiahong.rows["event"], world.yongye.rows["event"]
-    response = client.post("/admin/event_sched/action/", data={
+    response = client.post("/admin/event/action/", data={
         "csrf_token": token, "action": "auto_schedule", "rowid": [str(mine.id)]})
     assert response.status_code == 302
     assert "/admin/schedule/run/" in response.headers["Location"]
@@ -231,7 +218,7 @@ def test_auto_schedule_action_and_access(client, world, db_session) -> None:
     assert client.queued == [run_id]
     assert db_session.get(ScheduleRun, run_id).scope == {"events": [mine.id]}
 
-    refused = client.post("/admin/event_sched/action/", data={
+    refused = client.post("/admin/event/action/", data={
         "csrf_token": token, "action": "auto_schedule", "rowid": [str(theirs.id)]})
     assert refused.status_code == 302
     assert client.queued == [run_id]  # nothing started for another neighbourhood's event
@@ -245,3 +232,26 @@ def test_auto_schedule_action_and_access(client, world, db_session) -> None:
     assert lead.get("/admin/schedule/").status_code == 403
     anonymous = client.application.test_client()
     assert anonymous.get("/admin/schedule/").status_code == 302
+
+
+def test_mark_a_care_visit_missed_and_see_the_household_overdue(client, world,
+                                                                db_session) -> None:
+    household = world.jiahong.rows["household"]
+    when = schedule_runs.utcnow() - timedelta(days=1)
+    event = Event(neighbourhood=world.jiahong.neighbourhood, kind="care_visit",
+                  title="佳虹助餐上门", start_at=when, end_at=when + timedelta(hours=1),
+                  household=household, is_public=False)
+    db_session.add(event)
+    db_session.flush()
+    quick_login(client, world.users["coordinator"])
+    page = as_text(client.get("/admin/schedule/overdue"))
+    assert "佳虹助餐上门" in page and "永业" not in page
+    response = client.post(f"/admin/schedule/visit/{event.id}/missed",
+                           data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    overdue = as_text(client.get("/admin/schedule/overdue"))
+    table = overdue.split('id="overdue"')[1].split("</table>")[0]
+    assert "佳虹王阿婆" in table
+    foreign = world.yongye.rows["event"]
+    assert client.post(f"/admin/schedule/visit/{foreign.id}/done",
+                       data={"csrf_token": csrf_token_from(page)}).status_code == 404

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ac53a8b52de9
+Revision ID: a36c7c285477
 Revises:
-Create Date: 2026-11-29 07:21:21.333150
+Create Date: 2026-11-29 07:27:09.155420
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "ac53a8b52de9"
+revision = "a36c7c285477"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -357,94 +357,6 @@ def upgrade():
         )
 
     op.create_table(
-        "events",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("neighbourhood_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "kind",
-            sa.Enum(
-                "service_day",
-                "care_visit",
-                "training",
-                "patrol",
-                "other",
-                name="event_kind",
-                native_enum=False,
-                create_constraint=True,
-                length=19,
-            ),
-            nullable=False,
-        ),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("place", sa.String(length=200), nullable=True),
-        sa.Column("contact", sa.String(length=120), nullable=True),
-        sa.Column("start_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("end_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("is_public", sa.Boolean(), nullable=False),
-        sa.Column(
-            "status",
-            sa.Enum(
-                "draft",
-                "published",
-                "cancelled",
-                name="event_status",
-                native_enum=False,
-                create_constraint=True,
-                length=17,
-            ),
-            nullable=False,
-        ),
-        sa.Column("capacity", sa.Integer(), nullable=True),
-        sa.Column("registration_opens_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("registration_closes_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("waitlist_enabled", sa.Boolean(), nullable=False),
-        sa.Column("max_party_size", sa.Integer(), nullable=False),
-        sa.Column("household_id", sa.Integer(), nullable=True),
-        sa.Column("template_id", sa.Integer(), nullable=True),
-        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "capacity IS NULL OR capacity >= 0", name=op.f("ck_events_capacity_non_negative")
-        ),
-        sa.CheckConstraint("end_at > start_at", name=op.f("ck_events_end_after_start")),
-        sa.CheckConstraint("max_party_size >= 1", name=op.f("ck_events_party_size_positive")),
-        sa.CheckConstraint(
-            "registration_closes_at IS NULL OR registration_opens_at IS NULL OR registration_closes_at > registration_opens_at",
-            name=op.f("ck_events_registration_window"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["households.id"],
-            name=op.f("fk_events_household_id_households"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["neighbourhood_id"],
-            ["neighbourhoods.id"],
-            name=op.f("fk_events_neighbourhood_id_neighbourhoods"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["template_id"],
-            ["event_templates.id"],
-            name=op.f("fk_events_template_id_event_templates"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
-    )
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_events_household_id"), ["household_id"], unique=False)
-        batch_op.create_index(
-            "ix_events_neighbourhood_start", ["neighbourhood_id", "start_at"], unique=False
-        )
-        batch_op.create_index(
-            "ix_events_public_start", ["is_public", "status", "start_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_events_template_id"), ["template_id"], unique=False)
-
-    op.create_table(
         "household_categories",
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column(
@@ -607,63 +519,6 @@ def upgrade():
         sa.UniqueConstraint("volunteer_id", name=op.f("uq_users_volunteer_id")),
     )
     op.create_table(
-        "visits",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("household_id", sa.Integer(), nullable=False),
-        sa.Column("volunteer_id", sa.Integer(), nullable=True),
-        sa.Column("visited_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column(
-            "kind",
-            sa.Enum(
-                "door",
-                "phone",
-                "appointment",
-                "care_package",
-                "follow_up",
-                name="visit_kind",
-                native_enum=False,
-                create_constraint=True,
-                length=20,
-            ),
-            nullable=False,
-        ),
-        sa.Column(
-            "outcome",
-            sa.Enum(
-                "planned",
-                "done",
-                "missed",
-                name="visit_outcome",
-                native_enum=False,
-                create_constraint=True,
-                length=15,
-            ),
-            nullable=False,
-        ),
-        sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["households.id"],
-            name=op.f("fk_visits_household_id_households"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["volunteer_id"],
-            ["volunteers.id"],
-            name=op.f("fk_visits_volunteer_id_volunteers"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_visits")),
-    )
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_visits_household_visited", ["household_id", "visited_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_visits_volunteer_id"), ["volunteer_id"], unique=False)
-
-    op.create_table(
         "volunteer_skills",
         sa.Column("volunteer_id", sa.Integer(), nullable=False),
         sa.Column("skill_id", sa.Integer(), nullable=False),
@@ -685,6 +540,110 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_volunteer_skills_skill_id"), ["skill_id"], unique=False
         )
+
+    op.create_table(
+        "events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("neighbourhood_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "service_day",
+                "care_visit",
+                "training",
+                "patrol",
+                "other",
+                name="event_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=19,
+            ),
+            nullable=False,
+        ),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("place", sa.String(length=200), nullable=True),
+        sa.Column("contact", sa.String(length=120), nullable=True),
+        sa.Column("start_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("end_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("is_public", sa.Boolean(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "draft",
+                "published",
+                "cancelled",
+                name="event_status",
+                native_enum=False,
+                create_constraint=True,
+                length=17,
+            ),
+            nullable=False,
+        ),
+        sa.Column("capacity", sa.Integer(), nullable=True),
+        sa.Column("registration_opens_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("registration_closes_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("waitlist_enabled", sa.Boolean(), nullable=False),
+        sa.Column("max_party_size", sa.Integer(), nullable=False),
+        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.Column("template_id", sa.Integer(), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("care_subscription_id", sa.Integer(), nullable=True),
+        sa.Column("care_due_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "capacity IS NULL OR capacity >= 0", name=op.f("ck_events_capacity_non_negative")
+        ),
+        sa.CheckConstraint("end_at > start_at", name=op.f("ck_events_end_after_start")),
+        sa.CheckConstraint("max_party_size >= 1", name=op.f("ck_events_party_size_positive")),
+        sa.CheckConstraint(
+            "registration_closes_at IS NULL OR registration_opens_at IS NULL OR registration_closes_at > registration_opens_at",
+            name=op.f("ck_events_registration_window"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["care_subscription_id"],
+            ["care_subscriptions.id"],
+            name=op.f("fk_events_care_subscription_id_care_subscriptions"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["households.id"],
+            name=op.f("fk_events_household_id_households"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["neighbourhood_id"],
+            ["neighbourhoods.id"],
+            name=op.f("fk_events_neighbourhood_id_neighbourhoods"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["event_templates.id"],
+            name=op.f("fk_events_template_id_event_templates"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
+        sa.UniqueConstraint(
+            "care_subscription_id",
+            "care_due_on",
+            name=op.f("uq_events_care_subscription_id_care_due_on"),
+        ),
+    )
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_events_care_subscription_id"), ["care_subscription_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_events_household_id"), ["household_id"], unique=False)
+        batch_op.create_index(
+            "ix_events_neighbourhood_start", ["neighbourhood_id", "start_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_events_public_start", ["is_public", "status", "start_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_events_template_id"), ["template_id"], unique=False)
 
     op.create_table(
         "schedule_runs",
@@ -743,6 +702,46 @@ def upgrade():
         )
 
     op.create_table(
+        "user_neighbourhoods",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("neighbourhood_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["neighbourhood_id"],
+            ["neighbourhoods.id"],
+            name=op.f("fk_user_neighbourhoods_neighbourhood_id_neighbourhoods"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_user_neighbourhoods_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "neighbourhood_id", name=op.f("pk_user_neighbourhoods")),
+    )
+    with op.batch_alter_table("user_neighbourhoods", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_user_neighbourhoods_neighbourhood_id"),
+            ["neighbourhood_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "user_teams",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["teams.id"], name=op.f("fk_user_teams_team_id_teams"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_teams_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", "team_id", name=op.f("pk_user_teams")),
+    )
+    with op.batch_alter_table("user_teams", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_user_teams_team_id"), ["team_id"], unique=False)
+
+    op.create_table(
         "shifts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("event_id", sa.Integer(), nullable=False),
@@ -796,44 +795,66 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_slots_event_id"), ["event_id"], unique=False)
 
     op.create_table(
-        "user_neighbourhoods",
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("neighbourhood_id", sa.Integer(), nullable=False),
+        "visits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("household_id", sa.Integer(), nullable=False),
+        sa.Column("volunteer_id", sa.Integer(), nullable=True),
+        sa.Column("visited_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "door",
+                "phone",
+                "appointment",
+                "care_package",
+                "follow_up",
+                name="visit_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "outcome",
+            sa.Enum(
+                "planned",
+                "done",
+                "missed",
+                name="visit_outcome",
+                native_enum=False,
+                create_constraint=True,
+                length=15,
+            ),
+            nullable=False,
+        ),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["neighbourhood_id"],
-            ["neighbourhoods.id"],
-            name=op.f("fk_user_neighbourhoods_neighbourhood_id_neighbourhoods"),
+            ["event_id"], ["events.id"], name=op.f("fk_visits_event_id_events"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["households.id"],
+            name=op.f("fk_visits_household_id_households"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_user_neighbourhoods_user_id_users"),
-            ondelete="CASCADE",
+            ["volunteer_id"],
+            ["volunteers.id"],
+            name=op.f("fk_visits_volunteer_id_volunteers"),
+            ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("user_id", "neighbourhood_id", name=op.f("pk_user_neighbourhoods")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_visits")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_visits_event_id")),
     )
-    with op.batch_alter_table("user_neighbourhoods", schema=None) as batch_op:
+    with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_user_neighbourhoods_neighbourhood_id"),
-            ["neighbourhood_id"],
-            unique=False,
+            "ix_visits_household_visited", ["household_id", "visited_at"], unique=False
         )
-
-    op.create_table(
-        "user_teams",
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["teams.id"], name=op.f("fk_user_teams_team_id_teams"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_user_teams_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("user_id", "team_id", name=op.f("pk_user_teams")),
-    )
-    with op.batch_alter_table("user_teams", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_user_teams_team_id"), ["team_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_visits_volunteer_id"), ["volunteer_id"], unique=False)
 
     op.create_table(
         "assignments",
@@ -874,6 +895,7 @@ def upgrade():
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("schedule_run_id", sa.Integer(), nullable=True),
         sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("sequence >= 0", name=op.f("ck_assignments_sequence_non_negative")),
@@ -910,6 +932,41 @@ def upgrade():
         )
 
     op.create_table(
+        "help_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shift_id", sa.Integer(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("seats", sa.Integer(), nullable=False),
+        sa.Column("taken", sa.Integer(), nullable=False),
+        sa.Column("asked", sa.Integer(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("seats >= 1", name=op.f("ck_help_requests_seats_positive")),
+        sa.CheckConstraint(
+            "taken >= 0 AND taken <= seats", name=op.f("ck_help_requests_taken_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_help_requests_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["shift_id"],
+            ["shifts.id"],
+            name=op.f("fk_help_requests_shift_id_shifts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_help_requests")),
+    )
+    with op.batch_alter_table("help_requests", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_help_requests_created_by_id"), ["created_by_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_help_requests_shift_id"), ["shift_id"], unique=False)
+
+    op.create_table(
         "registrations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("event_id", sa.Integer(), nullable=False),
@@ -940,6 +997,7 @@ def upgrade():
         sa.Column("consent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("promoted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("locale", sa.String(length=10), nullable=True),
         sa.Column("registered_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -1009,20 +1067,22 @@ def downgrade():
         batch_op.drop_index("ix_registrations_event_phone")
 
     op.drop_table("registrations")
+    with op.batch_alter_table("help_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_help_requests_shift_id"))
+        batch_op.drop_index(batch_op.f("ix_help_requests_created_by_id"))
+
+    op.drop_table("help_requests")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignments_volunteer_id"))
         batch_op.drop_index(batch_op.f("ix_assignments_status"))
         batch_op.drop_index(batch_op.f("ix_assignments_schedule_run_id"))
 
     op.drop_table("assignments")
-    with op.batch_alter_table("user_teams", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_user_teams_team_id"))
+    with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_visits_volunteer_id"))
+        batch_op.drop_index("ix_visits_household_visited")
 
-    op.drop_table("user_teams")
-    with op.batch_alter_table("user_neighbourhoods", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_user_neighbourhoods_neighbourhood_id"))
-
-    op.drop_table("user_neighbourhoods")
+    op.drop_table("visits")
     with op.batch_alter_table("slots", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_slots_event_id"))
 
@@ -1034,20 +1094,31 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_shifts_event_id"))
 
     op.drop_table("shifts")
+    with op.batch_alter_table("user_teams", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_user_teams_team_id"))
+
+    op.drop_table("user_teams")
+    with op.batch_alter_table("user_neighbourhoods", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_user_neighbourhoods_neighbourhood_id"))
+
+    op.drop_table("user_neighbourhoods")
     with op.batch_alter_table("schedule_runs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_schedule_runs_neighbourhood_id"))
         batch_op.drop_index(batch_op.f("ix_schedule_runs_created_by_id"))
 
     op.drop_table("schedule_runs")
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_events_template_id"))
+        batch_op.drop_index("ix_events_public_start")
+        batch_op.drop_index("ix_events_neighbourhood_start")
+        batch_op.drop_index(batch_op.f("ix_events_household_id"))
+        batch_op.drop_index(batch_op.f("ix_events_care_subscription_id"))
+
+    op.drop_table("events")
     with op.batch_alter_table("volunteer_skills", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_volunteer_skills_skill_id"))
 
     op.drop_table("volunteer_skills")
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_visits_volunteer_id"))
-        batch_op.drop_index("ix_visits_household_visited")
-
-    op.drop_table("visits")
     op.drop_table("users")
     with op.batch_alter_table("template_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_template_items_template_id"))
@@ -1061,13 +1132,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_household_categories_category"))
 
     op.drop_table("household_categories")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_events_template_id"))
-        batch_op.drop_index("ix_events_public_start")
-        batch_op.drop_index("ix_events_neighbourhood_start")
-        batch_op.drop_index(batch_op.f("ix_events_household_id"))
-
-    op.drop_table("events")
     with op.batch_alter_table("care_subscriptions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_care_subscriptions_volunteer_id"))
         batch_op.drop_index(batch_op.f("ix_care_subscriptions_package_id"))

@@ -1,0 +1,106 @@
+"""Confirm / decline / accept-help pages.
+
+A GET only shows the shift and the buttons; the change is a POST form with a CSRF token, so a
+mail scanner that follows every link changes nothing. The link itself is the credential: an
+`itsdangerous` signature with the app's secret, carrying the assignment (or help request and
+volunteer) id, that expires after 14 days.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.models import Assignment, HelpRequest, Volunteer
+from app.services import schedule_runs
+
+respond_bp = Blueprint("respond", __name__, url_prefix="/respond")
+
+
+@respond_bp.after_request
+def _private(response: Response) -> Response:
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _assignment_or_404(token: str) -> Assignment:
+    assignment_id = schedule_runs.read_assignment_token(token)
+    if assignment_id is None:
+        abort(404)
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+@respond_bp.get("/a/<token>")
+def assignment_page(token: str) -> str:
+    assignment = _assignment_or_404(token)
+    return render_template(
+        "respond/assignment.html", assignment=assignment, token=token,
+        line=schedule_runs._line(assignment.shift, schedule_runs.zone()),
+    )
+
+
+def _outcome_message(outcome: str) -> str:
+    messages = {
+        "confirmed": _("Thank you! Your shift is confirmed."),
+        "declined": _("You have declined this shift. The coordinator has been told."),
+        "already_confirmed": _("This shift was already confirmed."),
+        "already_declined": _("You had already declined this shift."),
+        "cancelled": _("This shift is no longer assigned to you."),
+        "missing": _("This shift no longer exists."),
+        "accepted": _("Thank you! The seat is yours; it is now in your schedule."),
+        "taken": _("Thank you — someone else has already taken this seat."),
+        "already": _("You already have this shift."),
+    }
+    return messages.get(outcome, outcome)
+
+
+@respond_bp.post("/a/<token>/<action>")
+def assignment_answer(token: str, action: str) -> Response | str:
+    if action not in ("confirm", "decline"):
+        abort(404)
+    assignment_id = schedule_runs.read_assignment_token(token)
+    if assignment_id is None:
+        abort(404)
+    outcome = schedule_runs.respond(db.session, assignment_id, action)
+    db.session.commit()
+    return redirect(url_for("respond.done", outcome=outcome))
+
+
+@respond_bp.get("/done/<outcome>")
+def done(outcome: str) -> str:
+    return render_template("respond/done.html", message=_outcome_message(outcome),
+                           outcome=outcome)
+
+
+@respond_bp.get("/help/<token>")
+def help_page(token: str) -> str:
+    data = schedule_runs.read_help_token(token)
+    if data is None:
+        abort(404)
+    help_request = db.session.get(HelpRequest, data[0])
+    volunteer = db.session.get(Volunteer, data[1])
+    if help_request is None or volunteer is None:
+        abort(404)
+    return render_template(
+        "respond/help.html", help_request=help_request, volunteer=volunteer, token=token,
+        line=schedule_runs._line(help_request.shift, schedule_runs.zone()),
+        full=help_request.taken >= help_request.seats,
+    )
+
+
+@respond_bp.post("/help/<token>")
+def help_accept(token: str) -> Response:
+    data = schedule_runs.read_help_token(token)
+    if data is None:
+        abort(404)
+    # The service's first statement is the conditional update: read nothing before it.
+    outcome = schedule_runs.accept_help(db.session, data[0], data[1])
+    db.session.commit()
+    return redirect(url_for("respond.done", outcome=outcome))

@@ -1,0 +1,194 @@
+"""`flask events …` and `flask schedule …`: schedule from cron, inspect a run for support.
+
+Thin: parse options, call a service, commit, print.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.enums import EventKind, RunStatus
+from app.extensions import db
+from app.models import Event, Neighbourhood, ScheduleRun
+from app.services import care_visits, reminders, schedule_runs
+from app.services.schedule_bridge import Scope
+
+events_cli = AppGroup("events", help="Events and their ids.")
+schedule_cli = AppGroup("schedule", help="Scheduler runs.")
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["LINLI_TIMEZONE"])
+
+
+@events_cli.command("list")
+@click.option("--kind", type=click.Choice([k.value for k in EventKind]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_events(kind: str | None, as_json: bool) -> None:
+    """List events with their ids, kinds, times and shift counts."""
+    statement = select(Event).order_by(Event.start_at, Event.id)
+    if kind:
+        statement = statement.where(Event.kind == EventKind(kind))
+    tz = _zone()
+    rows = [
+        {
+            "id": e.id,
+            "kind": e.kind.value,
+            "status": e.status.value,
+            "title": e.title,
+            "neighbourhood": e.neighbourhood.name,
+            "start": e.start_at.astimezone(tz).isoformat(),
+            "end": e.end_at.astimezone(tz).isoformat(),
+            "shifts": len(e.shifts),
+            "seats": sum(s.max_volunteers for s in e.shifts),
+        }
+        for e in db.session.scalars(statement)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['id']:>6}  {r['kind']:<12} {r['start'][:16]:<17} {r['shifts']:>3} shifts"
+                   f" {r['seats']:>4} seats  {r['neighbourhood']}  {r['title']}")
+
+
+def _summary(run: ScheduleRun) -> dict[str, Any]:
+    with force_locale(current_app.config["LINLI_DEFAULT_LOCALE"]):
+        return schedule_runs.report_json(schedule_runs.run_report(db.session, run))
+
+
+def _print_summary(data: dict[str, Any]) -> None:
+    click.echo(f"run {data['id']}: {data['status']}")
+    if data["error"]:
+        click.echo(f"  error: {data['error']}")
+    coverage = f"{data['coverage']:.1%}" if data["coverage"] is not None else "—"
+    click.echo(f"  coverage: {data['filled']}/{data['needed']} seats ({coverage})")
+    if data["bound"] is not None:
+        of_bound = f"{data['of_bound']:.1%}" if data["of_bound"] is not None else "—"
+        click.echo(f"  bound: {data['bound']:g} seats (filled {of_bound} of the bound)")
+    diff = data["diff"]
+    click.echo(f"  drafts: {diff['added']} new, {diff['kept']} published kept, "
+               f"{diff['removed']} published to remove, {diff['declined']} declined")
+    if data["unfilled"]:
+        click.echo("  unfilled seats:")
+        for u in data["unfilled"]:
+            click.echo(f"    [{u['shift_id']}] {u['label']}: {u['empty']} empty — {u['reason']}")
+
+
+@schedule_cli.command("run")
+@click.option("--event", "event_ids", type=int, multiple=True, help="Event id; repeat.")
+@click.option("--neighbourhood", "neighbourhoods", multiple=True,
+              help="Neighbourhood name (or id); repeat.")
+@click.option("--from", "date_from", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--to", "date_to", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--seconds", type=float, default=schedule_runs.DEFAULT_SECONDS, show_default=True,
+              help="Solver time limit.")
+@click.option("--wait", is_flag=True, help="Wait for the run to finish and print the summary.")
+@click.option("--timeout", type=float, default=600.0, show_default=True,
+              help="Give up waiting after this many seconds (the run goes on).")
+@click.option("--json", "as_json", is_flag=True, help="With --wait: print the summary as JSON.")
+def run_command(event_ids: tuple[int, ...], neighbourhoods: tuple[str, ...],
+                date_from: datetime | None, date_to: datetime | None, seconds: float,
+                wait: bool, timeout: float, as_json: bool) -> None:
+    """Create a scheduler run and queue it, as the admin's "Auto-schedule" does."""
+    if event_ids and (neighbourhoods or date_from or date_to):
+        raise click.UsageError("give either --event or --neighbourhood/--from/--to")
+    if event_ids:
+        found = set(db.session.scalars(select(Event.id).where(Event.id.in_(event_ids))))
+        missing = sorted(set(event_ids) - found)
+        if missing:
+            raise click.ClickException(f"no such event: {', '.join(map(str, missing))}")
+        scope = Scope(event_ids=tuple(event_ids))
+    else:
+        if not (date_from and date_to):
+            raise click.UsageError("--from and --to are required with --neighbourhood")
+        ids: list[int] = []
+        for name in neighbourhoods:
+            n = db.session.scalar(select(Neighbourhood).where(
+                (Neighbourhood.name == name) | (Neighbourhood.name_en == name)
+                | (Neighbourhood.id == (int(name) if name.isdigit() else -1))))
+            if n is None:
+                raise click.ClickException(f"no such neighbourhood: {name}")
+            ids.append(n.id)
+        scope = Scope(neighbourhood_ids=tuple(ids), date_from=date_from.date(),
+                      date_to=date_to.date())
+    run = schedule_runs.create_run(db.session, scope, seconds=seconds)
+    db.session.commit()
+    from app.tasks_schedule import enqueue_run
+
+    enqueue_run(run.id)
+    click.echo(f"run {run.id} queued ({_summary(run)['needed']} seats)")
+    if not wait:
+        return
+    deadline = time.monotonic() + timeout
+    run_id = run.id
+    while True:
+        db.session.rollback()
+        schedule_runs.fail_stale_runs(db.session)
+        db.session.commit()
+        current = db.session.get(ScheduleRun, run_id)
+        assert current is not None
+        if current.status not in (RunStatus.queued, RunStatus.running):
+            break
+        if time.monotonic() > deadline:
+            raise click.ClickException(f"run {run_id} still {current.status.value}; "
+                                       f"see `flask schedule show {run_id}`")
+        time.sleep(1.0)
+    data = _summary(current)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_summary(data)
+    if current.status == RunStatus.failed:
+        raise SystemExit(1)
+
+
+@schedule_cli.command("show")
+@click.argument("run_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+def show_command(run_id: int, as_json: bool) -> None:
+    """Print a run's status, coverage, bound and unfilled seats with reasons."""
+    schedule_runs.fail_stale_runs(db.session)
+    db.session.commit()
+    run = db.session.get(ScheduleRun, run_id)
+    if run is None:
+        raise click.ClickException(f"no such run: {run_id}")
+    data = _summary(run)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_summary(data)
+
+
+@schedule_cli.command("care-visits")
+@click.option("--weeks", type=int, default=care_visits.DEFAULT_WEEKS, show_default=True)
+def care_visits_command(weeks: int) -> None:
+    """Generate the care-visit events of the rolling horizon (idempotent)."""
+    tz = _zone()
+    created = care_visits.generate_care_visits(
+        db.session, today=datetime.now(tz).date(), zone=tz, weeks=weeks)
+    db.session.commit()
+    click.echo(f"{created} care visits created")
+
+
+@schedule_cli.command("reminders")
+def reminders_command() -> None:
+    """Send the day-before reminders that are due (each at most once)."""
+    sent = reminders.send_due_reminders(db.session)
+    db.session.commit()
+    click.echo(f"{sent} reminders sent")
+
+
+def register(app: Any) -> None:
+    app.cli.add_command(events_cli)
+    app.cli.add_command(schedule_cli)

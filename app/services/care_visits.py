@@ -1,0 +1,274 @@
+"""Recurring elder-care visits from care subscriptions, and the overdue-households list.
+
+`generate_care_visits` creates, for each active subscription, one ``care_visit`` event (not
+public, the household set) with one shift (the package's skill and duration) per due date in a
+rolling horizon. Due dates start at the first preferred weekday on or after the subscription's
+start and follow the package's cadence. The natural key (subscription, due date) is a unique
+constraint, so running twice — or two runs at once — never creates a visit twice.
+
+The scheduler prefers the paired volunteer through the household history (the subscription's
+volunteer and those of done visits; see `schedule_bridge`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from app.enums import AssignmentStatus, EventKind, EventStatus, VisitKind, VisitOutcome
+from app.models import (
+    Assignment,
+    CareSubscription,
+    Event,
+    Household,
+    HouseholdCategoryLink,
+    Shift,
+    Visit,
+    VisitPolicy,
+    Volunteer,
+    utcnow,
+)
+
+DEFAULT_WEEKS = 8
+
+
+def due_dates(subscription: CareSubscription, first: date, last: date) -> list[date]:
+    """The subscription's due dates within [first, last]."""
+    start = subscription.starts_on
+    anchor = start + timedelta(days=(subscription.preferred_weekday - start.weekday()) % 7)
+    cadence = max(1, subscription.package.cadence_days)
+    end = min(last, subscription.ends_on) if subscription.ends_on else last
+    if anchor < first:
+        steps = -(-(first - anchor).days // cadence)
+        anchor += timedelta(days=steps * cadence)
+    out = []
+    day = anchor
+    while day <= end:
+        out.append(day)
+        day += timedelta(days=cadence)
+    return out
+
+
+def generate_care_visits(
+    session: Session, *, today: date, zone: ZoneInfo, weeks: int = DEFAULT_WEEKS
+) -> int:
+    """Create the missing care-visit events in [today, today + weeks); returns how many."""
+    now = utcnow()
+    last = today + timedelta(days=7 * weeks - 1)
+    subscriptions = session.scalars(
+        select(CareSubscription)
+        .where(
+            CareSubscription.active.is_(True),
+            CareSubscription.starts_on <= last,
+            (CareSubscription.ends_on.is_(None)) | (CareSubscription.ends_on >= today),
+        )
+        .options(
+            selectinload(CareSubscription.package),
+            selectinload(CareSubscription.household),
+        )
+        .order_by(CareSubscription.id)
+    ).all()
+    existing = set(
+        session.execute(
+            select(Event.care_subscription_id, Event.care_due_on).where(
+                Event.care_subscription_id.in_([s.id for s in subscriptions]),
+                Event.care_due_on >= today,
+            )
+        ).tuples()
+    )
+    created = 0
+    for subscription in subscriptions:
+        package = subscription.package
+        household = subscription.household
+        for day in due_dates(subscription, today, last):
+            if (subscription.id, day) in existing:
+                continue
+            start = datetime.combine(day, subscription.preferred_time, tzinfo=zone)
+            if start <= now:
+                continue  # today's visit time has already passed
+            end = start + timedelta(minutes=package.duration_minutes)
+            event = Event(
+                neighbourhood_id=household.neighbourhood_id,
+                kind=EventKind.care_visit,
+                title=f"{package.name} · {household.contact_name}",
+                description=package.description,
+                place=household.address,
+                start_at=start,
+                end_at=end,
+                is_public=False,
+                status=EventStatus.published,
+                household_id=household.id,
+                care_subscription_id=subscription.id,
+                care_due_on=day,
+                shifts=[
+                    Shift(
+                        title=package.name, start_at=start, end_at=end,
+                        skill_id=package.skill_id, min_volunteers=1, max_volunteers=1,
+                        priority=2,
+                    )
+                ],
+            )
+            try:
+                with session.begin_nested():
+                    session.add(event)
+            except IntegrityError:  # generated concurrently by another worker
+                continue
+            created += 1
+    session.flush()
+    return created
+
+
+def mark_visit(
+    session: Session, event: Event, outcome: VisitOutcome, *, notes: str | None = None
+) -> Visit:
+    """Record a care-visit event as done or missed (again: the outcome is updated)."""
+    if event.household_id is None:
+        raise ValueError("only a household's visit can be marked")
+    volunteer_id = session.scalar(
+        select(Assignment.volunteer_id)
+        .join(Shift, Assignment.shift_id == Shift.id)
+        .where(
+            Shift.event_id == event.id,
+            Assignment.status.in_(
+                (AssignmentStatus.confirmed, AssignmentStatus.attended,
+                 AssignmentStatus.no_show, AssignmentStatus.pending)
+            ),
+        )
+        .order_by(Assignment.id)
+        .limit(1)
+    )
+    visit = session.scalar(select(Visit).where(Visit.event_id == event.id))
+    if visit is None:
+        visit = Visit(household_id=event.household_id, event_id=event.id,
+                      kind=VisitKind.care_package, visited_at=event.start_at)
+        session.add(visit)
+    visit.outcome = outcome
+    visit.volunteer_id = volunteer_id
+    if notes is not None:
+        visit.notes = notes
+    for a in session.scalars(
+        select(Assignment).join(Shift, Assignment.shift_id == Shift.id).where(
+            Shift.event_id == event.id,
+            Assignment.status.in_((AssignmentStatus.confirmed, AssignmentStatus.pending,
+                                   AssignmentStatus.attended, AssignmentStatus.no_show)),
+        )
+    ):
+        a.status = (AssignmentStatus.attended if outcome == VisitOutcome.done
+                    else AssignmentStatus.no_show)
+    session.flush()
+    return visit
+
+
+@dataclass
+class OverdueHousehold:
+    household: Household
+    last_done: datetime | None
+    #: "missed" (the latest visit was missed) or "interval" (longer than the policy allows).
+    reason: str
+    days_overdue: int
+
+
+def overdue_households(
+    session: Session, *, now: datetime | None = None,
+    neighbourhood_ids: frozenset[int] | None = None,
+) -> list[OverdueHousehold]:
+    """Households whose latest visit was missed, or whose last done visit is older than the
+    strictest visit policy of their categories."""
+    now = now or utcnow()
+    last_done = dict(
+        session.execute(
+            select(Visit.household_id, func.max(Visit.visited_at))
+            .where(Visit.outcome == VisitOutcome.done)
+            .group_by(Visit.household_id)
+        ).tuples().all()
+    )
+    last_missed = dict(
+        session.execute(
+            select(Visit.household_id, func.max(Visit.visited_at))
+            .where(Visit.outcome == VisitOutcome.missed)
+            .group_by(Visit.household_id)
+        ).tuples().all()
+    )
+    intervals = dict(
+        session.execute(
+            select(HouseholdCategoryLink.household_id, func.min(VisitPolicy.interval_days))
+            .join(VisitPolicy, VisitPolicy.category == HouseholdCategoryLink.category)
+            .group_by(HouseholdCategoryLink.household_id)
+        ).tuples().all()
+    )
+    statement = select(Household).order_by(Household.id)
+    if neighbourhood_ids is not None:
+        statement = statement.where(Household.neighbourhood_id.in_(neighbourhood_ids))
+    out: list[OverdueHousehold] = []
+
+    def aware(value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:  # SQLite aggregates lose the type
+            from datetime import UTC
+
+            return value.replace(tzinfo=UTC)
+        return value
+
+    for household in session.scalars(statement):
+        done = aware(last_done.get(household.id))
+        missed = aware(last_missed.get(household.id))
+        if missed is not None and (done is None or missed > done):
+            out.append(OverdueHousehold(household, done, "missed", (now - missed).days))
+            continue
+        interval = intervals.get(household.id)
+        if interval is None:
+            continue
+        due = (done or household.created_at) + timedelta(days=interval)
+        if due < now:
+            out.append(OverdueHousehold(household, done, "interval", (now - due).days))
+    out.sort(key=lambda o: (o.reason != "missed", -o.days_overdue))
+    return out
+
+
+@dataclass
+class VisitRow:
+    event: Event
+    volunteer_name: str | None
+    outcome: VisitOutcome | None
+
+
+def visit_rows(
+    session: Session, *, now: datetime | None = None, days_back: int = 14,
+    days_ahead: int = 7, neighbourhood_ids: frozenset[int] | None = None,
+) -> list[VisitRow]:
+    """Care-visit events around now, with who is assigned and the recorded outcome."""
+    now = now or utcnow()
+    statement = (
+        select(Event)
+        .where(
+            Event.kind == EventKind.care_visit,
+            Event.household_id.is_not(None),
+            Event.start_at >= now - timedelta(days=days_back),
+            Event.start_at < now + timedelta(days=days_ahead),
+        )
+        .options(selectinload(Event.household), selectinload(Event.shifts))
+        .order_by(Event.start_at)
+    )
+    if neighbourhood_ids is not None:
+        statement = statement.where(Event.neighbourhood_id.in_(neighbourhood_ids))
+    events = list(session.scalars(statement))
+    ids = [e.id for e in events]
+    outcomes = dict(session.execute(
+        select(Visit.event_id, Visit.outcome).where(Visit.event_id.in_(ids))).tuples().all())
+    names: dict[int, str] = {}
+    for event_id, name in session.execute(
+        select(Shift.event_id, Volunteer.name)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .join(Volunteer, Volunteer.id == Assignment.volunteer_id)
+        .where(
+            Shift.event_id.in_(ids),
+            Assignment.status.in_((AssignmentStatus.pending, AssignmentStatus.confirmed,
+                                   AssignmentStatus.attended, AssignmentStatus.no_show)),
+        )
+    ).tuples():
+        names.setdefault(event_id, name)
+    return [VisitRow(e, names.get(e.id), outcomes.get(e.id)) for e in events]

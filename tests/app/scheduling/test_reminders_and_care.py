@@ -1,0 +1,139 @@
+"""Day-before reminders exactly once; care visits generated idempotently; done / missed
+visits and the overdue-households list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.enums import AssignmentStatus, EventKind, HouseholdCategory, VisitOutcome
+from app.extensions import db
+from app.models import (
+    Assignment,
+    CarePackage,
+    CareSubscription,
+    Event,
+    Shift,
+    VisitPolicy,
+)
+from app.services import care_visits
+from app.tasks_schedule import generate_care_visits, send_reminders
+from tests import factories
+from tests.app.scheduling.builders import ZONE, local, next_monday
+from tests.app.scheduling.conftest import outbox
+
+pytestmark = pytest.mark.integration
+
+
+def test_reminder_task_run_twice_sends_one_mail(live, live_dir) -> None:
+    tomorrow = datetime.now(ZONE).date() + timedelta(days=1)
+    skill = factories.make_skill(db.session)
+    volunteer = factories.make_volunteer(db.session, email="remind-me@example.test",
+                                         skills=[skill])
+    event = factories.make_event(db.session, start_at=local(tomorrow, 23),
+                                 end_at=local(tomorrow, 23, 30), title="明日巡查")
+    shift = factories.make_shift(db.session, event)
+    later = factories.make_event(db.session, start_at=local(tomorrow + timedelta(days=3), 9),
+                                 end_at=local(tomorrow + timedelta(days=3), 10))
+    confirmed = factories.make_assignment(db.session, shift, volunteer,
+                                          status=AssignmentStatus.confirmed)
+    pending = factories.make_assignment(db.session, shift,
+                                        factories.make_volunteer(db.session, email="p@x.test"),
+                                        status=AssignmentStatus.pending)
+    not_yet = factories.make_assignment(db.session, factories.make_shift(db.session, later),
+                                        volunteer, status=AssignmentStatus.confirmed)
+    db.session.commit()
+    before = len(outbox(live_dir))
+
+    assert send_reminders.call_local() >= 1
+    assert send_reminders.call_local() == 0
+
+    mails = [p.read_bytes() for p in outbox(live_dir)[before:]]
+    mine = [m for m in mails if b"remind-me@example.test" in m]
+    assert len(mine) == 1
+    db.session.rollback()
+    assert db.session.get(Assignment, confirmed.id).reminded_at is not None
+    assert db.session.get(Assignment, pending.id).reminded_at is None
+    assert db.session.get(Assignment, not_yet.id).reminded_at is None
+
+
+def test_care_visits_generated_once_at_the_preferred_time(db_session, app) -> None:
+    household = factories.make_household(db_session)
+    other = factories.make_household(db_session)
+    skill = factories.make_skill(db_session)
+    paired = factories.make_volunteer(db_session, skills=[skill])
+    package = CarePackage(name=f"助餐{household.id}", skill=skill, cadence_days=14,
+                          duration_minutes=90)
+    today = next_monday() + timedelta(days=1)  # a Tuesday
+    subscription = CareSubscription(household=household, package=package, volunteer=paired,
+                                    starts_on=today - timedelta(days=30), preferred_weekday=3,
+                                    preferred_time=time(9, 30))
+    ended = CareSubscription(household=other, package=package,
+                             starts_on=today - timedelta(days=60),
+                             ends_on=today - timedelta(days=1))
+    db_session.add_all([subscription, ended])
+    db_session.flush()
+
+    created = care_visits.generate_care_visits(db_session, today=today, zone=ZONE, weeks=8)
+    again = care_visits.generate_care_visits(db_session, today=today, zone=ZONE, weeks=8)
+    assert again == 0
+    events = db_session.scalars(
+        select(Event).where(Event.care_subscription_id == subscription.id)
+        .order_by(Event.start_at)).all()
+    assert created == len(events) == 4  # every 14 days within 8 weeks
+    first = events[0]
+    thursday = today + timedelta(days=2)
+    assert first.start_at.astimezone(ZONE) == datetime.combine(thursday, time(9, 30), tzinfo=ZONE)
+    assert [e.care_due_on.weekday() for e in events] == [3, 3, 3, 3]
+    assert (events[1].care_due_on - events[0].care_due_on).days == 14
+    assert first.kind == EventKind.care_visit and not first.is_public
+    assert first.household_id == household.id
+    (shift,) = first.shifts
+    assert shift.skill_id == skill.id
+    assert shift.end_at - shift.start_at == timedelta(minutes=90)
+    assert db_session.scalar(select(func.count()).select_from(Event).where(
+        Event.care_subscription_id == ended.id)) == 0
+
+
+def test_care_visit_task_is_idempotent(live) -> None:
+    household = factories.make_household(db.session)
+    package = CarePackage(name=f"理发{household.id}", cadence_days=7, duration_minutes=30)
+    db.session.add(CareSubscription(household=household, package=package,
+                                    starts_on=datetime.now(ZONE).date(), preferred_weekday=2))
+    db.session.commit()
+    first = generate_care_visits.call_local()
+    assert first >= 8
+    assert generate_care_visits.call_local() == 0
+
+
+def test_missed_visit_makes_the_household_overdue(db_session) -> None:
+    policy = db_session.scalar(select(VisitPolicy).where(
+        VisitPolicy.category == HouseholdCategory.living_alone))
+    if policy is None:
+        db_session.add(VisitPolicy(category=HouseholdCategory.living_alone, interval_days=7))
+    household = factories.make_household(db_session, categories=[HouseholdCategory.living_alone])
+    volunteer = factories.make_volunteer(db_session)
+    when = datetime.now(UTC) - timedelta(days=2)
+    event = Event(neighbourhood_id=household.neighbourhood_id, kind=EventKind.care_visit,
+                  title="探访", start_at=when, end_at=when + timedelta(hours=1),
+                  household=household, is_public=False)
+    event.shifts.append(Shift(title="探访", start_at=when, end_at=when + timedelta(hours=1)))
+    db_session.add(event)
+    db_session.flush()
+    factories.make_assignment(db_session, event.shifts[0], volunteer,
+                              status=AssignmentStatus.confirmed)
+    db_session.flush()
+
+    visit = care_visits.mark_visit(db_session, event, VisitOutcome.missed)
+    assert visit.volunteer_id == volunteer.id
+    overdue = care_visits.overdue_households(
+        db_session, neighbourhood_ids=frozenset({household.neighbourhood_id}))
+    assert [(o.household.id, o.reason) for o in overdue] == [(household.id, "missed")]
+
+    # Marking it done after all: the same visit row, and the household is no longer overdue.
+    again = care_visits.mark_visit(db_session, event, VisitOutcome.done)
+    assert again.id == visit.id
+    assert care_visits.overdue_households(
+        db_session, neighbourhood_ids=frozenset({household.neighbourhood_id})) == []

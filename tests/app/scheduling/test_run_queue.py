@@ -1,0 +1,111 @@
+"""Scheduler runs through a real huey consumer process (SqliteHuey, or Redis under
+TEST_HUEY_URL): enqueue → consumer → drafts in the database; a consumer killed mid-run
+leaves no drafts, the run ends failed with a readable reason, and a new run succeeds."""
+
+from __future__ import annotations
+
+import signal
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.enums import AssignmentStatus, RunStatus
+from app.extensions import db
+from app.models import Assignment, ScheduleRun, utcnow
+from app.services import schedule_runs
+from app.services.schedule_bridge import Scope
+from app.tasks_schedule import enqueue_run
+from tests.app.scheduling.builders import build_town
+from tests.app.scheduling.conftest import wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def _status(run_id: int) -> ScheduleRun:
+    db.session.rollback()
+    db.session.expire_all()
+    run = db.session.get(ScheduleRun, run_id)
+    assert run is not None
+    return run
+
+
+def _drafts(run_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Assignment).where(
+            Assignment.schedule_run_id == run_id,
+            Assignment.status == AssignmentStatus.proposed,
+        )
+    ) or 0
+
+
+def test_run_goes_through_the_consumer_and_rerun_writes_nothing_twice(
+    live, start_consumer
+) -> None:
+    town = build_town(db.session, volunteers=8, stations=3, seats=2, skills=2)
+    run = schedule_runs.create_run(
+        db.session, Scope(event_ids=(town.events[0].id,)), seconds=3
+    )
+    db.session.commit()
+    start_consumer()
+    enqueue_run(run.id)
+    done = wait_for(lambda: _status(run.id).status not in (RunStatus.queued, RunStatus.running))
+    assert done
+    run = _status(run.id)
+    assert run.status == RunStatus.succeeded, run.error
+    assert run.progress == 1.0
+    assert run.finished_at is not None
+    first = {(a.shift_id, a.volunteer_id) for a in run.assignments}
+    assert len(first) == run.metrics["filled_seats"] > 0
+    assert "heartbeat" not in run.metrics  # the final write replaced the live figures
+
+    schedule_runs.restart_run(db.session, run)
+    db.session.commit()
+    enqueue_run(run.id)
+    wait_for(lambda: _status(run.id).status == RunStatus.succeeded)
+    again = _status(run.id)
+    pairs = [(a.shift_id, a.volunteer_id) for a in again.assignments]
+    assert len(pairs) == len(set(pairs)) == _drafts(run.id)
+    assert again.metrics["write"]["created"] + again.metrics["write"]["kept_draft"] == len(pairs)
+
+
+def test_killed_consumer_leaves_no_drafts_and_a_new_run_succeeds(live, start_consumer) -> None:
+    town = build_town(db.session, volunteers=80, days=7, slots=(8, 10, 13, 15, 18),
+                      stations=4, seats=2, skills=4, seed=7)
+    scope = Scope(event_ids=tuple(e.id for e in town.events))
+    run = schedule_runs.create_run(db.session, scope, seconds=20)
+    db.session.commit()
+    consumer = start_consumer()
+    enqueue_run(run.id)
+
+    def running_with_progress() -> bool:
+        current = _status(run.id)
+        return current.status == RunStatus.running and current.progress > 0
+
+    wait_for(running_with_progress, timeout=60, step=0.1)
+    consumer.send_signal(signal.SIGKILL)
+    consumer.wait(timeout=10)
+
+    current = _status(run.id)
+    assert current.status == RunStatus.running  # nobody has noticed yet
+    assert _drafts(run.id) == 0  # drafts are only written in the final transaction
+    assert current.metrics.get("heartbeat")
+
+    # Shortly after, the heartbeat is still fresh: nothing is declared lost.
+    assert schedule_runs.fail_stale_runs(db.session) == []
+    later = utcnow() + timedelta(minutes=5)
+    assert schedule_runs.fail_stale_runs(db.session, now=later) == [run.id]
+    db.session.commit()
+    failed = _status(run.id)
+    assert failed.status == RunStatus.failed
+    assert failed.error == "The worker stopped during the run; start the run again."
+    assert _drafts(run.id) == 0
+
+    small = schedule_runs.create_run(db.session, Scope(event_ids=(town.events[0].id,)),
+                                     seconds=2)
+    db.session.commit()
+    start_consumer()
+    enqueue_run(small.id)
+    wait_for(lambda: _status(small.id).status == RunStatus.succeeded, timeout=60)
+    assert _drafts(small.id) > 0
+    assert _status(run.id).status == RunStatus.failed
