@@ -11,6 +11,10 @@ Objective (maximised; weights in scheduling/eligibility.py):
    ``resolve``, where the objective is single-phase ``10·fill + secondary``); and a convex load
    penalty: a volunteer's k-th shift costs 15·(k−1) for k ≤ 4 and 45 beyond.
 
+``solve`` optimises this with the greedy, an LP-guided warm start (HiGHS LP, rounding and MIPs
+restricted to the LP's neighbourhood, for fill and then secondary) and CP-SAT when time is left
+(README.md, "How solve works").
+
 Hard constraints: required skill; shift inside one availability interval; no two shifts of a
 volunteer closer than ``rules.min_gap_minutes``; weekly minute and shift caps (ISO weeks in the
 problem's time zone, a shift counting in the week it starts); team restriction; headcount ≤ max;

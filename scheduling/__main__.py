@@ -51,13 +51,15 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--sizes", default="small,town,district")
     b.add_argument("--seconds", type=float, default=None)
     b.add_argument("--seed", type=int, default=1)
-    b.add_argument("--methods", default="greedy,cpsat")
+    b.add_argument("--methods", default="greedy,cpsat,resolve")
+    b.add_argument("--proven", action="store_true", help="offline MIP bounds (slow, untimed)")
 
     one = sub.add_parser("bench-one", help=argparse.SUPPRESS)
     one.add_argument("size", choices=sorted(SIZES))
-    one.add_argument("method", choices=["greedy", "cpsat"])
+    one.add_argument("method", choices=["greedy", "cpsat", "resolve"])
     one.add_argument("--seconds", type=float, default=10.0)
     one.add_argument("--seed", type=int, default=1)
+    one.add_argument("--proven", action="store_true")
 
     args = ap.parse_args(argv)
     if args.cmd == "generate":
@@ -114,10 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             if size not in SIZES:
                 ap.error(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
-        print(bench(sizes, args.seconds, args.seed, args.methods.split(",")))
+        print(bench(sizes, args.seconds, args.seed, args.methods.split(","), args.proven))
         return 0
     if args.cmd == "bench-one":
-        print(json.dumps(run_one(args.size, args.method, args.seconds, args.seed)))
+        row = run_one(args.size, args.method, args.seconds, args.seed, args.proven)
+        print(json.dumps(row))
         return 0
     return 2
 

@@ -81,11 +81,8 @@ def flow_bound(index: Index) -> int:
     return int(smf.optimal_flow())
 
 
-def lp_bound(index: Index, *, weighted: bool = False, time_limit: float = 60.0) -> float:
-    """Optimal value of the LP relaxation (seats, or weighted fill F when ``weighted``)."""
+def _lp_model(index: Index, *, weighted: bool, time_limit: float) -> highspy.Highs:
     n = index.n_pairs
-    if n == 0:
-        return 0.0
     costs = np.ones(n)
     y_shifts: list[int] = []
     if weighted:
@@ -155,9 +152,67 @@ def lp_bound(index: Index, *, weighted: bool = False, time_limit: float = 60.0) 
             np.array(vals),
         )
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    return h
+
+
+def lp_bound(index: Index, *, weighted: bool = False, time_limit: float = 60.0) -> float:
+    """Optimal value of the LP relaxation (seats, or weighted fill F when ``weighted``)."""
+    if index.n_pairs == 0:
+        return 0.0
+    h = _lp_model(index, weighted=weighted, time_limit=time_limit)
     h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         # A non-optimal primal value is not a bound; the dual bound would be, but keep it simple.
         return math.inf
     return float(h.getInfo().objective_function_value)
+
+
+def lp_solution(index: Index, *, time_limit: float = 5.0) -> list[float] | None:
+    """Pair values of an optimal solution of the weighted LP relaxation (None on failure);
+    used to guide the warm start, not as a bound."""
+    if index.n_pairs == 0:
+        return []
+    h = _lp_model(index, weighted=True, time_limit=time_limit)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return list(h.getSolution().col_value[: index.n_pairs])
+
+
+def mip_bound(index: Index, *, weighted: bool = False, time_limit: float = 120.0) -> float:
+    """HiGHS branch-and-cut on the same model with integral pairs: its dual bound is a proven
+    upper bound (the optimum when it closes the gap). Offline use only (bench ``--proven``)."""
+    if index.n_pairs == 0:
+        return 0.0
+    h = _lp_model(index, weighted=weighted, time_limit=time_limit)
+    n_cols = h.getNumCol()
+    h.changeColsIntegrality(
+        n_cols,
+        np.arange(n_cols, dtype=np.int32),
+        np.array([highspy.HighsVarType.kInteger] * n_cols),
+    )
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.run()
+    bound = float(h.getInfo().mip_dual_bound)
+    return bound if math.isfinite(bound) else math.inf
+
+
+def lp_bounds(index: Index, *, time_limit: float = 60.0) -> tuple[float, float]:
+    """(seat LP bound, weighted LP bound) from one model: the weighted LP is solved first and its
+    optimal basis warm-starts the seat LP (all-ones costs; the min-seat columns cost nothing).
+    Solved cold, the seat LP is so degenerate that it takes ~10x longer."""
+    if index.n_pairs == 0:
+        return 0.0, 0.0
+    h = _lp_model(index, weighted=True, time_limit=time_limit)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return lp_bound(index, time_limit=time_limit), math.inf
+    weighted = float(h.getInfo().objective_function_value)
+    n, n_cols = index.n_pairs, h.getNumCol()
+    costs = np.concatenate([np.ones(n), np.zeros(n_cols - n)])
+    h.changeColsCost(n_cols, np.arange(n_cols, dtype=np.int32), costs)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return lp_bound(index, time_limit=time_limit), weighted
+    return float(h.getInfo().objective_function_value), weighted

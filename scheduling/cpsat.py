@@ -1,4 +1,5 @@
-"""CP-SAT optimiser, lexicographic in two phases and warm-started from the greedy.
+"""CP-SAT optimiser, lexicographic in two phases, hinted with the best warm start (the greedy, or
+the LP-guided warm start of warmstart.py) and skipped when too little time is left to build it.
 
 Phase 1 maximises the weighted fill F = sum over shifts of p*SEAT_WEIGHT*n + p*MIN_SEAT_BONUS*
 min(n, min_count) (see eligibility.py for the weights); its proven bound is a bound on F.
@@ -28,6 +29,9 @@ ProgressFn = Callable[[Progress], None]
 # terms of a few assignments, but a kept previous assignment (KEEP_BONUS_RESOLVE) is worth a
 # sizeable fraction of a seat: a move must fill a valuable seat to pay for itself.
 COMBINED_FILL_SCALE = 10
+# Rough cost of build_model on one core (~1.5 s for a 58k-pair town-week); CP-SAT is skipped
+# when less than twice the estimated build time is left.
+BUILD_SECONDS_PER_PAIR = 3e-5
 
 
 @dataclass
@@ -195,18 +199,21 @@ def solve_cpsat(
     progress: ProgressFn | None = None,
     phase1_share: float = 0.75,
     lexicographic: bool = True,
+    hint_status: str = "GREEDY",
 ) -> CpResult:
     """Solve with CP-SAT until ``deadline`` (a time.perf_counter() value)."""
-    tb = time.perf_counter()
-    m = build_model(index)
-    _hint(m, index, hint)
-    build = time.perf_counter() - tb
-
     best = set(hint)
     best_fill = fill_value(index, best)
     fill_bound: float | None = None
     first: float | None = None
-    status = "GREEDY"
+    status = hint_status
+    tb = time.perf_counter()
+    if index.n_pairs and deadline - tb < 2 * BUILD_SECONDS_PER_PAIR * index.n_pairs + 0.1:
+        # Not enough time left to build the model and search: keep the warm start.
+        return CpResult(sorted(best), status, best_fill, None, float(best_fill), 0.0, 0.0, None)
+    m = build_model(index)
+    _hint(m, index, hint)
+    build = time.perf_counter() - tb
     ts = time.perf_counter()
 
     remaining = deadline - time.perf_counter()

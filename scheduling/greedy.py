@@ -64,6 +64,16 @@ class State:
         self.week_minutes[key] += ix.s_minutes[s]
         self.week_count[key] += 1
 
+    def remove(self, p: int) -> None:
+        ix = self.index
+        v, s = ix.pair_v[p], ix.pair_s[p]
+        self.chosen.discard(p)
+        self.shift_count[s] -= 1
+        self.vol_shifts[v].remove(s)
+        key = (v, ix.s_week[s])
+        self.week_minutes[key] -= ix.s_minutes[s]
+        self.week_count[key] -= 1
+
     def try_add_all(self, pairs: Iterable[int]) -> None:
         for p in pairs:
             if self.feasible(p):
@@ -129,4 +139,43 @@ def fill_up(index: Index, pairs: Iterable[int]) -> State:
         key=lambda s: (-shifts[s].priority, len(index.pairs_of_shift[s]), shifts[s].id),
     )
     _fill(state, order, [s.max_count for s in shifts])
+    return state
+
+
+def improve_secondary(index: Index, pairs: Iterable[int], rounds: int = 5) -> State:
+    """Fill-preserving local search on the secondary objective: replace the volunteer of an
+    assignment by another eligible, free volunteer when that raises pair score minus load
+    penalty (e.g. the household's earlier visitor, a nearer or less loaded person). Pins and the
+    headcount of every shift are unchanged, so the weighted fill is exactly preserved."""
+    state = State(index)
+    state.try_add_all(pairs)
+    pinned = set(index.pinned)
+    score = index.pair_score
+    for _ in range(rounds):
+        improved = False
+        for p in sorted(state.chosen):
+            if p in pinned or p not in state.chosen:
+                continue
+            v = index.pair_v[p]
+            s = index.pair_s[p]
+            load_v = len(state.vol_shifts[v])
+            # Value lost by removing p (its score and v's marginal load penalty).
+            lose = score[p] - _marginal_fairness(load_v - 1)
+            best, best_gain = -1, 0
+            for q in index.pairs_of_shift[s]:
+                if q == p or q in state.chosen:
+                    continue
+                u = index.pair_v[q]
+                gain = score[q] - _marginal_fairness(len(state.vol_shifts[u])) - lose
+                if gain <= best_gain:
+                    continue
+                if state.capped(q) or any(index.conflict(s, t) for t in state.vol_shifts[u]):
+                    continue
+                best, best_gain = q, gain
+            if best >= 0:
+                state.remove(p)
+                state.add(best)
+                improved = True
+        if not improved:
+            break
     return state
