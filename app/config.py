@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_LOCALES": ["zh_CN", "en"],
     "LINLI_TOWN": "金桥镇",
     #: Public base URL used in mails, feeds and CLI output (no trailing slash).
-    "LINLI_EXTERNAL_URL": "http://127.0.0.1:5000",
+    "LINLI_EXTERNAL_URL": f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
     #: Failed logins allowed per account before it is locked for LOGIN_LOCK_MINUTES.
     "LINLI_LOGIN_MAX_FAILURES": 5,
     "LINLI_LOGIN_LOCK_MINUTES": 15,

@@ -20,18 +20,24 @@ def supported_locales() -> list[str]:
 
 
 def select_locale() -> str:
-    """The user's explicit choice, then their profile, then the browser, then Chinese."""
+    """The user's explicit choice, then their profile, then the deployment's language.
+
+    Pages do not follow the browser's Accept-Language: Linli serves Chinese cities, where
+    the default is Simplified Chinese whatever the device says, and the language switch on
+    every page remembers an explicit choice. API clients state the language of each request.
+    """
     locales = supported_locales()
     chosen = session.get("locale")
     if chosen in locales:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in locales:
         return current_user.locale
-    best = request.accept_languages.best_match(
-        [*locales, "zh", "zh-CN", "zh-Hans", "en-US", "en-GB"]
-    )
-    if best:
-        return "en" if best.startswith("en") else "zh_CN"
+    if request.path.startswith("/api/"):
+        best = request.accept_languages.best_match(
+            [*locales, "zh", "zh-CN", "zh-Hans", "en-US", "en-GB"]
+        )
+        if best:
+            return "en" if best.startswith("en") else "zh_CN"
     return current_app.config["LINLI_DEFAULT_LOCALE"]
 
 
