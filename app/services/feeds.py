@@ -410,10 +410,7 @@ def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettin
     vevent.add("summary", title)
     if ev.place:
         vevent.add("location", ev.place)
-    lines = [_("Station: %(station)s", station=shift.title)]
-    skill = _skill_name(shift, locale)
-    if skill:
-        lines.append(_("Required skill: %(skill)s", skill=skill))
+    lines = _station_lines(shift, locale)
     if ev.contact:
         lines.append(_("Coordinator: %(contact)s", contact=ev.contact))
     lines.append(_("Status: %(status)s", status=assignment.status.label))
@@ -428,6 +425,14 @@ def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettin
     if not cancelled:
         _alarm(vevent, title)
     return vevent
+
+
+def _station_lines(shift: Shift, locale: str) -> list[str]:
+    lines = [_("Station: %(station)s", station=shift.title)]
+    skill = _skill_name(shift, locale)
+    if skill:
+        lines.append(_("Required skill: %(skill)s", skill=skill))
+    return lines
 
 
 def build_team_feed(session: Session, team: Team, *, now: datetime, settings: FeedSettings,
@@ -461,10 +466,7 @@ def build_team_feed(session: Session, team: Team, *, now: datetime, settings: Fe
             vevent.add("summary", _("Cancelled: %(title)s", title=title) if cancelled else title)
             if ev.place:
                 vevent.add("location", ev.place)
-            lines = [_("Station: %(station)s", station=shift.title)]
-            skill = _skill_name(shift, locale)
-            if skill:
-                lines.append(_("Required skill: %(skill)s", skill=skill))
+            lines = _station_lines(shift, locale)
             names = ", ".join(
                 a.volunteer.name + ("" if a.status == AssignmentStatus.confirmed else " (?)")
                 for a in people

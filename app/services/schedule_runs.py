@@ -564,16 +564,8 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
 
 def report_json(report: RunReport) -> dict[str, Any]:
     run = report.run
-    metrics = run.metrics or {}
     return {
-        "id": run.id,
-        "status": run.status.value,
-        "status_label": run.status.label,
-        "progress": round(run.progress or 0.0, 4),
-        "elapsed": metrics.get("elapsed"),
-        "fill_rate": metrics.get("fill_rate"),
-        "phase": metrics.get("phase"),
-        "error": run_error_message(run),
+        **status_json(run),
         "scope": run.scope,
         "parameters": run.parameters,
         "filled": report.filled,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.enums import EventKind, EventStatus, RegistrationStatus, Role
 from app.models import Registration
 from app.services import signup
-from tests.app.public.conftest import signup_form
+from tests.app.conftest import signup_form
 from tests.factories import (
     PASSWORD,
     make_event,

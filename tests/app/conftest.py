@@ -1,3 +1,5 @@
+"""Fixtures for the sign-up tests of pages and API: rate limits out of the way."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
