@@ -82,6 +82,7 @@ COMMON_LABELS = {
     "sequence": _l("Calendar sequence"),
     "feed_fetched_at": _l("Calendar last synced"),
     "import_ics": _l("Calendar file"),
+    "residents": _l("Residents"),
     "responded_at": _l("Answered"),
     "schedule_run": _l("Scheduler run"),
     "created_by": _l("Created by"),
