@@ -57,10 +57,13 @@ def _row_counts(session: Session) -> dict[str, int]:
     }
 
 
-def _demo_shifts(session: Session) -> list[Shift]:
+def _demo_shifts(session: Session, *, care_visits: bool = False) -> list[Shift]:
+    """The demo's shifts: the service day, training and patrols (and the care visits)."""
+    kinds = {EventKind.care_visit} if care_visits else set(EventKind) - {EventKind.care_visit}
     return list(session.scalars(
         select(Shift).join(Shift.event).join(Event.neighbourhood)
-        .where(Neighbourhood.town == d.TOWN).order_by(Shift.start_at, Shift.id)
+        .where(Neighbourhood.town == d.TOWN, Event.kind.in_(kinds))
+        .order_by(Shift.start_at, Shift.id)
     ))
 
 
@@ -97,7 +100,9 @@ def test_loading_twice_creates_nothing_twice(db_session) -> None:
     counts = _row_counts(db_session)
     assert first.created["volunteers"] == counts["volunteers"] >= 150
     assert first.created["availabilities"] == counts["availabilities"]
-    assert first.created["shifts"] == counts["shifts"]
+    care_visits = len(_demo_shifts(db_session, care_visits=True))
+    assert first.created["care_visits"] == care_visits > 0
+    assert first.created["shifts"] + care_visits == counts["shifts"]
     assert len(first.logins) == 6 and not first.existing_logins
 
     second = _load(db_session)
@@ -315,3 +320,16 @@ def test_cli_prints_logins_on_first_run_only(
 
     third = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "not loaded" in third.output
+
+
+def test_care_packages_become_visits_with_their_paired_volunteer_able_to_go(db_session) -> None:
+    """Every active subscription has visits in the horizon, and the paired volunteer has the
+    package's skill, so the scheduler can keep the pairing (continuity)."""
+    _load(db_session)
+    visits = _demo_shifts(db_session, care_visits=True)
+    subscriptions = db_session.scalars(select(CareSubscription)).all()
+    covered = {shift.event.care_subscription_id for shift in visits}
+    assert {s.id for s in subscriptions if s.active} <= covered
+    for subscription in subscriptions:
+        if subscription.volunteer is not None and subscription.package.skill is not None:
+            assert subscription.package.skill in subscription.volunteer.skills

@@ -44,6 +44,7 @@ from app.models import (
     Volunteer,
 )
 from app.services.accounts import create_user, generate_password
+from app.services.care_visits import generate_care_visits
 from app.services.demo import data as d
 from app.services.demo.generate import (
     DemoPlan,
@@ -71,7 +72,7 @@ DEFAULT_SEED = 20120305
 COUNT_KEYS = (
     "neighbourhoods", "skills", "teams", "team_members", "volunteers", "availabilities",
     "visit_policies", "care_packages", "templates", "events", "shifts", "slots",
-    "households", "care_subscriptions", "visits", "users",
+    "households", "care_subscriptions", "visits", "care_visits", "users",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"
@@ -140,6 +141,11 @@ def load_demo(
     loader.report.lei_feng_day = service_day
     loader.report.training_day = training_start_day(today)
     loader.run(plan)
+    # The elder-care service packages become visits right away, so the demo shows the whole
+    # rolling horizon instead of waiting for the nightly task.
+    visits = generate_care_visits(session, today=today, zone=zone)
+    if visits:
+        loader.count("care_visits", visits)
     return loader.report
 
 
