@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import io
+import re
+from datetime import UTC, datetime, timedelta
 
-from app.models import Volunteer
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Blackout, Volunteer
 from tests.admin.conftest import as_text, quick_login
+from tests.app.portal.test_ics_import import ics, vevent
 
 pytestmark = pytest.mark.integration
 
@@ -47,3 +53,44 @@ def test_feed_tokens_are_never_shown_in_admin_forms(client, world) -> None:
         page = as_text(client.get(path))
         assert "feed_token" not in page, path
         assert volunteer.feed_token not in page and team.feed_token not in page, path
+
+
+def test_coordinator_imports_busy_times_after_a_preview(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    volunteer = world.jiahong.rows["volunteer"]
+    day = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y%m%d")
+    data = ics(vevent("dentist", "SUMMARY:看牙医", f"DTSTART;TZID=Asia/Shanghai:{day}T140000",
+                      f"DTEND;TZID=Asia/Shanghai:{day}T160000"))
+    path = f"/admin/volunteer/import-ics/{volunteer.id}/"
+    before = _blackouts(db_session, volunteer)
+    preview = client.post(path, data={"csrf_token": token,
+                                      "file": (io.BytesIO(data), "calendar.ics")},
+                          content_type="multipart/form-data")
+    assert preview.status_code == 200
+    assert _blackouts(db_session, volunteer) == before  # nothing changes before confirming
+    page = as_text(preview)
+    assert "看牙医" in page or "14:00" in page
+    signed = re.search(r'name="preview" value="([^"]+)"', page)
+    assert signed, "the preview page carries the signed list to confirm"
+    done = client.post(path, data={"csrf_token": token, "preview": signed.group(1)})
+    assert done.status_code == 302
+    assert _blackouts(db_session, volunteer) == before + 1
+
+
+def test_malformed_calendar_file_is_refused_and_changes_nothing(client, db_session,
+                                                                 world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    volunteer = world.jiahong.rows["volunteer"]
+    before = _blackouts(db_session, volunteer)
+    response = client.post(f"/admin/volunteer/import-ics/{volunteer.id}/",
+                           data={"csrf_token": token,
+                                 "file": (io.BytesIO(b"not a calendar"), "x.ics")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and "BEGIN:VCALENDAR" in as_text(response)
+    assert _blackouts(db_session, volunteer) == before
+
+
+def _blackouts(session, volunteer) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Blackout)
+                          .where(Blackout.volunteer_id == volunteer.id))
