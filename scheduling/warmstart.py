@@ -131,18 +131,7 @@ def restricted_mip(
     y_shifts = [s for s, sh in enumerate(sub.shifts) if sub.pairs_of_shift[s] and sh.min_count > 0]
     for j, s in enumerate(y_shifts):
         col[n + j] = float(min(count[s], sub.shifts[s].min_count))
-    hs = highspy.HighsSolution()
-    hs.col_value = col
-    h.setSolution(hs)
-    h.run()
-    if h.getInfo().primal_solution_status != 2:  # 2 = feasible
-        return None
-    values = h.getSolution().col_value
-    chosen = [keep[k] for k in range(n) if values[k] > 0.5]
-    # Trust but verify: keep only what is feasible for the full problem.
-    state = State(index)
-    state.try_add_all(chosen)
-    return state.chosen
+    return _run_from(h, col, keep, n, index)
 
 
 def restricted_secondary_mip(
@@ -217,14 +206,22 @@ def restricted_secondary_mip(
             col.append(float(max(0, load[v] - k)))
             z += 1
     h.setOptionValue("mip_rel_gap", 1e-4)
+    return _run_from(h, col, keep, n, index)
+
+
+def _run_from(
+    h: highspy.Highs, start: list[float], keep: list[int], n: int, index: Index
+) -> set[int] | None:
+    """Solve the restricted MIP from a known solution; None when HiGHS found none."""
     hs = highspy.HighsSolution()
-    hs.col_value = col
+    hs.col_value = start
     h.setSolution(hs)
     h.run()
     if h.getInfo().primal_solution_status != 2:  # 2 = feasible
         return None
     values = h.getSolution().col_value
     chosen = [keep[k] for k in range(n) if values[k] > 0.5]
+    # Trust but verify: keep only what is feasible for the full problem.
     state = State(index)
     state.try_add_all(chosen)
     return state.chosen
