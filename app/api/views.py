@@ -22,6 +22,7 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_smorest import Api, Blueprint
 from flask_smorest.spec import prepare_response
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, NotFound
 
 from app.api import problems
@@ -163,8 +164,6 @@ def _public_event_or_404(event_id: int) -> Event:
 @blp.response(200, NeighbourhoodSchema(many=True))
 def neighbourhoods():  # type: ignore[no-untyped-def]
     """Neighbourhoods, for the events filter."""
-    from sqlalchemy import select
-
     return db.session.scalars(
         select(Neighbourhood).order_by(Neighbourhood.town, Neighbourhood.name)
     ).all()

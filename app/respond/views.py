@@ -42,7 +42,7 @@ def assignment_page(token: str) -> str:
     assignment = _assignment_or_404(token)
     return render_template(
         "respond/assignment.html", assignment=assignment, token=token,
-        line=schedule_runs._line(assignment.shift, schedule_runs.zone()),
+        line=schedule_runs.shift_line(assignment.shift, schedule_runs.zone()),
     )
 
 
@@ -90,7 +90,7 @@ def help_page(token: str) -> str:
         abort(404)
     return render_template(
         "respond/help.html", help_request=help_request, volunteer=volunteer, token=token,
-        line=schedule_runs._line(help_request.shift, schedule_runs.zone()),
+        line=schedule_runs.shift_line(help_request.shift, schedule_runs.zone()),
         full=help_request.taken >= help_request.seats,
     )
 

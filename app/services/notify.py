@@ -36,6 +36,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.i18n import local_datetime
 from app.models import Registration
 
 log = logging.getLogger(__name__)
@@ -196,8 +197,6 @@ def promotion_notice(registration: Registration, cancel_url: str) -> PromotionNo
 
 def send_promotion(notice: PromotionNotice) -> str:
     """Tell a resident their waitlisted place is now confirmed; returns the channel used."""
-    from app.i18n import local_datetime
-
     if not has_app_context():  # pragma: no cover - services run inside an app context
         raise RuntimeError("notifications need an application context")
     mailer, sms = senders()

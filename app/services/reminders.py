@@ -67,7 +67,7 @@ def send_due_reminders(session: Session, now: datetime | None = None) -> int:
             body = "\n".join([
                 _("Hello %(name)s,", name=volunteer.name), "",
                 _("A reminder of your shift:"),
-                schedule_runs._line(assignment.shift, zone), "",
+                schedule_runs.shift_line(assignment.shift, zone), "",
                 _("If you can no longer come, please decline so someone else can help: "
                   "%(url)s", url=schedule_runs.respond_url(assignment.id)),
             ]) + "\n"

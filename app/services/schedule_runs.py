@@ -772,7 +772,7 @@ def _volunteer_locale(volunteer: Volunteer) -> str:
     ]
 
 
-def _line(shift: Shift, tz: ZoneInfo) -> str:
+def shift_line(shift: Shift, tz: ZoneInfo) -> str:
     start = shift.start_at.astimezone(tz)
     end = shift.end_at.astimezone(tz)
     place = shift.event.place or ""
@@ -810,7 +810,7 @@ def _publish_mail(volunteer: Volunteer, assignments: list[Assignment]) -> tuple[
                  _("You have been scheduled for these shifts. Please confirm or decline "
                    "each one (no login needed; the links expire in 14 days):"), ""]
         for a in sorted(assignments, key=lambda a: a.shift.start_at):
-            parts.append(_line(a.shift, tz))
+            parts.append(shift_line(a.shift, tz))
             parts.append("  " + _("Confirm or decline: %(url)s", url=respond_url(a.id)))
             parts.append("")
         parts.append(_("Thank you for helping your neighbours."))
@@ -874,7 +874,7 @@ def cancel_assignment(session: Session, assignment: Assignment) -> None:
             body = "\n".join([
                 _("Hello %(name)s,", name=volunteer.name), "",
                 _("This shift no longer needs you; it has been removed from your schedule:"),
-                _line(assignment.shift, tz), "",
+                shift_line(assignment.shift, tz), "",
                 _("Thank you for helping your neighbours."),
             ]) + "\n"
         queue_mail(session, volunteer, subject, body)
@@ -898,7 +898,7 @@ def notify_shift_changed(session: Session, shift: Shift) -> int:
             body = "\n".join([
                 _("Hello %(name)s,", name=volunteer.name), "",
                 _("One of your shifts has changed. It is now:"),
-                _line(shift, tz), "",
+                shift_line(shift, tz), "",
                 _("Confirm or decline: %(url)s", url=respond_url(a.id)),
             ]) + "\n"
         if queue_mail(session, volunteer, subject, body):
@@ -1006,7 +1006,7 @@ def ask_for_help(session: Session, shift: Shift, *, user: User | None = None,
             body = "\n".join([
                 _("Hello %(name)s,", name=volunteer.name), "",
                 _("A shift still needs a volunteer, and you are free then:"),
-                _line(shift, tz), "",
+                shift_line(shift, tz), "",
                 _("The first to accept gets the seat: %(url)s",
                   url=help_url(help_request.id, volunteer.id)),
             ]) + "\n"

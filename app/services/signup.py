@@ -31,11 +31,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.enums import EventStatus, RegistrationStatus
 from app.models import Event, Registration, Slot, User, utcnow
@@ -553,8 +554,6 @@ def _promote(session: Session, event: Event, slot: Slot | None,
 
 def cancel_url(token: str) -> str:
     """The absolute cancel link for mails and SMS (no request needed)."""
-    from flask import current_app
-
     adapter = current_app.url_map.bind("localhost", url_scheme="http")
     path = adapter.build("public.cancel", {"token": token})
     return current_app.config["LINLI_EXTERNAL_URL"].rstrip("/") + path
@@ -610,8 +609,6 @@ def public_events(
 ) -> list[Event]:
     """Published public events that have not ended, soonest first (slots and neighbourhood
     loaded with them, so a list page costs a fixed number of queries)."""
-    from sqlalchemy.orm import joinedload, selectinload
-
     now = now or utcnow()
     statement = (
         select(Event)
