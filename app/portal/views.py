@@ -25,8 +25,9 @@ from werkzeug.wrappers import Response
 from app.enums import AssignmentStatus, Role
 from app.extensions import db
 from app.models import Assignment, Shift, Team, Volunteer
-from app.portal import importing, links
+from app.portal import importing
 from app.services import feeds
+from app.services import portal_links as links
 from app.services.feeds import FeedSettings
 from app.services.ics_import import IcsImportError
 

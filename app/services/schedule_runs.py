@@ -55,7 +55,7 @@ from app.models import (
     Volunteer,
     utcnow,
 )
-from app.services import notify
+from app.services import notify, portal_links
 from app.services import schedule_bridge as bridge
 
 log = logging.getLogger(__name__)
@@ -752,6 +752,13 @@ def respond_url(assignment_id: int) -> str:
     return external_url(f"/respond/a/{assignment_token(assignment_id)}")
 
 
+def portal_url(volunteer: Volunteer) -> str:
+    """The volunteer's own page (subscribe to the calendar, replace the link), no login."""
+    token = portal_links.portal_token(
+        current_app.config["SECRET_KEY"], volunteer.id, volunteer.feed_token)
+    return external_url(f"/portal/?t={token}")
+
+
 def help_url(help_id: int, volunteer_id: int) -> str:
     return external_url(f"/respond/help/{help_token(help_id, volunteer_id)}")
 
@@ -813,6 +820,9 @@ def _publish_mail(volunteer: Volunteer, assignments: list[Assignment]) -> tuple[
             parts.append(shift_line(a.shift, tz))
             parts.append("  " + _("Confirm or decline: %(url)s", url=respond_url(a.id)))
             parts.append("")
+        parts.append(_("All your shifts can appear in the calendar on your phone; subscribe "
+                       "once here: %(url)s", url=portal_url(volunteer)))
+        parts.append("")
         parts.append(_("Thank you for helping your neighbours."))
     return subject, "\n".join(parts) + "\n"
 

@@ -34,6 +34,7 @@ from tests.helpers import csrf_token_from
 pytestmark = pytest.mark.integration
 
 LINK = re.compile(r"http://linli\.test(/respond/[a-z]+/[A-Za-z0-9_.\-]+)")
+PORTAL_LINK = re.compile(r"http://linli\.test(/portal/\?t=[A-Za-z0-9_.\-]+)")
 
 
 def _free_port() -> int:
@@ -121,13 +122,21 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
 
     messages = wait_for(lambda: len(_messages(maildir)) == 2 and _messages(maildir))
     links: dict[str, list[str]] = {}
+    portal_links: list[str] = []
     for message in messages:
         assert message["To"] in emails  # one mail per volunteer, listing both shifts
         body = message.get_body(preferencelist=("plain",)).get_content()
         links[message["To"]] = LINK.findall(body)
         assert len(links[message["To"]]) == 2
+        portal_links.append(PORTAL_LINK.search(body).group(1))
 
     a_mail, b_mail = sorted(links)
+    client = smtp_app.test_client()
+    # The mail also leads to the volunteer's page for subscribing to the calendar feed.
+    opened = client.get(portal_links[0])
+    assert opened.status_code == 302
+    subscribe = client.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "webcal://" in subscribe
     client = smtp_app.test_client()
     confirm_path, decline_path = links[a_mail][0], links[b_mail][0]
 
