@@ -180,18 +180,22 @@ def lp_solution(index: Index, *, time_limit: float = 5.0) -> list[float] | None:
     return list(h.getSolution().col_value[: index.n_pairs])
 
 
+def make_integral(h: highspy.Highs, n_cols: int) -> None:
+    """Turn the first ``n_cols`` columns of a HiGHS model into integer variables."""
+    h.changeColsIntegrality(
+        n_cols,
+        np.arange(n_cols, dtype=np.int32),
+        np.array([highspy.HighsVarType.kInteger] * n_cols),
+    )
+
+
 def mip_bound(index: Index, *, weighted: bool = False, time_limit: float = 120.0) -> float:
     """HiGHS branch-and-cut on the same model with integral pairs: its dual bound is a proven
     upper bound (the optimum when it closes the gap). Offline use only (bench ``--proven``)."""
     if index.n_pairs == 0:
         return 0.0
     h = _lp_model(index, weighted=weighted, time_limit=time_limit)
-    n_cols = h.getNumCol()
-    h.changeColsIntegrality(
-        n_cols,
-        np.arange(n_cols, dtype=np.int32),
-        np.array([highspy.HighsVarType.kInteger] * n_cols),
-    )
+    make_integral(h, h.getNumCol())
     h.setOptionValue("mip_rel_gap", 0.0)
     h.run()
     bound = float(h.getInfo().mip_dual_bound)

@@ -20,7 +20,7 @@ import dataclasses
 import highspy
 import numpy as np
 
-from scheduling.bounds import _lp_model
+from scheduling.bounds import _lp_model, make_integral
 from scheduling.eligibility import (
     FAIRNESS_LEVELS,
     FAIRNESS_STEP,
@@ -98,26 +98,29 @@ def sub_index(index: Index, keep: list[int]) -> Index:
     return sub
 
 
+def _neighbourhood(
+    index: Index, *parts: set[int], time_limit: float
+) -> list[int] | None:
+    """The pairs a restricted MIP may use (always the pins), or None when it would be too
+    large or there is no time left to solve it."""
+    keep_set = set(index.pinned).union(*parts)
+    if len(keep_set) > MAX_MIP_PAIRS or time_limit < 0.05:
+        return None
+    return sorted(keep_set)
+
+
 def restricted_mip(
     index: Index, lp: LpGuide, starts: list[set[int]], start: set[int], time_limit: float
 ) -> set[int] | None:
     """Best weighted fill over the LP neighbourhood (see module doc); None if nothing found."""
-    keep_set = {p for p in range(index.n_pairs) if lp.values[p] > 1e-6}
-    for s in starts:
-        keep_set |= s
-    keep_set |= start
-    keep_set.update(index.pinned)
-    if len(keep_set) > MAX_MIP_PAIRS or time_limit < 0.05:
+    support = {p for p in range(index.n_pairs) if lp.values[p] > 1e-6}
+    keep = _neighbourhood(index, support, *starts, start, time_limit=time_limit)
+    if keep is None:
         return None
-    keep = sorted(keep_set)
     sub = sub_index(index, keep)
     h = _lp_model(sub, weighted=True, time_limit=time_limit)
     n_cols = h.getNumCol()
-    h.changeColsIntegrality(
-        n_cols,
-        np.arange(n_cols, dtype=np.int32),
-        np.array([highspy.HighsVarType.kInteger] * n_cols),
-    )
+    make_integral(h, n_cols)
     h.setOptionValue("mip_rel_gap", 1e-6)
     # Start from the given solution; the y columns (min-seat credit) follow the pair columns in
     # the order of shifts with pairs and a positive min_count (see bounds._lp_model).
@@ -140,13 +143,12 @@ def restricted_secondary_mip(
     """Phase 2 over a neighbourhood: maximise the secondary score (pair scores minus the convex
     load penalty) subject to weighted fill >= that of ``start``. The neighbourhood is ``start``,
     ``extra``, the LP support and every pair with a positive score (continuity, preferences)."""
-    keep_set = {p for p in range(index.n_pairs) if lp.values[p] > 1e-6 or index.pair_score[p] > 0}
-    keep_set |= extra
-    keep_set |= start
-    keep_set.update(index.pinned)
-    if len(keep_set) > MAX_MIP_PAIRS or time_limit < 0.05:
+    support = {
+        p for p in range(index.n_pairs) if lp.values[p] > 1e-6 or index.pair_score[p] > 0
+    }
+    keep = _neighbourhood(index, support, extra, start, time_limit=time_limit)
+    if keep is None:
         return None
-    keep = sorted(keep_set)
     sub = sub_index(index, keep)
     pos = {p: k for k, p in enumerate(keep)}
     h = _lp_model(sub, weighted=True, time_limit=time_limit)
@@ -177,11 +179,7 @@ def restricted_secondary_mip(
         np.arange(n_xy, dtype=np.int32),
         np.array([float(sub.pair_score[k]) for k in range(n)] + [0.0] * len(y_shifts)),
     )
-    h.changeColsIntegrality(
-        n_xy,
-        np.arange(n_xy, dtype=np.int32),
-        np.array([highspy.HighsVarType.kInteger] * n_xy),
-    )
+    make_integral(h, n_xy)
     # Load levels z_k >= load - k (k = 1..FAIRNESS_LEVELS), each costing FAIRNESS_STEP.
     z = n_xy
     for v, plist in enumerate(sub.pairs_of_vol):
