@@ -65,11 +65,9 @@ def _enqueue_after_commit(run_id: int) -> None:
 def start_run_for_events(event_ids: list[int]) -> ScheduleRun | None:
     """Create and queue a run for events the user may change; None (flashed) otherwise."""
     user = _user()
-    allowed = [
-        pk for pk in event_ids
-        if scoping.allows_row(db.session, user, Event, pk, write=True)
-    ]
-    if not allowed or len(allowed) != len(event_ids):
+    allowed = set(db.session.scalars(scoping.scoped(
+        select(Event.id).where(Event.id.in_(event_ids)), user, Event, write=True)))
+    if not allowed or len(allowed) != len(set(event_ids)):
         flash(_("You may only schedule events of your own neighbourhoods."), "error")
         return None
     run = schedule_runs.create_run(db.session, Scope(event_ids=tuple(sorted(allowed))),
@@ -133,11 +131,9 @@ class ScheduleView(ProtectedView, BaseView):
     # -- helpers ---------------------------------------------------------------------------
 
     def _run_or_404(self, run_id: int, *, write: bool = False) -> ScheduleRun:
-        run = db.session.get(ScheduleRun, run_id)
-        if run is None:
-            abort(404)
         # Town-wide runs (no neighbourhood) are only the town admin's: the row filter says so.
-        if not scoping.allows_row(db.session, _user(), ScheduleRun, run.id, write=write):
+        run = scoping.scoped_row(db.session, _user(), ScheduleRun, run_id, write=write)
+        if run is None:
             abort(404)
         return run
 
@@ -318,9 +314,8 @@ class ScheduleView(ProtectedView, BaseView):
         return self._back(run)
 
     def _scope_shift(self, run: ScheduleRun, shift_id: int) -> Shift:
-        shift = db.session.get(Shift, shift_id)
-        if shift is None or not scoping.allows_row(db.session, _user(), Shift, shift_id,
-                                                   write=True):
+        shift = scoping.scoped_row(db.session, _user(), Shift, shift_id, write=True)
+        if shift is None:
             abort(404)
         return shift
 
@@ -379,10 +374,8 @@ class ScheduleView(ProtectedView, BaseView):
         self._check_form()
         if outcome not in (VisitOutcome.done.value, VisitOutcome.missed.value):
             abort(404)
-        event = db.session.get(Event, event_id)
-        if event is None or event.household_id is None or not scoping.allows_row(
-            db.session, _user(), Event, event_id, write=True
-        ):
+        event = scoping.scoped_row(db.session, _user(), Event, event_id, write=True)
+        if event is None or event.household_id is None:
             abort(404)
         care_visits.mark_visit(db.session, event, VisitOutcome(outcome))
         flash(_("Visit recorded as %(outcome)s.", outcome=VisitOutcome(outcome).label),

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models import Event, Registration
 from app.public.forms import SignupForm
 from app.services import signup
-from app.services.scoping import allows_row
+from app.services.scoping import scoped_row
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -37,11 +37,9 @@ STAFF_ROLES = (Role.admin, Role.coordinator)
 def _event_in_scope(event_id: int, *, write: bool) -> Event:
     if current_user.role not in STAFF_ROLES:
         abort(403)
-    if not allows_row(db.session, current_user, Event, event_id, write=write):
-        # Same answer for "not yours" and "not there": ids are not a way to probe.
+    event = scoped_row(db.session, current_user, Event, event_id, write=write)
+    if event is None:
         abort(404)
-    event = db.session.get(Event, event_id)
-    assert event is not None
     return event
 
 

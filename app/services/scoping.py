@@ -158,10 +158,15 @@ def scoped(statement: Select[Any], user: User, model: type, *, write: bool = Fal
     return statement if condition is None else statement.where(condition)
 
 
+def scoped_row(session: Session, user: User, model: type, pk: Any, *, write: bool) -> Any:
+    """Row `pk` of `model` if it lies within the user's scope, else None (one query; "not
+    yours" and "not there" look the same, so ids cannot be used to probe)."""
+    return session.scalars(
+        scoped(select(model).where(model.id == pk), user, model, write=write)
+    ).first()
+
+
 def allows_row(session: Session, user: User, model: type, pk: Any, *, write: bool) -> bool:
     """Whether the (flushed) row `pk` of `model` lies within the user's scope."""
-    condition = row_filter(user, model, write=write)
-    statement = select(model.id).where(model.id == pk)
-    if condition is not None:
-        statement = statement.where(condition)
+    statement = scoped(select(model.id).where(model.id == pk), user, model, write=write)
     return session.scalar(statement) is not None
