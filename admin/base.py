@@ -57,7 +57,8 @@ VIEW_PERMISSIONS = {
 WRITE_ENDPOINTS = frozenset({"edit_view", "delete_view", "ajax_update"})
 
 
-def _user() -> Any:
+def acting_user() -> Any:
+    """The logged-in user object itself (not the proxy), for services and SQL filters."""
     return current_user._get_current_object()
 
 
@@ -78,7 +79,7 @@ class LinliForm(FlaskForm):
 def scoped_query(model: type, *, write: bool = False) -> Any:
     """All rows of `model` the current user may see: for dropdowns and lookups."""
     query = db.session.query(model)
-    condition = scoping.row_filter(_user(), model, write=write)
+    condition = scoping.row_filter(acting_user(), model, write=write)
     return query if condition is None else query.filter(condition)
 
 
@@ -209,7 +210,7 @@ class LinliModelView(ProtectedView, ModelView):
     def _scope(self, *, write: bool = False) -> Any:
         if not has_request_context() or not current_user.is_authenticated:
             return None
-        return scoping.row_filter(_user(), self.model, write=write)
+        return scoping.row_filter(acting_user(), self.model, write=write)
 
     def get_query(self) -> Any:
         query = db.session.query(self.model)
@@ -245,9 +246,9 @@ class LinliModelView(ProtectedView, ModelView):
         return row
 
     def _check_writable(self, model: Any) -> None:
-        if scoping.row_filter(_user(), self.model, write=True) is None:
+        if scoping.row_filter(acting_user(), self.model, write=True) is None:
             return
-        if not scoping.allows_row(db.session, _user(), self.model, model.id, write=True):
+        if not scoping.allows_row(db.session, acting_user(), self.model, model.id, write=True):
             raise ValidationError(gettext(
                 "You may only change records of your own neighbourhoods or teams. "
                 "Nothing was saved."

@@ -7,11 +7,10 @@ from typing import Any
 
 from flask_admin import AdminIndexView, expose
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from admin import access
-from admin.base import ProtectedView
+from admin.base import ProtectedView, acting_user
 from app.enums import AssignmentStatus, EventStatus
 from app.extensions import db
 from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
@@ -55,5 +54,5 @@ def dashboard_tiles(user: Any) -> list[Tile]:
 class LinliIndexView(ProtectedView, AdminIndexView):
     @expose("/")
     def index(self) -> str:
-        user = current_user._get_current_object()
+        user = acting_user()
         return self.render("linli_admin/index.html", tiles=dashboard_tiles(user))

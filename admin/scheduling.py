@@ -32,7 +32,7 @@ from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMult
 from wtforms.validators import DataRequired, NumberRange, ValidationError
 
 from admin import access
-from admin.base import LinliForm, ProtectedView
+from admin.base import LinliForm, ProtectedView, acting_user
 from app.enums import AssignmentStatus, Role, RunStatus, VisitOutcome
 from app.extensions import db
 from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Volunteer
@@ -41,10 +41,6 @@ from app.services.schedule_bridge import Scope
 
 #: Roles that may run the scheduler (team leads see their team's shifts in the lists only).
 SCHEDULER_ROLES = frozenset({Role.admin, Role.coordinator})
-
-
-def _user() -> Any:
-    return current_user._get_current_object()
 
 
 def may_schedule() -> bool:
@@ -64,7 +60,7 @@ def _enqueue_after_commit(run_id: int) -> None:
 
 def start_run_for_events(event_ids: list[int]) -> ScheduleRun | None:
     """Create and queue a run for events the user may change; None (flashed) otherwise."""
-    user = _user()
+    user = acting_user()
     allowed = set(db.session.scalars(scoping.scoped(
         select(Event.id).where(Event.id.in_(event_ids)), user, Event, write=True)))
     if not allowed or len(allowed) != len(set(event_ids)):
@@ -132,7 +128,7 @@ class ScheduleView(ProtectedView, BaseView):
 
     def _run_or_404(self, run_id: int, *, write: bool = False) -> ScheduleRun:
         # Town-wide runs (no neighbourhood) are only the town admin's: the row filter says so.
-        run = scoping.scoped_row(db.session, _user(), ScheduleRun, run_id, write=write)
+        run = scoping.scoped_row(db.session, acting_user(), ScheduleRun, run_id, write=write)
         if run is None:
             abort(404)
         return run
@@ -142,13 +138,14 @@ class ScheduleView(ProtectedView, BaseView):
             abort(400)
 
     def _neighbourhood_choices(self) -> list[tuple[int, str]]:
-        statement = scoping.scoped(select(Neighbourhood).order_by(Neighbourhood.name), _user(),
-                                   Neighbourhood)
+        statement = scoping.scoped(select(Neighbourhood).order_by(Neighbourhood.name),
+                                   acting_user(), Neighbourhood)
         return [(n.id, n.name) for n in db.session.scalars(statement)]
 
     def _runs(self) -> list[ScheduleRun]:
         statement = scoping.scoped(
-            select(ScheduleRun).order_by(ScheduleRun.id.desc()).limit(30), _user(), ScheduleRun
+            select(ScheduleRun).order_by(ScheduleRun.id.desc()).limit(30), acting_user(),
+            ScheduleRun,
         )
         return list(db.session.scalars(statement))
 
@@ -167,7 +164,7 @@ class ScheduleView(ProtectedView, BaseView):
             if not schedule_runs.bridge.scope_shifts(db.session, scope, schedule_runs.zone()):
                 flash(_("There are no shifts to schedule in this scope."), "warning")
             else:
-                run = schedule_runs.create_run(db.session, scope, user=_user(),
+                run = schedule_runs.create_run(db.session, scope, user=acting_user(),
                                                seconds=form.seconds.data)
                 _enqueue_after_commit(run.id)
                 flash(_("Scheduler run #%(id)s started.", id=run.id), "success")
@@ -196,7 +193,7 @@ class ScheduleView(ProtectedView, BaseView):
     def _volunteer_choices(self) -> list[tuple[int, str]]:
         statement = scoping.scoped(
             select(Volunteer).where(Volunteer.active.is_(True)).order_by(Volunteer.name),
-            _user(), Volunteer,
+            acting_user(), Volunteer,
         )
         return [(v.id, f"{v.name} · {v.neighbourhood_id}") for v in db.session.scalars(statement)]
 
@@ -314,7 +311,7 @@ class ScheduleView(ProtectedView, BaseView):
         return self._back(run)
 
     def _scope_shift(self, run: ScheduleRun, shift_id: int) -> Shift:
-        shift = scoping.scoped_row(db.session, _user(), Shift, shift_id, write=True)
+        shift = scoping.scoped_row(db.session, acting_user(), Shift, shift_id, write=True)
         if shift is None:
             abort(404)
         return shift
@@ -342,7 +339,7 @@ class ScheduleView(ProtectedView, BaseView):
         run = self._run_or_404(run_id, write=True)
         shift = self._scope_shift(run, shift_id)
         try:
-            help_request = schedule_runs.ask_for_help(db.session, shift, user=_user())
+            help_request = schedule_runs.ask_for_help(db.session, shift, user=acting_user())
         except schedule_runs.RunError as exc:
             flash(exc.message, "error")
             return self._back(run)
@@ -363,7 +360,7 @@ class ScheduleView(ProtectedView, BaseView):
 
     @expose("/overdue")
     def overdue(self) -> Any:
-        ids = scoping.neighbourhood_ids(_user())
+        ids = scoping.neighbourhood_ids(acting_user())
         rows = care_visits.overdue_households(db.session, neighbourhood_ids=ids)
         visits = care_visits.visit_rows(db.session, neighbourhood_ids=ids)
         return self.render("admin/schedule/overdue.html", rows=rows, visits=visits,
@@ -374,7 +371,7 @@ class ScheduleView(ProtectedView, BaseView):
         self._check_form()
         if outcome not in (VisitOutcome.done.value, VisitOutcome.missed.value):
             abort(404)
-        event = scoping.scoped_row(db.session, _user(), Event, event_id, write=True)
+        event = scoping.scoped_row(db.session, acting_user(), Event, event_id, write=True)
         if event is None or event.household_id is None:
             abort(404)
         care_visits.mark_visit(db.session, event, VisitOutcome(outcome))
