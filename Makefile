@@ -45,8 +45,8 @@ test: translations lint browser
 # marked in its table, and the other benchmarks still run.
 bench: $(STAMP)
 	-$(BIN)/python -m scheduling bench
-	-$(BIN)/python -m app.feeds.bench
-	-$(BIN)/python -m app.public.bench $(if $(TEST_DATABASE_URL),--postgres $(TEST_DATABASE_URL))
+	-$(BIN)/python -m benchmarks.feeds
+	-$(BIN)/python -m benchmarks.signup $(if $(TEST_DATABASE_URL),--postgres $(TEST_DATABASE_URL))
 
 # For developers: refresh the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)

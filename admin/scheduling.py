@@ -35,9 +35,13 @@ from admin import access
 from admin.base import LinliForm, ProtectedView, acting_user
 from app.enums import AssignmentStatus, Role, RunStatus, VisitOutcome
 from app.extensions import db
+from app.i18n import deployment_zone
 from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Volunteer
-from app.services import care_visits, notify, schedule_runs, scoping
-from app.services.schedule_bridge import Scope
+from app.services import care_visits, scoping
+from app.services.scheduler import bridge, drafts, errors, publish, review, runs, seats, text
+from app.services.scheduler.bridge import Scope
+from app.tasks import scheduler as scheduler_tasks
+from app.transactions import after_commit
 
 #: Roles that may run the scheduler (team leads see their team's shifts in the lists only).
 SCHEDULER_ROLES = frozenset({Role.admin, Role.coordinator})
@@ -53,9 +57,7 @@ def may_schedule() -> bool:
 
 def _enqueue_after_commit(run_id: int) -> None:
     """The consumer must find the run: queue it only once the request has committed."""
-    from app.tasks_schedule import enqueue_run  # the queue is only needed when used
-
-    notify.after_commit(db.session, lambda: enqueue_run(run_id))
+    after_commit(db.session, lambda: scheduler_tasks.enqueue_run(run_id))
 
 
 def start_run_for_events(event_ids: list[int]) -> ScheduleRun | None:
@@ -66,7 +68,7 @@ def start_run_for_events(event_ids: list[int]) -> ScheduleRun | None:
     if not allowed or len(allowed) != len(set(event_ids)):
         flash(_("You may only schedule events of your own neighbourhoods."), "error")
         return None
-    run = schedule_runs.create_run(db.session, Scope(event_ids=tuple(sorted(allowed))),
+    run = runs.create_run(db.session, Scope(event_ids=tuple(sorted(allowed))),
                                    user=user)
     _enqueue_after_commit(run.id)
     return run
@@ -99,7 +101,7 @@ class PeriodForm(LinliForm):
     date_from = DateField(_l("From"), validators=[DataRequired()])
     date_to = DateField(_l("To"), validators=[DataRequired()])
     seconds = FloatField(_l("Time limit (seconds)"),
-                         default=schedule_runs.DEFAULT_SECONDS,
+                         default=runs.DEFAULT_SECONDS,
                          validators=[NumberRange(min=1, max=600)])
 
     def validate_date_to(self, field: Any) -> None:
@@ -153,7 +155,7 @@ class ScheduleView(ProtectedView, BaseView):
 
     @expose("/", methods=("GET", "POST"))
     def index(self) -> Any:
-        schedule_runs.fail_stale_runs(db.session)
+        runs.fail_stale_runs(db.session)
         form = PeriodForm(request.form if request.method == "POST" else None)
         form.neighbourhoods.choices = self._neighbourhood_choices()
         if form.validate_on_submit():
@@ -161,10 +163,10 @@ class ScheduleView(ProtectedView, BaseView):
             chosen = [n for n in form.neighbourhoods.data if n in allowed]
             scope = Scope(neighbourhood_ids=tuple(chosen), date_from=form.date_from.data,
                           date_to=form.date_to.data)
-            if not schedule_runs.bridge.scope_shifts(db.session, scope, schedule_runs.zone()):
+            if not bridge.scope_shifts(db.session, scope, deployment_zone()):
                 flash(_("There are no shifts to schedule in this scope."), "warning")
             else:
-                run = schedule_runs.create_run(db.session, scope, user=acting_user(),
+                run = runs.create_run(db.session, scope, user=acting_user(),
                                                seconds=form.seconds.data)
                 _enqueue_after_commit(run.id)
                 flash(_("Scheduler run #%(id)s started.", id=run.id), "success")
@@ -175,18 +177,18 @@ class ScheduleView(ProtectedView, BaseView):
 
     @expose("/run/<int:run_id>")
     def run_page(self, run_id: int) -> Any:
-        schedule_runs.fail_stale_runs(db.session)
+        runs.fail_stale_runs(db.session)
         run = self._run_or_404(run_id)
-        report = schedule_runs.run_report(db.session, run)
+        report = review.run_report(db.session, run)
         manual = ManualForm()
-        manual.shift.choices = [(s.id, schedule_runs.shift_label(s, schedule_runs.zone()))
+        manual.shift.choices = [(s.id, text.shift_label(s, deployment_zone()))
                                 for s in report.shifts]
         manual.volunteer.choices = self._volunteer_choices()
         return self.render(
             "admin/schedule/run.html", run=run, report=report, manual=manual,
             action_form=ActionForm(), warnings=[],
-            error=schedule_runs.run_error_message(run),
-            zone=schedule_runs.zone(), label=schedule_runs.shift_label,
+            error=runs.run_error_message(run),
+            zone=deployment_zone(), label=text.shift_label,
             live=run.status in (RunStatus.queued, RunStatus.running),
         )
 
@@ -199,9 +201,9 @@ class ScheduleView(ProtectedView, BaseView):
 
     @expose("/run/<int:run_id>/status.json")
     def status(self, run_id: int) -> Response:
-        schedule_runs.fail_stale_runs(db.session)
+        runs.fail_stale_runs(db.session)
         run = self._run_or_404(run_id)
-        return jsonify(schedule_runs.status_json(run))
+        return jsonify(review.status_json(run))
 
     # -- actions on a run ----------------------------------------------------------------
 
@@ -212,8 +214,8 @@ class ScheduleView(ProtectedView, BaseView):
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None:
             abort(404)
-        report_shift_ids = {s.id for s in schedule_runs.bridge.scope_shifts(
-            db.session, Scope.from_json(run.scope or {}), schedule_runs.zone())}
+        report_shift_ids = {s.id for s in bridge.scope_shifts(
+            db.session, Scope.from_json(run.scope or {}), deployment_zone())}
         if assignment.shift_id not in report_shift_ids:
             abort(404)
         return assignment
@@ -223,7 +225,7 @@ class ScheduleView(ProtectedView, BaseView):
         self._check_form()
         run = self._run_or_404(run_id, write=True)
         assignment = self._assignment_of_run(run, assignment_id)
-        schedule_runs.set_pinned(db.session, assignment, not assignment.pinned)
+        drafts.set_pinned(db.session, assignment, not assignment.pinned)
         return self._back(run)
 
     @expose("/run/<int:run_id>/remove/<int:assignment_id>", methods=("POST",))
@@ -232,8 +234,8 @@ class ScheduleView(ProtectedView, BaseView):
         run = self._run_or_404(run_id, write=True)
         assignment = self._assignment_of_run(run, assignment_id)
         try:
-            schedule_runs.remove_draft(db.session, assignment)
-        except schedule_runs.RunError as exc:
+            drafts.remove_draft(db.session, assignment)
+        except errors.RunError as exc:
             flash(exc.message, "error")
         return self._back(run)
 
@@ -241,8 +243,8 @@ class ScheduleView(ProtectedView, BaseView):
     def assign(self, run_id: int) -> Any:
         run = self._run_or_404(run_id, write=True)
         form = ManualForm(request.form)
-        report = schedule_runs.run_report(db.session, run)
-        form.shift.choices = [(s.id, schedule_runs.shift_label(s, schedule_runs.zone()))
+        report = review.run_report(db.session, run)
+        form.shift.choices = [(s.id, text.shift_label(s, deployment_zone()))
                               for s in report.shifts]
         form.volunteer.choices = self._volunteer_choices()
         if not form.validate_on_submit():
@@ -253,9 +255,9 @@ class ScheduleView(ProtectedView, BaseView):
         if shift is None or volunteer is None:
             abort(404)
         try:
-            assignment, warnings = schedule_runs.manual_assign(
+            assignment, warnings = drafts.manual_assign(
                 db.session, run, shift, volunteer, force=form.force.data)
-        except schedule_runs.RunError as exc:
+        except errors.RunError as exc:
             flash(exc.message, "error")
             return self._back(run)
         if assignment is None:
@@ -264,8 +266,8 @@ class ScheduleView(ProtectedView, BaseView):
             return self.render(
                 "admin/schedule/run.html", run=run, report=report, manual=form,
                 action_form=ActionForm(), warnings=warnings,
-                error=schedule_runs.run_error_message(run), zone=schedule_runs.zone(),
-                label=schedule_runs.shift_label, live=False,
+                error=runs.run_error_message(run), zone=deployment_zone(),
+                label=text.shift_label, live=False,
             )
         if warnings:
             flash(_("Assigned although: %(rules)s", rules=" ".join(w.message for w in warnings)),
@@ -279,8 +281,8 @@ class ScheduleView(ProtectedView, BaseView):
         self._check_form()
         run = self._run_or_404(run_id, write=True)
         try:
-            schedule_runs.restart_run(db.session, run)
-        except schedule_runs.RunError as exc:
+            runs.restart_run(db.session, run)
+        except errors.RunError as exc:
             flash(exc.message, "error")
             return self._back(run)
         _enqueue_after_commit(run.id)
@@ -292,8 +294,8 @@ class ScheduleView(ProtectedView, BaseView):
         self._check_form()
         run = self._run_or_404(run_id, write=True)
         try:
-            result = schedule_runs.publish_run(db.session, run)
-        except schedule_runs.RunError as exc:
+            result = publish.publish_run(db.session, run)
+        except errors.RunError as exc:
             flash(exc.message, "error")
             return self._back(run)
         flash(_("Published %(count)s assignments; %(mails)s volunteers notified.",
@@ -305,8 +307,8 @@ class ScheduleView(ProtectedView, BaseView):
         self._check_form()
         run = self._run_or_404(run_id, write=True)
         try:
-            schedule_runs.discard_run(db.session, run)
-        except schedule_runs.RunError as exc:
+            runs.discard_run(db.session, run)
+        except errors.RunError as exc:
             flash(exc.message, "error")
         return self._back(run)
 
@@ -322,8 +324,8 @@ class ScheduleView(ProtectedView, BaseView):
         run = self._run_or_404(run_id, write=True)
         shift = self._scope_shift(run, shift_id)
         try:
-            result = schedule_runs.resolve_seat(db.session, shift)
-        except schedule_runs.RunError as exc:
+            result = seats.resolve_seat(db.session, shift)
+        except errors.RunError as exc:
             flash(exc.message, "error")
             return self._back(run)
         if result.assignment is None:
@@ -339,8 +341,8 @@ class ScheduleView(ProtectedView, BaseView):
         run = self._run_or_404(run_id, write=True)
         shift = self._scope_shift(run, shift_id)
         try:
-            help_request = schedule_runs.ask_for_help(db.session, shift, user=acting_user())
-        except schedule_runs.RunError as exc:
+            help_request = seats.ask_for_help(db.session, shift, user=acting_user())
+        except errors.RunError as exc:
             flash(exc.message, "error")
             return self._back(run)
         flash(_("Asked %(count)s free volunteers for help.", count=help_request.asked),
@@ -354,7 +356,7 @@ class ScheduleView(ProtectedView, BaseView):
         assignment = self._assignment_of_run(run, assignment_id)
         if assignment.status not in (AssignmentStatus.pending, AssignmentStatus.confirmed):
             abort(400)
-        schedule_runs.cancel_assignment(db.session, assignment)
+        publish.cancel_assignment(db.session, assignment)
         flash(_("Assignment cancelled; the volunteer has been told."), "success")
         return self._back(run)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import database, feeds, i18n, security
+from app import database, feeds, i18n, security, tasks
 from app.api import init_api
 from app.auth import auth_bp
 from app.cli import register_cli
@@ -39,4 +39,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     init_admin(app)
     register_cli(app)
+    tasks.init_app(app)
     return app

@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_MAIL_SMTP_PORT": 587,
     "LINLI_MAIL_OUTBOX": None,
     "LINLI_SMS_SENDER": "log",
+    #: Mail and SMS leave through the task queue (a consumer sends, with retries). Off only
+    #: where no consumer runs and a message should be sent on the spot (most tests).
+    "LINLI_NOTIFY_QUEUE": True,
 }
 
 #: Environment variables read directly (any other `LINLI_*` variable is read too).

@@ -1,4 +1,4 @@
-"""Database set-up: SQLite pragmas, and the request-level commit."""
+"""Database set-up: SQLite pragmas, the session listeners, and the request-level commit."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from typing import Any
 from flask import Flask, Response
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, SessionTransaction
 
+from app import transactions
 from app.extensions import db, migrate
+from app.services.feeds import bump_sequences_for_changes
+from app.services.signup import release_sqlite_writer_mutex
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -34,7 +38,35 @@ def _begin_sqlite(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    # Calendar clients only take an update whose SEQUENCE went up.
+    bump_sequences_for_changes(session)
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    # The sign-up lock goes first, so that no mail or task hand-off runs while holding it.
+    release_sqlite_writer_mutex(session, transaction)
+    transactions.run_due(session, transaction)
+
+
+#: Every listener on every session of the process, in one place.
+SESSION_LISTENERS = (
+    ("before_flush", _before_flush),
+    ("after_commit", transactions.mark_committed),
+    ("after_soft_rollback", transactions.drop_pending),
+    ("after_transaction_end", _after_transaction_end),
+)
+
+
+def install_session_listeners() -> None:
+    """Register `SESSION_LISTENERS` on all sessions, once per process (idempotent)."""
+    for name, listener in SESSION_LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def init_app(app: Flask) -> None:
+    install_session_listeners()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     with app.app_context():

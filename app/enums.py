@@ -126,6 +126,19 @@ class AssignmentStatus(LabelledEnum):
         }
 
 
+#: Status groups of an assignment: the one definition every query and rule uses.
+#: Published and holding the seat: the volunteer counts as busy and sees it as "my shift".
+HOLDS_SEAT = (AssignmentStatus.pending, AssignmentStatus.confirmed, AssignmentStatus.attended)
+#: Published and still ahead: may be changed or cancelled, and the volunteer is told.
+UPCOMING = (AssignmentStatus.pending, AssignmentStatus.confirmed)
+#: Held or drafted: what makes a volunteer busy for a new assignment.
+BOOKED = (*HOLDS_SEAT, AssignmentStatus.proposed)
+#: Pairs the solver must not propose again.
+EXCLUDED = (AssignmentStatus.declined, AssignmentStatus.cancelled, AssignmentStatus.no_show)
+#: Someone was (or is to be) on the shift: who did a visit.
+ON_DUTY = (*HOLDS_SEAT, AssignmentStatus.no_show)
+
+
 class AssignmentSource(LabelledEnum):
     solver = "solver"
     manual = "manual"

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from app.models import Volunteer
-from app.services import ics_import
-from app.services import portal_links as links
+from app.services import ics_import, links
 from app.services.ics_import import BusyInterval, IcsImportError
 
 

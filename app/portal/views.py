@@ -26,8 +26,7 @@ from app.enums import AssignmentStatus, Role
 from app.extensions import db
 from app.models import Assignment, Shift, Team, Volunteer
 from app.portal import importing
-from app.services import feeds
-from app.services import portal_links as links
+from app.services import feeds, links
 from app.services.feeds import FeedSettings
 from app.services.ics_import import IcsImportError
 

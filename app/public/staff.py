@@ -26,8 +26,8 @@ from app.enums import RegistrationStatus, Role
 from app.extensions import db
 from app.models import Event, Registration
 from app.public.forms import SignupForm
-from app.services import signup
-from app.services.scoping import scoped_row
+from app.services import links, signup
+from app.services.scoping import allows_row, scoped_row
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -43,22 +43,21 @@ def _event_in_scope(event_id: int, *, write: bool) -> Event:
     return event
 
 
-def staff_page(write: bool = False):  # type: ignore[no-untyped-def]
-    def decorate(view):  # type: ignore[no-untyped-def]
-        @wraps(view)
-        @login_required
-        def wrapper(event_id: int, **kw: Any):  # type: ignore[no-untyped-def]
-            if current_user.role not in STAFF_ROLES:
-                abort(403)
-            return view(event_id, **kw)
+def staff_page(view):  # type: ignore[no-untyped-def]
+    """Login and a staff role; each view then loads its event within the user's scope."""
 
-        return wrapper
+    @wraps(view)
+    @login_required
+    def wrapper(event_id: int, **kw: Any):  # type: ignore[no-untyped-def]
+        if current_user.role not in STAFF_ROLES:
+            abort(403)
+        return view(event_id, **kw)
 
-    return decorate
+    return wrapper
 
 
 @staff_bp.get("/events/<int:event_id>/sheet")
-@staff_page()
+@staff_page
 def sign_in_sheet(event_id: int) -> str:
     event = _event_in_scope(event_id, write=False)
     registrations = db.session.scalars(
@@ -80,22 +79,15 @@ def qr_svg(url: str) -> Markup:
 
 
 @staff_bp.get("/events/<int:event_id>/poster")
-@staff_page()
+@staff_page
 def poster(event_id: int) -> str:
     event = _event_in_scope(event_id, write=False)
-    url = signup_public_url(event.id)
+    url = links.event_url(event.id)
     return render_template("public/staff_poster.html", event=event, url=url, qr=qr_svg(url))
 
 
-def signup_public_url(event_id: int) -> str:
-    from flask import current_app
-
-    base = current_app.config["LINLI_EXTERNAL_URL"].rstrip("/")
-    return base + url_for("public.event_detail", event_id=event_id)
-
-
 @staff_bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
-@staff_page(write=True)
+@staff_page
 def register_on_behalf(event_id: int) -> str | Response | tuple[str, int]:
     from flask import request
 
@@ -108,13 +100,15 @@ def register_on_behalf(event_id: int) -> str | Response | tuple[str, int]:
             party_size=form.party_size.data or "1", consent=bool(form.consent.data),
             email=form.email.data, locale=None,
         )
+        user = current_user._get_current_object()
         try:
-            # Scope first: a coordinator may only register for their own neighbourhoods.
-            _event_in_scope(event_id, write=True)
+            # A coordinator may only register for their own neighbourhoods; the service
+            # checks that under its lock.
             result = signup.register(
                 db.session, event_id, applicant,
                 slot_id=int(slot_raw) if slot_raw.isdigit() else None,
-                registered_by=current_user._get_current_object(), public_only=False,
+                registered_by=user, public_only=False,
+                within=lambda event: allows_row(db.session, user, Event, event.id, write=True),
             )
         except signup.SignupError as error:
             db.session.rollback()

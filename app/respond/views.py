@@ -13,8 +13,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.extensions import db
+from app.i18n import deployment_zone
 from app.models import Assignment, HelpRequest, Volunteer
-from app.services import schedule_runs
+from app.services import links
+from app.services.scheduler import seats, text
 
 respond_bp = Blueprint("respond", __name__, url_prefix="/respond")
 
@@ -28,7 +30,7 @@ def _private(response: Response) -> Response:
 
 
 def _assignment_or_404(token: str) -> Assignment:
-    assignment_id = schedule_runs.read_assignment_token(token)
+    assignment_id = links.read_assignment_token(token)
     if assignment_id is None:
         abort(404)
     assignment = db.session.get(Assignment, assignment_id)
@@ -42,7 +44,7 @@ def assignment_page(token: str) -> str:
     assignment = _assignment_or_404(token)
     return render_template(
         "respond/assignment.html", assignment=assignment, token=token,
-        line=schedule_runs.shift_line(assignment.shift, schedule_runs.zone()),
+        line=text.shift_line(assignment.shift, deployment_zone()),
     )
 
 
@@ -65,11 +67,10 @@ def _outcome_message(outcome: str) -> str:
 def assignment_answer(token: str, action: str) -> Response | str:
     if action not in ("confirm", "decline"):
         abort(404)
-    assignment_id = schedule_runs.read_assignment_token(token)
+    assignment_id = links.read_assignment_token(token)
     if assignment_id is None:
         abort(404)
-    outcome = schedule_runs.respond(db.session, assignment_id, action)
-    db.session.commit()
+    outcome = seats.respond(db.session, assignment_id, action)
     return redirect(url_for("respond.done", outcome=outcome))
 
 
@@ -81,7 +82,7 @@ def done(outcome: str) -> str:
 
 @respond_bp.get("/help/<token>")
 def help_page(token: str) -> str:
-    data = schedule_runs.read_help_token(token)
+    data = links.read_help_token(token)
     if data is None:
         abort(404)
     help_request = db.session.get(HelpRequest, data[0])
@@ -90,17 +91,16 @@ def help_page(token: str) -> str:
         abort(404)
     return render_template(
         "respond/help.html", help_request=help_request, volunteer=volunteer, token=token,
-        line=schedule_runs.shift_line(help_request.shift, schedule_runs.zone()),
+        line=text.shift_line(help_request.shift, deployment_zone()),
         full=help_request.taken >= help_request.seats,
     )
 
 
 @respond_bp.post("/help/<token>")
 def help_accept(token: str) -> Response:
-    data = schedule_runs.read_help_token(token)
+    data = links.read_help_token(token)
     if data is None:
         abort(404)
     # The service's first statement is the conditional update: read nothing before it.
-    outcome = schedule_runs.accept_help(db.session, data[0], data[1])
-    db.session.commit()
+    outcome = seats.accept_help(db.session, data[0], data[1])
     return redirect(url_for("respond.done", outcome=outcome))

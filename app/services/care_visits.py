@@ -7,7 +7,7 @@ start and follow the package's cadence. The natural key (subscription, due date)
 constraint, so running twice — or two runs at once — never creates a visit twice.
 
 The scheduler prefers the paired volunteer through the household history (the subscription's
-volunteer and those of done visits; see `schedule_bridge`).
+volunteer and those of done visits; see `scheduler.bridge`).
 """
 
 from __future__ import annotations

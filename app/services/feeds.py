@@ -34,7 +34,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Timezone
 from icalendar import Event as VEvent
-from sqlalchemy import and_, bindparam, event, func, inspect, join, or_, select, update
+from sqlalchemy import and_, bindparam, func, inspect, join, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.enums import AssignmentStatus, EventStatus
@@ -672,7 +672,3 @@ def bump_sequences_for_changes(session: Session) -> int:
     ]
     return bump_sequences(session, shift_ids=shift_ids, event_ids=event_ids)
 
-
-@event.listens_for(Session, "before_flush")
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    bump_sequences_for_changes(session)

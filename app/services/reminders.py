@@ -3,7 +3,7 @@
 Each due assignment is claimed with a conditional update (``reminded_at IS NULL`` → now) in the
 same transaction that queues its mail (sent after commit). A second run — concurrent, or after
 a consumer restart — finds nothing left to claim, so a volunteer never gets two reminders.
-Changing a shift clears ``reminded_at`` (see `schedule_runs.notify_shift_changed`).
+Changing a shift clears ``reminded_at`` (see `scheduler.publish.notify_shift_changed`).
 """
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.enums import AssignmentStatus
+from app.i18n import deployment_zone
 from app.models import Assignment, Shift, utcnow
-from app.services import schedule_runs
+from app.services import links, notify
+from app.services.scheduler.text import shift_line
 
 
 def due_assignment_ids(session: Session, now: datetime, zone: ZoneInfo) -> list[int]:
@@ -44,7 +43,7 @@ def due_assignment_ids(session: Session, now: datetime, zone: ZoneInfo) -> list[
 def send_due_reminders(session: Session, now: datetime | None = None) -> int:
     """Queue one reminder per due assignment; returns how many were claimed. Flushes only."""
     now = now or utcnow()
-    zone = ZoneInfo(current_app.config["LINLI_TIMEZONE"])
+    zone = deployment_zone()
     sent = 0
     for assignment_id in due_assignment_ids(session, now, zone):
         claimed = session.execute(
@@ -61,17 +60,11 @@ def send_due_reminders(session: Session, now: datetime | None = None) -> int:
             .options(selectinload(Assignment.shift), selectinload(Assignment.volunteer))
         )
         assert assignment is not None
-        volunteer = assignment.volunteer
-        with force_locale(schedule_runs._volunteer_locale(volunteer)):
-            subject = _("Reminder: %(title)s tomorrow", title=assignment.shift.event.title)
-            body = "\n".join([
-                _("Hello %(name)s,", name=volunteer.name), "",
-                _("A reminder of your shift:"),
-                schedule_runs.shift_line(assignment.shift, zone), "",
-                _("If you can no longer come, please decline so someone else can help: "
-                  "%(url)s", url=schedule_runs.respond_url(assignment.id)),
-            ]) + "\n"
-        if schedule_runs.queue_mail(session, volunteer, subject, body):
+        if notify.to_volunteer(
+            session, assignment.volunteer, "scheduler/reminder",
+            title=assignment.shift.event.title, line=shift_line(assignment.shift, zone),
+            url=links.respond_url(assignment.id),
+        ):
             sent += 1
     session.flush()
     return sent

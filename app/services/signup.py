@@ -26,21 +26,19 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, text
-from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, SessionTransaction, joinedload, selectinload
 
 from app.enums import EventStatus, RegistrationStatus
 from app.models import Event, Registration, Slot, User, utcnow
-from app.services import notify
+from app.services import links, notify
 
 #: Statuses that hold a place (and count against capacity).
 HOLDING = (RegistrationStatus.confirmed, RegistrationStatus.attended)
@@ -213,8 +211,9 @@ def _sqlite_writer_mutex(session: Session) -> None:
     session.info[_MUTEX_KEY] = mutex
 
 
-@sa_event.listens_for(Session, "after_transaction_end")
-def _release_sqlite_writer_mutex(session: Session, transaction: Any) -> None:
+def release_sqlite_writer_mutex(session: Session, transaction: SessionTransaction) -> None:
+    """Part of the `after_transaction_end` listener (`app.database`): the mutex is held until
+    the outermost transaction ends."""
     if transaction.parent is None:
         mutex = session.info.pop(_MUTEX_KEY, None)
         if mutex is not None:
@@ -359,6 +358,7 @@ def register(
     slot_id: int | None = None,
     registered_by: User | None = None,
     public_only: bool = True,
+    within: Callable[[Event], bool] | None = None,
     now: datetime | None = None,
 ) -> SignupResult:
     """Sign a resident up for an event (or one of its slots), or put them on its waitlist.
@@ -378,7 +378,9 @@ def register(
     else:
         event = _lock(session, Event, event_id)
         slot = None
-    if public_only and not event.is_public:
+    # `within` (the staff's scope) is checked here, under the lock: reading before the lock
+    # would start SQLite's snapshot too early (see the module doc).
+    if (public_only and not event.is_public) or (within is not None and not within(event)):
         raise SignupError("not_found", EVENT_NOT_FOUND)
     applicant = applicant.cleaned(event.max_party_size)
     state = registration_state(event, now)
@@ -547,16 +549,12 @@ def _promote(session: Session, event: Event, slot: Slot | None,
         promoted.append(candidate)
     session.flush()
     for registration in promoted:
-        notice = notify.promotion_notice(registration, cancel_url(registration.cancel_token))
-        notify.after_commit(session, lambda notice=notice: notify.send_promotion(notice))
+        notify.to_resident(
+            session, registration, "signup/promotion",
+            title=event.title, starts=event.start_at, code=registration.reference_code,
+            url=links.cancel_url(registration.cancel_token),
+        )
     return promoted
-
-
-def cancel_url(token: str) -> str:
-    """The absolute cancel link for mails and SMS (no request needed)."""
-    adapter = current_app.url_map.bind("localhost", url_scheme="http")
-    path = adapter.build("public.cancel", {"token": token})
-    return current_app.config["LINLI_EXTERNAL_URL"].rstrip("/") + path
 
 
 # -- Capacity ----------------------------------------------------------------------------

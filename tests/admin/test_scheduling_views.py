@@ -11,13 +11,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-import app.tasks_schedule
+import app.tasks.scheduler
 import scheduling
 from app.enums import AssignmentStatus, RunStatus
 from app.extensions import db
-from app.models import Assignment, Availability, Event, ScheduleRun
-from app.services import schedule_bridge as bridge
-from app.services import schedule_runs
+from app.models import Assignment, Availability, Event, ScheduleRun, utcnow
+from app.services.scheduler import bridge, review, runs, seats
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 from tests.app.scheduling.builders import ZONE
@@ -46,7 +45,7 @@ def client(sched_app: Flask, db_session, monkeypatch):
         engine = engines[None]
         engines[None] = connection
     queued: list[int] = []
-    monkeypatch.setattr(app.tasks_schedule, "enqueue_run", queued.append)
+    monkeypatch.setattr(app.tasks.scheduler, "enqueue_run", queued.append)
     test_client = sched_app.test_client()
     test_client.queued = queued
     yield test_client
@@ -60,7 +59,7 @@ def _finish_inline(session, run: ScheduleRun) -> None:
     built = bridge.build_problem(session, shifts, ZONE)
     solution = scheduling.solve_greedy(built.problem)
     written = bridge.write_proposals(session, run, built.shift_ids, solution.assignments)
-    run.metrics = schedule_runs.solution_metrics(built, solution, written)
+    run.metrics = runs.solution_metrics(built, solution, written)
     run.status = RunStatus.succeeded
     run.progress = 1.0
     session.flush()
@@ -115,7 +114,7 @@ def test_period_form_starts_a_run_and_the_page_shows_live_progress(client, world
 
     run.status = RunStatus.running
     run.progress = 0.4
-    run.metrics = {"heartbeat": schedule_runs.utcnow().isoformat(), "elapsed": 2.0,
+    run.metrics = {"heartbeat": utcnow().isoformat(), "elapsed": 2.0,
                    "fill_rate": 0.5}
     db_session.flush()
     status = json.loads(client.get(f"/admin/schedule/run/{run_id}/status.json").data)
@@ -140,7 +139,7 @@ def test_review_pin_manual_assign_with_warning_and_publish(client, world, db_ses
     assert "佳虹助手0" in page and "佳虹助手1" in page
     # The empty seat's reason, from the engine's funnel, in the user's language.
     reason = run.metrics["unfilled"][0]["code"]
-    assert reason in schedule_runs.REASON_MESSAGES
+    assert reason in review.REASON_MESSAGES
 
     draft = db_session.scalar(select(Assignment).where(
         Assignment.schedule_run_id == run.id).order_by(Assignment.id).limit(1))
@@ -183,15 +182,15 @@ def test_review_pin_manual_assign_with_warning_and_publish(client, world, db_ses
     # A decline frees a seat; the coordinator re-solves just that seat.
     helper_assignment = db_session.scalar(select(Assignment).where(
         Assignment.volunteer_id == helpers[0].id, Assignment.shift_id == shift.id))
-    assert schedule_runs.respond(db_session, helper_assignment.id, "decline") == "declined"
+    assert seats.respond(db_session, helper_assignment.id, "decline") == "declined"
     spare = f.make_volunteer(db_session, neighbourhood=world.jiahong.neighbourhood,
                              name="佳虹替补", skills=[world.shared["skill"]])
     local = shift.start_at.astimezone(ZONE)
     db_session.add(Availability(volunteer=spare, weekday=local.weekday(), start_time=time(0),
                                 end_time=time(23, 59)))
     db_session.flush()
-    review = as_text(client.get(f"/admin/schedule/run/{run.id}"))
-    assert 'id="run-declined"' in review and f"/seat/{shift.id}/resolve" in review
+    page = as_text(client.get(f"/admin/schedule/run/{run.id}"))
+    assert 'id="run-declined"' in page and f"/seat/{shift.id}/resolve" in page
     others = {a.id: a.volunteer_id for a in db_session.scalars(select(Assignment).where(
         Assignment.shift_id == shift.id))}
     assert client.post(f"/admin/schedule/run/{run.id}/seat/{shift.id}/resolve",
@@ -237,7 +236,7 @@ def test_auto_schedule_action_and_access(client, world, db_session) -> None:
 def test_mark_a_care_visit_missed_and_see_the_household_overdue(client, world,
                                                                 db_session) -> None:
     household = world.jiahong.rows["household"]
-    when = schedule_runs.utcnow() - timedelta(days=1)
+    when = utcnow() - timedelta(days=1)
     event = Event(neighbourhood=world.jiahong.neighbourhood, kind="care_visit",
                   title="佳虹助餐上门", start_at=when, end_at=when + timedelta(hours=1),
                   household=household, is_public=False)

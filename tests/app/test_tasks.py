@@ -8,7 +8,7 @@ import uuid
 import pytest
 from huey import RedisHuey, SqliteHuey
 
-from app.queue import make_huey
+from app.tasks.queue import make_huey
 
 pytestmark = pytest.mark.integration
 

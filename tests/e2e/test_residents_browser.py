@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from app.public.bench import add_event, make_app, running_server
+from benchmarks.signup import add_event, make_app, running_server
 
 pytestmark = pytest.mark.e2e
 

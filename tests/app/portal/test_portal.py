@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import Role
 from app.models import Blackout, Volunteer
-from app.services import ics_import
-from app.services import portal_links as links
+from app.services import ics_import, links
 from tests.factories import PASSWORD, future, make_team, make_user, make_volunteer
 from tests.helpers import csrf_token_from, login
 

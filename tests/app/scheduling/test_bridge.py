@@ -20,7 +20,7 @@ from app.models import (
     Shift,
     Visit,
 )
-from app.services import schedule_bridge as bridge
+from app.services.scheduler import bridge
 from tests import factories
 from tests.app.scheduling.builders import ZONE, build_town, local, next_monday
 

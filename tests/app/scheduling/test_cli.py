@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-import app.tasks_schedule
+import app.tasks.scheduler
 from app.enums import EventKind
 from app.extensions import db
 from app.models import Event, Neighbourhood
-from app.services import schedule_runs
 from app.services.demo import load_demo
+from app.services.scheduler import runs
 
 pytestmark = pytest.mark.integration
 
@@ -27,9 +27,9 @@ def demo(live, monkeypatch):
         db.session.commit()
 
     def run_now(run_id: int) -> None:  # what the consumer does, in this process
-        schedule_runs.execute_run(db.session, db.engine, run_id)
+        runs.execute_run(db.session, db.engine, run_id)
 
-    monkeypatch.setattr(app.tasks_schedule, "enqueue_run", run_now)
+    monkeypatch.setattr(app.tasks.scheduler, "enqueue_run", run_now)
     return live
 
 

@@ -24,8 +24,9 @@ from sqlalchemy import select
 from app.enums import AssignmentStatus, RunStatus
 from app.extensions import db
 from app.models import Assignment, Availability, HelpRequest, Skill, Volunteer
-from app.services import schedule_runs
-from app.services.schedule_bridge import Scope
+from app.services import links
+from app.services.scheduler import publish, review, runs, seats
+from app.services.scheduler.bridge import Scope
 from tests.app.scheduling.builders import build_town
 from tests.app.scheduling.conftest import outbox, wait_for
 from tests.conftest import make_test_app
@@ -104,13 +105,13 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
     _port, maildir = smtp_server
     with smtp_app.app_context():
         town = build_town(db.session, volunteers=2, stations=2, slots=(9, 13), skills=1)
-        run = schedule_runs.create_run(db.session, Scope(event_ids=(town.events[0].id,)),
+        run = runs.create_run(db.session, Scope(event_ids=(town.events[0].id,)),
                                        seconds=2)
         db.session.commit()
-        assert schedule_runs.execute_run(db.session, db.engine, run.id) == "succeeded"
+        assert runs.execute_run(db.session, db.engine, run.id) == "succeeded"
         run = db.session.get(type(run), run.id)
         assert run.metrics["filled_seats"] == 4
-        result = schedule_runs.publish_run(db.session, run)
+        result = publish.publish_run(db.session, run)
         assert (result.published, result.notified) == (4, 2)
         assert not _messages(maildir)  # nothing leaves before the commit
         db.session.commit()
@@ -121,16 +122,16 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
         shift_ids = [s.id for s in town.shifts]
 
     messages = wait_for(lambda: len(_messages(maildir)) == 2 and _messages(maildir))
-    links: dict[str, list[str]] = {}
+    mailed: dict[str, list[str]] = {}
     portal_links: list[str] = []
     for message in messages:
         assert message["To"] in emails  # one mail per volunteer, listing both shifts
         body = message.get_body(preferencelist=("plain",)).get_content()
-        links[message["To"]] = LINK.findall(body)
-        assert len(links[message["To"]]) == 2
+        mailed[message["To"]] = LINK.findall(body)
+        assert len(mailed[message["To"]]) == 2
         portal_links.append(PORTAL_LINK.search(body).group(1))
 
-    a_mail, b_mail = sorted(links)
+    a_mail, b_mail = sorted(mailed)
     client = smtp_app.test_client()
     # The mail also leads to the volunteer's page for subscribing to the calendar feed.
     opened = client.get(portal_links[0])
@@ -138,13 +139,13 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
     subscribe = client.get(opened.headers["Location"]).get_data(as_text=True)
     assert "webcal://" in subscribe
     client = smtp_app.test_client()
-    confirm_path, decline_path = links[a_mail][0], links[b_mail][0]
+    confirm_path, decline_path = mailed[a_mail][0], mailed[b_mail][0]
 
     with smtp_app.app_context():
         def status_of(path: str) -> AssignmentStatus:
             db.session.expire_all()
             token = path.rsplit("/", 1)[1]
-            return db.session.get(Assignment, schedule_runs.read_assignment_token(token)).status
+            return db.session.get(Assignment, links.read_assignment_token(token)).status
 
         client.get(confirm_path)
         assert status_of(confirm_path) == AssignmentStatus.pending  # GET changes nothing
@@ -158,16 +159,16 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
         assert status_of(confirm_path) == AssignmentStatus.confirmed
         assert status_of(decline_path) == AssignmentStatus.declined
         token = decline_path.rsplit("/", 1)[1]
-        declined = db.session.get(Assignment, schedule_runs.read_assignment_token(token))
+        declined = db.session.get(Assignment, links.read_assignment_token(token))
         shift = declined.shift
         run = db.session.get(type(run), run.id)
         with force_locale("en"):
-            report = schedule_runs.run_report(db.session, run)
+            report = review.run_report(db.session, run)
         assert [a.id for a in report.declined] == [declined.id]
         assert [u["shift_id"] for u in report.unfilled] == [shift.id]
 
         # Nobody is free at that time (the other volunteer works the parallel station).
-        assert schedule_runs.resolve_seat(db.session, shift).assignment is None
+        assert seats.resolve_seat(db.session, shift).assignment is None
         newcomer = Volunteer(
             name="新来的", phone="13900000999", email="newcomer@example.test",
             neighbourhood_id=neighbourhood_id,
@@ -182,7 +183,7 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
             for a in db.session.scalars(select(Assignment).where(
                 Assignment.shift_id.in_(shift_ids)))
         }
-        seat = schedule_runs.resolve_seat(db.session, shift)
+        seat = seats.resolve_seat(db.session, shift)
         db.session.commit()
         assert seat.assignment is not None
         assert seat.assignment.volunteer_id == newcomer.id
@@ -210,10 +211,10 @@ def test_expired_link_is_refused(live_app: Flask, live) -> None:
                             status=AssignmentStatus.pending)
     db.session.add(assignment)
     db.session.commit()
-    token = schedule_runs.assignment_token(assignment.id)
-    assert schedule_runs.read_assignment_token(token) == assignment.id
+    token = links.assignment_token(assignment.id)
+    assert links.read_assignment_token(token) == assignment.id
     _time.sleep(1.1)
-    assert schedule_runs.read_assignment_token(token, max_age=0) is None
+    assert links.read_assignment_token(token, max_age=0) is None
     client = live_app.test_client()
     assert client.get(f"/respond/a/{token}").status_code == 200
     assert client.get(f"/respond/a/{token[:-2]}xx").status_code == 404
@@ -224,7 +225,7 @@ def test_two_volunteers_accept_the_same_help_seat_at_once(live_app: Flask, live,
     shift = town.shifts[0]
     db.session.commit()
     before = len(outbox(live_dir))
-    help_request = schedule_runs.ask_for_help(db.session, shift)
+    help_request = seats.ask_for_help(db.session, shift)
     db.session.commit()
     assert help_request.asked == 5
     mails = outbox(live_dir)[before:]

@@ -19,7 +19,7 @@ from app.models import (
     VisitPolicy,
 )
 from app.services import care_visits
-from app.tasks_schedule import generate_care_visits, send_reminders
+from app.tasks.scheduler import generate_care_visits, send_reminders
 from tests import factories
 from tests.app.scheduling.builders import ZONE, local, next_monday
 from tests.app.scheduling.conftest import outbox

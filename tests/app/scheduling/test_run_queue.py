@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from app.enums import AssignmentStatus, RunStatus
 from app.extensions import db
 from app.models import Assignment, ScheduleRun, utcnow
-from app.services import schedule_runs
-from app.services.schedule_bridge import Scope
-from app.tasks_schedule import enqueue_run
+from app.services.scheduler import runs
+from app.services.scheduler.bridge import Scope
+from app.tasks.scheduler import enqueue_run
 from tests.app.scheduling.builders import build_town
 from tests.app.scheduling.conftest import wait_for
 
@@ -43,7 +43,7 @@ def test_run_goes_through_the_consumer_and_rerun_writes_nothing_twice(
     live, start_consumer
 ) -> None:
     town = build_town(db.session, volunteers=8, stations=3, seats=2, skills=2)
-    run = schedule_runs.create_run(
+    run = runs.create_run(
         db.session, Scope(event_ids=(town.events[0].id,)), seconds=3
     )
     db.session.commit()
@@ -59,7 +59,7 @@ def test_run_goes_through_the_consumer_and_rerun_writes_nothing_twice(
     assert len(first) == run.metrics["filled_seats"] > 0
     assert "heartbeat" not in run.metrics  # the final write replaced the live figures
 
-    schedule_runs.restart_run(db.session, run)
+    runs.restart_run(db.session, run)
     db.session.commit()
     enqueue_run(run.id)
     wait_for(lambda: _status(run.id).status == RunStatus.succeeded)
@@ -73,7 +73,7 @@ def test_killed_consumer_leaves_no_drafts_and_a_new_run_succeeds(live, start_con
     town = build_town(db.session, volunteers=80, days=7, slots=(8, 10, 13, 15, 18),
                       stations=4, seats=2, skills=4, seed=7)
     scope = Scope(event_ids=tuple(e.id for e in town.events))
-    run = schedule_runs.create_run(db.session, scope, seconds=20)
+    run = runs.create_run(db.session, scope, seconds=20)
     db.session.commit()
     consumer = start_consumer()
     enqueue_run(run.id)
@@ -92,16 +92,16 @@ def test_killed_consumer_leaves_no_drafts_and_a_new_run_succeeds(live, start_con
     assert current.metrics.get("heartbeat")
 
     # Shortly after, the heartbeat is still fresh: nothing is declared lost.
-    assert schedule_runs.fail_stale_runs(db.session) == []
+    assert runs.fail_stale_runs(db.session) == []
     later = utcnow() + timedelta(minutes=5)
-    assert schedule_runs.fail_stale_runs(db.session, now=later) == [run.id]
+    assert runs.fail_stale_runs(db.session, now=later) == [run.id]
     db.session.commit()
     failed = _status(run.id)
     assert failed.status == RunStatus.failed
     assert failed.error == "The worker stopped during the run; start the run again."
     assert _drafts(run.id) == 0
 
-    small = schedule_runs.create_run(db.session, Scope(event_ids=(town.events[0].id,)),
+    small = runs.create_run(db.session, Scope(event_ids=(town.events[0].id,)),
                                      seconds=2)
     db.session.commit()
     start_consumer()

@@ -1,4 +1,4 @@
-"""Feed benchmark: `python -m app.feeds.bench` (part of `make bench`).
+"""Feed benchmark: `python -m benchmarks.feeds` (part of `make bench`).
 
 Starts a real threaded werkzeug server on 127.0.0.1 over a temporary SQLite database built by
 the migrations, seeds a volunteer with 50 assignments and a neighbourhood with 500 public

@@ -1,4 +1,4 @@
-"""Telling residents what happened to their place: e-mail, or SMS through a pluggable sender.
+"""How a message leaves Linli: e-mail, or SMS through a pluggable sender.
 
 Two small interfaces, chosen by configuration:
 
@@ -8,10 +8,6 @@ Two small interfaces, chosen by configuration:
 - `SmsSender`: `LoggingSmsSender` writes the text to the log. A deployment plugs in its SMS
   gateway by naming a class in ``LINLI_SMS_SENDER`` ("package.module:Class"), constructed
   with the app config.
-
-Services never send while a transaction is open: `after_commit` queues a callback on the
-session that runs only once the data it talks about is committed (and is dropped on rollback),
-so nobody is told about a place that was never saved.
 """
 
 from __future__ import annotations
@@ -21,7 +17,7 @@ import logging
 import smtplib
 import ssl
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -30,19 +26,9 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import Any, Protocol
 
-from flask import current_app, has_app_context
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
-from app.i18n import local_datetime
-from app.models import Registration
+from flask import current_app
 
 log = logging.getLogger(__name__)
-
-_PENDING = "linli_after_commit"
-
 
 class Mailer(Protocol):
     def send(self, to: str, subject: str, body: str) -> None: ...
@@ -142,82 +128,3 @@ def senders() -> tuple[Mailer, SmsSender]:
         )
         app.extensions["linli_notify"] = cached
     return cached
-
-
-# -- Queued until commit -------------------------------------------------------------------
-
-def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run `callback` once the session's current transaction has committed."""
-    session.info.setdefault(_PENDING, []).append(callback)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_pending(session: Session) -> None:
-    callbacks = session.info.pop(_PENDING, [])
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:  # a failed notice must never undo or break a committed sign-up
-            log.exception("notification failed")
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, _previous: Any) -> None:
-    session.info.pop(_PENDING, None)
-
-
-# -- What residents are told ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PromotionNotice:
-    """Everything a notice needs, copied out of the rows so it can be sent after commit."""
-
-    name: str
-    phone: str
-    email: str | None
-    locale: str | None
-    event_title: str
-    starts: datetime
-    reference_code: str
-    cancel_url: str
-
-
-def promotion_notice(registration: Registration, cancel_url: str) -> PromotionNotice:
-    return PromotionNotice(
-        name=registration.name,
-        phone=registration.phone,
-        email=registration.email,
-        locale=registration.locale,
-        event_title=registration.event.title,
-        starts=registration.event.start_at,
-        reference_code=registration.reference_code,
-        cancel_url=cancel_url,
-    )
-
-
-def send_promotion(notice: PromotionNotice) -> str:
-    """Tell a resident their waitlisted place is now confirmed; returns the channel used."""
-    if not has_app_context():  # pragma: no cover - services run inside an app context
-        raise RuntimeError("notifications need an application context")
-    mailer, sms = senders()
-    locale = notice.locale or current_app.config["LINLI_DEFAULT_LOCALE"]
-    with force_locale(locale):
-        when = local_datetime(notice.starts)
-        subject = _("You have a place: %(title)s", title=notice.event_title)
-        body = _(
-            "Hello %(name)s,\n\nA place has become free and is now yours: %(title)s, "
-            "%(when)s.\nYour reference code: %(code)s.\n\nIf you cannot come, please cancel "
-            "so that the next person can have the place:\n%(url)s\n",
-            name=notice.name, title=notice.event_title, when=when,
-            code=notice.reference_code, url=notice.cancel_url,
-        )
-        short = _(
-            "%(title)s, %(when)s: a place is now yours. Code %(code)s. Cancel: %(url)s",
-            title=notice.event_title, when=when, code=notice.reference_code,
-            url=notice.cancel_url,
-        )
-    if notice.email:
-        mailer.send(notice.email, subject, body)
-        return "email"
-    sms.send(notice.phone, short)
-    return "sms"

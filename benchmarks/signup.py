@@ -1,6 +1,6 @@
 """Sign-ups per second for one event under concurrency, against a trivial POST route.
 
-    python -m app.public.bench [--postgres URL] [--requests 400] [--threads 16]
+    python -m benchmarks.signup [--postgres URL] [--requests 400] [--threads 16]
 
 Both are measured on the same real threaded server (werkzeug), the same app and settings:
 the sign-up route (`POST /api/v1/events/<id>/registrations`, which locks the event, counts,

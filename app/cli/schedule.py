@@ -9,7 +9,6 @@ import json
 import time
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -19,16 +18,15 @@ from sqlalchemy import select
 
 from app.enums import EventKind, RunStatus
 from app.extensions import db
+from app.i18n import deployment_zone
 from app.models import Event, Neighbourhood, ScheduleRun
-from app.services import care_visits, reminders, schedule_runs
-from app.services.schedule_bridge import Scope
+from app.services import care_visits, reminders
+from app.services.scheduler import review, runs
+from app.services.scheduler.bridge import Scope
+from app.tasks import scheduler as scheduler_tasks
 
 events_cli = AppGroup("events", help="Events and their ids.")
 schedule_cli = AppGroup("schedule", help="Scheduler runs.")
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["LINLI_TIMEZONE"])
 
 
 @events_cli.command("list")
@@ -39,7 +37,7 @@ def list_events(kind: str | None, as_json: bool) -> None:
     statement = select(Event).order_by(Event.start_at, Event.id)
     if kind:
         statement = statement.where(Event.kind == EventKind(kind))
-    tz = _zone()
+    tz = deployment_zone()
     rows = [
         {
             "id": e.id,
@@ -64,7 +62,7 @@ def list_events(kind: str | None, as_json: bool) -> None:
 
 def _summary(run: ScheduleRun) -> dict[str, Any]:
     with force_locale(current_app.config["LINLI_DEFAULT_LOCALE"]):
-        return schedule_runs.report_json(schedule_runs.run_report(db.session, run))
+        return review.report_json(review.run_report(db.session, run))
 
 
 def _print_summary(data: dict[str, Any]) -> None:
@@ -91,7 +89,7 @@ def _print_summary(data: dict[str, Any]) -> None:
               help="Neighbourhood name (or id); repeat.")
 @click.option("--from", "date_from", type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option("--to", "date_to", type=click.DateTime(formats=["%Y-%m-%d"]))
-@click.option("--seconds", type=float, default=schedule_runs.DEFAULT_SECONDS, show_default=True,
+@click.option("--seconds", type=float, default=runs.DEFAULT_SECONDS, show_default=True,
               help="Solver time limit.")
 @click.option("--wait", is_flag=True, help="Wait for the run to finish and print the summary.")
 @click.option("--timeout", type=float, default=600.0, show_default=True,
@@ -122,11 +120,9 @@ def run_command(event_ids: tuple[int, ...], neighbourhoods: tuple[str, ...],
             ids.append(n.id)
         scope = Scope(neighbourhood_ids=tuple(ids), date_from=date_from.date(),
                       date_to=date_to.date())
-    run = schedule_runs.create_run(db.session, scope, seconds=seconds)
+    run = runs.create_run(db.session, scope, seconds=seconds)
     db.session.commit()
-    from app.tasks_schedule import enqueue_run
-
-    enqueue_run(run.id)
+    scheduler_tasks.enqueue_run(run.id)
     click.echo(f"run {run.id} queued ({_summary(run)['needed']} seats)")
     if not wait:
         return
@@ -134,7 +130,7 @@ def run_command(event_ids: tuple[int, ...], neighbourhoods: tuple[str, ...],
     run_id = run.id
     while True:
         db.session.rollback()
-        schedule_runs.fail_stale_runs(db.session)
+        runs.fail_stale_runs(db.session)
         db.session.commit()
         current = db.session.get(ScheduleRun, run_id)
         assert current is not None
@@ -158,7 +154,7 @@ def run_command(event_ids: tuple[int, ...], neighbourhoods: tuple[str, ...],
 @click.option("--json", "as_json", is_flag=True)
 def show_command(run_id: int, as_json: bool) -> None:
     """Print a run's status, coverage, bound and unfilled seats with reasons."""
-    schedule_runs.fail_stale_runs(db.session)
+    runs.fail_stale_runs(db.session)
     db.session.commit()
     run = db.session.get(ScheduleRun, run_id)
     if run is None:
@@ -174,7 +170,7 @@ def show_command(run_id: int, as_json: bool) -> None:
 @click.option("--weeks", type=int, default=care_visits.DEFAULT_WEEKS, show_default=True)
 def care_visits_command(weeks: int) -> None:
     """Generate the care-visit events of the rolling horizon (idempotent)."""
-    tz = _zone()
+    tz = deployment_zone()
     created = care_visits.generate_care_visits(
         db.session, today=datetime.now(tz).date(), zone=tz, weeks=weeks)
     db.session.commit()
@@ -187,8 +183,3 @@ def reminders_command() -> None:
     sent = reminders.send_due_reminders(db.session)
     db.session.commit()
     click.echo(f"{sent} reminders sent")
-
-
-def register(app: Any) -> None:
-    app.cli.add_command(events_cli)
-    app.cli.add_command(schedule_cli)

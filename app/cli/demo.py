@@ -1,75 +1,18 @@
-"""`flask …` commands. Thin: parse options, call a service, commit, print."""
+"""`flask demo load`: the demonstration town from the source article."""
 
 from __future__ import annotations
 
 import os
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from app.enums import Role
 from app.extensions import db
-from app.feeds.cli import feeds_cli
-from app.models import Neighbourhood, Team
-from app.schedule_cli import register as register_schedule_cli
-from app.services.accounts import AccountError, create_user, generate_password
+from app.i18n import deployment_zone
 from app.services.demo import DEFAULT_SEED, DemoLogin, database_has_data, load_demo
-
-users_cli = AppGroup("users", help="Manage login accounts.")
-
-
-@users_cli.command("create")
-@click.option("--username", required=True)
-@click.option(
-    "--role", type=click.Choice([r.value for r in Role]), required=True, help="Account role."
-)
-@click.option("--name", "display_name", help="Name shown in the admin.")
-@click.option("--email")
-@click.option(
-    "--neighbourhood", "neighbourhood_names", multiple=True,
-    help="Neighbourhood name (coordinators); repeat for several.",
-)
-@click.option("--team", "team_names", multiple=True, help="Team name (team leads).")
-@click.option(
-    "--password", help="Leave out to generate one, printed once.", default=None
-)
-def create_user_command(
-    username: str,
-    role: str,
-    display_name: str | None,
-    email: str | None,
-    neighbourhood_names: tuple[str, ...],
-    team_names: tuple[str, ...],
-    password: str | None,
-) -> None:
-    """Create a login account. No account or password exists until someone runs this."""
-    neighbourhoods = list(
-        db.session.scalars(select(Neighbourhood).where(Neighbourhood.name.in_(neighbourhood_names)))
-    )
-    missing = set(neighbourhood_names) - {n.name for n in neighbourhoods}
-    teams = list(db.session.scalars(select(Team).where(Team.name.in_(team_names))))
-    missing |= set(team_names) - {t.name for t in teams}
-    if missing:
-        raise click.ClickException(f"not found: {', '.join(sorted(missing))}")
-    generated = password is None
-    password = password or generate_password()
-    try:
-        user = create_user(
-            db.session, username=username, password=password, role=Role(role),
-            display_name=display_name, email=email, neighbourhoods=neighbourhoods, teams=teams,
-        )
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(f"created {user.role} {user.username} (id {user.id})")
-    if generated:
-        click.echo(f"password: {password}")
-
 
 demo_cli = AppGroup("demo", help="Demonstration data (Jinqiao town, from the source article).")
 
@@ -90,7 +33,7 @@ def load_demo_command(if_empty: bool, seed: int, today: datetime | None) -> None
     if if_empty and database_has_data(db.session):
         click.echo("The database already has data; demo not loaded.")
         return
-    zone = ZoneInfo(current_app.config["LINLI_TIMEZONE"])
+    zone = deployment_zone()
     day = today.date() if today else datetime.now(zone).date()
     report = load_demo(db.session, zone=zone, today=day, seed=seed)
     db.session.commit()
@@ -133,10 +76,3 @@ def _write_demo_logins(logins: list[DemoLogin]) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
     return path
-
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(feeds_cli)
-    register_schedule_cli(app)

@@ -21,6 +21,7 @@ households, ``t<id>`` for teams; `db_id` turns one back into an integer.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,11 +29,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session, selectinload
 
 import scheduling
-from app.enums import AssignmentSource, AssignmentStatus, EventStatus, VisitOutcome
+from app.enums import (
+    BOOKED,
+    EXCLUDED,
+    HOLDS_SEAT,
+    AssignmentSource,
+    AssignmentStatus,
+    EventStatus,
+    VisitOutcome,
+)
 from app.models import (
     Assignment,
     CareSubscription,
@@ -42,11 +51,7 @@ from app.models import (
     Visit,
     Volunteer,
 )
-
-#: Statuses a volunteer sees as "my shift": they hold the seat and make the volunteer busy.
-PUBLISHED = (AssignmentStatus.pending, AssignmentStatus.confirmed, AssignmentStatus.attended)
-#: Pairs the solver must not propose again.
-FORBIDDEN = (AssignmentStatus.declined, AssignmentStatus.cancelled, AssignmentStatus.no_show)
+from scheduling.eligibility import build_index
 
 
 def vid(volunteer_id: int) -> str:
@@ -183,6 +188,8 @@ class BuiltProblem:
     published: dict[tuple[int, int], int] = field(default_factory=dict)
     #: Titles for messages: engine shift id → "event · shift (local time)".
     shift_labels: dict[str, str] = field(default_factory=dict)
+    #: Shifts a volunteer already works outside the scope in its busiest week (by volunteer id).
+    used_shifts: dict[int, int] = field(default_factory=dict)
 
 
 def _volunteers(session: Session) -> list[Volunteer]:
@@ -202,14 +209,18 @@ def _volunteers(session: Session) -> list[Volunteer]:
 
 
 def _busy_outside(
-    session: Session, shift_ids: Sequence[int], start: datetime, end: datetime
+    session: Session,
+    shift_ids: Sequence[int],
+    start: datetime,
+    end: datetime,
+    statuses: Sequence[AssignmentStatus],
 ) -> dict[int, list[tuple[datetime, datetime, int]]]:
-    """Published assignments outside the scope near its period: volunteer → (start, end, mins)."""
+    """Assignments outside the scope near its period: volunteer → (start, end, minutes)."""
     rows = session.execute(
         select(Assignment.volunteer_id, Shift.start_at, Shift.end_at)
         .join(Shift, Assignment.shift_id == Shift.id)
         .where(
-            Assignment.status.in_(PUBLISHED),
+            Assignment.status.in_(statuses),
             Shift.id.not_in(shift_ids) if shift_ids else true(),
             Shift.end_at > start,
             Shift.start_at < end,
@@ -266,8 +277,13 @@ def build_problem(
     min_gap_minutes: int = 0,
     run_id: int | None = None,
     name: str = "",
+    busy_statuses: Sequence[AssignmentStatus] = HOLDS_SEAT,
 ) -> BuiltProblem:
-    """The engine's problem for `shifts`; `run_id` marks whose unpinned drafts to ignore."""
+    """The engine's problem for `shifts`; `run_id` marks whose unpinned drafts to ignore.
+
+    Work outside the scope in `busy_statuses` makes a volunteer busy then (with the minimum
+    gap on either side) and uses up their weekly caps.
+    """
     shift_ids = [s.id for s in shifts]
     if not shifts:
         return BuiltProblem(scheduling.Problem(timezone=str(zone), volunteers=[], shifts=[]), [])
@@ -278,7 +294,8 @@ def build_problem(
     scope_weeks = {iso_week(s.start_at, zone) for s in shifts}
     week_lo = datetime.combine(first - timedelta(days=7), time(0), tzinfo=zone)
     week_hi = datetime.combine(last + timedelta(days=7), time(0), tzinfo=zone)
-    busy = _busy_outside(session, shift_ids, week_lo, week_hi)
+    busy = _busy_outside(session, shift_ids, week_lo, week_hi, busy_statuses)
+    gap = timedelta(minutes=min_gap_minutes)
 
     pins: list[scheduling.Pin] = []
     forbidden: list[scheduling.Forbidden] = []
@@ -286,9 +303,9 @@ def build_problem(
     published: dict[tuple[int, int], int] = {}
     for a in session.scalars(select(Assignment).where(Assignment.shift_id.in_(shift_ids))):
         pair = (vid(a.volunteer_id), sid(a.shift_id))
-        if a.status in FORBIDDEN:
+        if a.status in EXCLUDED:
             forbidden.append(scheduling.Forbidden(*pair))
-        elif a.status in PUBLISHED:
+        elif a.status in HOLDS_SEAT:
             published[(a.volunteer_id, a.shift_id)] = a.id
             previous.append(scheduling.Assignment(*pair))
             if a.pinned:
@@ -297,15 +314,18 @@ def build_problem(
             pins.append(scheduling.Pin(*pair))
 
     volunteers: list[scheduling.Volunteer] = []
+    used: dict[int, int] = {}
     for v in _volunteers(session):
         outside = busy.get(v.id, [])
-        spans = free_spans(v, first, last, zone, [(s, e) for s, e, _m in outside])
+        spans = free_spans(v, first, last, zone, [(s - gap, e + gap) for s, e, _m in outside])
         # Work already published in the scope's weeks outside the scope uses up the caps.
         used_minutes = used_shifts = 0
         for week in scope_weeks:
             in_week = [m for s, _e, m in outside if iso_week(s, zone) == week]
             used_minutes = max(used_minutes, sum(in_week))
             used_shifts = max(used_shifts, len(in_week))
+        if used_shifts:
+            used[v.id] = used_shifts
         volunteers.append(
             scheduling.Volunteer(
                 id=vid(v.id),
@@ -363,7 +383,7 @@ def build_problem(
         rules=scheduling.Rules(min_gap_minutes=min_gap_minutes),
         name=name or (f"run {run_id}" if run_id else ""),
     )
-    return BuiltProblem(problem, shift_ids, published, labels)
+    return BuiltProblem(problem, shift_ids, published, labels, used)
 
 
 # -- Writing the answer back -----------------------------------------------------------------
@@ -413,7 +433,7 @@ def write_proposals(
                 result.kept_draft += 1
             else:
                 stale.append(row)
-        elif row.status in PUBLISHED and row.status != AssignmentStatus.attended:
+        elif row.status in HOLDS_SEAT and row.status != AssignmentStatus.attended:
             if pair in wanted:
                 result.kept_published += 1
             else:
@@ -439,76 +459,95 @@ def write_proposals(
     return result
 
 
-# -- One seat --------------------------------------------------------------------------------
+# -- One seat ---------------------------------------------------------------------------------
+# Assigning by hand, re-filling a declined seat and asking for help all ask the engine about one
+# seat, on a problem built like a run's: the same availability, minimum gap, weekly caps and
+# exclusions, with every other held *or drafted* assignment counted as busy.
 
-def overlapping_busy(session: Session, start: datetime, end: datetime, gap: int = 0) -> set[int]:
-    """Volunteers holding a published or draft seat that overlaps [start, end)."""
-    margin = timedelta(minutes=gap)
-    return set(
-        session.scalars(
-            select(Assignment.volunteer_id)
-            .join(Shift, Assignment.shift_id == Shift.id)
-            .where(
-                or_(
-                    Assignment.status.in_(PUBLISHED),
-                    Assignment.status == AssignmentStatus.proposed,
-                ),
-                and_(Shift.start_at < end + margin, Shift.end_at > start - margin),
-            )
-        )
-    )
+def seat_problem(session: Session, shift: Shift, zone: ZoneInfo, *,
+                 min_gap_minutes: int = 0) -> BuiltProblem:
+    return build_problem(session, [shift], zone, min_gap_minutes=min_gap_minutes,
+                         busy_statuses=BOOKED)
 
 
-def eligible_free_volunteers(session: Session, shift: Shift, zone: ZoneInfo) -> list[Volunteer]:
-    """Volunteers who could take a seat of `shift` now without moving anyone: the skill and
-    team, available for the whole shift, not booked on an overlapping shift, under their
-    weekly caps, not already on the shift (in any status), best first (continuity, then
-    lighter load this week, then nearer)."""
+def eligible_free_volunteers(session: Session, shift: Shift, zone: ZoneInfo, *,
+                             min_gap_minutes: int = 0) -> list[Volunteer]:
+    """Volunteers who could take a seat of `shift` now without moving anyone, by the engine's
+    rules, and who are not on the shift in any status; best first (the engine's preference —
+    continuity, distance — then lighter load this week)."""
+    built = seat_problem(session, shift, zone, min_gap_minutes=min_gap_minutes)
+    index = build_index(built.problem, check_pins=False)
     taken = set(
         session.scalars(select(Assignment.volunteer_id).where(Assignment.shift_id == shift.id))
     )
-    busy = overlapping_busy(session, shift.start_at, shift.end_at)
+    ranked: list[tuple[tuple[int, int, int], int]] = []
+    for pair in index.pairs_of_shift[0] if index.shifts else []:
+        volunteer_id = db_id(index.volunteers[index.pair_v[pair]].id)
+        if volunteer_id not in taken:
+            key = (-index.pair_score[pair], built.used_shifts.get(volunteer_id, 0), volunteer_id)
+            ranked.append((key, volunteer_id))
+    ranked.sort()
+    by_id = {v.id: v for v in session.scalars(
+        select(Volunteer).where(Volunteer.id.in_([v for _k, v in ranked])))}
+    return [by_id[volunteer_id] for _key, volunteer_id in ranked]
+
+
+_SHIFT_ID = re.compile(r"\bs\d+\b")
+#: The engine checker's words for a broken rule → the code of the warning shown.
+_CHECK_CODES = (
+    ("lacks skill", "skill"),
+    ("not in team", "team"),
+    ("not inside one availability interval", "availability"),
+    ("forbidden pair", "declined"),
+    ("closer than the minimum gap", "overlap"),
+    ("exceeds", "weekly_cap"),
+)
+
+
+def rule_breaks(session: Session, shift: Shift, volunteer: Volunteer, zone: ZoneInfo, *,
+                min_gap_minutes: int = 0) -> list[tuple[str, list[int]]]:
+    """The hard rules that assigning `volunteer` to `shift` would break, as (code, ids of the
+    other shifts involved), judged by the engine's independent checker on the volunteer's week:
+    their other held or drafted shifts plus this one."""
     local_day = shift.start_at.astimezone(zone).date()
     week_start = local_day - timedelta(days=local_day.weekday())
     lo = datetime.combine(week_start, time(0), tzinfo=zone)
-    hi = lo + timedelta(days=7)
-    load: dict[int, list[int]] = defaultdict(list)
-    for volunteer_id, s_start, s_end in session.execute(
-        select(Assignment.volunteer_id, Shift.start_at, Shift.end_at)
-        .join(Shift, Assignment.shift_id == Shift.id)
-        .where(Assignment.status.in_(PUBLISHED), Shift.start_at >= lo, Shift.start_at < hi)
-    ).tuples():
-        load[volunteer_id].append(int((s_end - s_start).total_seconds() // 60))
-    minutes = int((shift.end_at - shift.start_at).total_seconds() // 60)
-    household = shift.event.household_id
-    history = (
-        set(_household_history(session, {household}).get(f"h{household}", []))
-        if household
-        else set()
+    others = list(session.scalars(
+        select(Shift)
+        .join(Assignment, Assignment.shift_id == Shift.id)
+        .where(
+            Assignment.volunteer_id == volunteer.id,
+            Assignment.shift_id != shift.id,
+            Assignment.status.in_(BOOKED),
+            Shift.end_at > lo - timedelta(days=1),
+            Shift.start_at < lo + timedelta(days=8),
+        )
+        .options(selectinload(Shift.skill))
+    ))
+    built = build_problem(session, [shift, *others], zone, min_gap_minutes=min_gap_minutes)
+    me = vid(volunteer.id)
+    engine_volunteer = next((v for v in built.problem.volunteers if v.id == me), None)
+    if engine_volunteer is None:  # inactive: available for nothing
+        return [("availability", [])]
+    # Only this volunteer's week matters; shifts already held count against the caps here.
+    problem = scheduling.Problem(
+        timezone=built.problem.timezone,
+        volunteers=[engine_volunteer],
+        shifts=built.problem.shifts,
+        forbidden=[f for f in built.problem.forbidden if f.volunteer == me],
+        rules=built.problem.rules,
     )
-    ranked: list[tuple[tuple[Any, ...], Volunteer]] = []
-    for v in _volunteers(session):
-        if v.id in taken or v.id in busy:
+    solution = scheduling.Solution(
+        assignments=[scheduling.Assignment(me, s.id) for s in problem.shifts])
+    target = sid(shift.id)
+    week = f"{iso_week(shift.start_at, zone)}"
+    found: dict[str, list[int]] = {}
+    for violation in scheduling.check(problem, solution).violations:
+        code = next((c for words, c in _CHECK_CODES if words in violation), None)
+        if code is None:
             continue
-        if shift.skill_id is not None and shift.skill_id not in {s.id for s in v.skills}:
+        shifts = _SHIFT_ID.findall(violation)
+        if (week not in violation) if code == "weekly_cap" else (target not in shifts):
             continue
-        if shift.team_id is not None and shift.team_id not in {t.id for t in v.teams}:
-            continue
-        mins = load.get(v.id, [])
-        if len(mins) + 1 > v.max_shifts_per_week or sum(mins) + minutes > v.max_minutes_per_week:
-            continue
-        spans = free_spans(v, local_day - timedelta(days=1), local_day + timedelta(days=1), zone,
-                           [])
-        if not any(s <= shift.start_at and shift.end_at <= e for s, e in spans):
-            continue
-        distance = 0.0
-        hh = shift.event.household
-        target = (hh.x_km, hh.y_km) if hh else (None, None)
-        if target[0] is None:
-            n = shift.event.neighbourhood
-            target = (n.x_km, n.y_km)
-        if None not in target and v.x_km is not None and v.y_km is not None:
-            distance = ((v.x_km - target[0]) ** 2 + (v.y_km - target[1]) ** 2) ** 0.5
-        ranked.append(((vid(v.id) not in history, len(mins), distance, v.id), v))
-    ranked.sort(key=lambda item: item[0])
-    return [v for _key, v in ranked]
+        found.setdefault(code, []).extend(db_id(s) for s in shifts if s != target)
+    return list(found.items())

@@ -1,0 +1,130 @@
+"""Every signed link and every absolute URL Linli sends out, in one place.
+
+Links in mails, SMS, calendar feeds and CLI output must work without a request (a huey task
+builds them), so they are built from the app's URL map and ``LINLI_EXTERNAL_URL``, never from
+hard-coded paths. Capability links are `itsdangerous` signatures with the app's SECRET_KEY:
+no state is kept on the server between two steps, and nobody can forge or alter one. Each kind
+has its own salt, so a token of one kind is worthless as another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+PORTAL_SALT = "portal"
+PREVIEW_SALT = "ics-import-preview"
+ASSIGNMENT_SALT = "linli-assignment-response"
+HELP_SALT = "linli-help-offer"
+PORTAL_LINK_MAX_AGE = 7 * 24 * 3600
+PREVIEW_MAX_AGE = 3600
+#: Confirm/decline and help links: long enough for a service day published months ahead.
+RESPONSE_LINK_MAX_AGE = 14 * 24 * 3600
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """The absolute URL of `endpoint`, usable in a mail sent from a task."""
+    adapter = current_app.url_map.bind("localhost", url_scheme="http")
+    path = adapter.build(endpoint, values)
+    return current_app.config["LINLI_EXTERNAL_URL"].rstrip("/") + path
+
+
+def _serializer(salt: str, secret_key: str | None = None) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key or current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _load(salt: str, token: str, max_age: int, secret_key: str | None = None) -> Any:
+    try:
+        return _serializer(salt, secret_key).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+
+
+# -- A volunteer's answer to an assignment, and to a request for help -------------------------
+
+def assignment_token(assignment_id: int) -> str:
+    return _serializer(ASSIGNMENT_SALT).dumps({"a": assignment_id})
+
+
+def read_assignment_token(token: str, max_age: int = RESPONSE_LINK_MAX_AGE) -> int | None:
+    data = _load(ASSIGNMENT_SALT, token, max_age)
+    value = data.get("a") if isinstance(data, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def help_token(help_id: int, volunteer_id: int) -> str:
+    return _serializer(HELP_SALT).dumps({"h": help_id, "v": volunteer_id})
+
+
+def read_help_token(token: str, max_age: int = RESPONSE_LINK_MAX_AGE) -> tuple[int, int] | None:
+    data = _load(HELP_SALT, token, max_age)
+    if not isinstance(data, dict):
+        return None
+    h, v = data.get("h"), data.get("v")
+    return (h, v) if isinstance(h, int) and isinstance(v, int) else None
+
+
+def respond_url(assignment_id: int) -> str:
+    return external_url("respond.assignment_page", token=assignment_token(assignment_id))
+
+
+def help_url(help_id: int, volunteer_id: int) -> str:
+    return external_url("respond.help_page", token=help_token(help_id, volunteer_id))
+
+
+# -- The volunteer's portal --------------------------------------------------------------------
+
+def _fingerprint(feed_token: str) -> str:
+    # Replacing the feed link also ends every portal link mailed before.
+    return hashlib.sha256(feed_token.encode()).hexdigest()[:16]
+
+
+def portal_token(secret_key: str, volunteer_id: int, feed_token: str) -> str:
+    return _serializer(PORTAL_SALT, secret_key).dumps(
+        {"v": volunteer_id, "f": _fingerprint(feed_token)})
+
+
+def read_portal_token(secret_key: str, token: str,
+                      max_age: int = PORTAL_LINK_MAX_AGE) -> tuple[int, str] | None:
+    """(volunteer id, feed fingerprint) of a valid, unexpired link; None otherwise."""
+    data = _load(PORTAL_SALT, token, max_age, secret_key)
+    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
+        return None
+    return data["v"], str(data.get("f", ""))
+
+
+def fingerprint_matches(feed_token: str, fingerprint: str) -> bool:
+    return _fingerprint(feed_token) == fingerprint
+
+
+def portal_url(volunteer_id: int, feed_token: str) -> str:
+    """The volunteer's own page (subscribe to the calendar, replace the link), no login."""
+    token = portal_token(current_app.config["SECRET_KEY"], volunteer_id, feed_token)
+    return external_url("portal.index", t=token)
+
+
+def preview_token(secret_key: str, volunteer_id: int, rows: list[list[Any]]) -> str:
+    return _serializer(PREVIEW_SALT, secret_key).dumps({"v": volunteer_id, "rows": rows})
+
+
+def read_preview_token(secret_key: str, token: str, volunteer_id: int) -> list[list[Any]] | None:
+    data = _load(PREVIEW_SALT, token, PREVIEW_MAX_AGE, secret_key)
+    if not isinstance(data, dict) or data.get("v") != volunteer_id:
+        return None
+    rows = data.get("rows")
+    return rows if isinstance(rows, list) else None
+
+
+# -- Residents ---------------------------------------------------------------------------------
+
+def cancel_url(cancel_token: str) -> str:
+    """A resident's cancel link for mails and SMS."""
+    return external_url("public.cancel", token=cancel_token)
+
+
+def event_url(event_id: int) -> str:
+    """An event's public page (posters, QR codes)."""
+    return external_url("public.event_detail", event_id=event_id)

@@ -1,0 +1,105 @@
+"""Publishing a run: its drafts become assignments the volunteers are asked to confirm, each
+volunteer gets one message; and what follows for published work — a cancellation or a changed
+shift is told to the people on it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.enums import UPCOMING, AssignmentStatus, RunStatus
+from app.i18n import deployment_zone
+from app.models import Assignment, ScheduleRun, Shift, Volunteer
+from app.services import links, notify
+from app.services.scheduler.errors import RunError
+from app.services.scheduler.text import shift_line
+
+
+@dataclass
+class PublishResult:
+    published: int = 0
+    cancelled: int = 0
+    notified: int = 0
+
+
+def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assignment]) -> bool:
+    """The "please confirm" message for new assignments of one volunteer, after commit."""
+    tz = deployment_zone()
+    shifts = [
+        {"line": shift_line(a.shift, tz), "url": links.respond_url(a.id)}
+        for a in sorted(assignments, key=lambda a: a.shift.start_at)
+    ]
+    return notify.to_volunteer(
+        session, volunteer, "scheduler/publish", shifts=shifts,
+        portal_url=links.portal_url(volunteer.id, volunteer.feed_token),
+    )
+
+
+def publish_run(session: Session, run: ScheduleRun) -> PublishResult:
+    """Drafts become assignments awaiting confirmation; each volunteer gets one message."""
+    if run.status != RunStatus.succeeded:
+        raise RunError("not_ready", _("Only a run that is ready for review can be published."))
+    result = PublishResult()
+    drafts = list(
+        session.scalars(
+            select(Assignment)
+            .where(
+                Assignment.schedule_run_id == run.id,
+                Assignment.status == AssignmentStatus.proposed,
+            )
+            .options(selectinload(Assignment.volunteer), selectinload(Assignment.shift))
+        )
+    )
+    by_volunteer: dict[int, list[Assignment]] = defaultdict(list)
+    for a in drafts:
+        a.status = AssignmentStatus.pending
+        a.responded_at = None
+        by_volunteer[a.volunteer_id].append(a)
+        result.published += 1
+    dropped = (run.metrics or {}).get("write", {}).get("dropped_published", [])
+    for assignment in session.scalars(select(Assignment).where(Assignment.id.in_(dropped))):
+        if assignment.status in UPCOMING:
+            cancel_assignment(session, assignment)
+            result.cancelled += 1
+    run.status = RunStatus.published
+    session.flush()
+    for assignments in by_volunteer.values():
+        if tell_assigned(session, assignments[0].volunteer, assignments):
+            result.notified += 1
+    return result
+
+
+def cancel_assignment(session: Session, assignment: Assignment) -> None:
+    """Cancel a published assignment and tell the volunteer (after commit)."""
+    was_upcoming = assignment.status in UPCOMING
+    assignment.status = AssignmentStatus.cancelled
+    assignment.sequence += 1
+    session.flush()
+    if was_upcoming:
+        notify.to_volunteer(
+            session, assignment.volunteer, "scheduler/cancelled",
+            title=assignment.shift.event.title,
+            line=shift_line(assignment.shift, deployment_zone()),
+        )
+
+
+def notify_shift_changed(session: Session, shift: Shift) -> int:
+    """After a published shift's time or place changed: tell everyone on it (once each)."""
+    tz = deployment_zone()
+    count = 0
+    for a in session.scalars(
+        select(Assignment).where(Assignment.shift_id == shift.id, Assignment.status.in_(UPCOMING))
+    ):
+        a.sequence += 1
+        a.reminded_at = None
+        if notify.to_volunteer(
+            session, a.volunteer, "scheduler/changed", title=shift.event.title,
+            line=shift_line(shift, tz), url=links.respond_url(a.id),
+        ):
+            count += 1
+    session.flush()
+    return count

@@ -1,0 +1,205 @@
+"""What the run page shows: coverage against the bound, unfilled seats with the reason in the
+reader's language, load per volunteer, and the difference from what is published."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+import scheduling
+from app.enums import HOLDS_SEAT, AssignmentStatus, RunStatus
+from app.i18n import deployment_zone
+from app.models import Assignment, ScheduleRun, Shift
+from app.services.scheduler import bridge
+from app.services.scheduler.runs import run_error_message
+from app.services.scheduler.text import shift_label
+
+#: Why seats stayed empty, by the engine's stable reason code (translated in the app).
+REASON_MESSAGES = {
+    "no_skill": _l(
+        "Nobody has the required skill “%(skill)s” (%(volunteers)s volunteers checked)."
+    ),
+    "team_excludes": _l(
+        "The shift is restricted to team “%(team)s”, and none of the %(skilled)s volunteers "
+        "with the skill belongs to it."
+    ),
+    "not_available": _l(
+        "%(in_team)s volunteers have the skill, but none is available for the whole shift."
+    ),
+    "too_far": _l(
+        "%(available)s volunteers are available, but all live farther than %(max_km)s km away."
+    ),
+    "forbidden": _l("All %(available)s available volunteers are excluded from this shift."),
+    "not_enough_eligible": _l(
+        "Only %(eligible)s volunteers qualify, and all of them are already assigned here."
+    ),
+    "weekly_cap": _l(
+        "All %(free)s other qualified volunteers have reached their weekly cap "
+        "of minutes or shifts."
+    ),
+    "booked_elsewhere": _l(
+        "All %(free)s other qualified volunteers are booked on overlapping shifts "
+        "(including travel/rest gap): %(shifts)s."
+    ),
+    "capped_or_booked": _l(
+        "Of the %(free)s other qualified volunteers, %(at_cap)s have reached their weekly cap "
+        "and %(booked)s are booked on overlapping shifts: %(shifts)s."
+    ),
+    "not_chosen": _l(
+        "%(unused)s qualified volunteers are still free but were not assigned "
+        "(solver stopped early)."
+    ),
+}
+
+
+def reason_message(entry: dict[str, Any], labels: dict[int, str]) -> str:
+    code = entry.get("code", "")
+    template = REASON_MESSAGES.get(code)
+    if template is None:
+        reason = scheduling.Reason(code, entry.get("counts", {}), {}, entry.get("params", {}))
+        return reason.message("en")
+    values: dict[str, Any] = {**entry.get("counts", {}), **entry.get("params", {})}
+    values["shifts"] = "、".join(labels.get(s, f"#{s}") for s in entry.get("shifts", [])) or "—"
+    try:
+        return str(template) % values
+    except (KeyError, ValueError, TypeError):
+        return code
+
+
+@dataclass
+class RunReport:
+    run: ScheduleRun
+    shifts: list[Shift] = field(default_factory=list)
+    filled: int = 0
+    needed: int = 0
+    bound: float | None = None
+    unfilled: list[dict[str, Any]] = field(default_factory=list)
+    load: list[dict[str, Any]] = field(default_factory=list)
+    added: list[Assignment] = field(default_factory=list)
+    removed: list[Assignment] = field(default_factory=list)
+    kept: list[Assignment] = field(default_factory=list)
+    declined: list[Assignment] = field(default_factory=list)
+    drafts: list[Assignment] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float | None:
+        return self.filled / self.needed if self.needed else None
+
+    @property
+    def of_bound(self) -> float | None:
+        return self.filled / self.bound if self.bound else None
+
+
+def run_report(session: Session, run: ScheduleRun) -> RunReport:
+    """Coverage, unfilled seats with reasons, load per volunteer and the diff from published."""
+    tz = deployment_zone()
+    scope = bridge.Scope.from_json(run.scope or {})
+    shifts = bridge.scope_shifts(session, scope, tz)
+    report = RunReport(run=run, shifts=shifts)
+    shift_ids = [s.id for s in shifts]
+    rows = list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.shift_id.in_(shift_ids))
+            .options(selectinload(Assignment.volunteer), selectinload(Assignment.shift))
+            .order_by(Assignment.shift_id, Assignment.id)
+        )
+    ) if shift_ids else []
+    published_run = run.status == RunStatus.published
+    holding: dict[int, int] = defaultdict(int)
+    load: dict[int, dict[str, Any]] = {}
+    dropped = set((run.metrics or {}).get("write", {}).get("dropped_published", []))
+    for a in rows:
+        is_draft = a.status == AssignmentStatus.proposed and a.schedule_run_id == run.id
+        is_published = a.status in HOLDS_SEAT
+        if is_draft:
+            report.drafts.append(a)
+            report.added.append(a)
+        elif is_published and not published_run and a.id in dropped:
+            report.removed.append(a)
+        elif is_published:
+            report.kept.append(a)
+        if a.status == AssignmentStatus.declined:
+            report.declined.append(a)
+        counts = is_draft or (is_published and (published_run or a.id not in dropped))
+        if counts:
+            holding[a.shift_id] += 1
+            entry = load.setdefault(
+                a.volunteer_id, {"volunteer": a.volunteer, "shifts": 0, "minutes": 0}
+            )
+            entry["shifts"] += 1
+            entry["minutes"] += int((a.shift.end_at - a.shift.start_at).total_seconds() // 60)
+    report.needed = sum(s.max_volunteers for s in shifts)
+    report.filled = sum(min(holding[s.id], s.max_volunteers) for s in shifts)
+    metrics = run.metrics or {}
+    report.bound = metrics.get("best_bound")
+    labels = {s.id: shift_label(s, tz) for s in shifts}
+    reasons = {u["shift_id"]: u for u in metrics.get("unfilled", [])}
+    for s in shifts:
+        empty = s.max_volunteers - holding[s.id]
+        if empty <= 0:
+            continue
+        entry = reasons.get(s.id)
+        report.unfilled.append({
+            "shift": s,
+            "shift_id": s.id,
+            "label": labels[s.id],
+            "empty": empty,
+            "below_min": max(0, s.min_volunteers - holding[s.id]),
+            "code": entry["code"] if entry else None,
+            "reason": reason_message(entry, labels) if entry else (
+                _("A seat became free after the run (declined or removed).")
+            ),
+        })
+    report.load = sorted(load.values(), key=lambda e: (-e["minutes"], e["volunteer"].name))
+    return report
+
+
+def report_json(report: RunReport) -> dict[str, Any]:
+    run = report.run
+    return {
+        **status_json(run),
+        "scope": run.scope,
+        "parameters": run.parameters,
+        "filled": report.filled,
+        "needed": report.needed,
+        "coverage": round(report.coverage, 4) if report.coverage is not None else None,
+        "bound": report.bound,
+        "of_bound": round(report.of_bound, 4) if report.of_bound is not None else None,
+        "unfilled": [
+            {k: v for k, v in u.items() if k != "shift"} for u in report.unfilled
+        ],
+        "load": [
+            {"volunteer_id": e["volunteer"].id, "name": e["volunteer"].name,
+             "shifts": e["shifts"], "minutes": e["minutes"]}
+            for e in report.load
+        ],
+        "diff": {
+            "added": len(report.added),
+            "removed": len(report.removed),
+            "kept": len(report.kept),
+            "declined": len(report.declined),
+        },
+    }
+
+
+def status_json(run: ScheduleRun) -> dict[str, Any]:
+    """The small, cheap payload the run page polls while a run is going."""
+    metrics = run.metrics or {}
+    return {
+        "id": run.id,
+        "status": run.status.value,
+        "status_label": run.status.label,
+        "progress": round(run.progress or 0.0, 4),
+        "elapsed": metrics.get("elapsed"),
+        "fill_rate": metrics.get("fill_rate"),
+        "phase": metrics.get("phase"),
+        "error": run_error_message(run),
+        "done": run.status not in (RunStatus.queued, RunStatus.running),
+    }

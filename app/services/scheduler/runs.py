@@ -1,0 +1,370 @@
+"""A scheduler run's life: create, claim, execute (the huey task's body), fail when stale.
+
+Transactions. Services here flush and let the caller commit, except `execute_run`, which *is*
+the task and owns its transactions:
+
+1. a short transaction marks the run ``running`` (a conditional update, so one run is executed
+   by one worker at a time) and commits;
+2. the problem is built and the read transaction ended, so nothing is held while solving;
+3. while the engine works, a heartbeat thread writes progress, elapsed time, the current fill
+   rate and a heartbeat timestamp into the run, each in its own short transaction on its own
+   connection — the run's page sees them live;
+4. one final transaction writes the proposals and marks the run ``succeeded``.
+
+A worker killed in the middle therefore leaves no drafts; its run keeps a heartbeat that stops
+moving, and `fail_stale_runs` (a periodic task, the run's page and the CLI call it) ends it as
+failed with a reason the coordinator can read. Starting the run again replaces its drafts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time as _time
+import traceback
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+import scheduling
+from app.enums import AssignmentStatus, RunStatus
+from app.i18n import deployment_zone
+from app.models import Assignment, ScheduleRun, User, utcnow
+from app.services.scheduler import bridge
+from app.services.scheduler.errors import RunError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SECONDS = 10.0
+DEFAULT_WORKERS = 2
+#: A running run whose heartbeat is older than this many seconds has lost its worker.
+DEFAULT_STALE_SECONDS = 90
+HEARTBEAT_SECONDS = 1.0
+
+#: Errors a run can end with, by code: stored in English in `run.error`, shown translated.
+RUN_ERRORS = {
+    "worker_lost": _l("The worker stopped during the run; start the run again."),
+    "infeasible_pins": _l(
+        "The pinned assignments cannot all be kept (a volunteer is no longer eligible); "
+        "unpin them and start the run again."
+    ),
+    "no_shifts": _l("There are no shifts to schedule in this scope."),
+    "crashed": _l("The run failed with an internal error; start it again or ask support."),
+}
+
+
+def _error_en(code: str) -> str:
+    with force_locale("en"):
+        return str(RUN_ERRORS[code])
+
+
+def min_gap_minutes() -> int:
+    """The deployment's travel/rest gap between two shifts of one volunteer."""
+    return int(current_app.config.get("LINLI_SCHEDULE_MIN_GAP_MINUTES", 0))
+
+
+def run_error_message(run: ScheduleRun) -> str | None:
+    code = (run.metrics or {}).get("error_code")
+    if code in RUN_ERRORS:
+        return str(RUN_ERRORS[code])
+    return run.error
+
+
+# -- Creating and starting -------------------------------------------------------------------
+
+def create_run(
+    session: Session,
+    scope: bridge.Scope,
+    *,
+    user: User | None = None,
+    seconds: float | None = None,
+    workers: int | None = None,
+    seed: int = 0,
+) -> ScheduleRun:
+    """A queued run for the scope; the caller commits and then enqueues its id."""
+    shifts = bridge.scope_shifts(session, scope, deployment_zone())
+    neighbourhoods = {s.event.neighbourhood_id for s in shifts}
+    if scope.neighbourhood_ids and len(scope.neighbourhood_ids) == 1:
+        neighbourhoods = {scope.neighbourhood_ids[0]}
+    run = ScheduleRun(
+        created_by_id=user.id if user else None,
+        neighbourhood_id=next(iter(neighbourhoods)) if len(neighbourhoods) == 1 else None,
+        status=RunStatus.queued,
+        scope=scope.to_json(),
+        parameters={
+            "seconds": float(seconds if seconds is not None else DEFAULT_SECONDS),
+            "workers": int(workers or DEFAULT_WORKERS),
+            "seed": seed,
+        },
+        progress=0.0,
+        metrics={},
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def restart_run(session: Session, run: ScheduleRun) -> None:
+    """Queue the run again (after a failure, or to re-run keeping the pins)."""
+    if run.status not in (RunStatus.succeeded, RunStatus.failed, RunStatus.queued):
+        raise RunError("not_restartable", _("Only a finished run can be started again."))
+    run.status = RunStatus.queued
+    run.progress = 0.0
+    run.error = None
+    run.finished_at = None
+    run.metrics = {k: v for k, v in (run.metrics or {}).items() if k in ("history",)}
+    session.flush()
+
+
+def discard_run(session: Session, run: ScheduleRun) -> None:
+    if run.status == RunStatus.published:
+        raise RunError("published", _("A published run cannot be discarded."))
+    drafts = select(Assignment).where(
+        Assignment.schedule_run_id == run.id, Assignment.status == AssignmentStatus.proposed
+    )
+    for a in session.scalars(drafts):
+        session.delete(a)
+    run.status = RunStatus.discarded
+    session.flush()
+
+
+# -- Executing (the task's body) -------------------------------------------------------------
+
+def weighted_total(problem: scheduling.Problem) -> int:
+    """The engine's fill value of a schedule with every seat filled."""
+    return sum(
+        10 * s.priority * s.max_count + 10 * s.priority * min(s.min_count, s.max_count)
+        for s in problem.shifts
+    )
+
+
+class Heartbeat(threading.Thread):
+    """Writes progress and a heartbeat into the run, on its own connection, once a second."""
+
+    def __init__(self, engine: Engine, run_id: int, seconds: float, total: int) -> None:
+        super().__init__(name=f"run-{run_id}-heartbeat", daemon=True)
+        self.engine = engine
+        self.run_id = run_id
+        self.seconds = max(seconds, 0.1)
+        self.total = max(total, 1)
+        self.started = _time.monotonic()
+        self.stop_event = threading.Event()
+        self.lock = threading.Lock()
+        self.state: dict[str, Any] = {"phase": "build", "fill": None, "bound": None}
+
+    def report(self, progress: scheduling.Progress) -> None:
+        """The engine's progress callback: only records; the thread writes."""
+        with self.lock:
+            self.state["phase"] = progress.phase
+            if progress.phase in ("greedy", "fill"):
+                self.state["fill"] = progress.objective
+                if progress.bound != float("inf"):
+                    self.state["bound"] = progress.bound
+
+    def snapshot(self) -> tuple[float, dict[str, Any]]:
+        elapsed = _time.monotonic() - self.started
+        with self.lock:
+            fill = self.state["fill"]
+            metrics = {
+                "heartbeat": utcnow().isoformat(),
+                "elapsed": round(elapsed, 1),
+                "phase": self.state["phase"],
+                "fill_rate": round(fill / self.total, 4) if fill is not None else None,
+            }
+        return min(0.99, elapsed / self.seconds), metrics
+
+    def write(self) -> None:
+        progress, metrics = self.snapshot()
+        table = ScheduleRun.__table__
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    update(table)
+                    .where(table.c.id == self.run_id, table.c.status == RunStatus.running.value)
+                    .values(progress=progress, metrics=metrics)
+                )
+        except Exception:  # a missed heartbeat must not stop the solve
+            log.exception("could not write the progress of run %s", self.run_id)
+
+    def run(self) -> None:
+        self.write()
+        while not self.stop_event.wait(HEARTBEAT_SECONDS):
+            self.write()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.join(timeout=10)
+
+
+def claim_run(session: Session, run_id: int) -> bool:
+    """queued → running, by a conditional update: only one worker wins. Commits."""
+    result = session.execute(
+        update(ScheduleRun)
+        .where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.queued)
+        .values(
+            status=RunStatus.running,
+            started_at=utcnow(),
+            finished_at=None,
+            progress=0.0,
+            error=None,
+            metrics={"heartbeat": utcnow().isoformat(), "phase": "build"},
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def _fail(session: Session, run_id: int, code: str, detail: str = "") -> None:
+    session.rollback()
+    run = session.get(ScheduleRun, run_id)
+    if run is None:
+        return
+    run.status = RunStatus.failed
+    run.error = _error_en(code)
+    run.metrics = {**(run.metrics or {}), "error_code": code}
+    if detail:
+        run.log = (run.log or "") + detail
+    run.finished_at = utcnow()
+    session.commit()
+
+
+def execute_run(session: Session, engine: Engine, run_id: int) -> str:
+    """Run the solver for one run; returns the run's final status. Owns its transactions."""
+    if not claim_run(session, run_id):
+        run = session.get(ScheduleRun, run_id)
+        status = run.status.value if run else "missing"
+        session.rollback()
+        log.info("run %s not claimed (status %s)", run_id, status)
+        return status
+    try:
+        run = session.get(ScheduleRun, run_id)
+        assert run is not None
+        scope = bridge.Scope.from_json(run.scope or {})
+        tz = deployment_zone()
+        shifts = bridge.scope_shifts(session, scope, tz)
+        if not shifts:
+            _fail(session, run_id, "no_shifts")
+            return RunStatus.failed.value
+        built = bridge.build_problem(
+            session,
+            shifts,
+            tz,
+            min_gap_minutes=min_gap_minutes(),
+            run_id=run_id,
+        )
+        params = dict(run.parameters or {})
+        session.rollback()  # hold no snapshot or lock while solving
+        seconds = float(params.get("seconds", DEFAULT_SECONDS))
+        heartbeat = Heartbeat(engine, run_id, seconds, weighted_total(built.problem))
+        heartbeat.start()
+        try:
+            solution = scheduling.solve(
+                built.problem,
+                seconds=seconds,
+                workers=int(params.get("workers", DEFAULT_WORKERS)),
+                seed=int(params.get("seed", 0)),
+                progress=heartbeat.report,
+            )
+        finally:
+            heartbeat.stop()
+    except scheduling.InfeasiblePinError as exc:
+        _fail(session, run_id, "infeasible_pins", f"{exc}\n")
+        return RunStatus.failed.value
+    except Exception:
+        _fail(session, run_id, "crashed", traceback.format_exc())
+        raise
+    try:
+        run = session.get(ScheduleRun, run_id)
+        assert run is not None
+        if run.status != RunStatus.running:  # declared lost meanwhile; do not resurrect
+            session.rollback()
+            return run.status.value
+        written = bridge.write_proposals(session, run, built.shift_ids, solution.assignments)
+        run.metrics = solution_metrics(built, solution, written)
+        run.progress = 1.0
+        run.status = RunStatus.succeeded
+        run.finished_at = utcnow()
+        session.commit()
+    except Exception:
+        _fail(session, run_id, "crashed", traceback.format_exc())
+        raise
+    return RunStatus.succeeded.value
+
+
+def solution_metrics(
+    built: bridge.BuiltProblem, solution: scheduling.Solution, written: bridge.WriteResult
+) -> dict[str, Any]:
+    m = solution.metrics
+    return {
+        "filled_seats": m.filled_seats,
+        "total_seats": m.total_seats,
+        "min_seats": m.min_seats,
+        "filled_min_seats": m.filled_min_seats,
+        "best_bound": m.best_bound,
+        "upper_bound_flow": m.upper_bound_flow,
+        "upper_bound_lp": m.upper_bound_lp,
+        "quality": m.quality,
+        "weighted_quality": m.weighted_quality,
+        "continuity_rate": m.continuity_rate,
+        "kept_previous": m.kept_previous,
+        "moved_previous": m.moved_previous,
+        "solve_seconds": m.solve_seconds,
+        "status": m.status,
+        "solver": solution.solver,
+        "volunteers": len(built.problem.volunteers),
+        "shifts": len(built.problem.shifts),
+        "write": written.as_dict(),
+        "unfilled": [
+            {
+                "shift_id": bridge.db_id(u.shift),
+                "empty": u.empty,
+                "below_min": u.below_min,
+                "code": u.reason.code,
+                "counts": dict(u.reason.counts),
+                "params": dict(u.reason.params),
+                "shifts": [bridge.db_id(s) for s in u.reason.ids.get("shifts", [])],
+            }
+            for u in solution.unfilled
+        ],
+    }
+
+
+def fail_stale_runs(
+    session: Session, *, now: datetime | None = None, stale_seconds: float | None = None
+) -> list[int]:
+    """Mark running runs whose heartbeat stopped as failed ("the worker stopped"); flush."""
+    now = now or utcnow()
+    limit = stale_seconds
+    if limit is None:
+        limit = float(current_app.config.get("LINLI_RUN_STALE_SECONDS", DEFAULT_STALE_SECONDS))
+    failed = []
+    for run in session.scalars(select(ScheduleRun).where(ScheduleRun.status == RunStatus.running)):
+        beat = (run.metrics or {}).get("heartbeat")
+        last = datetime.fromisoformat(beat) if beat else run.started_at or run.created_at
+        if (now - last).total_seconds() > limit:
+            # Conditional: the worker may have finished in the meantime.
+            result = session.execute(
+                update(ScheduleRun)
+                .where(ScheduleRun.id == run.id, ScheduleRun.status == RunStatus.running)
+                .values(
+                    status=RunStatus.failed,
+                    error=_error_en("worker_lost"),
+                    finished_at=now,
+                    metrics={**(run.metrics or {}), "error_code": "worker_lost"},
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount:
+                failed.append(run.id)
+    if failed:
+        session.expire_all()
+    session.flush()
+    return failed

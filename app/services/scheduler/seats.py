@@ -1,0 +1,178 @@
+"""A volunteer's answer through a signed link, and filling one empty seat of published work.
+
+A decline frees the seat; `resolve_seat` fills that one seat with the best eligible free
+volunteer and moves nobody else. `ask_for_help` offers the seat to every eligible free
+volunteer; the first to accept takes it by a conditional update, so a seat is never given
+twice. Who is eligible comes from the engine (`bridge.eligible_free_volunteers`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.enums import HOLDS_SEAT, UPCOMING, AssignmentSource, AssignmentStatus
+from app.i18n import deployment_zone
+from app.models import Assignment, HelpRequest, Shift, User, utcnow
+from app.services import links, notify
+from app.services.scheduler import bridge
+from app.services.scheduler.errors import RunError
+from app.services.scheduler.publish import tell_assigned
+from app.services.scheduler.runs import min_gap_minutes
+from app.services.scheduler.text import shift_line
+
+
+def respond(session: Session, assignment_id: int, action: str) -> str:
+    """A volunteer confirms or declines; returns the outcome code for the page.
+
+    Outcomes: ``confirmed``, ``declined``, ``already_confirmed``, ``already_declined``,
+    ``cancelled`` (the coordinator withdrew it), ``missing``.
+    """
+    target = {
+        "confirm": AssignmentStatus.confirmed,
+        "decline": AssignmentStatus.declined,
+    }[action]
+    result = session.execute(
+        update(Assignment)
+        .where(
+            Assignment.id == assignment_id,
+            Assignment.status.in_(UPCOMING if action == "decline" else (AssignmentStatus.pending,)),
+        )
+        .values(status=target, responded_at=utcnow(), sequence=Assignment.sequence + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:
+        session.flush()
+        return target.value
+    current = session.scalar(select(Assignment.status).where(Assignment.id == assignment_id))
+    if current is None:
+        return "missing"
+    if current == target:
+        return f"already_{target.value}"
+    if current == AssignmentStatus.declined:
+        return "already_declined"
+    return "cancelled"
+
+
+def empty_seats(session: Session, shift: Shift) -> int:
+    holding = session.scalar(
+        select(func.count()).where(
+            Assignment.shift_id == shift.id, Assignment.status.in_(HOLDS_SEAT)
+        )
+    ) or 0
+    return shift.max_volunteers - holding
+
+
+def _candidates(session: Session, shift: Shift) -> list:
+    if empty_seats(session, shift) <= 0:
+        raise RunError("full", _("This shift has no empty seat."))
+    return bridge.eligible_free_volunteers(
+        session, shift, deployment_zone(), min_gap_minutes=min_gap_minutes())
+
+
+@dataclass
+class SeatResult:
+    assignment: Assignment | None
+    candidates: int
+
+
+def resolve_seat(session: Session, shift: Shift, *, notify_volunteer: bool = True) -> SeatResult:
+    """Fill one empty seat of a published shift with the best eligible free volunteer.
+
+    Nobody else moves: the candidates are only volunteers who are free then and eligible.
+    The new assignment awaits confirmation and the volunteer is told.
+    """
+    candidates = _candidates(session, shift)
+    if not candidates:
+        return SeatResult(None, 0)
+    volunteer = candidates[0]
+    assignment = Assignment(
+        shift=shift, volunteer=volunteer, status=AssignmentStatus.pending,
+        source=AssignmentSource.solver, schedule_run_id=None,
+    )
+    session.add(assignment)
+    session.flush()
+    if notify_volunteer:
+        tell_assigned(session, volunteer, [assignment])
+    return SeatResult(assignment, len(candidates))
+
+
+def ask_for_help(session: Session, shift: Shift, *, user: User | None = None,
+                 limit: int = 30) -> HelpRequest:
+    """Offer the shift's empty seats to eligible free volunteers."""
+    candidates = _candidates(session, shift)[:limit]
+    help_request = HelpRequest(
+        shift=shift, seats=empty_seats(session, shift), taken=0, asked=len(candidates),
+        created_by_id=user.id if user else None,
+    )
+    session.add(help_request)
+    session.flush()
+    line = shift_line(shift, deployment_zone())
+    for volunteer in candidates:
+        notify.to_volunteer(
+            session, volunteer, "scheduler/help", title=shift.event.title, line=line,
+            url=links.help_url(help_request.id, volunteer.id),
+        )
+    return help_request
+
+
+def accept_help(session: Session, help_id: int, volunteer_id: int) -> str:
+    """Take a seat offered by a help request. Outcomes: ``accepted``, ``taken``, ``already``,
+    ``missing``. The first statement is the conditional update (see app.services.signup on
+    SQLite snapshots): of two simultaneous accepts of the last seat only one matches. Only
+    flushes: a refusal gives the seat back by another update, never by rolling back the
+    caller's session."""
+    result = session.execute(
+        update(HelpRequest)
+        .where(
+            HelpRequest.id == help_id,
+            HelpRequest.taken < HelpRequest.seats,
+            HelpRequest.closed_at.is_(None),
+        )
+        .values(taken=HelpRequest.taken + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        exists = session.scalar(select(HelpRequest.id).where(HelpRequest.id == help_id))
+        return "taken" if exists else "missing"
+    help_request = session.get(HelpRequest, help_id, populate_existing=True)
+    assert help_request is not None
+    existing = session.scalar(
+        select(Assignment).where(
+            Assignment.shift_id == help_request.shift_id, Assignment.volunteer_id == volunteer_id
+        )
+    )
+    if existing is not None and existing.status in HOLDS_SEAT:
+        return _give_back(session, help_id)
+    if existing is not None:
+        existing.status = AssignmentStatus.confirmed
+        existing.source = AssignmentSource.self
+        existing.responded_at = utcnow()
+        existing.sequence += 1
+    else:
+        try:
+            with session.begin_nested():
+                session.add(Assignment(
+                    shift_id=help_request.shift_id, volunteer_id=volunteer_id,
+                    status=AssignmentStatus.confirmed, source=AssignmentSource.self,
+                    responded_at=utcnow(),
+                ))
+        except IntegrityError:
+            return _give_back(session, help_id)
+    session.flush()
+    return "accepted"
+
+
+def _give_back(session: Session, help_id: int) -> str:
+    session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == help_id)
+        .values(taken=HelpRequest.taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return "already"

@@ -1,0 +1,57 @@
+"""huey tasks of the scheduler: runs, stale-run checks, reminders, care-visit generation.
+
+Tasks take ids, load rows, call a service, inside an app context (one app per consumer
+process, `app.tasks.queue.task_app`). `app.tasks` imports this module so the consumer's
+registry knows these tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from huey import crontab
+
+from app.extensions import db
+from app.services import care_visits, reminders
+from app.services.scheduler import runs
+from app.tasks.queue import huey, in_transaction, task_context
+
+log = logging.getLogger(__name__)
+
+
+@huey.task(retries=0, context=False)
+def run_schedule(run_id: int) -> str:
+    """Execute one scheduler run (see `runs.execute_run`)."""
+    with task_context():
+        return runs.execute_run(db.session, db.engine, run_id)
+
+
+def enqueue_run(run_id: int) -> None:
+    """Queue a committed run for a consumer."""
+    run_schedule(run_id)
+
+
+@huey.periodic_task(crontab(minute="*"), retries=0)
+def check_stale_runs() -> list[int]:
+    """Runs whose worker died end as failed with a readable reason."""
+    return in_transaction(lambda: runs.fail_stale_runs(db.session))
+
+
+@huey.periodic_task(crontab(minute="*/10"), retries=0)
+def send_reminders() -> int:
+    return in_transaction(lambda: reminders.send_due_reminders(db.session))
+
+
+@huey.periodic_task(crontab(hour="2", minute="15"), retries=0)
+def generate_care_visits() -> int:
+    def work() -> int:
+        zone = ZoneInfo(current_app.config["LINLI_TIMEZONE"])
+        weeks = int(current_app.config.get("LINLI_CARE_HORIZON_WEEKS", care_visits.DEFAULT_WEEKS))
+        return care_visits.generate_care_visits(
+            db.session, today=datetime.now(zone).date(), zone=zone, weeks=weeks
+        )
+
+    return in_transaction(work)
