@@ -50,8 +50,8 @@ bench: $(STAMP)
 
 # For developers: refresh the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract --no-location --sort-output -F app/babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(BIN)/pybabel update -N -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel extract --no-location --sort-output -w 100 -F app/babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -N -w 100 --ignore-obsolete -i app/translations/messages.pot -d app/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -11,7 +11,7 @@ from app.api import init_api
 from app.auth import auth_bp
 from app.cli import register_cli
 from app.config import instance_dir, load_config
-from app.extensions import limiter
+from app.extensions import babel, limiter
 from app.main import main_bp
 from app.portal import portal_bp
 from app.public import public_bp, staff_bp
@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_dir()), instance_relative_config=True)
     load_config(app, config)
     database.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, babel)
     security.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

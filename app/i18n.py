@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import Babel, format_datetime, get_locale
 from flask_login import current_user
-
-from app.extensions import babel
 
 TRANSLATIONS_DIR = "translations"
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
@@ -41,8 +39,27 @@ def select_locale() -> str:
     return current_app.config["LINLI_DEFAULT_LOCALE"]
 
 
+def current_locale() -> str:
+    """The language of this request or forced context, as Linli names it (zh_CN or en)."""
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_CN"
+
+
+def localised(chinese: str, english: str | None, locale: str | None = None) -> str:
+    """A name kept in both languages, in `locale` (default: the current one); the Chinese
+    name stands in when there is no English one."""
+    if (locale or current_locale()) == "en" and english:
+        return english
+    return chinese
+
+
 def deployment_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["LINLI_TIMEZONE"])
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight of a local calendar day in the deployment's zone."""
+    return datetime.combine(day, time(0), tzinfo=deployment_zone())
 
 
 def to_local(value: datetime) -> datetime:
@@ -55,7 +72,8 @@ def local_datetime(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, fmt)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, babel: Babel) -> None:
+    # The extension is passed in: models use this module, and `app.extensions` imports them.
     babel.init_app(
         app,
         locale_selector=select_locale,

@@ -19,7 +19,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, request, url_for
-from flask_babel import get_locale
 from flask_smorest import Api, Blueprint
 from flask_smorest.spec import prepare_response
 from sqlalchemy import select
@@ -36,9 +35,9 @@ from app.api.schemas import (
     RegistrationSchema,
 )
 from app.extensions import csrf, db
+from app.i18n import current_locale, local_day_start
 from app.models import Event, Neighbourhood, Registration
 from app.public.limits import signup_limits
-from app.public.views import local_day_start
 from app.services import signup
 
 MAX_ID = 2**31 - 1
@@ -215,15 +214,10 @@ def create_registration(data: dict[str, Any], event_id: int):  # type: ignore[no
         name=data["name"], phone=data["phone"], building=data.get("building"),
         room=data.get("room"), party_size=data.get("party_size", 1),
         consent=data["consent"] is True, email=data.get("email"),
-        locale=_language(),
+        locale=current_locale(),
     )
     result = signup.register(db.session, event_id, applicant, slot_id=slot_id)
     return _registration(result.registration, result.waitlist_position)
-
-
-def _language() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh_CN"
 
 
 def _by_token(token: str) -> Registration:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from flask_babel import get_locale
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.i18n import localised
 from app.models.base import Base
 
 
@@ -18,10 +18,7 @@ class Skill(Base):
 
     @property
     def name(self) -> str:
-        locale = get_locale()
-        if locale is not None and locale.language == "en":
-            return self.name_en
-        return self.name_zh
+        return localised(self.name_zh, self.name_en)
 
     def __str__(self) -> str:
         return self.name

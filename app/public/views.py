@@ -6,11 +6,11 @@ resident's phone or address is ever rendered; names are masked.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, format_time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
@@ -18,18 +18,13 @@ from werkzeug.wrappers import Response
 
 from app.enums import EventKind, RegistrationStatus
 from app.extensions import db
-from app.i18n import deployment_zone, to_local
+from app.i18n import current_locale, local_day_start, localised, to_local
 from app.models import Event, Neighbourhood, Registration
 from app.public.forms import SignupForm
 from app.public.limits import signup_limits
 from app.services import signup
 
 public_bp = Blueprint("public", __name__)
-
-
-def _locale() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh_CN"
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -39,19 +34,9 @@ def _parse_day(value: str | None) -> date | None:
         return None
 
 
-def local_day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=deployment_zone())
-
-
-def _neighbourhood_name(neighbourhood: Neighbourhood) -> str:
-    if _locale() == "en" and neighbourhood.name_en:
-        return neighbourhood.name_en
-    return neighbourhood.name
-
-
 @public_bp.app_template_global()
 def neighbourhood_name(neighbourhood: Neighbourhood) -> str:
-    return _neighbourhood_name(neighbourhood)
+    return localised(neighbourhood.name, neighbourhood.name_en)
 
 
 @public_bp.app_template_filter("local_day")
@@ -169,7 +154,7 @@ def event_signup(event_id: int) -> Response | tuple[str, int]:
         party_size=form.party_size.data or "1",
         consent=bool(form.consent.data),
         email=form.email.data,
-        locale=_locale(),
+        locale=current_locale(),
     )
     try:
         # The service is the first thing to touch the database (see its locking notes).

@@ -38,6 +38,7 @@ from sqlalchemy import and_, bindparam, func, inspect, join, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.enums import AssignmentStatus, EventStatus
+from app.i18n import localised
 from app.models import Assignment, Event, Neighbourhood, Shift, Team, UTCDateTime, Volunteer
 from app.models.volunteers import new_feed_token
 
@@ -369,7 +370,7 @@ def _serialise(cal: Calendar) -> RenderedFeed:
 def _skill_name(shift: Shift, locale: str) -> str | None:
     if shift.skill is None:
         return None
-    return shift.skill.name_en if locale == "en" else shift.skill.name_zh
+    return localised(shift.skill.name_zh, shift.skill.name_en, locale)
 
 
 def build_volunteer_feed(session: Session, volunteer: Volunteer, *, now: datetime,
@@ -527,8 +528,7 @@ def build_public_feed(session: Session, kind: FeedKind, owner_id: int, *, now: d
             name = events[0].title if events else _("Linli event")
         else:
             hood = session.get(Neighbourhood, owner_id)
-            label = (hood.name_en or hood.name) if (hood and locale == "en") else (
-                hood.name if hood else "")
+            label = localised(hood.name, hood.name_en, locale) if hood else ""
             name = _("Linli · %(neighbourhood)s", neighbourhood=label)
         cal = _calendar(_public_text(name) or "", settings)
         for ev in events:

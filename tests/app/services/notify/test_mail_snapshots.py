@@ -1,0 +1,76 @@
+"""Every message kind rendered in zh_CN and en against a checked-in expected text.
+
+A changed wording, a lost greeting or a broken placeholder shows up as a diff here. After an
+intended change, regenerate with `LINLI_UPDATE_SNAPSHOTS=1 pytest tests/app/services/notify`
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app.services import notify
+
+pytestmark = pytest.mark.integration
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+SHIFT_A = "2027-03-05 08:30–11:30  学雷锋服务日 · 理发  (金桥镇社区广场)"
+SHIFT_B = "2027-03-05 13:00–15:00  学雷锋服务日 · 量血压  (金桥镇社区广场)"
+URL = "http://linli.test/respond/a/TOKEN"
+
+#: Every template under app/templates/mail/, with a context as its caller builds it.
+CASES = {
+    "scheduler/publish": {
+        "name": "郭琴",
+        "shifts": [{"line": SHIFT_A, "url": URL + "1"}, {"line": SHIFT_B, "url": URL + "2"}],
+        "portal_url": "http://linli.test/portal/?t=PORTAL",
+    },
+    "scheduler/cancelled": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A},
+    "scheduler/changed": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A, "url": URL},
+    "scheduler/help": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
+                       "url": "http://linli.test/respond/help/TOKEN"},
+    "scheduler/reminder": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A, "url": URL},
+    "signup/promotion": {
+        "name": "朱巧珍", "title": "外来媳妇培训班", "code": "K7M2QX",
+        "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),
+        "url": "http://linli.test/r/CANCEL/cancel",
+    },
+}
+
+
+def _as_text(rendered: notify.Rendered) -> str:
+    return f"Subject: {rendered.subject}\nSMS: {rendered.sms}\n\n{rendered.body}"
+
+
+def test_every_template_has_a_case() -> None:
+    folder = Path(notify.__file__).resolve().parents[2] / "templates" / "mail"
+    templates = {
+        str(p.relative_to(folder).with_suffix(""))
+        for p in folder.rglob("*.txt") if not p.name.startswith("_")
+    }
+    assert templates == set(CASES)
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+@pytest.mark.parametrize("template", sorted(CASES))
+def test_message_matches_snapshot(app: Flask, template: str, locale: str) -> None:
+    with app.app_context():
+        rendered = notify.render(template, locale, **CASES[template])
+    text = _as_text(rendered)
+    path = SNAPSHOTS / f"{template.replace('/', '.')}.{locale}.txt"
+    if os.environ.get("LINLI_UPDATE_SNAPSHOTS"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+    assert rendered.subject and rendered.sms and "%(" not in text
+
+
+def test_unknown_language_falls_back_to_the_deployments(app: Flask) -> None:
+    with app.app_context():
+        fallback = notify.render("scheduler/cancelled", "fr", **CASES["scheduler/cancelled"])
+        chinese = notify.render("scheduler/cancelled", "zh_CN", **CASES["scheduler/cancelled"])
+    assert fallback == chinese
