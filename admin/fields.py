@@ -117,10 +117,6 @@ class EnumSelectField(SelectField):
         super().pre_validate(form)
 
 
-def select_choices(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
 class WriteOnlyPasswordField(PasswordField):
     """A new password; never filled from the record and never copied onto it by the form."""
 
@@ -156,10 +152,6 @@ class EnumMultipleField(SelectMultipleField):
         for member in wanted:
             if member not in current:
                 current.append(member)
-
-
-def enum_label(value: LabelledEnum) -> str:
-    return value.label
 
 
 def _enum_formatter(view: Any, value: Enum, name: str) -> str:

@@ -33,7 +33,7 @@ from wtforms.validators import DataRequired, NumberRange, ValidationError
 
 from admin import access
 from admin.base import LinliForm, ProtectedView, acting_user
-from app.enums import AssignmentStatus, Role, RunStatus, VisitOutcome
+from app.enums import UPCOMING, Role, RunStatus, VisitOutcome
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Volunteer
@@ -354,7 +354,7 @@ class ScheduleView(ProtectedView, BaseView):
         self._check_form()
         run = self._run_or_404(run_id, write=True)
         assignment = self._assignment_of_run(run, assignment_id)
-        if assignment.status not in (AssignmentStatus.pending, AssignmentStatus.confirmed):
+        if assignment.status not in UPCOMING:
             abort(400)
         publish.cancel_assignment(db.session, assignment)
         flash(_("Assignment cancelled; the volunteer has been told."), "success")

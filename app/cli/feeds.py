@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Team, Volunteer
-from app.services import feeds
-from app.services.feeds import FeedSettings
+from app.services import feeds, links
 
 feeds_cli = AppGroup("feeds", help="Calendar feed links.")
 
@@ -32,10 +30,9 @@ def _target(volunteer_id: int | None, team_id: int | None) -> Volunteer | Team:
 
 
 def _url(target: Volunteer | Team) -> str:
-    settings = FeedSettings.from_config(current_app.config)
     if isinstance(target, Volunteer):
-        return feeds.https_url(settings, feeds.volunteer_feed_path(target.feed_token))
-    return feeds.https_url(settings, feeds.team_feed_path(target.feed_token))
+        return links.volunteer_feed_url(target.feed_token)
+    return links.team_feed_url(target.feed_token)
 
 
 @feeds_cli.command("url")

@@ -22,12 +22,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.enums import AssignmentStatus, Role
+from app.enums import UPCOMING, Role
 from app.extensions import db
 from app.models import Assignment, Shift, Team, Volunteer
 from app.portal import importing
 from app.services import feeds, links
-from app.services.feeds import FeedSettings
 from app.services.ics_import import IcsImportError
 
 portal_bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -98,19 +97,15 @@ def index() -> str | Response:
     if token:
         return _open_signed_link(token)
     volunteer = _require_volunteer()
-    settings = FeedSettings.from_config(current_app.config)
-    path = feeds.volunteer_feed_path(volunteer.feed_token)
-    https, webcal = feeds.https_url(settings, path), feeds.webcal_url(settings, path)
+    https = links.volunteer_feed_url(volunteer.feed_token)
+    webcal = links.webcal_url(https)
     teams = db.session.scalars(select(Team).where(Team.lead_id == volunteer.id)).all()
-    team_links = [
-        (team, feeds.https_url(settings, feeds.team_feed_path(team.feed_token)))
-        for team in teams
-    ]
+    team_links = [(team, links.team_feed_url(team.feed_token)) for team in teams]
     now = datetime.now(UTC)
     assignments = db.session.scalars(
         select(Assignment).join(Shift)
         .where(Assignment.volunteer_id == volunteer.id,
-               Assignment.status.in_([AssignmentStatus.pending, AssignmentStatus.confirmed]),
+               Assignment.status.in_(UPCOMING),
                Shift.end_at > now)
         .order_by(Shift.start_at)
     ).all()

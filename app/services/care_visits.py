@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from app.enums import AssignmentStatus, EventKind, EventStatus, VisitKind, VisitOutcome
+from app.enums import ON_DUTY, AssignmentStatus, EventKind, EventStatus, VisitKind, VisitOutcome
 from app.models import (
     Assignment,
     CareSubscription,
@@ -134,10 +134,7 @@ def mark_visit(
         .join(Shift, Assignment.shift_id == Shift.id)
         .where(
             Shift.event_id == event.id,
-            Assignment.status.in_(
-                (AssignmentStatus.confirmed, AssignmentStatus.attended,
-                 AssignmentStatus.no_show, AssignmentStatus.pending)
-            ),
+            Assignment.status.in_(ON_DUTY),
         )
         .order_by(Assignment.id)
         .limit(1)
@@ -154,8 +151,7 @@ def mark_visit(
     for a in session.scalars(
         select(Assignment).join(Shift, Assignment.shift_id == Shift.id).where(
             Shift.event_id == event.id,
-            Assignment.status.in_((AssignmentStatus.confirmed, AssignmentStatus.pending,
-                                   AssignmentStatus.attended, AssignmentStatus.no_show)),
+            Assignment.status.in_(ON_DUTY),
         )
     ):
         a.status = (AssignmentStatus.attended if outcome == VisitOutcome.done
@@ -266,8 +262,7 @@ def visit_rows(
         .join(Volunteer, Volunteer.id == Assignment.volunteer_id)
         .where(
             Shift.event_id.in_(ids),
-            Assignment.status.in_((AssignmentStatus.pending, AssignmentStatus.confirmed,
-                                   AssignmentStatus.attended, AssignmentStatus.no_show)),
+            Assignment.status.in_(ON_DUTY),
         )
     ).tuples():
         names.setdefault(event_id, name)

@@ -113,24 +113,6 @@ class FeedVersion:
 # -- links -----------------------------------------------------------------------------------
 
 
-def volunteer_feed_path(token: str) -> str:
-    return f"/feeds/v/{token}.ics"
-
-
-def team_feed_path(token: str) -> str:
-    return f"/feeds/t/{token}.ics"
-
-
-def https_url(settings: FeedSettings, path: str) -> str:
-    return settings.external_url + path
-
-
-def webcal_url(settings: FeedSettings, path: str) -> str:
-    """`webcal://` opens the subscribe dialog of Apple Calendar, Outlook and Thunderbird."""
-    parts = urlsplit(settings.external_url)
-    return f"webcal://{parts.netloc}{parts.path}{path}"
-
-
 def rotate_volunteer_token(session: Session, volunteer: Volunteer) -> str:
     """Replace the secret link; the old one answers 404 from the next request on."""
     volunteer.feed_token = new_feed_token()

@@ -118,6 +118,21 @@ def read_preview_token(secret_key: str, token: str, volunteer_id: int) -> list[l
     return rows if isinstance(rows, list) else None
 
 
+# -- Calendar feeds ----------------------------------------------------------------------------
+
+def volunteer_feed_url(feed_token: str) -> str:
+    return external_url("feeds.volunteer_feed", token=feed_token)
+
+
+def team_feed_url(feed_token: str) -> str:
+    return external_url("feeds.team_feed", token=feed_token)
+
+
+def webcal_url(https_url: str) -> str:
+    """`webcal://` opens the subscribe dialog of Apple Calendar, Outlook and Thunderbird."""
+    return "webcal://" + https_url.split("://", 1)[1]
+
+
 # -- Residents ---------------------------------------------------------------------------------
 
 def cancel_url(cancel_token: str) -> str:

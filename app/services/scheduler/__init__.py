@@ -1,8 +1,9 @@
 """Auto-scheduling: from rows to the engine and back, and what coordinators and volunteers do
 with the result.
 
-- `bridge`: rows → `scheduling.Problem` (and the one-seat problems used for hand edits and
-  re-fills), solution → draft assignments.
+- `bridge`: rows → `scheduling.Problem`, solution → draft assignments; `availability` turns
+  weekly windows into free intervals; `eligibility` asks the engine about one seat (hand edits,
+  re-fills, help requests), so the rules are the run's.
 - `runs`: a run's life — create, claim, execute (the huey task's body) with a heartbeat,
   stale-run detection.
 - `review`: what the run page shows — coverage, unfilled seats with reasons, load, diff.

@@ -21,11 +21,10 @@ households, ``t<id>`` for teams; `db_id` turns one back into an integer.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +33,6 @@ from sqlalchemy.orm import Session, selectinload
 
 import scheduling
 from app.enums import (
-    BOOKED,
     EXCLUDED,
     HOLDS_SEAT,
     AssignmentSource,
@@ -51,7 +49,7 @@ from app.models import (
     Visit,
     Volunteer,
 )
-from scheduling.eligibility import build_index
+from app.services.scheduler.availability import free_spans
 
 
 def vid(volunteer_id: int) -> str:
@@ -118,64 +116,6 @@ def scope_shifts(session: Session, scope: Scope, zone: ZoneInfo) -> list[Shift]:
             end = datetime.combine(scope.date_to + timedelta(days=1), time(0), tzinfo=zone)
             statement = statement.where(Shift.start_at < end)
     return list(session.scalars(statement))
-
-
-# -- Intervals -------------------------------------------------------------------------------
-
-Span = tuple[datetime, datetime]
-
-
-def merge(spans: Iterable[Span]) -> list[Span]:
-    out: list[Span] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            if end > out[-1][1]:
-                out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
-def subtract(spans: list[Span], holes: Iterable[Span]) -> list[Span]:
-    result = spans
-    for h_start, h_end in merge(holes):
-        nxt: list[Span] = []
-        for start, end in result:
-            if h_end <= start or h_start >= end:
-                nxt.append((start, end))
-                continue
-            if start < h_start:
-                nxt.append((start, h_start))
-            if h_end < end:
-                nxt.append((h_end, end))
-        result = nxt
-    return result
-
-
-def weekly_spans(volunteer: Volunteer, first: date, last: date, zone: ZoneInfo) -> list[Span]:
-    """The volunteer's weekly windows as concrete (UTC) intervals between two local dates."""
-    spans: list[Span] = []
-    day = first
-    while day <= last:
-        for window in volunteer.availabilities:
-            if window.weekday != day.weekday():
-                continue
-            if window.valid_from and day < window.valid_from:
-                continue
-            if window.valid_until and day > window.valid_until:
-                continue
-            start = datetime.combine(day, window.start_time, tzinfo=zone).astimezone(UTC)
-            end = datetime.combine(day, window.end_time, tzinfo=zone).astimezone(UTC)
-            spans.append((start, end))
-        day += timedelta(days=1)
-    return merge(spans)
-
-
-def free_spans(
-    volunteer: Volunteer, first: date, last: date, zone: ZoneInfo, busy: Iterable[Span]
-) -> list[Span]:
-    blackouts = [(b.start_at, b.end_at) for b in volunteer.blackouts]
-    return subtract(weekly_spans(volunteer, first, last, zone), [*blackouts, *busy])
 
 
 # -- Building the problem --------------------------------------------------------------------
@@ -457,97 +397,3 @@ def write_proposals(
         result.created += 1
     session.flush()
     return result
-
-
-# -- One seat ---------------------------------------------------------------------------------
-# Assigning by hand, re-filling a declined seat and asking for help all ask the engine about one
-# seat, on a problem built like a run's: the same availability, minimum gap, weekly caps and
-# exclusions, with every other held *or drafted* assignment counted as busy.
-
-def seat_problem(session: Session, shift: Shift, zone: ZoneInfo, *,
-                 min_gap_minutes: int = 0) -> BuiltProblem:
-    return build_problem(session, [shift], zone, min_gap_minutes=min_gap_minutes,
-                         busy_statuses=BOOKED)
-
-
-def eligible_free_volunteers(session: Session, shift: Shift, zone: ZoneInfo, *,
-                             min_gap_minutes: int = 0) -> list[Volunteer]:
-    """Volunteers who could take a seat of `shift` now without moving anyone, by the engine's
-    rules, and who are not on the shift in any status; best first (the engine's preference —
-    continuity, distance — then lighter load this week)."""
-    built = seat_problem(session, shift, zone, min_gap_minutes=min_gap_minutes)
-    index = build_index(built.problem, check_pins=False)
-    taken = set(
-        session.scalars(select(Assignment.volunteer_id).where(Assignment.shift_id == shift.id))
-    )
-    ranked: list[tuple[tuple[int, int, int], int]] = []
-    for pair in index.pairs_of_shift[0] if index.shifts else []:
-        volunteer_id = db_id(index.volunteers[index.pair_v[pair]].id)
-        if volunteer_id not in taken:
-            key = (-index.pair_score[pair], built.used_shifts.get(volunteer_id, 0), volunteer_id)
-            ranked.append((key, volunteer_id))
-    ranked.sort()
-    by_id = {v.id: v for v in session.scalars(
-        select(Volunteer).where(Volunteer.id.in_([v for _k, v in ranked])))}
-    return [by_id[volunteer_id] for _key, volunteer_id in ranked]
-
-
-_SHIFT_ID = re.compile(r"\bs\d+\b")
-#: The engine checker's words for a broken rule → the code of the warning shown.
-_CHECK_CODES = (
-    ("lacks skill", "skill"),
-    ("not in team", "team"),
-    ("not inside one availability interval", "availability"),
-    ("forbidden pair", "declined"),
-    ("closer than the minimum gap", "overlap"),
-    ("exceeds", "weekly_cap"),
-)
-
-
-def rule_breaks(session: Session, shift: Shift, volunteer: Volunteer, zone: ZoneInfo, *,
-                min_gap_minutes: int = 0) -> list[tuple[str, list[int]]]:
-    """The hard rules that assigning `volunteer` to `shift` would break, as (code, ids of the
-    other shifts involved), judged by the engine's independent checker on the volunteer's week:
-    their other held or drafted shifts plus this one."""
-    local_day = shift.start_at.astimezone(zone).date()
-    week_start = local_day - timedelta(days=local_day.weekday())
-    lo = datetime.combine(week_start, time(0), tzinfo=zone)
-    others = list(session.scalars(
-        select(Shift)
-        .join(Assignment, Assignment.shift_id == Shift.id)
-        .where(
-            Assignment.volunteer_id == volunteer.id,
-            Assignment.shift_id != shift.id,
-            Assignment.status.in_(BOOKED),
-            Shift.end_at > lo - timedelta(days=1),
-            Shift.start_at < lo + timedelta(days=8),
-        )
-        .options(selectinload(Shift.skill))
-    ))
-    built = build_problem(session, [shift, *others], zone, min_gap_minutes=min_gap_minutes)
-    me = vid(volunteer.id)
-    engine_volunteer = next((v for v in built.problem.volunteers if v.id == me), None)
-    if engine_volunteer is None:  # inactive: available for nothing
-        return [("availability", [])]
-    # Only this volunteer's week matters; shifts already held count against the caps here.
-    problem = scheduling.Problem(
-        timezone=built.problem.timezone,
-        volunteers=[engine_volunteer],
-        shifts=built.problem.shifts,
-        forbidden=[f for f in built.problem.forbidden if f.volunteer == me],
-        rules=built.problem.rules,
-    )
-    solution = scheduling.Solution(
-        assignments=[scheduling.Assignment(me, s.id) for s in problem.shifts])
-    target = sid(shift.id)
-    week = f"{iso_week(shift.start_at, zone)}"
-    found: dict[str, list[int]] = {}
-    for violation in scheduling.check(problem, solution).violations:
-        code = next((c for words, c in _CHECK_CODES if words in violation), None)
-        if code is None:
-            continue
-        shifts = _SHIFT_ID.findall(violation)
-        if (week not in violation) if code == "weekly_cap" else (target not in shifts):
-            continue
-        found.setdefault(code, []).extend(db_id(s) for s in shifts if s != target)
-    return list(found.items())

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.enums import HOLDS_SEAT, AssignmentSource, AssignmentStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, ScheduleRun, Shift, Volunteer
-from app.services.scheduler import bridge
+from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.runs import min_gap_minutes
 from app.services.scheduler.text import shift_label
@@ -46,7 +46,7 @@ def rule_warnings(session: Session, shift: Shift, volunteer: Volunteer) -> list[
     tz = deployment_zone()
     values = {"name": volunteer.name, "skill": str(shift.skill), "team": str(shift.team)}
     out = []
-    for code, other_ids in bridge.rule_breaks(session, shift, volunteer, tz,
+    for code, other_ids in eligibility.rule_breaks(session, shift, volunteer, tz,
                                               min_gap_minutes=min_gap_minutes()):
         others = [session.get(Shift, i) for i in dict.fromkeys(other_ids)]
         other = "、".join(shift_label(o, tz) for o in others if o is not None)

@@ -3,7 +3,7 @@
 A decline frees the seat; `resolve_seat` fills that one seat with the best eligible free
 volunteer and moves nobody else. `ask_for_help` offers the seat to every eligible free
 volunteer; the first to accept takes it by a conditional update, so a seat is never given
-twice. Who is eligible comes from the engine (`bridge.eligible_free_volunteers`).
+twice. Who is eligible comes from the engine (`eligibility.eligible_free_volunteers`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from app.enums import HOLDS_SEAT, UPCOMING, AssignmentSource, AssignmentStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, HelpRequest, Shift, User, utcnow
 from app.services import links, notify
-from app.services.scheduler import bridge
+from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.publish import tell_assigned
 from app.services.scheduler.runs import min_gap_minutes
@@ -70,7 +70,7 @@ def empty_seats(session: Session, shift: Shift) -> int:
 def _candidates(session: Session, shift: Shift) -> list:
     if empty_seats(session, shift) <= 0:
         raise RunError("full", _("This shift has no empty seat."))
-    return bridge.eligible_free_volunteers(
+    return eligibility.eligible_free_volunteers(
         session, shift, deployment_zone(), min_gap_minutes=min_gap_minutes())
 
 
