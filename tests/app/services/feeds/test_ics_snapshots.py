@@ -1,7 +1,7 @@
 """One byte-level snapshot per feed kind: the same rows give the same bytes, and a change in
 what a calendar client receives shows up as a diff. Rows get fixed ids far above what
-sequences hand out, so the bytes are the same on every database. Regenerate after an intended change with
-`LINLI_UPDATE_SNAPSHOTS=1 pytest tests/app/services/feeds` and read the diff."""
+sequences hand out, so the bytes are the same on every database. Regenerate after an
+intended change with `LINLI_UPDATE_SNAPSHOTS=1 pytest tests/app/services/feeds` and read the diff."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def rows(db_session: Session):
                                  start_at=start, end_at=start + timedelta(hours=3), **stamps)
     volunteer = factories.make_volunteer(db_session, id=900006, name="郭琴", neighbourhood=hood,
                                          locale="zh_CN", **stamps)
-    factories.make_assignment(db_session, shift, volunteer, id=900007, status=AssignmentStatus.confirmed,
-                              sequence=1, **stamps)
+    factories.make_assignment(db_session, shift, volunteer, id=900007,
+                              status=AssignmentStatus.confirmed, sequence=1, **stamps)
     return {"volunteer": volunteer, "team": team, "event": event, "hood": hood}
 
 
