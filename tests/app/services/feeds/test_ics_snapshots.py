@@ -1,7 +1,8 @@
 """One byte-level snapshot per feed kind: the same rows give the same bytes, and a change in
 what a calendar client receives shows up as a diff. Rows get fixed ids far above what
 sequences hand out, so the bytes are the same on every database. Regenerate after an
-intended change with `LINLI_UPDATE_SNAPSHOTS=1 pytest tests/app/services/feeds` and read the diff."""
+intended change with `LINLI_UPDATE_SNAPSHOTS=1 pytest tests/app/services/feeds`
+and read the diff."""
 
 from __future__ import annotations
 
