@@ -298,8 +298,16 @@ class ScheduleView(ProtectedView, BaseView):
         except errors.RunError as exc:
             flash(exc.message, "error")
             return self._back(run)
-        flash(_("Published %(count)s assignments; %(mails)s volunteers notified.",
-                count=result.published, mails=result.notified), "success")
+        messages = result.messages
+        flash(_("Published %(count)s assignments. Messages queued: %(email)s by e-mail, "
+                "%(sms)s by SMS; the delivery of each is shown below.",
+                count=result.published, email=messages.email, sms=messages.sms), "success")
+        if messages.unreachable:
+            flash(_("%(n)s volunteers have neither an e-mail address nor a mobile number and "
+                    "were not told: please call them.", n=messages.unreachable), "warning")
+        if result.events_published:
+            flash(_("%(n)s events were drafts and are now published.",
+                    n=result.events_published), "info")
         return self._back(run)
 
     @expose("/run/<int:run_id>/discard", methods=("POST",))
@@ -345,8 +353,12 @@ class ScheduleView(ProtectedView, BaseView):
         except errors.RunError as exc:
             flash(exc.message, "error")
             return self._back(run)
-        flash(_("Asked %(count)s free volunteers for help.", count=help_request.asked),
-              "success")
+        if help_request.asked:
+            flash(_("Asked %(count)s free volunteers for help.", count=help_request.asked),
+                  "success")
+        else:
+            flash(_("Nobody eligible and free could be asked for help (no one qualifies, or "
+                    "no one has contact details)."), "warning")
         return self._back(run)
 
     @expose("/run/<int:run_id>/cancel/<int:assignment_id>", methods=("POST",))

@@ -12,6 +12,7 @@ from app.models.households import (
     Visit,
     VisitPolicy,
 )
+from app.models.notifications import Notification
 from app.models.registrations import Registration
 from app.models.skills import Skill
 from app.models.teams import Team, team_members
@@ -31,6 +32,7 @@ __all__ = [
     "Household",
     "HouseholdCategoryLink",
     "Neighbourhood",
+    "Notification",
     "Registration",
     "ScheduleRun",
     "Shift",

@@ -14,23 +14,26 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.enums import AssignmentStatus
+from app.enums import UPCOMING, AssignmentStatus, EventStatus, NotificationChannel
 from app.i18n import deployment_zone
-from app.models import Assignment, Shift, utcnow
+from app.models import Assignment, Event, Shift, utcnow
 from app.services import links, notify
 from app.services.scheduler.text import shift_line
 
 
 def due_assignment_ids(session: Session, now: datetime, zone: ZoneInfo) -> list[int]:
-    """Confirmed assignments starting from now until the end of tomorrow (local), unreminded."""
+    """Confirmed and still-unanswered assignments of events that go ahead, starting from now
+    until the end of tomorrow (local), not yet reminded."""
     tomorrow = now.astimezone(zone).date() + timedelta(days=1)
     until = datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=zone)
     return list(
         session.scalars(
             select(Assignment.id)
             .join(Shift, Assignment.shift_id == Shift.id)
+            .join(Event, Shift.event_id == Event.id)
             .where(
-                Assignment.status == AssignmentStatus.confirmed,
+                Assignment.status.in_(UPCOMING),
+                Event.status != EventStatus.cancelled,
                 Assignment.reminded_at.is_(None),
                 Shift.start_at > now,
                 Shift.start_at < until,
@@ -41,7 +44,8 @@ def due_assignment_ids(session: Session, now: datetime, zone: ZoneInfo) -> list[
 
 
 def send_due_reminders(session: Session, now: datetime | None = None) -> int:
-    """Queue one reminder per due assignment; returns how many were claimed. Flushes only."""
+    """Record one reminder per due assignment, sent after commit; returns how many have a
+    channel to go out by (the others show as without contact details). Flushes only."""
     now = now or utcnow()
     zone = deployment_zone()
     sent = 0
@@ -60,11 +64,13 @@ def send_due_reminders(session: Session, now: datetime | None = None) -> int:
             .options(selectinload(Assignment.shift), selectinload(Assignment.volunteer))
         )
         assert assignment is not None
-        if notify.to_volunteer(
+        notification = notify.to_volunteer(
             session, assignment.volunteer, "scheduler/reminder",
             title=assignment.shift.event.title, line=shift_line(assignment.shift, zone),
-            url=links.respond_url(assignment.id),
-        ):
+            url=links.respond_url(assignment.id), event_id=assignment.shift.event_id,
+            pending=assignment.status == AssignmentStatus.pending,
+        )
+        if notification.channel != NotificationChannel.none:
             sent += 1
     session.flush()
     return sent

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     """Messages leave through the queue unless the deployment sends them on the spot
     (``LINLI_NOTIFY_QUEUE = False``, e.g. a test run without a consumer)."""
     if app.config.get("LINLI_NOTIFY_QUEUE", True):
-        app.extensions[DISPATCHER] = notify.enqueue_message
+        app.extensions[DISPATCHER] = notify.enqueue
 
 
 __all__ = ["huey", "init_app", "make_huey", "notify", "scheduler", "task_app"]

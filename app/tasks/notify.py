@@ -1,22 +1,30 @@
-"""Sending one message, in a consumer, with retries: a slow or failing mail server or SMS
-gateway never holds a request, a lock or a sign-up."""
+"""Sending one recorded message in a consumer: a slow or failing mail server or SMS gateway
+never holds a request, a lock or a sign-up. A failed try is recorded and retried with growing
+waits (`notify.backoff`) until the last, after which the message shows as failed with why."""
 
 from __future__ import annotations
 
-from app.services.notify import Message, send_message
-from app.tasks.queue import huey, task_context
+from huey.exceptions import RetryTask
 
-#: Over about 20 minutes: covers a mail server's restart or a short network fault.
-RETRIES = 5
-RETRY_DELAY_SECONDS = 240
-
-
-@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY_SECONDS, context=False)
-def send(message: dict[str, str]) -> None:
-    with task_context():
-        send_message(Message(**message))
+from app.extensions import db
+from app.services.notify import DeliveryFailed, deliver
+from app.tasks.queue import huey, in_transaction
 
 
-def enqueue_message(message: Message) -> None:
+@huey.task(context=False)
+def send(notification_id: int) -> None:
+    def work() -> DeliveryFailed | None:
+        try:
+            deliver(db.session, notification_id)
+        except DeliveryFailed as failure:
+            return failure  # commit the record of the try, then retry
+        return None
+
+    failure = in_transaction(work)
+    if failure is not None and failure.retry_in is not None:
+        raise RetryTask(str(failure), delay=failure.retry_in)
+
+
+def enqueue(notification_id: int) -> None:
     """The app's dispatcher (`app.tasks.init_app`): hand the message to the queue."""
-    send(message.as_dict())
+    send(notification_id)

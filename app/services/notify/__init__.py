@@ -1,13 +1,16 @@
-"""Telling people what happened: rendering (`mail`), choosing the channel and handing over after
-commit (`delivery`), and the senders that talk to a mail server or an SMS gateway (`senders`)."""
+"""Telling people what happened: rendering (`mail`), recording each message and choosing its
+channel, handing it over after commit and sending it exactly once (`delivery`), and the senders
+that talk to a mail server or an SMS gateway (`senders`)."""
 
 from app.services.notify.delivery import (
     DISPATCHER,
-    Message,
+    MAX_ATTEMPTS,
+    ChannelCounts,
+    DeliveryFailed,
+    backoff,
+    deliver,
+    deliver_now,
     dispatch,
-    message_for,
-    queue,
-    send_message,
     to_resident,
     to_volunteer,
 )
@@ -23,18 +26,20 @@ from app.services.notify.senders import (
 
 __all__ = [
     "DISPATCHER",
+    "MAX_ATTEMPTS",
+    "ChannelCounts",
+    "DeliveryFailed",
     "FileMailer",
     "LoggingSmsSender",
-    "Message",
     "Rendered",
     "SmtpMailer",
+    "backoff",
+    "deliver",
+    "deliver_now",
     "dispatch",
     "mailer_from_config",
-    "message_for",
-    "queue",
     "recipient_locale",
     "render",
-    "send_message",
     "senders",
     "sms_sender_from_config",
     "to_resident",

@@ -1,79 +1,157 @@
-"""Who gets which message, by which channel, and when it leaves.
+"""Who gets which message, by which channel, what became of it, and when it leaves.
 
-A message is handed over only after the transaction that caused it has committed
-(`app.transactions.after_commit`). The hand-over is the app's dispatcher: in a deployment the
-huey task `app.tasks.notify.send_message`, which retries a failed send and never runs inside a
-request or a lock (`app.tasks.init_app` installs it); without it, the message is sent on the
-spot by the same function the task calls.
+Every message is a `Notification` row: made in the transaction that caused it (so it exists
+only if that change was committed), handed over once that transaction has committed
+(`app.transactions.after_commit`), and sent exactly once — a sender first claims the row by a
+conditional update from ``queued`` to ``sending``. The hand-over is the app's dispatcher: in a
+deployment the huey task `app.tasks.notify.send`, which retries with backoff and never runs
+inside a request or a lock (`app.tasks.init_app` installs it); without it
+(``LINLI_NOTIFY_QUEUE = False``), the message is delivered on the spot, on a session of its own,
+by the same `deliver` the task calls.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from app.models import Registration, Volunteer
+from app.enums import NotificationChannel, NotificationStatus
+from app.extensions import db
+from app.models import Notification, Registration, Volunteer, utcnow
 from app.services.notify.mail import Rendered, render
 from app.services.notify.senders import senders
 from app.transactions import after_commit
 
-DISPATCHER = "linli_dispatch_message"
+log = logging.getLogger(__name__)
+
+DISPATCHER = "linli_dispatch_notification"
+#: Tries before a message is given up as failed; the waits between them grow (see `backoff`).
+MAX_ATTEMPTS = 6
+
+
+def backoff(attempts: int) -> int:
+    """Seconds to wait before the next try: 30 s, 1, 2, 4, 8 minutes."""
+    return 30 * 2 ** max(0, attempts - 1)
+
+
+def _create(session: Session, template: str, rendered: Rendered, *, email: str | None,
+            phone: str | None, **refs: object) -> Notification:
+    if email:
+        channel, address, body = NotificationChannel.email, email, rendered.body
+    elif phone:
+        channel, address, body = NotificationChannel.sms, phone, rendered.sms
+    else:
+        channel, address, body = NotificationChannel.none, None, rendered.body
+    notification = Notification(
+        template=template, channel=channel, address=address, subject=rendered.subject,
+        body=body, params=rendered.params,
+        status=(NotificationStatus.unreachable if channel == NotificationChannel.none
+                else NotificationStatus.queued),
+        **refs,
+    )
+    session.add(notification)
+    session.flush()
+    if channel != NotificationChannel.none:
+        notification_id = notification.id
+        after_commit(session, lambda: dispatch(notification_id))
+    return notification
+
+
+def to_volunteer(session: Session, volunteer: Volunteer, template: str, *,
+                 event_id: int | None = None, schedule_run_id: int | None = None,
+                 **context: object) -> Notification:
+    """Render `template` for the volunteer, record it, and send it after commit."""
+    rendered = render(template, volunteer.locale, name=volunteer.name, **context)
+    return _create(session, template, rendered, email=volunteer.email, phone=volunteer.phone,
+                   volunteer_id=volunteer.id, event_id=event_id, schedule_run_id=schedule_run_id)
+
+
+def to_resident(session: Session, registration: Registration, template: str,
+                **context: object) -> Notification:
+    """Render `template` for the resident of a registration, record it, send after commit."""
+    rendered = render(template, registration.locale, name=registration.name, **context)
+    return _create(session, template, rendered, email=registration.email,
+                   phone=registration.phone, registration_id=registration.id,
+                   event_id=registration.event_id)
 
 
 @dataclass(frozen=True)
-class Message:
-    """One message to one address; plain data, so a task can carry it."""
+class ChannelCounts:
+    """How messages are going out, for a coordinator: never more than what was recorded."""
 
-    channel: str  # "email" or "sms"
-    to: str
-    subject: str
-    body: str
+    email: int = 0
+    sms: int = 0
+    unreachable: int = 0
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    @classmethod
+    def of(cls, notifications: Iterable[Notification]) -> ChannelCounts:
+        counts = Counter(n.channel for n in notifications)
+        return cls(counts[NotificationChannel.email], counts[NotificationChannel.sms],
+                   counts[NotificationChannel.none])
 
 
-def send_message(message: Message) -> None:
-    """Send now, through the configured mailer or SMS sender (the task's body)."""
+# -- Sending ----------------------------------------------------------------------------------
+
+class DeliveryFailed(Exception):
+    """This try failed; `retry_in` seconds until the next, or None when given up."""
+
+    def __init__(self, reason: str, retry_in: int | None) -> None:
+        super().__init__(reason)
+        self.retry_in = retry_in
+
+
+def deliver(session: Session, notification_id: int) -> NotificationStatus | None:
+    """Send one queued message, exactly once; flush only. Returns the new status, or None
+    when there was nothing to do (already sent, being sent, or gone). A failed try is recorded
+    (status back to ``queued``, or ``failed`` after the last try) and `DeliveryFailed` raised
+    *after* the record is flushed, so the caller commits the record and then retries."""
+    claimed = session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id,
+               Notification.status == NotificationStatus.queued)
+        .values(status=NotificationStatus.sending, attempts=Notification.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return None
+    notification = session.get(Notification, notification_id, populate_existing=True)
+    assert notification is not None
     mailer, sms = senders()
-    if message.channel == "email":
-        mailer.send(message.to, message.subject, message.body)
-    else:
-        sms.send(message.to, message.body)
+    try:
+        if notification.channel == NotificationChannel.email:
+            mailer.send(notification.address or "", notification.subject, notification.body)
+        else:
+            sms.send(notification.address or "", notification.body)
+    except Exception as exc:  # any sender fault is recorded; the message is not lost
+        reason = f"{type(exc).__name__}: {exc}"[:2000]
+        last = notification.attempts >= MAX_ATTEMPTS
+        notification.status = NotificationStatus.failed if last else NotificationStatus.queued
+        notification.error = reason
+        session.flush()
+        raise DeliveryFailed(reason, None if last else backoff(notification.attempts)) from exc
+    notification.status = NotificationStatus.sent
+    notification.sent_at = utcnow()
+    notification.error = None
+    session.flush()
+    return notification.status
 
 
-def dispatch(message: Message) -> None:
-    current_app.extensions.get(DISPATCHER, send_message)(message)
+def deliver_now(notification_id: int) -> None:
+    """Deliver on a session of its own and commit, when no consumer runs. A failed try is
+    recorded and logged; there is no later try without the queue."""
+    with Session(bind=db.session.get_bind(), join_transaction_mode="create_savepoint") as own:
+        try:
+            deliver(own, notification_id)
+        except DeliveryFailed as failure:
+            log.warning("notification %s not sent: %s", notification_id, failure)
+        own.commit()
 
 
-def message_for(email: str | None, phone: str | None, rendered: Rendered) -> Message | None:
-    """E-mail when there is an address, else the short text by SMS; None when neither."""
-    if email:
-        return Message("email", email, rendered.subject, rendered.body)
-    if phone:
-        return Message("sms", phone, "", rendered.sms)
-    return None
-
-
-def queue(session: Session, message: Message | None) -> bool:
-    """Send `message` once the session commits; False when there is nobody to send to."""
-    if message is None:
-        return False
-    after_commit(session, lambda: dispatch(message))
-    return True
-
-
-def to_volunteer(session: Session, volunteer: Volunteer, template: str, **context: object) -> bool:
-    """Render `template` for the volunteer and send it after commit."""
-    rendered = render(template, volunteer.locale, name=volunteer.name, **context)
-    return queue(session, message_for(volunteer.email, volunteer.phone, rendered))
-
-
-def to_resident(
-    session: Session, registration: Registration, template: str, **context: object
-) -> bool:
-    """Render `template` for the resident of a registration and send it after commit."""
-    rendered = render(template, registration.locale, name=registration.name, **context)
-    return queue(session, message_for(registration.email, registration.phone, rendered))
+def dispatch(notification_id: int) -> None:
+    current_app.extensions.get(DISPATCHER, deliver_now)(notification_id)

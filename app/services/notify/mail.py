@@ -6,7 +6,7 @@ the recipient's language (Babel), so one template serves zh_CN and en.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -18,6 +18,9 @@ class Rendered:
     subject: str
     body: str
     sms: str
+    #: The template's plain values, for SMS providers that send an approved template with
+    #: parameters instead of free text.
+    params: dict[str, str] = field(default_factory=dict)
 
 
 def recipient_locale(locale: str | None) -> str:
@@ -40,4 +43,5 @@ def render(template_name: str, locale: str | None, **context: Any) -> Rendered:
             subject=_block(template, "subject", block_context),
             body=body,
             sms=_block(template, "sms", block_context),
+            params={k: str(v) for k, v in context.items() if isinstance(v, str | int)},
         )

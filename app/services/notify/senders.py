@@ -70,13 +70,21 @@ class SmtpMailer:
     sender: str
     username: str | None = None
     password: str | None = None
-    starttls: bool = True
+    #: "starttls" (port 587), "ssl" (implicit TLS on 465, as 163, Tencent and Aliyun mail
+    #: use) or "none" (a local relay).
+    security: str = "starttls"
     timeout: float = 10.0
 
     def send(self, to: str, subject: str, body: str) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-            if self.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+        context = ssl.create_default_context()
+        if self.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                                  context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with smtp:
+            if self.security == "starttls":
+                smtp.starttls(context=context)
             if self.username:
                 smtp.login(self.username, self.password or "")
             smtp.send_message(_message(self.sender, to, subject, body))
@@ -97,13 +105,19 @@ def mailer_from_config(config: Mapping[str, Any], instance_path: str) -> Mailer:
     sender = config.get("LINLI_MAIL_SENDER") or "linli@localhost"
     host = config.get("LINLI_MAIL_SMTP_HOST")
     if host:
+        port = int(config.get("LINLI_MAIL_SMTP_PORT") or 587)
+        security = config.get("LINLI_MAIL_SMTP_SECURITY") or ("ssl" if port == 465 else "starttls")
+        if config.get("LINLI_MAIL_SMTP_STARTTLS") is False:  # the older setting
+            security = "none"
+        if security not in ("starttls", "ssl", "none"):
+            raise ValueError(f"LINLI_MAIL_SMTP_SECURITY must be starttls, ssl or none: {security}")
         return SmtpMailer(
             host=host,
-            port=int(config.get("LINLI_MAIL_SMTP_PORT") or 587),
+            port=port,
             sender=sender,
             username=config.get("LINLI_MAIL_SMTP_USERNAME"),
             password=config.get("LINLI_MAIL_SMTP_PASSWORD"),
-            starttls=bool(config.get("LINLI_MAIL_SMTP_STARTTLS", True)),
+            security=security,
         )
     folder = config.get("LINLI_MAIL_OUTBOX") or str(Path(instance_path) / "outbox")
     return FileMailer(Path(folder), sender)

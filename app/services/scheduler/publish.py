@@ -5,15 +5,15 @@ shift is told to the people on it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.enums import UPCOMING, AssignmentStatus, RunStatus
+from app.enums import UPCOMING, AssignmentStatus, EventStatus, RunStatus
 from app.i18n import deployment_zone
-from app.models import Assignment, ScheduleRun, Shift, Volunteer
+from app.models import Assignment, Notification, ScheduleRun, Shift, Volunteer
 from app.services import links, notify
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.text import shift_line
@@ -23,10 +23,13 @@ from app.services.scheduler.text import shift_line
 class PublishResult:
     published: int = 0
     cancelled: int = 0
-    notified: int = 0
+    #: Events that were drafts and are now published (visible to residents if public).
+    events_published: int = 0
+    messages: notify.ChannelCounts = field(default_factory=notify.ChannelCounts)
 
 
-def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assignment]) -> bool:
+def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assignment],
+                  *, schedule_run_id: int | None = None) -> Notification:
     """The "please confirm" message for new assignments of one volunteer, after commit."""
     tz = deployment_zone()
     shifts = [
@@ -36,11 +39,13 @@ def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assi
     return notify.to_volunteer(
         session, volunteer, "scheduler/publish", shifts=shifts,
         portal_url=links.portal_url(volunteer.id, volunteer.feed_token),
+        event_id=assignments[0].shift.event_id, schedule_run_id=schedule_run_id,
     )
 
 
 def publish_run(session: Session, run: ScheduleRun) -> PublishResult:
-    """Drafts become assignments awaiting confirmation; each volunteer gets one message."""
+    """Drafts become assignments awaiting confirmation; each volunteer gets one message; the
+    events they staff are published if they were drafts."""
     if run.status != RunStatus.succeeded:
         raise RunError("not_ready", _("Only a run that is ready for review can be published."))
     result = PublishResult()
@@ -65,11 +70,16 @@ def publish_run(session: Session, run: ScheduleRun) -> PublishResult:
         if assignment.status in UPCOMING:
             cancel_assignment(session, assignment)
             result.cancelled += 1
+    for event in {a.shift.event for a in drafts}:
+        if event.status == EventStatus.draft:
+            event.status = EventStatus.published
+            result.events_published += 1
     run.status = RunStatus.published
     session.flush()
-    for assignments in by_volunteer.values():
-        if tell_assigned(session, assignments[0].volunteer, assignments):
-            result.notified += 1
+    result.messages = notify.ChannelCounts.of(
+        tell_assigned(session, assignments[0].volunteer, assignments, schedule_run_id=run.id)
+        for assignments in by_volunteer.values()
+    )
     return result
 
 
@@ -84,22 +94,22 @@ def cancel_assignment(session: Session, assignment: Assignment) -> None:
             session, assignment.volunteer, "scheduler/cancelled",
             title=assignment.shift.event.title,
             line=shift_line(assignment.shift, deployment_zone()),
+            event_id=assignment.shift.event_id,
         )
 
 
-def notify_shift_changed(session: Session, shift: Shift) -> int:
+def notify_shift_changed(session: Session, shift: Shift) -> notify.ChannelCounts:
     """After a published shift's time or place changed: tell everyone on it (once each)."""
     tz = deployment_zone()
-    count = 0
+    sent = []
     for a in session.scalars(
         select(Assignment).where(Assignment.shift_id == shift.id, Assignment.status.in_(UPCOMING))
     ):
         a.sequence += 1
         a.reminded_at = None
-        if notify.to_volunteer(
+        sent.append(notify.to_volunteer(
             session, a.volunteer, "scheduler/changed", title=shift.event.title,
-            line=shift_line(shift, tz), url=links.respond_url(a.id),
-        ):
-            count += 1
+            line=shift_line(shift, tz), url=links.respond_url(a.id), event_id=shift.event_id,
+        ))
     session.flush()
-    return count
+    return notify.ChannelCounts.of(sent)

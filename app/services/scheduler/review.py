@@ -3,7 +3,7 @@ reader's language, load per volunteer, and the difference from what is published
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 import scheduling
 from app.enums import HOLDS_SEAT, AssignmentStatus, RunStatus
 from app.i18n import deployment_zone
-from app.models import Assignment, ScheduleRun, Shift
+from app.models import Assignment, Notification, ScheduleRun, Shift
 from app.services.scheduler import bridge
 from app.services.scheduler.runs import run_error_message
 from app.services.scheduler.text import shift_label
@@ -86,6 +86,8 @@ class RunReport:
     kept: list[Assignment] = field(default_factory=list)
     declined: list[Assignment] = field(default_factory=list)
     drafts: list[Assignment] = field(default_factory=list)
+    #: The latest message of this run to each volunteer, once it is published.
+    messages: dict[int, Notification] = field(default_factory=dict)
 
     @property
     def coverage(self) -> float | None:
@@ -158,6 +160,12 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
             ),
         })
     report.load = sorted(load.values(), key=lambda e: (-e["minutes"], e["volunteer"].name))
+    for message in session.scalars(
+        select(Notification).where(Notification.schedule_run_id == run.id)
+        .order_by(Notification.id)
+    ):
+        if message.volunteer_id is not None:
+            report.messages[message.volunteer_id] = message
     return report
 
 
@@ -185,6 +193,10 @@ def report_json(report: RunReport) -> dict[str, Any]:
             "removed": len(report.removed),
             "kept": len(report.kept),
             "declined": len(report.declined),
+        },
+        "messages": {
+            "by_channel": dict(Counter(m.channel.value for m in report.messages.values())),
+            "by_status": dict(Counter(m.status.value for m in report.messages.values())),
         },
     }
 

@@ -103,8 +103,9 @@ def resolve_seat(session: Session, shift: Shift, *, notify_volunteer: bool = Tru
 
 def ask_for_help(session: Session, shift: Shift, *, user: User | None = None,
                  limit: int = 30) -> HelpRequest:
-    """Offer the shift's empty seats to eligible free volunteers."""
-    candidates = _candidates(session, shift)[:limit]
+    """Offer the shift's empty seats to eligible free volunteers who can be reached;
+    `asked` counts those messages."""
+    candidates = [v for v in _candidates(session, shift) if v.email or v.phone][:limit]
     help_request = HelpRequest(
         shift=shift, seats=empty_seats(session, shift), taken=0, asked=len(candidates),
         created_by_id=user.id if user else None,
@@ -115,7 +116,7 @@ def ask_for_help(session: Session, shift: Shift, *, user: User | None = None,
     for volunteer in candidates:
         notify.to_volunteer(
             session, volunteer, "scheduler/help", title=shift.event.title, line=line,
-            url=links.help_url(help_request.id, volunteer.id),
+            url=links.help_url(help_request.id, volunteer.id), event_id=shift.event_id,
         )
     return help_request
 

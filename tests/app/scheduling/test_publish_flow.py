@@ -21,10 +21,10 @@ from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.enums import AssignmentStatus, RunStatus
+from app.enums import AssignmentStatus, NotificationStatus, RunStatus
 from app.extensions import db
-from app.models import Assignment, Availability, HelpRequest, Skill, Volunteer
-from app.services import links
+from app.models import Assignment, Availability, HelpRequest, Notification, Skill, Volunteer
+from app.services import links, notify
 from app.services.scheduler import publish, review, runs, seats
 from app.services.scheduler.bridge import Scope
 from tests.app.scheduling.builders import build_town
@@ -112,7 +112,7 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
         run = db.session.get(type(run), run.id)
         assert run.metrics["filled_seats"] == 4
         result = publish.publish_run(db.session, run)
-        assert (result.published, result.notified) == (4, 2)
+        assert (result.published, result.messages) == (4, notify.ChannelCounts(email=2))
         assert not _messages(maildir)  # nothing leaves before the commit
         db.session.commit()
         assert run.status == RunStatus.published
@@ -131,6 +131,10 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
         assert len(mailed[message["To"]]) == 2
         portal_links.append(PORTAL_LINK.search(body).group(1))
 
+    with smtp_app.app_context():  # what the run page shows: each message really sent
+        sent = db.session.scalars(select(Notification.status).where(
+            Notification.schedule_run_id == run.id)).all()
+        assert sent == [NotificationStatus.sent] * 2
     a_mail, b_mail = sorted(mailed)
     client = smtp_app.test_client()
     # The mail also leads to the volunteer's page for subscribing to the calendar feed.

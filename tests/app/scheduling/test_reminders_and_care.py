@@ -4,11 +4,13 @@ visits and the overdue-households list."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from email import message_from_bytes
+from email.policy import default as default_policy
 
 import pytest
 from sqlalchemy import func, select
 
-from app.enums import AssignmentStatus, EventKind, HouseholdCategory, VisitOutcome
+from app.enums import AssignmentStatus, EventKind, EventStatus, HouseholdCategory, VisitOutcome
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -27,7 +29,7 @@ from tests.app.scheduling.conftest import outbox
 pytestmark = pytest.mark.integration
 
 
-def test_reminder_task_run_twice_sends_one_mail(live, live_dir) -> None:
+def test_reminder_task_run_twice_sends_one_mail_each(live, live_dir) -> None:
     tomorrow = datetime.now(ZONE).date() + timedelta(days=1)
     skill = factories.make_skill(db.session)
     volunteer = factories.make_volunteer(db.session, email="remind-me@example.test",
@@ -44,19 +46,29 @@ def test_reminder_task_run_twice_sends_one_mail(live, live_dir) -> None:
                                         status=AssignmentStatus.pending)
     not_yet = factories.make_assignment(db.session, factories.make_shift(db.session, later),
                                         volunteer, status=AssignmentStatus.confirmed)
+    called_off = factories.make_event(db.session, start_at=local(tomorrow, 9),
+                                      end_at=local(tomorrow, 10), status=EventStatus.cancelled)
+    of_cancelled = factories.make_assignment(
+        db.session, factories.make_shift(db.session, called_off),
+        factories.make_volunteer(db.session, email="c@x.test"), status=AssignmentStatus.confirmed)
     db.session.commit()
     before = len(outbox(live_dir))
 
-    assert send_reminders.call_local() >= 1
+    assert send_reminders.call_local() >= 2
     assert send_reminders.call_local() == 0
 
     mails = [p.read_bytes() for p in outbox(live_dir)[before:]]
-    mine = [m for m in mails if b"remind-me@example.test" in m]
-    assert len(mine) == 1
+    assert len([m for m in mails if b"remind-me@example.test" in m]) == 1
+    # Still unanswered: reminded too, and asked to answer.
+    (unanswered,) = [m for m in mails if b"p@x.test" in m]
+    body = message_from_bytes(unanswered, policy=default_policy).get_body().get_content()
+    assert body.count("/respond/a/") == 1
+    assert not [m for m in mails if b"c@x.test" in m]  # the event was called off
     db.session.rollback()
     assert db.session.get(Assignment, confirmed.id).reminded_at is not None
-    assert db.session.get(Assignment, pending.id).reminded_at is None
+    assert db.session.get(Assignment, pending.id).reminded_at is not None
     assert db.session.get(Assignment, not_yet.id).reminded_at is None
+    assert db.session.get(Assignment, of_cancelled.id).reminded_at is None
 
 
 def test_care_visits_generated_once_at_the_preferred_time(db_session, app) -> None:

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.enums import NotificationChannel, NotificationStatus
+from app.models.base import Base, TimestampMixin, UTCDateTime
+from app.models.types import enum_column_type
+
+
+class Notification(TimestampMixin, Base):
+    """One message to one person: what was said, by which channel, and what became of it.
+
+    Counts shown to coordinators ("9 by e-mail, 18 by SMS, 1 without contact details") and the
+    delivery status on the run page are read from here, so they say what happened.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        CheckConstraint(
+            "(channel = 'none') = (status = 'unreachable')", name="unreachable_iff_no_channel"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The template under app/templates/mail/, e.g. "scheduler/publish".
+    template: Mapped[str] = mapped_column(String(80), index=True)
+    channel: Mapped[NotificationChannel] = mapped_column(
+        enum_column_type(NotificationChannel, "notification_channel")
+    )
+    status: Mapped[NotificationStatus] = mapped_column(
+        enum_column_type(NotificationStatus, "notification_status"),
+        default=NotificationStatus.queued, index=True,
+    )
+    #: The e-mail address or mobile number used, as it was when the message was made.
+    address: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    #: Template parameters, for SMS providers that send approved templates with parameters.
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    schedule_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schedule_runs.id", ondelete="SET NULL"), index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
