@@ -25,6 +25,7 @@ from app.enums import (
 from app.extensions import db
 from app.models import Assignment, Event, Registration, ScheduleRun, Shift, Slot
 from app.services import signup
+from app.services.scheduler import changes
 
 _TIMESTAMPS = ["created_at", "updated_at"]
 
@@ -63,7 +64,30 @@ class CapacityThroughSignupMixin:
         return super().update_model(form, model)  # type: ignore[misc]
 
 
-class EventView(AutoScheduleMixin, CapacityThroughSignupMixin, LinliModelView):
+class TellPeopleOfChangesMixin:
+    """An edit that moves a published shift, changes an event's place or calls it off tells
+    the volunteers on it and the residents signed up (`scheduler.changes`), and says how many
+    messages went out by which channel."""
+
+    def _event_of(self, model: Any) -> tuple[Event, list[Shift] | None]:
+        return (model, None) if isinstance(model, Event) else (model.event, [model])
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        event, shifts = self._event_of(model)
+        pending = None if is_created else changes.pending_changes(event, shifts)
+        super().on_model_change(form, model, is_created)  # type: ignore[misc]
+        if pending is None or not (pending.cancelled or pending.moved_shift_ids):
+            return
+        counts = changes.apply_changes(db.session, event, pending).counts
+        flash(_("People concerned are being told: %(email)s by e-mail, %(sms)s by SMS.",
+                email=counts.email, sms=counts.sms), "info")
+        if counts.unreachable:
+            flash(_("%(n)s people have no e-mail address or mobile number and were not told: "
+                    "please call them.", n=counts.unreachable), "warning")
+
+
+class EventView(TellPeopleOfChangesMixin, AutoScheduleMixin, CapacityThroughSignupMixin,
+                LinliModelView):
     column_list = ["title", "kind", "neighbourhood", "start_at", "end_at", "status",
                    "is_public", "capacity", "residents"]
     column_formatters = {"residents": _resident_links}
@@ -85,7 +109,7 @@ class EventView(AutoScheduleMixin, CapacityThroughSignupMixin, LinliModelView):
     ]
 
 
-class ShiftView(LinliModelView):
+class ShiftView(TellPeopleOfChangesMixin, LinliModelView):
     column_list = ["title", "event", "start_at", "end_at", "skill", "team", "min_volunteers",
                    "max_volunteers", "priority"]
     column_searchable_list = ["title"]

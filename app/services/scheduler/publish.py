@@ -98,7 +98,7 @@ def cancel_assignment(session: Session, assignment: Assignment) -> None:
         )
 
 
-def notify_shift_changed(session: Session, shift: Shift) -> notify.ChannelCounts:
+def notify_shift_changed(session: Session, shift: Shift) -> list[Notification]:
     """After a published shift's time or place changed: tell everyone on it (once each)."""
     tz = deployment_zone()
     sent = []
@@ -112,4 +112,4 @@ def notify_shift_changed(session: Session, shift: Shift) -> notify.ChannelCounts
             line=shift_line(shift, tz), url=links.respond_url(a.id), event_id=shift.event_id,
         ))
     session.flush()
-    return notify.ChannelCounts.of(sent)
+    return sent

@@ -39,6 +39,11 @@ CASES = {
                            "pending": False},
     "scheduler/reminder#pending": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
                                    "url": URL, "pending": True},
+    "scheduler/event_cancelled": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A},
+    "signup/event_cancelled": {
+        "name": "朱巧珍", "title": "外来媳妇培训班", "place": "金桥镇社区学校",
+        "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),
+    },
     "signup/promotion": {
         "name": "朱巧珍", "title": "外来媳妇培训班", "code": "K7M2QX",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),
