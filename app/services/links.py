@@ -10,10 +10,13 @@ has its own salt, so a token of one kind is worthless as another.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.models import Assignment, HelpRequest
 
 PORTAL_SALT = "portal"
 PREVIEW_SALT = "ics-import-preview"
@@ -21,8 +24,12 @@ ASSIGNMENT_SALT = "linli-assignment-response"
 HELP_SALT = "linli-help-offer"
 PORTAL_LINK_MAX_AGE = 7 * 24 * 3600
 PREVIEW_MAX_AGE = 3600
-#: Confirm/decline and help links: long enough for a service day published months ahead.
-RESPONSE_LINK_MAX_AGE = 14 * 24 * 3600
+#: Confirm/decline and help links carry the end of their shift and work until then (plus this
+#: grace, for "I was there" after the fact); the signature itself is not made to expire sooner,
+#: so a March service day published in December keeps working links.
+RESPONSE_LINK_GRACE = timedelta(days=1)
+#: The oldest a signature may be whatever it says (about a year and a half).
+RESPONSE_LINK_MAX_AGE = 550 * 24 * 3600
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -45,34 +52,51 @@ def _load(salt: str, token: str, max_age: int, secret_key: str | None = None) ->
 
 # -- A volunteer's answer to an assignment, and to a request for help -------------------------
 
-def assignment_token(assignment_id: int) -> str:
-    return _serializer(ASSIGNMENT_SALT).dumps({"a": assignment_id})
+def _until(shift_end: datetime) -> int:
+    return int((shift_end + RESPONSE_LINK_GRACE).timestamp())
 
 
-def read_assignment_token(token: str, max_age: int = RESPONSE_LINK_MAX_AGE) -> int | None:
+def _still_valid(data: dict[str, Any], now: datetime | None) -> bool:
+    until = data.get("u")
+    moment = (now or datetime.now(UTC)).timestamp()
+    return isinstance(until, int) and moment <= until
+
+
+def assignment_token(assignment_id: int, shift_end: datetime) -> str:
+    return _serializer(ASSIGNMENT_SALT).dumps({"a": assignment_id, "u": _until(shift_end)})
+
+
+def read_assignment_token(token: str, *, now: datetime | None = None,
+                          max_age: int = RESPONSE_LINK_MAX_AGE) -> int | None:
+    """The assignment of a valid link whose shift has not long ended; None otherwise."""
     data = _load(ASSIGNMENT_SALT, token, max_age)
-    value = data.get("a") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not _still_valid(data, now):
+        return None
+    value = data.get("a")
     return value if isinstance(value, int) else None
 
 
-def help_token(help_id: int, volunteer_id: int) -> str:
-    return _serializer(HELP_SALT).dumps({"h": help_id, "v": volunteer_id})
+def help_token(help_id: int, volunteer_id: int, shift_end: datetime) -> str:
+    return _serializer(HELP_SALT).dumps({"h": help_id, "v": volunteer_id, "u": _until(shift_end)})
 
 
-def read_help_token(token: str, max_age: int = RESPONSE_LINK_MAX_AGE) -> tuple[int, int] | None:
+def read_help_token(token: str, *, now: datetime | None = None,
+                    max_age: int = RESPONSE_LINK_MAX_AGE) -> tuple[int, int] | None:
     data = _load(HELP_SALT, token, max_age)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not _still_valid(data, now):
         return None
     h, v = data.get("h"), data.get("v")
     return (h, v) if isinstance(h, int) and isinstance(v, int) else None
 
 
-def respond_url(assignment_id: int) -> str:
-    return external_url("respond.assignment_page", token=assignment_token(assignment_id))
+def respond_url(assignment: Assignment) -> str:
+    token = assignment_token(assignment.id, assignment.shift.end_at)
+    return external_url("respond.assignment_page", token=token)
 
 
-def help_url(help_id: int, volunteer_id: int) -> str:
-    return external_url("respond.help_page", token=help_token(help_id, volunteer_id))
+def help_url(help_request: HelpRequest, volunteer_id: int) -> str:
+    token = help_token(help_request.id, volunteer_id, help_request.shift.end_at)
+    return external_url("respond.help_page", token=token)
 
 
 # -- The volunteer's portal --------------------------------------------------------------------

@@ -67,7 +67,7 @@ def send_due_reminders(session: Session, now: datetime | None = None) -> int:
         notification = notify.to_volunteer(
             session, assignment.volunteer, "scheduler/reminder",
             title=assignment.shift.event.title, line=shift_line(assignment.shift, zone),
-            url=links.respond_url(assignment.id), event_id=assignment.shift.event_id,
+            url=links.respond_url(assignment), event_id=assignment.shift.event_id,
             pending=assignment.status == AssignmentStatus.pending,
         )
         if notification.channel != NotificationChannel.none:

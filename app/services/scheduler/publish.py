@@ -33,7 +33,7 @@ def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assi
     """The "please confirm" message for new assignments of one volunteer, after commit."""
     tz = deployment_zone()
     shifts = [
-        {"line": shift_line(a.shift, tz), "url": links.respond_url(a.id)}
+        {"line": shift_line(a.shift, tz), "url": links.respond_url(a)}
         for a in sorted(assignments, key=lambda a: a.shift.start_at)
     ]
     return notify.to_volunteer(
@@ -109,7 +109,7 @@ def notify_shift_changed(session: Session, shift: Shift) -> list[Notification]:
         a.reminded_at = None
         sent.append(notify.to_volunteer(
             session, a.volunteer, "scheduler/changed", title=shift.event.title,
-            line=shift_line(shift, tz), url=links.respond_url(a.id), event_id=shift.event_id,
+            line=shift_line(shift, tz), url=links.respond_url(a), event_id=shift.event_id,
         ))
     session.flush()
     return sent

@@ -116,7 +116,7 @@ def ask_for_help(session: Session, shift: Shift, *, user: User | None = None,
     for volunteer in candidates:
         notify.to_volunteer(
             session, volunteer, "scheduler/help", title=shift.event.title, line=line,
-            url=links.help_url(help_request.id, volunteer.id), event_id=shift.event_id,
+            url=links.help_url(help_request, volunteer.id), event_id=shift.event_id,
         )
     return help_request
 
