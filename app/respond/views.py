@@ -51,7 +51,8 @@ def assignment_page(token: str) -> str:
 def _outcome_message(outcome: str) -> str:
     messages = {
         "confirmed": _("Thank you! Your shift is confirmed."),
-        "declined": _("You have declined this shift. The coordinator has been told."),
+        "declined": _("You have declined this shift. The coordinator sees it and will find "
+                      "someone else."),
         "already_confirmed": _("This shift was already confirmed."),
         "already_declined": _("You had already declined this shift."),
         "cancelled": _("This shift is no longer assigned to you."),

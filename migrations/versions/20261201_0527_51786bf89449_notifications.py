@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('volunteer_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('registration_id', sa.Integer(), nullable=True),
     sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('schedule_run_id', sa.Integer(), nullable=True),
@@ -39,6 +40,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_notifications_event_id_events'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_notifications_registration_id_registrations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['schedule_run_id'], ['schedule_runs.id'], name=op.f('fk_notifications_schedule_run_id_schedule_runs'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['volunteer_id'], ['volunteers.id'], name=op.f('fk_notifications_volunteer_id_volunteers'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
     )
@@ -48,6 +50,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_notifications_schedule_run_id'), ['schedule_run_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notifications_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_notifications_template'), ['template'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notifications_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notifications_volunteer_id'), ['volunteer_id'], unique=False)
 
 
@@ -55,6 +58,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notifications_volunteer_id'))
+        batch_op.drop_index(batch_op.f('ix_notifications_user_id'))
         batch_op.drop_index(batch_op.f('ix_notifications_template'))
         batch_op.drop_index(batch_op.f('ix_notifications_status'))
         batch_op.drop_index(batch_op.f('ix_notifications_schedule_run_id'))

@@ -12,6 +12,7 @@ from app.services.notify.delivery import (
     deliver_now,
     dispatch,
     to_resident,
+    to_staff,
     to_volunteer,
 )
 from app.services.notify.mail import Rendered, recipient_locale, render
@@ -43,5 +44,6 @@ __all__ = [
     "senders",
     "sms_sender_from_config",
     "to_resident",
+    "to_staff",
     "to_volunteer",
 ]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import NotificationChannel, NotificationStatus
 from app.extensions import db
-from app.models import Notification, Registration, Volunteer, utcnow
+from app.models import Notification, Registration, User, Volunteer, utcnow
 from app.services.notify.mail import Rendered, render
 from app.services.notify.senders import senders
 from app.transactions import after_commit
@@ -79,6 +79,14 @@ def to_resident(session: Session, registration: Registration, template: str,
     return _create(session, template, rendered, email=registration.email,
                    phone=registration.phone, registration_id=registration.id,
                    event_id=registration.event_id)
+
+
+def to_staff(session: Session, user: User, template: str, *, event_id: int | None = None,
+             **context: object) -> Notification:
+    """Render `template` for a staff member (by e-mail), record it, send after commit."""
+    rendered = render(template, user.locale, name=user.display_name, **context)
+    return _create(session, template, rendered, email=user.email, phone=None, user_id=user.id,
+                   event_id=event_id)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.enums import HOLDS_SEAT, UPCOMING, AssignmentSource, AssignmentStatus
+from app.enums import HOLDS_SEAT, UPCOMING, AssignmentSource, AssignmentStatus, Role
 from app.i18n import deployment_zone
-from app.models import Assignment, HelpRequest, Shift, User, utcnow
+from app.models import Assignment, HelpRequest, Notification, Shift, User, utcnow
+from app.models.users import user_neighbourhoods
 from app.services import links, notify
 from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
@@ -47,6 +48,8 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
     )
     if result.rowcount == 1:
         session.flush()
+        if target == AssignmentStatus.declined:
+            tell_coordinators_of_decline(session, assignment_id)
         return target.value
     current = session.scalar(select(Assignment.status).where(Assignment.id == assignment_id))
     if current is None:
@@ -56,6 +59,31 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
     if current == AssignmentStatus.declined:
         return "already_declined"
     return "cancelled"
+
+
+def coordinators_of(session: Session, neighbourhood_id: int) -> list[User]:
+    return list(session.scalars(
+        select(User)
+        .join(user_neighbourhoods, user_neighbourhoods.c.user_id == User.id)
+        .where(user_neighbourhoods.c.neighbourhood_id == neighbourhood_id,
+               User.role == Role.coordinator, User.active.is_(True))
+        .order_by(User.id)
+    ))
+
+
+def tell_coordinators_of_decline(session: Session, assignment_id: int) -> list[Notification]:
+    """The neighbourhood's coordinators hear of a decline by e-mail (the run page shows it
+    too), with a link to the run where the seat can be filled again."""
+    assignment = session.get(Assignment, assignment_id, populate_existing=True)
+    if assignment is None:
+        return []
+    shift = assignment.shift
+    line = shift_line(shift, deployment_zone())
+    return [
+        notify.to_staff(session, user, "scheduler/declined", volunteer=assignment.volunteer.name,
+                        title=shift.event.title, line=line, event_id=shift.event_id)
+        for user in coordinators_of(session, shift.event.neighbourhood_id)
+    ]
 
 
 def empty_seats(session: Session, shift: Shift) -> int:

@@ -39,6 +39,8 @@ CASES = {
                            "pending": False},
     "scheduler/reminder#pending": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
                                    "url": URL, "pending": True},
+    "scheduler/declined": {"name": "佳虹协调员", "volunteer": "郭琴", "title": "学雷锋服务日",
+                           "line": SHIFT_A},
     "scheduler/event_cancelled": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A},
     "signup/event_cancelled": {
         "name": "朱巧珍", "title": "外来媳妇培训班", "place": "金桥镇社区学校",
