@@ -16,13 +16,14 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.enums import EventKind, RunStatus
+from app.enums import EventKind, EventStatus, RunStatus
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Event, Neighbourhood, ScheduleRun
 from app.services import care_visits, reminders
-from app.services.scheduler import review, runs
+from app.services.scheduler import changes, publish, review, runs
 from app.services.scheduler.bridge import Scope
+from app.services.scheduler.errors import RunError
 from app.tasks import scheduler as scheduler_tasks
 
 events_cli = AppGroup("events", help="Events and their ids.")
@@ -183,3 +184,37 @@ def reminders_command() -> None:
     sent = reminders.send_due_reminders(db.session)
     db.session.commit()
     click.echo(f"{sent} reminders sent")
+
+
+@schedule_cli.command("publish")
+@click.argument("run_id", type=int)
+def publish_command(run_id: int) -> None:
+    """Publish a reviewed run, as the admin's "Publish" button does."""
+    run = db.session.get(ScheduleRun, run_id)
+    if run is None:
+        raise click.ClickException(f"no such run: {run_id}")
+    try:
+        result = publish.publish_run(db.session, run)
+    except RunError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    m = result.messages
+    click.echo(f"run {run_id}: {result.published} assignments published, "
+               f"{result.cancelled} cancelled, {result.events_published} events published; "
+               f"messages queued: {m.email} e-mail, {m.sms} SMS, {m.unreachable} without "
+               "contact details")
+
+
+@events_cli.command("cancel")
+@click.argument("event_id", type=int)
+def cancel_event_command(event_id: int) -> None:
+    """Call an event off: assignments cancelled, volunteers and residents told."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"no such event: {event_id}")
+    if event.status == EventStatus.cancelled:
+        raise click.ClickException(f"event {event_id} is already cancelled")
+    counts = changes.cancel_event(db.session, event).counts
+    db.session.commit()
+    click.echo(f"event {event_id} cancelled; messages queued: {counts.email} e-mail, "
+               f"{counts.sms} SMS, {counts.unreachable} without contact details")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 import app.tasks.scheduler
-from app.enums import EventKind
+from app.enums import EventKind, EventStatus
 from app.extensions import db
 from app.models import Event, Neighbourhood
 from app.services.demo import load_demo
@@ -61,6 +61,25 @@ def test_events_list_and_schedule_the_lei_feng_day(demo) -> None:
                                              "--json"]).output)
     assert as_json["filled"] == summary["filled"]
     assert runner.invoke(args=["schedule", "show", "999999"]).exit_code != 0
+
+    published = runner.invoke(args=["schedule", "publish", str(summary["id"])])
+    assert published.exit_code == 0, published.output
+    assert f"{summary['filled']} assignments published" in published.output
+    again = runner.invoke(args=["schedule", "publish", str(summary["id"])])
+    assert again.exit_code != 0  # a published run cannot be published twice
+
+    listed = json.loads(runner.invoke(args=["notifications", "list", "--json",
+                                            "--limit", "500"]).output)
+    mine = [n for n in listed if n["template"] == "scheduler/publish"]
+    channels = {n["channel"] for n in mine}
+    assert mine and channels <= {"email", "sms", "none"}
+    assert f"{sum(n['channel'] == 'email' for n in mine)} e-mail" in published.output
+
+    cancelled = runner.invoke(args=["events", "cancel", str(lei_feng["id"])])
+    assert cancelled.exit_code == 0, cancelled.output
+    db.session.expire_all()
+    assert db.session.get(Event, lei_feng["id"]).status == EventStatus.cancelled
+    assert runner.invoke(args=["events", "cancel", str(lei_feng["id"])]).exit_code != 0
 
 
 def test_schedule_a_neighbourhood_period(demo) -> None:
