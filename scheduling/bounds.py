@@ -5,6 +5,10 @@
 * ``lp_bound``: LP relaxation over eligible pairs in [0, 1] with headcount <= max, one row per
   overlap clique (incl. the minimum gap) and the weekly minute and shift caps; solved with HiGHS.
   With ``weighted=True`` it bounds the weighted fill F that CP-SAT phase 1 maximises.
+
+Every LP gets a time limit; an LP that is not solved to optimality within it is *not ready* and
+reported as ``None`` (a time-limited primal value is not a bound). HiGHS (``highspy``) is
+optional at run time: without it the LP bounds are ``None`` and ``HAVE_HIGHS`` is false.
 """
 
 from __future__ import annotations
@@ -12,12 +16,20 @@ from __future__ import annotations
 import math
 import os
 import sys
+import time
 
-import highspy
 import numpy as np
 from ortools.graph.python import max_flow
 
 from scheduling.eligibility import MIN_SEAT_BONUS, SEAT_WEIGHT, Index
+
+try:
+    import highspy
+except ImportError:  # pragma: no cover - exercised only where highspy is not installed
+    highspy = None
+
+HAVE_HIGHS = highspy is not None
+
 
 _BANNER_SILENCED = False
 
@@ -155,29 +167,38 @@ def _lp_model(index: Index, *, weighted: bool, time_limit: float) -> highspy.Hig
     return h
 
 
-def lp_bound(index: Index, *, weighted: bool = False, time_limit: float = 60.0) -> float:
-    """Optimal value of the LP relaxation (seats, or weighted fill F when ``weighted``)."""
-    if index.n_pairs == 0:
-        return 0.0
-    h = _lp_model(index, weighted=weighted, time_limit=time_limit)
-    h.run()
-    status = h.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
-        # A non-optimal primal value is not a bound; the dual bound would be, but keep it simple.
-        return math.inf
-    return float(h.getInfo().objective_function_value)
-
-
-def lp_solution(index: Index, *, time_limit: float = 5.0) -> list[float] | None:
-    """Pair values of an optimal solution of the weighted LP relaxation (None on failure);
-    used to guide the warm start, not as a bound."""
-    if index.n_pairs == 0:
-        return []
-    h = _lp_model(index, weighted=True, time_limit=time_limit)
+def _optimal_value(h: highspy.Highs) -> float | None:
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return list(h.getSolution().col_value[: index.n_pairs])
+    return float(h.getInfo().objective_function_value)
+
+
+def lp_bound(index: Index, *, weighted: bool = False, time_limit: float = 60.0) -> float | None:
+    """Optimal value of the LP relaxation (seats, or weighted fill F when ``weighted``); None when
+    it is not solved to optimality within ``time_limit`` or HiGHS is not installed."""
+    if index.n_pairs == 0:
+        return 0.0
+    if not HAVE_HIGHS or time_limit <= 0:
+        return None
+    return _optimal_value(_lp_model(index, weighted=weighted, time_limit=time_limit))
+
+
+def seat_bound_after_weighted(
+    h: highspy.Highs,
+    n_pairs: int,
+    time_limit: float,
+) -> float | None:
+    """The seat LP bound from a model whose weighted LP was just solved: re-cost it (all-ones on
+    the pairs, nothing on the min-seat columns) and re-solve from the optimal basis. Solved cold,
+    the seat LP is so degenerate that it takes ~10x longer. None if not optimal in time."""
+    if time_limit <= 0:
+        return None
+    n_cols = h.getNumCol()
+    costs = np.concatenate([np.ones(n_pairs), np.zeros(n_cols - n_pairs)])
+    h.changeColsCost(n_cols, np.arange(n_cols, dtype=np.int32), costs)
+    h.setOptionValue("time_limit", float(time_limit))
+    return _optimal_value(h)
 
 
 def make_integral(h: highspy.Highs, n_cols: int) -> None:
@@ -194,6 +215,8 @@ def mip_bound(index: Index, *, weighted: bool = False, time_limit: float = 120.0
     upper bound (the optimum when it closes the gap). Offline use only (bench ``--proven``)."""
     if index.n_pairs == 0:
         return 0.0
+    if not HAVE_HIGHS:
+        raise RuntimeError("the proven bounds need highspy (pip install highspy)")
     h = _lp_model(index, weighted=weighted, time_limit=time_limit)
     make_integral(h, h.getNumCol())
     h.setOptionValue("mip_rel_gap", 0.0)
@@ -202,21 +225,18 @@ def mip_bound(index: Index, *, weighted: bool = False, time_limit: float = 120.0
     return bound if math.isfinite(bound) else math.inf
 
 
-def lp_bounds(index: Index, *, time_limit: float = 60.0) -> tuple[float, float]:
+def lp_bounds(index: Index, *, time_limit: float = 60.0) -> tuple[float | None, float | None]:
     """(seat LP bound, weighted LP bound) from one model: the weighted LP is solved first and its
-    optimal basis warm-starts the seat LP (all-ones costs; the min-seat columns cost nothing).
-    Solved cold, the seat LP is so degenerate that it takes ~10x longer."""
+    optimal basis warm-starts the seat LP. Each is None when not ready within ``time_limit``
+    (shared by both solves)."""
     if index.n_pairs == 0:
         return 0.0, 0.0
+    if not HAVE_HIGHS or time_limit <= 0:
+        return None, None
+    t0 = time.perf_counter()
     h = _lp_model(index, weighted=True, time_limit=time_limit)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return lp_bound(index, time_limit=time_limit), math.inf
-    weighted = float(h.getInfo().objective_function_value)
-    n, n_cols = index.n_pairs, h.getNumCol()
-    costs = np.concatenate([np.ones(n), np.zeros(n_cols - n)])
-    h.changeColsCost(n_cols, np.arange(n_cols, dtype=np.int32), costs)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return lp_bound(index, time_limit=time_limit), weighted
-    return float(h.getInfo().objective_function_value), weighted
+    weighted = _optimal_value(h)
+    left = time_limit - (time.perf_counter() - t0)
+    if weighted is None:
+        return lp_bound(index, time_limit=left), None
+    return seat_bound_after_weighted(h, index.n_pairs, left), weighted

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from scheduling.model import Problem, Shift, Volunteer
 
 # Seat values (the primary, fill objective): a seat of priority p is worth p * SEAT_WEIGHT, plus
@@ -103,19 +105,21 @@ class Index:
         )
 
 
-def _candidate_buckets(
-    problem: Problem,
-) -> tuple[dict[tuple[str | None, tuple[int, int] | None], list[int]], float | None]:
-    """Bucket volunteers by (skill, grid cell) so each shift only looks at plausible people."""
-    radius = problem.rules.max_distance_km
-    buckets: dict[tuple[str | None, tuple[int, int] | None], list[int]] = defaultdict(list)
-    for vi, vol in enumerate(problem.volunteers):
-        cell = None
-        if radius and vol.location is not None:
-            cell = (math.floor(vol.location.x / radius), math.floor(vol.location.y / radius))
-        for key in {*vol.skills, None}:
-            buckets[(key, cell)].append(vi)
-    return buckets, radius
+def _volunteer_arrays(problem: Problem, v_intervals: list[list[tuple[int, int]]]) -> dict:
+    """Numpy views of the volunteers used to find each shift's candidates quickly: one row per
+    availability interval (owner, start, end), and per-volunteer caps and coordinates."""
+    vols = problem.volunteers
+    owners = [vi for vi, ivs in enumerate(v_intervals) for _ in ivs]
+    return {
+        "iv_v": np.array(owners, dtype=np.int64),
+        "iv_a": np.array([a for ivs in v_intervals for a, _ in ivs], dtype=np.int64),
+        "iv_b": np.array([b for ivs in v_intervals for _, b in ivs], dtype=np.int64),
+        "max_minutes": np.array([v.max_minutes_per_week for v in vols], dtype=np.int64),
+        "max_shifts": np.array([v.max_shifts_per_week for v in vols], dtype=np.int64),
+        "has_loc": np.array([v.location is not None for v in vols], dtype=bool),
+        "x": np.array([v.location.x if v.location else 0.0 for v in vols], dtype=float),
+        "y": np.array([v.location.y if v.location else 0.0 for v in vols], dtype=float),
+    }
 
 
 def build_index(
@@ -156,35 +160,36 @@ def build_index(
     history = {h: set(vs) for h, vs in problem.household_history.items()}
     preferred = [set(v.preferred_shifts) for v in vols]
     avoided = [set(v.avoided_shifts) for v in vols]
-    buckets, radius = _candidate_buckets(problem)
-    by_skill: dict[str | None, set[int]] = defaultdict(set)
-    for (sk, _cell), members in buckets.items():
-        by_skill[sk].update(members)
-    by_skill_sorted = {sk: sorted(m) for sk, m in by_skill.items()}
+    radius = problem.rules.max_distance_km
+    arr = _volunteer_arrays(problem, index.v_intervals)
+    skill_mask: dict[str | None, np.ndarray] = {None: np.ones(len(vols), dtype=bool)}
+    for vi, vol in enumerate(vols):
+        for sk in vol.skills:
+            skill_mask.setdefault(sk, np.zeros(len(vols), dtype=bool))[vi] = True
+    no_one = np.zeros(len(vols), dtype=bool)
     index.pairs_of_shift = [[] for _ in shifts]
     index.pairs_of_vol = [[] for _ in vols]
 
     for si, shift in enumerate(shifts):
         if shift.max_count <= 0:
             continue
-        if radius and shift.location is not None:
-            cx = math.floor(shift.location.x / radius)
-            cy = math.floor(shift.location.y / radius)
-            cands: set[int] = set(buckets.get((shift.skill, None), ()))
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    cands.update(buckets.get((shift.skill, (cx + dx, cy + dy)), ()))
-            candidates = sorted(cands)
-        else:
-            candidates = by_skill_sorted.get(shift.skill, [])
         start, end, dur = s_start[si], s_end[si], s_end[si] - s_start[si]
+        # Volunteers with one availability interval covering the shift, the skill and room in
+        # their weekly caps for it, in increasing volunteer order.
+        inside = arr["iv_v"][(arr["iv_a"] <= start) & (arr["iv_b"] >= end)]
+        cand = np.unique(inside)
+        cand = cand[skill_mask.get(shift.skill, no_one)[cand]]
+        cand = cand[(arr["max_minutes"][cand] >= dur) & (arr["max_shifts"][cand] > 0)]
+        if radius is not None and shift.location is not None:
+            far = arr["has_loc"][cand] & (
+                np.hypot(arr["x"][cand] - shift.location.x, arr["y"][cand] - shift.location.y)
+                > radius
+            )
+            cand = cand[~far]
+        candidates = cand.tolist()
         for vi in candidates:
             vol = vols[vi]
             if shift.team is not None and shift.team not in vol.teams:
-                continue
-            if dur > vol.max_minutes_per_week or vol.max_shifts_per_week <= 0:
-                continue
-            if not available_for(index.v_intervals[vi], start, end):
                 continue
             if (vol.id, shift.id) in forbidden:
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from scheduling.deadline import Deadline
 from scheduling.eligibility import FAIRNESS_LEVELS, FAIRNESS_STEP, Index
 
 FLEX_PENALTY = 1
@@ -142,18 +143,28 @@ def fill_up(index: Index, pairs: Iterable[int]) -> State:
     return state
 
 
-def improve_secondary(index: Index, pairs: Iterable[int], rounds: int = 5) -> State:
+def improve_secondary(
+    index: Index,
+    pairs: Iterable[int],
+    rounds: int = 5,
+    *,
+    deadline: Deadline | None = None,
+    reserve: float = 0.0,
+) -> State:
     """Fill-preserving local search on the secondary objective: replace the volunteer of an
     assignment by another eligible, free volunteer when that raises pair score minus load
     penalty (e.g. the household's earlier visitor, a nearer or less loaded person). Pins and the
-    headcount of every shift are unchanged, so the weighted fill is exactly preserved."""
+    headcount of every shift are unchanged, so the weighted fill is exactly preserved. Stops at
+    ``deadline`` minus ``reserve`` (the result is valid whenever it stops)."""
     state = State(index)
     state.try_add_all(pairs)
     pinned = set(index.pinned)
     score = index.pair_score
     for _ in range(rounds):
         improved = False
-        for p in sorted(state.chosen):
+        for k, p in enumerate(sorted(state.chosen)):
+            if deadline is not None and k % 64 == 0 and deadline.expired(reserve):
+                return state
             if p in pinned or p not in state.chosen:
                 continue
             v = index.pair_v[p]

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import highspy
 import numpy as np
 
-from scheduling.bounds import _lp_model, make_integral
+from scheduling.bounds import HAVE_HIGHS, _lp_model, highspy, make_integral
 from scheduling.eligibility import (
     FAIRNESS_LEVELS,
     FAIRNESS_STEP,
@@ -39,21 +38,22 @@ MAX_MIP_PAIRS = 40_000
 class LpGuide:
     values: list[float]
     objective: float
+    # The solved HiGHS model (its optimal basis warm-starts the seat LP bound).
+    model: object = None
 
 
 def solve_lp(index: Index, time_limit: float) -> LpGuide | None:
-    if index.n_pairs == 0:
+    """The weighted LP relaxation, or None when it is not optimal within ``time_limit`` (then
+    the caller goes on without it) or HiGHS is not installed."""
+    if index.n_pairs == 0 or not HAVE_HIGHS or time_limit < 0.05:
         return None
-    h = _lp_model(index, weighted=True, time_limit=max(0.05, time_limit))
+    h = _lp_model(index, weighted=True, time_limit=time_limit)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     sol = h.getSolution()
     n = index.n_pairs
-    return LpGuide(
-        list(sol.col_value[:n]),
-        float(h.getInfo().objective_function_value),
-    )
+    return LpGuide(list(sol.col_value[:n]), float(h.getInfo().objective_function_value), h)
 
 
 def lp_round(index: Index, lp: LpGuide) -> State:
