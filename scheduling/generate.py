@@ -472,9 +472,10 @@ def quickstart(seed: int = 0, *, employees: int = 15, shifts: int = 139, days: i
     rng = random.Random(f"quickstart-{seed}")
     people: list[tuple[str, tuple[str, ...], set[int], set[int], set[int]]] = []
     for i in range(employees):
-        skills = {rng.choice(QUICKSTART_SKILLS)}
-        if rng.random() < 0.5:
-            skills.add(rng.choice(QUICKSTART_EXTRA))
+        # Half doctors, half nurses; every other person has one of the two specialities.
+        skills = {QUICKSTART_SKILLS[i % 2]}
+        if i % 4 in (1, 2):
+            skills.add(QUICKSTART_EXTRA[(i // 4) % 2])
         days_left = list(range(days))
         rng.shuffle(days_left)
         k = max(1, days // 7)
@@ -493,7 +494,7 @@ def quickstart(seed: int = 0, *, employees: int = 15, shifts: int = 139, days: i
     out: list[Shift] = []
     for j, (d, loc, h) in enumerate(chosen):
         skill = (
-            rng.choice(QUICKSTART_SKILLS) if rng.random() < 0.75 else rng.choice(QUICKSTART_EXTRA)
+            rng.choice(QUICKSTART_SKILLS) if rng.random() < 0.8 else rng.choice(QUICKSTART_EXTRA)
         )
         out.append(
             Shift(

@@ -79,15 +79,19 @@ def add_bounds(
     cpsat_bound: float | None = None,
     *,
     lp: tuple[float | None, float | None] | None = None,
+    flow: int | None = None,
     deadline: Deadline | None = None,
 ) -> None:
     """Fill in the bounds and qualities. ``lp`` = (seat LP, weighted LP) already computed (None
     entries: not ready); without it the LPs are solved here within ``deadline`` (default: 60 s).
-    A bound not ready before the deadline stays None and is left out of ``best_bound``."""
+    ``flow``: the max-flow bound if already computed. A bound not ready before the deadline
+    stays None and is left out of ``best_bound``."""
     tb = time.perf_counter()
     if deadline is None:
         deadline = Deadline(60.0)
-    if not deadline.expired():
+    if flow is not None:
+        metrics.upper_bound_flow = flow
+    elif not deadline.expired():
         metrics.upper_bound_flow = flow_bound(index)
     if lp is None:
         lp = lp_bounds(index, time_limit=deadline.remaining())
@@ -121,6 +125,7 @@ def _finish(
     bounds: bool,
     cpsat_bound: float | None = None,
     lp: tuple[float | None, float | None] | None = None,
+    flow: int | None = None,
     deadline: Deadline | None = None,
 ) -> Solution:
     metrics = compute_metrics(index, state)
@@ -130,7 +135,7 @@ def _finish(
     )
     unfilled = explain_index(index, state)
     if bounds:
-        add_bounds(index, metrics, cpsat_bound, lp=lp, deadline=deadline)
+        add_bounds(index, metrics, cpsat_bound, lp=lp, flow=flow, deadline=deadline)
     return Solution(assignments, unfilled, metrics, solver)
 
 
@@ -261,6 +266,8 @@ def solve(
         fv = fill_value(index, start.chosen)
         progress(Progress(t_greedy, float(fv), math.inf, "greedy"))
     log.debug("index %.2fs greedy %.2fs pairs %d", t_index, t_greedy, index.n_pairs)
+    # The max-flow bound is cheap (a fraction of the greedy): computed now, it is always ready.
+    flow = flow_bound(index) if bounds and not dl.expired(reserve) else None
     hint = start.chosen
     lp: LpGuide | None = None
     if lexicographic and warm_start:
@@ -310,7 +317,14 @@ def solve(
     # A neighbourhood's CP-SAT bound only bounds the neighbourhood, not the whole problem.
     cpsat_bound = res.fill_bound if keep is None else None
     sol = _finish(
-        index, state, "cpsat", bounds=bounds, cpsat_bound=cpsat_bound, lp=lp_values, deadline=dl
+        index,
+        state,
+        "cpsat",
+        bounds=bounds,
+        cpsat_bound=cpsat_bound,
+        lp=lp_values,
+        flow=flow,
+        deadline=dl,
     )
     log.debug("finished %.2fs", dl.elapsed())
     m = sol.metrics
