@@ -41,6 +41,7 @@ from scheduling.io import (
 )
 from scheduling.model import (
     Assignment,
+    ContinuityMiss,
     Forbidden,
     Interval,
     Location,
@@ -64,6 +65,7 @@ __all__ = [
     "Assignment",
     "Change",
     "CheckReport",
+    "ContinuityMiss",
     "Forbidden",
     "InfeasiblePinError",
     "Interval",

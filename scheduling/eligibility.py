@@ -22,8 +22,11 @@ from scheduling.model import Problem, Shift, Volunteer
 # p * MIN_SEAT_BONUS while the shift is still below its min_count.
 SEAT_WEIGHT = 10
 MIN_SEAT_BONUS = 10
-# Secondary objective, per assignment (kept well below one seat so fill always comes first).
+# Continuity (the household's earlier or paired volunteer) is its own objective level, between
+# fill and the secondary terms (see cpsat.py); CONTINUITY_BONUS only weighs it in the
+# single-phase objective of ``resolve``.
 CONTINUITY_BONUS = 30
+# Secondary objective, per assignment.
 PREFERRED_BONUS = 10
 AVOIDED_PENALTY = 20
 DISTANCE_PENALTY_PER_KM = 2
@@ -46,14 +49,6 @@ def minutes(dt: datetime) -> int:
 
 def distance_km(a_x: float, a_y: float, b_x: float, b_y: float) -> float:
     return math.hypot(a_x - b_x, a_y - b_y)
-
-
-def seat_value(shift: Shift, seat: int) -> int:
-    """Value of the ``seat``-th (1-based) filled seat of ``shift``."""
-    value = shift.priority * SEAT_WEIGHT
-    if seat <= shift.min_count:
-        value += shift.priority * MIN_SEAT_BONUS
-    return value
 
 
 def week_key(dt: datetime, tz: ZoneInfo) -> tuple[int, int]:
@@ -200,8 +195,6 @@ def build_index(
                     continue
             score = 0
             cont = shift.household is not None and vol.id in history.get(shift.household, ())
-            if cont:
-                score += CONTINUITY_BONUS
             if shift.id in preferred[vi]:
                 score += PREFERRED_BONUS
             if shift.id in avoided[vi]:
@@ -269,3 +262,17 @@ def _volunteer_structure(index: Index, vi: int) -> None:
         need_count = len(plist) > vol.max_shifts_per_week
         if need_minutes or need_count:
             index.week_groups.append((vi, week, plist, need_minutes, need_count))
+
+
+def continuity_cap(index: Index) -> int:
+    """The most continuity assignments any schedule can have: per shift, its seats or its
+    continuity candidates, whichever is fewer."""
+    total = 0
+    for s, shift in enumerate(index.shifts):
+        n = sum(1 for p in index.pairs_of_shift[s] if index.pair_cont[p])
+        total += min(n, shift.max_count)
+    return total
+
+
+def continuity_value(index: Index, chosen: set[int] | list[int]) -> int:
+    return sum(1 for p in chosen if index.pair_cont[p])

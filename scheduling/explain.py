@@ -10,74 +10,10 @@ from __future__ import annotations
 
 from scheduling.eligibility import Index, available_for, build_index, distance_km
 from scheduling.greedy import State
-from scheduling.model import Problem, Reason, Solution, UnfilledSeat
+from scheduling.messages import MESSAGES, render_reason
+from scheduling.model import ContinuityMiss, Problem, Reason, Solution, UnfilledSeat
 
 MAX_IDS = 20
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "no_skill": "Nobody has the required skill “{skill}” ({volunteers} volunteers checked).",
-        "team_excludes": (
-            "The shift is restricted to team “{team}”, and none of the {skilled} volunteers "
-            "with the skill belongs to it."
-        ),
-        "not_available": (
-            "{in_team} volunteers have the skill, but none is available for the whole shift."
-        ),
-        "too_far": (
-            "{available} volunteers are available, but all live farther than {max_km} km away."
-        ),
-        "forbidden": "All {available} available volunteers are excluded from this shift.",
-        "not_enough_eligible": (
-            "Only {eligible} volunteers qualify, and all of them are already assigned here."
-        ),
-        "weekly_cap": (
-            "All {free} other qualified volunteers have reached their weekly cap "
-            "of minutes or shifts."
-        ),
-        "booked_elsewhere": (
-            "All {free} other qualified volunteers are booked on overlapping shifts "
-            "(including travel/rest gap): {shifts}."
-        ),
-        "capped_or_booked": (
-            "Of the {free} other qualified volunteers, {at_cap} have reached their weekly cap "
-            "and {booked} are booked on overlapping shifts: {shifts}."
-        ),
-        "not_chosen": (
-            "{unused} qualified volunteers are still free but were not assigned "
-            "(solver stopped early)."
-        ),
-    },
-    "zh_CN": {
-        "no_skill": "没有志愿者具备所需技能“{skill}”（共核查 {volunteers} 名志愿者）。",
-        "team_excludes": "该班次仅限“{team}”团队，具备该技能的 {skilled} 名志愿者均不属于该团队。",
-        "not_available": "{in_team} 名志愿者具备该技能，但无人在整个班次时段内有空。",
-        "too_far": "{available} 名志愿者有空，但都住在 {max_km} 公里以外。",
-        "forbidden": "有空的 {available} 名志愿者均被排除在该班次之外。",
-        "not_enough_eligible": "仅有 {eligible} 名志愿者符合条件，且都已安排在此班次。",
-        "weekly_cap": "其余 {free} 名符合条件的志愿者均已达到每周时长或班次上限。",
-        "booked_elsewhere": (
-            "其余 {free} 名符合条件的志愿者均已安排在时间冲突（含路程/休息间隔）的班次：{shifts}。"
-        ),
-        "capped_or_booked": (
-            "其余 {free} 名符合条件的志愿者中，{at_cap} 名已达每周上限，"
-            "{booked} 名已安排在时间冲突的班次：{shifts}。"
-        ),
-        "not_chosen": "仍有 {unused} 名符合条件的志愿者空闲但未被安排（求解提前结束）。",
-    },
-}
-
-
-def render_reason(reason: Reason, locale: str = "en") -> str:
-    lang = "zh_CN" if locale.replace("-", "_").lower().startswith("zh") else "en"
-    template = MESSAGES[lang].get(reason.code, reason.code)
-    sep = "、" if lang == "zh_CN" else ", "
-    values: dict[str, object] = {**reason.counts, **reason.params}
-    values["shifts"] = sep.join(reason.ids.get("shifts", [])) or "—"
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError):
-        return reason.code
 
 
 def _explain_shift(index: Index, state: State, s: int) -> Reason:
@@ -175,6 +111,61 @@ def explain_index(index: Index, state: State) -> list[UnfilledSeat]:
     return out
 
 
+def _paired_reason(index: Index, state: State, s: int, vid: str) -> Reason:
+    """Why the household's volunteer ``vid`` is not on shift ``s`` (first failing rule)."""
+    shift = index.shifts[s]
+    params = {"volunteer": vid, "skill": shift.skill or "", "team": shift.team or ""}
+    v = index.v_pos.get(vid)
+    if v is None:
+        return Reason("paired_absent", {}, {}, params)
+    vol = index.volunteers[v]
+    params["volunteer"] = vol.name or vid
+    if shift.skill is not None and shift.skill not in vol.skills:
+        return Reason("paired_no_skill", {}, {}, params)
+    if shift.team is not None and shift.team not in vol.teams:
+        return Reason("paired_team_excludes", {}, {}, params)
+    p = index.pair_of.get((v, s))
+    if p is None:
+        start, end = index.s_start[s], index.s_end[s]
+        if not available_for(index.v_intervals[v], start, end):
+            return Reason("paired_not_available", {}, {}, params)
+        if any(f.volunteer == vid and f.shift == shift.id for f in index.problem.forbidden):
+            return Reason("paired_forbidden", {}, {}, params)
+        if vol.location is not None and shift.location is not None:
+            return Reason("paired_too_far", {}, {}, params)
+        return Reason("paired_weekly_cap", {}, {}, params)  # the shift alone exceeds a cap
+    conflicts = state.blockers(p)
+    if conflicts:
+        ids = {"shifts": sorted(index.shifts[t].id for t in conflicts)[:MAX_IDS]}
+        return Reason("paired_booked_elsewhere", {}, ids, params)
+    if state.capped(p):
+        return Reason("paired_weekly_cap", {}, {}, params)
+    return Reason("paired_not_chosen", {}, {}, params)
+
+
+def explain_continuity(index: Index, state: State) -> tuple[list[ContinuityMiss], int]:
+    """Household shifts whose earlier/paired volunteers did not all get a seat they could have
+    had: (one ContinuityMiss per such volunteer with the reason, number of missed seats). A
+    seat counts as missed when an eligible household volunteer exists for it but is not on it."""
+    history = index.problem.household_history
+    misses: list[ContinuityMiss] = []
+    missed = 0
+    for s, shift in enumerate(index.shifts):
+        known = history.get(shift.household or "", None) if shift.household else None
+        if not known:
+            continue
+        on = {index.volunteers[index.pair_v[p]].id for p in state.chosen if index.pair_s[p] == s}
+        got = sum(1 for vid in known if vid in on)
+        eligible = sum(1 for p in index.pairs_of_shift[s] if index.pair_cont[p])
+        missed += max(0, min(shift.max_count, eligible) - got)
+        if got >= min(shift.max_count, len(known)):
+            continue
+        for vid in known:
+            if vid not in on:
+                misses.append(ContinuityMiss(shift.id, vid, _paired_reason(index, state, s, vid)))
+    return misses, missed
+
+
 def explain(problem: Problem, solution: Solution) -> list[UnfilledSeat]:
     """Reasons for every empty seat of ``solution`` (assumed to satisfy the hard constraints)."""
     index = build_index(problem, check_pins=False)
@@ -187,4 +178,4 @@ def explain(problem: Problem, solution: Solution) -> list[UnfilledSeat]:
     return explain_index(index, state)
 
 
-__all__ = ["MESSAGES", "explain", "explain_index", "render_reason"]
+__all__ = ["MESSAGES", "explain", "explain_continuity", "explain_index", "render_reason"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from scheduling.model import (
     Assignment,
+    ContinuityMiss,
     Forbidden,
     Interval,
     Location,
@@ -172,6 +173,20 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
             for u in solution.unfilled
         ],
         "metrics": asdict(solution.metrics),
+        "continuity": [
+            {
+                "shift": c.shift,
+                "volunteer": c.volunteer,
+                "reason": {
+                    "code": c.reason.code,
+                    "ids": {k: list(v) for k, v in c.reason.ids.items()},
+                    "params": dict(c.reason.params),
+                    "message_en": c.reason.message("en"),
+                    "message_zh_CN": c.reason.message("zh_CN"),
+                },
+            }
+            for c in solution.continuity
+        ],
     }
 
 
@@ -196,6 +211,18 @@ def solution_from_dict(data: dict[str, Any]) -> Solution:
             for u in data.get("unfilled", ())
         ],
         metrics=Metrics(**{k: v for k, v in metrics_data.items() if k in known}),
+        continuity=[
+            ContinuityMiss(
+                shift=str(c["shift"]),
+                volunteer=str(c["volunteer"]),
+                reason=Reason(
+                    code=c["reason"]["code"],
+                    ids={k: list(v) for k, v in c["reason"].get("ids", {}).items()},
+                    params=dict(c["reason"].get("params", {})),
+                ),
+            )
+            for c in data.get("continuity", ())
+        ],
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scheduling.messages import render_reason
+
 
 @dataclass(frozen=True, slots=True)
 class Interval:
@@ -119,8 +121,6 @@ class Reason:
     params: dict[str, str] = field(default_factory=dict)
 
     def message(self, locale: str = "en") -> str:
-        from scheduling.explain import render_reason
-
         return render_reason(self, locale)
 
 
@@ -131,6 +131,16 @@ class UnfilledSeat:
     shift: str
     empty: int
     below_min: int
+    reason: Reason
+
+
+@dataclass(frozen=True, slots=True)
+class ContinuityMiss:
+    """A household shift that the household's earlier or paired ``volunteer`` did not get, and
+    why (``reason.code`` is one of the ``paired_*`` codes; ``params["volunteer"]`` names them)."""
+
+    shift: str
+    volunteer: str
     reason: Reason
 
 
@@ -152,6 +162,10 @@ class Metrics:
     load_spread_hours: float = 0.0
     max_load_shifts: int = 0
     continuity_rate: float | None = None
+    # Continuity: assignments of a household's earlier/paired volunteer, and household seats
+    # that one of them was eligible for but did not get (see Solution.continuity for why).
+    continuity_assignments: int = 0
+    continuity_missed: int = 0
     mean_distance_km: float | None = None
     preferred_honoured: int = 0
     avoided_assigned: int = 0
@@ -170,6 +184,7 @@ class Solution:
     unfilled: list[UnfilledSeat] = field(default_factory=list)
     metrics: Metrics = field(default_factory=Metrics)
     solver: str = ""
+    continuity: list[ContinuityMiss] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

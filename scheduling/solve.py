@@ -11,8 +11,8 @@ from collections.abc import Callable
 from scheduling.bounds import flow_bound, lp_bounds, seat_bound_after_weighted
 from scheduling.cpsat import BUILD_SECONDS_PER_PAIR, fill_value, solve_cpsat
 from scheduling.deadline import Deadline
-from scheduling.eligibility import KEEP_BONUS, Index, build_index
-from scheduling.explain import explain_index
+from scheduling.eligibility import KEEP_BONUS, Index, build_index, continuity_value
+from scheduling.explain import explain_continuity, explain_index
 from scheduling.greedy import State, fill_up, greedy, improve_secondary
 from scheduling.model import Assignment, Metrics, Problem, Progress, Solution
 from scheduling.warmstart import (
@@ -45,6 +45,7 @@ def compute_metrics(index: Index, state: State) -> Metrics:
     m.max_load_shifts = max((len(x) for x in state.vol_shifts), default=0)
     history = index.problem.household_history
     with_history = [p for p in state.chosen if shifts[index.pair_s[p]].household in history]
+    m.continuity_assignments = continuity_value(index, state.chosen)
     if with_history:
         m.continuity_rate = round(
             sum(index.pair_cont[p] for p in with_history) / len(with_history), 4
@@ -134,9 +135,10 @@ def _finish(
         for p in state.chosen
     )
     unfilled = explain_index(index, state)
+    misses, metrics.continuity_missed = explain_continuity(index, state)
     if bounds:
         add_bounds(index, metrics, cpsat_bound, lp=lp, flow=flow, deadline=deadline)
-    return Solution(assignments, unfilled, metrics, solver)
+    return Solution(assignments, unfilled, metrics, solver, misses)
 
 
 def _start_pairs(index: Index) -> list[int]:
@@ -181,6 +183,11 @@ def _repair_neighbourhood(index: Index, start: State) -> list[int]:
     return sorted(keep)
 
 
+def _lex(index: Index, chosen: set[int]) -> tuple[int, int]:
+    """The lexicographic primary objective: (weighted fill, continuity assignments)."""
+    return fill_value(index, chosen), continuity_value(index, chosen)
+
+
 def finish_reserve(index: Index, seconds: float) -> float:
     """Time kept at the end of the budget for the fill-up, one round of the local search, the
     explanations and the metrics (all linear in the pairs), at most a fifth of the budget."""
@@ -196,7 +203,7 @@ def _lp_warm_start(
 ) -> tuple[set[int], LpGuide | None]:
     """Best of the greedy, the rounded LP and the restricted MIP (by weighted fill), and the LP
     (None when it was not solved in time: then the greedy is the warm start)."""
-    best, best_fill = start.chosen, fill_value(index, start.chosen)
+    best, best_key = start.chosen, _lex(index, start.chosen)
     if not index.n_pairs:
         return best, None
     lp = solve_lp(index, dl.budget(0.25, reserve))
@@ -209,18 +216,19 @@ def _lp_warm_start(
     if mip is not None:
         candidates.append(fill_up(index, mip).chosen)
     for cand in candidates:
-        fv = fill_value(index, cand)
-        if fv > best_fill:
-            best, best_fill = cand, fv
+        key = _lex(index, cand)
+        if key > best_key:
+            best, best_key = cand, key
     best = improve_secondary(index, best, deadline=dl, reserve=reserve).chosen
+    best_key = _lex(index, best)
     budget = min(0.3 * dl.seconds, 0.5 * dl.remaining(reserve))
     second = restricted_secondary_mip(index, lp, start.chosen, best, budget)
-    if second is not None and fill_value(index, second) >= best_fill:
+    if second is not None and _lex(index, second) >= best_key:
         best = improve_secondary(index, second, deadline=dl, reserve=reserve).chosen
     if progress is not None:
         # Reported as phase "fill" (a bound on the weighted fill, like CP-SAT's in that phase), so
         # progress consumers that track the fill by phase see the warm start.
-        progress(Progress(dl.elapsed(), float(best_fill), lp.objective, "fill"))
+        progress(Progress(dl.elapsed(), float(best_key[0]), lp.objective, "fill"))
     return best, lp
 
 

@@ -32,6 +32,10 @@ from scheduling.greedy import State, fill_up
 
 # Skip the restricted MIP when it would still be this large (the LP rounding is used instead).
 MAX_MIP_PAIRS = 40_000
+# Weight of a continuity assignment in the secondary MIP (a heuristic: the row continuity >=
+# start's keeps it from losing any; CP-SAT phase 2 and the local search are exactly
+# lexicographic).
+CONTINUITY_MIP_WEIGHT = 1000
 
 
 @dataclasses.dataclass
@@ -60,7 +64,7 @@ def lp_round(index: Index, lp: LpGuide) -> State:
     """Insert pairs by decreasing LP value (ties: higher secondary score), then fill up."""
     order = sorted(
         (p for p in range(index.n_pairs) if lp.values[p] > 1e-6),
-        key=lambda p: (-lp.values[p], -index.pair_score[p], p),
+        key=lambda p: (-lp.values[p], -index.pair_cont[p], -index.pair_score[p], p),
     )
     state = State(index)
     for p in index.pinned:
@@ -98,9 +102,7 @@ def sub_index(index: Index, keep: list[int]) -> Index:
     return sub
 
 
-def _neighbourhood(
-    index: Index, *parts: set[int], time_limit: float
-) -> list[int] | None:
+def _neighbourhood(index: Index, *parts: set[int], time_limit: float) -> list[int] | None:
     """The pairs a restricted MIP may use (always the pins), or None when it would be too
     large or there is no time left to solve it."""
     keep_set = set(index.pinned).union(*parts)
@@ -140,11 +142,14 @@ def restricted_mip(
 def restricted_secondary_mip(
     index: Index, lp: LpGuide, extra: set[int], start: set[int], time_limit: float
 ) -> set[int] | None:
-    """Phase 2 over a neighbourhood: maximise the secondary score (pair scores minus the convex
-    load penalty) subject to weighted fill >= that of ``start``. The neighbourhood is ``start``,
-    ``extra``, the LP support and every pair with a positive score (continuity, preferences)."""
+    """Phase 2 over a neighbourhood: maximise CONTINUITY_MIP_WEIGHT x continuity + the secondary
+    score (pair scores minus the convex load penalty) subject to weighted fill >= and continuity
+    >= those of ``start``. The neighbourhood is ``start``, ``extra``, the LP support and every
+    pair with continuity or a positive score (preferences)."""
     support = {
-        p for p in range(index.n_pairs) if lp.values[p] > 1e-6 or index.pair_score[p] > 0
+        p
+        for p in range(index.n_pairs)
+        if lp.values[p] > 1e-6 or index.pair_score[p] > 0 or index.pair_cont[p]
     }
     keep = _neighbourhood(index, support, extra, start, time_limit=time_limit)
     if keep is None:
@@ -174,10 +179,22 @@ def restricted_secondary_mip(
         np.arange(n_xy, dtype=np.int32),
         np.array(fill_costs, dtype=float),
     )
+    cont_cols = [k for k in range(n) if sub.pair_cont[k]]
+    if cont_cols:
+        h.addRow(
+            float(sum(col[k] for k in cont_cols)) - 1e-6,
+            highspy.kHighsInf,
+            len(cont_cols),
+            np.array(cont_cols, dtype=np.int32),
+            np.ones(len(cont_cols)),
+        )
     h.changeColsCost(
         n_xy,
         np.arange(n_xy, dtype=np.int32),
-        np.array([float(sub.pair_score[k]) for k in range(n)] + [0.0] * len(y_shifts)),
+        np.array(
+            [float(sub.pair_score[k] + CONTINUITY_MIP_WEIGHT * sub.pair_cont[k]) for k in range(n)]
+            + [0.0] * len(y_shifts)
+        ),
     )
     make_integral(h, n_xy)
     # Load levels z_k >= load - k (k = 1..FAIRNESS_LEVELS), each costing FAIRNESS_STEP.
