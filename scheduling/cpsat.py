@@ -24,13 +24,13 @@ from ortools.sat.python import cp_model
 
 from scheduling.eligibility import (
     CONTINUITY_BONUS,
-    FAIRNESS_LEVELS,
     FAIRNESS_STEP,
     MIN_SEAT_BONUS,
     SEAT_WEIGHT,
     Index,
     continuity_cap,
     continuity_value,
+    max_load,
 )
 from scheduling.model import Progress
 
@@ -91,7 +91,7 @@ class _Model:
     cont: cp_model.LinearExpr
     cont_scale: int
     secondary: cp_model.LinearExpr
-    loads: list[tuple[int, list[cp_model.IntVar]]]
+    loads: list[tuple[int, cp_model.IntVar, list[cp_model.IntVar]]]
     y: list[tuple[int, cp_model.IntVar]]
 
 
@@ -144,19 +144,24 @@ def build_model(index: Index) -> _Model:
         if index.pair_score[p]:
             sec_terms.append(x[p])
             sec_coefs.append(index.pair_score[p])
-    loads: list[tuple[int, list[cp_model.IntVar]]] = []
+    loads: list[tuple[int, cp_model.IntVar, list[cp_model.IntVar]]] = []
     for v, pairs in enumerate(index.pairs_of_vol):
         if len(pairs) < 2:
             continue
-        load = sum(x[p] for p in pairs)
+        top = min(len(pairs), max_load(index, v))
+        if top < 2:
+            continue
+        load = model.new_int_var(0, top, "")
+        model.add(load == sum(x[p] for p in pairs))
         zs = []
-        for k in range(1, min(FAIRNESS_LEVELS, len(pairs) - 1) + 1):
-            z = model.new_int_var(0, len(pairs) - k, "")
+        # z_k >= load - k at every level k: sum of z_k = load(load-1)/2 at the optimum.
+        for k in range(1, top):
+            z = model.new_int_var(0, top - k, "")
             model.add(z >= load - k)
             zs.append(z)
             sec_terms.append(z)
             sec_coefs.append(-FAIRNESS_STEP)
-        loads.append((v, zs))
+        loads.append((v, load, zs))
     return _Model(
         model=model,
         x=x,
@@ -180,7 +185,8 @@ def _hint(m: _Model, index: Index, chosen: set[int]) -> None:
         load[index.pair_v[p]] += 1
     for s, y in m.y:
         m.model.add_hint(y, min(count[s], index.shifts[s].min_count))
-    for v, zs in m.loads:
+    for v, load_var, zs in m.loads:
+        m.model.add_hint(load_var, load[v])
         for k, z in enumerate(zs, start=1):
             m.model.add_hint(z, max(0, load[v] - k))
 
@@ -221,10 +227,13 @@ def solve_cpsat(
     seed: int = 0,
     progress: ProgressFn | None = None,
     phase1_share: float = 0.75,
+    fill_upper: float | None = None,
     lexicographic: bool = True,
     hint_status: str = "GREEDY",
 ) -> CpResult:
-    """Solve with CP-SAT until ``deadline`` (a time.perf_counter() value)."""
+    """Solve with CP-SAT until ``deadline`` (a time.perf_counter() value). ``fill_upper``: a
+    known upper bound on the weighted fill (the LP's); when the hint reaches it and has every
+    possible continuity assignment, phase 1 is already solved and phase 2 gets all the time."""
     best = set(hint)
     best_fill = fill_value(index, best)
     fill_bound: float | None = None
@@ -251,6 +260,25 @@ def solve_cpsat(
             values = solver.boolean_values(m.x)
             best = {p for p, val in enumerate(values) if val}
             best_fill = fill_value(index, best)
+    elif (
+        index.n_pairs
+        and remaining > 0.05
+        and fill_upper is not None
+        and best_fill >= math.floor(fill_upper + 1e-6)
+        and continuity_value(index, best) == m.cont_scale - 1
+    ):
+        status, fill_bound = "OPTIMAL", float(best_fill)
+        m.model.add(m.fill >= best_fill)
+        m.model.add(m.cont >= m.cont_scale - 1)
+        m.model.maximize(m.secondary)
+        solver2 = _solver(remaining, workers, seed)
+        rep2 = _Reporter(t0, "secondary", progress)
+        st2 = solver2.solve(m.model, rep2)
+        first = rep2.first
+        if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = solver2.boolean_values(m.x)
+            best = {p for p, val in enumerate(values) if val}
+            status = f"{status}+{solver2.status_name(st2)}"
     elif index.n_pairs and remaining > 0.05:
         k = m.cont_scale
         m.model.maximize(k * m.fill + m.cont)

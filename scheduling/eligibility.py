@@ -33,10 +33,12 @@ DISTANCE_PENALTY_PER_KM = 2
 DISTANCE_PENALTY_CAP_KM = 20
 KEEP_BONUS = 50
 KEEP_BONUS_RESOLVE = 400
-# Convex load penalty: the k-th shift of a volunteer in the horizon costs FAIRNESS_STEP * (k-1)
-# for k up to FAIRNESS_LEVELS + 1, and FAIRNESS_STEP * FAIRNESS_LEVELS beyond.
+# Convex load penalty over the whole horizon, at every load level: the k-th shift of a volunteer
+# costs FAIRNESS_STEP * (k-1), so a load of n costs FAIRNESS_STEP * n(n-1)/2. With the number of
+# filled seats fixed (phase 2), minimising it is minimising the sum of squared loads, i.e. the
+# variance of the shift counts; moving one shift from a load-a to a load-b person (a > b + 1)
+# always saves FAIRNESS_STEP * (a - 1 - b) > 0.
 FAIRNESS_STEP = 15
-FAIRNESS_LEVELS = 3
 
 
 class InfeasiblePinError(ValueError):
@@ -276,3 +278,17 @@ def continuity_cap(index: Index) -> int:
 
 def continuity_value(index: Index, chosen: set[int] | list[int]) -> int:
     return sum(1 for p in chosen if index.pair_cont[p])
+
+
+def load_penalty(load: int) -> int:
+    """The convex load penalty of a volunteer with ``load`` shifts in the horizon."""
+    return FAIRNESS_STEP * load * (load - 1) // 2
+
+
+def max_load(index: Index, v: int) -> int:
+    """An upper bound on volunteer ``v``'s number of shifts: their pairs, capped per week."""
+    per_week: dict[int, int] = defaultdict(int)
+    for p in index.pairs_of_vol[v]:
+        per_week[index.s_week[index.pair_s[p]]] += 1
+    cap = index.volunteers[v].max_shifts_per_week
+    return sum(min(n, cap) for n in per_week.values())

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from scheduling.deadline import Deadline
-from scheduling.eligibility import FAIRNESS_LEVELS, FAIRNESS_STEP, Index
+from scheduling.eligibility import FAIRNESS_STEP, Index
 
 FLEX_PENALTY = 1
 FLEX_CAP = 30
@@ -82,7 +82,8 @@ class State:
 
 
 def _marginal_fairness(load: int) -> int:
-    return FAIRNESS_STEP * min(load, FAIRNESS_LEVELS)
+    """Cost of one more shift for a volunteer who has ``load`` (see eligibility.load_penalty)."""
+    return FAIRNESS_STEP * load
 
 
 def _fill(state: State, order: list[int], target: list[int]) -> None:

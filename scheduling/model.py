@@ -161,6 +161,12 @@ class Metrics:
     weighted_quality: float | None = None
     load_spread_hours: float = 0.0
     max_load_shifts: int = 0
+    # Balance over the volunteers who could work at least one shift: standard deviation and
+    # max - min of their shift counts and of their minutes over the horizon.
+    load_std_shifts: float = 0.0
+    load_range_shifts: int = 0
+    load_std_minutes: float = 0.0
+    load_range_minutes: int = 0
     continuity_rate: float | None = None
     # Continuity: assignments of a household's earlier/paired volunteer, and household seats
     # that one of them was eligible for but did not get (see Solution.continuity for why).

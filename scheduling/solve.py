@@ -8,7 +8,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from scheduling.bounds import flow_bound, lp_bounds, seat_bound_after_weighted
+from scheduling.bounds import flow_bound, lp_bounds, seat_bound
 from scheduling.cpsat import BUILD_SECONDS_PER_PAIR, fill_value, solve_cpsat
 from scheduling.deadline import Deadline
 from scheduling.eligibility import KEEP_BONUS, Index, build_index, continuity_value
@@ -42,6 +42,15 @@ def compute_metrics(index: Index, state: State) -> Metrics:
         if index.pairs_of_vol[v]
     ]
     m.load_spread_hours = round(statistics.pstdev(hours), 3) if len(hours) > 1 else 0.0
+    counts = [
+        len(state.vol_shifts[v]) for v in range(len(index.volunteers)) if index.pairs_of_vol[v]
+    ]
+    if counts:
+        mins = [round(h * 60) for h in hours]
+        m.load_std_shifts = round(statistics.pstdev(counts), 3)
+        m.load_range_shifts = max(counts) - min(counts)
+        m.load_std_minutes = round(statistics.pstdev(mins), 1)
+        m.load_range_minutes = max(mins) - min(mins)
     m.max_load_shifts = max((len(x) for x in state.vol_shifts), default=0)
     history = index.problem.household_history
     with_history = [p for p in state.chosen if shifts[index.pair_s[p]].household in history]
@@ -188,6 +197,13 @@ def _lex(index: Index, chosen: set[int]) -> tuple[int, int]:
     return fill_value(index, chosen), continuity_value(index, chosen)
 
 
+def _improve(index: Index, chosen: set[int], dl: Deadline, reserve: float) -> set[int]:
+    """The local search; a swap may free someone for an empty seat, so fill up after it."""
+    return fill_up(
+        index, improve_secondary(index, chosen, deadline=dl, reserve=reserve).chosen
+    ).chosen
+
+
 def finish_reserve(index: Index, seconds: float) -> float:
     """Time kept at the end of the budget for the fill-up, one round of the local search, the
     explanations and the metrics (all linear in the pairs), at most a fifth of the budget."""
@@ -219,12 +235,12 @@ def _lp_warm_start(
         key = _lex(index, cand)
         if key > best_key:
             best, best_key = cand, key
-    best = improve_secondary(index, best, deadline=dl, reserve=reserve).chosen
+    best = _improve(index, best, dl, reserve)
     best_key = _lex(index, best)
     budget = min(0.3 * dl.seconds, 0.5 * dl.remaining(reserve))
     second = restricted_secondary_mip(index, lp, start.chosen, best, budget)
     if second is not None and _lex(index, second) >= best_key:
-        best = improve_secondary(index, second, deadline=dl, reserve=reserve).chosen
+        best = _improve(index, second, dl, reserve)
     if progress is not None:
         # Reported as phase "fill" (a bound on the weighted fill, like CP-SAT's in that phase), so
         # progress consumers that track the fill by phase see the warm start.
@@ -287,7 +303,7 @@ def solve(
     elif lp is not None:
         seat = None
         if bounds:
-            seat = seat_bound_after_weighted(lp.model, index.n_pairs, dl.budget(0.08, reserve))
+            seat = seat_bound(index, lp.result, dl.budget(0.08, reserve))
         lp_values = (seat, lp.objective)
     model_index, keep = index, None
     # A full CP-SAT model that cannot be built and searched in the time left (or a re-solve,
@@ -314,14 +330,13 @@ def solve(
         lexicographic=lexicographic,
         phase1_share=0.4 if lp is not None else 0.75,
         hint_status="WARMSTART" if lp is not None else "GREEDY",
+        fill_upper=lp.objective if lp is not None and keep is None else None,
     )
     if keep is not None:
         res.pairs = [keep[k] for k in res.pairs]
     log.debug("cp-sat done %.2fs (%s)", dl.elapsed(), res.status)
     # A time-limited run may leave a seat that a free volunteer could still take.
-    state = improve_secondary(
-        index, fill_up(index, res.pairs).chosen, deadline=dl, reserve=0.5 * reserve
-    )
+    state = fill_up(index, _improve(index, fill_up(index, res.pairs).chosen, dl, 0.5 * reserve))
     # A neighbourhood's CP-SAT bound only bounds the neighbourhood, not the whole problem.
     cpsat_bound = res.fill_bound if keep is None else None
     sol = _finish(

@@ -19,14 +19,14 @@ import dataclasses
 
 import numpy as np
 
-from scheduling.bounds import HAVE_HIGHS, _lp_model, highspy, make_integral
+from scheduling.bounds import LpResult, _lp_model, highspy, make_integral, race_lp
 from scheduling.eligibility import (
-    FAIRNESS_LEVELS,
     FAIRNESS_STEP,
     MIN_SEAT_BONUS,
     SEAT_WEIGHT,
     Index,
     _volunteer_structure,
+    max_load,
 )
 from scheduling.greedy import State, fill_up
 
@@ -36,28 +36,29 @@ MAX_MIP_PAIRS = 40_000
 # start's keeps it from losing any; CP-SAT phase 2 and the local search are exactly
 # lexicographic).
 CONTINUITY_MIP_WEIGHT = 1000
+# LP values at or below this are zero (PDLP's solutions are interior and approximate).
+SUPPORT_TOL = 1e-4
 
 
 @dataclasses.dataclass
 class LpGuide:
     values: list[float]
     objective: float
-    # The solved HiGHS model (its optimal basis warm-starts the seat LP bound).
-    model: object = None
+    # The solved LP (its optimal basis, if from the simplex, warm-starts the seat LP bound).
+    result: LpResult | None = None
 
 
 def solve_lp(index: Index, time_limit: float) -> LpGuide | None:
-    """The weighted LP relaxation, or None when it is not optimal within ``time_limit`` (then
-    the caller goes on without it) or HiGHS is not installed."""
-    if index.n_pairs == 0 or not HAVE_HIGHS or time_limit < 0.05:
+    """The weighted LP relaxation (simplex and PDLP raced, bounds.race_lp), or None when it is
+    not optimal within ``time_limit`` (then the caller goes on without it) or HiGHS is not
+    installed. The guide's values below SUPPORT_TOL count as zero (PDLP's are approximate)."""
+    if index.n_pairs == 0 or time_limit < 0.05:
         return None
-    h = _lp_model(index, weighted=True, time_limit=time_limit)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    res = race_lp(index, weighted=True, time_limit=time_limit)
+    if res is None:
         return None
-    sol = h.getSolution()
-    n = index.n_pairs
-    return LpGuide(list(sol.col_value[:n]), float(h.getInfo().objective_function_value), h)
+    values = [v if v > SUPPORT_TOL else 0.0 for v in res.values]
+    return LpGuide(values, res.objective, res)
 
 
 def lp_round(index: Index, lp: LpGuide) -> State:
@@ -197,29 +198,36 @@ def restricted_secondary_mip(
         ),
     )
     make_integral(h, n_xy)
-    # Load levels z_k >= load - k (k = 1..FAIRNESS_LEVELS), each costing FAIRNESS_STEP.
-    z = n_xy
+    # Convex load penalty at every level: a load column L_v = sum of v's pairs and levels
+    # z_k >= L_v - k (k = 1 .. max load - 1), each costing FAIRNESS_STEP.
+    none_i, none_f = np.array([], dtype=np.int32), np.array([], dtype=float)
+    c = n_xy
     for v, plist in enumerate(sub.pairs_of_vol):
-        if len(plist) < 2:
+        top = min(len(plist), max_load(sub, v))
+        if top < 2:
             continue
-        for k in range(1, min(FAIRNESS_LEVELS, len(plist) - 1) + 1):
-            h.addCol(
-                -float(FAIRNESS_STEP),
-                0.0,
-                float(len(plist) - k),
-                0,
-                np.array([], dtype=np.int32),
-                np.array([], dtype=float),
-            )
+        h.addCol(0.0, 0.0, float(top), 0, none_i, none_f)
+        lv = c
+        col.append(float(load[v]))
+        c += 1
+        h.addRow(
+            0.0,
+            0.0,
+            len(plist) + 1,
+            np.array([lv, *plist], dtype=np.int32),
+            np.array([1.0] + [-1.0] * len(plist)),
+        )
+        for k in range(1, top):
+            h.addCol(-float(FAIRNESS_STEP), 0.0, float(top - k), 0, none_i, none_f)
             h.addRow(
                 -float(k),
                 highspy.kHighsInf,
-                len(plist) + 1,
-                np.array([z, *plist], dtype=np.int32),
-                np.array([1.0] + [-1.0] * len(plist)),
+                2,
+                np.array([c, lv], dtype=np.int32),
+                np.array([1.0, -1.0]),
             )
             col.append(float(max(0, load[v] - k)))
-            z += 1
+            c += 1
     h.setOptionValue("mip_rel_gap", 1e-4)
     return _run_from(h, col, keep, n, index)
 
