@@ -41,6 +41,7 @@ from scheduling.io import (
 )
 from scheduling.model import (
     Assignment,
+    Commitment,
     ContinuityMiss,
     Forbidden,
     Interval,
@@ -65,6 +66,7 @@ __all__ = [
     "Assignment",
     "Change",
     "CheckReport",
+    "Commitment",
     "ContinuityMiss",
     "Forbidden",
     "InfeasiblePinError",

@@ -58,6 +58,25 @@ def week_key(dt: datetime, tz: ZoneInfo) -> tuple[int, int]:
     return (iso[0], iso[1])
 
 
+def free_intervals(vol: Volunteer, gap: int) -> list[tuple[int, int]]:
+    """The volunteer's availability in minutes, minus their commitments outside the problem
+    (each widened by the minimum gap on both sides), sorted."""
+    out = sorted((minutes(i.start), minutes(i.end)) for i in vol.availability)
+    for c in vol.commitments:
+        a, b = minutes(c.start) - gap, minutes(c.end) + gap
+        cut: list[tuple[int, int]] = []
+        for s, e in out:
+            if e <= a or b <= s:
+                cut.append((s, e))
+                continue
+            if s < a:
+                cut.append((s, a))
+            if b < e:
+                cut.append((b, e))
+        out = cut
+    return out
+
+
 def available_for(vol_intervals: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in vol_intervals)
 
@@ -82,6 +101,9 @@ class Index:
     pair_prev: list[bool] = field(default_factory=list)
     pair_cont: list[bool] = field(default_factory=list)
     pair_km: list[float | None] = field(default_factory=list)
+    # Numpy views of the volunteers (see _volunteer_arrays) and per-skill masks, for explain.
+    arrays: dict = field(default_factory=dict)
+    skill_mask: dict = field(default_factory=dict)
     pairs_of_shift: list[list[int]] = field(default_factory=list)
     pairs_of_vol: list[list[int]] = field(default_factory=list)
     pair_of: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -147,9 +169,7 @@ def build_index(
         s_minutes=[e - s for s, e in zip(s_start, s_end, strict=True)],
         s_week=s_week,
         weeks=sorted(week_ids, key=week_ids.__getitem__),
-        v_intervals=[
-            sorted((minutes(i.start), minutes(i.end)) for i in v.availability) for v in vols
-        ],
+        v_intervals=[free_intervals(v, problem.rules.min_gap_minutes) for v in vols],
         gap=problem.rules.min_gap_minutes,
     )
     forbidden = {(f.volunteer, f.shift) for f in problem.forbidden}
@@ -164,6 +184,7 @@ def build_index(
         for sk in vol.skills:
             skill_mask.setdefault(sk, np.zeros(len(vols), dtype=bool))[vi] = True
     no_one = np.zeros(len(vols), dtype=bool)
+    index.arrays, index.skill_mask = arr, skill_mask
     index.pairs_of_shift = [[] for _ in shifts]
     index.pairs_of_vol = [[] for _ in vols]
 

@@ -8,30 +8,71 @@ Counts of every stage travel with the reason so the admin can show them.
 
 from __future__ import annotations
 
-from scheduling.eligibility import Index, available_for, build_index, distance_km
+import numpy as np
+
+from scheduling.eligibility import Index, available_for, build_index, distance_km, minutes
 from scheduling.greedy import State
 from scheduling.messages import MESSAGES, render_reason
-from scheduling.model import ContinuityMiss, Problem, Reason, Solution, UnfilledSeat
+from scheduling.model import (
+    Commitment,
+    ContinuityMiss,
+    Problem,
+    Reason,
+    Solution,
+    UnfilledSeat,
+)
 
 MAX_IDS = 20
 
 
-def _explain_shift(index: Index, state: State, s: int) -> Reason:
+def _team_mask(index: Index, team: str) -> np.ndarray:
+    cache = index.arrays.setdefault("team_masks", {})
+    if team not in cache:
+        cache[team] = np.array([team in v.teams for v in index.volunteers], dtype=bool)
+    return cache[team]
+
+
+def _commitments_in_the_way(index: Index, v: int, s: int) -> list[Commitment]:
+    """The volunteer's outside commitments that overlap shift ``s`` (with the minimum gap) when
+    their plain availability covers it: they are booked at another event then."""
+    vol = index.volunteers[v]
+    if not vol.commitments:
+        return []
+    start, end, gap = index.s_start[s], index.s_end[s], index.gap
+    raw = [(minutes(i.start), minutes(i.end)) for i in vol.availability]
+    if not available_for(raw, start, end):
+        return []
+    return [
+        c for c in vol.commitments if minutes(c.start) < end + gap and start < minutes(c.end) + gap
+    ]
+
+
+def _explain_shift(index: Index, state: State, s: int, forbidden: dict[str, set[str]]) -> Reason:
     problem = index.problem
     shift = index.shifts[s]
     vols = index.volunteers
+    arr = index.arrays
     counts = {"volunteers": len(vols)}
     params: dict[str, str] = {"skill": shift.skill or "", "team": shift.team or ""}
-    skilled = [v for v, vol in enumerate(vols) if shift.skill is None or shift.skill in vol.skills]
-    counts["skilled"] = len(skilled)
-    if not skilled:
+    mask = index.skill_mask.get(shift.skill, np.zeros(len(vols), dtype=bool)).copy()
+    counts["skilled"] = int(mask.sum())
+    if not counts["skilled"]:
         return Reason("no_skill", counts, {}, params)
-    in_team = [v for v in skilled if shift.team is None or shift.team in vols[v].teams]
-    counts["in_team"] = len(in_team)
-    if not in_team:
+    if shift.team is not None:
+        mask &= _team_mask(index, shift.team)
+    counts["in_team"] = int(mask.sum())
+    if not counts["in_team"]:
         return Reason("team_excludes", counts, {}, params)
     start, end = index.s_start[s], index.s_end[s]
-    available = [v for v in in_team if available_for(index.v_intervals[v], start, end)]
+    free = np.zeros(len(vols), dtype=bool)
+    free[arr["iv_v"][(arr["iv_a"] <= start) & (arr["iv_b"] >= end)]] = True
+    # Volunteers free but for a commitment outside the problem count as available here and as
+    # booked (at the other event) below.
+    committed: dict[int, list[Commitment]] = {}
+    for v in np.flatnonzero(mask & ~free).tolist():
+        if blocking := _commitments_in_the_way(index, v, s):
+            committed[v] = blocking
+    available = np.flatnonzero(mask & free).tolist() + list(committed)
     counts["available"] = len(available)
     if not available:
         return Reason("not_available", counts, {}, params)
@@ -49,16 +90,17 @@ def _explain_shift(index: Index, state: State, s: int) -> Reason:
     counts["nearby"] = len(nearby)
     if not nearby:
         return Reason("too_far", counts, {}, params)
-    forbidden = {f.volunteer for f in problem.forbidden if f.shift == shift.id}
-    eligible = [v for v in nearby if vols[v].id not in forbidden]
+    excluded = forbidden.get(shift.id, set())
+    eligible = [v for v in nearby if vols[v].id not in excluded]
     counts["eligible"] = len(eligible)
     if not eligible:
         return Reason("forbidden", counts, {}, params)
-    on_shift = {index.pair_v[p] for p in state.chosen if index.pair_s[p] == s}
-    others = [v for v in eligible if v not in on_shift]
+    on_shift = {index.pair_v[p] for p in index.pairs_of_shift[s] if p in state.chosen}
+    others = sorted(v for v in eligible if v not in on_shift)
     counts["free"] = len(others)
     if not others:
         return Reason("not_enough_eligible", counts, {}, params)
+    events: dict[str, None] = {}
     capped: list[str] = []
     booked: list[str] = []
     blocking: dict[str, None] = {}
@@ -75,11 +117,19 @@ def _explain_shift(index: Index, state: State, s: int) -> Reason:
         conflicts = [t for t in state.vol_shifts[v] if t != s and index.conflict(s, t)]
         if is_capped:
             capped.append(vol.id)
-        if conflicts:
+        if conflicts or v in committed:
             booked.append(vol.id)
             for t in conflicts:
                 blocking[index.shifts[t].id] = None
-        if not is_capped and not conflicts:
+                other = index.shifts[t].event
+                if other and other != shift.event:
+                    events[other] = None
+            for c in committed.get(v, ()):
+                if c.shift:
+                    blocking[c.shift] = None
+                if c.label:
+                    events[c.label] = None
+        if not is_capped and not conflicts and v not in committed:
             unused.append(vol.id)
     counts["at_cap"] = len(capped)
     counts["booked"] = len(booked)
@@ -89,6 +139,8 @@ def _explain_shift(index: Index, state: State, s: int) -> Reason:
         "booked": booked[:MAX_IDS],
         "shifts": sorted(blocking)[:MAX_IDS],
     }
+    if events:
+        ids["events"] = sorted(events)[:MAX_IDS]
     if unused:
         ids["unused"] = unused[:MAX_IDS]
         return Reason("not_chosen", counts, ids, params)
@@ -100,6 +152,9 @@ def _explain_shift(index: Index, state: State, s: int) -> Reason:
 
 
 def explain_index(index: Index, state: State) -> list[UnfilledSeat]:
+    forbidden: dict[str, set[str]] = {}
+    for f in index.problem.forbidden:
+        forbidden.setdefault(f.shift, set()).add(f.volunteer)
     out = []
     for s, shift in enumerate(index.shifts):
         filled = state.shift_count[s]
@@ -107,7 +162,7 @@ def explain_index(index: Index, state: State) -> list[UnfilledSeat]:
         if empty <= 0:
             continue
         below = max(0, min(shift.min_count, shift.max_count) - filled)
-        out.append(UnfilledSeat(shift.id, empty, below, _explain_shift(index, state, s)))
+        out.append(UnfilledSeat(shift.id, empty, below, _explain_shift(index, state, s, forbidden)))
     return out
 
 

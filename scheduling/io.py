@@ -10,6 +10,7 @@ from typing import Any
 
 from scheduling.model import (
     Assignment,
+    Commitment,
     ContinuityMiss,
     Forbidden,
     Interval,
@@ -67,6 +68,15 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
                 "preferred_shifts": list(v.preferred_shifts),
                 "avoided_shifts": list(v.avoided_shifts),
                 "neighbourhood": v.neighbourhood,
+                "commitments": [
+                    {
+                        "start": c.start.isoformat(),
+                        "end": c.end.isoformat(),
+                        "label": c.label,
+                        "shift": c.shift,
+                    }
+                    for c in v.commitments
+                ],
             }
             for v in problem.volunteers
         ],
@@ -84,6 +94,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
                 "location": _loc_json(s.location),
                 "household": s.household,
                 "neighbourhood": s.neighbourhood,
+                "event": s.event,
             }
             for s in problem.shifts
         ],
@@ -118,6 +129,15 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
                 preferred_shifts=tuple(v.get("preferred_shifts", ())),
                 avoided_shifts=tuple(v.get("avoided_shifts", ())),
                 neighbourhood=v.get("neighbourhood"),
+                commitments=tuple(
+                    Commitment(
+                        _dt(c["start"]),
+                        _dt(c["end"]),
+                        str(c.get("label", "")),
+                        str(c.get("shift", "")),
+                    )
+                    for c in v.get("commitments", ())
+                ),
             )
             for v in data["volunteers"]
         ],
@@ -135,6 +155,7 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
                 location=_loc(s.get("location")),
                 household=s.get("household"),
                 neighbourhood=s.get("neighbourhood"),
+                event=str(s.get("event", "")),
             )
             for s in data["shifts"]
         ],

@@ -29,6 +29,18 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Commitment:
+    """Time a volunteer is already booked outside this problem (e.g. a shift of another event):
+    they are busy then, with the minimum gap around it. ``label`` names the other event in
+    explanations; ``shift`` is optionally that shift's id."""
+
+    start: datetime
+    end: datetime
+    label: str = ""
+    shift: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Volunteer:
     id: str
     skills: tuple[str, ...] = ()
@@ -41,6 +53,7 @@ class Volunteer:
     avoided_shifts: tuple[str, ...] = ()
     neighbourhood: str | None = None
     name: str = ""
+    commitments: tuple[Commitment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +70,9 @@ class Shift:
     household: str | None = None
     neighbourhood: str | None = None
     title: str = ""
+    # The event the shift belongs to (a label: explanations name it when its shifts block
+    # volunteers of another event's shift).
+    event: str = ""
 
 
 @dataclass(frozen=True, slots=True)
