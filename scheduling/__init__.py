@@ -41,6 +41,8 @@ from scheduling.io import (
 )
 from scheduling.model import (
     Assignment,
+    Commitment,
+    ContinuityMiss,
     Forbidden,
     Interval,
     Location,
@@ -64,6 +66,8 @@ __all__ = [
     "Assignment",
     "Change",
     "CheckReport",
+    "Commitment",
+    "ContinuityMiss",
     "Forbidden",
     "InfeasiblePinError",
     "Interval",

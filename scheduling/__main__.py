@@ -7,7 +7,7 @@ import json
 import sys
 from collections import Counter
 
-from scheduling.bench import SIZES, bench, run_one
+from scheduling.bench import SIZES, bench, family_bench, run_family, run_one
 from scheduling.check import check
 from scheduling.generate import generate
 from scheduling.io import dumps_problem, dumps_solution, load_problem, load_solution
@@ -47,12 +47,25 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("instance")
     c.add_argument("solution")
 
-    b = sub.add_parser("bench", help="benchmark table over a ladder of sizes")
+    b = sub.add_parser(
+        "bench", help="family table (default) or, with --ladder, the ladder of sizes"
+    )
+    b.add_argument("--ladder", action="store_true", help="greedy/cpsat/resolve over sizes")
+    b.add_argument("--quick", action="store_true", help="family table at small size, one seed")
+    b.add_argument("--families", default="", help="comma-separated subset of the families")
+    b.add_argument("--seeds", default="", help="comma-separated seeds (default 1,2)")
     b.add_argument("--sizes", default="small,town,district")
     b.add_argument("--seconds", type=float, default=None)
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--methods", default="greedy,cpsat,resolve")
     b.add_argument("--proven", action="store_true", help="offline MIP bounds (slow, untimed)")
+
+    bf = sub.add_parser("bench-family", help=argparse.SUPPRESS)
+    bf.add_argument("family")
+    bf.add_argument("volunteers", type=int)
+    bf.add_argument("shifts", type=int)
+    bf.add_argument("--seconds", type=float, default=10.0)
+    bf.add_argument("--seed", type=int, default=1)
 
     one = sub.add_parser("bench-one", help=argparse.SUPPRESS)
     one.add_argument("size", choices=sorted(SIZES))
@@ -111,6 +124,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"VIOLATION: {v}")
         print(json.dumps(report.metrics, ensure_ascii=False))
         return 1 if report.violations else 0
+    if args.cmd == "bench" and not args.ladder:
+        seconds = args.seconds if args.seconds is not None else (2.0 if args.quick else 10.0)
+        seeds = [int(x) for x in args.seeds.split(",") if x] or None
+        families = [x for x in args.families.split(",") if x] or None
+        print(family_bench(seconds, seeds, args.quick, families))
+        return 0
+    if args.cmd == "bench-family":
+        row = run_family(args.family, args.volunteers, args.shifts, args.seconds, args.seed)
+        print(json.dumps(row))
+        return 0
     if args.cmd == "bench":
         sizes = [x for x in args.sizes.split(",") if x]
         for size in sizes:

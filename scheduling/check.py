@@ -61,6 +61,9 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
             bad(f"{v.id}->{s.id}: not inside one availability interval")
         if pair in forbidden:
             bad(f"{v.id}->{s.id}: forbidden pair")
+        for c in v.commitments:
+            if s.start < c.end + gap and c.start < s.end + gap:
+                bad(f"{v.id}->{s.id}: overlaps a commitment elsewhere ({c.label or c.shift})")
         if radius is not None and v.location is not None and s.location is not None:
             km = math.hypot(v.location.x - s.location.x, v.location.y - s.location.y)
             if km > radius:

@@ -2,13 +2,20 @@
 the LP-guided warm start of warmstart.py) and skipped when too little time is left to build it.
 
 Phase 1 maximises the weighted fill F = sum over shifts of p*SEAT_WEIGHT*n + p*MIN_SEAT_BONUS*
-min(n, min_count) (see eligibility.py for the weights); its proven bound is a bound on F.
-Phase 2 fixes F >= the phase-1 value and maximises the secondary score (continuity, distance,
-preferences, stability of previous assignments) minus a convex load penalty.
+min(n, min_count) (see eligibility.py for the weights) and, lexicographically below it, the
+continuity count C (assignments of a household's earlier or paired volunteer): the objective is
+K*F + C with K = continuity_cap + 1. Proof that this is lexicographic: 0 <= C <= continuity_cap
+< K for every schedule, and F is an integer, so a schedule with a larger F has K*F + C larger by
+at least K - continuity_cap >= 1 whatever the two C are; among equal F, the larger C wins. Its
+proven bound divided by K (rounded down) is a bound on F.
+Phase 2 fixes F >= and C >= their phase-1 values and maximises the secondary score (distance,
+preferences, stability of previous assignments) minus a convex load penalty, so no secondary
+term (fairness included) can ever trade a pairing away.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,11 +23,14 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduling.eligibility import (
-    FAIRNESS_LEVELS,
+    CONTINUITY_BONUS,
     FAIRNESS_STEP,
     MIN_SEAT_BONUS,
     SEAT_WEIGHT,
     Index,
+    continuity_cap,
+    continuity_value,
+    max_load,
 )
 from scheduling.model import Progress
 
@@ -47,11 +57,14 @@ class CpResult:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, t0: float, phase: str, progress: ProgressFn | None) -> None:
+    """Progress reports; in phase 1 the objective K*F + C is reported as F (``scale`` = K)."""
+
+    def __init__(self, t0: float, phase: str, progress: ProgressFn | None, scale: int = 1) -> None:
         super().__init__()
         self.t0 = t0
         self.phase = phase
         self.progress = progress
+        self.scale = scale
         self.first: float | None = None
 
     def on_solution_callback(self) -> None:
@@ -59,8 +72,14 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         if self.first is None:
             self.first = now
         if self.progress is not None:
+            k = self.scale
             self.progress(
-                Progress(now, self.objective_value, self.best_objective_bound, self.phase)
+                Progress(
+                    now,
+                    float(self.objective_value // k),
+                    float(math.floor(self.best_objective_bound / k + 1e-9)),
+                    self.phase,
+                )
             )
 
 
@@ -69,8 +88,10 @@ class _Model:
     model: cp_model.CpModel
     x: list[cp_model.IntVar]
     fill: cp_model.LinearExpr
+    cont: cp_model.LinearExpr
+    cont_scale: int
     secondary: cp_model.LinearExpr
-    loads: list[tuple[int, list[cp_model.IntVar]]]
+    loads: list[tuple[int, cp_model.IntVar, list[cp_model.IntVar]]]
     y: list[tuple[int, cp_model.IntVar]]
 
 
@@ -123,23 +144,30 @@ def build_model(index: Index) -> _Model:
         if index.pair_score[p]:
             sec_terms.append(x[p])
             sec_coefs.append(index.pair_score[p])
-    loads: list[tuple[int, list[cp_model.IntVar]]] = []
+    loads: list[tuple[int, cp_model.IntVar, list[cp_model.IntVar]]] = []
     for v, pairs in enumerate(index.pairs_of_vol):
         if len(pairs) < 2:
             continue
-        load = sum(x[p] for p in pairs)
+        top = min(len(pairs), max_load(index, v))
+        if top < 2:
+            continue
+        load = model.new_int_var(0, top, "")
+        model.add(load == sum(x[p] for p in pairs))
         zs = []
-        for k in range(1, min(FAIRNESS_LEVELS, len(pairs) - 1) + 1):
-            z = model.new_int_var(0, len(pairs) - k, "")
+        # z_k >= load - k at every level k: sum of z_k = load(load-1)/2 at the optimum.
+        for k in range(1, top):
+            z = model.new_int_var(0, top - k, "")
             model.add(z >= load - k)
             zs.append(z)
             sec_terms.append(z)
             sec_coefs.append(-FAIRNESS_STEP)
-        loads.append((v, zs))
+        loads.append((v, load, zs))
     return _Model(
         model=model,
         x=x,
         fill=cp_model.LinearExpr.weighted_sum(fill_terms, fill_coefs),
+        cont=cp_model.LinearExpr.sum([x[p] for p in range(n) if index.pair_cont[p]]),
+        cont_scale=continuity_cap(index) + 1,
         secondary=cp_model.LinearExpr.weighted_sum(sec_terms, sec_coefs),
         loads=loads,
         y=y_vars,
@@ -157,7 +185,8 @@ def _hint(m: _Model, index: Index, chosen: set[int]) -> None:
         load[index.pair_v[p]] += 1
     for s, y in m.y:
         m.model.add_hint(y, min(count[s], index.shifts[s].min_count))
-    for v, zs in m.loads:
+    for v, load_var, zs in m.loads:
+        m.model.add_hint(load_var, load[v])
         for k, z in enumerate(zs, start=1):
             m.model.add_hint(z, max(0, load[v] - k))
 
@@ -198,10 +227,13 @@ def solve_cpsat(
     seed: int = 0,
     progress: ProgressFn | None = None,
     phase1_share: float = 0.75,
+    fill_upper: float | None = None,
     lexicographic: bool = True,
     hint_status: str = "GREEDY",
 ) -> CpResult:
-    """Solve with CP-SAT until ``deadline`` (a time.perf_counter() value)."""
+    """Solve with CP-SAT until ``deadline`` (a time.perf_counter() value). ``fill_upper``: a
+    known upper bound on the weighted fill (the LP's); when the hint reaches it and has every
+    possible continuity assignment, phase 1 is already solved and phase 2 gets all the time."""
     best = set(hint)
     best_fill = fill_value(index, best)
     fill_bound: float | None = None
@@ -218,7 +250,7 @@ def solve_cpsat(
 
     remaining = deadline - time.perf_counter()
     if index.n_pairs and remaining > 0.05 and not lexicographic:
-        m.model.maximize(COMBINED_FILL_SCALE * m.fill + m.secondary)
+        m.model.maximize(COMBINED_FILL_SCALE * m.fill + CONTINUITY_BONUS * m.cont + m.secondary)
         solver = _solver(remaining, workers, seed)
         rep = _Reporter(t0, "combined", progress)
         st = solver.solve(m.model, rep)
@@ -228,27 +260,52 @@ def solve_cpsat(
             values = solver.boolean_values(m.x)
             best = {p for p, val in enumerate(values) if val}
             best_fill = fill_value(index, best)
+    elif (
+        index.n_pairs
+        and remaining > 0.05
+        and fill_upper is not None
+        and best_fill >= math.floor(fill_upper + 1e-6)
+        and continuity_value(index, best) == m.cont_scale - 1
+    ):
+        status, fill_bound = "OPTIMAL", float(best_fill)
+        m.model.add(m.fill >= best_fill)
+        m.model.add(m.cont >= m.cont_scale - 1)
+        m.model.maximize(m.secondary)
+        solver2 = _solver(remaining, workers, seed)
+        rep2 = _Reporter(t0, "secondary", progress)
+        st2 = solver2.solve(m.model, rep2)
+        first = rep2.first
+        if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = solver2.boolean_values(m.x)
+            best = {p for p, val in enumerate(values) if val}
+            status = f"{status}+{solver2.status_name(st2)}"
     elif index.n_pairs and remaining > 0.05:
-        m.model.maximize(m.fill)
+        k = m.cont_scale
+        m.model.maximize(k * m.fill + m.cont)
         solver = _solver(remaining * phase1_share, workers, seed)
         if progress is not None:
             solver.best_bound_callback = lambda b: progress(
-                Progress(time.perf_counter() - t0, float(best_fill), b, "fill")
+                Progress(
+                    time.perf_counter() - t0, float(best_fill), math.floor(b / k + 1e-9), "fill"
+                )
             )
-        rep = _Reporter(t0, "fill", progress)
+        rep = _Reporter(t0, "fill", progress, scale=k)
         st = solver.solve(m.model, rep)
         status = solver.status_name(st)
         first = rep.first
+        best_cont = continuity_value(index, best)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            fill_bound = solver.best_objective_bound
+            fill_bound = float(math.floor(solver.best_objective_bound / k + 1e-9))
             values = solver.boolean_values(m.x)
             cand = {p for p, val in enumerate(values) if val}
-            if fill_value(index, cand) >= best_fill:
-                best, best_fill = cand, fill_value(index, cand)
+            key = (fill_value(index, cand), continuity_value(index, cand))
+            if key >= (best_fill, best_cont):
+                best, (best_fill, best_cont) = cand, key
 
         remaining = deadline - time.perf_counter()
         if remaining > 0.05:
             m.model.add(m.fill >= best_fill)
+            m.model.add(m.cont >= best_cont)
             m.model.maximize(m.secondary)
             _hint(m, index, best)
             solver2 = _solver(remaining, workers, seed)

@@ -14,24 +14,31 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from scheduling.model import Problem, Shift, Volunteer
 
 # Seat values (the primary, fill objective): a seat of priority p is worth p * SEAT_WEIGHT, plus
 # p * MIN_SEAT_BONUS while the shift is still below its min_count.
 SEAT_WEIGHT = 10
 MIN_SEAT_BONUS = 10
-# Secondary objective, per assignment (kept well below one seat so fill always comes first).
+# Continuity (the household's earlier or paired volunteer) is its own objective level, between
+# fill and the secondary terms (see cpsat.py); CONTINUITY_BONUS only weighs it in the
+# single-phase objective of ``resolve``.
 CONTINUITY_BONUS = 30
+# Secondary objective, per assignment.
 PREFERRED_BONUS = 10
 AVOIDED_PENALTY = 20
 DISTANCE_PENALTY_PER_KM = 2
 DISTANCE_PENALTY_CAP_KM = 20
 KEEP_BONUS = 50
 KEEP_BONUS_RESOLVE = 400
-# Convex load penalty: the k-th shift of a volunteer in the horizon costs FAIRNESS_STEP * (k-1)
-# for k up to FAIRNESS_LEVELS + 1, and FAIRNESS_STEP * FAIRNESS_LEVELS beyond.
+# Convex load penalty over the whole horizon, at every load level: the k-th shift of a volunteer
+# costs FAIRNESS_STEP * (k-1), so a load of n costs FAIRNESS_STEP * n(n-1)/2. With the number of
+# filled seats fixed (phase 2), minimising it is minimising the sum of squared loads, i.e. the
+# variance of the shift counts; moving one shift from a load-a to a load-b person (a > b + 1)
+# always saves FAIRNESS_STEP * (a - 1 - b) > 0.
 FAIRNESS_STEP = 15
-FAIRNESS_LEVELS = 3
 
 
 class InfeasiblePinError(ValueError):
@@ -46,17 +53,28 @@ def distance_km(a_x: float, a_y: float, b_x: float, b_y: float) -> float:
     return math.hypot(a_x - b_x, a_y - b_y)
 
 
-def seat_value(shift: Shift, seat: int) -> int:
-    """Value of the ``seat``-th (1-based) filled seat of ``shift``."""
-    value = shift.priority * SEAT_WEIGHT
-    if seat <= shift.min_count:
-        value += shift.priority * MIN_SEAT_BONUS
-    return value
-
-
 def week_key(dt: datetime, tz: ZoneInfo) -> tuple[int, int]:
     iso = dt.astimezone(tz).isocalendar()
     return (iso[0], iso[1])
+
+
+def free_intervals(vol: Volunteer, gap: int) -> list[tuple[int, int]]:
+    """The volunteer's availability in minutes, minus their commitments outside the problem
+    (each widened by the minimum gap on both sides), sorted."""
+    out = sorted((minutes(i.start), minutes(i.end)) for i in vol.availability)
+    for c in vol.commitments:
+        a, b = minutes(c.start) - gap, minutes(c.end) + gap
+        cut: list[tuple[int, int]] = []
+        for s, e in out:
+            if e <= a or b <= s:
+                cut.append((s, e))
+                continue
+            if s < a:
+                cut.append((s, a))
+            if b < e:
+                cut.append((b, e))
+        out = cut
+    return out
 
 
 def available_for(vol_intervals: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -83,6 +101,9 @@ class Index:
     pair_prev: list[bool] = field(default_factory=list)
     pair_cont: list[bool] = field(default_factory=list)
     pair_km: list[float | None] = field(default_factory=list)
+    # Numpy views of the volunteers (see _volunteer_arrays) and per-skill masks, for explain.
+    arrays: dict = field(default_factory=dict)
+    skill_mask: dict = field(default_factory=dict)
     pairs_of_shift: list[list[int]] = field(default_factory=list)
     pairs_of_vol: list[list[int]] = field(default_factory=list)
     pair_of: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -103,19 +124,21 @@ class Index:
         )
 
 
-def _candidate_buckets(
-    problem: Problem,
-) -> tuple[dict[tuple[str | None, tuple[int, int] | None], list[int]], float | None]:
-    """Bucket volunteers by (skill, grid cell) so each shift only looks at plausible people."""
-    radius = problem.rules.max_distance_km
-    buckets: dict[tuple[str | None, tuple[int, int] | None], list[int]] = defaultdict(list)
-    for vi, vol in enumerate(problem.volunteers):
-        cell = None
-        if radius and vol.location is not None:
-            cell = (math.floor(vol.location.x / radius), math.floor(vol.location.y / radius))
-        for key in {*vol.skills, None}:
-            buckets[(key, cell)].append(vi)
-    return buckets, radius
+def _volunteer_arrays(problem: Problem, v_intervals: list[list[tuple[int, int]]]) -> dict:
+    """Numpy views of the volunteers used to find each shift's candidates quickly: one row per
+    availability interval (owner, start, end), and per-volunteer caps and coordinates."""
+    vols = problem.volunteers
+    owners = [vi for vi, ivs in enumerate(v_intervals) for _ in ivs]
+    return {
+        "iv_v": np.array(owners, dtype=np.int64),
+        "iv_a": np.array([a for ivs in v_intervals for a, _ in ivs], dtype=np.int64),
+        "iv_b": np.array([b for ivs in v_intervals for _, b in ivs], dtype=np.int64),
+        "max_minutes": np.array([v.max_minutes_per_week for v in vols], dtype=np.int64),
+        "max_shifts": np.array([v.max_shifts_per_week for v in vols], dtype=np.int64),
+        "has_loc": np.array([v.location is not None for v in vols], dtype=bool),
+        "x": np.array([v.location.x if v.location else 0.0 for v in vols], dtype=float),
+        "y": np.array([v.location.y if v.location else 0.0 for v in vols], dtype=float),
+    }
 
 
 def build_index(
@@ -146,9 +169,7 @@ def build_index(
         s_minutes=[e - s for s, e in zip(s_start, s_end, strict=True)],
         s_week=s_week,
         weeks=sorted(week_ids, key=week_ids.__getitem__),
-        v_intervals=[
-            sorted((minutes(i.start), minutes(i.end)) for i in v.availability) for v in vols
-        ],
+        v_intervals=[free_intervals(v, problem.rules.min_gap_minutes) for v in vols],
         gap=problem.rules.min_gap_minutes,
     )
     forbidden = {(f.volunteer, f.shift) for f in problem.forbidden}
@@ -156,35 +177,37 @@ def build_index(
     history = {h: set(vs) for h, vs in problem.household_history.items()}
     preferred = [set(v.preferred_shifts) for v in vols]
     avoided = [set(v.avoided_shifts) for v in vols]
-    buckets, radius = _candidate_buckets(problem)
-    by_skill: dict[str | None, set[int]] = defaultdict(set)
-    for (sk, _cell), members in buckets.items():
-        by_skill[sk].update(members)
-    by_skill_sorted = {sk: sorted(m) for sk, m in by_skill.items()}
+    radius = problem.rules.max_distance_km
+    arr = _volunteer_arrays(problem, index.v_intervals)
+    skill_mask: dict[str | None, np.ndarray] = {None: np.ones(len(vols), dtype=bool)}
+    for vi, vol in enumerate(vols):
+        for sk in vol.skills:
+            skill_mask.setdefault(sk, np.zeros(len(vols), dtype=bool))[vi] = True
+    no_one = np.zeros(len(vols), dtype=bool)
+    index.arrays, index.skill_mask = arr, skill_mask
     index.pairs_of_shift = [[] for _ in shifts]
     index.pairs_of_vol = [[] for _ in vols]
 
     for si, shift in enumerate(shifts):
         if shift.max_count <= 0:
             continue
-        if radius and shift.location is not None:
-            cx = math.floor(shift.location.x / radius)
-            cy = math.floor(shift.location.y / radius)
-            cands: set[int] = set(buckets.get((shift.skill, None), ()))
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    cands.update(buckets.get((shift.skill, (cx + dx, cy + dy)), ()))
-            candidates = sorted(cands)
-        else:
-            candidates = by_skill_sorted.get(shift.skill, [])
         start, end, dur = s_start[si], s_end[si], s_end[si] - s_start[si]
+        # Volunteers with one availability interval covering the shift, the skill and room in
+        # their weekly caps for it, in increasing volunteer order.
+        inside = arr["iv_v"][(arr["iv_a"] <= start) & (arr["iv_b"] >= end)]
+        cand = np.unique(inside)
+        cand = cand[skill_mask.get(shift.skill, no_one)[cand]]
+        cand = cand[(arr["max_minutes"][cand] >= dur) & (arr["max_shifts"][cand] > 0)]
+        if radius is not None and shift.location is not None:
+            far = arr["has_loc"][cand] & (
+                np.hypot(arr["x"][cand] - shift.location.x, arr["y"][cand] - shift.location.y)
+                > radius
+            )
+            cand = cand[~far]
+        candidates = cand.tolist()
         for vi in candidates:
             vol = vols[vi]
             if shift.team is not None and shift.team not in vol.teams:
-                continue
-            if dur > vol.max_minutes_per_week or vol.max_shifts_per_week <= 0:
-                continue
-            if not available_for(index.v_intervals[vi], start, end):
                 continue
             if (vol.id, shift.id) in forbidden:
                 continue
@@ -195,8 +218,6 @@ def build_index(
                     continue
             score = 0
             cont = shift.household is not None and vol.id in history.get(shift.household, ())
-            if cont:
-                score += CONTINUITY_BONUS
             if shift.id in preferred[vi]:
                 score += PREFERRED_BONUS
             if shift.id in avoided[vi]:
@@ -264,3 +285,31 @@ def _volunteer_structure(index: Index, vi: int) -> None:
         need_count = len(plist) > vol.max_shifts_per_week
         if need_minutes or need_count:
             index.week_groups.append((vi, week, plist, need_minutes, need_count))
+
+
+def continuity_cap(index: Index) -> int:
+    """The most continuity assignments any schedule can have: per shift, its seats or its
+    continuity candidates, whichever is fewer."""
+    total = 0
+    for s, shift in enumerate(index.shifts):
+        n = sum(1 for p in index.pairs_of_shift[s] if index.pair_cont[p])
+        total += min(n, shift.max_count)
+    return total
+
+
+def continuity_value(index: Index, chosen: set[int] | list[int]) -> int:
+    return sum(1 for p in chosen if index.pair_cont[p])
+
+
+def load_penalty(load: int) -> int:
+    """The convex load penalty of a volunteer with ``load`` shifts in the horizon."""
+    return FAIRNESS_STEP * load * (load - 1) // 2
+
+
+def max_load(index: Index, v: int) -> int:
+    """An upper bound on volunteer ``v``'s number of shifts: their pairs, capped per week."""
+    per_week: dict[int, int] = defaultdict(int)
+    for p in index.pairs_of_vol[v]:
+        per_week[index.s_week[index.pair_s[p]]] += 1
+    cap = index.volunteers[v].max_shifts_per_week
+    return sum(min(n, cap) for n in per_week.values())

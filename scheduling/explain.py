@@ -8,94 +8,71 @@ Counts of every stage travel with the reason so the admin can show them.
 
 from __future__ import annotations
 
-from scheduling.eligibility import Index, available_for, build_index, distance_km
+import numpy as np
+
+from scheduling.eligibility import Index, available_for, build_index, distance_km, minutes
 from scheduling.greedy import State
-from scheduling.model import Problem, Reason, Solution, UnfilledSeat
+from scheduling.messages import MESSAGES, render_reason
+from scheduling.model import (
+    Commitment,
+    ContinuityMiss,
+    Problem,
+    Reason,
+    Solution,
+    UnfilledSeat,
+)
 
 MAX_IDS = 20
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "no_skill": "Nobody has the required skill “{skill}” ({volunteers} volunteers checked).",
-        "team_excludes": (
-            "The shift is restricted to team “{team}”, and none of the {skilled} volunteers "
-            "with the skill belongs to it."
-        ),
-        "not_available": (
-            "{in_team} volunteers have the skill, but none is available for the whole shift."
-        ),
-        "too_far": (
-            "{available} volunteers are available, but all live farther than {max_km} km away."
-        ),
-        "forbidden": "All {available} available volunteers are excluded from this shift.",
-        "not_enough_eligible": (
-            "Only {eligible} volunteers qualify, and all of them are already assigned here."
-        ),
-        "weekly_cap": (
-            "All {free} other qualified volunteers have reached their weekly cap "
-            "of minutes or shifts."
-        ),
-        "booked_elsewhere": (
-            "All {free} other qualified volunteers are booked on overlapping shifts "
-            "(including travel/rest gap): {shifts}."
-        ),
-        "capped_or_booked": (
-            "Of the {free} other qualified volunteers, {at_cap} have reached their weekly cap "
-            "and {booked} are booked on overlapping shifts: {shifts}."
-        ),
-        "not_chosen": (
-            "{unused} qualified volunteers are still free but were not assigned "
-            "(solver stopped early)."
-        ),
-    },
-    "zh_CN": {
-        "no_skill": "没有志愿者具备所需技能“{skill}”（共核查 {volunteers} 名志愿者）。",
-        "team_excludes": "该班次仅限“{team}”团队，具备该技能的 {skilled} 名志愿者均不属于该团队。",
-        "not_available": "{in_team} 名志愿者具备该技能，但无人在整个班次时段内有空。",
-        "too_far": "{available} 名志愿者有空，但都住在 {max_km} 公里以外。",
-        "forbidden": "有空的 {available} 名志愿者均被排除在该班次之外。",
-        "not_enough_eligible": "仅有 {eligible} 名志愿者符合条件，且都已安排在此班次。",
-        "weekly_cap": "其余 {free} 名符合条件的志愿者均已达到每周时长或班次上限。",
-        "booked_elsewhere": (
-            "其余 {free} 名符合条件的志愿者均已安排在时间冲突（含路程/休息间隔）的班次：{shifts}。"
-        ),
-        "capped_or_booked": (
-            "其余 {free} 名符合条件的志愿者中，{at_cap} 名已达每周上限，"
-            "{booked} 名已安排在时间冲突的班次：{shifts}。"
-        ),
-        "not_chosen": "仍有 {unused} 名符合条件的志愿者空闲但未被安排（求解提前结束）。",
-    },
-}
+
+def _team_mask(index: Index, team: str) -> np.ndarray:
+    cache = index.arrays.setdefault("team_masks", {})
+    if team not in cache:
+        cache[team] = np.array([team in v.teams for v in index.volunteers], dtype=bool)
+    return cache[team]
 
 
-def render_reason(reason: Reason, locale: str = "en") -> str:
-    lang = "zh_CN" if locale.replace("-", "_").lower().startswith("zh") else "en"
-    template = MESSAGES[lang].get(reason.code, reason.code)
-    sep = "、" if lang == "zh_CN" else ", "
-    values: dict[str, object] = {**reason.counts, **reason.params}
-    values["shifts"] = sep.join(reason.ids.get("shifts", [])) or "—"
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError):
-        return reason.code
+def _commitments_in_the_way(index: Index, v: int, s: int) -> list[Commitment]:
+    """The volunteer's outside commitments that overlap shift ``s`` (with the minimum gap) when
+    their plain availability covers it: they are booked at another event then."""
+    vol = index.volunteers[v]
+    if not vol.commitments:
+        return []
+    start, end, gap = index.s_start[s], index.s_end[s], index.gap
+    raw = [(minutes(i.start), minutes(i.end)) for i in vol.availability]
+    if not available_for(raw, start, end):
+        return []
+    return [
+        c for c in vol.commitments if minutes(c.start) < end + gap and start < minutes(c.end) + gap
+    ]
 
 
-def _explain_shift(index: Index, state: State, s: int) -> Reason:
+def _explain_shift(index: Index, state: State, s: int, forbidden: dict[str, set[str]]) -> Reason:
     problem = index.problem
     shift = index.shifts[s]
     vols = index.volunteers
+    arr = index.arrays
     counts = {"volunteers": len(vols)}
     params: dict[str, str] = {"skill": shift.skill or "", "team": shift.team or ""}
-    skilled = [v for v, vol in enumerate(vols) if shift.skill is None or shift.skill in vol.skills]
-    counts["skilled"] = len(skilled)
-    if not skilled:
+    mask = index.skill_mask.get(shift.skill, np.zeros(len(vols), dtype=bool)).copy()
+    counts["skilled"] = int(mask.sum())
+    if not counts["skilled"]:
         return Reason("no_skill", counts, {}, params)
-    in_team = [v for v in skilled if shift.team is None or shift.team in vols[v].teams]
-    counts["in_team"] = len(in_team)
-    if not in_team:
+    if shift.team is not None:
+        mask &= _team_mask(index, shift.team)
+    counts["in_team"] = int(mask.sum())
+    if not counts["in_team"]:
         return Reason("team_excludes", counts, {}, params)
     start, end = index.s_start[s], index.s_end[s]
-    available = [v for v in in_team if available_for(index.v_intervals[v], start, end)]
+    free = np.zeros(len(vols), dtype=bool)
+    free[arr["iv_v"][(arr["iv_a"] <= start) & (arr["iv_b"] >= end)]] = True
+    # Volunteers free but for a commitment outside the problem count as available here and as
+    # booked (at the other event) below.
+    committed: dict[int, list[Commitment]] = {}
+    for v in np.flatnonzero(mask & ~free).tolist():
+        if blocking := _commitments_in_the_way(index, v, s):
+            committed[v] = blocking
+    available = np.flatnonzero(mask & free).tolist() + list(committed)
     counts["available"] = len(available)
     if not available:
         return Reason("not_available", counts, {}, params)
@@ -113,16 +90,17 @@ def _explain_shift(index: Index, state: State, s: int) -> Reason:
     counts["nearby"] = len(nearby)
     if not nearby:
         return Reason("too_far", counts, {}, params)
-    forbidden = {f.volunteer for f in problem.forbidden if f.shift == shift.id}
-    eligible = [v for v in nearby if vols[v].id not in forbidden]
+    excluded = forbidden.get(shift.id, set())
+    eligible = [v for v in nearby if vols[v].id not in excluded]
     counts["eligible"] = len(eligible)
     if not eligible:
         return Reason("forbidden", counts, {}, params)
-    on_shift = {index.pair_v[p] for p in state.chosen if index.pair_s[p] == s}
-    others = [v for v in eligible if v not in on_shift]
+    on_shift = {index.pair_v[p] for p in index.pairs_of_shift[s] if p in state.chosen}
+    others = sorted(v for v in eligible if v not in on_shift)
     counts["free"] = len(others)
     if not others:
         return Reason("not_enough_eligible", counts, {}, params)
+    events: dict[str, None] = {}
     capped: list[str] = []
     booked: list[str] = []
     blocking: dict[str, None] = {}
@@ -139,11 +117,19 @@ def _explain_shift(index: Index, state: State, s: int) -> Reason:
         conflicts = [t for t in state.vol_shifts[v] if t != s and index.conflict(s, t)]
         if is_capped:
             capped.append(vol.id)
-        if conflicts:
+        if conflicts or v in committed:
             booked.append(vol.id)
             for t in conflicts:
                 blocking[index.shifts[t].id] = None
-        if not is_capped and not conflicts:
+                other = index.shifts[t].event
+                if other and other != shift.event:
+                    events[other] = None
+            for c in committed.get(v, ()):
+                if c.shift:
+                    blocking[c.shift] = None
+                if c.label:
+                    events[c.label] = None
+        if not is_capped and not conflicts and v not in committed:
             unused.append(vol.id)
     counts["at_cap"] = len(capped)
     counts["booked"] = len(booked)
@@ -153,6 +139,8 @@ def _explain_shift(index: Index, state: State, s: int) -> Reason:
         "booked": booked[:MAX_IDS],
         "shifts": sorted(blocking)[:MAX_IDS],
     }
+    if events:
+        ids["events"] = sorted(events)[:MAX_IDS]
     if unused:
         ids["unused"] = unused[:MAX_IDS]
         return Reason("not_chosen", counts, ids, params)
@@ -164,6 +152,9 @@ def _explain_shift(index: Index, state: State, s: int) -> Reason:
 
 
 def explain_index(index: Index, state: State) -> list[UnfilledSeat]:
+    forbidden: dict[str, set[str]] = {}
+    for f in index.problem.forbidden:
+        forbidden.setdefault(f.shift, set()).add(f.volunteer)
     out = []
     for s, shift in enumerate(index.shifts):
         filled = state.shift_count[s]
@@ -171,8 +162,63 @@ def explain_index(index: Index, state: State) -> list[UnfilledSeat]:
         if empty <= 0:
             continue
         below = max(0, min(shift.min_count, shift.max_count) - filled)
-        out.append(UnfilledSeat(shift.id, empty, below, _explain_shift(index, state, s)))
+        out.append(UnfilledSeat(shift.id, empty, below, _explain_shift(index, state, s, forbidden)))
     return out
+
+
+def _paired_reason(index: Index, state: State, s: int, vid: str) -> Reason:
+    """Why the household's volunteer ``vid`` is not on shift ``s`` (first failing rule)."""
+    shift = index.shifts[s]
+    params = {"volunteer": vid, "skill": shift.skill or "", "team": shift.team or ""}
+    v = index.v_pos.get(vid)
+    if v is None:
+        return Reason("paired_absent", {}, {}, params)
+    vol = index.volunteers[v]
+    params["volunteer"] = vol.name or vid
+    if shift.skill is not None and shift.skill not in vol.skills:
+        return Reason("paired_no_skill", {}, {}, params)
+    if shift.team is not None and shift.team not in vol.teams:
+        return Reason("paired_team_excludes", {}, {}, params)
+    p = index.pair_of.get((v, s))
+    if p is None:
+        start, end = index.s_start[s], index.s_end[s]
+        if not available_for(index.v_intervals[v], start, end):
+            return Reason("paired_not_available", {}, {}, params)
+        if any(f.volunteer == vid and f.shift == shift.id for f in index.problem.forbidden):
+            return Reason("paired_forbidden", {}, {}, params)
+        if vol.location is not None and shift.location is not None:
+            return Reason("paired_too_far", {}, {}, params)
+        return Reason("paired_weekly_cap", {}, {}, params)  # the shift alone exceeds a cap
+    conflicts = state.blockers(p)
+    if conflicts:
+        ids = {"shifts": sorted(index.shifts[t].id for t in conflicts)[:MAX_IDS]}
+        return Reason("paired_booked_elsewhere", {}, ids, params)
+    if state.capped(p):
+        return Reason("paired_weekly_cap", {}, {}, params)
+    return Reason("paired_not_chosen", {}, {}, params)
+
+
+def explain_continuity(index: Index, state: State) -> tuple[list[ContinuityMiss], int]:
+    """Household shifts whose earlier/paired volunteers did not all get a seat they could have
+    had: (one ContinuityMiss per such volunteer with the reason, number of missed seats). A
+    seat counts as missed when an eligible household volunteer exists for it but is not on it."""
+    history = index.problem.household_history
+    misses: list[ContinuityMiss] = []
+    missed = 0
+    for s, shift in enumerate(index.shifts):
+        known = history.get(shift.household or "", None) if shift.household else None
+        if not known:
+            continue
+        on = {index.volunteers[index.pair_v[p]].id for p in state.chosen if index.pair_s[p] == s}
+        got = sum(1 for vid in known if vid in on)
+        eligible = sum(1 for p in index.pairs_of_shift[s] if index.pair_cont[p])
+        missed += max(0, min(shift.max_count, eligible) - got)
+        if got >= min(shift.max_count, len(known)):
+            continue
+        for vid in known:
+            if vid not in on:
+                misses.append(ContinuityMiss(shift.id, vid, _paired_reason(index, state, s, vid)))
+    return misses, missed
 
 
 def explain(problem: Problem, solution: Solution) -> list[UnfilledSeat]:
@@ -187,4 +233,4 @@ def explain(problem: Problem, solution: Solution) -> list[UnfilledSeat]:
     return explain_index(index, state)
 
 
-__all__ = ["MESSAGES", "explain", "explain_index", "render_reason"]
+__all__ = ["MESSAGES", "explain", "explain_continuity", "explain_index", "render_reason"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from scheduling.eligibility import FAIRNESS_LEVELS, FAIRNESS_STEP, Index
+from scheduling.deadline import Deadline
+from scheduling.eligibility import FAIRNESS_STEP, Index
 
 FLEX_PENALTY = 1
 FLEX_CAP = 30
@@ -81,32 +82,34 @@ class State:
 
 
 def _marginal_fairness(load: int) -> int:
-    return FAIRNESS_STEP * min(load, FAIRNESS_LEVELS)
+    """Cost of one more shift for a volunteer who has ``load`` (see eligibility.load_penalty)."""
+    return FAIRNESS_STEP * load
 
 
 def _fill(state: State, order: list[int], target: list[int]) -> None:
+    """Fill the shifts in ``order`` up to ``target``; each seat goes to the feasible volunteer
+    with the best (continuity, secondary score - load penalty - flexibility) key, ties to the
+    smallest id. Feasibility is only checked for a candidate that would beat the best so far."""
     ix = state.index
+    flex = [FLEX_PENALTY * min(len(pv), FLEX_CAP) for pv in ix.pairs_of_vol]
     for s in order:
         while state.shift_count[s] < target[s]:
             best = None
-            best_key: tuple[int, str] | None = None
+            best_key: tuple[bool, int] | None = None
+            best_id = ""
             for p in ix.pairs_of_shift[s]:
-                if not state.feasible(p):
-                    continue
                 v = ix.pair_v[p]
                 key = (
-                    ix.pair_score[p]
-                    - _marginal_fairness(len(state.vol_shifts[v]))
-                    - FLEX_PENALTY * min(len(ix.pairs_of_vol[v]), FLEX_CAP),
-                    ix.volunteers[v].id,
+                    ix.pair_cont[p],
+                    ix.pair_score[p] - _marginal_fairness(len(state.vol_shifts[v])) - flex[v],
                 )
-                # Highest score wins; ties go to the smallest id for determinism.
-                if (
-                    best_key is None
-                    or key[0] > best_key[0]
-                    or (key[0] == best_key[0] and key[1] < best_key[1])
+                if best_key is not None and (
+                    key < best_key or (key == best_key and ix.volunteers[v].id > best_id)
                 ):
-                    best, best_key = p, key
+                    continue
+                if not state.feasible(p):
+                    continue
+                best, best_key, best_id = p, key, ix.volunteers[v].id
             if best is None:
                 break
             state.add(best)
@@ -142,18 +145,31 @@ def fill_up(index: Index, pairs: Iterable[int]) -> State:
     return state
 
 
-def improve_secondary(index: Index, pairs: Iterable[int], rounds: int = 5) -> State:
-    """Fill-preserving local search on the secondary objective: replace the volunteer of an
-    assignment by another eligible, free volunteer when that raises pair score minus load
-    penalty (e.g. the household's earlier visitor, a nearer or less loaded person). Pins and the
-    headcount of every shift are unchanged, so the weighted fill is exactly preserved."""
+def improve_secondary(
+    index: Index,
+    pairs: Iterable[int],
+    rounds: int = 5,
+    *,
+    deadline: Deadline | None = None,
+    reserve: float = 0.0,
+) -> State:
+    """Fill-preserving local search, lexicographic on (continuity, secondary score - load
+    penalty): replace the volunteer of an assignment by another eligible, free volunteer when
+    that raises continuity, or keeps it and raises the rest (e.g. a nearer or less loaded
+    person); and give a household's earlier volunteer back their visit when another shift they
+    hold can be handed to someone free (``_continuity_chains``). Pins and the headcount of every
+    shift are unchanged, so the weighted fill is exactly preserved. Stops at ``deadline`` minus
+    ``reserve`` (the result is valid whenever it stops)."""
     state = State(index)
     state.try_add_all(pairs)
     pinned = set(index.pinned)
     score = index.pair_score
+    cont = index.pair_cont
     for _ in range(rounds):
-        improved = False
-        for p in sorted(state.chosen):
+        improved = _continuity_chains(state, pinned, deadline, reserve)
+        for k, p in enumerate(sorted(state.chosen)):
+            if deadline is not None and k % 64 == 0 and deadline.expired(reserve):
+                return state
             if p in pinned or p not in state.chosen:
                 continue
             v = index.pair_v[p]
@@ -161,12 +177,15 @@ def improve_secondary(index: Index, pairs: Iterable[int], rounds: int = 5) -> St
             load_v = len(state.vol_shifts[v])
             # Value lost by removing p (its score and v's marginal load penalty).
             lose = score[p] - _marginal_fairness(load_v - 1)
-            best, best_gain = -1, 0
+            best, best_gain = -1, (0, 0)
             for q in index.pairs_of_shift[s]:
                 if q == p or q in state.chosen:
                     continue
                 u = index.pair_v[q]
-                gain = score[q] - _marginal_fairness(len(state.vol_shifts[u])) - lose
+                gain = (
+                    cont[q] - cont[p],
+                    score[q] - _marginal_fairness(len(state.vol_shifts[u])) - lose,
+                )
                 if gain <= best_gain:
                     continue
                 if state.capped(q) or any(index.conflict(s, t) for t in state.vol_shifts[u]):
@@ -179,3 +198,79 @@ def improve_secondary(index: Index, pairs: Iterable[int], rounds: int = 5) -> St
         if not improved:
             break
     return state
+
+
+def _continuity_chains(
+    state: State, pinned: set[int], deadline: Deadline | None, reserve: float
+) -> bool:
+    """For each seat of a household shift held by a stranger while one of the household's
+    earlier volunteers u is eligible but busy: free u (hand u's blocking shifts to other free
+    volunteers, possibly the stranger) and give u the seat. Fill never drops: every blocking
+    assignment is replaced before u moves, else everything is undone."""
+    ix = state.index
+    improved = False
+    for p in sorted(state.chosen):
+        if deadline is not None and deadline.expired(reserve):
+            break
+        if p not in state.chosen or ix.pair_cont[p] or p in pinned:
+            continue
+        s = ix.pair_s[p]
+        for q in ix.pairs_of_shift[s]:
+            if not ix.pair_cont[q] or q in state.chosen:
+                continue
+            if _chain(state, p, q, pinned):
+                improved = True
+                break
+    return improved
+
+
+def _chain(state: State, p: int, q: int, pinned: set[int]) -> bool:
+    """Try to swap stranger pair ``p`` for continuity pair ``q`` of the same shift, moving
+    q's volunteer off at most two blocking shifts; True (and applied) on success."""
+    ix = state.index
+    s, u = ix.pair_s[q], ix.pair_v[q]
+    blocking = [
+        b
+        for t in state.vol_shifts[u]
+        if (b := ix.pair_of[(u, t)]) is not None
+        and (ix.conflict(s, t) or ix.s_week[t] == ix.s_week[s])
+    ]
+    # Everything u holds in the shift's week may be what keeps u at the weekly cap; only the
+    # overlapping ones must go. Try the overlapping ones first, then (if capped) one more.
+    must = [b for b in blocking if ix.conflict(s, ix.pair_s[b])]
+    if len(must) > 2 or any(b in pinned or ix.pair_cont[b] for b in must):
+        return False
+    undo: list[tuple[str, int]] = []
+
+    def do(op: str, pair: int) -> None:
+        (state.add if op == "add" else state.remove)(pair)
+        undo.append((op, pair))
+
+    def rollback() -> None:
+        for op, pair in reversed(undo):
+            (state.remove if op == "add" else state.add)(pair)
+
+    do("remove", p)
+    for b in must:
+        do("remove", b)
+    if state.capped(q):
+        extra = [b for b in blocking if b not in must and b not in pinned and not ix.pair_cont[b]]
+        if not extra:
+            rollback()
+            return False
+        do("remove", extra[0])
+        must = [*must, extra[0]]
+    if not state.feasible(q):
+        rollback()
+        return False
+    do("add", q)
+    for b in must:
+        t = ix.pair_s[b]
+        for r in ix.pairs_of_shift[t]:
+            if ix.pair_v[r] != u and state.feasible(r):
+                do("add", r)
+                break
+        else:
+            rollback()
+            return False
+    return True

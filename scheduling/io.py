@@ -10,6 +10,8 @@ from typing import Any
 
 from scheduling.model import (
     Assignment,
+    Commitment,
+    ContinuityMiss,
     Forbidden,
     Interval,
     Location,
@@ -66,6 +68,15 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
                 "preferred_shifts": list(v.preferred_shifts),
                 "avoided_shifts": list(v.avoided_shifts),
                 "neighbourhood": v.neighbourhood,
+                "commitments": [
+                    {
+                        "start": c.start.isoformat(),
+                        "end": c.end.isoformat(),
+                        "label": c.label,
+                        "shift": c.shift,
+                    }
+                    for c in v.commitments
+                ],
             }
             for v in problem.volunteers
         ],
@@ -83,6 +94,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
                 "location": _loc_json(s.location),
                 "household": s.household,
                 "neighbourhood": s.neighbourhood,
+                "event": s.event,
             }
             for s in problem.shifts
         ],
@@ -117,6 +129,15 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
                 preferred_shifts=tuple(v.get("preferred_shifts", ())),
                 avoided_shifts=tuple(v.get("avoided_shifts", ())),
                 neighbourhood=v.get("neighbourhood"),
+                commitments=tuple(
+                    Commitment(
+                        _dt(c["start"]),
+                        _dt(c["end"]),
+                        str(c.get("label", "")),
+                        str(c.get("shift", "")),
+                    )
+                    for c in v.get("commitments", ())
+                ),
             )
             for v in data["volunteers"]
         ],
@@ -134,6 +155,7 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
                 location=_loc(s.get("location")),
                 household=s.get("household"),
                 neighbourhood=s.get("neighbourhood"),
+                event=str(s.get("event", "")),
             )
             for s in data["shifts"]
         ],
@@ -172,6 +194,20 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
             for u in solution.unfilled
         ],
         "metrics": asdict(solution.metrics),
+        "continuity": [
+            {
+                "shift": c.shift,
+                "volunteer": c.volunteer,
+                "reason": {
+                    "code": c.reason.code,
+                    "ids": {k: list(v) for k, v in c.reason.ids.items()},
+                    "params": dict(c.reason.params),
+                    "message_en": c.reason.message("en"),
+                    "message_zh_CN": c.reason.message("zh_CN"),
+                },
+            }
+            for c in solution.continuity
+        ],
     }
 
 
@@ -196,6 +232,18 @@ def solution_from_dict(data: dict[str, Any]) -> Solution:
             for u in data.get("unfilled", ())
         ],
         metrics=Metrics(**{k: v for k, v in metrics_data.items() if k in known}),
+        continuity=[
+            ContinuityMiss(
+                shift=str(c["shift"]),
+                volunteer=str(c["volunteer"]),
+                reason=Reason(
+                    code=c["reason"]["code"],
+                    ids={k: list(v) for k, v in c["reason"].get("ids", {}).items()},
+                    params=dict(c["reason"].get("params", {})),
+                ),
+            )
+            for c in data.get("continuity", ())
+        ],
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scheduling.messages import render_reason
+
 
 @dataclass(frozen=True, slots=True)
 class Interval:
@@ -27,6 +29,18 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Commitment:
+    """Time a volunteer is already booked outside this problem (e.g. a shift of another event):
+    they are busy then, with the minimum gap around it. ``label`` names the other event in
+    explanations; ``shift`` is optionally that shift's id."""
+
+    start: datetime
+    end: datetime
+    label: str = ""
+    shift: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Volunteer:
     id: str
     skills: tuple[str, ...] = ()
@@ -39,6 +53,7 @@ class Volunteer:
     avoided_shifts: tuple[str, ...] = ()
     neighbourhood: str | None = None
     name: str = ""
+    commitments: tuple[Commitment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +70,9 @@ class Shift:
     household: str | None = None
     neighbourhood: str | None = None
     title: str = ""
+    # The event the shift belongs to (a label: explanations name it when its shifts block
+    # volunteers of another event's shift).
+    event: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +137,6 @@ class Reason:
     params: dict[str, str] = field(default_factory=dict)
 
     def message(self, locale: str = "en") -> str:
-        from scheduling.explain import render_reason
-
         return render_reason(self, locale)
 
 
@@ -131,6 +147,16 @@ class UnfilledSeat:
     shift: str
     empty: int
     below_min: int
+    reason: Reason
+
+
+@dataclass(frozen=True, slots=True)
+class ContinuityMiss:
+    """A household shift that the household's earlier or paired ``volunteer`` did not get, and
+    why (``reason.code`` is one of the ``paired_*`` codes; ``params["volunteer"]`` names them)."""
+
+    shift: str
+    volunteer: str
     reason: Reason
 
 
@@ -151,7 +177,17 @@ class Metrics:
     weighted_quality: float | None = None
     load_spread_hours: float = 0.0
     max_load_shifts: int = 0
+    # Balance over the volunteers who could work at least one shift: standard deviation and
+    # max - min of their shift counts and of their minutes over the horizon.
+    load_std_shifts: float = 0.0
+    load_range_shifts: int = 0
+    load_std_minutes: float = 0.0
+    load_range_minutes: int = 0
     continuity_rate: float | None = None
+    # Continuity: assignments of a household's earlier/paired volunteer, and household seats
+    # that one of them was eligible for but did not get (see Solution.continuity for why).
+    continuity_assignments: int = 0
+    continuity_missed: int = 0
     mean_distance_km: float | None = None
     preferred_honoured: int = 0
     avoided_assigned: int = 0
@@ -170,6 +206,7 @@ class Solution:
     unfilled: list[UnfilledSeat] = field(default_factory=list)
     metrics: Metrics = field(default_factory=Metrics)
     solver: str = ""
+    continuity: list[ContinuityMiss] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import statistics
 import time
 from collections.abc import Callable
 
-from scheduling.bounds import flow_bound, lp_bounds
-from scheduling.cpsat import fill_value, solve_cpsat
-from scheduling.eligibility import KEEP_BONUS, Index, build_index
-from scheduling.explain import explain_index
+from scheduling.bounds import flow_bound, lp_bounds, seat_bound
+from scheduling.cpsat import BUILD_SECONDS_PER_PAIR, fill_value, solve_cpsat
+from scheduling.deadline import Deadline
+from scheduling.eligibility import KEEP_BONUS, Index, build_index, continuity_value
+from scheduling.explain import explain_continuity, explain_index
 from scheduling.greedy import State, fill_up, greedy, improve_secondary
 from scheduling.model import Assignment, Metrics, Problem, Progress, Solution
 from scheduling.warmstart import (
+    LpGuide,
     lp_round,
     restricted_mip,
     restricted_secondary_mip,
@@ -22,6 +25,7 @@ from scheduling.warmstart import (
 )
 
 ProgressFn = Callable[[Progress], None]
+log = logging.getLogger("scheduling")
 
 
 def compute_metrics(index: Index, state: State) -> Metrics:
@@ -38,9 +42,19 @@ def compute_metrics(index: Index, state: State) -> Metrics:
         if index.pairs_of_vol[v]
     ]
     m.load_spread_hours = round(statistics.pstdev(hours), 3) if len(hours) > 1 else 0.0
+    counts = [
+        len(state.vol_shifts[v]) for v in range(len(index.volunteers)) if index.pairs_of_vol[v]
+    ]
+    if counts:
+        mins = [round(h * 60) for h in hours]
+        m.load_std_shifts = round(statistics.pstdev(counts), 3)
+        m.load_range_shifts = max(counts) - min(counts)
+        m.load_std_minutes = round(statistics.pstdev(mins), 1)
+        m.load_range_minutes = max(mins) - min(mins)
     m.max_load_shifts = max((len(x) for x in state.vol_shifts), default=0)
     history = index.problem.household_history
     with_history = [p for p in state.chosen if shifts[index.pair_s[p]].household in history]
+    m.continuity_assignments = continuity_value(index, state.chosen)
     if with_history:
         m.continuity_rate = round(
             sum(index.pair_cont[p] for p in with_history) / len(with_history), 4
@@ -69,22 +83,47 @@ def _floor(x: float) -> float:
     return math.floor(x + 1e-6) if math.isfinite(x) else math.inf
 
 
-def add_bounds(index: Index, metrics: Metrics, cpsat_bound: float | None = None) -> None:
+def add_bounds(
+    index: Index,
+    metrics: Metrics,
+    cpsat_bound: float | None = None,
+    *,
+    lp: tuple[float | None, float | None] | None = None,
+    flow: int | None = None,
+    deadline: Deadline | None = None,
+) -> None:
+    """Fill in the bounds and qualities. ``lp`` = (seat LP, weighted LP) already computed (None
+    entries: not ready); without it the LPs are solved here within ``deadline`` (default: 60 s).
+    ``flow``: the max-flow bound if already computed. A bound not ready before the deadline
+    stays None and is left out of ``best_bound``."""
     tb = time.perf_counter()
-    metrics.upper_bound_flow = flow_bound(index)
-    lp, wlp = lp_bounds(index)
-    metrics.upper_bound_lp = round(lp, 4)
-    metrics.upper_bound_weighted_lp = round(wlp, 4)
+    if deadline is None:
+        deadline = Deadline(60.0)
+    if flow is not None:
+        metrics.upper_bound_flow = flow
+    elif not deadline.expired():
+        metrics.upper_bound_flow = flow_bound(index)
+    if lp is None:
+        lp = lp_bounds(index, time_limit=deadline.remaining())
+    seat_lp, weighted_lp = lp
+    metrics.upper_bound_lp = None if seat_lp is None else round(seat_lp, 4)
+    metrics.upper_bound_weighted_lp = None if weighted_lp is None else round(weighted_lp, 4)
     metrics.cpsat_bound = cpsat_bound
-    seat_bound = min(metrics.upper_bound_flow, _floor(lp))
-    metrics.best_bound = float(seat_bound)
-    metrics.quality = round(metrics.filled_seats / seat_bound, 5) if seat_bound else 1.0
-    weighted_bound = _floor(wlp)
-    if cpsat_bound is not None:
-        weighted_bound = min(weighted_bound, _floor(cpsat_bound))
-    metrics.weighted_quality = (
-        round(metrics.weighted_fill / weighted_bound, 5) if weighted_bound else 1.0
-    )
+    seat_bounds = [
+        b
+        for b in (metrics.upper_bound_flow, None if seat_lp is None else _floor(seat_lp))
+        if b is not None
+    ]
+    if seat_bounds:
+        seat_bound = min(seat_bounds)
+        metrics.best_bound = float(seat_bound)
+        metrics.quality = round(metrics.filled_seats / seat_bound, 5) if seat_bound else 1.0
+    weighted_bounds = [_floor(b) for b in (weighted_lp, cpsat_bound) if b is not None]
+    if weighted_bounds:
+        weighted_bound = min(weighted_bounds)
+        metrics.weighted_quality = (
+            round(metrics.weighted_fill / weighted_bound, 5) if weighted_bound else 1.0
+        )
     metrics.bound_seconds = round(time.perf_counter() - tb, 3)
 
 
@@ -95,15 +134,20 @@ def _finish(
     *,
     bounds: bool,
     cpsat_bound: float | None = None,
+    lp: tuple[float | None, float | None] | None = None,
+    flow: int | None = None,
+    deadline: Deadline | None = None,
 ) -> Solution:
     metrics = compute_metrics(index, state)
-    if bounds:
-        add_bounds(index, metrics, cpsat_bound)
     assignments = sorted(
         Assignment(index.volunteers[index.pair_v[p]].id, index.shifts[index.pair_s[p]].id)
         for p in state.chosen
     )
-    return Solution(assignments, explain_index(index, state), metrics, solver)
+    unfilled = explain_index(index, state)
+    misses, metrics.continuity_missed = explain_continuity(index, state)
+    if bounds:
+        add_bounds(index, metrics, cpsat_bound, lp=lp, flow=flow, deadline=deadline)
+    return Solution(assignments, unfilled, metrics, solver, misses)
 
 
 def _start_pairs(index: Index) -> list[int]:
@@ -148,54 +192,73 @@ def _repair_neighbourhood(index: Index, start: State) -> list[int]:
     return sorted(keep)
 
 
+def _lex(index: Index, chosen: set[int]) -> tuple[int, int]:
+    """The lexicographic primary objective: (weighted fill, continuity assignments)."""
+    return fill_value(index, chosen), continuity_value(index, chosen)
+
+
+def _improve(index: Index, chosen: set[int], dl: Deadline, reserve: float) -> set[int]:
+    """The local search; a swap may free someone for an empty seat, so fill up after it."""
+    return fill_up(
+        index, improve_secondary(index, chosen, deadline=dl, reserve=reserve).chosen
+    ).chosen
+
+
+def finish_reserve(index: Index, seconds: float) -> float:
+    """Time kept at the end of the budget for the fill-up, one round of the local search, the
+    explanations and the metrics (all linear in the pairs), at most a fifth of the budget."""
+    return min(0.2 * seconds, 0.05 + 1e-5 * index.n_pairs)
+
+
 def _lp_warm_start(
     index: Index,
     start: State,
-    t0: float,
-    deadline: float,
-    seconds: float,
+    dl: Deadline,
+    reserve: float,
     progress: ProgressFn | None,
-) -> set[int]:
-    """Best of the greedy, the rounded LP and the restricted MIP (by weighted fill)."""
-    best, best_fill = start.chosen, fill_value(index, start.chosen)
+) -> tuple[set[int], LpGuide | None]:
+    """Best of the greedy, the rounded LP and the restricted MIP (by weighted fill), and the LP
+    (None when it was not solved in time: then the greedy is the warm start)."""
+    best, best_key = start.chosen, _lex(index, start.chosen)
     if not index.n_pairs:
-        return best
-    budget = min(0.3 * seconds, deadline - time.perf_counter())
-    lp = solve_lp(index, budget)
+        return best, None
+    lp = solve_lp(index, dl.budget(0.25, reserve))
     if lp is None:
-        return best
+        return best, None
     rounded = lp_round(index, lp)
     candidates = [rounded.chosen]
-    budget = min(0.25 * seconds, 0.5 * (deadline - time.perf_counter()))
+    budget = min(0.25 * dl.seconds, 0.5 * dl.remaining(reserve))
     mip = restricted_mip(index, lp, [start.chosen, rounded.chosen], rounded.chosen, budget)
     if mip is not None:
         candidates.append(fill_up(index, mip).chosen)
     for cand in candidates:
-        fv = fill_value(index, cand)
-        if fv > best_fill:
-            best, best_fill = cand, fv
-    best = improve_secondary(index, best).chosen
-    budget = min(0.3 * seconds, 0.5 * (deadline - time.perf_counter()))
+        key = _lex(index, cand)
+        if key > best_key:
+            best, best_key = cand, key
+    best = _improve(index, best, dl, reserve)
+    best_key = _lex(index, best)
+    budget = min(0.3 * dl.seconds, 0.5 * dl.remaining(reserve))
     second = restricted_secondary_mip(index, lp, start.chosen, best, budget)
-    if second is not None and fill_value(index, second) >= best_fill:
-        best = improve_secondary(index, second).chosen
+    if second is not None and _lex(index, second) >= best_key:
+        best = _improve(index, second, dl, reserve)
     if progress is not None:
         # Reported as phase "fill" (a bound on the weighted fill, like CP-SAT's in that phase), so
         # progress consumers that track the fill by phase see the warm start.
-        progress(Progress(time.perf_counter() - t0, float(best_fill), lp.objective, "fill"))
-    return best
+        progress(Progress(dl.elapsed(), float(best_key[0]), lp.objective, "fill"))
+    return best, lp
 
 
-def solve_greedy(problem: Problem, *, bounds: bool = True) -> Solution:
-    t0 = time.perf_counter()
+def solve_greedy(problem: Problem, *, bounds: bool = True, seconds: float = 60.0) -> Solution:
+    """The greedy alone; ``seconds`` limits the bounds (a bound not ready is None)."""
+    dl = Deadline(seconds)
     index = build_index(problem)
     tb = time.perf_counter()
     state = greedy(index, _start_pairs(index))
     t1 = time.perf_counter()
-    sol = _finish(index, state, "greedy", bounds=bounds)
-    sol.metrics.build_seconds = round(tb - t0, 3)
+    sol = _finish(index, state, "greedy", bounds=bounds, deadline=dl)
+    sol.metrics.build_seconds = round(tb - dl.t0, 3)
     sol.metrics.solve_seconds = round(t1 - tb, 3)
-    sol.metrics.first_solution_seconds = round(t1 - t0, 3)
+    sol.metrics.first_solution_seconds = round(t1 - dl.t0, 3)
     sol.metrics.objective = float(sol.metrics.weighted_fill)
     sol.metrics.status = "FEASIBLE"
     return sol
@@ -214,51 +277,85 @@ def solve(
     warm_start: bool = True,
 ) -> Solution:
     """Greedy, then (lexicographic mode) the LP-guided warm start of ``warmstart.py``, then
-    CP-SAT until ``seconds`` of wall time (including model build)."""
-    t0 = time.perf_counter()
-    deadline = t0 + seconds
+    CP-SAT, all before one deadline ``seconds`` after the call (model build, bounds and
+    explanations included; see deadline.py). The greedy always runs, so even an expired
+    deadline gives a feasible, maximal schedule."""
+    dl = Deadline(seconds)
     index = build_index(problem, keep_bonus=keep_bonus)
-    t_index = time.perf_counter() - t0
-    # Fill-up and explanations run after CP-SAT; keep room for them inside the budget.
-    deadline -= min(0.1 * seconds, 0.1 + 2e-5 * index.n_pairs)
+    t_index = dl.elapsed()
+    reserve = finish_reserve(index, seconds)
     start = greedy(index, _start_pairs(index))
-    t_greedy = time.perf_counter() - t0
+    t_greedy = dl.elapsed()
     if progress is not None:
         fv = fill_value(index, start.chosen)
         progress(Progress(t_greedy, float(fv), math.inf, "greedy"))
+    log.debug("index %.2fs greedy %.2fs pairs %d", t_index, t_greedy, index.n_pairs)
+    # The max-flow bound is cheap (a fraction of the greedy): computed now, it is always ready.
+    flow = flow_bound(index) if bounds and not dl.expired(reserve) else None
     hint = start.chosen
+    lp: LpGuide | None = None
     if lexicographic and warm_start:
-        hint = _lp_warm_start(index, start, t0, deadline, seconds, progress)
+        hint, lp = _lp_warm_start(index, start, dl, reserve, progress)
+        log.debug("warm start done %.2fs (LP %s)", dl.elapsed(), "ok" if lp else "not ready")
+    lp_values: tuple[float | None, float | None] = (None, None)
+    if not index.n_pairs:
+        lp_values = (0.0, 0.0)
+    elif lp is not None:
+        seat = None
+        if bounds:
+            seat = seat_bound(index, lp.result, dl.budget(0.08, reserve))
+        lp_values = (seat, lp.objective)
     model_index, keep = index, None
-    if not lexicographic and index.n_pairs > NEIGHBOURHOOD_MIN_PAIRS:
-        keep = _repair_neighbourhood(index, start)
+    # A full CP-SAT model that cannot be built and searched in the time left (or a re-solve,
+    # where only the disturbance matters) is replaced by the neighbourhood of the hint's empty
+    # seats: their pairs, the pairs of everyone who could take them and of the shifts those
+    # people hold (two-step ejection chains).
+    too_big = 3 * BUILD_SECONDS_PER_PAIR * index.n_pairs > dl.remaining(reserve)
+    if index.n_pairs > NEIGHBOURHOOD_MIN_PAIRS and (not lexicographic or too_big):
+        hint_state = State(index)
+        hint_state.try_add_all(sorted(hint))
+        keep = _repair_neighbourhood(index, hint_state)
         model_index = sub_index(index, keep)
         pos = {p: k for k, p in enumerate(keep)}
         hint = {pos[p] for p in hint}
+    log.debug("cp-sat from %.2fs on %d pairs", dl.elapsed(), model_index.n_pairs)
     res = solve_cpsat(
         model_index,
         hint,
-        deadline=deadline,
-        t0=t0,
+        deadline=dl.end - reserve,
+        t0=dl.t0,
         workers=workers,
         seed=seed,
         progress=progress,
         lexicographic=lexicographic,
-        phase1_share=0.4 if hint is not start.chosen else 0.75,
-        hint_status="GREEDY" if hint is start.chosen else "WARMSTART",
+        phase1_share=0.4 if lp is not None else 0.75,
+        hint_status="WARMSTART" if lp is not None else "GREEDY",
+        fill_upper=lp.objective if lp is not None and keep is None else None,
     )
     if keep is not None:
         res.pairs = [keep[k] for k in res.pairs]
+    log.debug("cp-sat done %.2fs (%s)", dl.elapsed(), res.status)
     # A time-limited run may leave a seat that a free volunteer could still take.
-    state = improve_secondary(index, fill_up(index, res.pairs).chosen)
-    total = time.perf_counter() - t0
-    sol = _finish(index, state, "cpsat", bounds=bounds, cpsat_bound=res.fill_bound)
+    state = fill_up(index, _improve(index, fill_up(index, res.pairs).chosen, dl, 0.5 * reserve))
+    # A neighbourhood's CP-SAT bound only bounds the neighbourhood, not the whole problem.
+    cpsat_bound = res.fill_bound if keep is None else None
+    sol = _finish(
+        index,
+        state,
+        "cpsat",
+        bounds=bounds,
+        cpsat_bound=cpsat_bound,
+        lp=lp_values,
+        flow=flow,
+        deadline=dl,
+    )
+    log.debug("finished %.2fs", dl.elapsed())
     m = sol.metrics
     m.build_seconds = round(t_index + res.build_seconds, 3)
-    m.solve_seconds = round(total, 3)
+    m.solve_seconds = round(dl.elapsed(), 3)
     m.first_solution_seconds = round(t_greedy, 3)
     m.objective = float(res.objective)
     m.status = res.status
     if not bounds:
-        m.cpsat_bound = res.fill_bound
+        m.cpsat_bound = cpsat_bound
     return sol

@@ -17,50 +17,55 @@ from __future__ import annotations
 
 import dataclasses
 
-import highspy
 import numpy as np
 
-from scheduling.bounds import _lp_model, make_integral
+from scheduling.bounds import LpResult, _lp_model, highspy, make_integral, race_lp
 from scheduling.eligibility import (
-    FAIRNESS_LEVELS,
     FAIRNESS_STEP,
     MIN_SEAT_BONUS,
     SEAT_WEIGHT,
     Index,
     _volunteer_structure,
+    max_load,
 )
 from scheduling.greedy import State, fill_up
 
 # Skip the restricted MIP when it would still be this large (the LP rounding is used instead).
 MAX_MIP_PAIRS = 40_000
+# Weight of a continuity assignment in the secondary MIP (a heuristic: the row continuity >=
+# start's keeps it from losing any; CP-SAT phase 2 and the local search are exactly
+# lexicographic).
+CONTINUITY_MIP_WEIGHT = 1000
+# LP values at or below this are zero (PDLP's solutions are interior and approximate).
+SUPPORT_TOL = 1e-4
 
 
 @dataclasses.dataclass
 class LpGuide:
     values: list[float]
     objective: float
+    # The solved LP (its optimal basis, if from the simplex, warm-starts the seat LP bound).
+    result: LpResult | None = None
 
 
 def solve_lp(index: Index, time_limit: float) -> LpGuide | None:
-    if index.n_pairs == 0:
+    """The weighted LP relaxation (simplex and PDLP raced, bounds.race_lp), or None when it is
+    not optimal within ``time_limit`` (then the caller goes on without it) or HiGHS is not
+    installed. The guide's values below SUPPORT_TOL count as zero (PDLP's are approximate)."""
+    if index.n_pairs == 0 or time_limit < 0.05:
         return None
-    h = _lp_model(index, weighted=True, time_limit=max(0.05, time_limit))
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    res = race_lp(index, weighted=True, time_limit=time_limit)
+    if res is None:
         return None
-    sol = h.getSolution()
-    n = index.n_pairs
-    return LpGuide(
-        list(sol.col_value[:n]),
-        float(h.getInfo().objective_function_value),
-    )
+    values = [v if v > SUPPORT_TOL else 0.0 for v in res.values]
+    return LpGuide(values, res.objective, res)
 
 
 def lp_round(index: Index, lp: LpGuide) -> State:
     """Insert pairs by decreasing LP value (ties: higher secondary score), then fill up."""
     order = sorted(
         (p for p in range(index.n_pairs) if lp.values[p] > 1e-6),
-        key=lambda p: (-lp.values[p], -index.pair_score[p], p),
+        key=lambda p: (-lp.values[p], -index.pair_cont[p], -index.pair_score[p], p),
     )
     state = State(index)
     for p in index.pinned:
@@ -98,9 +103,7 @@ def sub_index(index: Index, keep: list[int]) -> Index:
     return sub
 
 
-def _neighbourhood(
-    index: Index, *parts: set[int], time_limit: float
-) -> list[int] | None:
+def _neighbourhood(index: Index, *parts: set[int], time_limit: float) -> list[int] | None:
     """The pairs a restricted MIP may use (always the pins), or None when it would be too
     large or there is no time left to solve it."""
     keep_set = set(index.pinned).union(*parts)
@@ -140,11 +143,14 @@ def restricted_mip(
 def restricted_secondary_mip(
     index: Index, lp: LpGuide, extra: set[int], start: set[int], time_limit: float
 ) -> set[int] | None:
-    """Phase 2 over a neighbourhood: maximise the secondary score (pair scores minus the convex
-    load penalty) subject to weighted fill >= that of ``start``. The neighbourhood is ``start``,
-    ``extra``, the LP support and every pair with a positive score (continuity, preferences)."""
+    """Phase 2 over a neighbourhood: maximise CONTINUITY_MIP_WEIGHT x continuity + the secondary
+    score (pair scores minus the convex load penalty) subject to weighted fill >= and continuity
+    >= those of ``start``. The neighbourhood is ``start``, ``extra``, the LP support and every
+    pair with continuity or a positive score (preferences)."""
     support = {
-        p for p in range(index.n_pairs) if lp.values[p] > 1e-6 or index.pair_score[p] > 0
+        p
+        for p in range(index.n_pairs)
+        if lp.values[p] > 1e-6 or index.pair_score[p] > 0 or index.pair_cont[p]
     }
     keep = _neighbourhood(index, support, extra, start, time_limit=time_limit)
     if keep is None:
@@ -174,35 +180,54 @@ def restricted_secondary_mip(
         np.arange(n_xy, dtype=np.int32),
         np.array(fill_costs, dtype=float),
     )
+    cont_cols = [k for k in range(n) if sub.pair_cont[k]]
+    if cont_cols:
+        h.addRow(
+            float(sum(col[k] for k in cont_cols)) - 1e-6,
+            highspy.kHighsInf,
+            len(cont_cols),
+            np.array(cont_cols, dtype=np.int32),
+            np.ones(len(cont_cols)),
+        )
     h.changeColsCost(
         n_xy,
         np.arange(n_xy, dtype=np.int32),
-        np.array([float(sub.pair_score[k]) for k in range(n)] + [0.0] * len(y_shifts)),
+        np.array(
+            [float(sub.pair_score[k] + CONTINUITY_MIP_WEIGHT * sub.pair_cont[k]) for k in range(n)]
+            + [0.0] * len(y_shifts)
+        ),
     )
     make_integral(h, n_xy)
-    # Load levels z_k >= load - k (k = 1..FAIRNESS_LEVELS), each costing FAIRNESS_STEP.
-    z = n_xy
+    # Convex load penalty at every level: a load column L_v = sum of v's pairs and levels
+    # z_k >= L_v - k (k = 1 .. max load - 1), each costing FAIRNESS_STEP.
+    none_i, none_f = np.array([], dtype=np.int32), np.array([], dtype=float)
+    c = n_xy
     for v, plist in enumerate(sub.pairs_of_vol):
-        if len(plist) < 2:
+        top = min(len(plist), max_load(sub, v))
+        if top < 2:
             continue
-        for k in range(1, min(FAIRNESS_LEVELS, len(plist) - 1) + 1):
-            h.addCol(
-                -float(FAIRNESS_STEP),
-                0.0,
-                float(len(plist) - k),
-                0,
-                np.array([], dtype=np.int32),
-                np.array([], dtype=float),
-            )
+        h.addCol(0.0, 0.0, float(top), 0, none_i, none_f)
+        lv = c
+        col.append(float(load[v]))
+        c += 1
+        h.addRow(
+            0.0,
+            0.0,
+            len(plist) + 1,
+            np.array([lv, *plist], dtype=np.int32),
+            np.array([1.0] + [-1.0] * len(plist)),
+        )
+        for k in range(1, top):
+            h.addCol(-float(FAIRNESS_STEP), 0.0, float(top - k), 0, none_i, none_f)
             h.addRow(
                 -float(k),
                 highspy.kHighsInf,
-                len(plist) + 1,
-                np.array([z, *plist], dtype=np.int32),
-                np.array([1.0] + [-1.0] * len(plist)),
+                2,
+                np.array([c, lv], dtype=np.int32),
+                np.array([1.0, -1.0]),
             )
             col.append(float(max(0, load[v] - k)))
-            z += 1
+            c += 1
     h.setOptionValue("mip_rel_gap", 1e-4)
     return _run_from(h, col, keep, n, index)
 

@@ -21,10 +21,12 @@ def test_solvers_produce_valid_schedules_and_cpsat_is_not_worse(problem) -> None
         assert report.violations == []
         assert report.metrics["filled_seats"] == sol.metrics.filled_seats
     assert cpsat.metrics.weighted_fill >= greedy.metrics.weighted_fill
-    # The bounds are bounds.
+    # The bounds are bounds (the greedy's LP has a minute; the timed solve's may be not ready).
+    assert greedy.metrics.upper_bound_weighted_lp is not None
     for sol in (greedy, cpsat):
         assert sol.metrics.filled_seats <= sol.metrics.best_bound
-        assert sol.metrics.weighted_fill <= sol.metrics.upper_bound_weighted_lp + 1e-6
+        if sol.metrics.upper_bound_weighted_lp is not None:
+            assert sol.metrics.weighted_fill <= sol.metrics.upper_bound_weighted_lp + 1e-6
 
 
 def _brute_force_best(problem) -> int:
