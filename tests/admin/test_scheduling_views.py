@@ -182,7 +182,8 @@ def test_review_pin_manual_assign_with_warning_and_publish(client, world, db_ses
     # A decline frees a seat; the coordinator re-solves just that seat.
     helper_assignment = db_session.scalar(select(Assignment).where(
         Assignment.volunteer_id == helpers[0].id, Assignment.shift_id == shift.id))
-    assert seats.respond(db_session, helper_assignment.id, "decline") == "declined"
+    with sched_app.app_context():  # what the answer page does, inside the app
+        assert seats.respond(db_session, helper_assignment.id, "decline") == "declined"
     spare = f.make_volunteer(db_session, neighbourhood=world.jiahong.neighbourhood,
                              name="佳虹替补", skills=[world.shared["skill"]])
     local = shift.start_at.astimezone(ZONE)
