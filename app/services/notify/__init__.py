@@ -19,6 +19,8 @@ from app.services.notify.mail import Rendered, recipient_locale, render
 from app.services.notify.senders import (
     FileMailer,
     LoggingSmsSender,
+    Sms,
+    SmsSender,
     SmtpMailer,
     mailer_from_config,
     senders,
@@ -33,6 +35,8 @@ __all__ = [
     "FileMailer",
     "LoggingSmsSender",
     "Rendered",
+    "Sms",
+    "SmsSender",
     "SmtpMailer",
     "backoff",
     "deliver",

@@ -25,7 +25,7 @@ from app.enums import NotificationChannel, NotificationStatus
 from app.extensions import db
 from app.models import Notification, Registration, User, Volunteer, utcnow
 from app.services.notify.mail import Rendered, render
-from app.services.notify.senders import senders
+from app.services.notify.senders import Sms, senders
 from app.transactions import after_commit
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,8 @@ def deliver(session: Session, notification_id: int) -> NotificationStatus | None
         if notification.channel == NotificationChannel.email:
             mailer.send(notification.address or "", notification.subject, notification.body)
         else:
-            sms.send(notification.address or "", notification.body)
+            sms.send(Sms(notification.address or "", notification.body, notification.template,
+                         notification.params))
     except Exception as exc:  # any sender fault is recorded; the message is not lost
         reason = f"{type(exc).__name__}: {exc}"[:2000]
         last = notification.attempts >= MAX_ATTEMPTS

@@ -18,7 +18,7 @@ import smtplib
 import ssl
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime as email_date
@@ -34,8 +34,20 @@ class Mailer(Protocol):
     def send(self, to: str, subject: str, body: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class Sms:
+    """One text message. Providers in mainland China (Aliyun, Tencent Cloud) send only
+    approved templates: they use `template` (Linli's name, mapped to the provider's template
+    code by configuration) and `params`; others send `text`."""
+
+    phone: str
+    text: str
+    template: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
 class SmsSender(Protocol):
-    def send(self, phone: str, text: str) -> None: ...
+    def send(self, sms: Sms) -> None: ...
 
 
 def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
@@ -91,14 +103,13 @@ class SmtpMailer:
 
 
 class LoggingSmsSender:
-    """Writes the text to the log; a deployment replaces it with its SMS gateway."""
+    """Writes the text to the log (development); a deployment configures its SMS provider."""
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
-        self.sent: list[tuple[str, str]] = []
+        pass
 
-    def send(self, phone: str, text: str) -> None:
-        self.sent.append((phone, text))
-        log.info("SMS to %s***%s: %s", phone[:3], phone[-2:], text)
+    def send(self, sms: Sms) -> None:
+        log.info("SMS to %s***%s: %s", sms.phone[:3], sms.phone[-2:], sms.text)
 
 
 def mailer_from_config(config: Mapping[str, Any], instance_path: str) -> Mailer:
