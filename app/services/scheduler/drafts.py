@@ -86,7 +86,10 @@ def manual_assign(
 
 
 def remove_draft(session: Session, assignment: Assignment) -> None:
+    """Take a draft out. The pair is kept as cancelled, so a re-run (even one keeping the pins)
+    does not put the volunteer back; assigning them by hand again undoes it."""
     if assignment.status != AssignmentStatus.proposed:
         raise RunError("not_draft", _("Only a draft can be removed here."))
-    session.delete(assignment)
+    assignment.status = AssignmentStatus.cancelled
+    assignment.pinned = False
     session.flush()
