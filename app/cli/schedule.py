@@ -218,3 +218,25 @@ def cancel_event_command(event_id: int) -> None:
     db.session.commit()
     click.echo(f"event {event_id} cancelled; messages queued: {counts.email} e-mail, "
                f"{counts.sms} SMS, {counts.unreachable} without contact details")
+
+
+@events_cli.command("reschedule")
+@click.argument("event_id", type=int)
+@click.option("--to", "new_start", required=True,
+              type=click.DateTime(formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+              help="New start, local time: YYYY-MM-DDTHH:MM.")
+def reschedule_event_command(event_id: int, new_start: datetime) -> None:
+    """Move an event day (event, shifts, slots) to a new start; people are told."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"no such event: {event_id}")
+    if event.status == EventStatus.cancelled:
+        raise click.ClickException(f"event {event_id} is cancelled")
+    report = changes.reschedule_event(db.session, event,
+                                      new_start.replace(tzinfo=deployment_zone()))
+    db.session.commit()
+    counts = report.counts
+    click.echo(f"event {event_id} moved to {new_start:%Y-%m-%d %H:%M}; "
+               f"{len(report.released)} volunteers released, {len(report.refilled)} seats "
+               f"filled again; messages queued: {counts.email} e-mail, {counts.sms} SMS, "
+               f"{counts.unreachable} without contact details")

@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 from app.enums import UPCOMING, AssignmentStatus, EventStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, Event, Notification, Registration, Shift, utcnow
-from app.services import notify, signup
+from app.services import links, notify, signup
+from app.services.scheduler.eligibility import rule_breaks
 from app.services.scheduler.publish import notify_shift_changed
+from app.services.scheduler.runs import min_gap_minutes
+from app.services.scheduler.seats import resolve_seat
 from app.services.scheduler.text import shift_line
 
 
@@ -102,3 +105,70 @@ def cancel_event(session: Session, event: Event, *, now: datetime | None = None)
     session.flush()
     return report
 
+
+
+@dataclass
+class RescheduleReport(ChangeReport):
+    #: Volunteers who can no longer come at the new time; their seats are offered again.
+    released: list[Assignment] = field(default_factory=list)
+    #: Seats filled again by someone free at the new time.
+    refilled: list[Assignment] = field(default_factory=list)
+
+
+#: What makes a published assignment impossible at the new time.
+_NO_LONGER_POSSIBLE = {"availability", "overlap", "weekly_cap"}
+
+
+def reschedule_event(session: Session, event: Event, new_start: datetime) -> RescheduleReport:
+    """Move a whole event day — the event, its shifts and its slots — by the same offset, all
+    or nothing. Volunteers who can still come are told of the new time; those who cannot are
+    released and their seats offered to someone free; residents keep their places and are told,
+    with a link to cancel. Calendar feeds follow (SEQUENCE goes up with the times). Flush only;
+    a failure changes nothing."""
+    if new_start.tzinfo is None:
+        raise ValueError("new_start must be timezone-aware")
+    offset = new_start - event.start_at
+    report = RescheduleReport()
+    if not offset:
+        return report
+    tz = deployment_zone()
+    with session.begin_nested():
+        event.start_at += offset
+        event.end_at += offset
+        for moment in ("registration_opens_at", "registration_closes_at"):
+            if getattr(event, moment) is not None:
+                setattr(event, moment, getattr(event, moment) + offset)
+        for item in [*event.shifts, *event.slots]:
+            item.start_at += offset
+            item.end_at += offset
+        session.flush()
+        for shift in event.shifts:
+            for assignment in [a for a in shift.assignments if a.status in UPCOMING]:
+                breaks = {code for code, _ in rule_breaks(session, shift, assignment.volunteer,
+                                                          tz, min_gap_minutes=min_gap_minutes())}
+                if breaks & _NO_LONGER_POSSIBLE:
+                    assignment.status = AssignmentStatus.cancelled
+                    assignment.sequence += 1
+                    report.released.append(assignment)
+                    report.notifications.append(notify.to_volunteer(
+                        session, assignment.volunteer, "scheduler/moved_released",
+                        title=event.title, line=shift_line(shift, tz), event_id=event.id))
+            session.flush()
+            report.notifications += notify_shift_changed(session, shift)
+            for _seat in range(len([a for a in report.released if a.shift_id == shift.id])):
+                refill = resolve_seat(session, shift)
+                if refill.assignment is None:
+                    break
+                report.refilled.append(refill.assignment)
+        for registration in session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status.in_(signup.ACTIVE))
+            .order_by(Registration.id)
+        ):
+            report.notifications.append(notify.to_resident(
+                session, registration, "signup/event_moved", title=event.title,
+                starts=event.start_at, place=event.place or "",
+                url=links.cancel_url(registration.cancel_token),
+            ))
+    session.flush()
+    return report

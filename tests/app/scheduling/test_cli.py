@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -95,3 +95,12 @@ def test_schedule_a_neighbourhood_period(demo) -> None:
     bad = runner.invoke(args=["schedule", "run", "--neighbourhood", "nowhere", "--from", day,
                               "--to", day])
     assert bad.exit_code != 0 and "nowhere" in bad.output
+
+    later = (patrol.start_at.astimezone(ZoneInfo("Asia/Shanghai")) + timedelta(days=1))
+    moved = runner.invoke(args=["events", "reschedule", str(patrol.id),
+                                "--to", later.strftime("%Y-%m-%dT%H:%M")])
+    assert moved.exit_code == 0, moved.output
+    db.session.expire_all()
+    assert db.session.get(Event, patrol.id).start_at == later
+    missing = runner.invoke(args=["events", "reschedule", "999999", "--to", "2030-01-01T09:00"])
+    assert missing.exit_code != 0 and "999999" in missing.output

@@ -46,6 +46,11 @@ CASES = {
         "name": "朱巧珍", "title": "外来媳妇培训班", "place": "金桥镇社区学校",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),
     },
+    "scheduler/moved_released": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A},
+    "signup/event_moved": {
+        "name": "朱巧珍", "title": "外来媳妇培训班", "place": "金桥镇社区学校",
+        "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC), "url": "http://linli.test/r/C/cancel",
+    },
     "signup/promotion": {
         "name": "朱巧珍", "title": "外来媳妇培训班", "code": "K7M2QX",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),
