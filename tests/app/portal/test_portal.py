@@ -149,3 +149,16 @@ def test_import_malformed_and_too_large(client, app, db_session: Session,
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
     assert db_session.scalar(select(Blackout).where(Blackout.volunteer_id == volunteer.id)) is None
+
+
+def test_import_refuses_the_rrule_bomb(client, app, db_session: Session) -> None:
+    from tests.app.portal.test_ics_import import BOMB
+
+    volunteer = make_volunteer(db_session)
+    token = csrf_token_from(open_portal(client, app, volunteer))
+    response = client.post("/portal/import", data={
+        "csrf_token": token, "file": (io.BytesIO(BOMB), "bomb.ics")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "每小时或更频繁" in response.get_data(as_text=True)
+    assert db_session.scalar(select(Blackout).where(Blackout.volunteer_id == volunteer.id)) is None
