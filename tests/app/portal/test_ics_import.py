@@ -151,3 +151,15 @@ def test_old_series_give_exactly_what_the_library_gives(lines: tuple[str, ...]) 
             expected.add(interval)
     assert expected, "the case must have times in the window"
     assert parse_busy_times(data, zone=ZONE, start=NOW) == sorted(expected)
+
+
+def test_a_long_history_is_skipped_unparsed_but_many_current_events_are_refused() -> None:
+    past = [vevent(f"p{i}", f"SUMMARY:old {i}", "DTSTART:20200101T010000Z",
+                   "DTEND:20200101T020000Z") for i in range(ics_import.MAX_COMPONENTS + 10)]
+    current = vevent("c", "SUMMARY:看牙医", "DTSTART:20260304T060000Z", "DURATION:PT2H")
+    [busy] = parse_busy_times(ics(*past, current), zone=ZONE, start=NOW)
+    assert busy.summary == "看牙医"
+    future = [vevent(f"f{i}", "DTSTART:20260304T060000Z", "DURATION:PT2H")
+              for i in range(ics_import.MAX_COMPONENTS + 1)]
+    with pytest.raises(IcsImportError, match="more than 500 events"):
+        parse_busy_times(ics(*future), zone=ZONE, start=NOW)
