@@ -378,7 +378,7 @@ def register(
     else:
         event = _lock(session, Event, event_id)
         slot = None
-    if public_only and not event.is_public:
+    if public_only and not event.shown_publicly:
         raise SignupError("not_found", EVENT_NOT_FOUND)
     applicant = applicant.cleaned(event.max_party_size)
     state = registration_state(event, now)
@@ -612,7 +612,7 @@ def public_events(
     now = now or utcnow()
     statement = (
         select(Event)
-        .where(Event.is_public.is_(True), Event.status == EventStatus.published,
+        .where(Event.shown_publicly, Event.status == EventStatus.published,
                Event.end_at > now)
         .options(joinedload(Event.neighbourhood), selectinload(Event.slots),
                  selectinload(Event.shifts))
@@ -633,7 +633,7 @@ def public_events(
 
 def public_event(session: Session, event_id: int) -> Event | None:
     event = session.get(Event, event_id) if 1 <= event_id <= MAX_ID else None
-    if event is None or not event.is_public or event.status != EventStatus.published:
+    if event is None or not event.shown_publicly or event.status != EventStatus.published:
         return None
     return event
 
