@@ -7,6 +7,7 @@ server between two steps, and nobody can forge or alter one.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -41,7 +42,12 @@ def read_portal_token(secret_key: str, token: str,
 
 
 def fingerprint_matches(feed_token: str, fingerprint: str) -> bool:
-    return _fingerprint(feed_token) == fingerprint
+    return hmac.compare_digest(_fingerprint(feed_token), fingerprint)
+
+
+def fingerprint(feed_token: str) -> str:
+    """What a portal session keeps to end when the volunteer's link is replaced."""
+    return _fingerprint(feed_token)
 
 
 def preview_token(secret_key: str, volunteer_id: int, rows: list[list[Any]]) -> str:
