@@ -78,6 +78,7 @@ def make_test_app(database_url: str, **config: object) -> Flask:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "LINLI_EXTERNAL_URL": "http://linli.test",
             "LINLI_LOGIN_MAX_FAILURES": 3,
+            "LINLI_LOGIN_RATE_LIMIT_IP": "100000/minute",
             **config,
         }
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -25,6 +24,18 @@ class AccountError(ValueError):
 class LoginResult:
     user: User | None
     error: str | None = None
+    #: A wrong password (or unknown user): counts towards the caller's throttle.
+    failed: bool = False
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_verify(password: str) -> None:
+    """Spend what a real verification costs, so timing does not tell whether a user exists."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(secrets.token_urlsafe(16)))
+    verify_password(_DUMMY_HASH[0], password)
 
 
 def generate_password() -> str:
@@ -73,29 +84,31 @@ def create_user(
 
 
 def authenticate(
-    session: Session, username: str, password: str, *, max_failures: int, lock_minutes: int
+    session: Session, username: str, password: str, *, throttled: bool = False
 ) -> LoginResult:
-    """Check a password; lock the account for a while after too many failures.
+    """Check a password. One message and one cost (a hash verification) for every refusal.
 
-    The same message is given for an unknown user and a wrong password, so the login page
-    does not reveal which usernames exist.
+    An unknown user, a wrong password, a disabled account and a throttled attempt (too many
+    failures from this client for this username, counted by the caller per account and IP,
+    so nobody can lock someone else out) all get the same answer in the same time: the page
+    reveals neither which usernames exist nor which are being throttled.
     """
-    invalid = _l("Wrong username or password.")
+    invalid = str(_l("Wrong username or password. After several failed attempts, wait a few "
+                     "minutes before trying again."))
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     if user is None:
-        return LoginResult(None, str(invalid))
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(None, str(_l("Too many failed attempts. Try again in a few minutes.")))
+        _dummy_verify(password)
+        return LoginResult(None, invalid, failed=True)
+    if throttled:
+        _dummy_verify(password)
+        return LoginResult(None, invalid)
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
         session.flush()
-        return LoginResult(None, str(invalid))
+        return LoginResult(None, invalid, failed=True)
     if not user.active:
-        return LoginResult(None, str(_l("This account is disabled.")))
+        return LoginResult(None, invalid)
+    now = utcnow()
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
@@ -103,6 +116,12 @@ def authenticate(
     user.last_login_at = now
     session.flush()
     return LoginResult(user)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session of the user ends (copied cookies included): logout, password change."""
+    user.session_version += 1
+    session.flush()
 
 
 def set_password(session: Session, user: User, password: str) -> None:
