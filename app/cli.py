@@ -64,7 +64,9 @@ def create_user_command(
             display_name=display_name, email=email, neighbourhoods=neighbourhoods, teams=teams,
         )
     except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+        with current_app.test_request_context():  # the message is translated per request
+            message = str(exc)
+        raise click.ClickException(message) from exc
     db.session.commit()
     click.echo(f"created {user.role} {user.username} (id {user.id})")
     if generated:

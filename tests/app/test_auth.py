@@ -199,3 +199,26 @@ def test_everyone_lands_where_they_work(client, db_session) -> None:
     response = login(client, user.username, f.PASSWORD)
     assert response.headers["Location"].endswith("/portal/")
     assert client.get("/").headers["Location"].endswith("/portal/")
+
+
+@pytest.mark.parametrize(("password", "role"), [
+    ("1234567890123", "admin"), ("qwertyuiop", "volunteer"), ("woaini5201314", "coordinator"),
+    ("abcdefghijklmn", "admin"), ("short1!", "volunteer"), ("town-admin-town", "admin"),
+])
+def test_users_create_refuses_weak_passwords_with_a_message(app, db_session, password: str,
+                                                            role: str) -> None:
+    """Issue 10: `1234567890` was accepted for an admin; any refusal crashed the command."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--username", "town-admin", "--role", role,
+                                 "--password", password])
+    assert result.exit_code == 1, result.output
+    assert "Error:" in result.output and "密码" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert db_session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_reasonable_admin_password_is_accepted(app, db_session) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--username", "jq-admin", "--role", "admin",
+                                 "--password", "Jinqiao town 2026"])
+    assert result.exit_code == 0, result.output
