@@ -21,9 +21,12 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_TOWN": "金桥镇",
     #: Public base URL used in mails, feeds and CLI output (no trailing slash).
     "LINLI_EXTERNAL_URL": f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
-    #: Failed logins allowed per account before it is locked for LOGIN_LOCK_MINUTES.
+    #: Failed logins allowed per username and client IP before that pair must wait
+    #: LOGIN_LOCK_MINUTES (the account itself is never locked for everybody).
     "LINLI_LOGIN_MAX_FAILURES": 5,
     "LINLI_LOGIN_LOCK_MINUTES": 15,
+    #: Login attempts (POST /login) per client IP, whatever the usernames.
+    "LINLI_LOGIN_RATE_LIMIT_IP": "10/minute;60/hour",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

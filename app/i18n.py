@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_datetime, get_locale
 from flask_login import current_user
 
@@ -23,7 +23,10 @@ def select_locale() -> str:
     Pages do not follow the browser's Accept-Language: Linli serves Chinese cities, where
     the default is Simplified Chinese whatever the device says, and the language switch on
     every page remembers an explicit choice. API clients state the language of each request.
+    Outside a request (a command, a task) it is the deployment's language.
     """
+    if not has_request_context():
+        return current_app.config["LINLI_DEFAULT_LOCALE"]
     locales = supported_locales()
     chosen = session.get("locale")
     if chosen in locales:

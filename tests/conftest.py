@@ -78,9 +78,10 @@ def make_test_app(database_url: str, **config: object) -> Flask:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "LINLI_EXTERNAL_URL": "http://linli.test",
             "LINLI_LOGIN_MAX_FAILURES": 3,
-            # No consumer runs here: messages are sent on the spot by the task's own function;
-            # tests/app/tasks/test_notify.py sends through a real consumer.
+            # No consumer runs here: messages are delivered on the spot by the task's own
+            # function; tests/app/scheduling/test_notify_queue.py sends through a consumer.
             "LINLI_NOTIFY_QUEUE": False,
+            "LINLI_LOGIN_RATE_LIMIT_IP": "100000/minute",
             **config,
         }
     )

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
+from wtforms.validators import ValidationError
 
 from admin.base import LinliModelView
 from admin.filters import enum_filters, local_date_filters
@@ -24,6 +25,7 @@ from app.enums import (
 )
 from app.extensions import db
 from app.models import Assignment, Event, Registration, ScheduleRun, Shift, Slot
+from app.models.events import PRIVATE_KINDS
 from app.services import signup
 from app.services.scheduler import changes
 
@@ -107,6 +109,20 @@ class EventView(TellPeopleOfChangesMixin, AutoScheduleMixin, CapacityThroughSign
         (Shift, {"form_excluded_columns": ["assignments", *_TIMESTAMPS]}),
         (Slot, {}),
     ]
+
+    def on_model_change(self, form: Any, model: Event, is_created: bool) -> None:
+        refuse_public_private_event(model)
+        super().on_model_change(form, model, is_created)
+
+
+def refuse_public_private_event(model: Any) -> None:
+    """Care visits and events for a household are never public: say so, save nothing."""
+    if model.is_public and (getattr(model, "household_id", None) is not None
+                            or getattr(model, "household", None) is not None
+                            or model.kind in PRIVATE_KINDS):
+        raise ValidationError(_(
+            "Care visits and events for a household are never public: they show a resident's "
+            "name and address. Untick “Public”. Nothing was saved."))
 
 
 class ShiftView(TellPeopleOfChangesMixin, LinliModelView):

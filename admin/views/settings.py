@@ -23,6 +23,7 @@ from admin.base import LinliModelView, scoped_query
 from admin.fields import WriteOnlyPasswordField
 from admin.filters import enum_filters
 from admin.views.common import LOCALE_CHOICES
+from admin.views.events import refuse_public_private_event
 from app.enums import EventKind, Role
 from app.extensions import db
 from app.i18n import deployment_zone
@@ -131,6 +132,10 @@ class EventTemplateView(LinliModelView):
     column_default_sort = "name"
     form_excluded_columns = ["created_at", "updated_at"]
     inline_models = [(TemplateItem, {})]
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        refuse_public_private_event(model)
+        super().on_model_change(form, model, is_created)
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-calendar-plus-o", ".stamp_view",
                               title=_l("Create event from template")),

@@ -103,4 +103,4 @@ def neighbourhood_feed(neighbourhood_id: int) -> Response:
 def init_app(app: Flask) -> None:
     app.extensions[CACHE_KEY] = FeedCache()
     app.register_blueprint(feeds_bp)
-    logs.install(app.logger)
+    logs.install(app.logger, url_map=app.url_map)

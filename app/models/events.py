@@ -1,14 +1,50 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import EventKind, EventStatus
 from app.models.base import Base, TimestampMixin, UTCDateTime
 from app.models.types import enum_column_type
+
+#: Kinds about one household's private life (a resident's name and address): never public.
+PRIVATE_KINDS = frozenset({EventKind.care_visit})
+_PRIVATE_KIND_VALUES = ", ".join(f"'{kind.value}'" for kind in sorted(PRIVATE_KINDS))
+#: The database's guarantee: whatever path writes the row, a private event is not public.
+PRIVATE_NEVER_PUBLIC_SQL = (
+    f"NOT is_public OR (household_id IS NULL AND kind NOT IN ({_PRIVATE_KIND_VALUES}))")
+TEMPLATE_PRIVATE_NEVER_PUBLIC_SQL = f"NOT is_public OR kind NOT IN ({_PRIVATE_KIND_VALUES})"
+
+
+def _public_by_default(context: Any) -> bool:
+    """New events are public unless they are private by kind or tied to a household."""
+    if context is None:  # a form asking for the default before the kind is chosen
+        return True
+    params = context.get_current_parameters()
+    return (params.get("household_id") is None
+            and params.get("kind") not in {kind.value for kind in PRIVATE_KINDS}
+            and params.get("kind") not in PRIVATE_KINDS)
+
+
+def _template_public_by_default(context: Any) -> bool:
+    if context is None:
+        return True
+    kind = context.get_current_parameters().get("kind")
+    return kind not in PRIVATE_KINDS and kind not in {k.value for k in PRIVATE_KINDS}
+
 
 if TYPE_CHECKING:
     from app.models.assignments import Assignment
@@ -33,6 +69,7 @@ class Event(TimestampMixin, Base):
         Index("ix_events_public_start", "is_public", "status", "start_at"),
         #: One generated care visit per subscription and due date, however often it runs.
         UniqueConstraint("care_subscription_id", "care_due_on"),
+        CheckConstraint(PRIVATE_NEVER_PUBLIC_SQL, name="private_never_public"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,7 +84,8 @@ class Event(TimestampMixin, Base):
     contact: Mapped[str | None] = mapped_column(String(120))
     start_at: Mapped[datetime] = mapped_column(UTCDateTime())
     end_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    is_public: Mapped[bool] = mapped_column(default=True)
+    #: Shown on the public site, API and feeds (see `shown_publicly`, the one test for that).
+    is_public: Mapped[bool] = mapped_column(default=_public_by_default)
     status: Mapped[EventStatus] = mapped_column(
         enum_column_type(EventStatus, "event_status"), default=EventStatus.draft
     )
@@ -84,6 +122,25 @@ class Event(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_private(self) -> bool:
+        """About one household (a care visit): never public, by any path."""
+        return self.household_id is not None or self.kind in PRIVATE_KINDS
+
+    @hybrid_property
+    def shown_publicly(self) -> bool:
+        """Whether anyone may see the event on the public pages, the API and public feeds.
+
+        The one test all of them use (with their own status and date rules on top).
+        """
+        return bool(self.is_public) and not self.is_private
+
+    @shown_publicly.inplace.expression
+    @classmethod
+    def _shown_publicly_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.is_public.is_(True), cls.household_id.is_(None),
+                    cls.kind.not_in(sorted(PRIVATE_KINDS)))
 
 
 class Shift(TimestampMixin, Base):
@@ -154,6 +211,7 @@ class EventTemplate(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_non_negative"),
         CheckConstraint("max_party_size >= 1", name="party_size_positive"),
+        CheckConstraint(TEMPLATE_PRIVATE_NEVER_PUBLIC_SQL, name="private_never_public"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,7 +222,7 @@ class EventTemplate(TimestampMixin, Base):
     place: Mapped[str | None] = mapped_column(String(200))
     #: Local time of day the stamped event starts.
     start_time: Mapped[time] = mapped_column(default=time(9, 0))
-    is_public: Mapped[bool] = mapped_column(default=True)
+    is_public: Mapped[bool] = mapped_column(default=_template_public_by_default)
     capacity: Mapped[int | None]
     waitlist_enabled: Mapped[bool] = mapped_column(default=True)
     max_party_size: Mapped[int] = mapped_column(default=1)

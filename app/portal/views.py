@@ -32,6 +32,9 @@ from app.services.ics_import import IcsImportError
 portal_bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 SESSION_KEY = "portal_volunteer_id"
+#: The fingerprint of the feed token the session was opened with: replacing the volunteer's
+#: link (by them or a coordinator) ends every portal session opened with the old one.
+FINGERPRINT_KEY = "portal_feed_fp"
 PORTAL_ROLES = frozenset({Role.volunteer, Role.team_lead})
 
 
@@ -54,8 +57,12 @@ def portal_volunteer() -> Volunteer | None:
     if volunteer_id is None:
         return None
     volunteer = db.session.get(Volunteer, volunteer_id)
-    if volunteer is None or not volunteer.active:
+    if volunteer is None or not volunteer.active or (
+            not current_user.is_authenticated
+            and not links.fingerprint_matches(volunteer.feed_token,
+                                              str(session.get(FINGERPRINT_KEY, "")))):
         session.pop(SESSION_KEY, None)
+        session.pop(FINGERPRINT_KEY, None)
         return None
     return volunteer
 
@@ -81,6 +88,7 @@ def _open_signed_link(token: str) -> Response:
     locale = session.get("locale") or volunteer.locale
     session.clear()  # a fresh session: nothing planted before survives
     session[SESSION_KEY] = volunteer.id
+    session[FINGERPRINT_KEY] = links.fingerprint(volunteer.feed_token)
     session["locale"] = locale
     # Redirect so the signed token leaves the address bar and the browser history.
     return redirect(url_for("portal.index"))
@@ -119,6 +127,8 @@ def index() -> str | Response:
 def rotate() -> Response:
     volunteer = _require_volunteer()
     feeds.rotate_volunteer_token(db.session, volunteer)
+    if SESSION_KEY in session:  # this session stays open; copies of the old one end
+        session[FINGERPRINT_KEY] = links.fingerprint(volunteer.feed_token)
     flash(_("Your calendar link has been replaced. Subscribe again with the new link; "
             "the old one no longer works."), "success")
     return redirect(url_for("portal.index"))
@@ -156,4 +166,5 @@ def import_confirm() -> Response | tuple[str, int]:
 @portal_bp.post("/leave")
 def leave() -> Response:
     session.pop(SESSION_KEY, None)
+    session.pop(FINGERPRINT_KEY, None)
     return redirect(url_for("auth.login"))

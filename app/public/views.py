@@ -216,6 +216,10 @@ def cancel(token: str) -> str | Response | tuple[str, int]:
 
 @public_bp.app_errorhandler(TooManyRequests)
 def too_many_requests(error: TooManyRequests) -> tuple[str, int]:
+    if request.endpoint == "auth.login":
+        return render_template("public/message.html", status=429,
+                               message=_l("Too many login attempts from here. Please wait a "
+                                          "few minutes and try again.")), 429
     return render_template("public/message.html", status=429,
                            message=_l("Too many sign-ups from here. Please wait a few "
                                       "minutes and try again.")), 429

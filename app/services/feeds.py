@@ -140,8 +140,7 @@ def _event_visible(now: datetime) -> Any:
 
 def _public_event_filter(now: datetime) -> Any:
     return and_(
-        Event.is_public.is_(True),
-        Event.household_id.is_(None),
+        Event.shown_publicly,
         Event.status.in_([EventStatus.published, EventStatus.cancelled]),
         _event_visible(now),
         Event.end_at > now - HISTORY,

@@ -10,6 +10,7 @@ has its own salt, so a token of one kind is worthless as another.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -121,7 +122,12 @@ def read_portal_token(secret_key: str, token: str,
 
 
 def fingerprint_matches(feed_token: str, fingerprint: str) -> bool:
-    return _fingerprint(feed_token) == fingerprint
+    return hmac.compare_digest(_fingerprint(feed_token), fingerprint)
+
+
+def fingerprint(feed_token: str) -> str:
+    """What a portal session keeps to end when the volunteer's link is replaced."""
+    return _fingerprint(feed_token)
 
 
 def portal_url(volunteer_id: int, feed_token: str) -> str:

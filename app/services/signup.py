@@ -380,7 +380,7 @@ def register(
         slot = None
     # `within` (the staff's scope) is checked here, under the lock: reading before the lock
     # would start SQLite's snapshot too early (see the module doc).
-    if (public_only and not event.is_public) or (within is not None and not within(event)):
+    if (public_only and not event.shown_publicly) or (within is not None and not within(event)):
         raise SignupError("not_found", EVENT_NOT_FOUND)
     applicant = applicant.cleaned(event.max_party_size)
     state = registration_state(event, now)
@@ -610,7 +610,7 @@ def public_events(
     now = now or utcnow()
     statement = (
         select(Event)
-        .where(Event.is_public.is_(True), Event.status == EventStatus.published,
+        .where(Event.shown_publicly, Event.status == EventStatus.published,
                Event.end_at > now)
         .options(joinedload(Event.neighbourhood), selectinload(Event.slots),
                  selectinload(Event.shifts))
@@ -631,7 +631,7 @@ def public_events(
 
 def public_event(session: Session, event_id: int) -> Event | None:
     event = session.get(Event, event_id) if 1 <= event_id <= MAX_ID else None
-    if event is None or not event.is_public or event.status != EventStatus.published:
+    if event is None or not event.shown_publicly or event.status != EventStatus.published:
         return None
     return event
 

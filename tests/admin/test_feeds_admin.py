@@ -94,3 +94,16 @@ def _blackouts(session, volunteer) -> int:
     session.expire_all()
     return session.scalar(select(func.count()).select_from(Blackout)
                           .where(Blackout.volunteer_id == volunteer.id))
+
+
+def test_rrule_bomb_is_refused_in_the_admin_import(client, db_session, world) -> None:
+    from tests.app.portal.test_ics_import import BOMB
+
+    token = quick_login(client, world.users["coordinator"])
+    volunteer = world.jiahong.rows["volunteer"]
+    before = _blackouts(db_session, volunteer)
+    response = client.post(f"/admin/volunteer/import-ics/{volunteer.id}/",
+                           data={"csrf_token": token, "file": (io.BytesIO(BOMB), "bomb.ics")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and "每小时或更频繁" in as_text(response)
+    assert _blackouts(db_session, volunteer) == before

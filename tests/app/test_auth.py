@@ -37,14 +37,52 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, db_session)
     assert "用户名或密码错误" in unknown.get_data(as_text=True)
 
 
-def test_account_is_locked_after_too_many_failures(client, db_session) -> None:
+def test_failures_throttle_only_that_account_from_that_ip(app, client, db_session) -> None:
+    """Issue 10: five guesses locked any account (the town admin too) for everybody."""
     user = f.make_user(db_session)
     for _ in range(3):  # LOGIN_MAX_FAILURES in the test configuration
         login(client, user.username, "wrong password!")
-    response = login(client, user.username, f.PASSWORD)
+    response = login(client, user.username, f.PASSWORD)  # the guesser's own address: waits
     assert response.status_code == 401
-    assert "尝试次数过多" in response.get_data(as_text=True)
+    assert "用户名或密码错误" in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    assert login(owner, user.username, f.PASSWORD).status_code == 302  # never locked out
+
+
+def test_unknown_locked_and_wrong_get_one_answer_and_one_cost(client, db_session) -> None:
+    from app.services import accounts
+
+    user = f.make_user(db_session)
+    accounts._DUMMY_HASH.clear()
+    answers = [login(client, "nobody-here", "not the password")]
+    assert accounts._DUMMY_HASH, "an unknown user costs a hash verification like a known one"
+    answers += [login(client, user.username, "wrong password!") for _ in range(4)]
+    texts = {answer.get_data(as_text=True).split("alert")[1][:200] for answer in answers}
+    assert {answer.status_code for answer in answers} == {401}
+    assert len(texts) == 1, texts  # the throttled answer (the last) is the same as the others
+
+
+def test_logins_per_ip_are_limited(app, client, db_session) -> None:
+    app.config["LINLI_LOGIN_RATE_LIMIT_IP"] = "4/minute"
+    try:
+        statuses = [login(client, f"user{i}", "not the password").status_code for i in range(5)]
+    finally:
+        app.config["LINLI_LOGIN_RATE_LIMIT_IP"] = "100000/minute"
+    assert statuses == [401, 401, 401, 401, 429]
+
+
+def test_logout_ends_a_copied_session_cookie(app, client, db_session) -> None:
+    user = f.make_user(db_session)
+    login(client, user.username, f.PASSWORD)
+    name = app.config["SESSION_COOKIE_NAME"]
+    copy = app.test_client()
+    copy.set_cookie(name, client.get_cookie(name).value)
+    assert copy.get("/admin/").status_code == 200
+    assert client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")}
+                       ).status_code == 302
+    assert copy.get("/admin/").status_code == 302
 
 
 def test_login_without_csrf_token_is_refused(client, db_session) -> None:
@@ -161,3 +199,26 @@ def test_everyone_lands_where_they_work(client, db_session) -> None:
     response = login(client, user.username, f.PASSWORD)
     assert response.headers["Location"].endswith("/portal/")
     assert client.get("/").headers["Location"].endswith("/portal/")
+
+
+@pytest.mark.parametrize(("password", "role"), [
+    ("1234567890123", "admin"), ("qwertyuiop", "volunteer"), ("woaini5201314", "coordinator"),
+    ("abcdefghijklmn", "admin"), ("short1!", "volunteer"), ("town-admin-town", "admin"),
+])
+def test_users_create_refuses_weak_passwords_with_a_message(app, db_session, password: str,
+                                                            role: str) -> None:
+    """Issue 10: `1234567890` was accepted for an admin; any refusal crashed the command."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--username", "town-admin", "--role", role,
+                                 "--password", password])
+    assert result.exit_code == 1, result.output
+    assert "Error:" in result.output and "密码" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert db_session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_reasonable_admin_password_is_accepted(app, db_session) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--username", "jq-admin", "--role", "admin",
+                                 "--password", "Jinqiao town 2026"])
+    assert result.exit_code == 0, result.output

@@ -85,3 +85,44 @@ def test_tokens_absent_from_real_server_log(app: Flask, db_session: Session) -> 
     assert log.count("/feeds/v/[redacted].ics") == 2
     assert "/feeds/t/[redacted].ics" in log
     assert volunteer.feed_token not in log and team.feed_token not in log
+
+
+def test_every_secret_link_is_redacted_by_route_in_the_real_server_log(
+        app: Flask, db_session: Session) -> None:
+    """Issue 10: portal links, confirm/decline, cancel pages and API cancels, `/./` tricks."""
+    secret = "S3cretTok_" + "q" * 30
+    requests = [
+        ("GET", f"/portal/?t={secret}"), ("GET", f"/respond/a/{secret}"),
+        ("POST", f"/respond/a/{secret}/confirm"), ("GET", f"/respond/help/{secret}"),
+        ("GET", f"/r/{secret}"), ("POST", f"/r/{secret}/cancel"),
+        ("GET", f"/api/v1/registrations/{secret}"),
+        ("POST", f"/api/v1/registrations/{secret}/cancel"),
+        ("GET", f"/feeds/v/./{secret}.ics"), ("GET", f"/feeds/t//{secret}.ics"),
+        ("GET", f"/feeds/v/%2E/{secret}.ics"), ("GET", f"/r/{secret}/cancel/more"),
+        ("GET", f"/login?next=/portal/%3Ft%3D{secret}"),
+    ]
+    collect = _Collect()
+    logger = logging.getLogger("werkzeug")
+    logger.addHandler(collect)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for method, path in requests:
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+            connection.request(method, path, headers={"Referer": f"http://x.test/portal/?t={secret}"})
+            connection.getresponse().read()
+            connection.close()
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+        logger.removeHandler(collect)
+        logger.setLevel(old_level)
+    log = "\n".join(collect.lines)
+    assert len(collect.lines) >= len(requests)
+    assert "S3cretTok" not in log, log
+    assert "/portal/?t=[redacted]" in log and "/r/[redacted]/cancel" in log
+    assert "/api/v1/registrations/[redacted]/cancel" in log

@@ -148,3 +148,37 @@ def test_import_malformed_and_too_large(client, app, db_session: Session,
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
     assert db_session.scalar(select(Blackout).where(Blackout.volunteer_id == volunteer.id)) is None
+
+
+def test_import_refuses_the_rrule_bomb(client, app, db_session: Session) -> None:
+    from tests.app.portal.test_ics_import import BOMB
+
+    volunteer = make_volunteer(db_session)
+    token = csrf_token_from(open_portal(client, app, volunteer))
+    response = client.post("/portal/import", data={
+        "csrf_token": token, "file": (io.BytesIO(BOMB), "bomb.ics")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "每小时或更频繁" in response.get_data(as_text=True)
+    assert db_session.scalar(select(Blackout).where(Blackout.volunteer_id == volunteer.id)) is None
+
+
+def test_replacing_the_link_ends_copied_portal_sessions(client, app, db_session: Session) -> None:
+    from app.services import feeds
+
+    volunteer = make_volunteer(db_session)
+    html = open_portal(client, app, volunteer)
+    name = app.config["SESSION_COOKIE_NAME"]
+    copy = app.test_client()
+    copy.set_cookie(name, client.get_cookie(name).value)
+    assert copy.get("/portal/").status_code == 200  # a copied cookie works ... until
+    response = client.post("/portal/rotate", data={"csrf_token": csrf_token_from(html)})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert client.get("/portal/").status_code == 200  # the volunteer's own session goes on
+    stolen = copy.get("/portal/")
+    assert stolen.status_code == 302 and "/login" in stolen.location
+    assert volunteer.feed_token not in stolen.get_data(as_text=True)
+    feeds.rotate_volunteer_token(db_session, volunteer)  # as a coordinator does in the admin
+    db_session.flush()
+    assert client.get("/portal/").status_code == 302
