@@ -104,6 +104,8 @@ class Event(TimestampMixin, Base):
         ForeignKey("event_templates.id", ondelete="SET NULL"), index=True
     )
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Raised when its time, place or status changes: the public feeds' SEQUENCE.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The care subscription that generated this care visit, and the local date it is due.
     care_subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("care_subscriptions.id", ondelete="SET NULL"), index=True
@@ -170,6 +172,8 @@ class Shift(TimestampMixin, Base):
     max_volunteers: Mapped[int] = mapped_column(default=1)
     #: Higher is more important; seats of higher priority are filled first.
     priority: Mapped[int] = mapped_column(default=1)
+    #: Raised when its time or its people change: the team feed's SEQUENCE (never goes back).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="shifts")
     skill: Mapped[Skill | None] = relationship()

@@ -52,6 +52,9 @@ FEED_STATUSES = {
     AssignmentStatus.pending: "TENTATIVE",
     AssignmentStatus.confirmed: "CONFIRMED",
 }
+#: No longer the volunteer's: kept as CANCELLED for a while, so every client removes it (a
+#: client that only sees an entry vanish may keep it).
+WITHDRAWN = (AssignmentStatus.cancelled, AssignmentStatus.declined)
 #: `feed_fetched_at` is rewritten at most this often, so polling does not write every time.
 FETCH_RECORD_INTERVAL = timedelta(minutes=10)
 REFRESH = timedelta(hours=1)
@@ -154,7 +157,8 @@ def _assignment_filter(now: datetime) -> Any:
 def _assignment_window(cancel_cutoff: Any, history_cutoff: Any) -> Any:
     """Assignments in a personal feed; the cut-offs are values or bind parameters."""
     return and_(
-        Assignment.status.in_(list(FEED_STATUSES)),
+        or_(Assignment.status.in_(list(FEED_STATUSES)),
+            and_(Assignment.status.in_(WITHDRAWN), Assignment.updated_at > cancel_cutoff)),
         Event.status != EventStatus.draft,
         or_(Event.status != EventStatus.cancelled,
             func.coalesce(Event.cancelled_at, Event.updated_at) > cancel_cutoff),
@@ -377,7 +381,8 @@ def build_volunteer_feed(session: Session, volunteer: Volunteer, *, now: datetim
 def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettings) -> VEvent:
     shift = assignment.shift
     ev = shift.event
-    cancelled = ev.status == EventStatus.cancelled
+    withdrawn = assignment.status in WITHDRAWN
+    cancelled = ev.status == EventStatus.cancelled or withdrawn
     vevent = VEvent()
     changed = max(assignment.updated_at, shift.updated_at, ev.updated_at)
     _stamp(vevent, f"assignment-{assignment.id}@{settings.host}", changed,
@@ -393,10 +398,14 @@ def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettin
     if ev.place:
         vevent.add("location", ev.place)
     lines = _station_lines(shift, locale)
+    if ev.description:
+        lines.append(ev.description)
     if ev.contact:
         lines.append(_("Coordinator: %(contact)s", contact=ev.contact))
     lines.append(_("Status: %(status)s", status=assignment.status.label))
-    if cancelled:
+    if withdrawn:
+        lines.append(_("You are no longer on this shift."))
+    elif cancelled:
         lines.append(_("This event has been cancelled."))
     url = f"{settings.external_url}/portal/#assignment-{assignment.id}"
     lines.append(url)
@@ -441,7 +450,7 @@ def build_team_feed(session: Session, team: Team, *, now: datetime, settings: Fe
             stamps = [shift.updated_at, ev.updated_at, *(a.updated_at for a in people)]
             vevent = VEvent()
             _stamp(vevent, f"team-shift-{shift.id}@{settings.host}", max(stamps),
-                   shift.created_at, max((a.sequence for a in people), default=0))
+                   shift.created_at, shift.sequence)
             vevent.add("dtstart", _local(shift.start_at, settings.zone))
             vevent.add("dtend", _local(shift.end_at, settings.zone))
             title = _("%(shift)s · %(event)s", shift=shift.title, event=ev.title)
@@ -455,6 +464,8 @@ def build_team_feed(session: Session, team: Team, *, now: datetime, settings: Fe
             )
             lines.append(_("Volunteers (%(n)d of %(max)d): %(names)s", n=len(people),
                            max=shift.max_volunteers, names=names or "–"))
+            if ev.description:
+                lines.append(ev.description)
             if ev.contact:
                 lines.append(_("Coordinator: %(contact)s", contact=ev.contact))
             vevent.add("description", "\n".join(lines))
@@ -472,7 +483,7 @@ def _public_text(value: str | None) -> str | None:
 def _public_vevent(ev: Event, settings: FeedSettings) -> VEvent:
     cancelled = ev.status == EventStatus.cancelled
     vevent = VEvent()
-    _stamp(vevent, f"event-{ev.id}@{settings.host}", ev.updated_at, ev.created_at, 0)
+    _stamp(vevent, f"event-{ev.id}@{settings.host}", ev.updated_at, ev.created_at, ev.sequence)
     vevent.add("dtstart", _local(ev.start_at, settings.zone))
     vevent.add("dtend", _local(ev.end_at, settings.zone))
     title = _public_text(ev.title) or ""
@@ -642,14 +653,36 @@ def bump_sequences(session: Session, *, shift_ids: Sequence[int] = (),
 
 
 def bump_sequences_for_changes(session: Session) -> int:
-    """Find shifts whose time and events whose place or status is about to change."""
-    shift_ids = [
-        obj.id for obj in session.dirty
+    """Find shifts whose time and events whose place or status is about to change, and shifts
+    whose people change: their own SEQUENCE (team and public feeds) and their assignments'
+    (personal feeds) go up."""
+    moved_shifts = [
+        obj for obj in session.dirty
         if isinstance(obj, Shift) and obj.id is not None and _changed(obj, SHIFT_FIELDS)
     ]
-    event_ids = [
-        obj.id for obj in session.dirty
-        if isinstance(obj, Event) and obj.id is not None and _changed(obj, EVENT_FIELDS)
+    events = [
+        obj for obj in session.dirty
+        if isinstance(obj, Event) and obj.id is not None
+        and _changed(obj, (*EVENT_FIELDS, *SHIFT_FIELDS))
     ]
-    return bump_sequences(session, shift_ids=shift_ids, event_ids=event_ids)
+    shifts = {id(s): s for s in moved_shifts}
+    with session.no_autoflush:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(obj, Assignment) and (
+                obj in session.new or obj in session.deleted or _changed(obj, ("status",))
+            ):
+                shift = obj.shift if obj.shift is not None else session.get(Shift, obj.shift_id)
+                if shift is not None:
+                    shifts.setdefault(id(shift), shift)
+    # An assignment whose status changes is a new version of its entry (unless the change
+    # already raised it).
+    restated = [
+        obj for obj in session.dirty
+        if isinstance(obj, Assignment) and _changed(obj, ("status",))
+        and not _changed(obj, ("sequence",))
+    ]
+    for obj in [*shifts.values(), *events, *restated]:
+        obj.sequence = (obj.sequence or 0) + 1
+    return bump_sequences(session, shift_ids=[s.id for s in moved_shifts],
+                          event_ids=[e.id for e in events if _changed(e, EVENT_FIELDS)])
 

@@ -49,7 +49,7 @@ def test_personal_feed_content(client: FlaskClient, db_session: Session, volunte
                                shift_for) -> None:
     confirmed = shift_for(volunteer)
     pending = shift_for(volunteer, days=8, status=AssignmentStatus.pending)
-    shift_for(volunteer, days=9, status=AssignmentStatus.declined)
+    declined = shift_for(volunteer, days=9, status=AssignmentStatus.declined)
     shift_for(volunteer, days=10, status=AssignmentStatus.proposed)
     response = client.get(url(volunteer))
     assert response.status_code == 200
@@ -64,8 +64,12 @@ def test_personal_feed_content(client: FlaskClient, db_session: Session, volunte
                  "TZID:Asia/Shanghai", "DTSTART;TZID=Asia/Shanghai:"):
         assert line in text
     events = {str(e["UID"]): e for e in vevents(body)}
+    # A draft never shows; a declined shift shows as CANCELLED (for 30 days), so calendars
+    # that already had it drop it.
     assert set(events) == {f"assignment-{confirmed.id}@linli.test",
-                           f"assignment-{pending.id}@linli.test"}
+                           f"assignment-{pending.id}@linli.test",
+                           f"assignment-{declined.id}@linli.test"}
+    assert events[f"assignment-{declined.id}@linli.test"]["STATUS"] == "CANCELLED"
     first = events[f"assignment-{confirmed.id}@linli.test"]
     assert first["STATUS"] == "CONFIRMED"
     assert events[f"assignment-{pending.id}@linli.test"]["STATUS"] == "TENTATIVE"
@@ -186,10 +190,25 @@ def test_cancellation_shows_30_days_then_leaves(app, db_session, volunteer,
     assert version_soon.key != version_late.key
 
 
-def test_declined_assignment_leaves_the_feed(client, db_session, volunteer, shift_for) -> None:
+def test_a_declined_assignment_shows_as_cancelled_then_leaves(client, db_session, volunteer,
+                                                              shift_for) -> None:
     assignment = shift_for(volunteer)
-    assert len(vevents(client.get(url(volunteer)).data)) == 1
+    before = client.get(url(volunteer))
+    (entry,) = vevents(before.data)
     assignment.status = AssignmentStatus.declined
+    assignment.updated_at = before_change = assignment.updated_at + timedelta(seconds=5)
+    db_session.flush()
+    # A client that asks "changed since?" is told: the entry is there, CANCELLED, newer.
+    after = client.get(url(volunteer), headers={
+        "If-Modified-Since": before.headers["Last-Modified"],
+        "If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    (gone,) = vevents(after.data)
+    assert gone["UID"] == entry["UID"] and gone["STATUS"] == "CANCELLED"
+    assert gone["SEQUENCE"] > entry["SEQUENCE"]
+    assert after.headers["Last-Modified"] != before.headers["Last-Modified"]
+    # Thirty days on, it leaves the feed.
+    assignment.updated_at = before_change - timedelta(days=31)
     db_session.flush()
     assert vevents(client.get(url(volunteer)).data) == []
 
