@@ -15,10 +15,9 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from huey import crontab
 
 from app.extensions import db
-from app.queue import huey, task_app
+from app.queue import huey, local_crontab, task_app
 from app.services import care_visits, reminders, schedule_runs
 
 log = logging.getLogger(__name__)
@@ -62,22 +61,22 @@ def _in_transaction(work: Callable[[], T]) -> T:
             raise
 
 
-@huey.periodic_task(crontab(minute="*"), retries=0)
+@huey.periodic_task(local_crontab(minute="*"), retries=0)
 def check_stale_runs() -> list[int]:
     """Runs whose worker died end as failed with a readable reason."""
     return _in_transaction(lambda: schedule_runs.fail_stale_runs(db.session))
 
 
-@huey.periodic_task(crontab(minute="*/10"), retries=0)
+@huey.periodic_task(local_crontab(minute="*/10"), retries=0)
 def send_reminders() -> int:
     return _in_transaction(lambda: reminders.send_due_reminders(db.session))
 
 
-@huey.periodic_task(crontab(hour="2", minute="15"), retries=0)
+@huey.periodic_task(local_crontab(hour="2", minute="15"), retries=0)
 def generate_care_visits() -> int:
     def work() -> int:
         zone = ZoneInfo(current_app.config["LINLI_TIMEZONE"])
-        weeks = int(current_app.config.get("LINLI_CARE_HORIZON_WEEKS", care_visits.DEFAULT_WEEKS))
+        weeks = int(current_app.config["LINLI_CARE_HORIZON_WEEKS"])
         return care_visits.generate_care_visits(
             db.session, today=datetime.now(zone).date(), zone=zone, weeks=weeks
         )
