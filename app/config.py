@@ -209,6 +209,8 @@ def resolve_settings(
     settings["RATELIMIT_STORAGE_URI"] = (
         settings["LINLI_RATELIMIT_STORAGE_URI"] or _redis_url(settings) or "memory://"
     )
+    # Deployments sharing one Redis keep separate budgets, as they keep separate queues.
+    settings.setdefault("RATELIMIT_KEY_PREFIX", f"{settings['HUEY_NAME']}-limits")
     settings["BABEL_DEFAULT_LOCALE"] = settings["LINLI_DEFAULT_LOCALE"]
     settings["BABEL_DEFAULT_TIMEZONE"] = settings["LINLI_TIMEZONE"]
     if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
