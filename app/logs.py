@@ -38,6 +38,9 @@ class ContextFilter(logging.Filter):
         request_id = None
         if has_request_context():
             request_id = g.get("request_id")
+        elif record.name == "gunicorn.access" and isinstance(record.args, dict):
+            # gunicorn logs after the response, outside the request: take the id it sent.
+            request_id = record.args.get("{x-request-id}o")
         record.request_id = request_id or "-"
         record.task_id = current_task_id.get() or "-"
         return True
