@@ -16,12 +16,17 @@ from flask.testing import FlaskClient
 from huey import RedisHuey
 
 import app.queue
-from app.extensions import limiter
+from app.extensions import db, limiter
 from tests.conftest import make_test_app
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 MISSING = "/api/v1/events/987654321/registrations"
+
+
+def _dispose(application: Flask) -> None:
+    with application.app_context():
+        db.engine.dispose()
 
 
 def _signup(client: FlaskClient, phone: str, forwarded_for: str) -> int:
@@ -38,6 +43,7 @@ def test_behind_a_proxy_each_client_has_its_own_budget(app: Flask, database_url:
         second = _signup(client, "13900000001", "198.51.100.9")
     finally:
         limiter.reset()
+        _dispose(proxied)
     assert first == [404, 404, 429]
     assert second == 404
 
@@ -49,6 +55,7 @@ def test_without_proxy_fix_forwarded_headers_are_ignored(app: Flask, database_ur
         statuses = [_signup(client, f"1380000001{n}", f"203.0.113.{n}") for n in range(3)]
     finally:
         limiter.reset()
+        _dispose(direct)
     assert statuses == [404, 404, 429]
 
 
