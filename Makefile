@@ -3,18 +3,40 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LOCK   := requirements/constraints.txt
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test lint bench translations extract-messages install browser clean
+.PHONY: run test lint bench translations extract-messages install browser clean lock wheel-check topology-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev,prod]'
 	touch $(STAMP)
+
+# Refresh the tested versions: resolve afresh within pyproject.toml's bounds in a throw-away
+# venv and write them to $(LOCK); then `make test` and commit the file.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev,prod]'
+	{ sed -n '/^#/p' $(LOCK); .lock-venv/bin/python -m pip freeze --exclude-editable \
+		| grep -vi '^linli=='; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf .lock-venv
+
+# Build the wheel, install it without dev extras into a clean venv, migrate and start it.
+wheel-check: $(STAMP)
+	deploy/check-wheel.sh $(PYTHON)
+
+# The production topology of deploy/ on this machine (PostgreSQL, Redis, gunicorn behind a
+# proxy, two huey consumers) and a smoke flow through it.
+topology-check: translations
+	$(BIN)/python deploy/topology_check.py
 
 install: $(STAMP)
 
@@ -47,6 +69,8 @@ bench: $(STAMP)
 	-$(BIN)/python -m scheduling bench
 	-$(BIN)/python -m benchmarks.feeds
 	-$(BIN)/python -m benchmarks.signup $(if $(TEST_DATABASE_URL),--postgres $(TEST_DATABASE_URL))
+	-$(BIN)/python -m benchmarks.public_page
+	-$(BIN)/python -m benchmarks.ics_import
 
 # For developers: refresh the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)

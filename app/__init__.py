@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import database, feeds, i18n, security, tasks
+from app import database, feeds, i18n, logs, security, tasks
 from app.api import init_api
 from app.auth import auth_bp
 from app.cli import register_cli
@@ -21,6 +22,8 @@ from app.respond import respond_bp
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_dir()), instance_relative_config=True)
     load_config(app, config)
+    _trust_proxies(app)
+    logs.init_app(app)
     database.init_app(app)
     i18n.init_app(app, babel)
     security.init_app(app)
@@ -41,3 +44,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     tasks.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy, take the client's address (rate limits, logs) and scheme from
+    the X-Forwarded-* headers, for as many proxies as configured (none by default)."""
+    hops = {
+        name: app.config[f"LINLI_PROXY_FIX_X_{name.upper()}"]
+        for name in ("for", "proto", "host", "port", "prefix")
+    }
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"],
+            x_port=hops["port"], x_prefix=hops["prefix"],
+        )

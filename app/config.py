@@ -12,9 +12,13 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 DEFAULTS: dict[str, Any] = {
+    #: The database (environment: DATABASE_URL). None: SQLite in the instance folder.
+    "SQLALCHEMY_DATABASE_URI": None,
+    #: Signs sessions, CSRF tokens and links. Written to instance/config.py on first start.
+    "SECRET_KEY": None,
     "LINLI_TIMEZONE": "Asia/Shanghai",
     "LINLI_DEFAULT_LOCALE": "zh_CN",
     "LINLI_LOCALES": ["zh_CN", "en"],
@@ -32,35 +36,73 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    #: The task queue: "redis://…" for RedisHuey; None: SqliteHuey in the instance folder.
     "HUEY_URL": None,
-    #: Flask-Limiter storage: in memory for one process; "redis://…" for several workers.
-    "RATELIMIT_STORAGE_URI": "memory://",
+    #: Queue name, so several deployments (or test runs) can share one Redis.
+    "HUEY_NAME": "linli",
+    #: A Redis for the rate limiter when HUEY_URL is not Redis (or not set).
+    "REDIS_URL": None,
+    #: Rate limiting on or off (environment: LINLI_RATELIMIT_ENABLED=false turns it off).
+    "LINLI_RATELIMIT_ENABLED": True,
+    #: Flask-Limiter storage. None: the Redis of HUEY_URL or REDIS_URL when there is one (so
+    #: every gunicorn worker and host shares one budget), else "memory://" (one process).
+    "LINLI_RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_HEADERS_ENABLED": True,
     #: Sign-ups (pages and API) per client IP, and per mobile number (Flask-Limiter syntax).
     "LINLI_SIGNUP_RATE_LIMIT_IP": "30/minute;300/day",
     "LINLI_SIGNUP_RATE_LIMIT_PHONE": "5/minute;20/day",
+    #: Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug's
+    #: ProxyFix). 0 (the default) trusts none, which is right when clients connect directly.
+    "LINLI_PROXY_FIX_X_FOR": 0,
+    "LINLI_PROXY_FIX_X_PROTO": 0,
+    "LINLI_PROXY_FIX_X_HOST": 0,
+    "LINLI_PROXY_FIX_X_PORT": 0,
+    "LINLI_PROXY_FIX_X_PREFIX": 0,
+    #: Log lines: "text" (one readable line) or "json" (one object per line); the level.
+    "LINLI_LOG_FORMAT": "text",
+    "LINLI_LOG_LEVEL": "INFO",
     #: Mail for residents' notices: SMTP when a host is set, else .eml files in the outbox
     #: folder (default `instance/outbox/`). LINLI_SMS_SENDER: "log", or "module:Class".
     "LINLI_MAIL_SENDER": "linli@localhost",
     "LINLI_MAIL_SMTP_HOST": None,
     "LINLI_MAIL_SMTP_PORT": 587,
+    "LINLI_MAIL_SMTP_USERNAME": None,
+    "LINLI_MAIL_SMTP_PASSWORD": None,
+    "LINLI_MAIL_SMTP_STARTTLS": True,
+    #: "starttls", "ssl" (implicit TLS, as on port 465) or "none"; None: "ssl" on port 465,
+    #: else STARTTLS unless LINLI_MAIL_SMTP_STARTTLS is false.
+    "LINLI_MAIL_SMTP_SECURITY": None,
     "LINLI_MAIL_OUTBOX": None,
     "LINLI_SMS_SENDER": "log",
     #: Mail and SMS leave through the task queue (a consumer sends, with retries). Off only
     #: where no consumer runs and a message should be sent on the spot (most tests).
     "LINLI_NOTIFY_QUEUE": True,
+    #: Scheduler: minimum minutes between two shifts of one volunteer; a run without a
+    #: heartbeat for this many seconds is failed as stale.
+    "LINLI_SCHEDULE_MIN_GAP_MINUTES": 0,
+    "LINLI_RUN_STALE_SECONDS": 90,
+    #: How many weeks ahead the nightly job (02:15 local time) creates care visits.
+    "LINLI_CARE_HORIZON_WEEKS": 8,
 }
 
-#: Environment variables read directly (any other `LINLI_*` variable is read too).
+#: Environment variables with names of their own; every `LINLI_*` variable is read too, as
+#: the setting of the same name.
 ENVIRONMENT_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "HUEY_URL": "HUEY_URL",
-    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "HUEY_NAME": "HUEY_NAME",
+    "REDIS_URL": "REDIS_URL",
+    "RATELIMIT_STORAGE_URI": "LINLI_RATELIMIT_STORAGE_URI",
     "SECRET_KEY": "SECRET_KEY",
-    "LINLI_TIMEZONE": "LINLI_TIMEZONE",
-    "LINLI_DEFAULT_LOCALE": "LINLI_DEFAULT_LOCALE",
-    "LINLI_EXTERNAL_URL": "LINLI_EXTERNAL_URL",
 }
+
+_BOOLEAN_SETTINGS = ("LINLI_RATELIMIT_ENABLED", "LINLI_MAIL_SMTP_STARTTLS", "LINLI_NOTIFY_QUEUE")
+_INTEGER_SETTINGS = (
+    "LINLI_PROXY_FIX_X_FOR", "LINLI_PROXY_FIX_X_PROTO", "LINLI_PROXY_FIX_X_HOST",
+    "LINLI_PROXY_FIX_X_PORT", "LINLI_PROXY_FIX_X_PREFIX", "LINLI_LOGIN_MAX_FAILURES",
+    "LINLI_LOGIN_LOCK_MINUTES", "LINLI_MAIL_SMTP_PORT", "LINLI_CARE_HORIZON_WEEKS",
+    "LINLI_SCHEDULE_MIN_GAP_MINUTES",
+)
 
 INSTANCE_CONFIG_TEMPLATE = '''\
 # Linli deployment settings, written on first start. Not under version control.
@@ -94,33 +136,102 @@ def _parse_env_value(value: str) -> Any:
         return value
 
 
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in {"", "0", "false", "no", "off"}
+    return bool(value)
+
+
+def _from_environment(key: str, raw: str) -> Any:
+    """An environment string as the type of the setting's default."""
+    if key not in DEFAULTS:
+        return _parse_env_value(raw)
+    default = DEFAULTS[key]
+    if isinstance(default, bool):
+        return parse_bool(raw)
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, list | dict):
+        return json.loads(raw)
+    return raw
+
+
 def instance_dir() -> Path:
-    """The deployment's instance folder: `LINLI_INSTANCE_PATH`, else `instance/` at the root."""
+    """The deployment's instance folder: `LINLI_INSTANCE_PATH`; else `instance/` at the root of
+    a source checkout; else (an installed wheel) `instance/` in the working directory."""
     configured = os.environ.get("LINLI_INSTANCE_PATH")
     if configured:
         return Path(configured).resolve()
-    return Path(__file__).resolve().parent.parent / "instance"
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").exists():
+        return root / "instance"
+    return Path.cwd().resolve() / "instance"
+
+
+#: Flask-Limiter's own names, accepted in instance/config.py and overrides as aliases.
+_ALIASES = {
+    "RATELIMIT_ENABLED": "LINLI_RATELIMIT_ENABLED",
+    "RATELIMIT_STORAGE_URI": "LINLI_RATELIMIT_STORAGE_URI",
+}
+
+
+def _apply_layer(settings: dict[str, Any], layer: dict[str, Any]) -> None:
+    for key, value in layer.items():
+        settings[_ALIASES.get(key, key)] = value
+
+
+def _redis_url(settings: dict[str, Any]) -> str | None:
+    for key in ("HUEY_URL", "REDIS_URL"):
+        url = settings.get(key)
+        if isinstance(url, str) and url.startswith(("redis://", "rediss://", "unix://")):
+            return url
+    return None
+
+
+def resolve_settings(
+    instance_path: Path | None = None, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every setting, resolved: defaults, then `instance/config.py`, then the environment,
+    then `overrides` (tests). The app (`load_config`) and the huey queue (`app.tasks.queue`) both
+    read their settings here, so a setting means the same in the web and in the consumer."""
+    instance_path = instance_path or instance_dir()
+    settings: dict[str, Any] = dict(DEFAULTS)
+    settings["SQLALCHEMY_DATABASE_URI"] = default_database_uri(instance_path)
+    from_file = Config(str(instance_path))
+    from_file.from_pyfile("config.py", silent=True)
+    _apply_layer(settings, dict(from_file))
+    environment: dict[str, Any] = {}
+    for env_key, config_key in ENVIRONMENT_KEYS.items():
+        if os.environ.get(env_key):
+            environment[config_key] = os.environ[env_key]
+    for env_key, value in os.environ.items():
+        if env_key.startswith("LINLI_") and env_key != "LINLI_INSTANCE_PATH":
+            environment[env_key] = _from_environment(env_key, value)
+    _apply_layer(settings, environment)
+    _apply_layer(settings, overrides or {})
+    for key in _BOOLEAN_SETTINGS:
+        settings[key] = parse_bool(settings[key])
+    for key in _INTEGER_SETTINGS:
+        settings[key] = int(settings[key])
+    # Derived settings: the names the extensions read.
+    settings["RATELIMIT_ENABLED"] = settings["LINLI_RATELIMIT_ENABLED"]
+    settings["RATELIMIT_STORAGE_URI"] = (
+        settings["LINLI_RATELIMIT_STORAGE_URI"] or _redis_url(settings) or "memory://"
+    )
+    # Deployments sharing one Redis keep separate budgets, as they keep separate queues.
+    settings.setdefault("RATELIMIT_KEY_PREFIX", f"{settings['HUEY_NAME']}-limits")
+    settings["BABEL_DEFAULT_LOCALE"] = settings["LINLI_DEFAULT_LOCALE"]
+    settings["BABEL_DEFAULT_TIMEZONE"] = settings["LINLI_TIMEZONE"]
+    if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server connection can die between requests; a SQLite file cannot, so the extra
+        # round trip is spent only where it buys something.
+        settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    return settings
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
-    app.config.from_mapping(DEFAULTS)
-    app.config["SQLALCHEMY_DATABASE_URI"] = default_database_uri(Path(app.instance_path))
     if overrides is None or "SECRET_KEY" not in overrides:
         ensure_instance_config(Path(app.instance_path))
-    app.config.from_pyfile("config.py", silent=True)
-    for env_key, config_key in ENVIRONMENT_KEYS.items():
-        if os.environ.get(env_key):
-            app.config[config_key] = os.environ[env_key]
-    for env_key, value in os.environ.items():
-        if env_key.startswith("LINLI_") and env_key not in ENVIRONMENT_KEYS:
-            app.config[env_key] = _parse_env_value(value)
-    if overrides:
-        app.config.update(overrides)
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A server connection can die between requests; a SQLite file cannot, so the extra
-        # round trip is spent only where it buys something.
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
-    app.config["BABEL_DEFAULT_LOCALE"] = app.config["LINLI_DEFAULT_LOCALE"]
-    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["LINLI_TIMEZONE"]
+    app.config.update(resolve_settings(Path(app.instance_path), overrides))
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set; see instance/config.py or the README")

@@ -15,7 +15,16 @@ from app.extensions import db, migrate
 from app.services.feeds import bump_sequences_for_changes
 from app.services.signup import release_sqlite_writer_mutex
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+def _migrations_dir() -> Path:
+    """`migrations/` at the root of a source checkout; inside the package in a wheel, which
+    ships them as `app/migrations` (see setup.py)."""
+    here = Path(__file__).resolve().parent
+    shipped = here / "migrations"
+    return shipped if (shipped / "env.py").exists() else here.parent / "migrations"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -8,6 +8,7 @@ from flask import Flask, Response
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import csrf as anonymous_csrf
 from app.extensions import csrf, db, login_manager
 from app.models import User
 
@@ -61,4 +62,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    anonymous_csrf.init_app(app)
     app.after_request(_security_headers)

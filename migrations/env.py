@@ -9,8 +9,9 @@ from flask import current_app
 from app.models.base import UTCDateTime
 
 config = context.config
-if config.config_file_name:
-    # Keep the application's loggers: Alembic's default would silence them.
+if config.config_file_name and not logging.getLogger().handlers:
+    # Only where nothing configured logging yet (the app does, see app/logs.py); and then keep
+    # the application's loggers: Alembic's default would silence them.
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, abort, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
+from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from app.extensions import db
+from app.tasks.queue import huey
 from app.urls import landing_url, safe_next_url
 
 main_bp = Blueprint("main", __name__)
+log = logging.getLogger(__name__)
 
 
 @main_bp.route("/")
@@ -15,9 +21,26 @@ def index() -> Response:
 
 
 @main_bp.get("/healthz")
-def healthz() -> Response:
-    """Liveness for load balancers (and the feed benchmark's baseline): no database."""
-    return jsonify(status="ok")
+def healthz() -> Response | tuple[Response, int]:
+    """For load balancers and monitoring: the database and the task queue answer. 503 with
+    the failing part named when either is down (the details go to the log, not the client)."""
+    checks: dict[str, str] = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception:
+        log.exception("health check: database")
+        db.session.rollback()
+        checks["database"] = "unavailable"
+    try:
+        huey.storage.queue_size()
+        checks["queue"] = "ok"
+    except Exception:
+        log.exception("health check: queue")
+        checks["queue"] = "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    body = jsonify(status="ok" if healthy else "unavailable", checks=checks)
+    return body if healthy else (body, 503)
 
 
 @main_bp.route("/language", methods=["POST"])

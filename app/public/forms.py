@@ -7,8 +7,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField
 
+from app.csrf import AnonymousAwareCSRF
+
 
 class SignupForm(FlaskForm):
+    class Meta:
+        #: The event page is cacheable for anonymous visitors (see app/csrf.py).
+        csrf_class = AnonymousAwareCSRF
+
     slot = RadioField(_l("Time"), choices=[], validate_choice=False)
     name = StringField(_l("Name"), render_kw={"autocomplete": "name", "maxlength": 80})
     phone = TelField(_l("Mobile number"),

@@ -16,10 +16,12 @@ from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
+from app.csrf import is_anonymous_visitor
 from app.enums import EventKind, RegistrationStatus
 from app.extensions import db
 from app.i18n import current_locale, local_day_start, localised, to_local
 from app.models import Event, Neighbourhood, Registration
+from app.public.caching import event_page_etag
 from app.public.forms import SignupForm
 from app.public.limits import signup_limits
 from app.services import signup
@@ -132,11 +134,23 @@ def _render_event(event: Event, form: SignupForm | None = None,
 
 
 @public_bp.get("/events/<int:event_id>")
-def event_detail(event_id: int) -> tuple[str, int]:
+def event_detail(event_id: int) -> tuple[str, int] | Response:
+    etag = None
+    if is_anonymous_visitor():
+        # A visitor whose copy is current gets a 304 without the page being rendered.
+        etag = event_page_etag(db.session, event_id)
+        if etag in request.if_none_match:
+            response = Response(status=304)
+            response.set_etag(etag)
+            return response
     event = signup.public_event(db.session, event_id)
     if event is None:
         abort(404)
-    return _render_event(event)
+    body, status = _render_event(event)
+    response = Response(body, status=status, mimetype="text/html")
+    if etag:
+        response.set_etag(etag)
+    return response
 
 
 @public_bp.post("/events/<int:event_id>/signup")

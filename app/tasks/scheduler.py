@@ -12,12 +12,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from huey import crontab
 
 from app.extensions import db
 from app.services import care_visits, reminders
 from app.services.scheduler import runs
-from app.tasks.queue import huey, in_transaction, task_context
+from app.tasks.queue import huey, in_transaction, local_crontab, task_context
 
 log = logging.getLogger(__name__)
 
@@ -34,22 +33,22 @@ def enqueue_run(run_id: int) -> None:
     run_schedule(run_id)
 
 
-@huey.periodic_task(crontab(minute="*"), retries=0)
+@huey.periodic_task(local_crontab(minute="*"), retries=0)
 def check_stale_runs() -> list[int]:
     """Runs whose worker died end as failed with a readable reason."""
     return in_transaction(lambda: runs.fail_stale_runs(db.session))
 
 
-@huey.periodic_task(crontab(minute="*/10"), retries=0)
+@huey.periodic_task(local_crontab(minute="*/10"), retries=0)
 def send_reminders() -> int:
     return in_transaction(lambda: reminders.send_due_reminders(db.session))
 
 
-@huey.periodic_task(crontab(hour="2", minute="15"), retries=0)
+@huey.periodic_task(local_crontab(hour="2", minute="15"), retries=0)
 def generate_care_visits() -> int:
     def work() -> int:
         zone = ZoneInfo(current_app.config["LINLI_TIMEZONE"])
-        weeks = int(current_app.config.get("LINLI_CARE_HORIZON_WEEKS", care_visits.DEFAULT_WEEKS))
+        weeks = int(current_app.config["LINLI_CARE_HORIZON_WEEKS"])
         return care_visits.generate_care_visits(
             db.session, today=datetime.now(zone).date(), zone=zone, weeks=weeks
         )
