@@ -12,9 +12,17 @@ template name to the provider's code and the order of its parameters, e.g.::
     }
 
 The parameter names are the template's plain values (`Sms.params`, recorded on the
-`Notification`). Aliyun receives them by name (``TemplateParam`` JSON, so name them in the
-approved template as ``${line}``…); Tencent by position (``{1}``, ``{2}``…), in the listed
-order.
+`Notification`; times formatted as the recipient reads them). Aliyun receives them by name
+(``TemplateParam`` JSON, so name them in the approved template as ``${line}``…); Tencent by
+position (``{1}``, ``{2}``…), in the listed order. The values each message has (all have
+``name``):
+
+- ``scheduler/publish``: count, line (the first shift), url (its answer link, or the portal when
+  there are several), portal_url
+- ``scheduler/reminder``, ``scheduler/changed``, ``scheduler/help``: title, line, url
+- ``scheduler/cancelled``, ``scheduler/event_cancelled``: title, line
+- ``signup/promotion``: title, starts, code, url; ``signup/event_cancelled``: title, starts,
+  place
 
 Limits (the providers' published rules for notification templates): Aliyun accepts at most 35
 characters per variable; Tencent (enterprise accounts, the only ones that may send in the
@@ -29,7 +37,8 @@ missing credential — `SmsRefused`; a provider that answers with an error — `
 with the provider's own code and message. Either makes the try fail; the delivery records the
 reason and the task retries (`app.services.notify.delivery`).
 
-Only the standard library: one HTTPS request per message, 5-second timeout.
+Only the standard library: one HTTPS request per message, 5-second timeout
+(``LINLI_SMS_TIMEOUT``).
 """
 
 from __future__ import annotations
