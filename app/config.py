@@ -74,6 +74,12 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_MAIL_SMTP_SECURITY": None,
     "LINLI_MAIL_OUTBOX": None,
     "LINLI_SMS_SENDER": "log",
+    #: SMS provider: "aliyun", "tencent" or "log" (wins over LINLI_SMS_SENDER when set); its
+    #: credentials, sign name and template codes: see README and app/services/notify/sms.py.
+    "LINLI_SMS_PROVIDER": None,
+    "LINLI_SMS_SIGN_NAME": None,
+    "LINLI_SMS_ENDPOINT": None,
+    "LINLI_SMS_TEMPLATES": {},
     #: Mail and SMS leave through the task queue (a consumer sends, with retries). Off only
     #: where no consumer runs and a message should be sent on the spot (most tests).
     "LINLI_NOTIFY_QUEUE": True,

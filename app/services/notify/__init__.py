@@ -1,6 +1,7 @@
 """Telling people what happened: rendering (`mail`), recording each message and choosing its
 channel, handing it over after commit and sending it exactly once (`delivery`), and the senders
-that talk to a mail server or an SMS gateway (`senders`)."""
+that talk to a mail server or an SMS gateway (`senders`, and `sms` for the Aliyun and
+Tencent Cloud SMS providers)."""
 
 from app.services.notify.delivery import (
     DISPATCHER,
@@ -26,18 +27,28 @@ from app.services.notify.senders import (
     senders,
     sms_sender_from_config,
 )
+from app.services.notify.sms import (
+    AliyunSmsSender,
+    SmsProviderError,
+    SmsRefused,
+    TencentSmsSender,
+)
 
 __all__ = [
     "DISPATCHER",
     "MAX_ATTEMPTS",
+    "AliyunSmsSender",
     "ChannelCounts",
     "DeliveryFailed",
     "FileMailer",
     "LoggingSmsSender",
     "Rendered",
     "Sms",
+    "SmsProviderError",
+    "SmsRefused",
     "SmsSender",
     "SmtpMailer",
+    "TencentSmsSender",
     "backoff",
     "deliver",
     "deliver_now",

@@ -7,10 +7,13 @@ the recipient's language (Babel), so one template serves zh_CN and en.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+
+from app.i18n import local_datetime
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,18 @@ def _block(template: Any, name: str, context: Any) -> str:
     return " ".join("".join(template.blocks[name](context)).split())
 
 
+def _params(context: dict[str, Any]) -> dict[str, str]:
+    """The plain values of a message, as an SMS provider's template takes them: text and
+    numbers as they are, times as the recipient reads them (call inside `force_locale`)."""
+    params = {}
+    for key, value in context.items():
+        if isinstance(value, datetime):
+            params[key] = local_datetime(value)
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            params[key] = str(value)
+    return params
+
+
 def render(template_name: str, locale: str | None, **context: Any) -> Rendered:
     """Render mail template `template_name` (under ``mail/``) in the recipient's language."""
     template = current_app.jinja_env.get_template(f"mail/{template_name}.txt")
@@ -43,5 +58,5 @@ def render(template_name: str, locale: str | None, **context: Any) -> Rendered:
             subject=_block(template, "subject", block_context),
             body=body,
             sms=_block(template, "sms", block_context),
-            params={k: str(v) for k, v in context.items() if isinstance(v, str | int)},
+            params=_params(context),
         )

@@ -5,9 +5,10 @@ Two small interfaces, chosen by configuration:
 - `Mailer`: `SmtpMailer` (``LINLI_MAIL_SMTP_HOST`` set) or `FileMailer`, which writes each
   message as an ``.eml`` file into ``instance/outbox/`` — the default in development, and what
   the tests read.
-- `SmsSender`: `LoggingSmsSender` writes the text to the log. A deployment plugs in its SMS
-  gateway by naming a class in ``LINLI_SMS_SENDER`` ("package.module:Class"), constructed
-  with the app config.
+- `SmsSender`: `LoggingSmsSender` writes the text to the log; ``LINLI_SMS_PROVIDER`` chooses
+  Aliyun or Tencent Cloud SMS (`app.services.notify.sms`); any other gateway is plugged in by
+  naming a class in ``LINLI_SMS_SENDER`` ("package.module:Class"), constructed with the app
+  config.
 """
 
 from __future__ import annotations
@@ -135,6 +136,17 @@ def mailer_from_config(config: Mapping[str, Any], instance_path: str) -> Mailer:
 
 
 def sms_sender_from_config(config: Mapping[str, Any]) -> SmsSender:
+    """``LINLI_SMS_PROVIDER`` first ("aliyun", "tencent" or "log"; see `notify.sms`), else
+    the class named in ``LINLI_SMS_SENDER`` ("package.module:Class"), else the log."""
+    provider = (config.get("LINLI_SMS_PROVIDER") or "").strip().lower()
+    if provider == "log":
+        return LoggingSmsSender(config)
+    if provider:
+        from app.services.notify.sms import PROVIDERS  # it builds on this module's `Sms`
+
+        if provider not in PROVIDERS:
+            raise ValueError(f"LINLI_SMS_PROVIDER must be aliyun, tencent or log: {provider}")
+        return PROVIDERS[provider](config)
     spec = config.get("LINLI_SMS_SENDER") or ""
     if not spec or spec == "log":
         return LoggingSmsSender(config)

@@ -36,9 +36,12 @@ def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assi
         {"line": shift_line(a.shift, tz), "url": links.respond_url(a)}
         for a in sorted(assignments, key=lambda a: a.shift.start_at)
     ]
+    portal_url = links.portal_url(volunteer.id, volunteer.feed_token)
     return notify.to_volunteer(
-        session, volunteer, "scheduler/publish", shifts=shifts,
-        portal_url=links.portal_url(volunteer.id, volunteer.feed_token),
+        session, volunteer, "scheduler/publish", shifts=shifts, portal_url=portal_url,
+        # the SMS's values, for providers that send a template with parameters
+        count=len(shifts), line=shifts[0]["line"],
+        url=shifts[0]["url"] if len(shifts) == 1 else portal_url,
         event_id=assignments[0].shift.event_id, schedule_run_id=schedule_run_id,
     )
 

@@ -1,0 +1,434 @@
+"""The SMS providers, against local fake servers that check each request as the real ones do.
+
+Each fake (a real HTTP server on 127.0.0.1, in a thread) recomputes the request's signature
+from the configured secret with its own implementation of the provider's documented algorithm —
+not Linli's — and answers a wrong one in the provider's own error shape. It checks the sign name,
+the template code and its parameters against the "approved" templates, and the phone number;
+then answers success. Messages go the real way: `notify.to_volunteer`, commit, and the delivery
+(`notify.deliver`) records what became of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import threading
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from app.enums import NotificationChannel, NotificationStatus
+from app.models import Notification
+from app.services import notify
+from app.services.notify.sms import aliyun_signature
+from tests import factories
+
+SECRET_ID = "LTAI-test-key-id"
+SECRET = "right-secret-0123456789"
+SIGN_NAME = "邻里金桥"
+APP_ID = "1400123456"
+PHONE = "13912345678"
+#: The "approved" templates of the fake account: code → parameter names, in order.
+APPROVED = {"SMS_480002": ["line", "url"], "SMS_480003": ["title", "starts", "code", "url"]}
+TEMPLATES = {
+    "scheduler/reminder": {"code": "SMS_480002", "params": ["line", "url"]},
+    "signup/promotion": {"code": "SMS_480003", "params": ["title", "starts", "code", "url"]},
+}
+URL = "http://linli.test/respond/" + "x" * 60  # longer than any variable may be
+
+
+# -- The fake providers ------------------------------------------------------------------------
+
+class FakeProvider(ThreadingHTTPServer):
+    """Records every request (headers and raw body) and what it decided."""
+
+    daemon_threads = True
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        self.requests: list[dict[str, Any]] = []
+        self.accepted: list[dict[str, Any]] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeProvider
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _answer(self, status: int, body: dict[str, Any]) -> None:
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json;charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _read(self) -> bytes:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.requests.append({"headers": dict(self.headers), "body": raw})
+        return raw
+
+
+def _aliyun_encode(text: str) -> str:
+    # As Aliyun's documentation describes it: form-encode, then "+"→%20, "*"→%2A, %7E→"~".
+    return (urllib.parse.quote_plus(text, safe="")
+            .replace("+", "%20").replace("*", "%2A").replace("%7E", "~"))
+
+
+class AliyunHandler(_Handler):
+    nonces: set[str] = set()
+
+    def _error(self, status: int, code: str, message: str) -> None:
+        self._answer(status, {"RequestId": str(uuid.uuid4()).upper(), "Code": code,
+                              "Message": message, "HostId": "dysmsapi.aliyuncs.com"})
+
+    def do_POST(self) -> None:
+        form = dict(urllib.parse.parse_qsl(self._read().decode(), keep_blank_values=True,
+                                           strict_parsing=True))
+        signature = form.pop("Signature", "")
+        canonical = "&".join(f"{_aliyun_encode(k)}={_aliyun_encode(v)}"
+                             for k, v in sorted(form.items()))
+        to_sign = "POST&%2F&" + _aliyun_encode(canonical)
+        expected = base64.b64encode(
+            hmac.new((SECRET + "&").encode(), to_sign.encode(), hashlib.sha1).digest()
+        ).decode()
+        if form.get("AccessKeyId") != SECRET_ID:
+            return self._error(404, "InvalidAccessKeyId.NotFound",
+                               "Specified access key is not found.")
+        if not hmac.compare_digest(signature, expected):
+            return self._error(400, "SignatureDoesNotMatch",
+                               "Specified signature is not matched with our calculation. "
+                               f"server string to sign is:{to_sign}")
+        if (form.get("SignatureMethod") != "HMAC-SHA1" or form.get("SignatureVersion") != "1.0"
+                or form.get("SignatureNonce") in self.nonces
+                or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
+                                    form.get("Timestamp", ""))):
+            return self._error(400, "InvalidParameter", "bad common parameters")
+        self.nonces.add(form["SignatureNonce"])
+        if form.get("Action") != "SendSms" or form.get("Version") != "2017-05-25":
+            return self._error(400, "InvalidAction.NotFound", "Specified api is not found")
+        if form.get("SignName") != SIGN_NAME:
+            return self._error(200, "isv.SMS_SIGNATURE_ILLEGAL", "该账号下找不到对应签名")
+        names = APPROVED.get(form.get("TemplateCode", ""))
+        params = json.loads(form.get("TemplateParam") or "{}")
+        if names is None:
+            return self._error(200, "isv.SMS_TEMPLATE_ILLEGAL", "该账号下找不到对应模板")
+        if sorted(params) != sorted(names) or any(
+                not v or (len(v) > 35 and not v.startswith("http")) for v in params.values()):
+            return self._error(200, "isv.INVALID_PARAMETERS", "参数异常")
+        if not re.fullmatch(r"1\d{10}", form.get("PhoneNumbers", "")):
+            return self._error(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
+        self.server.accepted.append({"phone": form["PhoneNumbers"],
+                                     "code": form["TemplateCode"], "params": params})
+        self._answer(200, {"RequestId": str(uuid.uuid4()).upper(), "Message": "OK",
+                           "BizId": "900619746936498440^0", "Code": "OK"})
+
+
+def _sha256_hmac(key: bytes, text: str) -> bytes:
+    return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+
+class TencentHandler(_Handler):
+    def _error(self, code: str, message: str) -> None:
+        self._answer(200, {"Response": {"Error": {"Code": code, "Message": message},
+                                        "RequestId": str(uuid.uuid4())}})
+
+    def do_POST(self) -> None:
+        body = self._read()
+        auth = re.fullmatch(
+            r"TC3-HMAC-SHA256 Credential=([^/]+)/(\d{4}-\d\d-\d\d)/sms/tc3_request, "
+            r"SignedHeaders=([a-z;-]+), Signature=([0-9a-f]{64})",
+            self.headers.get("Authorization", ""),
+        )
+        if auth is None:
+            return self._error("AuthFailure.InvalidAuthorization",
+                               "Credential should contain SecretId, Date, service and tc3_request.")
+        secret_id, date, signed, signature = auth.groups()
+        if secret_id != SECRET_ID:
+            return self._error("AuthFailure.SecretIdNotFound", "The SecretId is not found.")
+        timestamp = int(self.headers.get("X-TC-Timestamp", "0"))
+        if datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d") != date:
+            return self._error("AuthFailure.InvalidAuthorization", "date mismatch")
+        headers = "".join(f"{name}:{self.headers.get(name, '').strip().lower()}\n"
+                          for name in signed.split(";"))
+        canonical = "\n".join(["POST", "/", "", headers, signed,
+                               hashlib.sha256(body).hexdigest()])
+        to_sign = "\n".join(["TC3-HMAC-SHA256", str(timestamp), f"{date}/sms/tc3_request",
+                             hashlib.sha256(canonical.encode()).hexdigest()])
+        key = _sha256_hmac(_sha256_hmac(_sha256_hmac(("TC3" + SECRET).encode(), date), "sms"),
+                           "tc3_request")
+        expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+        if not {"content-type", "host", "x-tc-action"} <= set(signed.split(";")) or \
+                not hmac.compare_digest(signature, expected):
+            return self._error("AuthFailure.SignatureFailure",
+                               "The provided credentials could not be validated. "
+                               "Please check your signature is correct.")
+        if (self.headers.get("X-TC-Action") != "SendSms"
+                or self.headers.get("X-TC-Version") != "2021-01-11"
+                or not self.headers.get("X-TC-Region")):
+            return self._error("InvalidAction", "bad action, version or region")
+        request = json.loads(body)
+        if request.get("SmsSdkAppId") != APP_ID:
+            return self._error("FailedOperation.InsufficientBalanceInSmsPackage",
+                               "no SMS package for this SdkAppId")
+        if request.get("SignName") != SIGN_NAME:
+            return self._error("FailedOperation.SignatureIncorrectOrUnapproved",
+                               "签名未审批或格式错误")
+        names = APPROVED.get(request.get("TemplateId", ""))
+        values = request.get("TemplateParamSet") or []
+        if names is None:
+            return self._error("FailedOperation.TemplateIncorrectOrUnapproved",
+                               "模板未审批或内容不匹配")
+        if len(values) != len(names) or not all(isinstance(v, str) and v for v in values):
+            return self._error("InvalidParameterValue.TemplateParameterFormatError",
+                               "验证码模板参数格式错误")
+        phones = request.get("PhoneNumberSet") or []
+        if len(phones) != 1 or not re.fullmatch(r"\+861\d{10}", phones[0]):
+            return self._error("InvalidParameterValue.IncorrectPhoneNumber", "手机号格式错误")
+        self.server.accepted.append({"phone": phones[0], "code": request["TemplateId"],
+                                     "params": dict(zip(names, values, strict=True))})
+        self._answer(200, {"Response": {"SendStatusSet": [{
+            "SerialNo": "5000:1045710669157053657849499619", "PhoneNumber": phones[0],
+            "Fee": 1, "SessionContext": "", "Code": "Ok", "Message": "send success",
+            "IsoCode": "CN"}], "RequestId": str(uuid.uuid4())}})
+
+
+HANDLERS: dict[str, type[_Handler]] = {"aliyun": AliyunHandler, "tencent": TencentHandler}
+
+
+# -- Fixtures ---------------------------------------------------------------------------------
+
+@pytest.fixture(params=["aliyun", "tencent"])
+def provider(request: pytest.FixtureRequest) -> Iterator[tuple[str, FakeProvider]]:
+    server = FakeProvider(HANDLERS[request.param])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield request.param, server
+    server.shutdown()
+    server.server_close()
+
+
+def _configure(app: Flask, name: str, server: FakeProvider, **extra: object) -> None:
+    app.config.update({
+        "LINLI_SMS_PROVIDER": name,
+        "LINLI_SMS_ENDPOINT": server.url,
+        "LINLI_SMS_SIGN_NAME": SIGN_NAME,
+        "LINLI_SMS_TEMPLATES": TEMPLATES,
+        "LINLI_SMS_SDK_APP_ID": APP_ID,
+        **({"LINLI_SMS_SECRET_ID": SECRET_ID, "LINLI_SMS_SECRET_KEY": SECRET}
+           if name == "tencent" else
+           {"LINLI_SMS_ACCESS_KEY_ID": SECRET_ID, "LINLI_SMS_ACCESS_KEY_SECRET": SECRET}),
+        **extra,
+    })
+    app.extensions.pop("linli_notify", None)
+
+
+@pytest.fixture
+def sms_app(app: Flask) -> Iterator[Flask]:
+    """The session's app, its SMS settings restored afterwards."""
+    saved = dict(app.config)
+    yield app
+    app.config.clear()
+    app.config.update(saved)
+    app.extensions.pop("linli_notify", None)
+
+
+def _remind(session: Session, template: str = "scheduler/reminder") -> Notification:
+    volunteer = factories.make_volunteer(session, name="王芳", email=None, phone=PHONE)
+    line = "2027年3月5日 周五 08:30–11:30 佳虹社区网格巡查（东门集合，请带工作证）"
+    if template == "signup/promotion":
+        return notify.to_volunteer(session, volunteer, template, title="社区义诊活动",
+                                   starts=datetime(2027, 3, 5, 0, 30, tzinfo=UTC),
+                                   code="K7QPM", url=URL)
+    return notify.to_volunteer(session, volunteer, template, title="网格巡查", line=line,
+                               url=URL, pending=False)
+
+
+def _sent(server: FakeProvider) -> str:
+    """Everything the provider received, decoded, for looking for free text."""
+    return "\n".join(urllib.parse.unquote(r["body"].decode()) + json.dumps(r["headers"])
+                     for r in server.requests)
+
+
+# -- Tests ------------------------------------------------------------------------------------
+
+def test_a_good_send_is_accepted_and_recorded_as_sent(
+        sms_app: Flask, db_session: Session, provider: tuple[str, FakeProvider]) -> None:
+    name, server = provider
+    _configure(sms_app, name, server)
+    with sms_app.app_context():
+        notification = _remind(db_session)
+        assert notification.channel == NotificationChannel.sms
+        db_session.commit()  # hands over after commit: the delivery sends it
+        db_session.refresh(notification)
+    assert notification.status == NotificationStatus.sent, notification.error
+    assert notification.attempts == 1 and notification.error is None
+    [accepted] = server.accepted
+    assert accepted["code"] == "SMS_480002"
+    assert accepted["phone"] == (PHONE if name == "aliyun" else "+86" + PHONE)
+    line, url = accepted["params"]["line"], accepted["params"]["url"]
+    assert url == URL  # a link is never cut
+    limit = 35 if name == "aliyun" else 100
+    assert len(line) <= limit
+    assert notification.params["line"].startswith(line.rstrip("…"))
+    if name == "aliyun":  # the line is longer than Aliyun's 35 characters
+        assert line.endswith("…") and len(line) == 35
+    # The provider gets the template's values, never the message text.
+    assert notification.body and notification.body not in _sent(server)
+    assert "提醒" not in _sent(server) and "Linli" not in _sent(server)
+
+
+def test_the_provider_never_receives_free_text(
+        sms_app: Flask, db_session: Session, provider: tuple[str, FakeProvider]) -> None:
+    name, server = provider
+    _configure(sms_app, name, server)
+    with sms_app.app_context():
+        notification = _remind(db_session, "signup/promotion")
+        db_session.commit()
+        db_session.refresh(notification)
+    assert notification.status == NotificationStatus.sent, notification.error
+    [request] = server.requests
+    if name == "aliyun":
+        fields = set(dict(urllib.parse.parse_qsl(request["body"].decode())))
+        assert fields == {"AccessKeyId", "Action", "Format", "PhoneNumbers", "RegionId",
+                          "SignName", "Signature", "SignatureMethod", "SignatureNonce",
+                          "SignatureVersion", "TemplateCode", "TemplateParam", "Timestamp",
+                          "Version"}
+    else:
+        assert set(json.loads(request["body"])) == {
+            "PhoneNumberSet", "SmsSdkAppId", "SignName", "TemplateId", "TemplateParamSet"}
+    params = server.accepted[0]["params"]
+    assert params.pop("starts") == notification.params["starts"]  # as the recipient reads it
+    assert "8:30" in notification.params["starts"]  # Asia/Shanghai, not UTC
+    assert params == {"title": "社区义诊活动", "code": "K7QPM", "url": URL}
+    assert notification.body not in _sent(server)
+
+
+def test_a_wrong_secret_fails_the_try_with_the_providers_message(
+        sms_app: Flask, db_session: Session, provider: tuple[str, FakeProvider]) -> None:
+    name, server = provider
+    secret = "LINLI_SMS_SECRET_KEY" if name == "tencent" else "LINLI_SMS_ACCESS_KEY_SECRET"
+    _configure(sms_app, name, server, **{secret: "not-the-secret"})
+    with sms_app.app_context():
+        notification = _remind(db_session)
+        db_session.commit()
+        db_session.refresh(notification)
+        assert notification.status == NotificationStatus.queued  # to be tried again
+        assert notification.attempts == 1
+        code = "SignatureDoesNotMatch" if name == "aliyun" else "AuthFailure.SignatureFailure"
+        assert notification.error is not None
+        assert code in notification.error and "SmsProviderError" in notification.error
+        assert ("signature is not matched" if name == "aliyun"
+                else "credentials could not be validated") in notification.error
+        # The next try (the task's) fails the same way, is recorded, and will be retried.
+        with pytest.raises(notify.DeliveryFailed) as failure:
+            notify.deliver(db_session, notification.id)
+        db_session.commit()
+        db_session.refresh(notification)
+    assert failure.value.retry_in == notify.backoff(2)
+    assert notification.attempts == 2 and code in (notification.error or "")
+    assert server.accepted == [] and len(server.requests) == 2
+
+
+def test_an_unmapped_template_is_refused_with_a_clear_reason(
+        sms_app: Flask, db_session: Session, provider: tuple[str, FakeProvider]) -> None:
+    name, server = provider
+    _configure(sms_app, name, server)
+    with sms_app.app_context():
+        notification = _remind(db_session, "scheduler/changed")
+        db_session.commit()
+        db_session.refresh(notification)
+    assert notification.status == NotificationStatus.queued
+    assert notification.error is not None
+    assert "SmsRefused" in notification.error
+    assert "'scheduler/changed'" in notification.error
+    assert "LINLI_SMS_TEMPLATES" in notification.error
+    assert server.requests == []  # nothing left Linli
+
+
+def test_a_mapping_naming_a_missing_value_is_refused(
+        sms_app: Flask, db_session: Session, provider: tuple[str, FakeProvider]) -> None:
+    name, server = provider
+    _configure(sms_app, name, server, LINLI_SMS_TEMPLATES={
+        "scheduler/reminder": {"code": "SMS_480002", "params": ["line", "place"]}})
+    with sms_app.app_context():
+        notification = _remind(db_session)
+        db_session.commit()
+        db_session.refresh(notification)
+    assert "no value for SMS parameter(s) place" in (notification.error or "")
+    assert server.requests == []
+
+
+def test_a_provider_error_answer_is_recorded_with_its_code(
+        sms_app: Flask, db_session: Session, provider: tuple[str, FakeProvider]) -> None:
+    """A template code the account does not have: the provider's refusal, recorded."""
+    name, server = provider
+    _configure(sms_app, name, server, LINLI_SMS_TEMPLATES={
+        "scheduler/reminder": {"code": "SMS_999999", "params": ["line", "url"]}})
+    with sms_app.app_context():
+        notification = _remind(db_session)
+        db_session.commit()
+        db_session.refresh(notification)
+    code = ("isv.SMS_TEMPLATE_ILLEGAL" if name == "aliyun"
+            else "FailedOperation.TemplateIncorrectOrUnapproved")
+    assert code in (notification.error or "")
+    assert notification.status == NotificationStatus.queued and server.accepted == []
+
+
+def test_the_factory_picks_the_provider() -> None:
+    config = {"LINLI_SMS_TEMPLATES": json.dumps(TEMPLATES)}  # JSON, as from the environment
+    aliyun = notify.sms_sender_from_config({**config, "LINLI_SMS_PROVIDER": "aliyun"})
+    assert isinstance(aliyun, notify.AliyunSmsSender)
+    assert aliyun.templates["scheduler/reminder"].params == ("line", "url")
+    assert isinstance(notify.sms_sender_from_config({"LINLI_SMS_PROVIDER": "Tencent"}),
+                      notify.TencentSmsSender)
+    assert isinstance(notify.sms_sender_from_config({"LINLI_SMS_PROVIDER": "log"}),
+                      notify.LoggingSmsSender)
+    assert isinstance(notify.sms_sender_from_config({}), notify.LoggingSmsSender)
+    # The escape hatch still works, and the provider setting wins over it.
+    hatch = {"LINLI_SMS_SENDER": "app.services.notify.sms:TencentSmsSender"}
+    assert isinstance(notify.sms_sender_from_config(hatch), notify.TencentSmsSender)
+    assert isinstance(notify.sms_sender_from_config({**hatch, "LINLI_SMS_PROVIDER": "aliyun"}),
+                      notify.AliyunSmsSender)
+    with pytest.raises(ValueError, match="aliyun, tencent or log"):
+        notify.sms_sender_from_config({"LINLI_SMS_PROVIDER": "twilio"})
+    with pytest.raises(ValueError, match="needs a provider template code"):
+        notify.sms_sender_from_config({"LINLI_SMS_PROVIDER": "aliyun",
+                                       "LINLI_SMS_TEMPLATES": {"scheduler/publish": {}}})
+
+
+def test_a_provider_without_credentials_refuses(sms_app: Flask, db_session: Session) -> None:
+    sms_app.config.update(LINLI_SMS_PROVIDER="tencent", LINLI_SMS_TEMPLATES=TEMPLATES,
+                          LINLI_SMS_ENDPOINT="http://127.0.0.1:9/")
+    sms_app.extensions.pop("linli_notify", None)
+    with sms_app.app_context():
+        notification = _remind(db_session)
+        db_session.commit()
+        db_session.refresh(notification)
+    assert "not configured: set LINLI_SMS_SECRET_ID" in (notification.error or "")
+
+
+def test_the_aliyun_signature_matches_aliyuns_documented_example() -> None:
+    # The worked example of Aliyun's "signature mechanism" page (secret "testsecret").
+    params = {
+        "AccessKeyId": "testid", "Action": "DescribeRegions", "Format": "XML",
+        "SignatureMethod": "HMAC-SHA1",
+        "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "SignatureVersion": "1.0",
+        "Timestamp": "2016-02-23T12:46:24Z", "Version": "2014-05-26",
+    }
+    assert aliyun_signature("GET", params, "testsecret") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
