@@ -20,6 +20,7 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.tools import is_association_proxy, is_relationship
 from flask_admin.model.form import converts
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
@@ -160,6 +161,16 @@ class LinliModelView(ProtectedView, ModelView):
 
     def __init__(self, model: type, session: Any = None, **kwargs: Any) -> None:
         self.column_labels = {**COMMON_LABELS, **(self.column_labels or {})}
+        # Inline forms (an event's shifts, a volunteer's availability) label their fields
+        # from the same table; lookups show a placeholder a coordinator understands.
+        self.inline_models = [
+            (model_, {"column_labels": self.column_labels, **options})
+            for model_, options in (self.inline_models or ())
+        ] or None
+        self.form_ajax_refs = {
+            name: {"placeholder": _l("Type to search…"), **options}
+            for name, options in (self.form_ajax_refs or {}).items()
+        } or None
         super().__init__(model, session or db, **kwargs)
 
     # -- permissions -----------------------------------------------------------------------

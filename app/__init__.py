@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import database, feeds, i18n, security
+from app import database, errors, feeds, i18n, security
 from app.api import init_api
 from app.auth import auth_bp
 from app.cli import register_cli
@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     feeds.init_app(app)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from admin.base import LinliModelView
 from admin.filters import enum_filters, local_date_filters
+from admin.run_metrics import metrics_formatter, parameters_formatter, scope_formatter
 from admin.scheduling import AutoScheduleMixin
 from app.enums import (
     AssignmentSource,
@@ -134,6 +135,8 @@ class ScheduleRunView(LinliModelView):
                            "metrics", "error", "log"]
     column_filters = [*enum_filters(ScheduleRun.status, _l("Status"), RunStatus)]
     column_formatters = {"id": _run_page_link}
+    column_formatters_detail = {"id": _run_page_link, "metrics": metrics_formatter,
+                                "parameters": parameters_formatter, "scope": scope_formatter}
     column_default_sort = ("created_at", True)
     list_load_options = (joinedload(ScheduleRun.neighbourhood),
                          joinedload(ScheduleRun.created_by))

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, request, ses
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.i18n import answers_get
 from app.urls import landing_url, safe_next_url
 
 main_bp = Blueprint("main", __name__)
@@ -28,4 +29,7 @@ def set_language() -> Response:
     session["locale"] = locale
     if current_user.is_authenticated:
         current_user.locale = locale
-    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+    target = safe_next_url(request.form.get("next"))
+    if target is None or not answers_get(target):
+        target = url_for("main.index")
+    return redirect(target)
