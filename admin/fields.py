@@ -204,6 +204,12 @@ def hours_formatter(view: Any, context: Any, model: Any, name: str) -> str:
     return "" if value is None else gettext("%(hours)s hours", hours=format_hours(value))
 
 
+def hours_value(view: Any, context: Any, model: Any, name: str) -> Decimal | None:
+    """The weekly limit in hours as a number (for spreadsheets)."""
+    value = getattr(model, name)
+    return None if value is None else Decimal(format_hours(value))
+
+
 def _bool_formatter(view: Any, value: Any, name: str) -> Markup:
     """A tick or a dash, with "Yes"/"No" as its tooltip and for screen readers."""
     word = gettext("Yes") if value else gettext("No")

@@ -68,6 +68,7 @@ class EventView(AutoScheduleMixin, CapacityThroughSignupMixin, LinliModelView):
     column_list = ["title", "kind", "neighbourhood", "start_at", "end_at", "status",
                    "is_public", "capacity", "residents"]
     column_formatters = {"residents": _resident_links}
+    column_export_exclude_list = ["residents"]
     column_searchable_list = ["title", "place"]
     column_filters = [
         *enum_filters(Event.kind, _l("Kind"), EventKind),

@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from admin.base import LinliModelView
 from admin.feeds import FeedAdminMixin, import_link_formatter, last_synced_formatter
-from admin.fields import HoursField, hours_formatter
+from admin.fields import HoursField, hours_formatter, hours_value
 from admin.filters import enum_filters, local_date_filters
 from admin.views.common import (
     LOCALE_CHOICES,
@@ -36,6 +36,7 @@ class VolunteerView(FeedAdminMixin, LinliModelView):
     column_export_list = ["id", "name", "phone", "email", "neighbourhood", "skills", "teams",
                           "max_minutes_per_week", "max_shifts_per_week", "is_party_member",
                           "is_dual_registered", "locale", "active"]
+    column_formatters_export = {"max_minutes_per_week": hours_value}
     column_searchable_list = ["name", "phone", "email"]
     column_filters = ["neighbourhood.name", "active", "is_party_member", "is_dual_registered"]
     column_default_sort = "name"
