@@ -17,11 +17,13 @@ from admin.views.common import (
     locale_formatter,
     weekday_formatter,
 )
+from admin.volunteer_import import VolunteerImportMixin
 from app.enums import Role, TeamKind
 from app.models import Availability, Blackout, Team, Volunteer
 
 
-class VolunteerView(FeedAdminMixin, LinliModelView):
+class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
+    list_template = "linli_admin/volunteer_list.html"
     column_list = ["name", "phone", "neighbourhood", "skills", "teams", "is_party_member",
                    "is_dual_registered", "active", "feed_fetched_at"]
     column_formatters = {"feed_fetched_at": last_synced_formatter}

@@ -138,6 +138,7 @@ def _pages(app: Any, session: Any, world: Any, run_id: int) -> list[str]:
     event = world.jiahong.rows["event"]
     pages += [
         f"/admin/volunteer/import-ics/{volunteer.id}/",
+        "/admin/volunteer/import/",
         f"/admin/eventtemplate/stamp/?id={world.shared['eventtemplate'].id}",
         f"/staff/events/{event.id}/register",
         "/admin/no-such-page/",
