@@ -24,7 +24,8 @@ from tests.admin.conftest import as_text, quick_login
 pytestmark = pytest.mark.integration
 
 #: Short tokens that are names or universal abbreviations, not English left untranslated.
-ALLOWED = {"English", "Linli", "iCal", "CSV", "XLSX", "ID", "QR", "ics", "Excel", "SMS", "MB"}
+ALLOWED = {"English", "Linli", "iCal", "CSV", "XLSX", "ID", "QR", "ics", "Excel", "SMS", "MB",
+           "xlsx", "csv"}
 
 #: Attributes a person sees or hears (tooltips, placeholders, screen-reader labels).
 VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-placeholder")
