@@ -41,10 +41,15 @@ class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
     column_formatters_export = {"max_minutes_per_week": hours_value}
     column_searchable_list = ["name", "phone", "email"]
     column_filters = ["neighbourhood.name", "active", "is_party_member", "is_dual_registered"]
-    column_default_sort = "name"
+    #: People in pinyin order, on the list's default and when its name column is sorted.
+    column_default_sort = "name_sort"
+    column_sortable_list = [("name", "name_sort"), "phone",
+                            ("neighbourhood", "neighbourhood.name"), "is_party_member",
+                            "is_dual_registered", "active", "feed_fetched_at"]
     list_load_options = (joinedload(Volunteer.neighbourhood), selectinload(Volunteer.skills),
                          selectinload(Volunteer.teams))
-    form_excluded_columns = ["feed_token", "feed_fetched_at", "created_at", "updated_at"]
+    form_excluded_columns = ["feed_token", "feed_fetched_at", "name_sort", "created_at",
+                             "updated_at"]
     form_overrides = {"locale": SelectField, "max_minutes_per_week": HoursField}
     form_args = {"locale": {"choices": LOCALE_CHOICES},
                  "max_minutes_per_week": {"validators": [InputRequired(),
