@@ -94,7 +94,13 @@ def scoped_query(model: type, *, write: bool = False) -> Any:
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """Ajax lookups (`form_ajax_refs`) that offer, and accept, only rows in the user's scope."""
+    """Ajax lookups (`form_ajax_refs`) that offer, and accept, only rows in the user's scope;
+    people in pinyin order."""
+
+    def __init__(self, name: str, session: Any, model: type, **options: Any) -> None:
+        super().__init__(name, session, model, **options)
+        if self.order_by is None and hasattr(model, "name_sort"):
+            self.order_by = model.name_sort
 
     def get_query(self) -> Any:
         return scoped_query(self.model)

@@ -63,3 +63,14 @@ def test_weekly_limit_is_shown_in_hours(client, db_session, world) -> None:
         r'value="1.5"[^>]*id="max_minutes_per_week"', form)
     details = as_text(client.get(f"/admin/volunteer/details/?id={volunteer.id}"))
     assert "1.5 小时" in details
+
+
+def test_volunteer_lookups_come_in_pinyin_order(client, db_session, world) -> None:
+    n = world.jiahong.neighbourhood
+    for name in ("张伟", "艾米", "丁婷"):
+        f.make_volunteer(db_session, neighbourhood=n, name=name, phone=None)
+    quick_login(client, world.users["admin"])
+    response = client.get("/admin/team/ajax/lookup/?name=members&query=")
+    names = [label for _id, label in response.get_json()]
+    ours = [name for name in names if name in ("张伟", "艾米", "丁婷")]
+    assert ours == ["艾米", "丁婷", "张伟"]
