@@ -69,3 +69,18 @@ def test_switching_language_after_a_failed_signup_returns_to_the_event(client,
     # Even a stale or forged "next" that only answers POST lands on a page a GET opens.
     assert switched.status_code == 302
     assert client.get(switched.headers["Location"], follow_redirects=True).status_code == 200
+
+
+def test_500_is_a_chinese_page_and_rolls_back(database_url) -> None:
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/test-crash")
+    def crash() -> str:
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/test-crash")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "出错了" in body and "没有保存任何内容" in body and "boom" not in body
