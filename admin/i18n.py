@@ -46,7 +46,8 @@ def _ours(key: Any) -> bool:
     return key in OVERRIDES
 
 
-_cache: dict[tuple[int, int], Any] = {}
+#: (admin catalog, our catalog) → merged; holding both keeps their ids from being reused.
+_cache: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
 
 
 def _admin_translations() -> Any:
@@ -56,14 +57,15 @@ def _admin_translations() -> Any:
     if not hasattr(base, "_catalog") or not hasattr(ours, "_catalog"):
         return base
     key = (id(base), id(ours))
-    merged = _cache.get(key)
-    if merged is None:
-        merged = copy.copy(base)
-        merged._catalog = {
-            **base._catalog,
-            **{k: v for k, v in ours._catalog.items() if _ours(k) and v},
-        }
-        _cache[key] = merged
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached[2]
+    merged = copy.copy(base)
+    merged._catalog = {
+        **base._catalog,
+        **{k: v for k, v in ours._catalog.items() if _ours(k) and v},
+    }
+    _cache[key] = (base, ours, merged)
     return merged
 
 

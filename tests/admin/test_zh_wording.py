@@ -74,3 +74,12 @@ def test_volunteer_lookups_come_in_pinyin_order(client, db_session, world) -> No
     names = [label for _id, label in response.get_json()]
     ours = [name for name in names if name in ("张伟", "艾米", "丁婷")]
     assert ours == ["艾米", "丁婷", "张伟"]
+
+
+def test_english_admin_keeps_flask_admins_own_words(client, world) -> None:
+    quick_login(client, world.users["admin"])
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    body = as_text(client.get("/admin/volunteer/"))
+    assert "50 items" in body and "Max. hours per week" not in body  # not in the list
+    assert "每页" not in body and "条" not in body
