@@ -8,6 +8,7 @@ inline list editing, ajax lookups and relation dropdowns.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import abort, has_request_context, redirect, request, url_for
@@ -20,13 +21,16 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.tools import is_association_proxy, is_relationship
 from flask_admin.model.form import converts
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import func
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
 from admin import access
+from admin import export as spreadsheet
 from admin.fields import (
     DETAIL_FORMATTERS,
     EXPORT_FORMATTERS,
@@ -39,6 +43,7 @@ from admin.fields import (
 from admin.labels import COMMON_LABELS
 from app.enums import Role
 from app.extensions import db
+from app.i18n import deployment_zone
 from app.services import scoping
 
 #: The permission each Flask-Admin page needs (anything else, e.g. custom pages, needs read).
@@ -60,6 +65,11 @@ WRITE_ENDPOINTS = frozenset({"edit_view", "delete_view", "ajax_update"})
 def acting_user() -> Any:
     """The logged-in user object itself (not the proxy), for services and SQL filters."""
     return current_user._get_current_object()
+
+
+def _plain(value: Any) -> Any:
+    """A list cell's value without its HTML (links, icons) for a spreadsheet."""
+    return value.striptags() if isinstance(value, Markup) else value
 
 
 def _login_redirect() -> Response:
@@ -84,7 +94,13 @@ def scoped_query(model: type, *, write: bool = False) -> Any:
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """Ajax lookups (`form_ajax_refs`) that offer, and accept, only rows in the user's scope."""
+    """Ajax lookups (`form_ajax_refs`) that offer, and accept, only rows in the user's scope;
+    people in pinyin order."""
+
+    def __init__(self, name: str, session: Any, model: type, **options: Any) -> None:
+        super().__init__(name, session, model, **options)
+        if self.order_by is None and hasattr(model, "name_sort"):
+            self.order_by = model.name_sort
 
     def get_query(self) -> Any:
         return scoped_query(self.model)
@@ -147,7 +163,7 @@ class LinliModelView(ProtectedView, ModelView):
     column_type_formatters = LIST_FORMATTERS
     column_type_formatters_detail = DETAIL_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
-    export_types = ["csv"]
+    export_types = ["xlsx", "csv"]
     can_view_details = True
     can_set_page_size = True
     #: Eager loading is explicit (`list_load_options`), so it can use selectinload.
@@ -160,6 +176,16 @@ class LinliModelView(ProtectedView, ModelView):
 
     def __init__(self, model: type, session: Any = None, **kwargs: Any) -> None:
         self.column_labels = {**COMMON_LABELS, **(self.column_labels or {})}
+        # Inline forms (an event's shifts, a volunteer's availability) label their fields
+        # from the same table; lookups show a placeholder a coordinator understands.
+        self.inline_models = [
+            (model_, {"column_labels": self.column_labels, **options})
+            for model_, options in (self.inline_models or ())
+        ] or None
+        self.form_ajax_refs = {
+            name: {"placeholder": _l("Type to search…"), **options}
+            for name, options in (self.form_ajax_refs or {}).items()
+        } or None
         super().__init__(model, session or db, **kwargs)
 
     # -- permissions -----------------------------------------------------------------------
@@ -291,20 +317,31 @@ class LinliModelView(ProtectedView, ModelView):
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Any:
-        """CSV export, produced inside the request.
+        """The list (with its search, filters and sort) as an Excel workbook or a CSV file.
 
-        Flask-Admin streams the file with `stream_with_context`, which in Flask 3.1 runs the
-        generator after the request's teardown has closed the database session: rows are
-        then detached and any attribute not already loaded fails. Exports are neighbourhood-
-        sized, so the file is built while the session is open.
+        Built inside the request, while the database session is open (Flask-Admin streams
+        its CSV after the request's teardown, when rows are detached). Headers and values are
+        the list's, in the user's language; numbers stay numbers, text that a spreadsheet
+        would run as a formula is neutralised (`admin.export`).
         """
-        response = super().export(export_type)
-        if getattr(response, "is_streamed", False):
-            response.set_data(b"".join(
-                part if isinstance(part, bytes) else str(part).encode()
-                for part in response.response
-            ))
-        return response
+        if export_type not in self.export_types:
+            abort(404)
+        _count, rows = self._export_data()
+        columns = self._export_columns
+        headers = [str(label) for _name, label in columns]
+        table = [[_plain(self.get_export_value(row, name)) for name, _label in columns]
+                 for row in rows]
+        stamp = datetime.now(deployment_zone()).strftime("%Y-%m-%d")
+        filename = f"{self.name}_{stamp}.{export_type}"
+        fallback = f"linli-{self.endpoint}-{stamp}.{export_type}"
+        if export_type == "xlsx":
+            body = spreadsheet.xlsx_bytes(str(self.name), headers, table)
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body = spreadsheet.csv_bytes(headers, table)
+            mimetype = "text/csv; charset=utf-8"
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": spreadsheet.content_disposition(filename, fallback)})
 
     def _create_ajax_loader(self, name: str, options: dict[str, Any]) -> QueryAjaxModelLoader:
         attr = getattr(self.model, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -13,11 +14,12 @@ from flask_admin.form.widgets import Select2Widget
 from flask_admin.model import typefmt
 from flask_babel import LazyString, gettext
 from markupsafe import Markup, escape
-from wtforms import PasswordField, SelectField, SelectMultipleField, widgets
+from wtforms import DecimalField, PasswordField, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import Choice, SelectChoice
 
 from app.enums import LabelledEnum
 from app.i18n import deployment_zone
+from app.sorting import pinyin_key
 
 #: How times are entered and shown: wall-clock time in the deployment's zone.
 LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -67,22 +69,36 @@ class LocalDateTimeField(admin_form.DateTimeField):
 
 def _as_choices(options: Any) -> Any:
     # Flask-Admin 2.2 yields plain tuples, which WTForms 3.3 deprecates; yield `Choice`s.
+    # Its empty choice ("__None") gets a label a person understands.
     for option in options:
-        if isinstance(option, Choice):
-            yield option
-        else:
+        if not isinstance(option, Choice):
             value, label, selected, *rest = option
-            yield Choice(value, label, selected, rest[0] if rest else {})
+            option = Choice(value, label, selected, rest[0] if rest else {})
+        if option.value == "__None" and not option.label:
+            option = Choice(option.value, gettext("— none —"), option.selected,
+                            option.render_kw)
+        yield option
 
 
-class ScopedQuerySelectField(QuerySelectField):
+class _PinyinOrder:
+    """Options in pinyin order of their labels (people's names, teams, neighbourhoods)."""
+
+    def _get_object_list(self) -> list[tuple[str, Any]]:
+        if self._object_list is None:  # type: ignore[has-type]
+            objects = super()._get_object_list()  # type: ignore[misc]
+            self._object_list = sorted(objects,
+                                       key=lambda pair: pinyin_key(str(self.get_label(pair[1]))))
+        return self._object_list
+
+
+class ScopedQuerySelectField(_PinyinOrder, QuerySelectField):
     """A relation dropdown; its `query_factory` holds only rows in the user's scope."""
 
     def iter_choices(self) -> Any:  # type: ignore[override]
         return _as_choices(super().iter_choices())
 
 
-class ScopedQuerySelectMultipleField(QuerySelectMultipleField):
+class ScopedQuerySelectMultipleField(_PinyinOrder, QuerySelectMultipleField):
     def iter_choices(self) -> Any:  # type: ignore[override]
         return _as_choices(super().iter_choices())
 
@@ -154,6 +170,54 @@ class EnumMultipleField(SelectMultipleField):
                 current.append(member)
 
 
+class HoursField(DecimalField):
+    """A weekly limit entered and shown in hours, stored in minutes."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("places", None)
+        kwargs.pop("coerce", None)
+        super().__init__(label, validators, **kwargs)
+
+    def process_data(self, value: Any) -> None:
+        self.data = None if value is None else Decimal(value) / 60
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format_hours(int(self.data * 60))
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        setattr(obj, name, None if self.data is None else round(self.data * 60))
+
+
+def format_hours(minutes: int) -> str:
+    """Minutes as hours without needless decimals: 480 → "8", 90 → "1.5"."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+def hours_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    value = getattr(model, name)
+    return "" if value is None else gettext("%(hours)s hours", hours=format_hours(value))
+
+
+def hours_value(view: Any, context: Any, model: Any, name: str) -> Decimal | None:
+    """The weekly limit in hours as a number (for spreadsheets)."""
+    value = getattr(model, name)
+    return None if value is None else Decimal(format_hours(value))
+
+
+def _bool_formatter(view: Any, value: Any, name: str) -> Markup:
+    """A tick or a dash, with "Yes"/"No" as its tooltip and for screen readers."""
+    word = gettext("Yes") if value else gettext("No")
+    icon = "fa-check-circle text-success" if value else "fa-minus-circle text-muted"
+    return Markup('<span class="fa {}" title="{}" aria-hidden="true"></span>'
+                  '<span class="sr-only">{}</span>').format(icon, word, word)
+
+
+def _bool_text(view: Any, value: Any, name: str) -> str:
+    return gettext("Yes") if value else gettext("No")
+
+
 def _enum_formatter(view: Any, value: Enum, name: str) -> str:
     return value.label if isinstance(value, LabelledEnum) else value.name
 
@@ -184,6 +248,7 @@ def _type_formatters(base: dict[Any, Any], *, html: bool) -> dict[Any, Any]:
     # Order matters: Flask-Admin takes the first isinstance match, a datetime is a date and
     # a StrEnum is a str.
     ours: dict[Any, Any] = {
+        bool: _bool_formatter if html else _bool_text,
         Enum: _enum_formatter,
         datetime: _datetime_formatter,
         date: _date_formatter,

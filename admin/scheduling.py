@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, NumberRange, ValidationError
@@ -40,6 +41,7 @@ from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Vol
 from app.services import care_visits, scoping
 from app.services.scheduler import bridge, drafts, errors, publish, review, runs, seats, text
 from app.services.scheduler.bridge import Scope
+from app.sorting import pinyin_key
 from app.tasks import scheduler as scheduler_tasks
 from app.transactions import after_commit
 
@@ -100,7 +102,9 @@ class PeriodForm(LinliForm):
                                          validators=[DataRequired()])
     date_from = DateField(_l("From"), validators=[DataRequired()])
     date_to = DateField(_l("To"), validators=[DataRequired()])
-    seconds = FloatField(_l("Time limit (seconds)"),
+    seconds = FloatField(_l("Time to spend planning (seconds)"),
+                         description=_l("More time can find a better plan; the default is "
+                                        "enough for a week of one neighbourhood."),
                          default=runs.DEFAULT_SECONDS,
                          validators=[NumberRange(min=1, max=600)])
 
@@ -194,10 +198,13 @@ class ScheduleView(ProtectedView, BaseView):
 
     def _volunteer_choices(self) -> list[tuple[int, str]]:
         statement = scoping.scoped(
-            select(Volunteer).where(Volunteer.active.is_(True)).order_by(Volunteer.name),
+            select(Volunteer).where(Volunteer.active.is_(True))
+            .options(joinedload(Volunteer.neighbourhood)),
             acting_user(), Volunteer,
         )
-        return [(v.id, f"{v.name} · {v.neighbourhood_id}") for v in db.session.scalars(statement)]
+        volunteers = sorted(db.session.scalars(statement), key=lambda v: pinyin_key(v.name))
+        return [(v.id, f"{v.name} · {v.neighbourhood.name}" if v.neighbourhood else v.name)
+                for v in volunteers]
 
     @expose("/run/<int:run_id>/status.json")
     def status(self, run_id: int) -> Response:

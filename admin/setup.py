@@ -9,6 +9,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from admin import i18n as admin_i18n
 from admin.dashboard import LinliIndexView
 from admin.scheduling import ScheduleView
 from admin.views.events import (
@@ -60,6 +61,7 @@ def init_admin(app: Flask) -> Admin:
     app.register_blueprint(
         Blueprint("linli_admin_templates", __name__, template_folder=str(TEMPLATES))
     )
+    admin_i18n.install()
     admin = Admin(
         app,
         name="邻里 Linli",

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import database, feeds, i18n, logs, security, tasks
+from app import database, errors, feeds, i18n, logs, security, tasks
 from app.api import init_api
 from app.auth import auth_bp
 from app.cli import register_cli
@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     i18n.init_app(app, babel)
     security.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     feeds.init_app(app)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_datetime, get_locale
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 TRANSLATIONS_DIR = "translations"
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
@@ -75,6 +78,30 @@ def local_datetime(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, fmt)
 
 
+def language_return_path() -> str:
+    """Where the language switch brings the user back to: this page if it was a plain GET,
+    else the page the form was sent from (a failed sign-up is shown at its POST address,
+    which a GET would answer with 405)."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path if request.query_string else request.path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return ""
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
+def answers_get(path: str) -> bool:
+    """Whether a same-site path is a page a GET may open (used before redirecting to it)."""
+    adapter = current_app.url_map.bind(request.host, script_name=request.script_root)
+    try:
+        adapter.match(urlsplit(path).path, method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:
+        return False
+    return True
+
+
 def init_app(app: Flask, babel: Babel) -> None:
     # The extension is passed in: models use this module, and `app.extensions` imports them.
     babel.init_app(
@@ -85,3 +112,4 @@ def init_app(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["language_return_path"] = language_return_path

@@ -23,3 +23,8 @@ def weekday_formatter(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 LOCALE_CHOICES = [SelectChoice("zh_CN", "简体中文"), SelectChoice("en", "English")]
+
+
+def locale_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    value = getattr(model, name)
+    return dict((c.value, c.label) for c in LOCALE_CHOICES).get(value, value or "")

@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 
 from admin.base import LinliModelView
 from admin.filters import enum_filters, local_date_filters
+from admin.run_metrics import metrics_formatter, parameters_formatter, scope_formatter
 from admin.scheduling import AutoScheduleMixin
 from app.enums import (
     AssignmentSource,
@@ -93,6 +94,7 @@ class EventView(TellPeopleOfChangesMixin, AutoScheduleMixin, CapacityThroughSign
     column_list = ["title", "kind", "neighbourhood", "start_at", "end_at", "status",
                    "is_public", "capacity", "residents"]
     column_formatters = {"residents": _resident_links}
+    column_export_exclude_list = ["residents"]
     column_searchable_list = ["title", "place"]
     column_filters = [
         *enum_filters(Event.kind, _l("Kind"), EventKind),
@@ -174,6 +176,8 @@ class ScheduleRunView(LinliModelView):
                            "metrics", "error", "log"]
     column_filters = [*enum_filters(ScheduleRun.status, _l("Status"), RunStatus)]
     column_formatters = {"id": _run_page_link}
+    column_formatters_detail = {"id": _run_page_link, "metrics": metrics_formatter,
+                                "parameters": parameters_formatter, "scope": scope_formatter}
     column_default_sort = ("created_at", True)
     list_load_options = (joinedload(ScheduleRun.neighbourhood),
                          joinedload(ScheduleRun.created_by))

@@ -5,16 +5,25 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
+from wtforms.validators import InputRequired, NumberRange
 
 from admin.base import LinliModelView
 from admin.feeds import FeedAdminMixin, import_link_formatter, last_synced_formatter
+from admin.fields import HoursField, hours_formatter, hours_value
 from admin.filters import enum_filters, local_date_filters
-from admin.views.common import LOCALE_CHOICES, WEEKDAY_CHOICES, weekday_formatter
+from admin.views.common import (
+    LOCALE_CHOICES,
+    WEEKDAY_CHOICES,
+    locale_formatter,
+    weekday_formatter,
+)
+from admin.volunteer_import import VolunteerImportMixin
 from app.enums import Role, TeamKind
 from app.models import Availability, Blackout, Team, Volunteer
 
 
-class VolunteerView(FeedAdminMixin, LinliModelView):
+class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
+    list_template = "linli_admin/volunteer_list.html"
     column_list = ["name", "phone", "neighbourhood", "skills", "teams", "is_party_member",
                    "is_dual_registered", "active", "feed_fetched_at"]
     column_formatters = {"feed_fetched_at": last_synced_formatter}
@@ -23,18 +32,28 @@ class VolunteerView(FeedAdminMixin, LinliModelView):
                            "is_party_member", "is_dual_registered", "locale", "active",
                            "feed_fetched_at", "import_ics", "notes"]
     column_formatters_detail = {"feed_fetched_at": last_synced_formatter,
-                                "import_ics": import_link_formatter}
+                                "import_ics": import_link_formatter,
+                                "max_minutes_per_week": hours_formatter,
+                                "locale": locale_formatter}
     column_export_list = ["id", "name", "phone", "email", "neighbourhood", "skills", "teams",
                           "max_minutes_per_week", "max_shifts_per_week", "is_party_member",
                           "is_dual_registered", "locale", "active"]
+    column_formatters_export = {"max_minutes_per_week": hours_value}
     column_searchable_list = ["name", "phone", "email"]
     column_filters = ["neighbourhood.name", "active", "is_party_member", "is_dual_registered"]
-    column_default_sort = "name"
+    #: People in pinyin order, on the list's default and when its name column is sorted.
+    column_default_sort = "name_sort"
+    column_sortable_list = [("name", "name_sort"), "phone",
+                            ("neighbourhood", "neighbourhood.name"), "is_party_member",
+                            "is_dual_registered", "active", "feed_fetched_at"]
     list_load_options = (joinedload(Volunteer.neighbourhood), selectinload(Volunteer.skills),
                          selectinload(Volunteer.teams))
-    form_excluded_columns = ["feed_token", "feed_fetched_at", "created_at", "updated_at"]
-    form_overrides = {"locale": SelectField}
-    form_args = {"locale": {"choices": LOCALE_CHOICES}}
+    form_excluded_columns = ["feed_token", "feed_fetched_at", "name_sort", "created_at",
+                             "updated_at"]
+    form_overrides = {"locale": SelectField, "max_minutes_per_week": HoursField}
+    form_args = {"locale": {"choices": LOCALE_CHOICES},
+                 "max_minutes_per_week": {"validators": [InputRequired(),
+                                                         NumberRange(min=0, max=168)]}}
     inline_models = [
         (Availability, {
             "form_overrides": {"weekday": SelectField},

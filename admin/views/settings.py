@@ -22,7 +22,7 @@ from admin import access
 from admin.base import LinliModelView, scoped_query
 from admin.fields import WriteOnlyPasswordField
 from admin.filters import enum_filters
-from admin.views.common import LOCALE_CHOICES
+from admin.views.common import LOCALE_CHOICES, locale_formatter
 from admin.views.events import refuse_public_private_event
 from app.enums import EventKind, Role
 from app.extensions import db
@@ -52,6 +52,7 @@ class UserView(LinliModelView):
     column_searchable_list = ["username", "display_name", "email"]
     column_filters = [*enum_filters(User.role, _l("Role"), Role), "active"]
     column_default_sort = "username"
+    column_formatters_detail = {"locale": locale_formatter}
     list_load_options = (selectinload(User.neighbourhoods), selectinload(User.teams))
     form_columns = ["username", "display_name", "email", "role", "active", "locale",
                     "neighbourhoods", "teams", "volunteer", "password"]

@@ -24,6 +24,7 @@ from flask_smorest.spec import prepare_response
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, NotFound
 
+from app import errors
 from app.api import problems
 from app.api.schemas import (
     EventListSchema,
@@ -97,7 +98,7 @@ def _routing_error(error: HTTPException):  # type: ignore[no-untyped-def]
     """404/405 for unknown API addresses, which no blueprint sees."""
     if request.path.startswith("/api/"):
         return problems.from_http_exception(error)
-    return error
+    return errors.error_page(error)
 
 
 # -- Serialising (no phone, no address; masked names) --------------------------------------

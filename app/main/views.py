@@ -8,6 +8,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from app.extensions import db
+from app.i18n import answers_get
 from app.tasks.queue import huey
 from app.urls import landing_url, safe_next_url
 
@@ -51,4 +52,7 @@ def set_language() -> Response:
     session["locale"] = locale
     if current_user.is_authenticated:
         current_user.locale = locale
-    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+    target = safe_next_url(request.form.get("next"))
+    if target is None or not answers_get(target):
+        target = url_for("main.index")
+    return redirect(target)

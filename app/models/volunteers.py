@@ -5,9 +5,10 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.models.base import Base, TimestampMixin, UTCDateTime
+from app.sorting import pinyin_key
 
 if TYPE_CHECKING:
     from app.models.geography import Neighbourhood
@@ -36,6 +37,10 @@ class Volunteer(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), index=True)
+    #: The name's pinyin (`app.sorting.pinyin_key`): lists sort people as a Chinese reader
+    #: expects. Kept in step with `name` by `_sort_by_pinyin`.
+    name_sort: Mapped[str] = mapped_column(String(400), default="", server_default="",
+                                           index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
     neighbourhood_id: Mapped[int] = mapped_column(
@@ -71,6 +76,11 @@ class Volunteer(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return self.name
+
+    @validates("name")
+    def _sort_by_pinyin(self, key: str, value: str) -> str:
+        self.name_sort = pinyin_key(value)[0][:400]
+        return value
 
 
 class Availability(Base):

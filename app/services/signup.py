@@ -382,7 +382,14 @@ def register(
     # would start SQLite's snapshot too early (see the module doc).
     if (public_only and not event.shown_publicly) or (within is not None and not within(event)):
         raise SignupError("not_found", EVENT_NOT_FOUND)
-    applicant = applicant.cleaned(event.max_party_size)
+    missing_slot = slot is None and event.capacity is None
+    try:
+        applicant = applicant.cleaned(event.max_party_size)
+    except SignupInvalid as invalid:
+        if missing_slot:  # every problem of the form in one round, the slot first
+            raise SignupInvalid({"slot": _l("Please choose a time slot."),
+                                 **invalid.errors}) from None
+        raise
     state = registration_state(event, now)
     if state == "not_open":
         raise SignupError("not_open", _l("Sign-up for this event has not opened yet."))

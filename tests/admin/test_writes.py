@@ -113,11 +113,11 @@ def test_team_lead_edits_a_member_but_cannot_move_them(client, db_session, world
     response = client.post(f"/admin/volunteer/edit/?id={volunteer.id}", data={
         "csrf_token": token, "name": "佳虹志愿者改", "phone": volunteer.phone,
         "neighbourhood": str(world.yongye.neighbourhood.id), "locale": "zh_CN",
-        "max_minutes_per_week": "300", "max_shifts_per_week": "3", "active": "y"})
+        "max_minutes_per_week": "5", "max_shifts_per_week": "3", "active": "y"})
     assert response.status_code == 302, as_text(response)
     db_session.expire_all()
     assert volunteer.name == "佳虹志愿者改"
-    assert volunteer.max_minutes_per_week == 300
+    assert volunteer.max_minutes_per_week == 300  # entered in hours, stored in minutes
     assert volunteer.neighbourhood_id == world.jiahong.neighbourhood.id
 
 

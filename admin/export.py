@@ -1,0 +1,257 @@
+"""Spreadsheet files for people who open them in Excel on Chinese Windows.
+
+- `neutralise_formula`: a cell a spreadsheet would run as a formula (=, +, -, @) is written
+  with a leading apostrophe, so an exported name like ``=HYPERLINK(...)`` stays text.
+- `csv_bytes`: UTF-8 with a byte-order mark (without it Excel reads GBK and shows mojibake);
+  digit strings such as phone numbers are kept as text, not turned into 1.38E+10.
+- `xlsx_bytes` / `read_xlsx`: a one-sheet Office Open XML workbook, written and read with
+  the standard library (numbers as numbers, everything else as text).
+- `content_disposition`: the download name in Chinese (RFC 6266/5987 ``filename*``) with an
+  ASCII fallback for old clients.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+#: Text Excel would turn into a number (and lose leading zeros or digits).
+_NUMERIC_LOOKING = re.compile(r"^\s*[+-]?\d[\d\s.,]*(?:[eE][+-]?\d+)?\s*$")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Text that starts like a formula gets a leading apostrophe; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def cell_value(value: Any) -> Any:
+    """A value as a spreadsheet cell: numbers stay numbers, the rest becomes safe text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return neutralise_formula(str(value))
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise_formula(str(h)) for h in headers])
+    for row in rows:
+        cells = []
+        for raw in row:
+            value = cell_value(raw)
+            if isinstance(value, str) and _NUMERIC_LOOKING.match(value):
+                value = "\t" + value  # Excel keeps a tab-led cell as text
+            cells.append(value)
+        writer.writerow(cells)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# -- XLSX ---------------------------------------------------------------------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+_SML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_PKG_RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    f'<Default Extension="rels" ContentType="{_PKG_RELS_TYPE}"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_SML}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_SML}.worksheet+xml"/>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{_SML}.styles+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<Relationships xmlns="{_PKG_REL}">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<Relationships xmlns="{_PKG_REL}">'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+#: Two cell formats: 0 the default, 1 bold (the header row).
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<styleSheet xmlns="{_MAIN}">'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    "</cellStyleXfs>"
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    "</styleSheet>"
+)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell(ref: str, value: Any, style: int = 0) -> str:
+    value = cell_value(value)
+    s = f' s="{style}"' if style else ""
+    if isinstance(value, int | float | Decimal):
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+    text = escape(_XML_INVALID.sub("", value))
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _sheet_name(title: str) -> str:
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Sheet1"
+    return escape(cleaned[:31])
+
+
+def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    lines = []
+    for r, row in enumerate([headers, *rows], start=1):
+        style = 1 if r == 1 else 0
+        cells = "".join(_cell(f"{column_letter(c)}{r}", v, style) for c, v in enumerate(row))
+        lines.append(f'<row r="{r}">{cells}</row>')
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<worksheet xmlns="{_MAIN}"><sheetData>{"".join(lines)}</sheetData></worksheet>'
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
+        f'<sheet name="{_sheet_name(title)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("xl/workbook.xml", workbook)
+        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        z.writestr("xl/styles.xml", _STYLES)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return out.getvalue()
+
+
+class SpreadsheetError(ValueError):
+    """The file is not a workbook this reader understands."""
+
+
+def _column_index(ref: str) -> int:
+    index = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        index = index * 26 + (ord(ch.upper()) - 64)
+    return index - 1
+
+
+def read_xlsx(data: bytes, *, max_rows: int = 5000) -> list[list[str]]:
+    """The first sheet's rows as text (numbers as Excel shows them: 13812345678, 8, 1.5)."""
+    ns = {"m": _MAIN}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            first = workbook.find("m:sheets/m:sheet", ns)
+            if first is None:
+                raise SpreadsheetError("no sheet")
+            rel_id = first.get(f"{{{_REL}}}id")
+            target = next(r.get("Target") for r in rels if r.get("Id") == rel_id)
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            shared: list[str] = []
+            if "xl/sharedStrings.xml" in names:
+                for item in ElementTree.fromstring(z.read("xl/sharedStrings.xml")):
+                    shared.append("".join(t.text or "" for t in item.iter(f"{{{_MAIN}}}t")))
+            sheet = ElementTree.fromstring(z.read(path))
+    except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError) as exc:
+        raise SpreadsheetError(str(exc)) from exc
+    rows: list[list[str]] = []
+    for row in sheet.iterfind("m:sheetData/m:row", ns):
+        if len(rows) >= max_rows:
+            raise SpreadsheetError("too many rows")
+        values: dict[int, str] = {}
+        for position, cell in enumerate(row.iterfind("m:c", ns)):
+            ref = cell.get("r")
+            column = _column_index(ref) if ref else position
+            kind = cell.get("t", "n")
+            v = cell.find("m:v", ns)
+            if kind == "inlineStr":
+                text = "".join(t.text or "" for t in cell.iter(f"{{{_MAIN}}}t"))
+            elif kind == "s" and v is not None and v.text is not None:
+                text = shared[int(v.text)]
+            elif kind == "b" and v is not None:
+                text = "1" if v.text == "1" else "0"
+            elif v is not None and v.text is not None:
+                text = v.text
+                if kind == "n":
+                    text = _number_text(text)
+            else:
+                text = ""
+            values[column] = text
+        width = max(values, default=-1) + 1
+        rows.append([values.get(i, "") for i in range(width)])
+    return rows
+
+
+def _number_text(raw: str) -> str:
+    """1.3812345678E10 → 13812345678; 8.0 → 8; 1.5 → 1.5."""
+    try:
+        number = Decimal(raw)
+    except ArithmeticError:
+        return raw
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    """A CSV file from Excel: UTF-8 (with or without BOM) or, failing that, GB18030."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise SpreadsheetError(str(exc)) from exc
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def content_disposition(filename: str, fallback: str) -> str:
+    """``attachment`` with the Chinese name for browsers that read RFC 5987 and an ASCII one
+    for the rest."""
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", fallback)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
