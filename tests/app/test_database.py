@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app import database, transactions
-from app.services import signup
+from app.services.signup import locking
 
 pytestmark = pytest.mark.unit
 
@@ -35,7 +35,7 @@ def test_installing_twice_registers_each_listener_once() -> None:
 def test_callbacks_run_after_commit_and_after_the_lock_is_released(session: Session) -> None:
     mutex = threading.RLock()
     mutex.acquire()
-    session.info[signup._MUTEX_KEY] = mutex
+    session.info[locking._MUTEX_KEY] = mutex
     seen: list[bool] = []
 
     def lock_is_free() -> None:

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from app.public.bench import add_event, make_app, running_server
+from benchmarks.signup import add_event, make_app, running_server
 from tests.e2e.test_residents_browser import ARGS, ARTIFACTS, CHROMIUM, PHONE, shoot
 
 pytestmark = pytest.mark.e2e

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from app.enums import AssignmentStatus, EventKind, EventStatus
 from app.models import Assignment, Event, Shift, Volunteer
-from app.services import feeds
-from app.services.feeds import FeedSettings
+from app.services.feeds import FeedSettings, render
 
 pytestmark = pytest.mark.integration  # needs an app context for the language, no database
 
@@ -44,10 +43,10 @@ def _assignment(title: str, place: str, description: str) -> Assignment:
 @given(title=TRICKY, place=TRICKY, contact=TRICKY)
 def test_text_round_trips(app: Flask, title: str, place: str, contact: str) -> None:
     with app.app_context(), force_locale("zh_CN"):
-        vevent = feeds._assignment_vevent(_assignment(title, place, contact), "zh_CN", SETTINGS)
-        cal = feeds._calendar("日历; a,b\\c", SETTINGS)
+        vevent = render._assignment_vevent(_assignment(title, place, contact), "zh_CN", SETTINGS)
+        cal = render._calendar("日历; a,b\\c", SETTINGS)
         cal.add_component(vevent)
-        body = feeds._serialise(cal).body
+        body = render._serialise(cal).body
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))  # folded (octets)
     [parsed] = icalendar.Calendar.from_ical(body).walk("VEVENT")
     assert str(parsed["LOCATION"]) == place

@@ -1,0 +1,63 @@
+"""Calendar feeds: the volunteer's, the team's, an event's and a neighbourhood's iCalendar.
+
+Everything here is a plain function of a session and explicit settings; the feed views only
+wrap the result in HTTP. Three properties matter to calendar apps and are kept on purpose:
+
+- **Deterministic bytes.** Nothing reads the clock while rendering: DTSTAMP and LAST-MODIFIED
+  come from the rows' `updated_at`, UIDs from their ids. The `now` parameter only decides which
+  rows are in the feed (cancelled events stay 30 days), so two fetches with no change in
+  between give the same bytes and the same ETag.
+- **Cheap polling.** `*_version` answers, in one small query, a key that changes whenever the
+  feed's rows change; `FeedCache` keeps the rendered bytes per feed and version.
+- **Change tracking.** `Assignment.sequence` is raised by a `before_flush` listener whenever the
+  shift's time or the event's place or status changes, whichever code path changed it (admin
+  form, scheduler, CLI): a calendar app then replaces its copy instead of ignoring the update.
+"""
+
+from app.services.feeds.base import (
+    CANCELLED_VISIBLE,
+    FEED_STATUSES,
+    HISTORY,
+    WITHDRAWN,
+    FeedKind,
+    FeedSettings,
+    FeedVersion,
+    RenderedFeed,
+    rotate_team_token,
+    rotate_volunteer_token,
+)
+from app.services.feeds.cache import FeedCache, public_feed, team_feed, volunteer_feed
+from app.services.feeds.render import build_public_feed, build_team_feed, build_volunteer_feed
+from app.services.feeds.sequences import bump_sequences, bump_sequences_for_changes
+from app.services.feeds.versions import (
+    public_feed_version,
+    record_feed_fetch,
+    team_feed_version,
+    volunteer_feed_version,
+)
+
+__all__ = [
+    "CANCELLED_VISIBLE",
+    "FEED_STATUSES",
+    "HISTORY",
+    "WITHDRAWN",
+    "FeedCache",
+    "FeedKind",
+    "FeedSettings",
+    "FeedVersion",
+    "RenderedFeed",
+    "build_public_feed",
+    "build_team_feed",
+    "build_volunteer_feed",
+    "bump_sequences",
+    "bump_sequences_for_changes",
+    "public_feed",
+    "public_feed_version",
+    "record_feed_fetch",
+    "rotate_team_token",
+    "rotate_volunteer_token",
+    "team_feed",
+    "team_feed_version",
+    "volunteer_feed",
+    "volunteer_feed_version",
+]

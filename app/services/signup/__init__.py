@@ -1,0 +1,78 @@
+"""The one sign-up service: register, cancel, promote from the waitlist, change capacity.
+
+The public pages, the JSON API and the coordinators' on-behalf form all call these functions;
+none of them holds a rule of its own. The functions only flush: the request, task or CLI
+command that called them commits (or rolls back on an error).
+
+**Never overbooked.** Every change to the places of one event (or one slot) first takes a
+lock on that event or slot, then counts and writes:
+
+- PostgreSQL: ``SELECT … FOR UPDATE`` on the event or slot row. Other sign-ups for the same
+  event wait for the row; under READ COMMITTED each later statement sees what they committed.
+- SQLite: a no-op ``UPDATE`` of the row as the *first* statement of the transaction. A write
+  takes SQLite's single write lock (waiting up to ``busy_timeout``), and in WAL mode the
+  transaction's snapshot starts there, so the counts that follow are current — the same effect
+  as ``BEGIN IMMEDIATE``. Callers must therefore not read from the database in the same
+  transaction before calling `register`, `cancel` or `set_capacity` (the views pass ids, not
+  loaded rows). If they did and another writer committed in between, SQLite refuses the write
+  (SQLITE_BUSY_SNAPSHOT); that surfaces as `SignupError("busy")`, never as an overbooking.
+
+Capacity counts the ``party_size`` of confirmed (and attended) places. The waitlist is kept in
+arrival order, which is id order: ids are drawn after the lock, so they follow it.
+"""
+
+from app.services.signup.applicant import (
+    ACTIVE,
+    EVENT_NOT_FOUND,
+    HOLDING,
+    SLOT_NOT_FOUND,
+    Applicant,
+    SignupError,
+    SignupInvalid,
+    mask_name,
+    normalise_phone,
+)
+from app.services.signup.listing import public_event, public_events, services_offered
+from app.services.signup.locking import release_sqlite_writer_mutex
+from app.services.signup.places import (
+    Availability,
+    CancelResult,
+    SignupResult,
+    availability,
+    availability_for,
+    booked_places,
+    cancel,
+    find_by_token,
+    register,
+    registration_state,
+    set_capacity,
+    waitlist_position,
+)
+
+__all__ = [
+    "ACTIVE",
+    "EVENT_NOT_FOUND",
+    "HOLDING",
+    "SLOT_NOT_FOUND",
+    "Applicant",
+    "Availability",
+    "CancelResult",
+    "SignupError",
+    "SignupInvalid",
+    "SignupResult",
+    "availability",
+    "availability_for",
+    "booked_places",
+    "cancel",
+    "find_by_token",
+    "mask_name",
+    "normalise_phone",
+    "public_event",
+    "public_events",
+    "register",
+    "registration_state",
+    "release_sqlite_writer_mutex",
+    "services_offered",
+    "set_capacity",
+    "waitlist_position",
+]
