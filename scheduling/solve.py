@@ -207,7 +207,7 @@ def _improve(index: Index, chosen: set[int], dl: Deadline, reserve: float) -> se
 def finish_reserve(index: Index, seconds: float) -> float:
     """Time kept at the end of the budget for the fill-up, one round of the local search, the
     explanations and the metrics (all linear in the pairs), at most a fifth of the budget."""
-    return min(0.2 * seconds, 0.05 + 1e-5 * index.n_pairs)
+    return min(0.2 * seconds, 0.1 + 2e-5 * index.n_pairs)
 
 
 def _lp_warm_start(
@@ -306,6 +306,7 @@ def solve(
             seat = seat_bound(index, lp.result, dl.budget(0.08, reserve))
         lp_values = (seat, lp.objective)
     model_index, keep = index, None
+    cp_deadline = dl.end - reserve
     # A full CP-SAT model that cannot be built and searched in the time left (or a re-solve,
     # where only the disturbance matters) is replaced by the neighbourhood of the hint's empty
     # seats: their pairs, the pairs of everyone who could take them and of the shifts those
@@ -315,14 +316,19 @@ def solve(
         hint_state = State(index)
         hint_state.try_add_all(sorted(hint))
         keep = _repair_neighbourhood(index, hint_state)
-        model_index = sub_index(index, keep)
-        pos = {p: k for k, p in enumerate(keep)}
-        hint = {pos[p] for p in hint}
+        if 3 * BUILD_SECONDS_PER_PAIR * len(keep) > dl.remaining(reserve):
+            # Not even the neighbourhood fits in the time left: keep the warm start (CP-SAT,
+            # given a deadline already past, returns it unchanged).
+            keep, cp_deadline = None, dl.t0
+        else:
+            model_index = sub_index(index, keep)
+            pos = {p: k for k, p in enumerate(keep)}
+            hint = {pos[p] for p in hint}
     log.debug("cp-sat from %.2fs on %d pairs", dl.elapsed(), model_index.n_pairs)
     res = solve_cpsat(
         model_index,
         hint,
-        deadline=dl.end - reserve,
+        deadline=cp_deadline,
         t0=dl.t0,
         workers=workers,
         seed=seed,
