@@ -364,6 +364,7 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
     fam = FAMILIES[name]
     rng = random.Random(f"{name}-{seed}")
     teams = [f"team-{k}" for k in range(max(1, volunteers // 6))] if fam.small_teams else []
+    n_nb = max(1, volunteers // 500)
     team_members: dict[str, int] = {}
     vols: list[Volunteer] = []
     side = 10.0 * max(1.0, (volunteers / 2000) ** 0.5)
@@ -415,7 +416,9 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
         a = 7.0 + 0.5 * rng.randrange(int((latest - 7.0) * 2) + 1)
         care = rng.random() < fam.households
         skill = None if care or rng.random() < 0.05 else _pick(rng, FAMILY_SKILLS)
-        team = f"group:nb-{j % max(1, volunteers // 500)}" if care else None
+        h = rng.randrange(n_households) if care else None
+        # A household belongs to neighbourhood h % n_nb; its visits are that group's work.
+        team = f"group:nb-{h % n_nb}" if h is not None else None
         if teams and not care and rng.random() < 0.6:
             team = rng.choice(teams)
         if care:
@@ -425,7 +428,6 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
             hi = lo + rng.choice([0, 1, 2])
             if fam.holiday and day in (1, 2, 3):
                 hi += 1
-        h = rng.randrange(n_households) if care else None
         loc = None
         if fam.distance:
             loc = (
@@ -451,8 +453,11 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
         )
     history: dict[str, list[str]] = {}
     for h in range(n_households):
-        if rng.random() < 0.7 and vols:
-            history[f"hh-{h}"] = sorted(v.id for v in rng.sample(vols, rng.randint(1, 2)))
+        group = [v for v in vols if f"group:nb-{h % n_nb}" in v.teams]
+        if rng.random() < 0.7 and group:
+            history[f"hh-{h}"] = sorted(
+                v.id for v in rng.sample(group, min(len(group), rng.randint(1, 2)))
+            )
     return Problem(
         name=f"{name}-{volunteers}x{shifts}-seed{seed}",
         timezone=TIMEZONE,
