@@ -1,19 +1,24 @@
 """Linli 邻里 scheduling engine: a pure library (no Flask, SQLAlchemy, app or admin imports).
 
-Objective (maximised; weights in scheduling/eligibility.py):
+Objective (maximised; weights in scheduling/eligibility.py), lexicographic in three levels:
 
-1. **Fill** (primary, optimised first — lexicographically in ``solve``): a filled seat of a shift
-   with priority p is worth ``10·p``, plus ``10·p`` more while the shift is below its min_count
-   (so seats up to the minimum count double).
-2. **Secondary** (optimised with fill held at its phase-1 value), per assignment:
-   continuity (volunteer served the household before) +30; preferred shift +10; avoided shift
-   −20; distance −2 per km (capped at 20 km); keeping a previous assignment +50 (+400 in
-   ``resolve``, where the objective is single-phase ``10·fill + secondary``); and a convex load
-   penalty: a volunteer's k-th shift costs 15·(k−1) for k ≤ 4 and 45 beyond.
+1. **Fill**: a filled seat of a shift with priority p is worth ``10·p``, plus ``10·p`` more
+   while the shift is below its min_count (so seats up to the minimum count double).
+2. **Continuity**: the number of assignments of a household's earlier or paired volunteer
+   (``household_history``). Exactly lexicographic below fill (CP-SAT phase 1 maximises
+   ``K·fill + continuity`` with K larger than any continuity count; proof in cpsat.py), so no
+   fairness or preference term can ever trade a pairing away; fill can (a pairing is kept
+   unless that costs a seat elsewhere), and every miss is explained in ``Solution.continuity``.
+3. **Secondary** (with fill and continuity held), per assignment: preferred shift +10; avoided
+   shift −20; distance −2 per km (capped at 20 km); keeping a previous assignment +50; and a
+   convex load penalty over the whole horizon at every level: a volunteer's k-th shift costs
+   15·(k−1) (so n shifts cost 15·n(n−1)/2 — with fill fixed this minimises the variance of the
+   shift counts).
 
-``solve`` optimises this with the greedy, an LP-guided warm start (HiGHS LP, rounding and MIPs
-restricted to the LP's neighbourhood, for fill and then secondary) and CP-SAT when time is left
-(README.md, "How solve works").
+``resolve`` uses one combined objective ``10·fill + 30·continuity + secondary`` with a keep
+bonus of +400. ``solve`` runs everything — index, greedy, LP warm start, MIPs, CP-SAT,
+fill-up, local search, explanations, bounds — before one wall-clock deadline (deadline.py);
+a bound not ready in time is None (README.md, "How solve works").
 
 Hard constraints: required skill; shift inside one availability interval; no two shifts of a
 volunteer closer than ``rules.min_gap_minutes``; weekly minute and shift caps (ISO weeks in the

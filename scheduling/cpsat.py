@@ -228,6 +228,7 @@ def solve_cpsat(
     progress: ProgressFn | None = None,
     phase1_share: float = 0.75,
     fill_upper: float | None = None,
+    slowdown: float = 1.0,
     lexicographic: bool = True,
     hint_status: str = "GREEDY",
 ) -> CpResult:
@@ -240,7 +241,8 @@ def solve_cpsat(
     first: float | None = None
     status = hint_status
     tb = time.perf_counter()
-    if index.n_pairs and deadline - tb < 2 * BUILD_SECONDS_PER_PAIR * index.n_pairs + 0.1:
+    build_estimate = slowdown * BUILD_SECONDS_PER_PAIR * index.n_pairs
+    if index.n_pairs and deadline - tb < 2 * build_estimate + 0.1:
         # Not enough time left to build the model and search: keep the warm start.
         return CpResult(sorted(best), status, best_fill, None, float(best_fill), 0.0, 0.0, None)
     m = build_model(index)

@@ -172,19 +172,35 @@ def build_index(
         v_intervals=[free_intervals(v, problem.rules.min_gap_minutes) for v in vols],
         gap=problem.rules.min_gap_minutes,
     )
-    forbidden = {(f.volunteer, f.shift) for f in problem.forbidden}
-    previous = {(a.volunteer, a.shift) for a in problem.previous}
-    history = {h: set(vs) for h, vs in problem.household_history.items()}
-    preferred = [set(v.preferred_shifts) for v in vols]
-    avoided = [set(v.avoided_shifts) for v in vols]
+
+    # Sparse per-shift lookups: volunteer positions by shift id.
+    def by_shift(pairs: list[tuple[str, str]]) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = defaultdict(set)
+        for vid, sid in pairs:
+            if vid in v_pos:
+                out[sid].add(v_pos[vid])
+        return out
+
+    forbidden = by_shift([(f.volunteer, f.shift) for f in problem.forbidden])
+    previous = by_shift([(a.volunteer, a.shift) for a in problem.previous])
+    preferred = by_shift([(v.id, sid) for v in vols for sid in v.preferred_shifts])
+    avoided = by_shift([(v.id, sid) for v in vols for sid in v.avoided_shifts])
+    history = {
+        h: {v_pos[x] for x in vs if x in v_pos} for h, vs in problem.household_history.items()
+    }
     radius = problem.rules.max_distance_km
     arr = _volunteer_arrays(problem, index.v_intervals)
     skill_mask: dict[str | None, np.ndarray] = {None: np.ones(len(vols), dtype=bool)}
     for vi, vol in enumerate(vols):
         for sk in vol.skills:
             skill_mask.setdefault(sk, np.zeros(len(vols), dtype=bool))[vi] = True
+    team_mask: dict[str, np.ndarray] = {}
+    for vi, vol in enumerate(vols):
+        for tm in vol.teams:
+            team_mask.setdefault(tm, np.zeros(len(vols), dtype=bool))[vi] = True
     no_one = np.zeros(len(vols), dtype=bool)
     index.arrays, index.skill_mask = arr, skill_mask
+    index.arrays["team_masks"] = team_mask
     index.pairs_of_shift = [[] for _ in shifts]
     index.pairs_of_vol = [[] for _ in vols]
 
@@ -192,51 +208,66 @@ def build_index(
         if shift.max_count <= 0:
             continue
         start, end, dur = s_start[si], s_end[si], s_end[si] - s_start[si]
-        # Volunteers with one availability interval covering the shift, the skill and room in
-        # their weekly caps for it, in increasing volunteer order.
-        inside = arr["iv_v"][(arr["iv_a"] <= start) & (arr["iv_b"] >= end)]
-        cand = np.unique(inside)
-        cand = cand[skill_mask.get(shift.skill, no_one)[cand]]
-        cand = cand[(arr["max_minutes"][cand] >= dur) & (arr["max_shifts"][cand] > 0)]
-        if radius is not None and shift.location is not None:
-            far = arr["has_loc"][cand] & (
-                np.hypot(arr["x"][cand] - shift.location.x, arr["y"][cand] - shift.location.y)
-                > radius
+        # Volunteers with one availability interval covering the shift, the skill, the team,
+        # room in their weekly caps for it and within the radius, in increasing order.
+        ok = np.zeros(len(vols), dtype=bool)
+        ok[arr["iv_v"][(arr["iv_a"] <= start) & (arr["iv_b"] >= end)]] = True
+        ok &= skill_mask.get(shift.skill, no_one)
+        if shift.team is not None:
+            ok &= team_mask.get(shift.team, no_one)
+        ok &= (arr["max_minutes"] >= dur) & (arr["max_shifts"] > 0)
+        cand = np.flatnonzero(ok)
+        if shift.id in forbidden:
+            cand = cand[~np.isin(cand, list(forbidden[shift.id]))]
+        km = None
+        if shift.location is not None:
+            has = arr["has_loc"][cand]
+            # math.hypot (not np.hypot, which can differ in the last bit) so the radius test
+            # agrees exactly with check() and explain.
+            sx, sy, xs, ys = shift.location.x, shift.location.y, arr["x"], arr["y"]
+            if radius is not None:
+                rough = np.hypot(xs[cand] - sx, ys[cand] - sy) <= radius + 1e-9
+                cand, has = cand[~has | rough], has[~has | rough]
+            dist = np.array(
+                [math.hypot(xs[v] - sx, ys[v] - sy) for v in cand.tolist()], dtype=float
             )
-            cand = cand[~far]
-        candidates = cand.tolist()
-        for vi in candidates:
-            vol = vols[vi]
-            if shift.team is not None and shift.team not in vol.teams:
-                continue
-            if (vol.id, shift.id) in forbidden:
-                continue
-            km = None
-            if vol.location is not None and shift.location is not None:
-                km = distance_km(vol.location.x, vol.location.y, shift.location.x, shift.location.y)
-                if radius is not None and km > radius:
-                    continue
-            score = 0
-            cont = shift.household is not None and vol.id in history.get(shift.household, ())
-            if shift.id in preferred[vi]:
-                score += PREFERRED_BONUS
-            if shift.id in avoided[vi]:
-                score -= AVOIDED_PENALTY
-            if km is not None:
-                score -= round(DISTANCE_PENALTY_PER_KM * min(km, DISTANCE_PENALTY_CAP_KM))
-            prev = (vol.id, shift.id) in previous
-            if prev:
-                score += keep_bonus
-            p = len(index.pair_v)
-            index.pair_v.append(vi)
-            index.pair_s.append(si)
-            index.pair_score.append(score)
-            index.pair_prev.append(prev)
-            index.pair_cont.append(cont)
-            index.pair_km.append(km)
-            index.pairs_of_shift[si].append(p)
-            index.pairs_of_vol[vi].append(p)
-            index.pair_of[(vi, si)] = p
+            if radius is not None:
+                near = ~has | (dist <= radius)
+                cand, has, dist = cand[near], has[near], dist[near]
+            km = np.where(has, dist, np.nan)
+        n = len(cand)
+        if not n:
+            continue
+        score = np.zeros(n, dtype=np.int64)
+        if km is not None:
+            penalty = np.round(DISTANCE_PENALTY_PER_KM * np.minimum(km, DISTANCE_PENALTY_CAP_KM))
+            score -= np.nan_to_num(penalty, nan=0.0).astype(np.int64)
+        for table, delta in ((preferred, PREFERRED_BONUS), (avoided, -AVOIDED_PENALTY)):
+            if shift.id in table:
+                score += delta * np.isin(cand, list(table[shift.id]))
+        prev = np.zeros(n, dtype=bool)
+        if shift.id in previous:
+            prev = np.isin(cand, list(previous[shift.id]))
+            score += keep_bonus * prev
+        cont = np.zeros(n, dtype=bool)
+        if shift.household is not None and history.get(shift.household):
+            cont = np.isin(cand, list(history[shift.household]))
+        p0 = len(index.pair_v)
+        index.pair_v.extend(cand.tolist())
+        index.pair_s.extend([si] * n)
+        index.pair_score.extend(score.tolist())
+        index.pair_prev.extend(prev.tolist())
+        index.pair_cont.extend(cont.tolist())
+        if km is None:
+            index.pair_km.extend([None] * n)
+        else:
+            index.pair_km.extend(None if math.isnan(x) else x for x in km.tolist())
+        index.pairs_of_shift[si] = list(range(p0, p0 + n))
+    for p, vi in enumerate(index.pair_v):
+        index.pairs_of_vol[vi].append(p)
+    index.pair_of = dict(
+        zip(zip(index.pair_v, index.pair_s, strict=True), range(index.n_pairs), strict=True)
+    )
 
     for vi in range(len(vols)):
         _volunteer_structure(index, vi)

@@ -209,7 +209,11 @@ def explain_continuity(index: Index, state: State) -> tuple[list[ContinuityMiss]
         known = history.get(shift.household or "", None) if shift.household else None
         if not known:
             continue
-        on = {index.volunteers[index.pair_v[p]].id for p in state.chosen if index.pair_s[p] == s}
+        on = {
+            index.volunteers[index.pair_v[p]].id
+            for p in index.pairs_of_shift[s]
+            if p in state.chosen
+        }
         got = sum(1 for vid in known if vid in on)
         eligible = sum(1 for p in index.pairs_of_shift[s] if index.pair_cont[p])
         missed += max(0, min(shift.max_count, eligible) - got)

@@ -311,14 +311,16 @@ class Family:
     households: float = 0.2  # share of shifts that are care visits of a household
 
 
+# Families with dense availability are distance-bound (as real towns are): distance-free, every
+# shift of a town-week would have ~1,000 candidates (over a million pairs).
 FAMILIES: dict[str, Family] = {
     "mixed": Family(),
     "sparse": Family(windows="sparse"),
-    "dense": Family(windows="dense"),
-    "long": Family(lengths=(240, 300, 360, 480, 600), windows="dense"),
+    "dense": Family(windows="dense", distance=True),
+    "long": Family(lengths=(240, 300, 360, 480, 600), windows="dense", distance=True),
     "teams": Family(small_teams=True),
     "distance": Family(distance=True),
-    "caps": Family(heavy_caps=True, windows="dense"),
+    "caps": Family(heavy_caps=True, windows="dense", distance=True),
     "holiday": Family(holiday=True),
 }
 
@@ -362,15 +364,19 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
     fam = FAMILIES[name]
     rng = random.Random(f"{name}-{seed}")
     teams = [f"team-{k}" for k in range(max(1, volunteers // 6))] if fam.small_teams else []
+    n_nb = max(1, volunteers // 500)
     team_members: dict[str, int] = {}
     vols: list[Volunteer] = []
     side = 10.0 * max(1.0, (volunteers / 2000) ** 0.5)
     for i in range(volunteers):
         skills = tuple(sorted(s for s, share in FAMILY_SKILLS if rng.random() < share * 1.5))
-        vteams: tuple[str, ...] = ()
+        # Care visits are the work of a neighbourhood's service group (half of its people).
+        group = f"group:nb-{i % max(1, volunteers // 500)}"
+        vteams: tuple[str, ...] = (group,) if rng.random() < 0.5 else ()
         if teams:
-            vteams = tuple(sorted(set(rng.sample(teams, rng.choice([1, 1, 2])))))
-            for t in vteams:
+            mine = sorted(set(rng.sample(teams, rng.choice([1, 1, 2]))))
+            vteams = (*vteams, *mine)
+            for t in mine:
                 team_members[t] = team_members.get(t, 0) + 1
         away = fam.holiday and rng.random() < 0.5
         if fam.heavy_caps:
@@ -409,9 +415,11 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
         latest = max(7.0, 22.0 - minutes_long / 60)
         a = 7.0 + 0.5 * rng.randrange(int((latest - 7.0) * 2) + 1)
         care = rng.random() < fam.households
-        skill = None if care or rng.random() < 0.25 else _pick(rng, FAMILY_SKILLS)
-        team = None
-        if teams and rng.random() < 0.6:
+        skill = None if care or rng.random() < 0.05 else _pick(rng, FAMILY_SKILLS)
+        h = rng.randrange(n_households) if care else None
+        # A household belongs to neighbourhood h % n_nb; its visits are that group's work.
+        team = f"group:nb-{h % n_nb}" if h is not None else None
+        if teams and not care and rng.random() < 0.6:
             team = rng.choice(teams)
         if care:
             lo = hi = 1
@@ -420,7 +428,6 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
             hi = lo + rng.choice([0, 1, 2])
             if fam.holiday and day in (1, 2, 3):
                 hi += 1
-        h = rng.randrange(n_households) if care else None
         loc = None
         if fam.distance:
             loc = (
@@ -446,8 +453,11 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
         )
     history: dict[str, list[str]] = {}
     for h in range(n_households):
-        if rng.random() < 0.7 and vols:
-            history[f"hh-{h}"] = sorted(v.id for v in rng.sample(vols, rng.randint(1, 2)))
+        group = [v for v in vols if f"group:nb-{h % n_nb}" in v.teams]
+        if rng.random() < 0.7 and group:
+            history[f"hh-{h}"] = sorted(
+                v.id for v in rng.sample(group, min(len(group), rng.randint(1, 2)))
+            )
     return Problem(
         name=f"{name}-{volunteers}x{shifts}-seed{seed}",
         timezone=TIMEZONE,

@@ -186,5 +186,7 @@ def merge(problem: Problem, parts: list[Solution], wall: float, build: float) ->
     firsts = [s.metrics.first_solution_seconds for s in parts]
     m.first_solution_seconds = max((f for f in firsts if f is not None), default=None)
     m.objective = float(m.weighted_fill)
+    m.continuity_missed = sum(s.metrics.continuity_missed for s in parts)
     solver = parts[0].solver if parts else ""
-    return Solution(assignments, unfilled, m, f"{solver}-partitioned")
+    continuity = [c for s in parts for c in s.continuity]
+    return Solution(assignments, unfilled, m, f"{solver}-partitioned", continuity)

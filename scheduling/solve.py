@@ -204,10 +204,23 @@ def _improve(index: Index, chosen: set[int], dl: Deadline, reserve: float) -> se
     ).chosen
 
 
-def finish_reserve(index: Index, seconds: float) -> float:
-    """Time kept at the end of the budget for the fill-up, one round of the local search, the
-    explanations and the metrics (all linear in the pairs), at most a fifth of the budget."""
-    return min(0.2 * seconds, 0.05 + 1e-5 * index.n_pairs)
+# Greedy seconds per pair on an unloaded core (~0.6 s for a 58k-pair town-week).
+GREEDY_SECONDS_PER_PAIR = 1e-5
+
+
+def finish_reserve(index: Index, seconds: float, greedy_seconds: float = 0.0) -> float:
+    """Time kept at the end of the budget for the fill-ups, the local search, the explanations
+    and the metrics: the same kind of linear Python work as the greedy, so 1.5 times what the
+    greedy just took on this machine under its current load (at least a static estimate), at
+    most 30 % of the budget."""
+    return min(0.3 * seconds, max(0.1 + 2e-5 * index.n_pairs, 1.5 * greedy_seconds))
+
+
+def slowdown(index: Index, greedy_seconds: float) -> float:
+    """How much slower than an unloaded core this machine is right now (>= 1), judged by the
+    greedy; scales the CP-SAT model-build estimates."""
+    expected = GREEDY_SECONDS_PER_PAIR * index.n_pairs + 0.01
+    return max(1.0, greedy_seconds / expected)
 
 
 def _lp_warm_start(
@@ -283,9 +296,10 @@ def solve(
     dl = Deadline(seconds)
     index = build_index(problem, keep_bonus=keep_bonus)
     t_index = dl.elapsed()
-    reserve = finish_reserve(index, seconds)
     start = greedy(index, _start_pairs(index))
     t_greedy = dl.elapsed()
+    reserve = finish_reserve(index, seconds, t_greedy - t_index)
+    slow = slowdown(index, t_greedy - t_index)
     if progress is not None:
         fv = fill_value(index, start.chosen)
         progress(Progress(t_greedy, float(fv), math.inf, "greedy"))
@@ -306,23 +320,29 @@ def solve(
             seat = seat_bound(index, lp.result, dl.budget(0.08, reserve))
         lp_values = (seat, lp.objective)
     model_index, keep = index, None
+    cp_deadline = dl.end - reserve
     # A full CP-SAT model that cannot be built and searched in the time left (or a re-solve,
     # where only the disturbance matters) is replaced by the neighbourhood of the hint's empty
     # seats: their pairs, the pairs of everyone who could take them and of the shifts those
     # people hold (two-step ejection chains).
-    too_big = 3 * BUILD_SECONDS_PER_PAIR * index.n_pairs > dl.remaining(reserve)
+    too_big = 3 * slow * BUILD_SECONDS_PER_PAIR * index.n_pairs > dl.remaining(reserve)
     if index.n_pairs > NEIGHBOURHOOD_MIN_PAIRS and (not lexicographic or too_big):
         hint_state = State(index)
         hint_state.try_add_all(sorted(hint))
         keep = _repair_neighbourhood(index, hint_state)
-        model_index = sub_index(index, keep)
-        pos = {p: k for k, p in enumerate(keep)}
-        hint = {pos[p] for p in hint}
+        if 3 * slow * BUILD_SECONDS_PER_PAIR * len(keep) > dl.remaining(reserve):
+            # Not even the neighbourhood fits in the time left: keep the warm start (CP-SAT,
+            # given a deadline already past, returns it unchanged).
+            keep, cp_deadline = None, dl.t0
+        else:
+            model_index = sub_index(index, keep)
+            pos = {p: k for k, p in enumerate(keep)}
+            hint = {pos[p] for p in hint}
     log.debug("cp-sat from %.2fs on %d pairs", dl.elapsed(), model_index.n_pairs)
     res = solve_cpsat(
         model_index,
         hint,
-        deadline=dl.end - reserve,
+        deadline=cp_deadline,
         t0=dl.t0,
         workers=workers,
         seed=seed,
@@ -331,6 +351,7 @@ def solve(
         phase1_share=0.4 if lp is not None else 0.75,
         hint_status="WARMSTART" if lp is not None else "GREEDY",
         fill_upper=lp.objective if lp is not None and keep is None else None,
+        slowdown=slow,
     )
     if keep is not None:
         res.pairs = [keep[k] for k in res.pairs]

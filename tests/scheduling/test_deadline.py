@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from scheduling import check, generate, solve, solve_greedy
@@ -51,3 +54,19 @@ def test_lp_not_ready_is_none_not_a_number() -> None:
     assert lp_bounds(index, time_limit=0.0) == (None, None)
     sol = solve_greedy(generate(60, 45, seed=2), seconds=0.0)
     assert sol.metrics.upper_bound_lp is None and sol.metrics.best_bound is None
+
+
+def test_engine_works_without_highspy() -> None:
+    # highspy is optional at run time: greedy + CP-SAT, LP bounds not ready (None).
+    code = (
+        "import sys; sys.modules['highspy'] = None\n"
+        "from scheduling import check, generate, solve\n"
+        "from scheduling.bounds import HAVE_HIGHS\n"
+        "p = generate(60, 45, seed=3)\n"
+        "s = solve(p, seconds=1.0, workers=1)\n"
+        "assert not HAVE_HIGHS and check(p, s).ok\n"
+        "assert s.metrics.upper_bound_lp is None and s.metrics.upper_bound_weighted_lp is None\n"
+        "assert s.metrics.upper_bound_flow is not None and s.metrics.filled_seats > 0\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
