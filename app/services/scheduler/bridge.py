@@ -148,17 +148,29 @@ def _volunteers(session: Session) -> list[Volunteer]:
     )
 
 
+@dataclass(frozen=True)
+class Busy:
+    """A volunteer's assignment outside the problem: they are busy then."""
+
+    start: datetime
+    end: datetime
+    minutes: int
+    shift_id: int
+    event_title: str
+
+
 def _busy_outside(
     session: Session,
     shift_ids: Sequence[int],
     start: datetime,
     end: datetime,
     statuses: Sequence[AssignmentStatus],
-) -> dict[int, list[tuple[datetime, datetime, int]]]:
-    """Assignments outside the scope near its period: volunteer → (start, end, minutes)."""
+) -> dict[int, list[Busy]]:
+    """Assignments outside the scope near its period, by volunteer."""
     rows = session.execute(
-        select(Assignment.volunteer_id, Shift.start_at, Shift.end_at)
+        select(Assignment.volunteer_id, Shift.start_at, Shift.end_at, Shift.id, Event.title)
         .join(Shift, Assignment.shift_id == Shift.id)
+        .join(Event, Shift.event_id == Event.id)
         .where(
             Assignment.status.in_(statuses),
             Shift.id.not_in(shift_ids) if shift_ids else true(),
@@ -166,10 +178,10 @@ def _busy_outside(
             Shift.start_at < end,
         )
     ).tuples()
-    busy: dict[int, list[tuple[datetime, datetime, int]]] = defaultdict(list)
-    for volunteer_id, s_start, s_end in rows:
+    busy: dict[int, list[Busy]] = defaultdict(list)
+    for volunteer_id, s_start, s_end, shift_id, title in rows:
         minutes = int((s_end - s_start).total_seconds() // 60)
-        busy[volunteer_id].append((s_start, s_end, minutes))
+        busy[volunteer_id].append(Busy(s_start, s_end, minutes, shift_id, title))
     return busy
 
 
@@ -235,7 +247,6 @@ def build_problem(
     week_lo = datetime.combine(first - timedelta(days=7), time(0), tzinfo=zone)
     week_hi = datetime.combine(last + timedelta(days=7), time(0), tzinfo=zone)
     busy = _busy_outside(session, shift_ids, week_lo, week_hi, busy_statuses)
-    gap = timedelta(minutes=min_gap_minutes)
 
     pins: list[scheduling.Pin] = []
     forbidden: list[scheduling.Forbidden] = []
@@ -257,11 +268,13 @@ def build_problem(
     used: dict[int, int] = {}
     for v in _volunteers(session):
         outside = busy.get(v.id, [])
-        spans = free_spans(v, first, last, zone, [(s - gap, e + gap) for s, e, _m in outside])
+        # The engine takes the work elsewhere off the availability itself (with the minimum
+        # gap), and names the other event when that is why a seat stays empty.
+        spans = free_spans(v, first, last, zone, [])
         # Work already published in the scope's weeks outside the scope uses up the caps.
         used_minutes = used_shifts = 0
         for week in scope_weeks:
-            in_week = [m for s, _e, m in outside if iso_week(s, zone) == week]
+            in_week = [b.minutes for b in outside if iso_week(b.start, zone) == week]
             used_minutes = max(used_minutes, sum(in_week))
             used_shifts = max(used_shifts, len(in_week))
         if used_shifts:
@@ -277,6 +290,11 @@ def build_problem(
                 location=_location(v.x_km, v.y_km),
                 neighbourhood=f"n{v.neighbourhood_id}",
                 name=v.name,
+                commitments=tuple(
+                    scheduling.Commitment(b.start, b.end, label=b.event_title,
+                                          shift=sid(b.shift_id))
+                    for b in outside
+                ),
             )
         )
 
@@ -307,6 +325,7 @@ def build_problem(
                 household=f"h{household}" if household is not None else None,
                 neighbourhood=f"n{event.neighbourhood_id}",
                 title=s.title,
+                event=event.title,
             )
         )
         local = s.start_at.astimezone(zone)

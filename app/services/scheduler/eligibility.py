@@ -35,11 +35,12 @@ def eligible_free_volunteers(session: Session, shift: Shift, zone: ZoneInfo, *,
     taken = set(
         session.scalars(select(Assignment.volunteer_id).where(Assignment.shift_id == shift.id))
     )
-    ranked: list[tuple[tuple[int, int, int], int]] = []
+    ranked: list[tuple[tuple[bool, int, int, int], int]] = []
     for pair in index.pairs_of_shift[0] if index.shifts else []:
         volunteer_id = db_id(index.volunteers[index.pair_v[pair]].id)
         if volunteer_id not in taken:
-            key = (-index.pair_score[pair], built.used_shifts.get(volunteer_id, 0), volunteer_id)
+            key = (not index.pair_cont[pair], -index.pair_score[pair],
+                   built.used_shifts.get(volunteer_id, 0), volunteer_id)
             ranked.append((key, volunteer_id))
     ranked.sort()
     by_id = {v.id: v for v in session.scalars(
@@ -55,6 +56,7 @@ _CHECK_CODES = (
     ("not inside one availability interval", "availability"),
     ("forbidden pair", "declined"),
     ("closer than the minimum gap", "overlap"),
+    ("overlaps a commitment elsewhere", "overlap"),
     ("exceeds", "weekly_cap"),
 )
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import scheduling
 from app.enums import HOLDS_SEAT, AssignmentStatus, RunStatus
-from app.i18n import deployment_zone
+from app.i18n import current_locale, deployment_zone
 from app.models import Assignment, Notification, ScheduleRun, Shift
 from app.services.scheduler import bridge
 from app.services.scheduler.runs import run_error_message
@@ -61,11 +61,14 @@ REASON_MESSAGES = {
 def reason_message(entry: dict[str, Any], labels: dict[int, str]) -> str:
     code = entry.get("code", "")
     template = REASON_MESSAGES.get(code)
-    if template is None:
+    if template is None:  # the engine's own wording (e.g. the continuity reasons)
         reason = scheduling.Reason(code, entry.get("counts", {}), {}, entry.get("params", {}))
-        return reason.message("en")
+        return reason.message(current_locale())
     values: dict[str, Any] = {**entry.get("counts", {}), **entry.get("params", {})}
-    values["shifts"] = "、".join(labels.get(s, f"#{s}") for s in entry.get("shifts", [])) or "—"
+    # Shifts of this run by their label; work elsewhere by the other event's name.
+    known = [labels[s] for s in entry.get("shifts", []) if s in labels]
+    elsewhere = [e for e in entry.get("events", []) if not any(e in k for k in known)]
+    values["shifts"] = "、".join([*known, *elsewhere]) or "—"
     try:
         return str(template) % values
     except (KeyError, ValueError, TypeError):
@@ -86,6 +89,8 @@ class RunReport:
     kept: list[Assignment] = field(default_factory=list)
     declined: list[Assignment] = field(default_factory=list)
     drafts: list[Assignment] = field(default_factory=list)
+    #: Household visits not given to the volunteer the household knows, with the reason.
+    continuity: list[dict[str, Any]] = field(default_factory=list)
     #: The latest message of this run to each volunteer, once it is published.
     messages: dict[int, Notification] = field(default_factory=dict)
 
@@ -160,6 +165,11 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
             ),
         })
     report.load = sorted(load.values(), key=lambda e: (-e["minutes"], e["volunteer"].name))
+    report.continuity = [
+        {"shift_id": miss["shift_id"], "label": labels.get(miss["shift_id"], ""),
+         "reason": reason_message(miss, labels)}
+        for miss in metrics.get("continuity", [])
+    ]
     for message in session.scalars(
         select(Notification).where(Notification.schedule_run_id == run.id)
         .order_by(Notification.id)

@@ -331,8 +331,20 @@ def solution_metrics(
                 "counts": dict(u.reason.counts),
                 "params": dict(u.reason.params),
                 "shifts": [bridge.db_id(s) for s in u.reason.ids.get("shifts", [])],
+                "events": list(u.reason.ids.get("events", [])),
             }
             for u in solution.unfilled
+        ],
+        #: Household visits that did not go to the volunteer the household knows, and why.
+        "continuity": [
+            {
+                "shift_id": bridge.db_id(miss.shift),
+                "volunteer_id": bridge.db_id(miss.volunteer),
+                "code": miss.reason.code,
+                "counts": dict(miss.reason.counts),
+                "params": dict(miss.reason.params),
+            }
+            for miss in solution.continuity
         ],
     }
 
