@@ -8,7 +8,9 @@ from typing import Any
 from flask import Flask, Response
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
+from app import errors
 from app.extensions import db, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -49,7 +51,15 @@ def init_app(app: Flask) -> None:
 def _commit_on_success(response: Response) -> Response:
     """The one place a web request commits: services only flush."""
     if response.status_code < 400:
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError as error:
+            # A full disk or a lock held too long at the last moment: nothing was saved.
+            db.session.rollback()
+            cause = errors.unavailable_cause(error)
+            if cause is None:
+                raise
+            return errors.unavailable_response(cause)
     else:
         db.session.rollback()
     return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
@@ -43,6 +43,16 @@ def select_locale() -> str:
 
 def deployment_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["LINLI_TIMEZONE"])
+
+
+#: The calendar days a date filter accepts (pages, API, admin lists). Beyond them a local
+#: midnight has no UTC equivalent (year 1 east of Greenwich) or the next day does not exist
+#: (9999-12-31); nothing Linli keeps is that far away.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def day_in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 def to_local(value: datetime) -> datetime:

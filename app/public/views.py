@@ -18,7 +18,8 @@ from werkzeug.wrappers import Response
 
 from app.enums import EventKind, RegistrationStatus
 from app.extensions import db
-from app.i18n import deployment_zone, to_local
+from app.i18n import day_in_range, deployment_zone, to_local
+from app.ids import parse_id
 from app.models import Event, Neighbourhood, Registration
 from app.public.forms import SignupForm
 from app.public.limits import signup_limits
@@ -33,10 +34,12 @@ def _locale() -> str:
 
 
 def _parse_day(value: str | None) -> date | None:
+    """A local day from the query string; a malformed or far-off one filters nothing."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and day_in_range(day) else None
 
 
 def local_day_start(day: date) -> datetime:
@@ -76,7 +79,7 @@ def mask_name(name: str) -> str:
 
 @public_bp.get("/events/")
 def event_list() -> str:
-    neighbourhood_id = request.args.get("neighbourhood", type=int)
+    neighbourhood_id = parse_id(request.args.get("neighbourhood"))
     kind = request.args.get("kind") or None
     if kind not in {k.value for k in EventKind}:
         kind = None
