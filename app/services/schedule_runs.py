@@ -44,6 +44,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 import scheduling
+from app.database import writing
 from app.enums import AssignmentSource, AssignmentStatus, RunStatus
 from app.models import (
     Assignment,
@@ -356,18 +357,22 @@ def execute_run(session: Session, engine: Engine, run_id: int) -> str:
     except Exception:
         _fail(session, run_id, "crashed", traceback.format_exc())
         raise
+    # The result is written in one short transaction that holds SQLite's write lock from its
+    # start (it reads, then writes): requests wait for it within their busy timeout.
     try:
-        run = session.get(ScheduleRun, run_id)
-        assert run is not None
-        if run.status != RunStatus.running:  # declared lost meanwhile; do not resurrect
-            session.rollback()
-            return run.status.value
-        written = bridge.write_proposals(session, run, built.shift_ids, solution.assignments)
-        run.metrics = solution_metrics(built, solution, written)
-        run.progress = 1.0
-        run.status = RunStatus.succeeded
-        run.finished_at = utcnow()
-        session.commit()
+        with writing():
+            run = session.get(ScheduleRun, run_id)
+            assert run is not None
+            if run.status != RunStatus.running:  # declared lost meanwhile; do not resurrect
+                session.rollback()
+                return run.status.value
+            written = bridge.write_proposals(session, run, built.shift_ids,
+                                             solution.assignments)
+            run.metrics = solution_metrics(built, solution, written)
+            run.progress = 1.0
+            run.status = RunStatus.succeeded
+            run.finished_at = utcnow()
+            session.commit()
     except Exception:
         _fail(session, run_id, "crashed", traceback.format_exc())
         raise
