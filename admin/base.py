@@ -107,13 +107,15 @@ class LinliForm(FlaskForm):
         super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        # A NUL character is never meant, and PostgreSQL cannot store one in text.
+        # A NUL character is never meant, and PostgreSQL cannot store or even compare one
+        # (a uniqueness check would fail): refuse before any validator queries with it.
+        refused = [field for field in self
+                   if any("\x00" in str(raw) for raw in (field.raw_data or []))]
+        if not refused:
+            return super().validate(extra_validators)
         for field in self:
-            if any("\x00" in str(raw) for raw in (field.raw_data or [])):
-                field.errors = [*field.errors, gettext("Remove the control characters.")]
-                valid = False
-        return valid
+            field.errors = [gettext("Remove the control characters.")] if field in refused else []
+        return False
 
 
 def scoped_query(model: type, *, write: bool = False) -> Any:

@@ -65,7 +65,7 @@ def test_consumer_ends_when_the_server_is_sigkilled(tmp_path: Path) -> None:
                               stderr=subprocess.DEVNULL)
     consumers: list[int] = []
     try:
-        assert _wait(lambda: bool(_children(server.pid)), 30), "no consumer started"
+        assert _wait(lambda: bool(_children(server.pid)), 120), "no consumer started"
         consumers = _children(server.pid)
 
         def answers() -> bool:
@@ -75,11 +75,11 @@ def test_consumer_ends_when_the_server_is_sigkilled(tmp_path: Path) -> None:
                 return False
             return True
 
-        assert _wait(answers, 60), "the server never answered"
+        assert _wait(answers, 120), "the server never answered"
         assert all(_alive(pid) for pid in consumers)
         os.kill(server.pid, signal.SIGKILL)
         server.wait(10)
-        assert _wait(lambda: not any(_alive(pid) for pid in consumers), 15), \
+        assert _wait(lambda: not any(_alive(pid) for pid in consumers), 30), \
             "the huey consumer outlived the SIGKILLed server"
     finally:
         # Whatever is left of this test's own processes (the server's process group).
