@@ -8,10 +8,10 @@ inline list editing, ajax lookups and relation dropdowns.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from flask import abort, has_request_context, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -19,6 +19,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.tools import is_association_proxy, is_relationship
+from flask_admin.model.base import ViewArgs
 from flask_admin.model.form import converts
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -26,8 +27,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
-from wtforms.validators import ValidationError
+from wtforms.validators import NumberRange, ValidationError
 
 from admin import access
 from admin import export as spreadsheet
@@ -42,9 +44,14 @@ from admin.fields import (
 )
 from admin.labels import COMMON_LABELS
 from app.enums import Role
+from app.errors import unavailable_cause
 from app.extensions import db
 from app.i18n import deployment_zone
+from app.ids import MAX_INT, MIN_INT, parse_id
 from app.services import scoping
+
+#: The furthest list page anybody can ask for (beyond it the offset would not fit a query).
+MAX_PAGE = 100_000
 
 #: The permission each Flask-Admin page needs (anything else, e.g. custom pages, needs read).
 VIEW_PERMISSIONS = {
@@ -72,6 +79,29 @@ def _plain(value: Any) -> Any:
     return value.striptags() if isinstance(value, Markup) else value
 
 
+def _filter_value_ok(flt: Any, value: str) -> bool:
+    if "\x00" in value or not flt.validate(value):
+        return False
+    try:
+        cleaned = flt.clean(value)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        return False
+    items = list(cleaned) if isinstance(cleaned, list | tuple) else [cleaned]
+    options = getattr(flt, "options", None)
+    if isinstance(options, list | tuple) and options:
+        allowed = {str(option[0]) for option in options}
+        if any(str(item) not in allowed for item in items):
+            return False
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool) and not MIN_INT <= item <= MAX_INT:
+            return False
+        if isinstance(item, float) and not abs(item) < 1e15:
+            return False
+        if isinstance(item, date) and not 1900 <= item.year <= 2999:
+            return False
+    return True
+
+
 def _login_redirect() -> Response:
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("auth.login", next=target))
@@ -84,6 +114,17 @@ class LinliForm(FlaskForm):
                  **kwargs: Any) -> None:
         self._obj = obj  # Flask-Admin's Unique validator looks here
         super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        # A NUL character is never meant, and PostgreSQL cannot store or even compare one
+        # (a uniqueness check would fail): refuse before any validator queries with it.
+        refused = [field for field in self
+                   if any("\x00" in str(raw) for raw in (field.raw_data or []))]
+        if not refused:
+            return super().validate(extra_validators)
+        for field in self:
+            field.errors = [gettext("Remove the control characters.")] if field in refused else []
+        return False
 
 
 def scoped_query(model: type, *, write: bool = False) -> Any:
@@ -106,9 +147,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return scoped_query(self.model)
 
     def get_one(self, pk: Any) -> Any:
-        try:
-            number = int(pk)
-        except (TypeError, ValueError):
+        number = parse_id(pk)
+        if number is None:
             return None
         with db.session.no_autoflush:
             return self.get_query().filter(self.model.id == number).one_or_none()
@@ -116,6 +156,12 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
 class LinliModelConverter(AdminModelConverter):
     """Local-time datetime fields, translated enum choices and scoped relation dropdowns."""
+
+    @converts("Integer")
+    def handle_integer_types(self, column: Any, field_args: Any, **extra: Any) -> Any:
+        # Whatever the column means, a number it cannot hold is a message, not a crash.
+        field_args["validators"].append(NumberRange(min=MIN_INT, max=MAX_INT))
+        return super().handle_integer_types(column, field_args, **extra)
 
     @converts("UTCDateTime")
     def convert_utc_datetime(self, field_args: Any, **extra: Any) -> LocalDateTimeField:
@@ -257,9 +303,8 @@ class LinliModelView(ProtectedView, ModelView):
 
         Anything else is a 404, whether the row exists elsewhere or not at all.
         """
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             abort(404)
         endpoint = (request.endpoint or "").rsplit(".", 1)[-1]
         query = db.session.query(self.model).filter(self.model.id == pk)
@@ -309,11 +354,55 @@ class LinliModelView(ProtectedView, ModelView):
         """Flask-Admin's bulk delete, with the posted ids as integers: PostgreSQL refuses to
         compare an integer key with the strings the form sends. Rows outside the user's scope
         are simply not found (`get_query`), and each deletion is checked again."""
-        try:
-            numbers = tuple(int(i) for i in ids)
-        except ValueError:
-            abort(400)
+        numbers = tuple(n for n in (parse_id(i) for i in ids) if n is not None)
         return super().action_delete(numbers)
+
+    # -- hostile query strings ---------------------------------------------------------------
+
+    def _get_list_extra_args(self) -> ViewArgs:
+        """Page numbers, page sizes and searches as the database can take them."""
+        args = super()._get_list_extra_args()
+        args.page = min(max(args.page or 0, 0), MAX_PAGE)
+        args.page_size = min(max(args.page_size or 0, 0), 10_000)
+        if args.search:
+            args.search = args.search.replace("\x00", "")[:200]
+        return args
+
+    def _get_list_filter_args(self) -> Any:
+        """Flask-Admin's filter arguments, where a value a filter cannot take (an unknown
+        choice, a number no column holds, a date outside any calendar we keep) is flashed as
+        invalid and ignored, like Flask-Admin's own validation does for malformed ones."""
+        if not self._filters:
+            return None
+        filters = []
+        for arg, value in request.args.items():
+            if not arg.startswith("flt") or "_" not in arg:
+                continue
+            pos, key = arg[3:].split("_", 1)
+            entry = (self._filter_args or {}).get(key)
+            if entry is None:
+                continue
+            idx, flt = entry
+            if _filter_value_ok(flt, value):
+                filters.append((pos, (idx, str(flt.name), value)))
+            else:
+                flash(self.get_invalid_value_msg(value, flt), "error")
+        return [v[1] for v in sorted(filters, key=lambda n: n[0])]
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """A database refusal while saving (a constraint, a value out of range) is shown as a
+        message in the user's language; Flask-Admin then rolls the session back and shows the
+        form again. Nothing is saved."""
+        # First end the failed transaction: translating the message reads the user's
+        # language from their row, which a session in need of a rollback refuses to load.
+        db.session.rollback()
+        if unavailable_cause(exc) is not None:
+            raise exc  # a full disk or a lock: 503 with Retry-After (app.errors)
+        if isinstance(exc, SQLAlchemyError | OverflowError):
+            flash(gettext("The record could not be saved: a value is out of range or "
+                          "conflicts with another record. Nothing was saved."), "error")
+            return True
+        return super().handle_view_exception(exc)
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Any:

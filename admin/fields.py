@@ -16,6 +16,7 @@ from flask_babel import LazyString, gettext
 from markupsafe import Markup, escape
 from wtforms import DecimalField, PasswordField, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.validators import StopValidation, ValidationError
 
 from app.enums import LabelledEnum
 from app.i18n import deployment_zone
@@ -24,6 +25,7 @@ from app.sorting import pinyin_key
 #: How times are entered and shown: wall-clock time in the deployment's zone.
 LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 DISPLAY_FORMAT = "%Y-%m-%d %H:%M"
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def to_utc(local: datetime) -> datetime:
@@ -64,6 +66,12 @@ class LocalDateTimeField(admin_form.DateTimeField):
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata(valuelist)
         if isinstance(self.data, datetime) and self.data.tzinfo is None:
+            # Year 1 has no UTC equivalent east of Greenwich, and 9999 leaves no room for an
+            # end; nothing Linli schedules is that far away.
+            if not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+                self.data = None
+                raise ValueError(gettext("Enter a date between the years %(first)d and "
+                                         "%(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
             self.data = to_utc(self.data)
 
 
@@ -130,7 +138,12 @@ class EnumSelectField(SelectField):
     def pre_validate(self, form: Any) -> None:
         if self.data is None and any(c.value == "" for c in self.choices or ()):
             return
-        super().pre_validate(form)
+        try:
+            super().pre_validate(form)
+        except ValidationError as error:
+            # Stop here: later validators (a uniqueness check) would query with a value the
+            # column cannot hold.
+            raise StopValidation(str(error)) from error
 
 
 class WriteOnlyPasswordField(PasswordField):

@@ -9,11 +9,36 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual, Filter
 from flask_babel import lazy_gettext as _l
 
 from app.enums import LabelledEnum
-from app.i18n import deployment_zone
+from app.i18n import day_in_range, deployment_zone
 
 
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=deployment_zone()).astimezone(UTC)
+
+
+def _option_values(options: Any) -> set[str] | None:
+    if options is None or callable(options):
+        return None
+    return {str(value) for value, _label in options}
+
+
+class _ChoiceValidation:
+    """A filter with fixed options accepts only those values; anything else is flashed as an
+    invalid filter value by Flask-Admin instead of reaching the database."""
+
+    options: Any
+
+    def validate(self, value: Any) -> bool:
+        allowed = _option_values(self.options)
+        return allowed is None or str(value) in allowed
+
+
+class ChoiceEqual(_ChoiceValidation, FilterEqual):
+    pass
+
+
+class ChoiceNotEqual(_ChoiceValidation, FilterNotEqual):
+    pass
 
 
 class _LocalDateFilter(BaseSQLAFilter):
@@ -24,10 +49,10 @@ class _LocalDateFilter(BaseSQLAFilter):
 
     def validate(self, value: Any) -> bool:
         try:
-            date.fromisoformat(str(value).strip())
+            day = date.fromisoformat(str(value).strip())
         except ValueError:
             return False
-        return True
+        return day_in_range(day)
 
     def clean(self, value: Any) -> date:
         return date.fromisoformat(str(value).strip())
@@ -70,11 +95,11 @@ def enum_filters(column: Any, name: Any, enum: type[LabelledEnum]) -> list[BaseS
     # Flask-Admin computes filter options once, at start-up: lazy labels are translated when
     # the page is rendered, in the user's language.
     options = [(member.value, member._labels()[member]) for member in enum]
-    return [FilterEqual(column, name, options=options),
-            FilterNotEqual(column, name, options=options)]
+    return [ChoiceEqual(column, name, options=options),
+            ChoiceNotEqual(column, name, options=options)]
 
 
-class HasCategoryFilter(BaseSQLAFilter):
+class HasCategoryFilter(_ChoiceValidation, BaseSQLAFilter):
     """Households having one category (the categories live in a link table)."""
 
     def __init__(self, relationship: Any, column: Any, name: Any,

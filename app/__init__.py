@@ -7,12 +7,13 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import database, errors, feeds, i18n, logs, security, tasks
+from app import database, errors, feeds, i18n, logs, security, tasks, unavailable
 from app.api import init_api
 from app.auth import auth_bp
 from app.cli import register_cli
 from app.config import instance_dir, load_config
 from app.extensions import babel, limiter
+from app.ids import IdConverter
 from app.main import main_bp
 from app.portal import portal_bp
 from app.public import public_bp, staff_bp
@@ -22,9 +23,12 @@ from app.respond import respond_bp
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_dir()), instance_relative_config=True)
     load_config(app, config)
+    # Before any route exists: every `<int:…>` in a URL is bounded to the ids a row can have.
+    app.url_map.converters["int"] = IdConverter
     _trust_proxies(app)
     logs.init_app(app)
     database.init_app(app)
+    unavailable.init_app(app)
     i18n.init_app(app, babel)
     security.init_app(app)
     errors.init_app(app)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app import transactions
+from app import transactions, unavailable
 from app.extensions import db, migrate
 from app.services.feeds import bump_sequences_for_changes
 from app.services.signup import release_sqlite_writer_mutex
@@ -27,7 +32,30 @@ def _migrations_dir() -> Path:
 MIGRATIONS_DIR = _migrations_dir()
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+#: How long an SQLite statement waits for another connection's write lock (a request, the
+#: huey consumer's scheduler run) before giving up; `SQLITE_BUSY_TIMEOUT_MS` overrides it.
+DEFAULT_BUSY_TIMEOUT_MS = 10_000
+
+#: Set while a unit of work that will write runs outside a request (a task's result write):
+#: its transaction then takes SQLite's write lock at BEGIN, see `_begin_sqlite`.
+_write_intent: ContextVar[bool] = ContextVar("linli_sqlite_write_intent", default=False)
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside this block are write transactions from their first
+    statement (SQLite: BEGIN IMMEDIATE; other databases: unchanged)."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any,
+                      busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> None:
     # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; let SQLAlchemy
     # emit BEGIN itself (see `_begin_sqlite`), as the SQLAlchemy documentation recommends.
     dbapi_connection.isolation_level = None
@@ -39,12 +67,25 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # Under WAL, NORMAL syncs at checkpoints only: durable across crashes of the process,
     # and it takes the fsync off every committed sign-up.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # Every connection waits this long for another writer before "database is locked".
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.close()
 
 
 def _begin_sqlite(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """BEGIN, or BEGIN IMMEDIATE for a transaction that is going to write.
+
+    A deferred transaction that first reads and then writes cannot wait for the write lock:
+    in WAL mode SQLite refuses the upgrade at once ("database is locked") when another
+    connection is writing, without using the busy timeout, because its snapshot may be stale.
+    A request that changes something (POST, PUT, PATCH, DELETE), and a task inside
+    `writing()`, therefore takes the write lock at BEGIN, where the busy timeout applies:
+    it waits while a background job writes, instead of failing.
+    """
+    immediate = _write_intent.get() or (
+        has_request_context() and request.method not in _SAFE_METHODS
+    )
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -81,7 +122,8 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _configure_sqlite)
+            timeout = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
+            event.listen(engine, "connect", partial(_configure_sqlite, busy_timeout_ms=timeout))
             event.listen(engine, "begin", _begin_sqlite)
     app.after_request(_commit_on_success)
     app.teardown_request(_rollback_on_error)
@@ -90,7 +132,15 @@ def init_app(app: Flask) -> None:
 def _commit_on_success(response: Response) -> Response:
     """The one place a web request commits: services only flush."""
     if response.status_code < 400:
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError as error:
+            # A full disk or a lock held too long at the last moment: nothing was saved.
+            db.session.rollback()
+            cause = unavailable.unavailable_cause(error)
+            if cause is None:
+                raise
+            return unavailable.unavailable_response(cause)
     else:
         db.session.rollback()
     return response

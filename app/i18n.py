@@ -68,6 +68,16 @@ def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=deployment_zone())
 
 
+#: The calendar days a date filter accepts (pages, API, admin lists). Beyond them a local
+#: midnight has no UTC equivalent (year 1 east of Greenwich) or the next day does not exist
+#: (9999-12-31); nothing Linli keeps is that far away.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def day_in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
 def to_local(value: datetime) -> datetime:
     return value.astimezone(deployment_zone())
 

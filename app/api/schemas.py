@@ -9,6 +9,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.enums import EventKind, RegistrationStatus
+from app.i18n import EARLIEST_DAY, LATEST_DAY
 
 
 class ProblemSchema(ma.Schema):
@@ -23,11 +24,20 @@ class ProblemSchema(ma.Schema):
     errors = fields.Dict(keys=fields.String(), metadata={"description": "Field → message"})
 
 
+#: Local days a filter may name (see `app.i18n.EARLIEST_DAY`).
+_DAYS = validate.Range(min=EARLIEST_DAY, max=LATEST_DAY)
+_DAY_PATTERN = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+
+
 class EventQuerySchema(ma.Schema):
     neighbourhood = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     kind = fields.String(validate=validate.OneOf([k.value for k in EventKind]))
-    date_from = fields.Date(data_key="from", metadata={"description": "Local date, inclusive"})
-    date_to = fields.Date(data_key="to", metadata={"description": "Local date, inclusive"})
+    date_from = fields.Date(data_key="from", validate=_DAYS,
+                            metadata={"description": "Local date, inclusive",
+                                      "pattern": _DAY_PATTERN})
+    date_to = fields.Date(data_key="to", validate=_DAYS,
+                          metadata={"description": "Local date, inclusive",
+                                    "pattern": _DAY_PATTERN})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
 

@@ -202,7 +202,7 @@ def read_event(event_id: int):  # type: ignore[no-untyped-def]
 @signup_limits
 @blp.arguments(RegistrationInSchema)
 @blp.response(201, RegistrationSchema)
-@_problem_docs(404, 409, 429, 503)
+@_problem_docs(400, 404, 409, 429, 503)
 def create_registration(data: dict[str, Any], event_id: int):  # type: ignore[no-untyped-def]
     """Sign up for an event (or one of its slots). Over capacity the resident is waitlisted
     with a position when the event has a waitlist; otherwise 409 `full`."""

@@ -19,7 +19,8 @@ from werkzeug.wrappers import Response
 from app.csrf import is_anonymous_visitor
 from app.enums import EventKind, RegistrationStatus
 from app.extensions import db
-from app.i18n import current_locale, local_day_start, localised, to_local
+from app.i18n import current_locale, day_in_range, local_day_start, localised, to_local
+from app.ids import parse_id
 from app.models import Event, Neighbourhood, Registration
 from app.public.caching import event_page_etag
 from app.public.forms import SignupForm
@@ -30,10 +31,12 @@ public_bp = Blueprint("public", __name__)
 
 
 def _parse_day(value: str | None) -> date | None:
+    """A local day from the query string; a malformed or far-off one filters nothing."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and day_in_range(day) else None
 
 
 @public_bp.app_template_global()
@@ -63,7 +66,7 @@ def mask_name(name: str) -> str:
 
 @public_bp.get("/events/")
 def event_list() -> str:
-    neighbourhood_id = request.args.get("neighbourhood", type=int)
+    neighbourhood_id = parse_id(request.args.get("neighbourhood"))
     kind = request.args.get("kind") or None
     if kind not in {k.value for k in EventKind}:
         kind = None

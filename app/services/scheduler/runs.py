@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import scheduling
+from app.database import writing
 from app.enums import AssignmentStatus, RunStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, ScheduleRun, User, utcnow
@@ -281,18 +282,22 @@ def execute_run(session: Session, engine: Engine, run_id: int) -> str:
     except Exception:
         _fail(session, run_id, "crashed", traceback.format_exc())
         raise
+    # The result is written in one short transaction that holds SQLite's write lock from its
+    # start (it reads, then writes): requests wait for it within their busy timeout.
     try:
-        run = session.get(ScheduleRun, run_id)
-        assert run is not None
-        if run.status != RunStatus.running:  # declared lost meanwhile; do not resurrect
-            session.rollback()
-            return run.status.value
-        written = bridge.write_proposals(session, run, built.shift_ids, solution.assignments)
-        run.metrics = solution_metrics(built, solution, written)
-        run.progress = 1.0
-        run.status = RunStatus.succeeded
-        run.finished_at = utcnow()
-        session.commit()
+        with writing():
+            run = session.get(ScheduleRun, run_id)
+            assert run is not None
+            if run.status != RunStatus.running:  # declared lost meanwhile; do not resurrect
+                session.rollback()
+                return run.status.value
+            written = bridge.write_proposals(session, run, built.shift_ids,
+                                             solution.assignments)
+            run.metrics = solution_metrics(built, solution, written)
+            run.progress = 1.0
+            run.status = RunStatus.succeeded
+            run.finished_at = utcnow()
+            session.commit()
     except Exception:
         _fail(session, run_id, "crashed", traceback.format_exc())
         raise
