@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    #: SQLite only: how long a connection waits for another writer before giving up (a
+    #: request then answers 503 with Retry-After).
+    "SQLITE_BUSY_TIMEOUT_MS": 10000,
     #: The task queue: "redis://…" for RedisHuey; None: SqliteHuey in the instance folder.
     "HUEY_URL": None,
     #: Queue name, so several deployments (or test runs) can share one Redis.
@@ -97,6 +100,7 @@ ENVIRONMENT_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "HUEY_URL": "HUEY_URL",
     "HUEY_NAME": "HUEY_NAME",
+    "SQLITE_BUSY_TIMEOUT_MS": "SQLITE_BUSY_TIMEOUT_MS",
     "REDIS_URL": "REDIS_URL",
     "RATELIMIT_STORAGE_URI": "LINLI_RATELIMIT_STORAGE_URI",
     "SECRET_KEY": "SECRET_KEY",
@@ -107,7 +111,7 @@ _INTEGER_SETTINGS = (
     "LINLI_PROXY_FIX_X_FOR", "LINLI_PROXY_FIX_X_PROTO", "LINLI_PROXY_FIX_X_HOST",
     "LINLI_PROXY_FIX_X_PORT", "LINLI_PROXY_FIX_X_PREFIX", "LINLI_LOGIN_MAX_FAILURES",
     "LINLI_LOGIN_LOCK_MINUTES", "LINLI_MAIL_SMTP_PORT", "LINLI_CARE_HORIZON_WEEKS",
-    "LINLI_SCHEDULE_MIN_GAP_MINUTES",
+    "LINLI_SCHEDULE_MIN_GAP_MINUTES", "SQLITE_BUSY_TIMEOUT_MS",
 )
 
 INSTANCE_CONFIG_TEMPLATE = '''\
