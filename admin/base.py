@@ -44,11 +44,11 @@ from admin.fields import (
 )
 from admin.labels import COMMON_LABELS
 from app.enums import Role
-from app.errors import unavailable_cause
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.ids import MAX_INT, MIN_INT, parse_id
 from app.services import scoping
+from app.unavailable import unavailable_cause
 
 #: The furthest list page anybody can ask for (beyond it the offset would not fit a query).
 MAX_PAGE = 100_000
