@@ -93,17 +93,24 @@ def cancel_event(session: Session, event: Event, *, now: datetime | None = None)
             session, assignment.volunteer, "scheduler/event_cancelled", title=event.title,
             line=shift_line(assignment.shift, tz), event_id=event.id,
         ))
-    for registration in session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.status.in_(signup.ACTIVE))
-        .order_by(Registration.id)
-    ):
-        report.notifications.append(notify.to_resident(
-            session, registration, "signup/event_cancelled", title=event.title,
-            starts=event.start_at, place=event.place or "",
-        ))
+    report.notifications += _tell_residents(session, event, "signup/event_cancelled")
     session.flush()
     return report
+
+
+def _tell_residents(session: Session, event: Event, template: str) -> list[Notification]:
+    """Every resident holding or waiting for a place of `event` (with their cancel link)."""
+    return [
+        notify.to_resident(
+            session, registration, template, title=event.title, starts=event.start_at,
+            place=event.place or "", url=links.cancel_url(registration.cancel_token),
+        )
+        for registration in session.scalars(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status.in_(signup.ACTIVE))
+            .order_by(Registration.id)
+        )
+    ]
 
 
 
@@ -160,15 +167,6 @@ def reschedule_event(session: Session, event: Event, new_start: datetime) -> Res
                 if refill.assignment is None:
                     break
                 report.refilled.append(refill.assignment)
-        for registration in session.scalars(
-            select(Registration)
-            .where(Registration.event_id == event.id, Registration.status.in_(signup.ACTIVE))
-            .order_by(Registration.id)
-        ):
-            report.notifications.append(notify.to_resident(
-                session, registration, "signup/event_moved", title=event.title,
-                starts=event.start_at, place=event.place or "",
-                url=links.cancel_url(registration.cancel_token),
-            ))
+        report.notifications += _tell_residents(session, event, "signup/event_moved")
     session.flush()
     return report
