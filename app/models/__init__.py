@@ -9,10 +9,14 @@ from app.models.households import (
     CareSubscription,
     Household,
     HouseholdCategoryLink,
+    HouseholdContactWindow,
     Visit,
     VisitPolicy,
+    VisitRound,
 )
+from app.models.incidents import Incident, IncidentArea, IncidentHousehold
 from app.models.registrations import Registration
+from app.models.service_groups import Building, ServiceGroup, service_group_members
 from app.models.skills import Skill
 from app.models.teams import Team, team_members
 from app.models.users import User, user_neighbourhoods, user_teams
@@ -23,6 +27,7 @@ __all__ = [
     "Availability",
     "Base",
     "Blackout",
+    "Building",
     "CarePackage",
     "CareSubscription",
     "Event",
@@ -30,9 +35,14 @@ __all__ = [
     "HelpRequest",
     "Household",
     "HouseholdCategoryLink",
+    "HouseholdContactWindow",
+    "Incident",
+    "IncidentArea",
+    "IncidentHousehold",
     "Neighbourhood",
     "Registration",
     "ScheduleRun",
+    "ServiceGroup",
     "Shift",
     "Skill",
     "Slot",
@@ -42,7 +52,9 @@ __all__ = [
     "User",
     "Visit",
     "VisitPolicy",
+    "VisitRound",
     "Volunteer",
+    "service_group_members",
     "team_members",
     "user_neighbourhoods",
     "user_teams",
