@@ -18,6 +18,7 @@ from app.services.incidents import (
     record_incident,
 )
 from tests.factories import make_building, make_household, make_neighbourhood, make_visit
+from tests.helpers import in_english
 
 START = datetime(2026, 7, 1, 6, tzinfo=UTC)  # 14:00 in Shanghai
 
@@ -36,7 +37,7 @@ def estate(db_session):
 
 def test_building_and_floor_range_select_households(app, db_session, estate) -> None:
     n, _ = estate
-    with app.test_request_context():
+    with in_english(app):
         assert len(affected_households(db_session, n.id, "12 7-14")) == 8
         assert len(affected_households(db_session, n.id, "3-9")) == 36
         assert len(affected_households(db_session, n.id, "3-4; 12 7-14")) == 44
@@ -51,7 +52,7 @@ def test_building_and_floor_range_select_households(app, db_session, estate) -> 
 ])
 def test_an_area_matching_nothing_is_refused(app, db_session, estate, text, message) -> None:
     n, _ = estate
-    with app.test_request_context(), pytest.raises(IncidentError, match=message):
+    with in_english(app), pytest.raises(IncidentError, match=message):
         record_incident(db_session, neighbourhood_id=n.id, kind=IncidentKind.power_cut,
                         title="停电", started_at=START, areas=text)
     assert db_session.query(Incident).filter_by(neighbourhood_id=n.id).count() == 0
@@ -59,7 +60,7 @@ def test_an_area_matching_nothing_is_refused(app, db_session, estate, text, mess
 
 def test_follow_up_after_restoration_and_progress(app, db_session, estate) -> None:
     n, _ = estate
-    with app.test_request_context():
+    with in_english(app):
         incident = record_incident(
             db_session, neighbourhood_id=n.id, kind=IncidentKind.power_cut, title="停电",
             started_at=START, areas="12 7-14", follow_up_days=3)
@@ -91,7 +92,7 @@ def test_follow_up_after_restoration_and_progress(app, db_session, estate) -> No
 
 def test_restoration_before_start_is_refused(app, db_session, estate) -> None:
     n, _ = estate
-    with app.test_request_context():
+    with in_english(app):
         incident = record_incident(db_session, neighbourhood_id=n.id, kind=IncidentKind.water_cut,
                                    title="停水", started_at=START, areas="3")
         with pytest.raises(IncidentError):

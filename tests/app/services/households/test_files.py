@@ -14,6 +14,7 @@ from app.services.households.files import (
     normalise_household_phone,
 )
 from tests.factories import make_building, make_household, make_neighbourhood
+from tests.helpers import in_english
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -24,13 +25,13 @@ from tests.factories import make_building, make_household, make_neighbourhood
     ("", None),
 ])
 def test_mainland_phone_formats(raw, expected, app) -> None:
-    with app.test_request_context():
+    with in_english(app):
         assert normalise_household_phone(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["12345", "2381234567a", "1381234567", "00000000"])
 def test_invalid_phone_refused_with_a_message(raw, app) -> None:
-    with app.test_request_context(), pytest.raises(HouseholdError, match="mainland"):
+    with in_english(app), pytest.raises(HouseholdError, match="mainland"):
         normalise_household_phone(raw)
 
 

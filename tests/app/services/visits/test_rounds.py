@@ -35,6 +35,7 @@ from tests.factories import (
     make_visit,
     make_volunteer,
 )
+from tests.helpers import in_english
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 1, 0, tzinfo=UTC)  # Monday 08:00 in Shanghai
@@ -78,7 +79,7 @@ def patch(db_session):
 
 def test_plan_a_round_overdue_first_with_continuity(app, db_session, patch) -> None:
     _n, group, members, _, households = patch
-    with app.test_request_context():
+    with in_english(app):
         result = plan_round(db_session, group_id=group.id, starts_on=START, weeks=2, zone=ZONE,
                             now=NOW, seconds=3)
     round_ = result.round
@@ -99,7 +100,7 @@ def test_plan_a_round_overdue_first_with_continuity(app, db_session, patch) -> N
     assert all(v.outcome == VisitOutcome.planned for v in round_.visits)
 
     # Planning again does not propose the households planned in this round twice.
-    with app.test_request_context():
+    with in_english(app):
         again = plan_round(db_session, group_id=group.id, starts_on=START, weeks=2, zone=ZONE,
                            now=NOW, seconds=3)
     assert again.proposed == 0
@@ -107,7 +108,7 @@ def test_plan_a_round_overdue_first_with_continuity(app, db_session, patch) -> N
 
 def test_review_publish_record(app, db_session, patch) -> None:
     n, group, members, _, _households = patch
-    with app.test_request_context():
+    with in_english(app):
         round_ = plan_round(db_session, group_id=group.id, starts_on=START, weeks=2, zone=ZONE,
                             now=NOW, seconds=3).round
         visit = round_.visits[0]
@@ -138,7 +139,7 @@ def test_review_publish_record(app, db_session, patch) -> None:
 
 def test_discard_deletes_planned_contacts(app, db_session, patch) -> None:
     _, group, *_ = patch
-    with app.test_request_context():
+    with in_english(app):
         round_ = plan_round(db_session, group_id=group.id, starts_on=START, weeks=1, zone=ZONE,
                             now=NOW, seconds=3).round
         assert discard_round(db_session, round_) == 5
@@ -148,7 +149,7 @@ def test_discard_deletes_planned_contacts(app, db_session, patch) -> None:
 
 def test_incident_follow_ups_are_planned_first_and_completed(app, db_session, patch) -> None:
     n, group, _members, buildings, _households = patch
-    with app.test_request_context():
+    with in_english(app):
         incident = record_incident(
             db_session, neighbourhood_id=n.id, kind=IncidentKind.power_cut, title="停电",
             started_at=NOW - timedelta(days=3), restored_at=NOW - timedelta(days=2, hours=20),
@@ -167,7 +168,7 @@ def test_incident_follow_ups_are_planned_first_and_completed(app, db_session, pa
 
 
 def test_bad_round_requests(app, db_session, patch) -> None:
-    with app.test_request_context():
+    with in_english(app):
         with pytest.raises(RoundError, match="1 to 26"):
             plan_round(db_session, group_id=patch[1].id, starts_on=START, weeks=0, zone=ZONE)
         with pytest.raises(RoundError, match="no service group"):
