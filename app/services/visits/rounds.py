@@ -22,6 +22,7 @@ from app.models import (
     ServiceGroup,
     Visit,
     VisitRound,
+    Volunteer,
     service_group_members,
     utcnow,
 )
@@ -61,6 +62,13 @@ def _members(session, neighbourhood_id: int, group_id: int | None) -> list[int]:
     else:
         statement = statement.where(ServiceGroup.neighbourhood_id == neighbourhood_id)
     return sorted(set(session.scalars(statement)))
+
+
+def group_members(session, round_: VisitRound) -> list[Volunteer]:
+    """The members who may make the round's contacts."""
+    ids = _members(session, round_.neighbourhood_id, round_.service_group_id)
+    return list(session.scalars(select(Volunteer).where(Volunteer.id.in_(ids))
+                                .order_by(Volunteer.name)))
 
 
 def plan_round(
