@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
@@ -126,7 +127,7 @@ def affected_households(session: Session, neighbourhood_id: int, text: str) -> l
 def record_incident(
     session: Session, *, neighbourhood_id: int, kind: IncidentKind, title: str,
     started_at: datetime, areas: str, actions: str | None = None, follow_up_days: int = 3,
-    restored_at: datetime | None = None,
+    restored_at: datetime | None = None, zone: ZoneInfo | None = None,
 ) -> Incident:
     """Record an incident and its affected households (restored already: follow-ups too)."""
     if not title.strip():
@@ -144,13 +145,13 @@ def record_incident(
     session.add(incident)
     session.flush()
     if restored_at is not None:
-        mark_restored(session, incident, restored_at)
+        mark_restored(session, incident, restored_at, zone=zone)
     return incident
 
 
 def mark_restored(
     session: Session, incident: Incident, restored_at: datetime,
-    follow_up_days: int | None = None,
+    follow_up_days: int | None = None, *, zone: ZoneInfo | None = None,
 ) -> int:
     """Restoration: every affected household's follow-up falls due N days later (local day).
     Returns how many follow-ups were set. Marking again moves the open ones."""
@@ -161,7 +162,7 @@ def mark_restored(
             raise IncidentError(str(_l("The number of days cannot be negative.")))
         incident.follow_up_days = follow_up_days
     incident.restored_at = restored_at
-    due = restored_at.astimezone(deployment_zone()).date() + timedelta(
+    due = restored_at.astimezone(zone or deployment_zone()).date() + timedelta(
         days=incident.follow_up_days)
     count = 0
     for row in incident.households:
