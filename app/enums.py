@@ -247,6 +247,8 @@ class VisitOutcome(LabelledEnum):
 
 #: Outcomes that count as an effective contact (the article: "at least one effective contact").
 EFFECTIVE = (VisitOutcome.done, VisitOutcome.phone_instead)
+#: Recorded contacts that reached nobody (or were turned away): the household is still due.
+NOT_EFFECTIVE = (VisitOutcome.missed, VisitOutcome.not_at_home, VisitOutcome.refused)
 #: Outcomes a member may record on a planned visit (portal, API).
 RECORDABLE = (VisitOutcome.done, VisitOutcome.not_at_home, VisitOutcome.refused,
               VisitOutcome.phone_instead)
