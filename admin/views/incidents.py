@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash
+from flask import abort, flash, g
 from flask_admin.actions import action
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import TextAreaField
 from wtforms.validators import ValidationError
 
@@ -17,13 +17,20 @@ from admin.filters import enum_filters, local_date_filters
 from app.enums import IncidentKind
 from app.extensions import db
 from app.i18n import deployment_zone
-from app.models import Incident, utcnow
+from app.models import Incident, IncidentArea, utcnow
 from app.services import incidents
 
 
+def _today() -> Any:
+    return utcnow().astimezone(deployment_zone()).date()
+
+
 def _progress(view: Any, context: Any, model: Incident, name: str) -> str:
-    today = utcnow().astimezone(deployment_zone()).date()
-    return str(incidents.follow_up_progress(db.session, [model.id], today=today)[model.id])
+    # The list page computes every row's progress in one query (`IncidentView.get_list`).
+    cached = getattr(g, "incident_progress", {})
+    if model.id not in cached:
+        cached = incidents.follow_up_progress(db.session, [model.id], today=_today())
+    return str(cached[model.id])
 
 
 def _areas(view: Any, context: Any, model: Incident, name: str) -> str:
@@ -48,7 +55,8 @@ class IncidentView(LinliModelView):
     column_filters = [*enum_filters(Incident.kind, _l("Kind"), IncidentKind),
                       *local_date_filters(Incident.started_at, _l("Started at"))]
     column_default_sort = ("started_at", True)
-    list_load_options = (joinedload(Incident.neighbourhood),)
+    list_load_options = (joinedload(Incident.neighbourhood),
+                         selectinload(Incident.areas).joinedload(IncidentArea.building))
     form_columns = ["neighbourhood", "kind", "title", "started_at", "restored_at", "area_text",
                     "actions", "follow_up_days"]
     form_extra_fields = {
@@ -57,6 +65,12 @@ class IncidentView(LinliModelView):
             description=_l("One area a line: building number or range, then optionally "
                            "floors, e.g. “12 7-14” or “3-9”.")),
     }
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        count, rows = super().get_list(*args, **kwargs)
+        g.incident_progress = incidents.follow_up_progress(
+            db.session, [row.id for row in rows], today=_today())
+        return count, rows
 
     def edit_form(self, obj: Any = None) -> Any:
         # The affected households are chosen when the incident is recorded.
