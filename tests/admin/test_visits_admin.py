@@ -161,3 +161,18 @@ def test_foreign_round_is_not_found(client, db_session, world) -> None:
 def test_team_lead_has_no_visits_page(client, world) -> None:
     quick_login(client, world.users["team_lead"])
     assert client.get("/admin/visits/").status_code == 403
+
+
+def test_dashboard_counts_due_contacts_of_own_neighbourhood(client, db_session, world) -> None:
+    household = world.jiahong.rows["household"]
+    household.created_at = household.created_at - timedelta(days=800)
+    for visit in household.visits:
+        visit.visited_at = visit.visited_at - timedelta(days=30)
+    foreign = world.yongye.rows["household"]
+    for visit in foreign.visits:
+        visit.visited_at = visit.visited_at - timedelta(days=30)
+    db_session.flush()
+    quick_login(client, world.users["coordinator"])
+    body = as_text(client.get("/admin/"))
+    assert 'id="dashboard-due"' in body
+    assert "佳虹第一团组" in body and "永业第一团组" not in body
