@@ -24,6 +24,10 @@ matrix says which *operations* a role has on a model at all.
 | CarePackage      | CRUD  | R                                   | –                          |
 | CareSubscription | CRUD  | CRUD                                | –                          |
 | Registration     | RU    | RU + "cancel sign-up"               | –                          |
+| Building         | CRUD  | CRUD                                | –                          |
+| ServiceGroup     | CRUD  | CRUD (members, patch)               | –                          |
+| Incident         | CRUD  | CRUD + "mark restored"              | –                          |
+| VisitRound       | R     | R + plan, reassign, publish, discard| –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -69,6 +73,10 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "CarePackage": {_A: CRUD, _C: R},
     "CareSubscription": {_A: CRUD, _C: CRUD},
     "Registration": {_A: RU, _C: RU},
+    "Building": {_A: CRUD, _C: CRUD},
+    "ServiceGroup": {_A: CRUD, _C: CRUD},
+    "Incident": {_A: CRUD, _C: CRUD},
+    "VisitRound": {_A: R, _C: R},
 }
 
 #: Roles that may open the admin panel at all.

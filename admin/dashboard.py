@@ -15,6 +15,7 @@ from app.enums import AssignmentStatus, EventStatus
 from app.extensions import db
 from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
 from app.services import scoping
+from app.services.households.due import DueCount, due_counts, due_rows
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,16 @@ def dashboard_tiles(user: Any) -> list[Tile]:
     ]
 
 
+def due_counts_for(user: Any) -> list[DueCount] | None:
+    """Contacts due and overdue per service group, for those who plan visits (3 queries)."""
+    if access.READ not in access.permissions(user.role, "VisitRound"):
+        return None
+    return due_counts(due_rows(db.session, neighbourhood_ids=scoping.neighbourhood_ids(user)))
+
+
 class LinliIndexView(ProtectedView, AdminIndexView):
     @expose("/")
     def index(self) -> str:
         user = acting_user()
-        return self.render("linli_admin/index.html", tiles=dashboard_tiles(user))
+        return self.render("linli_admin/index.html", tiles=dashboard_tiles(user),
+                           due=due_counts_for(user))

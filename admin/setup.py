@@ -21,7 +21,9 @@ from admin.views.events import (
     SlotView,
 )
 from admin.views.households import CareSubscriptionView, HouseholdView, VisitView
+from admin.views.incidents import IncidentView
 from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
+from admin.views.service_groups import BuildingView, ServiceGroupView
 from admin.views.settings import (
     CarePackageView,
     EventTemplateView,
@@ -30,18 +32,22 @@ from admin.views.settings import (
     UserView,
     VisitPolicyView,
 )
+from admin.views.visits import VisitsView
 from app.models import (
     Assignment,
     Availability,
     Blackout,
+    Building,
     CarePackage,
     CareSubscription,
     Event,
     EventTemplate,
     Household,
+    Incident,
     Neighbourhood,
     Registration,
     ScheduleRun,
+    ServiceGroup,
     Shift,
     Skill,
     Slot,
@@ -86,7 +92,12 @@ def init_admin(app: Flask) -> Admin:
         ScheduleView(name=_l("Auto-scheduling"), endpoint="schedule", url="/admin/schedule",
                      category=events),
         HouseholdView(Household, name=_l("Households"), category=households),
+        BuildingView(Building, name=_l("Buildings"), category=households),
+        ServiceGroupView(ServiceGroup, name=_l("Service groups"), category=households),
+        VisitsView(name=_l("Contacts due and visit rounds"), endpoint="visits",
+                   url="/admin/visits", category=households),
         VisitView(Visit, name=_l("Visits"), category=households),
+        IncidentView(Incident, name=_l("Incidents"), category=households),
         CareSubscriptionView(CareSubscription, name=_l("Care subscriptions"),
                              category=households),
         EventTemplateView(EventTemplate, name=_l("Event templates"), category=settings),

@@ -229,6 +229,9 @@ class VisitOutcome(LabelledEnum):
     planned = "planned"
     done = "done"
     missed = "missed"
+    not_at_home = "not_at_home"
+    refused = "refused"
+    phone_instead = "phone_instead"
 
     @classmethod
     def _labels(cls):
@@ -236,6 +239,88 @@ class VisitOutcome(LabelledEnum):
             cls.planned: _l("Planned"),
             cls.done: _l("Done"),
             cls.missed: _l("Missed"),
+            cls.not_at_home: _l("Not at home"),
+            cls.refused: _l("Refused"),
+            cls.phone_instead: _l("Phone call instead"),
+        }
+
+
+#: Outcomes that count as an effective contact (the article: "at least one effective contact").
+EFFECTIVE = (VisitOutcome.done, VisitOutcome.phone_instead)
+#: Recorded contacts that reached nobody (or were turned away): the household is still due.
+NOT_EFFECTIVE = (VisitOutcome.missed, VisitOutcome.not_at_home, VisitOutcome.refused)
+#: Outcomes a member may record on a planned visit (portal, API).
+RECORDABLE = (VisitOutcome.done, VisitOutcome.not_at_home, VisitOutcome.refused,
+              VisitOutcome.phone_instead)
+
+
+class ServiceGroupKind(LabelledEnum):
+    """The four kinds of service group (团组) of the article."""
+
+    officials = "officials"
+    party_posts = "party_posts"
+    in_service_party = "in_service_party"
+    resident_volunteers = "resident_volunteers"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.officials: _l("Committee officials"),
+            cls.party_posts: _l("Party members on responsibility posts"),
+            cls.in_service_party: _l("In-service party members registered here"),
+            cls.resident_volunteers: _l("Resident volunteers"),
+        }
+
+
+class ContactWindow(LabelledEnum):
+    """When a household prefers to be contacted ("fitted to their working hours")."""
+
+    weekday_daytime = "weekday_daytime"
+    weekday_evening = "weekday_evening"
+    weekend_daytime = "weekend_daytime"
+    weekend_evening = "weekend_evening"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.weekday_daytime: _l("Weekday daytime"),
+            cls.weekday_evening: _l("Weekday evening"),
+            cls.weekend_daytime: _l("Weekend daytime"),
+            cls.weekend_evening: _l("Weekend evening"),
+        }
+
+
+class IncidentKind(LabelledEnum):
+    water_cut = "water_cut"
+    power_cut = "power_cut"
+    gas_cut = "gas_cut"
+    lift_failure = "lift_failure"
+    other = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.water_cut: _l("Water cut"),
+            cls.power_cut: _l("Power cut"),
+            cls.gas_cut: _l("Gas cut"),
+            cls.lift_failure: _l("Lift failure"),
+            cls.other: _l("Other"),
+        }
+
+
+class RoundStatus(LabelledEnum):
+    """A visit round: drafted by the planner, published by the coordinator, or discarded."""
+
+    draft = "draft"
+    published = "published"
+    discarded = "discarded"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.draft: _l("Draft"),
+            cls.published: _l("Published"),
+            cls.discarded: _l("Discarded"),
         }
 
 

@@ -8,21 +8,34 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.enums import EventKind, HouseholdCategory, Role, TeamKind
+from app.enums import (
+    EventKind,
+    HouseholdCategory,
+    IncidentKind,
+    Role,
+    ServiceGroupKind,
+    TeamKind,
+    VisitKind,
+    VisitOutcome,
+)
 from app.models import (
     Assignment,
     Availability,
+    Building,
     Event,
     EventTemplate,
     Household,
+    Incident,
     Neighbourhood,
     Registration,
+    ServiceGroup,
     Shift,
     Skill,
     Slot,
     Team,
     TemplateItem,
     User,
+    Visit,
     Volunteer,
 )
 from app.services.accounts import create_user
@@ -144,3 +157,37 @@ def make_user(session: Session, role: Role = Role.admin, **kw: Any) -> User:
     kw.setdefault("username", f"user{_n()}")
     kw.setdefault("password", PASSWORD)
     return create_user(session, role=role, **kw)
+
+
+def make_service_group(session: Session, **kw: Any) -> ServiceGroup:
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    kw.setdefault("name", f"第{_n()}团组")
+    kw.setdefault("kind", ServiceGroupKind.resident_volunteers)
+    return _save(session, ServiceGroup(**kw))
+
+
+def make_building(session: Session, **kw: Any) -> Building:
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    n = _n()
+    kw.setdefault("number", str(n))
+    kw.setdefault("address", f"佳虹路{n}弄{kw['number']}号")
+    kw.setdefault("floors", 6)
+    return _save(session, Building(**kw))
+
+
+def make_visit(session: Session, household: Household, **kw: Any) -> Visit:
+    kw.setdefault("kind", VisitKind.door)
+    kw.setdefault("outcome", VisitOutcome.done)
+    kw.setdefault("visited_at", datetime.now(UTC) - timedelta(days=10))
+    return _save(session, Visit(household=household, **kw))
+
+
+def make_incident(session: Session, **kw: Any) -> Incident:
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    kw.setdefault("kind", IncidentKind.water_cut)
+    kw.setdefault("title", "水管爆裂")
+    kw.setdefault("started_at", datetime.now(UTC) - timedelta(hours=10))
+    return _save(session, Incident(**kw))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from werkzeug.test import TestResponse
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -77,3 +81,10 @@ def form_fields(html: str) -> dict[str, str]:
     parser = _FormFields()
     parser.feed(html)
     return max(parser.forms, key=len)
+
+
+@contextmanager
+def in_english(app: Flask) -> Iterator[None]:
+    """A request context whose messages are English (services' refusals are read in tests)."""
+    with app.test_request_context(), force_locale("en"):
+        yield

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
+from wtforms.validators import ValidationError
 
-from admin.base import LinliModelView
+from admin.base import LinliModelView, acting_user
 from admin.fields import EnumMultipleField
 from admin.filters import HasCategoryFilter, enum_filters, local_date_filters
 from admin.views.common import WEEKDAY_CHOICES, weekday_formatter
-from app.enums import HouseholdCategory, VisitKind, VisitOutcome
+from app.enums import ContactWindow, HouseholdCategory, VisitKind, VisitOutcome
 from app.models import CareSubscription, Household, HouseholdCategoryLink, Visit
+from app.services import scoping
+from app.services.households.files import (
+    HouseholdError,
+    completeness,
+    mask_phone,
+    normalise_household_phone,
+)
 
 _HOUSEHOLD_LOOKUP = {"fields": ["address", "contact_name"], "page_size": 10}
 _VOLUNTEER_LOOKUP = {"fields": ["name", "phone"], "page_size": 10}
@@ -23,15 +33,40 @@ def _categories(view: Any, context: Any, model: Household, name: str) -> str:
     return ", ".join(HouseholdCategory(c).label for c in model.categories)
 
 
+def _windows(view: Any, context: Any, model: Household, name: str) -> str:
+    return ", ".join(ContactWindow(w).label for w in model.contact_windows)
+
+
+def _phone(view: Any, context: Any, model: Household, name: str) -> str:
+    """Lists show the number masked; details and exports show it to those who may see it."""
+    if (request.endpoint or "").endswith(".index_view"):
+        return mask_phone(model.contact_phone)
+    if scoping.may_see_phone(acting_user()):
+        return model.contact_phone or ""
+    return mask_phone(model.contact_phone)
+
+
+def _completeness(view: Any, context: Any, model: Household, name: str) -> str:
+    return f"{completeness(model).score:.0%}"
+
+
 class HouseholdView(LinliModelView):
-    column_list = ["contact_name", "address", "neighbourhood", "categories", "members_count",
-                   "contact_phone"]
-    column_details_list = ["contact_name", "address", "neighbourhood", "categories",
-                           "members_count", "contact_phone", "x_km", "y_km", "notes",
+    column_list = ["contact_name", "address", "building", "floor", "room", "neighbourhood",
+                   "categories", "members_count", "contact_phone", "completeness"]
+    column_details_list = ["contact_name", "address", "neighbourhood", "building", "unit",
+                           "floor", "room", "categories", "members_count", "contact_phone",
+                           "contact_windows", "completeness", "x_km", "y_km", "notes",
                            "created_at", "updated_at"]
-    column_export_list = ["id", "contact_name", "address", "neighbourhood", "categories",
-                          "members_count", "contact_phone", "notes"]
-    column_formatters = {"categories": _categories}
+    column_export_list = ["id", "contact_name", "address", "neighbourhood", "building", "unit",
+                          "floor", "room", "categories", "members_count", "contact_phone",
+                          "contact_windows", "notes"]
+    column_labels = {"completeness": _l("File completeness"), "unit": _l("Unit"),
+                     "floor": _l("Floor"), "room": _l("Room"), "building": _l("Building"),
+                     "contact_windows": _l("Contact windows")}
+    column_formatters = {"categories": _categories, "contact_windows": _windows,
+                         "contact_phone": _phone, "completeness": _completeness}
+    column_formatters_export = {"categories": _categories, "contact_windows": _windows,
+                                "contact_phone": _phone}
     column_searchable_list = ["contact_name", "address", "contact_phone"]
     column_filters = [
         HasCategoryFilter(Household.category_links, HouseholdCategoryLink.category,
@@ -39,13 +74,30 @@ class HouseholdView(LinliModelView):
         "neighbourhood.name",
     ]
     column_default_sort = "address"
-    list_load_options = (joinedload(Household.neighbourhood),
-                         selectinload(Household.category_links))
-    form_excluded_columns = ["category_links", "visits", "subscriptions", "created_at",
-                             "updated_at"]
+    list_load_options = (joinedload(Household.neighbourhood), joinedload(Household.building),
+                         selectinload(Household.category_links),
+                         selectinload(Household.window_links))
+    form_excluded_columns = ["category_links", "window_links", "visits", "subscriptions",
+                             "created_at", "updated_at"]
     form_extra_fields = {
         "categories": EnumMultipleField(_l("Categories"), enum=HouseholdCategory),
+        "contact_windows": EnumMultipleField(_l("Contact windows"), enum=ContactWindow),
     }
+
+    def on_model_change(self, form: Any, model: Household, is_created: bool) -> None:
+        try:
+            model.contact_phone = normalise_household_phone(model.contact_phone)
+        except HouseholdError as error:
+            raise ValidationError(str(error)) from error
+        if model.building is not None and model.building.neighbourhood_id != (
+                model.neighbourhood_id or model.neighbourhood.id):
+            raise ValidationError(gettext(
+                "The building is in another neighbourhood than the household."))
+        if model.building is not None and model.floor is not None \
+                and not 1 <= model.floor <= model.building.floors:
+            raise ValidationError(gettext("Floor %(floor)s: the building has %(n)s floors.",
+                                          floor=model.floor, n=model.building.floors))
+        super().on_model_change(form, model, is_created)
 
 
 class VisitView(LinliModelView):

@@ -5,11 +5,14 @@ from flask import Flask
 
 from app.cli.demo import demo_cli
 from app.cli.feeds import feeds_cli
+from app.cli.incidents import incidents_cli
 from app.cli.notifications import notifications_cli
 from app.cli.schedule import events_cli, schedule_cli
 from app.cli.users import users_cli
+from app.cli.visits import visits_cli
 
 
 def register_cli(app: Flask) -> None:
-    for group in (users_cli, demo_cli, feeds_cli, events_cli, schedule_cli, notifications_cli):
+    for group in (users_cli, demo_cli, feeds_cli, events_cli, schedule_cli, visits_cli,
+                  incidents_cli, notifications_cli):
         app.cli.add_command(group)

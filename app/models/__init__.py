@@ -9,11 +9,15 @@ from app.models.households import (
     CareSubscription,
     Household,
     HouseholdCategoryLink,
+    HouseholdContactWindow,
     Visit,
     VisitPolicy,
+    VisitRound,
 )
+from app.models.incidents import Incident, IncidentArea, IncidentHousehold
 from app.models.notifications import Notification
 from app.models.registrations import Registration
+from app.models.service_groups import Building, ServiceGroup, service_group_members
 from app.models.skills import Skill
 from app.models.teams import Team, team_members
 from app.models.users import User, user_neighbourhoods, user_teams
@@ -24,6 +28,7 @@ __all__ = [
     "Availability",
     "Base",
     "Blackout",
+    "Building",
     "CarePackage",
     "CareSubscription",
     "Event",
@@ -31,10 +36,15 @@ __all__ = [
     "HelpRequest",
     "Household",
     "HouseholdCategoryLink",
+    "HouseholdContactWindow",
+    "Incident",
+    "IncidentArea",
+    "IncidentHousehold",
     "Neighbourhood",
     "Notification",
     "Registration",
     "ScheduleRun",
+    "ServiceGroup",
     "Shift",
     "Skill",
     "Slot",
@@ -44,7 +54,9 @@ __all__ = [
     "User",
     "Visit",
     "VisitPolicy",
+    "VisitRound",
     "Volunteer",
+    "service_group_members",
     "team_members",
     "user_neighbourhoods",
     "user_teams",

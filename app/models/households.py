@@ -7,13 +7,15 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import HouseholdCategory, VisitKind, VisitOutcome
+from app.enums import ContactWindow, HouseholdCategory, RoundStatus, VisitKind, VisitOutcome
 from app.models.base import Base, TimestampMixin, UTCDateTime
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
     from app.models.geography import Neighbourhood
+    from app.models.service_groups import Building, ServiceGroup
     from app.models.skills import Skill
+    from app.models.users import User
     from app.models.volunteers import Volunteer
 
 
@@ -21,12 +23,25 @@ class Household(TimestampMixin, Base):
     """A household in a neighbourhood's resident files (民情档案). Personal data."""
 
     __tablename__ = "households"
+    __table_args__ = (
+        #: One household per flat: a duplicate address is refused.
+        UniqueConstraint("building_id", "unit", "room"),
+        CheckConstraint("floor IS NULL OR floor BETWEEN -5 AND 200", name="floor_range"),
+        CheckConstraint("members_count >= 1", name="members_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(
         ForeignKey("neighbourhoods.id", ondelete="RESTRICT"), index=True
     )
     address: Mapped[str] = mapped_column(String(200))
+    building_id: Mapped[int | None] = mapped_column(
+        ForeignKey("buildings.id", ondelete="RESTRICT"), index=True
+    )
+    #: Staircase / entrance (单元), empty for a single-entrance building.
+    unit: Mapped[str] = mapped_column(String(10), default="")
+    floor: Mapped[int | None]
+    room: Mapped[str | None] = mapped_column(String(10))
     contact_name: Mapped[str] = mapped_column(String(80))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     members_count: Mapped[int] = mapped_column(default=1)
@@ -35,6 +50,14 @@ class Household(TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
+    building: Mapped[Building | None] = relationship(back_populates="households")
+    window_links: Mapped[list[HouseholdContactWindow]] = relationship(
+        back_populates="household", cascade="all, delete-orphan",
+        order_by="HouseholdContactWindow.window",
+    )
+    contact_windows: AssociationProxy[list[ContactWindow]] = association_proxy(
+        "window_links", "window", creator=lambda w: HouseholdContactWindow(window=w)
+    )
     category_links: Mapped[list[HouseholdCategoryLink]] = relationship(
         back_populates="household", cascade="all, delete-orphan",
         order_by="HouseholdCategoryLink.category",
@@ -64,6 +87,56 @@ class HouseholdCategoryLink(Base):
     )
 
     household: Mapped[Household] = relationship(back_populates="category_links")
+
+
+class HouseholdContactWindow(Base):
+    """A time of the week the household prefers to be contacted."""
+
+    __tablename__ = "household_contact_windows"
+
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
+    )
+    window: Mapped[ContactWindow] = mapped_column(
+        enum_column_type(ContactWindow, "contact_window"), primary_key=True
+    )
+
+    household: Mapped[Household] = relationship(back_populates="window_links")
+
+
+class VisitRound(TimestampMixin, Base):
+    """A plan of who contacts which household when, for a group (or a whole neighbourhood)
+    over some weeks: drafted by the planner, reviewed and published by the coordinator."""
+
+    __tablename__ = "visit_rounds"
+    __table_args__ = (CheckConstraint("weeks BETWEEN 1 AND 26", name="weeks_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="RESTRICT"), index=True
+    )
+    service_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_groups.id", ondelete="SET NULL"), index=True
+    )
+    starts_on: Mapped[date]
+    weeks: Mapped[int]
+    status: Mapped[RoundStatus] = mapped_column(
+        enum_column_type(RoundStatus, "round_status"), default=RoundStatus.draft
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    #: Households proposed, of which the engine left unassigned.
+    proposed_count: Mapped[int] = mapped_column(default=0)
+    unassigned_count: Mapped[int] = mapped_column(default=0)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    service_group: Mapped[ServiceGroup | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    visits: Mapped[list[Visit]] = relationship(back_populates="round", order_by="Visit.visited_at")
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.starts_on.isoformat()} +{self.weeks}w"
 
 
 class VisitPolicy(Base):
@@ -100,7 +173,12 @@ class Visit(TimestampMixin, Base):
     volunteer_id: Mapped[int | None] = mapped_column(
         ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
     )
+    #: When the contact happened (or, for a planned one, when it is planned).
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The visit round that planned this contact (outcome ``planned`` until recorded).
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visit_rounds.id", ondelete="CASCADE"), index=True
+    )
     #: The care-visit event this visit records, when it came from one.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     kind: Mapped[VisitKind] = mapped_column(enum_column_type(VisitKind, "visit_kind"))
@@ -111,6 +189,10 @@ class Visit(TimestampMixin, Base):
 
     household: Mapped[Household] = relationship(back_populates="visits")
     volunteer: Mapped[Volunteer | None] = relationship()
+    round: Mapped[VisitRound | None] = relationship(back_populates="visits")
+
+    def __str__(self) -> str:
+        return f"{VisitKind(self.kind).label} · {VisitOutcome(self.outcome).label}"
 
 
 class CarePackage(Base):

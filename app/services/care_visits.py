@@ -20,7 +20,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from app.enums import ON_DUTY, AssignmentStatus, EventKind, EventStatus, VisitKind, VisitOutcome
+from app.enums import (
+    EFFECTIVE,
+    NOT_EFFECTIVE,
+    ON_DUTY,
+    AssignmentStatus,
+    EventKind,
+    EventStatus,
+    VisitKind,
+    VisitOutcome,
+)
 from app.models import (
     Assignment,
     CareSubscription,
@@ -179,14 +188,14 @@ def overdue_households(
     last_done = dict(
         session.execute(
             select(Visit.household_id, func.max(Visit.visited_at))
-            .where(Visit.outcome == VisitOutcome.done)
+            .where(Visit.outcome.in_(EFFECTIVE))
             .group_by(Visit.household_id)
         ).tuples().all()
     )
     last_missed = dict(
         session.execute(
             select(Visit.household_id, func.max(Visit.visited_at))
-            .where(Visit.outcome == VisitOutcome.missed)
+            .where(Visit.outcome.in_(NOT_EFFECTIVE))
             .group_by(Visit.household_id)
         ).tuples().all()
     )

@@ -31,15 +31,21 @@ from app.models import (
     Assignment,
     Availability,
     Blackout,
+    Building,
     CarePackage,
     CareSubscription,
     Event,
     EventTemplate,
     Household,
     HouseholdCategoryLink,
+    HouseholdContactWindow,
+    Incident,
+    IncidentArea,
+    IncidentHousehold,
     Neighbourhood,
     Registration,
     ScheduleRun,
+    ServiceGroup,
     Shift,
     Skill,
     Slot,
@@ -48,6 +54,7 @@ from app.models import (
     User,
     Visit,
     VisitPolicy,
+    VisitRound,
     Volunteer,
     team_members,
 )
@@ -67,6 +74,10 @@ _DIRECT: dict[type, Any] = {
     Household: Household.neighbourhood_id,
     ScheduleRun: ScheduleRun.neighbourhood_id,
     Team: Team.neighbourhood_id,
+    Building: Building.neighbourhood_id,
+    ServiceGroup: ServiceGroup.neighbourhood_id,
+    Incident: Incident.neighbourhood_id,
+    VisitRound: VisitRound.neighbourhood_id,
 }
 
 #: Models that belong to a neighbourhood through a parent row: (foreign key, parent model).
@@ -80,6 +91,9 @@ _PARENT: dict[type, tuple[Any, type]] = {
     Visit: (Visit.household_id, Household),
     CareSubscription: (CareSubscription.household_id, Household),
     HouseholdCategoryLink: (HouseholdCategoryLink.household_id, Household),
+    HouseholdContactWindow: (HouseholdContactWindow.household_id, Household),
+    IncidentArea: (IncidentArea.incident_id, Incident),
+    IncidentHousehold: (IncidentHousehold.incident_id, Incident),
 }
 
 
@@ -90,6 +104,12 @@ def neighbourhood_ids(user: User) -> frozenset[int] | None:
     if user.role == Role.coordinator:
         return frozenset(n.id for n in user.neighbourhoods)
     return frozenset()
+
+
+def may_see_phone(user: User) -> bool:
+    """Residents' phone numbers in full: the town admin and coordinators (their own rows);
+    everyone else sees them masked."""
+    return user.role in (Role.admin, Role.coordinator)
 
 
 def team_ids(user: User) -> frozenset[int]:

@@ -4,6 +4,7 @@
   application each consumer process works in.
 - `scheduler`: scheduler runs, stale-run checks, reminders, care-visit generation.
 - `notify`: sending a message, with retries.
+- `visits`: planning a visit round in the background.
 
 Importing every task module here, where the consumer finds the queue, registers all tasks
 (huey's "not found in TaskRegistry" otherwise). Tasks take ids or plain data, never rows.
@@ -12,7 +13,7 @@ Importing every task module here, where the consumer finds the queue, registers 
 from flask import Flask
 
 from app.services.notify import DISPATCHER
-from app.tasks import notify, scheduler
+from app.tasks import notify, scheduler, visits
 from app.tasks.queue import huey, make_huey, task_app
 
 
@@ -23,4 +24,4 @@ def init_app(app: Flask) -> None:
         app.extensions[DISPATCHER] = notify.enqueue
 
 
-__all__ = ["huey", "init_app", "make_huey", "notify", "scheduler", "task_app"]
+__all__ = ["huey", "init_app", "make_huey", "notify", "scheduler", "task_app", "visits"]

@@ -78,9 +78,15 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
     slot = f.make_slot(session, event, label=f"{prefix}理发时段")
     assignment = f.make_assignment(session, shift, volunteer)
     registration = f.make_registration(session, event, name=f"{prefix}居民")
+    group = f.make_service_group(session, neighbourhood=n, name=f"{prefix}第一团组")
+    group.members.append(volunteer)
+    building = f.make_building(session, neighbourhood=n, number="1",
+                               address=f"{prefix}路1号楼", service_group=group)
     household = f.make_household(session, neighbourhood=n, address=f"{prefix}路1号",
-                                 contact_name=f"{prefix}王阿婆",
+                                 contact_name=f"{prefix}王阿婆", building=building, floor=3,
+                                 room="301", contact_phone="13812345678",
                                  categories=[HouseholdCategory.living_alone])
+    incident = f.make_incident(session, neighbourhood=n, title=f"{prefix}停水")
     session.flush()
     visit = Visit(household=household, visited_at=f.future(-3), kind=VisitKind.door,
                   volunteer=volunteer, notes=f"{prefix}走访")
@@ -94,7 +100,8 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "availability": availability, "blackout": blackout, "event": event, "shift": shift,
         "slot": slot, "assignment": assignment, "registration": registration,
         "household": household, "visit": visit, "caresubscription": subscription,
-        "schedulerun": run,
+        "schedulerun": run, "building": building, "servicegroup": group,
+        "incident": incident,
     })
 
 

@@ -37,6 +37,9 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "visit": ("Visit", "household", "notes"),
     "caresubscription": ("CareSubscription", "household", None),
     "neighbourhood": ("Neighbourhood", None, "name"),
+    "building": ("Building", None, "address"),
+    "servicegroup": ("ServiceGroup", None, "name"),
+    "incident": ("Incident", None, "title"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

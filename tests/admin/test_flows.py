@@ -138,7 +138,8 @@ def _count_list_queries(app, client, path: str) -> int:
     return len(statements)
 
 
-@pytest.mark.parametrize("endpoint", ["volunteer", "assignment", "household", "shift", "user"])
+@pytest.mark.parametrize("endpoint", ["volunteer", "assignment", "household", "shift", "user",
+                                      "incident", "building", "servicegroup"])
 def test_list_queries_do_not_grow_with_rows(app, client, db_session, world, endpoint) -> None:
     quick_login(client, world.users["admin"])
     one = _count_list_queries(app, client, f"/admin/{endpoint}/")
@@ -162,5 +163,11 @@ def _add_row(db_session, world, endpoint: str) -> None:
         f.make_household(db_session, neighbourhood=n)
     elif endpoint == "user":
         make_user(db_session, Role.coordinator, f"u{volunteer.id}", neighbourhoods=[n])
+    elif endpoint == "incident":
+        f.make_incident(db_session, neighbourhood=n)
+    elif endpoint in ("building", "servicegroup"):
+        group = f.make_service_group(db_session, neighbourhood=n)
+        group.members.append(volunteer)
+        f.make_building(db_session, neighbourhood=n, service_group=group)
     db_session.flush()
     assert db_session.get(Volunteer, volunteer.id)

@@ -30,6 +30,7 @@ from app.services.demo import data as d
 from app.services.demo.generate import build_plan
 from app.services.demo.loader import Loader
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
+from app.services.demo.residents import load_residents
 
 __all__ = [
     "DEFAULT_SEED",
@@ -75,6 +76,8 @@ def load_demo(
     loader.report.lei_feng_day = service_day
     loader.report.training_day = training_start_day(today)
     loader.run(plan)
+    for key, n in load_residents(session, loader.neighbourhoods, zone, today).items():
+        loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole
     # rolling horizon instead of waiting for the nightly task.
     visits = generate_care_visits(session, today=today, zone=zone)

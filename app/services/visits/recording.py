@@ -1,0 +1,75 @@
+"""A member's own contacts and recording their outcome (portal, API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from app.enums import RECORDABLE, RoundStatus, VisitKind, VisitOutcome
+from app.models import Building, Household, Visit, VisitRound, utcnow
+from app.services.incidents import complete_follow_ups
+
+MAX_NOTES = 2000
+
+
+class RecordingError(ValueError):
+    """The outcome cannot be recorded; the message says why."""
+
+
+def my_visits(session: Session, volunteer_id: int, *, now: datetime | None = None,
+              days_back: int = 14) -> list[Visit]:
+    """The member's contacts of published rounds: planned ones, and those recorded lately."""
+    now = now or utcnow()
+    return list(session.scalars(
+        select(Visit)
+        .join(VisitRound, VisitRound.id == Visit.round_id)
+        .where(
+            Visit.volunteer_id == volunteer_id,
+            VisitRound.status == RoundStatus.published,
+            (Visit.outcome == VisitOutcome.planned)
+            | (Visit.visited_at >= now - timedelta(days=days_back)),
+        )
+        .options(joinedload(Visit.household).joinedload(Household.building)
+                 .joinedload(Building.service_group))
+        .order_by(Visit.outcome != VisitOutcome.planned, Visit.visited_at, Visit.id)
+    ).unique())
+
+
+@dataclass(frozen=True)
+class Recorded:
+    visit: Visit
+    follow_ups_completed: int
+
+
+def record_outcome(
+    session: Session, visit: Visit, volunteer_id: int, outcome: str, *,
+    notes: str | None = None, now: datetime | None = None,
+) -> Recorded:
+    """The member records what happened: the contact's outcome, time (now) and notes.
+    Recording again corrects it. An effective contact completes open incident follow-ups."""
+    now = now or utcnow()
+    if visit.volunteer_id != volunteer_id or visit.round is None \
+            or visit.round.status != RoundStatus.published:
+        raise RecordingError(str(_l("This contact is not on your list.")))
+    try:
+        value = VisitOutcome(outcome)
+    except ValueError:
+        value = None
+    if value not in RECORDABLE:
+        raise RecordingError(str(_l("Choose what happened: done, not at home, refused or "
+                                    "phone call instead.")))
+    notes = (notes or "").strip() or None
+    if notes and len(notes) > MAX_NOTES:
+        raise RecordingError(str(_l("Notes are limited to %(n)s characters.", n=MAX_NOTES)))
+    if visit.outcome == VisitOutcome.planned:
+        visit.visited_at = now
+    visit.outcome = value
+    if value == VisitOutcome.phone_instead and visit.kind == VisitKind.door:
+        visit.kind = VisitKind.phone
+    visit.notes = notes
+    session.flush()
+    return Recorded(visit, complete_follow_ups(session, visit))

@@ -1,0 +1,178 @@
+"""Admin pages of step 1: household files (phone), incidents (area, restoration), the due page
+and visit rounds — each through the coordinator's scope."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from app.enums import RoundStatus, VisitOutcome
+from app.models import Household, Incident, Visit, VisitRound
+from app.services.visits.rounds import plan_round
+from tests import factories as f
+from tests.admin.conftest import as_text, quick_login
+
+pytestmark = pytest.mark.integration
+
+
+def _household_form(token, household, **overrides):
+    data = {"csrf_token": token, "address": household.address,
+            "contact_name": household.contact_name,
+            "neighbourhood": household.neighbourhood_id, "members_count": "2",
+            "building": household.building_id, "floor": "3", "room": "301", "unit": "1",
+            "contact_phone": "138 1234 5678", "categories": ["living_alone"],
+            "contact_windows": ["weekday_evening"]}
+    data.update(overrides)
+    return data
+
+
+def test_household_phone_is_validated_and_masked_in_lists(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    household = world.jiahong.rows["household"]
+    url = f"/admin/household/edit/?id={household.id}"
+    response = client.post(url, data=_household_form(token, household, contact_phone="12345"))
+    assert response.status_code == 200
+    assert "大陆电话号码" in as_text(response)
+    db_session.expire_all()
+    assert db_session.get(Household, household.id).contact_phone == "13812345678"
+
+    response = client.post(url, data=_household_form(token, household,
+                                                     contact_phone="021-5888 1234"))
+    assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
+    saved = db_session.get(Household, household.id)
+    assert saved.contact_phone == "02158881234"
+    assert list(saved.contact_windows) == ["weekday_evening"]
+
+    listing = as_text(client.get("/admin/household/"))
+    assert "021******34" in listing and "02158881234" not in listing
+    assert "02158881234" in as_text(client.get(f"/admin/household/details/?id={household.id}"))
+
+
+def test_household_building_must_be_its_neighbourhoods(client, db_session, world) -> None:
+    token = quick_login(client, world.users["admin"])
+    household = world.jiahong.rows["household"]
+    foreign = world.yongye.rows["building"]
+    response = client.post(f"/admin/household/edit/?id={household.id}",
+                           data=_household_form(token, household, building=foreign.id))
+    assert response.status_code == 200
+    db_session.expire_all()
+    assert db_session.get(Household, household.id).building_id != foreign.id
+
+
+def test_incident_recorded_by_area_and_restored(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    n = world.jiahong.neighbourhood
+    building = world.jiahong.rows["building"]
+    for floor in range(4, 10):
+        f.make_household(db_session, neighbourhood=n, building=building, floor=floor,
+                         room=f"{floor}01")
+    form = {"csrf_token": token, "neighbourhood": n.id, "kind": "power_cut",
+            "title": "佳虹停电", "started_at": "2026-07-01 14:00", "follow_up_days": "3",
+            "area_text": "1 30-40"}
+    response = client.post("/admin/incident/new/", data=form, follow_redirects=True)
+    assert "没有对应的住户" in as_text(response)
+    assert db_session.scalar(select(func.count()).select_from(Incident).where(
+        Incident.title == "佳虹停电")) == 0
+
+    response = client.post("/admin/incident/new/", data={**form, "area_text": "1 4-7"})
+    assert response.status_code == 302, as_text(response)
+    incident = db_session.scalar(select(Incident).where(Incident.title == "佳虹停电"))
+    assert len(incident.households) == 4
+
+    response = client.post("/admin/incident/action/", data={
+        "csrf_token": token, "action": "mark_restored", "rowid": [incident.id]})
+    assert response.status_code == 302
+    db_session.expire_all()
+    incident = db_session.get(Incident, incident.id)
+    assert incident.restored_at is not None
+    assert all(row.follow_up_due_on is not None for row in incident.households)
+    assert "0 / 4" in as_text(client.get("/admin/incident/"))
+
+    # A coordinator cannot restore another neighbourhood's incident.
+    foreign = world.yongye.rows["incident"]
+    client.post("/admin/incident/action/", data={
+        "csrf_token": token, "action": "mark_restored", "rowid": [foreign.id]})
+    db_session.expire_all()
+    assert db_session.get(Incident, foreign.id).restored_at is None
+
+
+def test_due_page_plan_review_publish(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    group = world.jiahong.rows["servicegroup"]
+    member = world.jiahong.rows["volunteer"]
+    for weekday in range(7):
+        f.make_availability(db_session, member, weekday=weekday, start_time=time(9),
+                            end_time=time(21))
+    household = world.jiahong.rows["household"]
+    household.created_at = household.created_at - timedelta(days=800)
+    db_session.flush()
+
+    page = as_text(client.get("/admin/visits/?within=14"))
+    assert "佳虹王阿婆" in page and "永业" not in page
+    assert client.get(f"/admin/visits/?group={world.yongye.rows['servicegroup'].id}"
+                      ).status_code == 404
+
+    starts = (f.future(1)).date().isoformat()
+    response = client.post("/admin/visits/plan", data={
+        "csrf_token": token, "group": group.id, "starts_on": starts, "weeks": "2"})
+    assert response.status_code == 302, as_text(response)
+    round_ = db_session.scalar(select(VisitRound).where(VisitRound.service_group_id == group.id))
+    assert round_ is not None and round_.status == RoundStatus.draft
+    visit = db_session.scalar(select(Visit).where(Visit.round_id == round_.id,
+                                                  Visit.household_id == household.id))
+    assert visit.outcome == VisitOutcome.planned and visit.volunteer_id == member.id
+
+    body = as_text(client.get(f"/admin/visits/round/{round_.id}"))
+    assert "佳虹王阿婆" in body
+    response = client.post(f"/admin/visits/round/{round_.id}/reassign/{visit.id}",
+                           data={"csrf_token": token, "volunteer": ""})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Visit, visit.id).volunteer_id is None
+    response = client.post(f"/admin/visits/round/{round_.id}/publish", data={"csrf_token": token})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(VisitRound, round_.id).status == RoundStatus.published
+
+    # The other neighbourhood's coordinator path: a foreign group cannot be planned.
+    response = client.post("/admin/visits/plan", data={
+        "csrf_token": token, "group": world.yongye.rows["servicegroup"].id,
+        "starts_on": starts, "weeks": "2"})
+    assert response.status_code == 302
+    assert db_session.scalar(select(func.count()).select_from(VisitRound).where(
+        VisitRound.service_group_id == world.yongye.rows["servicegroup"].id)) == 0
+
+
+def test_foreign_round_is_not_found(client, db_session, world) -> None:
+    group = world.yongye.rows["servicegroup"]
+    round_ = plan_round(db_session, group_id=group.id, starts_on=f.future(1).date(), weeks=1,
+                        zone=ZoneInfo("Asia/Shanghai")).round
+    token = quick_login(client, world.users["coordinator"])
+    assert client.get(f"/admin/visits/round/{round_.id}").status_code == 404
+    assert client.post(f"/admin/visits/round/{round_.id}/discard",
+                       data={"csrf_token": token}).status_code == 404
+
+
+
+def test_team_lead_has_no_visits_page(client, world) -> None:
+    quick_login(client, world.users["team_lead"])
+    assert client.get("/admin/visits/").status_code == 403
+
+
+def test_dashboard_counts_due_contacts_of_own_neighbourhood(client, db_session, world) -> None:
+    household = world.jiahong.rows["household"]
+    household.created_at = household.created_at - timedelta(days=800)
+    for visit in household.visits:
+        visit.visited_at = visit.visited_at - timedelta(days=30)
+    foreign = world.yongye.rows["household"]
+    for visit in foreign.visits:
+        visit.visited_at = visit.visited_at - timedelta(days=30)
+    db_session.flush()
+    quick_login(client, world.users["coordinator"])
+    body = as_text(client.get("/admin/"))
+    assert 'id="dashboard-due"' in body
+    assert "佳虹第一团组" in body and "永业第一团组" not in body

@@ -1,0 +1,58 @@
+"""The demo's resident files: buildings, groups, households, a year of contacts, incidents."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from app.enums import HouseholdCategory, ServiceGroupKind
+from app.models import Building, Household, Incident, Neighbourhood, ServiceGroup
+from app.services.demo import load_demo
+from app.services.demo.residents import HOUSEHOLDS_JIAHONG, POWER_TITLE, WATER_TITLE
+from app.services.households.due import due_rows
+from app.services.incidents import follow_up_progress
+from tests.helpers import in_english
+
+pytestmark = pytest.mark.integration
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TODAY = date(2027, 1, 11)
+
+
+def test_resident_files_and_the_articles_incidents(app, db_session) -> None:
+    with in_english(app):
+        load_demo(db_session, zone=SHANGHAI, today=TODAY)
+        jiahong = db_session.scalar(select(Neighbourhood).where(Neighbourhood.name == "佳虹"))
+        files = select(func.count()).select_from(Household).where(
+            Household.neighbourhood_id == jiahong.id, Household.building_id.is_not(None))
+        assert db_session.scalar(files) >= HOUSEHOLDS_JIAHONG
+
+        groups = db_session.scalars(select(ServiceGroup).where(
+            ServiceGroup.neighbourhood_id == jiahong.id)).all()
+        assert 4 <= len(groups) <= 6
+        assert {g.kind for g in groups} == set(ServiceGroupKind)
+        assert all(g.members and g.buildings for g in groups)
+        assert db_session.scalar(select(func.count()).select_from(Building).where(
+            Building.neighbourhood_id == jiahong.id, Building.service_group_id.is_(None))) == 0
+
+        categories = {c for h in db_session.scalars(select(Household).where(
+            Household.neighbourhood_id == jiahong.id).limit(800)) for c in h.categories}
+        assert len(categories) >= 10 and HouseholdCategory.ordinary in categories
+
+        incidents = {i.title: i for i in db_session.scalars(select(Incident))}
+        water, power = incidents[WATER_TITLE], incidents[POWER_TITLE]
+        progress = follow_up_progress(db_session, [water.id, power.id], today=TODAY)
+        assert str(progress[water.id]) == "follow-up: 342 / 380 done, 38 due"
+        assert (progress[power.id].total, progress[power.id].done) == (16, 9)
+        assert power.restored_at.astimezone(SHANGHAI).hour == 23
+
+        rows = due_rows(db_session, neighbourhood_ids=frozenset({jiahong.id}))
+        assert rows and any(r.days_late > 30 for r in rows)
+        assert len(rows) < HOUSEHOLDS_JIAHONG / 2
+
+        # Loading again creates nothing.
+        again = load_demo(db_session, zone=SHANGHAI, today=TODAY)
+        assert again.created["households"] == 0 and again.created["incidents"] == 0
