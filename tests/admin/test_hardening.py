@@ -25,3 +25,44 @@ def test_a_public_care_visit_is_refused_with_a_message(client, db_session, world
     assert client.post("/admin/event/new/", data=form).status_code == 302
     event = db_session.scalar(select(Event).where(Event.title == "上门探访 · 朱巧珍"))
     assert event is not None and not event.is_public
+
+
+# --- 8. Relations: foreign choices refused, relations the editor cannot see kept --------
+
+def _shift_form(client, shift_id: int) -> dict[str, str]:
+    from tests.helpers import form_fields
+
+    return form_fields(as_text(client.get(f"/admin/shift/edit/?id={shift_id}")))
+
+
+def test_a_foreign_choice_in_a_nullable_relation_is_refused(client, db_session, world) -> None:
+    from app.models import Shift
+
+    quick_login(client, world.users["coordinator"])
+    shift = world.jiahong.rows["shift"]
+    before = shift.team_id
+    form = _shift_form(client, shift.id)
+    form["team"] = str(world.yongye.rows["team"].id)
+    response = client.post(f"/admin/shift/edit/?id={shift.id}", data=form)
+    assert response.status_code == 200 and "不是您可以在此使用的记录" in as_text(response)
+    db_session.expire_all()
+    assert db_session.get(Shift, shift.id).team_id == before
+
+
+def test_a_relation_the_editor_cannot_see_is_kept(client, db_session, world) -> None:
+    from app.models import Shift
+
+    shift = world.jiahong.rows["shift"]
+    foreign_team = world.yongye.rows["team"]
+    shift.team_id = foreign_team.id  # set by the town admin, say
+    db_session.flush()
+    quick_login(client, world.users["coordinator"])
+    form = _shift_form(client, shift.id)
+    assert form.get("team") in (None, "", "__None")  # the form cannot show it ...
+    form["team"] = "__None"  # ... so a browser sends the first option, the blank one
+    form["title"] = "改了标题"
+    response = client.post(f"/admin/shift/edit/?id={shift.id}", data=form)
+    assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
+    saved = db_session.get(Shift, shift.id)
+    assert saved.title == "改了标题" and saved.team_id == foreign_team.id
