@@ -8,6 +8,7 @@ inline list editing, ajax lookups and relation dropdowns.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, has_request_context, redirect, request, url_for
@@ -137,6 +138,18 @@ class ProtectedView:
         if not current_user.is_authenticated:
             return _login_redirect()
         abort(403)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A cell a spreadsheet would run as a formula (`=HYPERLINK(...)` in a resident's name)
+    gets a leading apostrophe, so it is shown as the text it is. Plain numbers stay."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 class LinliModelView(ProtectedView, ModelView):
@@ -288,6 +301,9 @@ class LinliModelView(ProtectedView, ModelView):
         except ValueError:
             abort(400)
         return super().action_delete(numbers)
+
+    def get_export_value(self, model: Any, name: str) -> Any:
+        return neutralise_formula(super().get_export_value(model, name))
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Any:

@@ -66,3 +66,24 @@ def test_a_relation_the_editor_cannot_see_is_kept(client, db_session, world) -> 
     db_session.expire_all()
     saved = db_session.get(Shift, shift.id)
     assert saved.title == "改了标题" and saved.team_id == foreign_team.id
+
+
+# --- 9. CSV export: formulas are exported as text -----------------------------------------
+
+def test_csv_export_neutralises_formulas(client, db_session, world) -> None:
+    import csv
+    import io
+
+    from tests.factories import make_household
+
+    make_household(db_session, neighbourhood=world.jiahong.neighbourhood,
+                   contact_name='=HYPERLINK("http://evil.example","朱巧珍")',
+                   address="@SUM(1+1)")
+    quick_login(client, world.users["coordinator"])
+    response = client.get("/admin/household/export/csv/")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    cells = [cell for row in rows for cell in row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"朱巧珍\")" in cells
+    assert "'@SUM(1+1)" in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
