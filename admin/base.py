@@ -41,6 +41,7 @@ from admin.labels import COMMON_LABELS
 from app.enums import Role
 from app.extensions import db
 from app.services import scoping
+from app.services.text_input import control_characters_message, has_control_characters
 
 #: The permission each Flask-Admin page needs (anything else, e.g. custom pages, needs read).
 VIEW_PERMISSIONS = {
@@ -142,6 +143,17 @@ class ProtectedView:
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _text_fields(form: Any) -> Any:
+    for field in form:
+        if hasattr(field, "entries"):  # FieldList (inline models)
+            for entry in field.entries:
+                yield from _text_fields(entry.form) if hasattr(entry, "form") else [entry]
+        elif hasattr(field, "form") and hasattr(field.form, "__iter__"):
+            yield from _text_fields(field.form)
+        elif isinstance(field.data, str):
+            yield field
 
 
 def neutralise_formula(value: Any) -> Any:
@@ -301,6 +313,18 @@ class LinliModelView(ProtectedView, ModelView):
         except ValueError:
             abort(400)
         return super().action_delete(numbers)
+
+    def validate_form(self, form: Any) -> bool:
+        """Flask-Admin's validation, then: no control characters in any text field (inline
+        forms included), each refused field with a message."""
+        valid = super().validate_form(form)
+        if request.method != "POST":
+            return valid
+        for field in _text_fields(form):
+            if has_control_characters(field.data):
+                field.errors = [*field.errors, str(control_characters_message())]
+                valid = False
+        return valid
 
     def get_export_value(self, model: Any, name: str) -> Any:
         return neutralise_formula(super().get_export_value(model, name))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
+from wtforms.validators import ValidationError
 
 from admin.base import LinliModelView
 from admin.fields import EnumMultipleField
@@ -14,6 +16,7 @@ from admin.filters import HasCategoryFilter, enum_filters, local_date_filters
 from admin.views.common import WEEKDAY_CHOICES, weekday_formatter
 from app.enums import HouseholdCategory, VisitKind, VisitOutcome
 from app.models import CareSubscription, Household, HouseholdCategoryLink, Visit
+from app.services.text_input import normalise_contact_phone
 
 _HOUSEHOLD_LOOKUP = {"fields": ["address", "contact_name"], "page_size": 10}
 _VOLUNTEER_LOOKUP = {"fields": ["name", "phone"], "page_size": 10}
@@ -46,6 +49,15 @@ class HouseholdView(LinliModelView):
     form_extra_fields = {
         "categories": EnumMultipleField(_l("Categories"), enum=HouseholdCategory),
     }
+
+    def on_model_change(self, form: Any, model: Household, is_created: bool) -> None:
+        if model.members_count is None or model.members_count < 1:
+            raise ValidationError(_("A household has at least one member."))
+        try:
+            model.contact_phone = normalise_contact_phone(model.contact_phone)
+        except ValueError as error:
+            raise ValidationError(str(error.args[0])) from error
+        super().on_model_change(form, model, is_created)
 
 
 class VisitView(LinliModelView):

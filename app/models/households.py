@@ -17,10 +17,22 @@ if TYPE_CHECKING:
     from app.models.volunteers import Volunteer
 
 
+HOUSEHOLD_PHONE_SQL = (
+    "contact_phone IS NULL OR (trim(contact_phone, '0123456789-') = '' AND ("
+    "(length(contact_phone) = 11 AND contact_phone LIKE '1%' AND contact_phone NOT LIKE '%-%')"
+    " OR (contact_phone LIKE '0%-%' AND length(contact_phone) BETWEEN 11 AND 13)))"
+)
+
+
 class Household(TimestampMixin, Base):
     """A household in a neighbourhood's resident files (民情档案). Personal data."""
 
     __tablename__ = "households"
+    __table_args__ = (
+        CheckConstraint("members_count >= 1", name="members_positive"),
+        #: The stored forms of app.services.text_input.normalise_contact_phone (portable SQL).
+        CheckConstraint(HOUSEHOLD_PHONE_SQL, name="phone_format"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(

@@ -87,3 +87,75 @@ def test_csv_export_neutralises_formulas(client, db_session, world) -> None:
     assert "'=HYPERLINK(\"http://evil.example\",\"朱巧珍\")" in cells
     assert "'@SUM(1+1)" in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+
+
+# --- 10. Households: members and phones; control characters anywhere ---------------------
+
+def _household_form(world, token: str, **overrides: str) -> dict[str, str]:
+    form = {"csrf_token": token, "neighbourhood": str(world.jiahong.neighbourhood.id),
+            "address": "东陆路2000弄46号1302室", "contact_name": "朱巧珍",
+            "members_count": "2", "contact_phone": "13812345678", "categories": "elderly_only"}
+    form.update(overrides)
+    return form
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"members_count": "-3"}, "至少有一名成员"),
+    ({"members_count": "0"}, "至少有一名成员"),
+    ({"contact_phone": "abc"}, "请输入中国大陆电话号码"),
+    ({"contact_phone": "1234"}, "请输入中国大陆电话号码"),
+    ({"contact_phone": "12812345678"}, "请输入中国大陆电话号码"),
+    ({"contact_name": "朱巧\x00珍"}, "控制字符"),
+    ({"address": "东陆路\x1b[31m2000弄"}, "控制字符"),
+])
+def test_bad_household_input_is_refused_and_changes_nothing(client, db_session, world,
+                                                            overrides, message) -> None:
+    from app.models import Household
+
+    token = quick_login(client, world.users["coordinator"])
+    before = db_session.scalar(select(func.count()).select_from(Household))
+    response = client.post("/admin/household/new/",
+                           data=_household_form(world, token, **overrides))
+    assert response.status_code == 200 and message in as_text(response)
+    assert db_session.scalar(select(func.count()).select_from(Household)) == before
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("138 1234 5678", "13812345678"), ("+86 138-1234-5678", "13812345678"),
+    ("021-58881234", "021-58881234"), ("(0571)88881234", "0571-88881234"), ("", None),
+])
+def test_household_phones_are_stored_in_one_form(client, db_session, world, typed,
+                                                 stored) -> None:
+    from app.models import Household
+
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post("/admin/household/new/", data=_household_form(
+        world, token, contact_phone=typed, address=f"佳虹路{typed}号"))
+    assert response.status_code == 302, as_text(response)
+    saved = db_session.scalar(select(Household).where(Household.address == f"佳虹路{typed}号"))
+    assert saved.contact_phone == stored
+
+
+def test_the_database_refuses_bad_members_and_phones(db_session, world) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.factories import make_household
+
+    for kw in ({"members_count": -3}, {"contact_phone": "abc"}, {"contact_phone": "021x"}):
+        with pytest.raises(IntegrityError), db_session.begin_nested():
+            make_household(db_session, neighbourhood=world.jiahong.neighbourhood, **kw)
+
+
+def test_a_nul_byte_in_an_event_title_is_refused(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post("/admin/event/new/", data=_event_form(
+        world, world.jiahong.neighbourhood.id, "学雷锋\x00服务", token))
+    assert response.status_code == 200 and "控制字符" in as_text(response)
+    assert db_session.scalar(select(func.count()).select_from(Event)
+                             .where(Event.title.like("学雷锋%服务"))) == 0
+
+
+@pytest.mark.parametrize("path", ["/events/?q=a%00b", "/login?next=/%00"])
+def test_control_characters_in_queries_are_refused_everywhere(client, path) -> None:
+    response = client.get(path)
+    assert response.status_code == 400 and "控制字符" in as_text(response)
