@@ -48,6 +48,7 @@ from app.extensions import db
 from app.i18n import deployment_zone
 from app.ids import MAX_INT, MIN_INT, parse_id
 from app.services import scoping
+from app.services.text_input import control_characters_message, has_control_characters
 from app.unavailable import unavailable_cause
 
 #: The furthest list page anybody can ask for (beyond it the offset would not fit a query).
@@ -199,6 +200,19 @@ class ProtectedView:
         if not current_user.is_authenticated:
             return _login_redirect()
         abort(403)
+
+
+
+
+def _text_fields(form: Any) -> Any:
+    for field in form:
+        if hasattr(field, "entries"):  # FieldList (inline models)
+            for entry in field.entries:
+                yield from _text_fields(entry.form) if hasattr(entry, "form") else [entry]
+        elif hasattr(field, "form") and hasattr(field.form, "__iter__"):
+            yield from _text_fields(field.form)
+        elif isinstance(field.data, str):
+            yield field
 
 
 class LinliModelView(ProtectedView, ModelView):
@@ -403,6 +417,18 @@ class LinliModelView(ProtectedView, ModelView):
                           "conflicts with another record. Nothing was saved."), "error")
             return True
         return super().handle_view_exception(exc)
+
+    def validate_form(self, form: Any) -> bool:
+        """Flask-Admin's validation, then: no control characters in any text field (inline
+        forms included), each refused field with a message."""
+        valid = super().validate_form(form)
+        if request.method != "POST":
+            return valid
+        for field in _text_fields(form):
+            if has_control_characters(field.data):
+                field.errors = [*field.errors, str(control_characters_message())]
+                valid = False
+        return valid
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Any:

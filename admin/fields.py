@@ -99,16 +99,50 @@ class _PinyinOrder:
         return self._object_list
 
 
+_BLANK = (None, "", "__None")
+
+
+def _not_in_scope() -> str:
+    return gettext("Not a valid choice: the record chosen is not one you may use here. "
+                   "Nothing was saved.")
+
+
 class ScopedQuerySelectField(_PinyinOrder, QuerySelectField):
-    """A relation dropdown; its `query_factory` holds only rows in the user's scope."""
+    """A relation dropdown; its `query_factory` holds only rows in the user's scope.
+
+    A posted id outside that scope is refused with a message (Flask-Admin would save an
+    empty relation when the field may be blank), and a current value the editor cannot see
+    (it is not among the choices, so the form shows it blank) is kept, never cleared.
+    """
 
     def iter_choices(self) -> Any:  # type: ignore[override]
         return _as_choices(super().iter_choices())
+
+    def pre_validate(self, form: Any) -> None:
+        posted = self._formdata
+        choices = [obj for _pk, obj in self._get_object_list()]
+        if self.data is None and posted not in _BLANK:
+            raise ValidationError(_not_in_scope())
+        if self.data is None and self.object_data is not None and self.object_data not in choices:
+            self.data = self.object_data
+            return
+        super().pre_validate(form)
 
 
 class ScopedQuerySelectMultipleField(_PinyinOrder, QuerySelectMultipleField):
+    """Many rows of a relation, in the user's scope; members the editor cannot see are kept."""
+
     def iter_choices(self) -> Any:  # type: ignore[override]
         return _as_choices(super().iter_choices())
+
+    def pre_validate(self, form: Any) -> None:
+        if self._invalid_formdata:
+            raise ValidationError(_not_in_scope())
+        super().pre_validate(form)
+        choices = [obj for _pk, obj in self._get_object_list()]
+        hidden = [obj for obj in (self.object_data or []) if obj not in choices]
+        if hidden:
+            self.data = [*(self.data or []), *(obj for obj in hidden if obj not in self.data)]
 
 
 def _enum_value(value: Any) -> Any:

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_LOGIN_LOCK_MINUTES": 15,
     #: Login attempts (POST /login) per client IP, whatever the usernames.
     "LINLI_LOGIN_RATE_LIMIT_IP": "10/minute;60/hour",
+    #: Served over HTTPS only (behind a TLS proxy): secure cookies and HSTS.
+    "LINLI_HTTPS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

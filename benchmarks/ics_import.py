@@ -72,6 +72,7 @@ CASES: dict[str, tuple[str, object]] = {
         _rule("FREQ=SECONDLY"))),
     "1 MB of DAILY since 1900": ("refused:more than 500 events", lambda: _fill(
         _rule("FREQ=DAILY", "19000101T090000Z", "PT1H"))),
+    "1 MB of RDATE values": ("refused:more than 500 events", lambda: _rdates()),
     # At the 500-event count: the rules' own cost is what is bounded.
     "500 SECONDLY rules": ("refused:every hour", lambda: _n(_rule("FREQ=SECONDLY"))),
     "500 DAILY since 1900": ("refused:more than 500 busy times", lambda: _n(
@@ -85,6 +86,14 @@ CASES: dict[str, tuple[str, object]] = {
     "150 WEEKLY since 2000 (valid)": ("busy:", lambda: _n(
         _rule("FREQ=WEEKLY;INTERVAL=4", "20000103T090000Z", "PT1H"), 150)),
 }
+
+
+def _rdates() -> bytes:
+    values = ",".join(f"2019{m:02d}{d:02d}T{h:02d}0000Z" for m in range(1, 13)
+                      for d in range(1, 29) for h in range(24))
+    head = "UID:rdates@bench\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20190101T000000Z\r\n"
+    return _calendar([head + "DURATION:PT1H\r\nRDATE:" + values] * 7)[:LIMIT - 40] + (
+        b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
 
 
 def _n(make: object, count: int = 500) -> bytes:

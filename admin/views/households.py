@@ -85,6 +85,8 @@ class HouseholdView(LinliModelView):
     }
 
     def on_model_change(self, form: Any, model: Household, is_created: bool) -> None:
+        if model.members_count is None or model.members_count < 1:
+            raise ValidationError(gettext("A household has at least one member."))
         try:
             model.contact_phone = normalise_household_phone(model.contact_phone)
         except HouseholdError as error:

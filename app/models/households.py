@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from app.models.volunteers import Volunteer
 
 
+HOUSEHOLD_PHONE_SQL = (
+    "contact_phone IS NULL OR (trim(contact_phone, '0123456789-') = '' AND ("
+    "(length(contact_phone) = 11 AND contact_phone LIKE '1%' AND contact_phone NOT LIKE '%-%')"
+    " OR (contact_phone LIKE '0%-%' AND length(contact_phone) BETWEEN 11 AND 13)))"
+)
+
+
 class Household(TimestampMixin, Base):
     """A household in a neighbourhood's resident files (民情档案). Personal data."""
 
@@ -28,6 +35,8 @@ class Household(TimestampMixin, Base):
         UniqueConstraint("building_id", "unit", "room"),
         CheckConstraint("floor IS NULL OR floor BETWEEN -5 AND 200", name="floor_range"),
         CheckConstraint("members_count >= 1", name="members_positive"),
+        #: The stored forms of app.services.text_input.normalise_contact_phone (portable SQL).
+        CheckConstraint(HOUSEHOLD_PHONE_SQL, name="phone_format"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -49,6 +49,7 @@ def assignment_page(token: str) -> str:
 
 
 def _outcome_message(outcome: str) -> str:
+    """The message of one known outcome code; 404 for anything else."""
     messages = {
         "confirmed": _("Thank you! Your shift is confirmed."),
         "declined": _("You have declined this shift. The coordinator sees it and will find "
@@ -61,7 +62,10 @@ def _outcome_message(outcome: str) -> str:
         "taken": _("Thank you — someone else has already taken this seat."),
         "already": _("You already have this shift."),
     }
-    return messages.get(outcome, outcome)
+    # A fixed set: the address is typed by anyone, its text is never shown as ours.
+    if outcome not in messages:
+        abort(404)
+    return messages[outcome]
 
 
 @respond_bp.post("/a/<token>/<action>")

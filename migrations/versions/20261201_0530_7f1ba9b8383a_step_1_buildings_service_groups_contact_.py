@@ -336,9 +336,6 @@ def upgrade():
         batch_op.create_check_constraint(
             op.f("ck_households_floor_range"), "floor IS NULL OR floor BETWEEN -5 AND 200"
         )
-        batch_op.create_check_constraint(
-            op.f("ck_households_members_positive"), "members_count >= 1"
-        )
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.alter_column("unit", server_default=None)
 
@@ -387,7 +384,6 @@ def downgrade():
         batch_op.drop_column("round_id")
 
     with op.batch_alter_table("households", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_households_members_positive"), type_="check")
         batch_op.drop_constraint(op.f("ck_households_floor_range"), type_="check")
         batch_op.drop_constraint(
             batch_op.f("fk_households_building_id_buildings"), type_="foreignkey"

@@ -49,3 +49,38 @@ def test_one_helper_decides_what_is_public(db_session: Session) -> None:
     visit.is_public = True  # in memory only (the database would refuse it)
     assert not visit.shown_publicly
     db_session.expire(visit)
+
+
+# --- 11. Headers, HTTPS, fixed outcome codes --------------------------------------------------
+
+def test_respond_done_shows_only_known_outcomes(client) -> None:
+    forged = client.get("/respond/done/您的账户已被冻结，请致电 400-123-4567")
+    assert forged.status_code == 404
+    assert "400-123-4567" not in forged.get_data(as_text=True)
+    assert client.get("/respond/done/confirmed").status_code == 200
+
+
+def test_pages_allow_no_inline_scripts(client, db_session) -> None:
+    import re
+
+    page = client.get("/login")
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline' ; " not in policy
+    assert "script-src 'self' 'unsafe-inline'" not in policy
+    templates = __import__("pathlib").Path("app/templates")
+    for template in templates.rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"<script>|<script(?![^>]*\bsrc=)[^>]*>", text), template
+        assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_https_option_sends_hsts_and_secure_cookies(database_url: str) -> None:
+    from tests.conftest import make_test_app
+
+    plain = make_test_app(database_url).test_client().get("/login")
+    assert "Strict-Transport-Security" not in plain.headers
+    app = make_test_app(database_url, LINLI_HTTPS=True)
+    response = app.test_client().get("/login", base_url="https://linli.test")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "Secure" in cookie, cookie

@@ -10,17 +10,16 @@ notes on the tenants; an assistance household: notes on its needs and contact wi
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.enums import HouseholdCategory
 from app.models import Household
+from app.services.text_input import normalise_contact_phone
 
 _NOISE = re.compile(r"[\s\-()（）]")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -33,19 +32,12 @@ class HouseholdError(ValueError):
 
 
 def normalise_household_phone(raw: str | None) -> str | None:
-    """A mainland mobile (11 digits) or fixed-line number, digits only; empty gives ``None``."""
-    value = _NOISE.sub("", unicodedata.normalize("NFKC", raw or ""))
-    if not value:
-        return None
-    if value.startswith("+86"):
-        value = value[3:]
-    elif value.startswith("0086"):
-        value = value[4:]
-    if _MOBILE.fullmatch(value) or _LANDLINE.fullmatch(value):
-        return value
-    raise HouseholdError(str(_l(
-        "Please enter a mainland phone number: a mobile number of 11 digits starting with 1, "
-        "or a fixed line such as 021-58881234.")))
+    """A mainland mobile or fixed-line number in the one stored form the database checks
+    (`app.services.text_input.normalise_contact_phone`); empty gives ``None``."""
+    try:
+        return normalise_contact_phone(raw)
+    except ValueError as error:
+        raise HouseholdError(str(error.args[0])) from error
 
 
 def mask_phone(phone: str | None) -> str:

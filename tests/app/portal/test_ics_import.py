@@ -163,3 +163,11 @@ def test_a_long_history_is_skipped_unparsed_but_many_current_events_are_refused(
               for i in range(ics_import.MAX_COMPONENTS + 1)]
     with pytest.raises(IcsImportError, match="more than 500 events"):
         parse_busy_times(ics(*future), zone=ZONE, start=NOW)
+
+
+def test_thousands_of_rdate_values_are_refused_unparsed() -> None:
+    values = ",".join(f"2019{m:02d}{d:02d}T010000Z" for m in range(1, 13) for d in range(1, 29))
+    data = ics(*(vevent(f"r{i}", "DTSTART:20190101T010000Z", "DURATION:PT1H",
+                        f"RDATE:{values}") for i in range(7)))
+    with pytest.raises(IcsImportError, match="more than 500 events"):
+        parse_busy_times(data, zone=ZONE, start=NOW)

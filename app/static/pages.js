@@ -1,0 +1,21 @@
+// Behaviour of the public and portal pages, kept out of the HTML so that the
+// Content-Security-Policy needs no 'unsafe-inline' for scripts.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  var copy = document.getElementById("copy-button");
+  if (copy) {
+    copy.addEventListener("click", function () {
+      var input = document.getElementById(copy.dataset.copy);
+      var status = document.getElementById("copy-status");
+      var done = function () { status.textContent = copy.dataset.copied; };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
+      } else {
+        input.select(); document.execCommand("copy"); done();
+      }
+    });
+  }
+})();
