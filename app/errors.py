@@ -13,6 +13,7 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.api.problems import from_http_exception
 from app.extensions import db
 
 TITLES = {
@@ -36,8 +37,8 @@ EXPLANATIONS = {
 
 def error_page(error: HTTPException) -> Any:
     code = error.code or 500
-    if request.path.startswith("/api/"):
-        return error
+    if request.path.startswith("/api/"):  # raised before the API's own handlers could run
+        return from_http_exception(error)
     if code >= 500:
         db.session.rollback()
     context = {"code": code, "title": TITLES.get(code, TITLES[500]),

@@ -48,7 +48,7 @@ class Crawl:
             self.failures.append(f"{method} {url!r} {kw.get('data', '')!r}: "
                                  f"{type(error).__name__}: {error}"[:400])
             return None
-        body = response.get_data(as_text=True)
+        body = response.get_data()  # read it all (a spreadsheet export is binary)
         response.close()
         if response.status_code >= 500:
             self.failures.append(f"{method} {url!r}: {response.status_code}")
