@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -41,6 +41,7 @@ def error_page(error: HTTPException) -> Any:
         return from_http_exception(error)
     if code >= 500:
         db.session.rollback()
+    g.error_page = True
     context = {"code": code, "title": TITLES.get(code, TITLES[500]),
                "explanation": EXPLANATIONS.get(code, EXPLANATIONS[500])}
     headers = error.get_headers() if code == 405 else None

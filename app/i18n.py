@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -91,7 +91,10 @@ def local_datetime(value: datetime | None, fmt: str = "short") -> str:
 def language_return_path() -> str:
     """Where the language switch brings the user back to: this page if it was a plain GET,
     else the page the form was sent from (a failed sign-up is shown at its POST address,
-    which a GET would answer with 405)."""
+    which a GET would answer with 405). An error page returns to the start page: its address
+    may be anything a visitor typed."""
+    if g.get("error_page"):
+        return ""
     if request.method in ("GET", "HEAD"):
         return request.full_path if request.query_string else request.path
     referrer = urlsplit(request.referrer or "")

@@ -87,6 +87,18 @@ def make_test_app(database_url: str, **config: object) -> Flask:
     )
 
 
+@contextmanager
+def temporary_app(database_url: str, **config: object) -> Iterator[Flask]:
+    """An app of its own for one test; its connection pool is closed afterwards (a pool left
+    to the garbage collector warns, and warnings are errors here)."""
+    application = make_test_app(database_url, **config)
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     application = make_test_app(database_url)

@@ -5,6 +5,13 @@
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  // After a refused sign-up: the summary of what to correct (or the message) is focused and
+  // scrolled to, so a phone shows it first.
+  ["signup-errors", "form-message"].some(function (id) {
+    var box = document.getElementById(id);
+    if (box) { box.focus({preventScroll: true}); box.scrollIntoView({block: "start"}); }
+    return Boolean(box);
+  });
   var copy = document.getElementById("copy-button");
   if (copy) {
     copy.addEventListener("click", function () {

@@ -44,12 +44,12 @@ def test_household_phone_is_validated_and_masked_in_lists(client, db_session, wo
     assert response.status_code == 302, as_text(response)
     db_session.expire_all()
     saved = db_session.get(Household, household.id)
-    assert saved.contact_phone == "02158881234"
+    assert saved.contact_phone == "021-58881234"
     assert list(saved.contact_windows) == ["weekday_evening"]
 
     listing = as_text(client.get("/admin/household/"))
-    assert "021******34" in listing and "02158881234" not in listing
-    assert "02158881234" in as_text(client.get(f"/admin/household/details/?id={household.id}"))
+    assert "021*******34" in listing and "021-58881234" not in listing
+    assert "021-58881234" in as_text(client.get(f"/admin/household/details/?id={household.id}"))
 
 
 def test_household_building_must_be_its_neighbourhoods(client, db_session, world) -> None:

@@ -72,9 +72,13 @@ def test_switching_language_after_a_failed_signup_returns_to_the_event(client,
 
 
 def test_500_is_a_chinese_page_and_rolls_back(database_url) -> None:
-    from tests.conftest import make_test_app
+    from tests.conftest import temporary_app
 
-    app = make_test_app(database_url, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    with temporary_app(database_url, TESTING=False, PROPAGATE_EXCEPTIONS=False) as app:
+        _check_500_page(app)
+
+
+def _check_500_page(app) -> None:  # type: ignore[no-untyped-def]
 
     @app.get("/test-crash")
     def crash() -> str:

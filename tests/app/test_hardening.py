@@ -75,12 +75,13 @@ def test_pages_allow_no_inline_scripts(client, db_session) -> None:
 
 
 def test_https_option_sends_hsts_and_secure_cookies(database_url: str) -> None:
-    from tests.conftest import make_test_app
+    from tests.conftest import temporary_app
 
-    plain = make_test_app(database_url).test_client().get("/login")
+    with temporary_app(database_url) as plain_app:
+        plain = plain_app.test_client().get("/login")
     assert "Strict-Transport-Security" not in plain.headers
-    app = make_test_app(database_url, LINLI_HTTPS=True)
-    response = app.test_client().get("/login", base_url="https://linli.test")
+    with temporary_app(database_url, LINLI_HTTPS=True) as app:
+        response = app.test_client().get("/login", base_url="https://linli.test")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     cookie = response.headers.get("Set-Cookie", "")
     assert "Secure" in cookie, cookie

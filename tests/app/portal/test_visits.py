@@ -34,7 +34,9 @@ def test_list_and_record_in_one_tap(client, app, db_session: Session) -> None:
     open_portal(client, app, volunteer)
     page = client.get("/portal/visits").get_data(as_text=True)
     assert "李阿婆" in page and "草稿阿婆" not in page and "别人的阿婆" not in page
-    assert "localStorage" in page
+    assert "visits.js" in page
+    with client.get("/static/visits.js") as script:  # an unsent record stays on the phone
+        assert "localStorage.setItem" in script.get_data(as_text=True)
     token = csrf_token_from(page)
 
     response = client.post(f"/portal/visits/{mine.id}", data={

@@ -3,6 +3,7 @@ sends them; nothing is sent inside the request, and a rolled-back change sends n
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,15 +14,17 @@ from app.models import Volunteer
 from app.services import notify
 from tests import factories
 from tests.app.scheduling.conftest import outbox, wait_for
-from tests.conftest import make_test_app
+from tests.conftest import temporary_app
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def queued_app(live_app: Flask, live_url: str, live_secret: str, live_dir: Path) -> Flask:
-    return make_test_app(live_url, SECRET_KEY=live_secret, LINLI_NOTIFY_QUEUE=True,
-                         LINLI_MAIL_OUTBOX=str(live_dir / "outbox"))
+def queued_app(live_app: Flask, live_url: str, live_secret: str,
+               live_dir: Path) -> Iterator[Flask]:
+    with temporary_app(live_url, SECRET_KEY=live_secret, LINLI_NOTIFY_QUEUE=True,
+                       LINLI_MAIL_OUTBOX=str(live_dir / "outbox")) as application:
+        yield application
 
 
 def _tell(volunteer: Volunteer, title: str) -> bool:
