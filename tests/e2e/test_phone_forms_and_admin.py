@@ -4,16 +4,12 @@ date picker is Chinese with Monday first. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from flask import Flask
 
 from app.extensions import db
-from benchmarks.signup import add_event, make_app, running_server
-from tests.e2e.test_residents_browser import ARGS, ARTIFACTS, CHROMIUM, PHONE, shoot
+from benchmarks.signup import add_event
+from tests.e2e.test_residents_browser import ARTIFACTS, PHONE, shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -21,23 +17,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 PASSWORD = "correct horse battery staple"
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_sync.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def site(empty_database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = make_app(empty_database_url, TESTING=True, LINLI_MAIL_OUTBOX=str(tmp_path))
-    with running_server(app) as base:
-        yield app, base
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _with_slots(app: Flask) -> int:

@@ -3,17 +3,15 @@ event — in Chinese and in English, in Debian's chromium at 390×844, with scre
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from app.extensions import db
-from benchmarks.signup import add_event, make_app, running_server
+from benchmarks.signup import add_event
 
 pytestmark = pytest.mark.e2e
 
@@ -29,23 +27,6 @@ if not Path(CHROMIUM).exists():
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_sync.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def site(empty_database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = make_app(empty_database_url, TESTING=True, LINLI_MAIL_OUTBOX=str(tmp_path))
-    with running_server(app) as base:
-        yield app, base
-    with app.app_context():
-        db.engine.dispose()
 
 
 def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
