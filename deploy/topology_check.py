@@ -191,7 +191,7 @@ def smoke(top: Topology, base: str, password: str) -> None:
     status = wait_for(f"run {run_id}", finished, timeout=180)
     assert status["status"] == "succeeded", status
     consumers = [name for name in ("consumer-1", "consumer-2")
-                 if re.search(r"Executing app\.tasks_schedule\.run_schedule", top.log(name))]
+                 if re.search(r"Executing app\.tasks\.scheduler\.run_schedule", top.log(name))]
     assert consumers, "no consumer logged the run"
     task_lines = [line for name in consumers for line in top.log(name).splitlines()
                   if line.startswith("{") and json.loads(line)["task_id"] != "-"]
