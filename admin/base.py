@@ -4,6 +4,9 @@ Nothing here knows a particular model: the permission matrix (`admin.access`) sa
 may do with a model, `app.services.scoping` says which rows, and this module applies both on
 every path Flask-Admin offers — list, count, details, edit, delete, bulk actions, CSV export,
 inline list editing, ajax lookups and relation dropdowns.
+
+Longer than most modules on purpose: it is the admin's single security boundary, and every
+path it guards is overridden here so a reader can check them all in one place.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ reads the file and returns the busy intervals over the planning horizon (recurri
 expanded, all-day events included, free/transparent and cancelled events left out), and
 `create_blackouts` stores the confirmed ones. Only uploaded bytes are read: a URL in the file
 is never fetched.
+
+Longer than most modules on purpose: parsing, the bounds that keep a hostile file cheap and
+the expansion they protect are one pipeline, and splitting it would hide which bound guards
+which step.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
 into a `scheduling.Problem`:
 
 - weekly availability windows become concrete intervals in the deployment's time zone (valid
-  dates honoured, touching windows merged), minus blackouts and minus the volunteer's published
-  assignments *outside* the scope (they are busy then);
+  dates honoured, touching windows merged), minus blackouts; the volunteer's assignments
+  *outside* the scope are engine `commitments` (busy then, named after their event);
 - published assignments (pending, confirmed) inside the scope are the ``previous`` schedule;
   pinned ones (published or drafts) are pins; declined or cancelled pairs are forbidden;
 - care visits carry their household, whose history (volunteers of done visits, the
@@ -17,6 +17,9 @@ published is just counted as kept. It only flushes; the caller commits.
 
 Engine ids are strings: ``v<id>`` for volunteers, ``s<id>`` for shifts, ``h<id>`` for
 households, ``t<id>`` for teams; `db_id` turns one back into an integer.
+
+Slightly over 400 lines: building the problem and writing its answer back share the engine-id
+mapping and must stay symmetrical, so they are kept side by side.
 """
 
 from __future__ import annotations
