@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
@@ -20,9 +19,9 @@ from app.models import CareSubscription, Household, HouseholdCategoryLink, Visit
 from app.services import scoping
 from app.services.households.files import (
     HouseholdError,
+    check_household,
     completeness,
     mask_phone,
-    normalise_household_phone,
 )
 
 _HOUSEHOLD_LOOKUP = {"fields": ["address", "contact_name"], "page_size": 10}
@@ -85,20 +84,10 @@ class HouseholdView(LinliModelView):
     }
 
     def on_model_change(self, form: Any, model: Household, is_created: bool) -> None:
-        if model.members_count is None or model.members_count < 1:
-            raise ValidationError(gettext("A household has at least one member."))
         try:
-            model.contact_phone = normalise_household_phone(model.contact_phone)
+            check_household(model)
         except HouseholdError as error:
             raise ValidationError(str(error)) from error
-        if model.building is not None and model.building.neighbourhood_id != (
-                model.neighbourhood_id or model.neighbourhood.id):
-            raise ValidationError(gettext(
-                "The building is in another neighbourhood than the household."))
-        if model.building is not None and model.floor is not None \
-                and not 1 <= model.floor <= model.building.floors:
-            raise ValidationError(gettext("Floor %(floor)s: the building has %(n)s floors.",
-                                          floor=model.floor, n=model.building.floors))
         super().on_model_change(form, model, is_created)
 
 

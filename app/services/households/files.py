@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -38,6 +39,24 @@ def normalise_household_phone(raw: str | None) -> str | None:
         return normalise_contact_phone(raw)
     except ValueError as error:
         raise HouseholdError(str(error.args[0])) from error
+
+
+def check_household(household: Household) -> None:
+    """The rules of a household's file before it is saved (form, import): at least one member,
+    a phone in the stored form, and a building (with that floor) in its own neighbourhood.
+    Normalises the phone in place; `HouseholdError` with a message otherwise."""
+    if household.members_count is None or household.members_count < 1:
+        raise HouseholdError(_("A household has at least one member."))
+    household.contact_phone = normalise_household_phone(household.contact_phone)
+    building = household.building
+    if building is None:
+        return
+    neighbourhood_id = household.neighbourhood_id or household.neighbourhood.id
+    if building.neighbourhood_id != neighbourhood_id:
+        raise HouseholdError(_("The building is in another neighbourhood than the household."))
+    if household.floor is not None and not 1 <= household.floor <= building.floors:
+        raise HouseholdError(_("Floor %(floor)s: the building has %(n)s floors.",
+                               floor=household.floor, n=building.floors))
 
 
 def mask_phone(phone: str | None) -> str:
