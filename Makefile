@@ -68,7 +68,7 @@ test: translations lint browser
 bench: $(STAMP)
 	-$(BIN)/python -m scheduling bench
 	-$(BIN)/python -m benchmarks.feeds
-	-$(BIN)/python -m benchmarks.signup $(if $(TEST_DATABASE_URL),--postgres $(TEST_DATABASE_URL))
+	-$(BIN)/python -m benchmarks.signup
 	-$(BIN)/python -m benchmarks.public_page
 	-$(BIN)/python -m benchmarks.ics_import
 

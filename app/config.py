@@ -94,6 +94,9 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_RUN_STALE_SECONDS": 90,
     #: How many weeks ahead the nightly job (02:15 local time) creates care visits.
     "LINLI_CARE_HORIZON_WEEKS": 8,
+    #: Benchmarks only: serve GET/POST /_baseline, a route that touches neither the database
+    #: nor the session, so throughput ratios compare against the server itself.
+    "LINLI_BENCHMARK_BASELINE": False,
 }
 
 #: Environment variables with names of their own; every `LINLI_*` variable is read too, as
@@ -108,7 +111,8 @@ ENVIRONMENT_KEYS = {
     "SECRET_KEY": "SECRET_KEY",
 }
 
-_BOOLEAN_SETTINGS = ("LINLI_RATELIMIT_ENABLED", "LINLI_MAIL_SMTP_STARTTLS", "LINLI_NOTIFY_QUEUE")
+_BOOLEAN_SETTINGS = ("LINLI_RATELIMIT_ENABLED", "LINLI_MAIL_SMTP_STARTTLS", "LINLI_NOTIFY_QUEUE",
+                     "LINLI_BENCHMARK_BASELINE")
 _INTEGER_SETTINGS = (
     "LINLI_PROXY_FIX_X_FOR", "LINLI_PROXY_FIX_X_PROTO", "LINLI_PROXY_FIX_X_HOST",
     "LINLI_PROXY_FIX_X_PORT", "LINLI_PROXY_FIX_X_PREFIX", "LINLI_LOGIN_MAX_FAILURES",

@@ -1,42 +1,37 @@
 """Feed benchmark: `python -m benchmarks.feeds` (part of `make bench`).
 
-Starts a real threaded werkzeug server on 127.0.0.1 over a temporary SQLite database built by
-the migrations, seeds a volunteer with 50 assignments and a neighbourhood with 500 public
-events, then measures requests per second, from a few keep-alive client threads, of
+Runs gunicorn as deployed (benchmarks/deployed.py: deploy/gunicorn.conf.py, PostgreSQL, a fresh
+database of its own); this separate client process seeds a volunteer with 50 assignments and a
+neighbourhood with 500 public events, then measures requests per second over keep-alive
+connections, in interleaved rounds, of
 
-- the cached personal feed (200 with the full body),
-- a 304 answer to If-None-Match,
-- `/healthz`, a trivial JSON route on the same server and settings (the baseline),
+- `/_baseline` (the same server stack, no database: the yardstick the targets divide by),
+- `/healthz` (database and queue checked),
+- the cached personal feed (200 with the full body; target ≥ 0.5),
+- a 304 answer to If-None-Match (target ≥ 0.8),
 
-and the render time of the uncached 500-event feed. Figures are printed as a table.
+checking every answer, and times the uncached render of the 500-event public feed. Exits 1
+when a target is missed.
 """
 
 from __future__ import annotations
 
-import http.client
-import logging
-import os
+import argparse
 import statistics
 import sys
-import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from flask_migrate import upgrade
-from werkzeug.serving import WSGIRequestHandler, make_server
+from benchmarks.deployed import (
+    DEFAULT_DATABASE,
+    client_app,
+    deployed_server,
+    hammer,
+    ratio_table,
+    request,
+)
 
-CLIENTS = 4
-REQUESTS_PER_CLIENT = 400
-ROUNDS = 3
-
-
-class _KeepAliveHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # measuring the server, not the terminal
+TARGETS = {"personal feed 200": 0.5, "personal feed 304": 0.8}
 
 
 def _seed(app) -> tuple[str, int]:
@@ -71,110 +66,63 @@ def _seed(app) -> tuple[str, int]:
     return volunteer.feed_token, public.id
 
 
-def _hammer(port: int, path: str, headers: dict[str, str], expect: int) -> float:
-    """Requests per second over CLIENTS keep-alive connections, REQUESTS_PER_CLIENT each."""
-    errors: list[str] = []
-    barrier = threading.Barrier(CLIENTS + 1)
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        barrier.wait()
-        for _ in range(REQUESTS_PER_CLIENT):
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            if response.status != expect:
-                errors.append(f"{path}: {response.status}")
-        connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    if errors:
-        raise RuntimeError(f"unexpected answers, e.g. {errors[0]} ({len(errors)} in all)")
-    return CLIENTS * REQUESTS_PER_CLIENT / elapsed
-
-
-def main() -> int:
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="linli-bench-") as folder:
-        os.environ["LINLI_INSTANCE_PATH"] = folder
-        from app import create_app
-        from app.database import MIGRATIONS_DIR
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=800)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    with deployed_server(args.database, workers=args.workers) as (port, url), \
+            client_app(url) as app:
         from app.extensions import db
-        from app.feeds.views import feed_cache
         from app.models import utcnow
         from app.services import feeds
         from app.services.feeds import FeedKind, FeedSettings
 
-        app = create_app({
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}",
-            "LINLI_EXTERNAL_URL": "http://127.0.0.1",
-        })
-        with app.app_context():
-            upgrade(directory=str(MIGRATIONS_DIR))
-            token, hood_id = _seed(app)
-            settings = FeedSettings.from_config(app.config)
-            renders = []
-            for _ in range(5):
-                began = time.perf_counter()
-                big = feeds.build_public_feed(db.session, FeedKind.neighbourhood, hood_id,
-                                              now=utcnow(), settings=settings, locale="zh_CN")
-                renders.append(time.perf_counter() - began)
-            db.session.rollback()
-        server = make_server("127.0.0.1", 0, app, threaded=True,
-                             request_handler=_KeepAliveHandler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        port = server.server_port
+        token, hood_id = _seed(app)
+        settings = FeedSettings.from_config(app.config)
+        renders = []
+        for _ in range(5):
+            began = time.perf_counter()
+            big = feeds.build_public_feed(db.session, FeedKind.neighbourhood, hood_id,
+                                          now=utcnow(), settings=settings, locale="zh_CN")
+            renders.append(time.perf_counter() - began)
+        db.session.rollback()
         feed_path = f"/feeds/v/{token}.ics"
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            probe.request("GET", feed_path)
-            response = probe.getresponse()
-            body = response.read()
-            etag = response.headers["ETag"]
-            probe.close()
-            rates: dict[str, list[float]] = {"json": [], "feed": [], "304": []}
-            for _ in range(ROUNDS):  # interleaved, so drift hits all three alike
-                rates["json"].append(_hammer(port, "/healthz", {}, 200))
-                rates["feed"].append(_hammer(port, feed_path, {}, 200))
-                rates["304"].append(_hammer(port, feed_path, {"If-None-Match": etag}, 304))
-        finally:
-            server.shutdown()
-            thread.join(10)
-            server.server_close()
-        cache = feed_cache(app)
-        with app.app_context():
-            db.engine.dispose()
-    best = {name: max(values) for name, values in rates.items()}
-    base = best["json"]
-    print(f"Linli feed benchmark: werkzeug threaded server, SQLite, {CLIENTS} keep-alive "
-          f"clients × {REQUESTS_PER_CLIENT} requests, best of {ROUNDS} rounds")
-    print(f"{'route':<40}{'req/s':>10}{'ratio':>9}{'target':>9}")
-    rows = [
-        ("/healthz (JSON baseline)", "json", None),
-        (f"personal feed, cached (50 events, {len(body) // 1024} KiB)", "feed", 0.5),
-        ("personal feed, 304 If-None-Match", "304", 0.8),
-    ]
-    ok = True
-    for label, key, target in rows:
-        ratio = best[key] / base
-        mark = "" if target is None else f"≥ {target:.1f}"
-        if target is not None and ratio < target:
-            ok = False
-            mark += " ✗"
-        print(f"{label:<40}{best[key]:>10.0f}{ratio:>9.2f}{mark:>9}")
-    print(f"uncached render, 500-event public feed ({len(big.body) // 1024} KiB): "
-          f"median {statistics.median(renders) * 1000:.0f} ms, best {min(renders) * 1000:.0f} ms")
-    print(f"feed cache: {cache.hits} hits, {cache.misses} misses")
-    return 0 if ok else 1
+        status, headers, body = request(port, "GET", feed_path)
+        assert status == 200 and b"BEGIN:VCALENDAR" in body, (status, body[:200])
+        etag = headers["ETag"]
+
+        def expect(code: int, marker: bytes = b""):  # type: ignore[no-untyped-def]
+            def check(status: int, headers: dict[str, str], payload: bytes) -> str | None:
+                if status != code or (marker and marker not in payload):
+                    return f"{status} {payload[:80]!r}"
+                return None
+            return check
+
+        targets = {
+            "/_baseline": ("/_baseline", {}, expect(200)),
+            "/healthz": ("/healthz", {}, expect(200, b'"ok"')),
+            "personal feed 200": (feed_path, {}, expect(200, b"END:VCALENDAR")),
+            "personal feed 304": (feed_path, {"If-None-Match": etag}, expect(304)),
+        }
+        rates: dict[str, list[float]] = {name: [] for name in targets}
+        for _ in range(args.rounds):  # interleaved, so drift hits every route alike
+            for name, (path, extra, check) in targets.items():
+                rates[name].append(hammer(port, args.requests, args.threads,
+                                          lambda n, p=path, h=extra: ("GET", p, None, h), check))
+    table, met = ratio_table(
+        f"Feeds: gunicorn -w {args.workers} (gthread) on PostgreSQL, client in a separate "
+        f"process, {args.threads} keep-alive connections, {args.requests} requests x "
+        f"{args.rounds} rounds; every answer checked; personal feed {len(body) // 1024} KiB.",
+        rates, "/_baseline", TARGETS)
+    print(table)
+    print(f"\nuncached render, 500-event public feed ({len(big.body) // 1024} KiB), in the "
+          f"client: median {statistics.median(renders) * 1000:.0f} ms, "
+          f"best {min(renders) * 1000:.0f} ms")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from app.extensions import db
+from app.extensions import csrf, db
 from app.i18n import answers_get
 from app.tasks.queue import huey
 from app.urls import landing_url, safe_next_url
@@ -42,6 +42,16 @@ def healthz() -> Response | tuple[Response, int]:
     healthy = all(value == "ok" for value in checks.values())
     body = jsonify(status="ok" if healthy else "unavailable", checks=checks)
     return body if healthy else (body, 503)
+
+
+@main_bp.route("/_baseline", methods=["GET", "POST"])
+@csrf.exempt
+def baseline() -> Response:
+    """The benchmarks' yardstick: the whole server stack (gunicorn, middleware, Flask) with
+    no database, session or template. Off unless LINLI_BENCHMARK_BASELINE is set."""
+    if not current_app.config["LINLI_BENCHMARK_BASELINE"]:
+        abort(404)
+    return jsonify(ok=True)
 
 
 @main_bp.route("/language", methods=["POST"])

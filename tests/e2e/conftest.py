@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from benchmarks.signup import make_app, running_server
+from tests.live import make_app, running_server
 from tests.e2e.test_residents_browser import ARGS, CHROMIUM
 
 playwright_sync = pytest.importorskip("playwright.sync_api")

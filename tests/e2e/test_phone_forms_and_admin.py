@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from benchmarks.signup import add_event
+from tests.live import add_event
 from tests.e2e.test_residents_browser import ARTIFACTS, PHONE, shoot
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from benchmarks.signup import add_event
+from tests.live import add_event
 
 pytestmark = pytest.mark.e2e
 

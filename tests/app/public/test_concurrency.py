@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.enums import RegistrationStatus
 from app.extensions import db
 from app.models import Registration
-from benchmarks.signup import add_event, make_app, post_json, running_server, signup_body
+from tests.live import add_event, make_app, post_json, running_server, signup_body
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,148 @@
+"""The server as deployed, for benchmarks that measure from a separate client process.
+
+`deployed_server()` makes a fresh PostgreSQL database of its own, migrates it (and loads the
+demo when asked) with the README's commands, starts gunicorn with deploy/gunicorn.conf.py and
+yields its port; `hammer()` sends requests over keep-alive connections from this process and
+checks every answer. The server runs with LINLI_BENCHMARK_BASELINE on, so `/_baseline` (no
+database, no session) is there to divide by.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "deploy"))
+from topology_check import free_port, fresh_database, wait_for  # noqa: E402
+
+DEFAULT_DATABASE = os.environ.get("TEST_DATABASE_URL",
+                                  "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+#: An answer's check: None when it is right, else what is wrong with it.
+Check = Callable[[int, dict[str, str], bytes], "str | None"]
+
+
+@contextmanager
+def deployed_server(database: str = DEFAULT_DATABASE, *, workers: int = 2, demo: bool = False,
+                    env: dict[str, str] | None = None) -> Iterator[tuple[int, str]]:
+    """gunicorn on a fresh database; yields (port, database URL)."""
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory(prefix="linli-bench-") as folder, \
+            fresh_database(database) as database_url:
+        server_env = {k: v for k, v in os.environ.items()
+                      if not k.startswith(("LINLI_", "HUEY_", "FLASK_", "TEST_"))}
+        port = free_port()
+        server_env.update({
+            "PATH": f"{bin_dir}{os.pathsep}{server_env.get('PATH', '')}",
+            "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": database_url,
+            "LINLI_INSTANCE_PATH": str(Path(folder) / "instance"),
+            "LINLI_LOG_LEVEL": "WARNING", "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(workers), "LINLI_BENCHMARK_BASELINE": "true",
+            **(env or {}),
+        })
+        commands = ["flask db upgrade"] + (["flask demo load"] if demo else [])
+        for command in commands:
+            done = subprocess.run(shlex.split(command), cwd=ROOT, env=server_env,
+                                  capture_output=True, text=True)
+            if done.returncode:
+                raise SystemExit(f"{command} failed:\n{done.stdout}\n{done.stderr}")
+        server = subprocess.Popen(
+            shlex.split("gunicorn -c deploy/gunicorn.conf.py --access-logfile /dev/null "
+                        "'app:create_app()'"), cwd=ROOT, env=server_env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for("gunicorn", lambda: request(port, "GET", "/_baseline")[0] == 200)
+            yield port, database_url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@contextmanager
+def client_app(database_url: str) -> Iterator[Any]:
+    """The app in this client process, on the server's database, for seeding rows and reading
+    them back (inside an app context)."""
+    from app import create_app
+    from app.extensions import db
+
+    with tempfile.TemporaryDirectory(prefix="linli-bench-client-") as folder:
+        app = create_app({"SECRET_KEY": secrets.token_hex(16),
+                          "SQLALCHEMY_DATABASE_URI": database_url,
+                          "LINLI_INSTANCE_PATH": folder,
+                          "LINLI_EXTERNAL_URL": "http://127.0.0.1"})
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.rollback()
+                db.engine.dispose()
+
+
+def request(port: int, method: str, path: str, body: bytes | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def hammer(port: int, requests: int, threads: int,
+           make: Callable[[int], tuple[str, str, bytes | None, dict[str, str]]],
+           check: Check) -> float:
+    """Requests per second: `requests` answers over `threads` keep-alive connections, request
+    n being `make(n)` = (method, path, body, headers). A wrong answer stops the run."""
+    per_thread = requests // threads
+
+    def work(thread: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            for i in range(per_thread):
+                method, path, body, headers = make(thread * per_thread + i)
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                payload = response.read()
+                problem = check(response.status, dict(response.getheaders()), payload)
+                if problem:
+                    raise AssertionError(f"{method} {path}: {problem}")
+        finally:
+            connection.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(work, range(threads)))
+    return per_thread * threads / (time.perf_counter() - started)
+
+
+def ratio_table(title: str, rates: dict[str, list[float]], baseline: str,
+                targets: dict[str, float]) -> tuple[str, bool]:
+    """A Markdown table of requests/s per round, median, spread and ratio to the baseline;
+    returns (table, every target met)."""
+    base = statistics.median(rates[baseline])
+    lines = [title, "", f"| route | req/s per round | median | min–max | ÷ {baseline} | target |",
+             "|---|---|---|---|---|---|"]
+    met = True
+    for name, values in rates.items():
+        median = statistics.median(values)
+        ratio = median / base
+        target = targets.get(name)
+        mark = "" if target is None else (f"≥ {target} ✓" if ratio >= target
+                                          else f"≥ {target} ✗ MISSED")
+        met &= target is None or ratio >= target
+        lines.append(f"| {name} | {' '.join(f'{v:.0f}' for v in values)} | {median:.0f} | "
+                     f"{min(values):.0f}–{max(values):.0f} | {ratio:.2f} | {mark} |")
+    return "\n".join(lines), met
