@@ -17,7 +17,7 @@ from huey import RedisHuey
 
 import app.tasks.queue
 from app.extensions import db, limiter
-from tests.conftest import make_test_app
+from tests.conftest import make_test_app, temporary_app
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +70,19 @@ def test_healthz_checks_database_and_queue(client: FlaskClient,
     down = client.get("/healthz")
     assert down.status_code == 503
     assert down.get_json()["checks"] == {"database": "ok", "queue": "unavailable"}
+
+
+def test_benchmark_baseline_is_off_unless_configured(client: FlaskClient,
+                                                     database_url: str) -> None:
+    assert client.get("/_baseline").status_code == 404
+    assert client.post("/_baseline").status_code == 404
+    with temporary_app(database_url, LINLI_BENCHMARK_BASELINE=True) as bench_app:
+        bench = bench_app.test_client()
+        # No CSRF token and no session: the yardstick does none of the request's work.
+        answer = bench.post("/_baseline", data={"x": "1"})
+        assert answer.status_code == 200 and answer.get_json() == {"ok": True}
+        assert "Set-Cookie" not in answer.headers
+        assert bench.get("/_baseline").status_code == 200
 
 
 def test_request_id_is_echoed_or_made(client: FlaskClient) -> None:
