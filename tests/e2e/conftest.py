@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from tests.live import make_app, running_server
 from tests.e2e.test_residents_browser import ARGS, CHROMIUM
+from tests.live import make_app, running_server
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from tests.live import add_event
 from tests.e2e.test_residents_browser import ARTIFACTS, PHONE, shoot
+from tests.live import add_event
 
 pytestmark = pytest.mark.e2e
 
