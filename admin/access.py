@@ -28,6 +28,7 @@ matrix says which *operations* a role has on a model at all.
 | ServiceGroup     | CRUD  | CRUD (members, patch)               | –                          |
 | Incident         | CRUD  | CRUD + "mark restored"              | –                          |
 | VisitRound       | R     | R + plan, reassign, publish, discard| –                          |
+| ResidentRequest  | CRUD  | CRU + the workflow's steps          | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -36,6 +37,8 @@ event list, the public pages, the API) and given back through its "cancel sign-u
 so capacity, the waitlist and one-place-per-phone hold on every path; contact details stay
 editable. Every template is town-wide (the model has no neighbourhood), so only the town admin edits
 them; coordinators stamp them onto a date in one of their own neighbourhoods.
+Residents' requests are never deleted by a coordinator (their history is the record); a
+request's state changes only through the workflow's steps (`app.services.requests`).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ DELETE = "delete"
 
 R = frozenset({READ})
 RU = frozenset({READ, EDIT})
+CRU = frozenset({READ, CREATE, EDIT})
 CRUD = frozenset({READ, CREATE, EDIT, DELETE})
 
 _A, _C, _T = Role.admin, Role.coordinator, Role.team_lead
@@ -77,6 +81,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "ServiceGroup": {_A: CRUD, _C: CRUD},
     "Incident": {_A: CRUD, _C: CRUD},
     "VisitRound": {_A: R, _C: R},
+    "ResidentRequest": {_A: CRUD, _C: CRU},
 }
 
 #: Roles that may open the admin panel at all.

@@ -23,6 +23,7 @@ from admin.views.events import (
 from admin.views.households import CareSubscriptionView, HouseholdView, VisitView
 from admin.views.incidents import IncidentView
 from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
+from admin.views.requests import ResidentRequestView
 from admin.views.service_groups import BuildingView, ServiceGroupView
 from admin.views.settings import (
     CarePackageView,
@@ -46,6 +47,7 @@ from app.models import (
     Incident,
     Neighbourhood,
     Registration,
+    ResidentRequest,
     ScheduleRun,
     ServiceGroup,
     Shift,
@@ -100,6 +102,8 @@ def init_admin(app: Flask) -> Admin:
         IncidentView(Incident, name=_l("Incidents"), category=households),
         CareSubscriptionView(CareSubscription, name=_l("Care subscriptions"),
                              category=households),
+        ResidentRequestView(ResidentRequest, name=_l("Residents' requests"),
+                            category=households),
         EventTemplateView(EventTemplate, name=_l("Event templates"), category=settings),
         SkillView(Skill, name=_l("Skills"), category=settings),
         VisitPolicyView(VisitPolicy, name=_l("Visit policies"), category=settings),

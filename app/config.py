@@ -56,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     #: Sign-ups (pages and API) per client IP, and per mobile number (Flask-Limiter syntax).
     "LINLI_SIGNUP_RATE_LIMIT_IP": "30/minute;300/day",
     "LINLI_SIGNUP_RATE_LIMIT_PHONE": "5/minute;20/day",
+    #: Residents' requests sent from the public form, per client IP.
+    "LINLI_REQUEST_RATE_LIMIT_IP": "10/minute;100/day",
     #: Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug's
     #: ProxyFix). 0 (the default) trusts none, which is right when clients connect directly.
     "LINLI_PROXY_FIX_X_FOR": 0,

@@ -370,3 +370,83 @@ class NotificationStatus(LabelledEnum):
             cls.failed: _l("Could not be sent"),
             cls.unreachable: _l("No contact details"),
         }
+
+
+class RequestCategory(LabelledEnum):
+    """What a resident's request or suggestion is about (step 2 of the article)."""
+
+    environment = "environment"
+    property_repair = "property_repair"
+    public_facilities = "public_facilities"
+    safety = "safety"
+    elderly_care = "elderly_care"
+    health = "health"
+    parking_traffic = "parking_traffic"
+    neighbours = "neighbours"
+    other = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.environment: _l("Environment and cleanliness"),
+            cls.property_repair: _l("Building and property repair"),
+            cls.public_facilities: _l("Public facilities and greenery"),
+            cls.safety: _l("Safety and security"),
+            cls.elderly_care: _l("Care for the elderly"),
+            cls.health: _l("Health services"),
+            cls.parking_traffic: _l("Parking and traffic"),
+            cls.neighbours: _l("Between neighbours"),
+            cls.other: _l("Something else"),
+        }
+
+
+class RequestStatus(LabelledEnum):
+    """Where a resident's request stands, named for the resident who reads it.
+
+    The three ways of the article: a personal demand that cannot be met gets an explanation
+    (``explained``); a reasonable improvement is carried out (``improving``) and its result
+    posted; a matter with both benefit and harm goes to the residents' council (``council``).
+    """
+
+    received = "received"
+    handling = "handling"
+    explained = "explained"
+    improving = "improving"
+    council = "council"
+    resolved = "resolved"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.received: _l("Received, waiting to be looked at"),
+            cls.handling: _l("Being looked into by the neighbourhood committee"),
+            cls.explained: _l("Answered with an explanation"),
+            cls.improving: _l("Improvement under way"),
+            cls.council: _l("Referred to the residents' council"),
+            cls.resolved: _l("Resolved"),
+        }
+
+
+#: Requests still in someone's hands (counted as open, may become overdue).
+OPEN_REQUEST = (RequestStatus.received, RequestStatus.handling, RequestStatus.improving,
+                RequestStatus.council)
+
+
+class RequestChannel(LabelledEnum):
+    """How a request reached the committee."""
+
+    form = "form"
+    call = "call"
+    visit = "visit"
+    patrol = "patrol"
+    api = "api"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.form: _l("Residents' form"),
+            cls.call: _l("Phone call or visit to the office"),
+            cls.visit: _l("Household visit"),
+            cls.patrol: _l("Volunteer patrol"),
+            cls.api: _l("App or mini-program"),
+        }

@@ -12,6 +12,8 @@ from app.enums import (
     EventKind,
     HouseholdCategory,
     IncidentKind,
+    RequestCategory,
+    RequestStatus,
     Role,
     ServiceGroupKind,
     TeamKind,
@@ -28,6 +30,7 @@ from app.models import (
     Incident,
     Neighbourhood,
     Registration,
+    ResidentRequest,
     ServiceGroup,
     Shift,
     Skill,
@@ -191,3 +194,20 @@ def make_incident(session: Session, **kw: Any) -> Incident:
     kw.setdefault("title", "水管爆裂")
     kw.setdefault("started_at", datetime.now(UTC) - timedelta(hours=10))
     return _save(session, Incident(**kw))
+
+
+def make_resident_request(session: Session, **kw: Any) -> ResidentRequest:
+    """A request as the residents' form records it (received, with its first history entry);
+    use `app.services.requests` to move it on."""
+    from app.services.requests.workflow import record_change
+
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    kw.setdefault("category", RequestCategory.public_facilities)
+    kw.setdefault("text", "小区花园想搭一个花架，种些爬藤植物")
+    request = ResidentRequest(**kw)
+    session.add(request)
+    record_change(session, request, None, request.status or RequestStatus.received, user=None,
+                  note=None)
+    session.flush()
+    return request

@@ -17,6 +17,7 @@ from app.models.households import (
 from app.models.incidents import Incident, IncidentArea, IncidentHousehold
 from app.models.notifications import Notification
 from app.models.registrations import Registration
+from app.models.requests import RequestChange, ResidentRequest
 from app.models.service_groups import Building, ServiceGroup, service_group_members
 from app.models.skills import Skill
 from app.models.teams import Team, team_members
@@ -43,6 +44,8 @@ __all__ = [
     "Neighbourhood",
     "Notification",
     "Registration",
+    "RequestChange",
+    "ResidentRequest",
     "ScheduleRun",
     "ServiceGroup",
     "Shift",

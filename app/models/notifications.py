@@ -58,6 +58,10 @@ class Notification(TimestampMixin, Base):
     schedule_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("schedule_runs.id", ondelete="SET NULL"), index=True
     )
+    #: A resident's request (told of its progress).
+    resident_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident_requests.id", ondelete="SET NULL"), index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

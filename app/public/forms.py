@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 
 from app.csrf import AnonymousAwareCSRF
 
@@ -30,5 +38,32 @@ class SignupForm(FlaskForm):
            "event and deletes them afterwards.")
     )
     #: Honeypot: hidden from people by CSS; bots that fill every field give themselves away.
+    website = StringField(_l("Leave this field empty"),
+                          render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+
+class RequestForm(FlaskForm):
+    """A resident's request or suggestion; the rules live in `app.services.requests`."""
+
+    class Meta:
+        #: The form page is cacheable for anonymous visitors, like the event pages.
+        csrf_class = AnonymousAwareCSRF
+
+    neighbourhood = SelectField(_l("Your neighbourhood"), choices=[], validate_choice=False)
+    category = SelectField(_l("What is it about?"), choices=[], validate_choice=False)
+    text = TextAreaField(_l("Your request or suggestion"),
+                         render_kw={"rows": 6, "maxlength": 2000})
+    place = StringField(_l("Where (building, courtyard, street)"),
+                        render_kw={"maxlength": 120})
+    name = StringField(_l("Your name (optional)"),
+                       render_kw={"autocomplete": "name", "maxlength": 80})
+    phone = TelField(_l("Mobile number (optional, to be told the outcome by SMS)"),
+                     render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20})
+    email = EmailField(_l("E-mail (optional)"),
+                       render_kw={"autocomplete": "email", "maxlength": 254})
+    consent = BooleanField(
+        _l("I agree that the neighbourhood committee uses my name and contact to handle this "
+           "request and to tell me the outcome.")
+    )
     website = StringField(_l("Leave this field empty"),
                           render_kw={"autocomplete": "off", "tabindex": "-1"})

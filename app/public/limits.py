@@ -45,3 +45,12 @@ _by_ip = limiter.shared_limit(ip_limit, "signup-ip", key_func=get_remote_address
 def signup_limits(view):  # type: ignore[no-untyped-def]
     """Decorate a sign-up view with both limits (POST only)."""
     return _by_ip(_by_phone(view))
+
+
+def request_ip_limit() -> str:
+    return current_app.config["LINLI_REQUEST_RATE_LIMIT_IP"]
+
+
+#: Residents' requests from the public form: a budget of their own, per client IP.
+request_limits = limiter.shared_limit(request_ip_limit, "request-ip",
+                                      key_func=get_remote_address, methods=["POST"])

@@ -237,6 +237,10 @@ def too_many_requests(error: TooManyRequests) -> tuple[str, int]:
         return render_template("public/message.html", status=429,
                                message=_l("Too many login attempts from here. Please wait a "
                                           "few minutes and try again.")), 429
+    if request.endpoint == "public.request_submit":
+        return render_template("public/message.html", status=429,
+                               message=_l("Too many requests sent from here. Please wait a "
+                                          "few minutes and try again.")), 429
     return render_template("public/message.html", status=429,
                            message=_l("Too many sign-ups from here. Please wait a few "
                                       "minutes and try again.")), 429

@@ -44,6 +44,8 @@ from app.models import (
     IncidentHousehold,
     Neighbourhood,
     Registration,
+    RequestChange,
+    ResidentRequest,
     ScheduleRun,
     ServiceGroup,
     Shift,
@@ -78,6 +80,7 @@ _DIRECT: dict[type, Any] = {
     ServiceGroup: ServiceGroup.neighbourhood_id,
     Incident: Incident.neighbourhood_id,
     VisitRound: VisitRound.neighbourhood_id,
+    ResidentRequest: ResidentRequest.neighbourhood_id,
 }
 
 #: Models that belong to a neighbourhood through a parent row: (foreign key, parent model).
@@ -94,6 +97,7 @@ _PARENT: dict[type, tuple[Any, type]] = {
     HouseholdContactWindow: (HouseholdContactWindow.household_id, Household),
     IncidentArea: (IncidentArea.incident_id, Incident),
     IncidentHousehold: (IncidentHousehold.incident_id, Incident),
+    RequestChange: (RequestChange.request_id, ResidentRequest),
 }
 
 

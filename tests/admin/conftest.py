@@ -87,6 +87,8 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
                                  room="301", contact_phone="13812345678",
                                  categories=[HouseholdCategory.living_alone])
     incident = f.make_incident(session, neighbourhood=n, title=f"{prefix}停水")
+    resident_request = f.make_resident_request(session, neighbourhood=n,
+                                               text=f"{prefix}花架建议", place=f"{prefix}1号楼")
     session.flush()
     visit = Visit(household=household, visited_at=f.future(-3), kind=VisitKind.door,
                   volunteer=volunteer, notes=f"{prefix}走访")
@@ -101,7 +103,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "slot": slot, "assignment": assignment, "registration": registration,
         "household": household, "visit": visit, "caresubscription": subscription,
         "schedulerun": run, "building": building, "servicegroup": group,
-        "incident": incident,
+        "incident": incident, "residentrequest": resident_request,
     })
 
 

@@ -40,6 +40,7 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "building": ("Building", None, "address"),
     "servicegroup": ("ServiceGroup", None, "name"),
     "incident": ("Incident", None, "title"),
+    "residentrequest": ("ResidentRequest", None, "place"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

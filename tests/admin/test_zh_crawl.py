@@ -18,7 +18,15 @@ import pytest
 
 from admin import access
 from app.enums import Role, RunStatus
-from app.models import Neighbourhood, Registration, ScheduleRun, Skill, User, Volunteer
+from app.models import (
+    Neighbourhood,
+    Registration,
+    ResidentRequest,
+    ScheduleRun,
+    Skill,
+    User,
+    Volunteer,
+)
 from tests.admin.conftest import as_text, quick_login
 
 pytestmark = pytest.mark.integration
@@ -114,6 +122,7 @@ def _data_tokens(session: Any) -> set[str]:
     values += [n.name_en for n in session.query(Neighbourhood) if n.name_en]
     values += [v.email for v in session.query(Volunteer) if v.email]
     values += [r.reference_code for r in session.query(Registration)]
+    values += [r.reference_code for r in session.query(ResidentRequest)]
     return {w for value in values for w in WORD.findall(value or "")}
 
 
@@ -144,6 +153,7 @@ def _pages(app: Any, session: Any, world: Any, run_id: int, role: Role) -> list[
         "/admin/volunteer/import/",
         f"/admin/eventtemplate/stamp/?id={world.shared['eventtemplate'].id}",
         f"/staff/events/{event.id}/register",
+        f"/admin/residentrequest/handle/?id={world.jiahong.rows['residentrequest'].id}",
         "/admin/no-such-page/",
     ]
     return pages

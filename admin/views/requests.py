@@ -1,0 +1,216 @@
+"""Residents' requests in the admin: the list (own neighbourhoods only), entering a call,
+correcting the routing, and the handling page where each step of the workflow is taken with
+what was said to the resident. The state is never edited directly: only the steps
+`app.services.requests` allows, each recorded in the request's history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import ValidationError
+
+from admin import access
+from admin.base import LinliForm, LinliModelView, acting_user
+from admin.filters import enum_filters, local_date_filters
+from app.enums import RequestCategory, RequestChannel, RequestStatus
+from app.extensions import db
+from app.i18n import local_datetime
+from app.ids import parse_id
+from app.models import ResidentRequest
+from app.services import requests as requests_service
+from app.services import scoping
+from app.services.households.files import mask_phone
+from app.services.requests.workflow import MAX_NOTE, step_label
+
+EXCERPT = 60
+
+
+def _excerpt(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
+    text = " ".join(model.text.split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+
+
+def _phone(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
+    if scoping.may_see_phone(acting_user()):
+        return model.phone or ""
+    return mask_phone(model.phone)
+
+
+def history_rows(model: ResidentRequest) -> list[dict[str, Any]]:
+    return [{
+        "at": local_datetime(change.at),
+        "step": change.to_status.label,
+        "who": change.actor or gettext("The resident"),
+        "note": change.note or "",
+    } for change in model.changes]
+
+
+def _history(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup:
+    items = [
+        Markup("<li>{at} · {step} · {who}{note}</li>").format(
+            at=row["at"], step=row["step"], who=row["who"],
+            note=Markup("<br>") + escape(row["note"]) if row["note"] else "")
+        for row in history_rows(model)
+    ]
+    return Markup('<ol class="request-history">') + Markup("").join(items) + Markup("</ol>")
+
+
+def _history_text(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
+    return "\n".join(f"{r['at']} {r['step']} {r['who']} {r['note']}".strip()
+                     for r in history_rows(model))
+
+
+class StepForm(LinliForm):
+    status = RadioField(_l("Next step"), choices=[], validate_choice=False)
+    note = TextAreaField(_l("What was decided or said (the resident reads this)"),
+                         render_kw={"rows": 4, "maxlength": MAX_NOTE})
+    expected = HiddenField()
+
+
+class ResidentRequestView(LinliModelView):
+    column_list = ["reference_code", "received_at", "neighbourhood", "category", "status",
+                   "place", "text", "service_group"]
+    column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
+                           "category", "channel", "text", "place", "building", "service_group",
+                           "name", "phone", "email", "resolved_at", "history"]
+    column_export_list = ["reference_code", "received_at", "neighbourhood", "category",
+                          "channel", "status", "place", "text", "service_group", "resolved_at",
+                          "history"]
+    column_labels = {
+        "reference_code": _l("Reference code"), "received_at": _l("Received at"),
+        "category": _l("Category"), "status": _l("State"), "place": _l("Place"),
+        "text": _l("Request"), "service_group": _l("Service group"),
+        "channel": _l("Came in by"), "building": _l("Building"), "name": _l("Name"),
+        "phone": _l("Phone"), "email": _l("E-mail"), "resolved_at": _l("Resolved at"),
+        "history": _l("History"),
+    }
+    column_formatters = {"text": _excerpt, "phone": _phone, "history": _history}
+    column_formatters_detail = {"phone": _phone, "history": _history}
+    column_formatters_export = {"history": _history_text}
+    column_searchable_list = ["reference_code", "text", "place"]
+    column_filters = [
+        *enum_filters(ResidentRequest.status, _l("State"), RequestStatus),
+        *enum_filters(ResidentRequest.category, _l("Category"), RequestCategory),
+        *enum_filters(ResidentRequest.channel, _l("Came in by"), RequestChannel),
+        *local_date_filters(ResidentRequest.received_at, _l("Received at")),
+    ]
+    column_default_sort = ("received_at", True)
+    list_load_options = (joinedload(ResidentRequest.neighbourhood),
+                         joinedload(ResidentRequest.service_group),
+                         selectinload(ResidentRequest.changes))
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-forward", ".handle_view", title=_l("Handle")),
+    ]
+    form_columns = ["neighbourhood", "category", "channel", "text", "place", "building",
+                    "service_group", "name", "phone", "email"]
+    form_args = {"text": {"label": _l("Request")}, "place": {"label": _l("Place")}}
+    #: After creation the resident's own words and contact stay as given; routing may change.
+    edit_columns = ("category", "place", "building", "service_group")
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        for name in [field.name for field in form]:
+            if name not in self.edit_columns and name != "csrf_token":
+                del form[name]
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        form = super().create_form(obj)
+        if "service_group" in form:
+            del form["service_group"]  # routed from the building's patch
+        if "channel" in form and not form.channel.data:
+            form.channel.data = RequestChannel.call.value
+        return form
+
+    def create_model(self, form: Any) -> Any:
+        """A coordinator enters a call: the same checks as the residents' form."""
+        neighbourhood = form.neighbourhood.data
+        building = form.building.data
+        data = requests_service.RequestInput(
+            neighbourhood_id=neighbourhood.id if neighbourhood else None,
+            category=form.category.data, text=form.text.data, place=form.place.data,
+            name=form.name.data, phone=form.phone.data, email=form.email.data,
+            building_id=building.id if building else None)
+        try:
+            channel = RequestChannel(form.channel.data or RequestChannel.call)
+            created = requests_service.create_request(db.session, data, channel=channel,
+                                                      user=acting_user())
+            self._check_writable(created)
+        except (requests_service.RequestInvalid, ValidationError) as error:
+            db.session.rollback()
+            for field, message in getattr(error, "errors", {}).items():
+                if field in form:
+                    form[field].errors = [*form[field].errors, str(message)]
+            flash(str(getattr(error, "message", error)), "error")
+            return False
+        db.session.commit()
+        flash(gettext("Request %(code)s recorded.", code=created.reference_code), "success")
+        return created
+
+    def on_model_change(self, form: Any, model: ResidentRequest, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)
+        try:
+            requests_service.check_routing(db.session, model)
+        except requests_service.RequestError as error:
+            raise ValidationError(str(error.message)) from error
+
+    # -- the workflow ----------------------------------------------------------------------
+
+    def _writable_or_404(self, pk: Any) -> ResidentRequest:
+        if access.EDIT not in self._permissions():
+            abort(403)
+        number = parse_id(pk)
+        row = None if number is None else scoping.scoped_row(
+            db.session, acting_user(), ResidentRequest, number, write=True)
+        if row is None:
+            abort(404)
+        return row
+
+    def _step_form(self, row: ResidentRequest, formdata: Any = None) -> StepForm:
+        form = StepForm(formdata)
+        form.status.choices = [(s.value, str(step_label(s, row.status)))
+                               for s in requests_service.allowed_steps(row.status)]
+        if formdata is None:
+            form.expected.data = row.status.value
+        return form
+
+    def _render_handle(self, row: ResidentRequest, form: StepForm, status: int = 200) -> Any:
+        body = self.render("admin/requests/handle.html", row=row, form=form,
+                           history=history_rows(row), next_step=requests_service.next_step(row),
+                           phone=_phone(self, None, row, "phone"),
+                           list_url=self.get_url(".index_view"),
+                           details_url=self.get_url(".details_view", id=row.id))
+        return body, status
+
+    @expose("/handle/", methods=["GET", "POST"])
+    def handle_view(self) -> Any:
+        row = self._writable_or_404(request.args.get("id"))
+        if request.method == "GET":
+            return self._render_handle(row, self._step_form(row))
+        form = self._step_form(row, request.form)
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        try:
+            change = requests_service.change_status(
+                db.session, row, form.status.data or "", user=acting_user(),
+                note=form.note.data, expected=form.expected.data or None)
+        except requests_service.RequestError as error:
+            db.session.rollback()
+            row = self._writable_or_404(request.args.get("id"))
+            kept = self._step_form(row, request.form)
+            kept.expected.data = row.status.value
+            flash(str(error.message), "error")
+            return self._render_handle(row, kept, error.status)
+        db.session.commit()
+        flash(gettext("Request %(code)s is now: %(state)s.", code=row.reference_code,
+                      state=change.to_status.label), "success")
+        return redirect(url_for(".handle_view", id=row.id))
+

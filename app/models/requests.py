@@ -1,0 +1,159 @@
+"""Residents' requests and suggestions (step 2 of the article) and the history of each.
+
+A request is personal data while it is open: who raised it, their phone, their own words. What
+may be shown publicly is written separately by the committee (`board_title`, `result`) and is
+the only text the notice board reads.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import RequestCategory, RequestChannel, RequestStatus
+from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
+from app.models.types import enum_column_type
+
+if TYPE_CHECKING:
+    from app.models.events import Event
+    from app.models.geography import Neighbourhood
+    from app.models.households import Household
+    from app.models.service_groups import Building, ServiceGroup
+    from app.models.users import User
+    from app.models.volunteers import Volunteer
+
+
+def new_follow_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_request_code() -> str:
+    # Read over the phone: no 0/O, 1/I/L.
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "Q" + "".join(secrets.choice(alphabet) for _ in range(7))
+
+
+class ResidentRequest(TimestampMixin, Base):
+    """A request or suggestion from a resident, a visit or a patrol, followed to resolution."""
+
+    __tablename__ = "resident_requests"
+    __table_args__ = (
+        CheckConstraint("length(text) > 0", name="text_not_empty"),
+        CheckConstraint("resolved_at IS NULL OR status = 'resolved'",
+                        name="resolved_at_only_when_resolved"),
+        Index("ix_resident_requests_neighbourhood_status", "neighbourhood_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="RESTRICT"), index=True
+    )
+    #: Short, readable over the phone; the resident quotes it (and the API looks it up).
+    reference_code: Mapped[str] = mapped_column(String(12), unique=True, default=new_request_code)
+    #: The secret of the resident's private link to follow the request.
+    follow_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_follow_token)
+    category: Mapped[RequestCategory] = mapped_column(
+        enum_column_type(RequestCategory, "request_category")
+    )
+    channel: Mapped[RequestChannel] = mapped_column(
+        enum_column_type(RequestChannel, "request_channel"), default=RequestChannel.form
+    )
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column_type(RequestStatus, "request_status"), default=RequestStatus.received,
+        index=True,
+    )
+    #: The resident's own words. Personal: never on a public page.
+    text: Mapped[str] = mapped_column(Text)
+    #: Where: a building number, a courtyard, a street corner.
+    place: Mapped[str | None] = mapped_column(String(120))
+    building_id: Mapped[int | None] = mapped_column(
+        ForeignKey("buildings.id", ondelete="SET NULL"), index=True
+    )
+    #: The service group responsible (from the building's patch, or re-routed).
+    service_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_groups.id", ondelete="SET NULL"), index=True
+    )
+    # Who raised it. All optional: a resident may stay anonymous.
+    name: Mapped[str | None] = mapped_column(String(80))
+    #: Normalised mainland mobile number, to tell the resident each step by SMS.
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: The language the resident wrote in; messages to them use it.
+    locale: Mapped[str | None] = mapped_column(String(10))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("households.id", ondelete="SET NULL"), index=True
+    )
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
+    )
+    #: The coordinator who entered it (a phone call, a visit to the office).
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: By when it should be resolved (from its category's deadline).
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: What the notice board calls it ("Pergola in the courtyard of building 12"); the
+    #: committee writes it, so the resident's own words stay private.
+    board_title: Mapped[str | None] = mapped_column(String(200))
+    #: The public result ("A pergola with climbing plants was built in May").
+    result: Mapped[str | None] = mapped_column(Text)
+    #: When the result went on the notice board (None: not posted).
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: The residents' council meeting that decides it, and its decision.
+    council_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    council_decision: Mapped[str | None] = mapped_column(Text)
+    council_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    building: Mapped[Building | None] = relationship()
+    service_group: Mapped[ServiceGroup | None] = relationship()
+    household: Mapped[Household | None] = relationship()
+    volunteer: Mapped[Volunteer | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    council_event: Mapped[Event | None] = relationship()
+    changes: Mapped[list[RequestChange]] = relationship(
+        back_populates="request", cascade="all, delete-orphan",
+        order_by="(RequestChange.at, RequestChange.id)",
+    )
+
+    def __str__(self) -> str:
+        return self.reference_code
+
+
+class RequestChange(Base):
+    """One step in a request's history: who moved it, when, from what to what, and what they
+    said. Append-only; the resident reads the notes on their private page."""
+
+    __tablename__ = "resident_request_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("resident_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: None for the first entry (the request was raised).
+    from_status: Mapped[RequestStatus | None] = mapped_column(
+        enum_column_type(RequestStatus, "request_change_from")
+    )
+    to_status: Mapped[RequestStatus] = mapped_column(
+        enum_column_type(RequestStatus, "request_change_to")
+    )
+    #: The staff member who made the change; None when the resident did (raised, reopened).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: The name as it was, so the history still says who after an account is removed.
+    actor: Mapped[str] = mapped_column(String(80), default="")
+    note: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[ResidentRequest] = relationship(back_populates="changes")
+    user: Mapped[User | None] = relationship()

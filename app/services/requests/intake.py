@@ -1,0 +1,177 @@
+"""A request as it comes in: what the resident (or the coordinator taking a call) enters,
+checked field by field; the request row and the first entry of its history.
+
+A resident may stay anonymous: name, phone and e-mail are optional, but whoever gives them
+agrees that the committee uses them to handle the request and to tell them the outcome.
+Every refusal names its field and nothing is written; nothing typed is silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.enums import RequestCategory, RequestChannel, RequestStatus
+from app.models import Building, Neighbourhood, ResidentRequest, ServiceGroup, User, utcnow
+from app.services.requests.workflow import RequestError, record_change
+from app.services.signup.applicant import SignupInvalid, normalise_phone
+from app.services.text_input import control_characters_message, has_control_characters
+
+MAX_TEXT = 2000
+MAX_PLACE = 120
+MAX_NAME = 80
+MAX_EMAIL = 254
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class RequestInvalid(RequestError):
+    """One or more fields are wrong; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        field, first = next(iter(errors.items()))
+        super().__init__("invalid", first, field)
+        self.errors = errors
+
+
+@dataclass
+class RequestInput:
+    """What is entered for a new request, as typed."""
+
+    neighbourhood_id: int | str | None
+    category: str | None
+    text: str | None
+    place: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    consent: bool = False
+    locale: str | None = None
+    building_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Clean:
+    neighbourhood: Neighbourhood
+    category: RequestCategory
+    text: str
+    place: str | None
+    name: str | None
+    phone: str | None
+    email: str | None
+    building: Building | None
+
+
+def _optional(value: str | None, limit: int, field: str, errors: dict[str, Any]) -> str | None:
+    text = " ".join((value or "").split()) or None
+    if text and len(text) > limit:
+        errors[field] = _l("At most %(n)s characters, please.", n=limit)
+    return text
+
+
+def _check(session: Session, data: RequestInput, *, needs_consent: bool) -> _Clean:
+    errors: dict[str, Any] = {}
+    for key in ("text", "place", "name", "phone", "email"):
+        if has_control_characters(getattr(data, key)):
+            errors[key] = control_characters_message()
+    if errors:
+        raise RequestInvalid(errors)
+    neighbourhood = None
+    try:
+        neighbourhood_id = int(str(data.neighbourhood_id or "").strip())
+    except ValueError:
+        neighbourhood_id = None
+    if neighbourhood_id is not None and 0 < neighbourhood_id < 2**31:
+        neighbourhood = session.get(Neighbourhood, neighbourhood_id)
+    if neighbourhood is None:
+        errors["neighbourhood"] = _l("Please choose your neighbourhood.")
+    try:
+        category = RequestCategory(data.category or "")
+    except ValueError:
+        category = None
+        errors["category"] = _l("Please choose what it is about.")
+    text = (data.text or "").strip()
+    if not text:
+        errors["text"] = _l("Please describe your request or suggestion.")
+    elif len(text) > MAX_TEXT:
+        errors["text"] = _l("The description is too long (at most %(n)s characters).",
+                            n=MAX_TEXT)
+    place = _optional(data.place, MAX_PLACE, "place", errors)
+    name = _optional(data.name, MAX_NAME, "name", errors)
+    phone = None
+    if (data.phone or "").strip():
+        try:
+            phone = normalise_phone(data.phone)
+        except SignupInvalid as error:
+            errors["phone"] = error.errors["phone"]
+    email = (data.email or "").strip() or None
+    if email and (len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email)):
+        errors["email"] = _l("Please enter a valid e-mail address, or leave it empty.")
+    if needs_consent and (name or phone or email) and data.consent is not True:
+        errors["consent"] = _l("Please agree to the use of your details, or leave your name "
+                               "and contact empty to stay anonymous.")
+    building = None
+    if data.building_id is not None and neighbourhood is not None:
+        building = session.get(Building, data.building_id)
+        if building is None or building.neighbourhood_id != neighbourhood.id:
+            errors["building"] = _l("This building is not in the chosen neighbourhood.")
+    if errors:
+        raise RequestInvalid(errors)
+    assert neighbourhood is not None and category is not None
+    return _Clean(neighbourhood, category, text, place, name, phone, email, building)
+
+
+def responsible_group(session: Session, building: Building | None) -> ServiceGroup | None:
+    """The service group whose patch holds the building (None without a building)."""
+    if building is None or building.service_group_id is None:
+        return None
+    return session.get(ServiceGroup, building.service_group_id)
+
+
+def create_request(session: Session, data: RequestInput, *,
+                   channel: RequestChannel = RequestChannel.form,
+                   user: User | None = None) -> ResidentRequest:
+    """Check `data` and record a new request (received), with the first history entry; flush
+    only. A resident's own form (`user` None) needs their consent for any personal detail;
+    a coordinator taking a call records what the caller agreed to."""
+    clean = _check(session, data, needs_consent=user is None)
+    now = utcnow()
+    group = responsible_group(session, clean.building)
+    request = ResidentRequest(
+        neighbourhood_id=clean.neighbourhood.id, category=clean.category, channel=channel,
+        status=RequestStatus.received, text=clean.text, place=clean.place,
+        building_id=clean.building.id if clean.building else None,
+        service_group_id=group.id if group else None,
+        name=clean.name, phone=clean.phone, email=clean.email, locale=data.locale,
+        consent_at=now if (clean.name or clean.phone or clean.email) else None,
+        created_by_id=user.id if user else None, received_at=now,
+    )
+    session.add(request)
+    record_change(session, request, None, RequestStatus.received, user=user, note=None)
+    session.flush()
+    return request
+
+
+def find_by_token(session: Session, token: str) -> ResidentRequest | None:
+    """The request of a resident's private link, or None."""
+    if not token or len(token) > 64:
+        return None
+    return session.scalars(
+        select(ResidentRequest).where(ResidentRequest.follow_token == token)).first()
+
+
+def check_routing(session: Session, request: ResidentRequest) -> None:
+    """The building and the service group of a request belong to its neighbourhood."""
+    building = session.get(Building, request.building_id) if request.building_id else None
+    if building is not None and building.neighbourhood_id != request.neighbourhood_id:
+        raise RequestError("invalid", _l("This building is not in the request's "
+                                         "neighbourhood."), "building")
+    group = (session.get(ServiceGroup, request.service_group_id)
+             if request.service_group_id else None)
+    if group is not None and group.neighbourhood_id != request.neighbourhood_id:
+        raise RequestError("invalid", _l("This service group is not in the request's "
+                                         "neighbourhood."), "service_group")

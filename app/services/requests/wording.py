@@ -1,0 +1,40 @@
+"""Each state of a request in the words of the resident who reads it: who has it now and
+what happens next (FixMyStreet's issue 4457: a vague state reads as being fobbed off)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.enums import RequestStatus
+from app.i18n import localised
+from app.models import ResidentRequest
+
+
+def next_step(request: ResidentRequest) -> Any:
+    """What the resident can expect now, naming who holds the request."""
+    committee = localised(request.neighbourhood.name, request.neighbourhood.name_en)
+    holder = request.service_group.name if request.service_group else None
+    S = RequestStatus
+    if request.status == S.received:
+        return _l("The %(committee)s neighbourhood committee has your request and will look at "
+                  "it within a few working days.", committee=committee)
+    if request.status == S.handling:
+        if holder:
+            return _l("%(group)s of the %(committee)s neighbourhood committee is looking into "
+                      "it and will tell you how it will be handled.", group=holder,
+                      committee=committee)
+        return _l("The %(committee)s neighbourhood committee is looking into it and will tell "
+                  "you how it will be handled.", committee=committee)
+    if request.status == S.explained:
+        return _l("The committee has answered with an explanation (below). If anything is "
+                  "unclear, call the committee and give your reference code.")
+    if request.status == S.improving:
+        return _l("The committee is carrying out the improvement. When it is done, the result "
+                  "is posted on the neighbourhood's notice board.")
+    if request.status == S.council:
+        return _l("Residents' representatives will discuss it and decide at a residents' "
+                  "council meeting. The decision is posted on the notice board.")
+    return _l("This request is resolved. If it is not, call the committee and give your "
+              "reference code: it will be reopened.")

@@ -1,0 +1,145 @@
+"""The life of a request: which step may follow which, and the record each step leaves.
+
+    received ──► handling ──► explained ───────────────► resolved
+                     │                                    ▲  │
+                     ├──────► improving ──────────────────┤  │ reopened
+                     │            ▲                       │  ▼
+                     └──────► council ──► (improving, explained or resolved)
+                                                        handling
+
+Every step is a `RequestChange` row: who (the staff member, or nobody for the resident), when,
+from which state to which, and the note — what was said to the resident, who reads it on their
+private page. Steps that answer the resident (an explanation, a referral to the council, the
+resolution, reopening) need a note. The step is a conditional update on the state the caller
+saw, so two coordinators acting at once cannot both move the same request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from app.enums import RequestStatus
+from app.models import RequestChange, ResidentRequest, User, utcnow
+from app.services.text_input import control_characters_message, has_control_characters
+
+S = RequestStatus
+
+#: From each state, the states a coordinator may move a request to.
+TRANSITIONS: dict[RequestStatus, tuple[RequestStatus, ...]] = {
+    S.received: (S.handling,),
+    S.handling: (S.explained, S.improving, S.council),
+    S.explained: (S.resolved,),
+    S.improving: (S.resolved,),
+    S.council: (S.improving, S.explained, S.resolved),
+    S.resolved: (S.handling,),
+}
+
+#: Steps that answer the resident: the note (what was said) is required.
+NOTE_REQUIRED = frozenset({S.explained, S.council, S.resolved})
+
+MAX_NOTE = 2000
+
+
+class RequestError(ValueError):
+    """A request refused for a reason the user can read. `code` is stable; `message` is in the
+    user's language; `field` names the form field at fault, if any."""
+
+    STATUS = {"invalid": 422, "not_found": 404, "not_allowed": 409, "changed": 409}
+
+    def __init__(self, code: str, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+        self.field = field
+
+    @property
+    def status(self) -> int:
+        return self.STATUS.get(self.code, 400)
+
+
+def allowed_steps(status: RequestStatus) -> tuple[RequestStatus, ...]:
+    return TRANSITIONS[status]
+
+
+def step_label(to_status: RequestStatus, from_status: RequestStatus | None = None) -> Any:
+    """The name of a step as a button says it (not the state's name)."""
+    if from_status == S.resolved and to_status == S.handling:
+        return _l("Reopen")
+    return {
+        S.received: _l("Raised"),
+        S.handling: _l("Take it in hand"),
+        S.explained: _l("Answer with an explanation"),
+        S.improving: _l("Carry out as an improvement"),
+        S.council: _l("Refer to the residents' council"),
+        S.resolved: _l("Mark resolved"),
+    }[to_status]
+
+
+def clean_note(note: str | None) -> str | None:
+    if has_control_characters(note):
+        raise RequestError("invalid", control_characters_message(), "note")
+    text = (note or "").strip()
+    if len(text) > MAX_NOTE:
+        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
+                           "note")
+    return text or None
+
+
+def record_change(session: Session, request: ResidentRequest, from_status: RequestStatus | None,
+                  to_status: RequestStatus, *, user: User | None,
+                  note: str | None) -> RequestChange:
+    change = RequestChange(request=request, from_status=from_status, to_status=to_status,
+                           user_id=user.id if user else None,
+                           actor=user.display_name if user else "", note=note, at=utcnow())
+    session.add(change)
+    return change
+
+
+def change_status(session: Session, request: ResidentRequest, to_status: RequestStatus | str,
+                  *, user: User | None, note: str | None = None,
+                  expected: RequestStatus | str | None = None) -> RequestChange:
+    """Move `request` to `to_status`, recording who, when and the note; flush only.
+
+    `expected` is the state the user saw: if the request has moved since, nothing changes and
+    `RequestError("changed")` says so. A step the workflow does not allow, or a missing note
+    where one is required, is refused the same way, with nothing changed.
+    """
+    try:
+        target = RequestStatus(to_status)
+    except ValueError:
+        raise RequestError("invalid", _l("Choose one of the steps offered."), "status") from None
+    current = request.status
+    if expected is not None and RequestStatus(expected) != current:
+        raise RequestError("changed", _l(
+            "Someone changed this request meanwhile: it is now “%(now)s”. Nothing was changed; "
+            "look at it again.", now=current.label))
+    if target not in TRANSITIONS[current]:
+        allowed = "、".join(str(s.label) for s in TRANSITIONS[current])
+        raise RequestError("not_allowed", _l(
+            "A request that is “%(now)s” cannot become “%(to)s”. Possible next steps: "
+            "%(allowed)s.", now=current.label, to=target.label, allowed=allowed), "status")
+    text = clean_note(note)
+    if target in NOTE_REQUIRED and not text:
+        raise RequestError("invalid", _l(
+            "Please write what was decided or said: the resident reads this note."), "note")
+    now = utcnow()
+    moved = session.execute(
+        update(ResidentRequest)
+        .where(ResidentRequest.id == request.id, ResidentRequest.status == current)
+        .values(status=target, resolved_at=now if target == S.resolved else None,
+                updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        session.refresh(request)
+        raise RequestError("changed", _l(
+            "Someone changed this request meanwhile: it is now “%(now)s”. Nothing was changed; "
+            "look at it again.", now=request.status.label))
+    session.refresh(request, ["status", "resolved_at", "updated_at"])
+    change = record_change(session, request, current, target, user=user, note=text)
+    session.flush()
+    return change

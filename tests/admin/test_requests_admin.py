@@ -1,0 +1,126 @@
+"""Residents' requests in the admin: a coordinator takes each step on the handling page (own
+neighbourhood only), a refused step keeps the note and changes nothing, a call is entered with
+the same checks as the public form, and routing stays inside the request's neighbourhood."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.enums import RequestChannel, RequestStatus
+from app.models import ResidentRequest
+from tests.admin.conftest import as_text, quick_login
+from tests.helpers import csrf_token_from, form_fields
+
+pytestmark = pytest.mark.integration
+
+S = RequestStatus
+
+
+def _english(client) -> None:
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+
+
+def _step(client, row_id: int, status: str, note: str = "", expected: str | None = None):
+    page = client.get(f"/admin/residentrequest/handle/?id={row_id}")
+    assert page.status_code == 200, as_text(page)[-500:]
+    fields = form_fields(as_text(page))
+    data = {"csrf_token": fields["csrf_token"], "status": status, "note": note,
+            "expected": expected or fields["expected"]}
+    return client.post(f"/admin/residentrequest/handle/?id={row_id}", data=data)
+
+
+def test_a_coordinator_takes_a_request_to_resolution(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    for status, note in ((S.handling, ""), (S.council, "提交居民议事会讨论"),
+                         (S.improving, "议事会同意搭建"), (S.resolved, "花架已建成")):
+        response = _step(client, row.id, status.value, note)
+        assert response.status_code == 302, as_text(response)[-800:]
+    db_session.expire_all()
+    fresh = db_session.get(ResidentRequest, row.id)
+    assert fresh.status == S.resolved
+    assert [c.actor for c in fresh.changes[1:]] == ["佳虹协调员"] * 4
+    page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+    assert "花架已建成" in page and 'id="request-step"' in page  # reopening is offered
+
+
+def test_a_refused_step_keeps_the_note_and_changes_nothing(client, db_session,
+                                                           world) -> None:
+    quick_login(client, world.users["coordinator"])
+    _english(client)
+    row = world.jiahong.rows["residentrequest"]
+    response = _step(client, row.id, S.resolved.value, "Done, I think")
+    body = as_text(response)
+    assert response.status_code == 409
+    assert "cannot become" in body and "Done, I think" in body
+    assert _step(client, row.id, S.handling.value).status_code == 302
+    stale = _step(client, row.id, S.explained.value, "Explained", expected=S.received.value)
+    assert stale.status_code == 409 and "changed this request meanwhile" in as_text(stale)
+    missing_note = _step(client, row.id, S.explained.value, "")
+    assert missing_note.status_code == 422
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).status == S.handling
+
+
+def test_the_handling_page_is_for_own_neighbourhood_and_writers(app, client, db_session,
+                                                                world) -> None:
+    foreign = world.yongye.rows["residentrequest"]
+    quick_login(client, world.users["coordinator"])
+    assert client.get(f"/admin/residentrequest/handle/?id={foreign.id}").status_code == 404
+    token = csrf_token_from(as_text(client.get("/admin/residentrequest/")))
+    response = client.post(f"/admin/residentrequest/handle/?id={foreign.id}",
+                           data={"csrf_token": token, "status": "handling"})
+    assert response.status_code == 404
+    assert client.get("/admin/residentrequest/handle/?id=abc").status_code == 404
+    lead = app.test_client()
+    quick_login(lead, world.users["team_lead"])
+    own = world.jiahong.rows["residentrequest"]
+    assert lead.get(f"/admin/residentrequest/handle/?id={own.id}").status_code == 403
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, foreign.id).status == S.received
+
+
+def test_a_coordinator_enters_a_call(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    _english(client)
+    page = as_text(client.get("/admin/residentrequest/new/"))
+    assert "永业" not in page
+    fields = form_fields(page)
+    jiahong = world.jiahong.neighbourhood
+    building = world.jiahong.rows["building"]
+    data = {**fields, "neighbourhood": str(jiahong.id), "category": "health",
+            "channel": "call", "text": "希望每月有医生来量血压", "building": str(building.id),
+            "phone": "12"}
+    refused = client.post("/admin/residentrequest/new/", data=data)
+    assert refused.status_code == 200 and "11 digits starting with 1" in as_text(refused)
+    data["phone"] = "13900001111"
+    done = client.post("/admin/residentrequest/new/", data=data)
+    assert done.status_code == 302, as_text(done)[-800:]
+    created = db_session.scalars(select(ResidentRequest).where(
+        ResidentRequest.text == "希望每月有医生来量血压")).one()
+    assert created.channel == RequestChannel.call and created.phone == "13900001111"
+    assert created.service_group_id == world.jiahong.rows["servicegroup"].id
+    assert created.changes[0].actor == "佳虹协调员"
+
+
+def test_routing_stays_inside_the_neighbourhood(client, db_session, world) -> None:
+    quick_login(client, world.users["admin"])
+    _english(client)
+    row = world.jiahong.rows["residentrequest"]
+    page = as_text(client.get(f"/admin/residentrequest/edit/?id={row.id}"))
+    fields = form_fields(page)
+    assert "text" not in fields and "phone" not in fields
+    foreign_group = world.yongye.rows["servicegroup"]
+    response = client.post(f"/admin/residentrequest/edit/?id={row.id}",
+                           data={**fields, "service_group": str(foreign_group.id)})
+    assert "not in the request&#39;s neighbourhood" in as_text(response) or \
+        "not in the request's neighbourhood" in as_text(response)
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).service_group_id is None
+    group = world.jiahong.rows["servicegroup"]
+    client.post(f"/admin/residentrequest/edit/?id={row.id}",
+                data={**fields, "service_group": str(group.id)})
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).service_group_id == group.id

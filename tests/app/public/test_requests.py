@@ -1,0 +1,99 @@
+"""A resident raises a request on the phone: the form (CSRF, honeypot, rate limit, errors that
+keep what was typed), and the private page that follows it without showing personal data."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.enums import RequestStatus
+from app.models import ResidentRequest
+from app.services import requests
+from tests import factories as f
+from tests.helpers import csrf_token_from
+
+pytestmark = pytest.mark.integration
+
+
+def _english(client: FlaskClient) -> None:
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+
+
+def _post(client: FlaskClient, **fields: str):
+    page = client.get("/requests/new").get_data(as_text=True)
+    data = {"csrf_token": csrf_token_from(page), "category": "public_facilities",
+            "text": "小区花园想搭一个花架，种些爬藤植物", "place": "12号楼前", **fields}
+    return client.post("/requests/new", data=data)
+
+
+def _all(db_session: Session) -> list[ResidentRequest]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(ResidentRequest)))
+
+
+def test_the_form_is_cacheable_and_anonymous_sending_works(client: FlaskClient,
+                                                           db_session: Session) -> None:
+    n = f.make_neighbourhood(db_session, name="佳虹")
+    page = client.get(f"/requests/new?neighbourhood={n.id}")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    body = page.get_data(as_text=True)
+    assert f'<option selected value="{n.id}">' in body or f'value="{n.id}" selected' in body
+    sent = _post(client, neighbourhood=str(n.id))
+    assert sent.status_code == 303
+    [created] = _all(db_session)
+    assert sent.headers["Location"].endswith(f"/requests/{created.follow_token}?sent=1")
+    assert created.status == RequestStatus.received and created.name is None
+    follow = client.get(sent.headers["Location"])
+    text = follow.get_data(as_text=True)
+    assert follow.status_code == 200
+    assert created.reference_code in text and "花架" in text and "佳虹" in text
+    assert "no-store" in follow.headers["Cache-Control"]
+    assert "noindex" in follow.headers["X-Robots-Tag"]
+
+
+def test_bad_input_keeps_what_was_typed_and_writes_nothing(client: FlaskClient,
+                                                           db_session: Session) -> None:
+    _english(client)
+    n = f.make_neighbourhood(db_session)
+    response = _post(client, neighbourhood=str(n.id), text="", phone="12345",
+                     name="Wang Ayi", place="Courtyard of building 12")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Please describe your request" in body and "11 digits starting with 1" in body
+    assert "Please agree to the use of your details" in body
+    assert 'value="Wang Ayi"' in body and 'value="Courtyard of building 12"' in body
+    assert _all(db_session) == []
+
+
+def test_forged_token_and_honeypot_are_refused(client: FlaskClient,
+                                               db_session: Session) -> None:
+    n = f.make_neighbourhood(db_session)
+    assert _post(client, neighbourhood=str(n.id), csrf_token="forged").status_code == 400
+    assert _post(client, neighbourhood=str(n.id), website="http://spam").status_code == 400
+    assert _all(db_session) == []
+
+
+def test_rate_limited_per_ip(app: Flask, client: FlaskClient, db_session: Session) -> None:
+    n = f.make_neighbourhood(db_session)
+    app.config["LINLI_REQUEST_RATE_LIMIT_IP"] = "2/minute"
+    statuses = [_post(client, neighbourhood=str(n.id)).status_code for _ in range(3)]
+    assert statuses == [303, 303, 429]
+    assert len(_all(db_session)) == 2
+
+
+def test_the_private_page_shows_the_history_but_never_the_phone(
+        app: Flask, client: FlaskClient, db_session: Session) -> None:
+    n = f.make_neighbourhood(db_session, name="永业")
+    group = f.make_service_group(db_session, neighbourhood=n, name="永业第二团组")
+    req = f.make_resident_request(db_session, neighbourhood=n, name="王阿婆",
+                                  phone="13800138000", service_group=group)
+    with app.test_request_context():
+        requests.change_status(db_session, req, RequestStatus.handling, user=None)
+    body = client.get(f"/requests/{req.follow_token}").get_data(as_text=True)
+    assert "13800138000" not in body and "王阿婆" not in body and "王**" in body
+    assert "永业第二团组" in body  # who has it now
+    assert client.get("/requests/not-a-token").status_code == 404
