@@ -4,8 +4,9 @@
   with a leading apostrophe, so an exported name like ``=HYPERLINK(...)`` stays text.
 - `csv_bytes`: UTF-8 with a byte-order mark (without it Excel reads GBK and shows mojibake);
   digit strings such as phone numbers are kept as text, not turned into 1.38E+10.
-- `xlsx_bytes` / `read_xlsx`: a one-sheet Office Open XML workbook, written and read with
-  the standard library (numbers as numbers, everything else as text).
+- `xlsx_bytes`: a one-sheet Office Open XML workbook, written with the standard library
+  (numbers as numbers, everything else as text); `read_xlsx` reads the first sheet of any
+  workbook with openpyxl, every cell as the text Excel shows.
 - `content_disposition`: the download name in Chinese (RFC 6266/5987 ``filename*``) with an
   ASCII fallback for old clients.
 """
@@ -15,14 +16,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
-from xml.etree import ElementTree
 from xml.sax.saxutils import escape
+
+import openpyxl
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -110,6 +113,7 @@ _STYLES = (
     "</cellStyleXfs>"
     '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -169,73 +173,66 @@ class SpreadsheetError(ValueError):
     """The file is not a workbook this reader understands."""
 
 
-def _column_index(ref: str) -> int:
-    index = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        index = index * 26 + (ord(ch.upper()) - 64)
-    return index - 1
+def _text(value: Any) -> str:
+    """A cell's value as Excel shows it: 13812345678 (not 1.38E+10), 8, 1.5, 2026-03-05."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+        if not number.is_finite():
+            return str(value)
+        if number == number.to_integral_value():
+            return str(int(number))
+        return format(number.normalize(), "f")
+    if isinstance(value, datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
 
 
 def read_xlsx(data: bytes, *, max_rows: int = 5000) -> list[list[str]]:
-    """The first sheet's rows as text (numbers as Excel shows them: 13812345678, 8, 1.5)."""
-    ns = {"m": _MAIN}
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-            workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            first = workbook.find("m:sheets/m:sheet", ns)
-            if first is None:
-                raise SpreadsheetError("no sheet")
-            rel_id = first.get(f"{{{_REL}}}id")
-            target = next(r.get("Target") for r in rels if r.get("Id") == rel_id)
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            shared: list[str] = []
-            if "xl/sharedStrings.xml" in names:
-                for item in ElementTree.fromstring(z.read("xl/sharedStrings.xml")):
-                    shared.append("".join(t.text or "" for t in item.iter(f"{{{_MAIN}}}t")))
-            sheet = ElementTree.fromstring(z.read(path))
-    except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError) as exc:
-        raise SpreadsheetError(str(exc)) from exc
+    """The first sheet's rows as text, read with openpyxl (formulas as their last computed
+    value). Blank rows are kept, so a row's index + 1 is its number in Excel; only rows with
+    something in them count towards `max_rows`. `SpreadsheetError` for anything that is not a
+    workbook openpyxl can read."""
+    with warnings.catch_warnings():
+        # openpyxl warns about parts it does not read (data validation, conditional formats,
+        # a missing default style): none of them changes a cell's value.
+        warnings.simplefilter("ignore")
+        return _read_first_sheet(data, max_rows)
+
+
+def _read_first_sheet(data: bytes, max_rows: int) -> list[list[str]]:
     rows: list[list[str]] = []
-    for row in sheet.iterfind("m:sheetData/m:row", ns):
-        if len(rows) >= max_rows:
-            raise SpreadsheetError("too many rows")
-        values: dict[int, str] = {}
-        for position, cell in enumerate(row.iterfind("m:c", ns)):
-            ref = cell.get("r")
-            column = _column_index(ref) if ref else position
-            kind = cell.get("t", "n")
-            v = cell.find("m:v", ns)
-            if kind == "inlineStr":
-                text = "".join(t.text or "" for t in cell.iter(f"{{{_MAIN}}}t"))
-            elif kind == "s" and v is not None and v.text is not None:
-                text = shared[int(v.text)]
-            elif kind == "b" and v is not None:
-                text = "1" if v.text == "1" else "0"
-            elif v is not None and v.text is not None:
-                text = v.text
-                if kind == "n":
-                    text = _number_text(text)
-            else:
-                text = ""
-            values[column] = text
-        width = max(values, default=-1) + 1
-        rows.append([values.get(i, "") for i in range(width)])
-    return rows
-
-
-def _number_text(raw: str) -> str:
-    """1.3812345678E10 → 13812345678; 8.0 → 8; 1.5 → 1.5."""
+    filled = 0
     try:
-        number = Decimal(raw)
-    except ArithmeticError:
-        return raw
-    if number == number.to_integral_value():
-        return str(int(number))
-    return format(number.normalize(), "f")
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # a damaged or foreign file fails in many ways, all "unreadable"
+        raise SpreadsheetError(str(exc)) from exc
+    try:
+        if not workbook.worksheets:
+            raise SpreadsheetError("no sheet")
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            row = [_text(v) for v in values]
+            if any(cell.strip() for cell in row):
+                filled += 1
+                if filled > max_rows:
+                    raise SpreadsheetError("too many rows")
+            rows.append(row)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError(str(exc)) from exc
+    finally:
+        workbook.close()
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    return rows
 
 
 def read_csv(data: bytes) -> list[list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
@@ -13,10 +14,13 @@ from wtforms.validators import ValidationError
 from admin.base import LinliModelView, acting_user
 from admin.fields import EnumMultipleField
 from admin.filters import HasCategoryFilter, enum_filters, local_date_filters
+from admin.spreadsheet_import import SpreadsheetImportMixin
 from admin.views.common import WEEKDAY_CHOICES, weekday_formatter
 from app.enums import ContactWindow, HouseholdCategory, VisitKind, VisitOutcome
+from app.extensions import db
 from app.models import CareSubscription, Household, HouseholdCategoryLink, Visit
 from app.services import scoping
+from app.services.households import importing
 from app.services.households.files import (
     HouseholdError,
     check_household,
@@ -45,11 +49,53 @@ def _phone(view: Any, context: Any, model: Household, name: str) -> str:
     return mask_phone(model.contact_phone)
 
 
+def _building_number(view: Any, context: Any, model: Household, name: str) -> str:
+    """Exports name the building by its number, as the import finds it."""
+    return model.building.number if model.building is not None else ""
+
+
 def _completeness(view: Any, context: Any, model: Household, name: str) -> str:
     return f"{completeness(model).score:.0%}"
 
 
-class HouseholdView(LinliModelView):
+class HouseholdImportMixin(SpreadsheetImportMixin):
+    """Resident files from the spreadsheets neighbourhoods keep (the export's format too)."""
+
+    import_layout = importing.LAYOUT
+    import_salt = "linli-household-import"
+    import_title = _l("Import resident files from Excel")
+    import_intro = _l("Upload an Excel (.xlsx) or CSV file. Its first row names the columns; "
+                      "the others are households, one a row. A row with the ID, the building, "
+                      "unit and room, or the address of a household already on file changes "
+                      "that household; the others are added. Every row is checked and shown "
+                      "before anything is saved, and either all of them are imported or none.")
+    import_confirm_label = _l("Import %(n)s rows")
+    import_preview_columns = ("neighbourhood", "building", "unit", "room", "address",
+                              "contact_name")
+    import_template_columns = ("neighbourhood", "building", "unit", "floor", "room", "address",
+                               "contact_name", "contact_phone", "members_count", "categories",
+                               "contact_windows", "notes")
+    import_template_example = ("", "12", "1", 3, "301", "佳虹路100弄12号1单元301室", "王阿婆",
+                               "13800000000", 1, "独居老人、高龄老人", "工作日白天", "")
+    import_template_sheet = _l("Households")
+    import_template_filename = _l("Resident file import template")
+    import_template_fallback = "linli-household-import.xlsx"
+
+    def import_plan(self, rows: list[list[str]],
+                    neighbourhood_ids: frozenset[int] | None) -> Any:
+        return importing.plan(db.session, rows, neighbourhood_ids=neighbourhood_ids)
+
+    def import_apply(self, plan: Any) -> Any:
+        return importing.apply(db.session, plan)
+
+    def import_done_message(self, result: Any) -> str:
+        return _("Resident files imported: %(created)d new, %(updated)d changed, "
+                 "%(unchanged)d unchanged.", created=result.created, updated=result.updated,
+                 unchanged=result.unchanged)
+
+
+class HouseholdView(HouseholdImportMixin, LinliModelView):
+    list_template = "linli_admin/list_with_import.html"
     column_list = ["contact_name", "address", "building", "floor", "room", "neighbourhood",
                    "categories", "members_count", "contact_phone", "completeness"]
     column_details_list = ["contact_name", "address", "neighbourhood", "building", "unit",
@@ -65,7 +111,7 @@ class HouseholdView(LinliModelView):
     column_formatters = {"categories": _categories, "contact_windows": _windows,
                          "contact_phone": _phone, "completeness": _completeness}
     column_formatters_export = {"categories": _categories, "contact_windows": _windows,
-                                "contact_phone": _phone}
+                                "contact_phone": _phone, "building": _building_number}
     column_searchable_list = ["contact_name", "address", "contact_phone"]
     column_filters = [
         HasCategoryFilter(Household.category_links, HouseholdCategoryLink.category,

@@ -23,7 +23,7 @@ from app.models import Availability, Blackout, Team, Volunteer
 
 
 class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
-    list_template = "linli_admin/volunteer_list.html"
+    list_template = "linli_admin/list_with_import.html"
     column_list = ["name", "phone", "neighbourhood", "skills", "teams", "is_party_member",
                    "is_dual_registered", "active", "feed_fetched_at"]
     column_formatters = {"feed_fetched_at": last_synced_formatter}

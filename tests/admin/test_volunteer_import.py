@@ -79,13 +79,15 @@ def test_csv_with_refused_rows_imports_nothing_and_says_why(client, db_session,
 
 def test_forged_confirm_is_checked_again(client, db_session, world) -> None:
     """The confirm step re-checks the rows: a token for rows that are refused imports none."""
-    from admin.volunteer_import import _serializer
+    from admin.spreadsheet_import import serializer
+    from admin.volunteer_import import VolunteerImportMixin
 
     token = quick_login(client, world.users["admin"])
     before = _count(db_session)
     with client.application.test_request_context():
-        rows = _serializer().dumps([HEADERS, ["甲", "13933334444", "佳虹居民区", "", "", ""],
-                                    ["乙", "bad", "佳虹居民区", "", "", ""]])
+        rows = serializer(VolunteerImportMixin.import_salt).dumps(
+            [HEADERS, ["甲", "13933334444", "佳虹居民区", "", "", ""],
+             ["乙", "bad", "佳虹居民区", "", "", ""]])
     response = client.post("/admin/volunteer/import/", data={"csrf_token": token,
                                                               "rows": rows})
     assert response.status_code == 400

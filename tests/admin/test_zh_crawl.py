@@ -151,6 +151,7 @@ def _pages(app: Any, session: Any, world: Any, run_id: int, role: Role) -> list[
     pages += [
         f"/admin/volunteer/import-ics/{volunteer.id}/",
         "/admin/volunteer/import/",
+        "/admin/household/import/",
         f"/admin/eventtemplate/stamp/?id={world.shared['eventtemplate'].id}",
         f"/staff/events/{event.id}/register",
         f"/admin/residentrequest/handle/?id={world.jiahong.rows['residentrequest'].id}",
