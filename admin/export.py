@@ -25,8 +25,6 @@ from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-import openpyxl
-
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 #: Text Excel would turn into a number (and lose leading zeros or digits).
@@ -208,6 +206,11 @@ def read_xlsx(data: bytes, *, max_rows: int = 5000) -> list[list[str]]:
 
 
 def _read_first_sheet(data: bytes, max_rows: int) -> list[list[str]]:
+    # Imported here, not at the top: every admin page imports this module, and a checkout
+    # whose environment predates the openpyxl dependency should still serve them (only
+    # reading a workbook needs it). `make install` brings it in.
+    import openpyxl
+
     rows: list[list[str]] = []
     filled = 0
     try:
