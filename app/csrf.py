@@ -22,7 +22,8 @@ from flask_wtf.csrf import CSRFProtect, _FlaskFormCSRF, generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 
 ANONYMOUS_PAGES = frozenset({"public.event_detail", "public.event_signup", "public.event_list",
-                             "public.request_form", "public.request_submit"})
+                             "public.request_form", "public.request_submit",
+                             "public.board_index", "public.board"})
 ANONYMOUS_ENDPOINTS = frozenset({"public.event_signup", "public.request_submit",
                                  "main.set_language"})
 _BUCKET_SECONDS = 3600
@@ -80,7 +81,8 @@ class LinliCSRFProtect(CSRFProtect):
         super().protect(apply_exemptions)
 
 
-CACHEABLE_PAGES = frozenset({"public.event_detail", "public.event_list"})
+CACHEABLE_PAGES = frozenset({"public.event_detail", "public.event_list", "public.request_form",
+                             "public.board_index", "public.board"})
 
 
 def _conditional_anonymous_get(response: Response) -> Response:

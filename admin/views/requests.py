@@ -9,12 +9,13 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from admin import access
@@ -28,6 +29,12 @@ from app.models import ResidentRequest
 from app.services import requests as requests_service
 from app.services import scoping
 from app.services.households.files import mask_phone
+from app.services.requests.board import (
+    MAX_RESULT,
+    MAX_TITLE,
+    POSTABLE_PATHS,
+    clean_board_text,
+)
 from app.services.requests.workflow import MAX_NOTE, step_label
 
 EXCERPT = 60
@@ -73,6 +80,10 @@ class StepForm(LinliForm):
     note = TextAreaField(_l("What was decided or said (the resident reads this)"),
                          render_kw={"rows": 4, "maxlength": MAX_NOTE})
     expected = HiddenField()
+    board_title = StringField(_l("Title on the notice board"),
+                              render_kw={"maxlength": MAX_TITLE})
+    result = TextAreaField(_l("Result for the notice board"),
+                           render_kw={"rows": 3, "maxlength": MAX_RESULT})
 
 
 class ResidentRequestView(LinliModelView):
@@ -80,7 +91,8 @@ class ResidentRequestView(LinliModelView):
                    "place", "text", "service_group"]
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
                            "category", "channel", "text", "place", "building", "service_group",
-                           "name", "phone", "email", "resolved_at", "history"]
+                           "name", "phone", "email", "resolved_at", "board_title", "result",
+                           "posted_at", "history"]
     column_export_list = ["reference_code", "received_at", "neighbourhood", "category",
                           "channel", "status", "place", "text", "service_group", "resolved_at",
                           "history"]
@@ -90,7 +102,8 @@ class ResidentRequestView(LinliModelView):
         "text": _l("Request"), "service_group": _l("Service group"),
         "channel": _l("Came in by"), "building": _l("Building"), "name": _l("Name"),
         "phone": _l("Phone"), "email": _l("E-mail"), "resolved_at": _l("Resolved at"),
-        "history": _l("History"),
+        "history": _l("History"), "board_title": _l("Title on the notice board"),
+        "result": _l("Result for the notice board"), "posted_at": _l("On the notice board since"),
     }
     column_formatters = {"text": _excerpt, "phone": _phone, "history": _history}
     column_formatters_detail = {"phone": _phone, "history": _history}
@@ -101,6 +114,7 @@ class ResidentRequestView(LinliModelView):
         *enum_filters(ResidentRequest.category, _l("Category"), RequestCategory),
         *enum_filters(ResidentRequest.channel, _l("Came in by"), RequestChannel),
         *local_date_filters(ResidentRequest.received_at, _l("Received at")),
+        *local_date_filters(ResidentRequest.posted_at, _l("On the notice board since")),
     ]
     column_default_sort = ("received_at", True)
     list_load_options = (joinedload(ResidentRequest.neighbourhood),
@@ -110,10 +124,10 @@ class ResidentRequestView(LinliModelView):
         EndpointLinkRowAction("fa fa-forward", ".handle_view", title=_l("Handle")),
     ]
     form_columns = ["neighbourhood", "category", "channel", "text", "place", "building",
-                    "service_group", "name", "phone", "email"]
+                    "service_group", "name", "phone", "email", "board_title", "result"]
     form_args = {"text": {"label": _l("Request")}, "place": {"label": _l("Place")}}
     #: After creation the resident's own words and contact stay as given; routing may change.
-    edit_columns = ("category", "place", "building", "service_group")
+    edit_columns = ("category", "place", "building", "service_group", "board_title", "result")
 
     def edit_form(self, obj: Any = None) -> Any:
         form = super().edit_form(obj)
@@ -124,8 +138,9 @@ class ResidentRequestView(LinliModelView):
 
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
-        if "service_group" in form:
-            del form["service_group"]  # routed from the building's patch
+        for name in ("service_group", "board_title", "result"):
+            if name in form:  # routed from the building's patch; posted once resolved
+                del form[name]
         if "channel" in form and not form.channel.data:
             form.channel.data = RequestChannel.call.value
         return form
@@ -159,8 +174,51 @@ class ResidentRequestView(LinliModelView):
         super().on_model_change(form, model, is_created)
         try:
             requests_service.check_routing(db.session, model)
+            if model.posted_at is not None or model.board_title or model.result:
+                clean_board_text(model.board_title or "", model.result or "")
+            if model.posted_at is not None and not (model.board_title and model.result):
+                raise requests_service.RequestError(
+                    "invalid", _l("A posted entry needs its title and result."), "result")
         except requests_service.RequestError as error:
             raise ValidationError(str(error.message)) from error
+
+    def _writable_rows(self, ids: list[str]) -> list[ResidentRequest]:
+        if not self.can_edit:
+            abort(403)
+        numbers = [n for n in (parse_id(i) for i in ids) if n is not None]
+        query = db.session.query(ResidentRequest).filter(ResidentRequest.id.in_(numbers))
+        condition = self._scope(write=True)
+        return (query if condition is None else query.filter(condition)).all()
+
+    @action("post_board", _l("Post on the notice board"),
+            _l("Post the selected resolved requests' results on their notice boards?"))
+    def action_post_board(self, ids: list[str]) -> None:
+        posted, refused = 0, []
+        for row in self._writable_rows(ids):
+            try:
+                if requests_service.post(db.session, row, row.board_title, row.result):
+                    posted += 1
+                else:
+                    refused.append(row.reference_code)
+            except requests_service.RequestError:
+                refused.append(row.reference_code)
+        db.session.commit()
+        flash(gettext("%(n)s posted on the notice board.", n=posted), "success")
+        if refused:
+            flash(gettext("Not posted (not a resolved improvement or council decision, or "
+                          "without a title and result): %(codes)s",
+                          codes="、".join(refused)), "error")
+
+    @action("take_down", _l("Take off the notice board"),
+            _l("Take the selected requests off their notice boards?"))
+    def action_take_down(self, ids: list[str]) -> None:
+        count = 0
+        for row in self._writable_rows(ids):
+            if row.posted_at is not None:
+                requests_service.take_down(db.session, row)
+                count += 1
+        db.session.commit()
+        flash(gettext("%(n)s taken off the notice board.", n=count), "success")
 
     # -- the workflow ----------------------------------------------------------------------
 
@@ -184,6 +242,7 @@ class ResidentRequestView(LinliModelView):
 
     def _render_handle(self, row: ResidentRequest, form: StepForm, status: int = 200) -> Any:
         body = self.render("admin/requests/handle.html", row=row, form=form,
+                           show_board=row.status in POSTABLE_PATHS,
                            history=history_rows(row), next_step=requests_service.next_step(row),
                            phone=_phone(self, None, row, "phone"),
                            list_url=self.get_url(".index_view"),
@@ -201,7 +260,8 @@ class ResidentRequestView(LinliModelView):
         try:
             change = requests_service.change_status(
                 db.session, row, form.status.data or "", user=acting_user(),
-                note=form.note.data, expected=form.expected.data or None)
+                note=form.note.data, expected=form.expected.data or None,
+                board_title=form.board_title.data, result=form.result.data)
         except requests_service.RequestError as error:
             db.session.rollback()
             row = self._writable_or_404(request.args.get("id"))

@@ -34,7 +34,7 @@ SELECT
 
 
 @cache
-def _code_version() -> str:
+def code_version() -> str:
     try:
         return version("linli")
     except PackageNotFoundError:  # pragma: no cover - running from a plain checkout
@@ -44,5 +44,5 @@ def _code_version() -> str:
 def event_page_etag(session: Session, event_id: int) -> str:
     state = session.execute(_STATE, {"event": event_id}).one()
     key = "|".join(str(part) for part in (
-        event_id, *state, get_locale(), _code_version(), int(time.time() // BUCKET_SECONDS)))
+        event_id, *state, get_locale(), code_version(), int(time.time() // BUCKET_SECONDS)))
     return "e-" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.enums import RequestChannel, RequestStatus
-from app.models import ResidentRequest
+from app.models import ResidentRequest, utcnow
 from tests.admin.conftest import as_text, quick_login
 from tests.helpers import csrf_token_from, form_fields
 
@@ -124,3 +124,35 @@ def test_routing_stays_inside_the_neighbourhood(client, db_session, world) -> No
                 data={**fields, "service_group": str(group.id)})
     db_session.expire_all()
     assert db_session.get(ResidentRequest, row.id).service_group_id == group.id
+
+
+def test_resolving_an_improvement_posts_it_and_actions_take_it_down(client, db_session,
+                                                                    world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    foreign = world.yongye.rows["residentrequest"]
+    for status in (S.handling, S.improving):
+        assert _step(client, row.id, status.value, "处理中").status_code == 302
+    page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+    assert 'id="board-fields"' in page
+    fields = form_fields(page)
+    response = client.post(f"/admin/residentrequest/handle/?id={row.id}", data={
+        **fields, "status": "resolved", "note": "花架已建成",
+        "board_title": "佳虹花园花架", "result": "五月建成"})
+    assert response.status_code == 302
+    board = as_text(client.get(f"/board/{world.jiahong.neighbourhood.id}"))
+    assert "佳虹花园花架" in board and "佳虹花架建议" not in board
+    foreign.status, foreign.resolved_at = S.resolved, utcnow()
+    foreign.board_title, foreign.result, foreign.posted_at = "永业公示", "永业结果", utcnow()
+    db_session.flush()
+    token = fields["csrf_token"]
+    client.post("/admin/residentrequest/action/", data={
+        "action": "take_down", "rowid": [str(row.id), str(foreign.id)], "csrf_token": token})
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).posted_at is None
+    assert db_session.get(ResidentRequest, foreign.id).posted_at is not None  # not hers
+    assert "佳虹花园花架" not in as_text(client.get(f"/board/{world.jiahong.neighbourhood.id}"))
+    client.post("/admin/residentrequest/action/", data={
+        "action": "post_board", "rowid": [str(row.id), str(foreign.id)], "csrf_token": token})
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).posted_at is not None

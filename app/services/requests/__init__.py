@@ -1,8 +1,18 @@
 """Residents' requests (step 2 of the article): `intake` (what a resident or a coordinator
 enters, checked; the request and its first history entry), `workflow` (the allowed steps from
 received to resolved, each recorded with who, when and what was said), `wording` (each state
-in the words a resident reads: who has it and what happens next)."""
+in the words a resident reads: who has it and what happens next), `board` (the public notice
+board: only the committee's public texts of resolved improvements and council decisions)."""
 
+from app.services.requests.board import (
+    BoardEntry,
+    board_entries,
+    board_version,
+    post,
+    posted_counts,
+    take_down,
+)
+from app.services.requests.errors import RequestError
 from app.services.requests.intake import (
     MAX_TEXT,
     RequestInput,
@@ -15,7 +25,6 @@ from app.services.requests.wording import next_step
 from app.services.requests.workflow import (
     NOTE_REQUIRED,
     TRANSITIONS,
-    RequestError,
     allowed_steps,
     change_status,
 )
@@ -24,13 +33,19 @@ __all__ = [
     "MAX_TEXT",
     "NOTE_REQUIRED",
     "TRANSITIONS",
+    "BoardEntry",
     "RequestError",
     "RequestInput",
     "RequestInvalid",
     "allowed_steps",
+    "board_entries",
+    "board_version",
     "change_status",
     "check_routing",
     "create_request",
     "find_by_token",
     "next_step",
+    "post",
+    "posted_counts",
+    "take_down",
 ]

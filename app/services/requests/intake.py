@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.enums import RequestCategory, RequestChannel, RequestStatus
 from app.models import Building, Neighbourhood, ResidentRequest, ServiceGroup, User, utcnow
-from app.services.requests.workflow import RequestError, record_change
+from app.services.requests.errors import RequestError
+from app.services.requests.workflow import record_change
 from app.services.signup.applicant import SignupInvalid, normalise_phone
 from app.services.text_input import control_characters_message, has_control_characters
 

@@ -19,11 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
 from app.models import RequestChange, ResidentRequest, User, utcnow
+from app.services.requests.board import POSTABLE_PATHS, clean_board_text
+from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
 S = RequestStatus
@@ -42,23 +44,6 @@ TRANSITIONS: dict[RequestStatus, tuple[RequestStatus, ...]] = {
 NOTE_REQUIRED = frozenset({S.explained, S.council, S.resolved})
 
 MAX_NOTE = 2000
-
-
-class RequestError(ValueError):
-    """A request refused for a reason the user can read. `code` is stable; `message` is in the
-    user's language; `field` names the form field at fault, if any."""
-
-    STATUS = {"invalid": 422, "not_found": 404, "not_allowed": 409, "changed": 409}
-
-    def __init__(self, code: str, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.field = field
-
-    @property
-    def status(self) -> int:
-        return self.STATUS.get(self.code, 400)
 
 
 def allowed_steps(status: RequestStatus) -> tuple[RequestStatus, ...]:
@@ -99,14 +84,25 @@ def record_change(session: Session, request: ResidentRequest, from_status: Reque
     return change
 
 
+def _went_through(session: Session, request: ResidentRequest,
+                  states: frozenset[RequestStatus]) -> bool:
+    path = session.scalars(select(RequestChange.to_status)
+                           .where(RequestChange.request_id == request.id)).all()
+    return bool(states & set(path))
+
+
 def change_status(session: Session, request: ResidentRequest, to_status: RequestStatus | str,
                   *, user: User | None, note: str | None = None,
-                  expected: RequestStatus | str | None = None) -> RequestChange:
+                  expected: RequestStatus | str | None = None,
+                  board_title: str | None = None, result: str | None = None) -> RequestChange:
     """Move `request` to `to_status`, recording who, when and the note; flush only.
 
     `expected` is the state the user saw: if the request has moved since, nothing changes and
     `RequestError("changed")` says so. A step the workflow does not allow, or a missing note
     where one is required, is refused the same way, with nothing changed.
+
+    Resolving an improvement or a council matter may post it on the notice board: give the
+    entry's `board_title` and public `result` (both, or neither). Reopening takes it down.
     """
     try:
         target = RequestStatus(to_status)
@@ -126,12 +122,23 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     if target in NOTE_REQUIRED and not text:
         raise RequestError("invalid", _l(
             "Please write what was decided or said: the resident reads this note."), "note")
+    board = clean_board_text(board_title, result)
+    if board is not None and (target != S.resolved or not (
+            current in POSTABLE_PATHS or _went_through(session, request, POSTABLE_PATHS))):
+        raise RequestError("invalid", _l(
+            "Only a resolved improvement or council decision goes on the notice board; a "
+            "personal matter answered with an explanation stays private."), "result")
     now = utcnow()
+    values: dict[str, Any] = {"status": target, "updated_at": now,
+                              "resolved_at": now if target == S.resolved else None}
+    if board is not None:
+        values.update(board_title=board[0], result=board[1], posted_at=now)
+    elif current == S.resolved:
+        values["posted_at"] = None  # reopened: off the board until resolved again
     moved = session.execute(
         update(ResidentRequest)
         .where(ResidentRequest.id == request.id, ResidentRequest.status == current)
-        .values(status=target, resolved_at=now if target == S.resolved else None,
-                updated_at=now)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:
@@ -139,7 +146,7 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
         raise RequestError("changed", _l(
             "Someone changed this request meanwhile: it is now “%(now)s”. Nothing was changed; "
             "look at it again.", now=request.status.label))
-    session.refresh(request, ["status", "resolved_at", "updated_at"])
+    session.refresh(request, list(values))
     change = record_change(session, request, current, target, user=user, note=text)
     session.flush()
     return change

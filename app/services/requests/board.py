@@ -1,0 +1,146 @@
+"""The notice board (公示栏): resolved improvements and council decisions, posted per
+neighbourhood.
+
+Only the text the committee wrote for the public is ever read here (`board_title`, `result`,
+`council_decision`) together with the category and dates: the query selects those columns and
+nothing else, so a resident's name, phone, address or own words cannot reach a board page.
+A personal demand answered with an explanation is not posted; a reopened request leaves the
+board until it is resolved again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.enums import RequestCategory, RequestStatus
+from app.models import RequestChange, ResidentRequest, utcnow
+from app.services.requests.errors import RequestError
+from app.services.text_input import control_characters_message, has_control_characters
+
+MAX_TITLE = 200
+MAX_RESULT = 2000
+#: How many entries a board page shows (newest first).
+BOARD_SIZE = 200
+#: States a posted request may have come through: improvements and council decisions.
+POSTABLE_PATHS = frozenset({RequestStatus.improving, RequestStatus.council})
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    id: int
+    category: RequestCategory
+    title: str
+    result: str
+    council_decision: str | None
+    received_at: datetime
+    resolved_at: datetime | None
+    posted_at: datetime
+
+
+def clean_board_text(title: str | None, result: str | None) -> tuple[str, str] | None:
+    """Both texts, checked; None when both are empty (nothing to post). Refuses one without
+    the other, control characters and texts over their limits, each with its field."""
+    for field, value in (("board_title", title), ("result", result)):
+        if has_control_characters(value):
+            raise RequestError("invalid", control_characters_message(), field)
+    title_text = " ".join((title or "").split())
+    result_text = (result or "").strip()
+    if not title_text and not result_text:
+        return None
+    if not title_text:
+        raise RequestError("invalid", _l("Give the notice board entry a title."), "board_title")
+    if not result_text:
+        raise RequestError("invalid", _l("Write the result for the notice board."), "result")
+    if len(title_text) > MAX_TITLE:
+        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_TITLE),
+                           "board_title")
+    if len(result_text) > MAX_RESULT:
+        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_RESULT),
+                           "result")
+    return title_text, result_text
+
+
+def may_post(session: Session, request: ResidentRequest) -> bool:
+    """Resolved, and handled as an improvement or by the council at some point."""
+    if request.status != RequestStatus.resolved:
+        return False
+    path = session.scalars(select(RequestChange.to_status)
+                           .where(RequestChange.request_id == request.id)).all()
+    return bool(POSTABLE_PATHS & set(path))
+
+
+def post(session: Session, request: ResidentRequest, title: str | None,
+         result: str | None) -> bool:
+    """Put (or update) the request's entry on its neighbourhood's board; flush only. Returns
+    whether it is posted. Empty texts leave it unposted; a request that may not be posted
+    (not resolved, or only explained) is refused with a message."""
+    cleaned = clean_board_text(title, result)
+    if cleaned is None:
+        return False
+    if not may_post(session, request):
+        raise RequestError("invalid", _l(
+            "Only a resolved improvement or council decision goes on the notice board; a "
+            "personal matter answered with an explanation stays private."), "result")
+    request.board_title, request.result = cleaned
+    if request.posted_at is None:
+        request.posted_at = utcnow()
+    session.flush()
+    return True
+
+
+def take_down(session: Session, request: ResidentRequest) -> None:
+    request.posted_at = None
+    session.flush()
+
+
+def board_entries(session: Session, neighbourhood_id: int,
+                  limit: int = BOARD_SIZE) -> list[BoardEntry]:
+    """The neighbourhood's board, newest first: public columns only."""
+    R = ResidentRequest
+    rows = session.execute(
+        select(R.id, R.category, R.board_title, R.result, R.council_decision, R.received_at,
+               R.resolved_at, R.posted_at)
+        .where(R.neighbourhood_id == neighbourhood_id, R.posted_at.is_not(None),
+               R.status == RequestStatus.resolved)
+        .order_by(R.posted_at.desc(), R.id.desc())
+        .limit(limit)
+    ).all()
+    return [BoardEntry(id=r.id, category=r.category, title=r.board_title or "",
+                       result=r.result or "", council_decision=r.council_decision,
+                       received_at=r.received_at, resolved_at=r.resolved_at,
+                       posted_at=r.posted_at) for r in rows]
+
+
+def posted_counts(session: Session) -> dict[int, int]:
+    """Entries on each neighbourhood's board."""
+    R = ResidentRequest
+    rows = session.execute(
+        select(R.neighbourhood_id, func.count())
+        .where(R.posted_at.is_not(None), R.status == RequestStatus.resolved)
+        .group_by(R.neighbourhood_id)).all()
+    return {neighbourhood_id: count for neighbourhood_id, count in rows}
+
+
+_STATE = text("""
+SELECT count(*), max(updated_at), max(posted_at)
+FROM resident_requests WHERE neighbourhood_id = :n AND posted_at IS NOT NULL
+""")
+
+BUCKET_SECONDS = 300
+
+
+def board_version(session: Session, neighbourhood_id: int, *extra: Any) -> str:
+    """A cheap validator of a board page: what it shows changes only with these rows (a
+    take-down or reopening changes the count or a row's `updated_at`)."""
+    state = session.execute(_STATE, {"n": neighbourhood_id}).one()
+    key = "|".join(str(part) for part in (neighbourhood_id, *state, *extra,
+                                          int(time.time() // BUCKET_SECONDS)))
+    return "b-" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()

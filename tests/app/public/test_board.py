@@ -1,0 +1,113 @@
+"""The notice board: resolved improvements and council decisions posted per neighbourhood with
+the committee's public texts only — never the resident's name, phone, place or own words —,
+cacheable for anonymous visitors; explanations stay private; reopening takes an entry down."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from app.enums import RequestStatus
+from app.services import requests
+from tests import factories as f
+from tests.helpers import in_english
+
+pytestmark = pytest.mark.integration
+
+S = RequestStatus
+PRIVATE = ("王阿婆", "13800138000", "wang@example.com", "12号楼302室", "我家楼下的花园太晒了")
+
+
+def _resolved(app: Flask, db_session: Session, neighbourhood, via: RequestStatus,
+              title: str = "12号楼前搭建花架", result: str = "五月建成花架，种了紫藤"):
+    req = f.make_resident_request(db_session, neighbourhood=neighbourhood, name=PRIVATE[0],
+                                  phone=PRIVATE[1], email=PRIVATE[2], place=PRIVATE[3],
+                                  text=PRIVATE[4] + "，希望搭个花架")
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.handling, user=None)
+        requests.change_status(db_session, req, via, user=None, note="转入下一步")
+        requests.change_status(db_session, req, S.resolved, user=None, note="已完成",
+                               board_title=title, result=result)
+    return req
+
+
+def test_the_board_shows_results_and_no_personal_data(app: Flask, client: FlaskClient,
+                                                      db_session: Session) -> None:
+    n = f.make_neighbourhood(db_session, name="佳虹")
+    other = f.make_neighbourhood(db_session, name="永业")
+    improved = _resolved(app, db_session, n, S.improving)
+    decided = _resolved(app, db_session, n, S.council, title="居民议事会：不设收费停车",
+                        result="议事会表决不设收费停车位")
+    _resolved(app, db_session, other, S.improving, title="永业路灯修好了")
+    assert improved.posted_at is not None and decided.posted_at is not None
+    page = client.get(f"/board/{n.id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "12号楼前搭建花架" in body and "五月建成花架，种了紫藤" in body
+    assert "议事会表决不设收费停车位" in body and "永业路灯修好了" not in body
+    leaked = [value for value in PRIVATE if value in body]
+    assert leaked == []
+    assert body.index("居民议事会：不设收费停车") < body.index("12号楼前搭建花架")  # newest first
+    index = client.get("/board/").get_data(as_text=True)
+    assert f"/board/{n.id}" in index and f"/board/{other.id}" in index
+    assert client.get("/board/99999999").status_code == 404
+
+
+def test_the_board_is_cacheable_and_changes_when_an_entry_is_taken_down(
+        app: Flask, client: FlaskClient, db_session: Session) -> None:
+    n = f.make_neighbourhood(db_session)
+    req = _resolved(app, db_session, n, S.improving)
+    first = client.get(f"/board/{n.id}")
+    assert "Set-Cookie" not in first.headers and first.headers["Cache-Control"] == "no-cache"
+    etag = first.headers["ETag"]
+    assert client.get(f"/board/{n.id}", headers={"If-None-Match": etag}).status_code == 304
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.handling, user=None, note="居民说还没好")
+    assert req.posted_at is None
+    again = client.get(f"/board/{n.id}", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and "五月建成花架" not in again.get_data(as_text=True)
+
+
+def test_an_explanation_is_never_posted(app: Flask, db_session: Session) -> None:
+    req = f.make_resident_request(db_session, status=S.explained)
+    with in_english(app), pytest.raises(requests.RequestError) as caught:
+        requests.change_status(db_session, req, S.resolved, user=None, note="已答复",
+                               board_title="个人诉求", result="已解释")
+    assert "stays private" in str(caught.value.message)
+    assert req.status == S.explained and req.posted_at is None
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.resolved, user=None, note="已答复")
+        with pytest.raises(requests.RequestError):
+            requests.post(db_session, req, "个人诉求", "已解释")
+    assert req.posted_at is None and req.board_title is None
+
+
+def test_a_title_without_a_result_is_refused(app: Flask, db_session: Session) -> None:
+    req = f.make_resident_request(db_session, status=S.improving)
+    with in_english(app), pytest.raises(requests.RequestError) as caught:
+        requests.change_status(db_session, req, S.resolved, user=None, note="已修好",
+                               board_title="路灯修好了", result=" ")
+    assert caught.value.field == "result"
+    assert req.status == S.improving
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.resolved, user=None, note="已修好")
+    assert req.status == S.resolved and req.posted_at is None  # resolved, not posted
+
+
+def test_the_residents_pages_are_chinese(app: Flask, client: FlaskClient,
+                                         db_session: Session) -> None:
+    from tests.admin.test_zh_crawl import ALLOWED, WORD, english_words, visible_text
+
+    n = f.make_neighbourhood(db_session, name="佳虹")
+    req = _resolved(app, db_session, n, S.council)
+    problems = {}
+    for path in ("/requests/new", f"/requests/{req.follow_token}", "/board/", f"/board/{n.id}"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        words = english_words(visible_text(response.get_data(as_text=True)),
+                              ALLOWED | set(WORD.findall(req.reference_code)))
+        if words:
+            problems[path] = words
+    assert not problems
