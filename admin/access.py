@@ -29,6 +29,7 @@ matrix says which *operations* a role has on a model at all.
 | Incident         | CRUD  | CRUD + "mark restored"              | –                          |
 | VisitRound       | R     | R + plan, reassign, publish, discard| –                          |
 | ResidentRequest  | CRUD  | CRU + the workflow's steps          | –                          |
+| HouseholdAuditEntry | R  | R (own neighbourhoods)              | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -37,6 +38,8 @@ event list, the public pages, the API) and given back through its "cancel sign-u
 so capacity, the waitlist and one-place-per-phone hold on every path; contact details stay
 editable. Every template is town-wide (the model has no neighbourhood), so only the town admin edits
 them; coordinators stamp them onto a date in one of their own neighbourhoods.
+The audit trail of residents' files is read-only for everyone: entries are written by the
+paths that show, change, import or export a file (`app.services.households.audit`).
 Residents' requests are never deleted by a coordinator (their history is the record); a
 request's state changes only through the workflow's steps (`app.services.requests`).
 """
@@ -82,6 +85,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Incident": {_A: CRUD, _C: CRUD},
     "VisitRound": {_A: R, _C: R},
     "ResidentRequest": {_A: CRUD, _C: CRU},
+    "HouseholdAuditEntry": {_A: R, _C: R},
 }
 
 #: Roles that may open the admin panel at all.

@@ -20,7 +20,12 @@ from admin.views.events import (
     ShiftView,
     SlotView,
 )
-from admin.views.households import CareSubscriptionView, HouseholdView, VisitView
+from admin.views.households import (
+    CareSubscriptionView,
+    HouseholdAuditView,
+    HouseholdView,
+    VisitView,
+)
 from admin.views.incidents import IncidentView
 from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
 from admin.views.requests import ResidentRequestView
@@ -44,6 +49,7 @@ from app.models import (
     Event,
     EventTemplate,
     Household,
+    HouseholdAuditEntry,
     Incident,
     Neighbourhood,
     Registration,
@@ -104,6 +110,8 @@ def init_admin(app: Flask) -> Admin:
                              category=households),
         ResidentRequestView(ResidentRequest, name=_l("Residents' requests"),
                             category=households),
+        HouseholdAuditView(HouseholdAuditEntry, name=_l("Resident file audit trail"),
+                           category=households),
         EventTemplateView(EventTemplate, name=_l("Event templates"), category=settings),
         SkillView(Skill, name=_l("Skills"), category=settings),
         VisitPolicyView(VisitPolicy, name=_l("Visit policies"), category=settings),

@@ -290,6 +290,28 @@ class ContactWindow(LabelledEnum):
         }
 
 
+class AuditAction(LabelledEnum):
+    """What someone did with a household's file (the audit trail of residents' data)."""
+
+    viewed = "viewed"
+    created = "created"
+    changed = "changed"
+    deleted = "deleted"
+    exported = "exported"
+    imported = "imported"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.viewed: _l("Viewed"),
+            cls.created: _l("File created"),
+            cls.changed: _l("Changed"),
+            cls.deleted: _l("Deleted"),
+            cls.exported: _l("Exported"),
+            cls.imported: _l("Imported from a spreadsheet"),
+        }
+
+
 class IncidentKind(LabelledEnum):
     water_cut = "water_cut"
     power_cut = "power_cut"

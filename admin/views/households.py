@@ -14,13 +14,20 @@ from wtforms.validators import ValidationError
 from admin.base import LinliModelView, acting_user
 from admin.fields import EnumMultipleField
 from admin.filters import HasCategoryFilter, enum_filters, local_date_filters
+from admin.labels import COMMON_LABELS
 from admin.spreadsheet_import import SpreadsheetImportMixin
 from admin.views.common import WEEKDAY_CHOICES, weekday_formatter
-from app.enums import ContactWindow, HouseholdCategory, VisitKind, VisitOutcome
+from app.enums import AuditAction, ContactWindow, HouseholdCategory, VisitKind, VisitOutcome
 from app.extensions import db
-from app.models import CareSubscription, Household, HouseholdCategoryLink, Visit
+from app.models import (
+    CareSubscription,
+    Household,
+    HouseholdAuditEntry,
+    HouseholdCategoryLink,
+    Visit,
+)
 from app.services import scoping
-from app.services.households import importing
+from app.services.households import audit, importing
 from app.services.households.files import (
     HouseholdError,
     check_household,
@@ -86,7 +93,11 @@ class HouseholdImportMixin(SpreadsheetImportMixin):
         return importing.plan(db.session, rows, neighbourhood_ids=neighbourhood_ids)
 
     def import_apply(self, plan: Any) -> Any:
-        return importing.apply(db.session, plan)
+        result = importing.apply(db.session, plan)
+        for household, fields in result.touched:
+            audit.record(db.session, acting_user(), AuditAction.imported, [household],
+                         fields=fields)
+        return result
 
     def import_done_message(self, result: Any) -> str:
         return _("Resident files imported: %(created)d new, %(updated)d changed, "
@@ -134,7 +145,56 @@ class HouseholdView(HouseholdImportMixin, LinliModelView):
             check_household(model)
         except HouseholdError as error:
             raise ValidationError(str(error)) from error
-        super().on_model_change(form, model, is_created)
+        fields = () if is_created else audit.changed_fields(model)
+        super().on_model_change(form, model, is_created)  # flushes: the new file has its id
+        if is_created or fields:
+            audit.record(db.session, acting_user(),
+                         AuditAction.created if is_created else AuditAction.changed, [model],
+                         fields=fields)
+
+    def on_model_delete(self, model: Household) -> None:
+        super().on_model_delete(model)
+        audit.record(db.session, acting_user(), AuditAction.deleted, [model])
+
+    def get_one(self, id: Any) -> Any:
+        """The file, recorded as viewed when a page shows it whole (details, edit form)."""
+        household = super().get_one(id)
+        endpoint = (request.endpoint or "").rsplit(".", 1)[-1]
+        if request.method == "GET" and endpoint in ("details_view", "edit_view"):
+            audit.record(db.session, acting_user(), AuditAction.viewed, [household])
+        return household
+
+    def _export_data(self) -> Any:
+        """The exported rows, each recorded as exported by this user."""
+        count, rows = super()._export_data()
+        rows = list(rows)
+        audit.record(db.session, acting_user(), AuditAction.exported, rows)
+        return count, rows
+
+
+def _audit_fields(view: Any, context: Any, model: HouseholdAuditEntry, name: str) -> str:
+    labels = {**COMMON_LABELS, **HouseholdView.column_labels}
+    return "、".join(str(labels.get(code, code)) for code in (model.fields or "").split(",")
+                    if code)
+
+
+class HouseholdAuditView(LinliModelView):
+    """Who viewed, changed, imported or exported which resident file: read only for everyone
+    (the matrix grants no change); coordinators see their neighbourhoods' entries."""
+
+    column_list = ["at", "user_name", "action", "household_label", "fields", "neighbourhood"]
+    column_export_list = ["at", "user_name", "action", "household_label", "fields",
+                          "neighbourhood"]
+    column_labels = {"at": _l("When"), "user_name": _l("User"), "action": _l("Action"),
+                     "household_label": _l("Household"), "fields": _l("Fields changed")}
+    column_formatters = {"fields": _audit_fields}
+    column_formatters_export = {"fields": _audit_fields}
+    column_searchable_list = ["user_name", "household_label"]
+    column_filters = [*enum_filters(HouseholdAuditEntry.action, _l("Action"), AuditAction),
+                      *local_date_filters(HouseholdAuditEntry.at, _l("When")),
+                      "neighbourhood.name"]
+    column_default_sort = ("at", True)
+    list_load_options = (joinedload(HouseholdAuditEntry.neighbourhood),)
 
 
 class VisitView(LinliModelView):

@@ -1,6 +1,7 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
 from app.models.assignments import Assignment, HelpRequest, ScheduleRun
+from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
 from app.models.geography import Neighbourhood
@@ -36,6 +37,7 @@ __all__ = [
     "EventTemplate",
     "HelpRequest",
     "Household",
+    "HouseholdAuditEntry",
     "HouseholdCategoryLink",
     "HouseholdContactWindow",
     "Incident",

@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from app.enums import EventKind, HouseholdCategory, Role, RunStatus, VisitKind
+from app.enums import AuditAction, EventKind, HouseholdCategory, Role, RunStatus, VisitKind
 from app.extensions import login_manager
 from app.models import (
     Blackout,
     CarePackage,
     CareSubscription,
+    HouseholdAuditEntry,
     Neighbourhood,
     ScheduleRun,
     User,
@@ -95,7 +96,10 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
     subscription = CareSubscription(household=household, package=package,
                                     volunteer=volunteer, starts_on=date(2027, 1, 1))
     run = ScheduleRun(neighbourhood=n, status=RunStatus.succeeded, log=f"{prefix}日志")
-    session.add_all([blackout, visit, subscription, run])
+    audit_entry = HouseholdAuditEntry(neighbourhood=n, household_id=household.id,
+                                      household_label=str(household), user_name=f"{prefix}协调员",
+                                      action=AuditAction.viewed)
+    session.add_all([blackout, visit, subscription, run, audit_entry])
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -104,6 +108,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "household": household, "visit": visit, "caresubscription": subscription,
         "schedulerun": run, "building": building, "servicegroup": group,
         "incident": incident, "residentrequest": resident_request,
+        "householdauditentry": audit_entry,
     })
 
 

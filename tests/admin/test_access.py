@@ -41,6 +41,7 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "servicegroup": ("ServiceGroup", None, "name"),
     "incident": ("Incident", None, "title"),
     "residentrequest": ("ResidentRequest", None, "place"),
+    "householdauditentry": ("HouseholdAuditEntry", None, None),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

@@ -88,6 +88,8 @@ class PlannedHousehold(ImportRow):
     fields: dict[str, Any] = field(default_factory=dict)
     categories: list[HouseholdCategory] | None = None
     windows: list[ContactWindow] | None = None
+    #: For a row that changes a household: the fields it changes (the columns' codes).
+    changed: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> Any:
@@ -107,6 +109,8 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    #: Each household written, with the fields the import changed (none for a new one).
+    touched: list[tuple[Household, list[str]]] = field(default_factory=list)
 
 
 def _enum_names(enum: type[Any]) -> dict[str, Any]:
@@ -259,16 +263,23 @@ def _members(row: PlannedHousehold, column: str, names: dict[str, Any], unknown:
     return sorted(found, key=lambda m: m.value)
 
 
-def _changes(row: PlannedHousehold, household: Household) -> bool:
-    if any(getattr(household, name) != value for name, value in row.fields.items()):
-        return True
+#: Stored attribute → the column that fills it.
+_COLUMN_OF = {"building_id": "building"}
+
+
+def _changes(row: PlannedHousehold, household: Household) -> list[str]:
+    """The columns whose value differs from the household's file."""
+    out = [_COLUMN_OF.get(name, name) for name, value in row.fields.items()
+           if getattr(household, name) != value]
     if row.categories is not None and sorted(
             HouseholdCategory(c).value for c in household.categories) != [
             c.value for c in row.categories]:
-        return True
-    return row.windows is not None and sorted(
-        ContactWindow(w).value for w in household.contact_windows) != [
-        w.value for w in row.windows]
+        out.append("categories")
+    if row.windows is not None and sorted(
+            ContactWindow(w).value for w in household.contact_windows) != [
+            w.value for w in row.windows]:
+        out.append("contact_windows")
+    return out
 
 
 def plan(session: Session, rows: Sequence[Sequence[str]], *,
@@ -289,7 +300,8 @@ def plan(session: Session, rows: Sequence[Sequence[str]], *,
         _check_fields(row, ctx, building, existing)
         if existing is not None:
             row.household_id = existing.id
-            row.status = RowStatus.changed if _changes(row, existing) else RowStatus.unchanged
+            row.changed = _changes(row, existing)
+            row.status = RowStatus.changed if row.changed else RowStatus.unchanged
             if existing.id in seen_households:
                 row.errors.append(_l("Row %(line)s already describes this household.",
                                      line=seen_households[existing.id]))
@@ -353,5 +365,6 @@ def apply(session: Session, import_plan: HouseholdImportPlan) -> ImportResult:
             _replace(household.categories, row.categories)
         if row.windows is not None:
             _replace(household.contact_windows, row.windows)
+        result.touched.append((household, row.changed))
     session.flush()
     return result
