@@ -9,6 +9,9 @@ wrap the result in HTTP. Three properties matter to calendar apps and are kept o
   between give the same bytes and the same ETag.
 - **Cheap polling.** `*_version` answers, in one small query, a key that changes whenever the
   feed's rows change; `FeedCache` keeps the rendered bytes per feed and version.
+- **Visits too.** A member's contacts of published visit rounds are in her own feed
+  (`visit-<id>@host`), with whom and where but no phone, category or note; their SEQUENCE is
+  derived from the row's timestamps, as visits keep no counter of their own.
 - **Change tracking.** `Assignment.sequence` is raised by a `before_flush` listener whenever the
   shift's time or the event's place or status changes, whichever code path changed it (admin
   form, scheduler, CLI): a calendar app then replaces its copy instead of ignoring the update.

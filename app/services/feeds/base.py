@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import Session
 
-from app.enums import AssignmentStatus, EventStatus
-from app.models import Assignment, Event, Shift, Team, Volunteer
+from app.enums import AssignmentStatus, EventStatus, RoundStatus
+from app.models import Assignment, Event, Shift, Team, Visit, VisitRound, Volunteer
 from app.models.volunteers import new_feed_token
 
 PRODID = "-//Linli 邻里//Linli calendar feeds 1.0//ZH"
@@ -139,6 +139,13 @@ def assignment_window(cancel_cutoff: Any, history_cutoff: Any) -> Any:
             func.coalesce(Event.cancelled_at, Event.updated_at) > cancel_cutoff),
         Shift.end_at > history_cutoff,
     )
+
+
+def visit_window(history_cutoff: Any) -> Any:
+    """A member's contacts in her personal feed (joined with their round): those of published
+    rounds, planned or recorded, that are not older than the feed's history."""
+    return and_(VisitRound.id == Visit.round_id, VisitRound.status == RoundStatus.published,
+                Visit.visited_at > history_cutoff)
 
 
 def latest(*values: datetime | None) -> datetime | None:

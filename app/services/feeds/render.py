@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -14,9 +14,19 @@ from icalendar import Event as VEvent
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.enums import AssignmentStatus, EventStatus
+from app.enums import AssignmentStatus, EventStatus, VisitKind, VisitOutcome
 from app.i18n import localised
-from app.models import Assignment, Event, Neighbourhood, Shift, Team, Volunteer
+from app.models import (
+    Assignment,
+    Event,
+    Household,
+    Neighbourhood,
+    Shift,
+    Team,
+    Visit,
+    VisitRound,
+    Volunteer,
+)
 from app.services.feeds.base import (
     ALARM_BEFORE,
     FEED_STATUSES,
@@ -31,7 +41,9 @@ from app.services.feeds.base import (
     assignment_filter,
     event_visible,
     public_event_filter,
+    visit_window,
 )
+from app.services.visits.bridge import VISIT_MINUTES
 
 # -- rendering ---------------------------------------------------------------------------------
 
@@ -107,12 +119,55 @@ def build_volunteer_feed(session: Session, volunteer: Volunteer, *, now: datetim
                  joinedload(Assignment.shift).joinedload(Shift.skill))
         .order_by(Shift.start_at, Assignment.id)
     ).unique().all()
+    visits = session.scalars(
+        select(Visit)
+        .join(VisitRound, VisitRound.id == Visit.round_id)
+        .where(Visit.volunteer_id == volunteer.id, visit_window(now - HISTORY))
+        .options(joinedload(Visit.household).joinedload(Household.building))
+        .order_by(Visit.visited_at, Visit.id)
+    ).unique().all()
     locale = volunteer.locale if volunteer.locale in ("zh_CN", "en") else settings.default_locale
     with force_locale(locale):
         cal = _calendar(_("Linli shifts · %(name)s", name=volunteer.name), settings)
         for assignment in assignments:
             cal.add_component(_assignment_vevent(assignment, locale, settings))
+        for visit in visits:
+            cal.add_component(_visit_vevent(visit, settings))
         return _serialise(cal)
+
+
+def _visit_vevent(visit: Visit, settings: FeedSettings) -> VEvent:
+    """A contact of a published visit round, in the member's own feed: whom to visit and
+    where (the household's contact name and address), never its phone, categories or notes;
+    those stay behind the portal's login or link."""
+    household = visit.household
+    planned = visit.outcome == VisitOutcome.planned
+    vevent = VEvent()
+    # Visits keep no SEQUENCE column: the seconds between creation and the last change rise
+    # with every change (a recorded outcome moves the entry to when it happened).
+    sequence = max(0, int((visit.updated_at - visit.created_at).total_seconds()))
+    _stamp(vevent, f"visit-{visit.id}@{settings.host}", visit.updated_at, visit.created_at,
+           sequence)
+    start = _local(visit.visited_at, settings.zone)
+    vevent.add("dtstart", start)
+    vevent.add("dtend", start + timedelta(minutes=VISIT_MINUTES))
+    title = _("%(kind)s · %(name)s", kind=VisitKind(visit.kind).label,
+              name=household.contact_name)
+    if not planned:
+        title = _("%(outcome)s: %(title)s", outcome=VisitOutcome(visit.outcome).label,
+                  title=title)
+    vevent.add("summary", title)
+    vevent.add("location", household.address)
+    url = f"{settings.external_url}/portal/visits#visit-{visit.id}"
+    lines = [VisitKind(visit.kind).label,
+             _("Status: %(status)s", status=VisitOutcome(visit.outcome).label), url]
+    vevent.add("description", "\n".join(lines))
+    vevent.add("url", url)
+    vevent.add("status", "CONFIRMED")
+    vevent.add("transp", "OPAQUE" if planned else "TRANSPARENT")
+    if planned:
+        _alarm(vevent, title)
+    return vevent
 
 
 def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettings) -> VEvent:

@@ -9,7 +9,17 @@ from sqlalchemy import and_, bindparam, func, join, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import EventStatus
-from app.models import Assignment, Event, Neighbourhood, Shift, Team, UTCDateTime, Volunteer
+from app.models import (
+    Assignment,
+    Event,
+    Neighbourhood,
+    Shift,
+    Team,
+    UTCDateTime,
+    Visit,
+    VisitRound,
+    Volunteer,
+)
 from app.services.feeds.base import (
     CANCELLED_VISIBLE,
     FEED_STATUSES,
@@ -24,6 +34,7 @@ from app.services.feeds.base import (
     event_visible,
     latest,
     public_event_filter,
+    visit_window,
 )
 
 # -- versions: one cheap query per poll --------------------------------------------------------
@@ -33,14 +44,22 @@ def _volunteer_version_query() -> Any:
     rows = join(Assignment, Shift, Assignment.shift_id == Shift.id).join(
         Event, Shift.event_id == Event.id
     )
-    window = assignment_window(bindparam("cancel_cutoff", type_=UTCDateTime()),
-                                bindparam("history_cutoff", type_=UTCDateTime()))
+    history_cutoff = bindparam("history_cutoff", type_=UTCDateTime())
+    window = assignment_window(bindparam("cancel_cutoff", type_=UTCDateTime()), history_cutoff)
+    # The member's contacts (visit rounds), as correlated subqueries on the indexed
+    # visits.volunteer_id: how many, and when one or its round last changed.
+    mine = and_(Visit.volunteer_id == Volunteer.id, visit_window(history_cutoff))
+    visits = select(func.count(Visit.id), func.max(Visit.updated_at),
+                    func.max(VisitRound.updated_at)).where(mine).correlate(Volunteer)
     return (
         select(
             Volunteer.id, Volunteer.locale, Volunteer.feed_fetched_at,
             func.count(Assignment.id), func.sum(Assignment.sequence),
             func.max(Assignment.updated_at), func.max(Shift.updated_at),
             func.max(Event.updated_at),
+            visits.with_only_columns(func.count(Visit.id)).scalar_subquery(),
+            visits.with_only_columns(func.max(Visit.updated_at)).scalar_subquery(),
+            visits.with_only_columns(func.max(VisitRound.updated_at)).scalar_subquery(),
         )
         .select_from(Volunteer)
         .outerjoin(rows, and_(Assignment.volunteer_id == Volunteer.id, window))
@@ -63,10 +82,10 @@ def volunteer_feed_version(session: Session, token: str, now: datetime) -> FeedV
     }).one_or_none()
     if row is None:
         return None
-    vid, locale, fetched_at, count, seq, a_max, s_max, e_max = row
-    stamps = (as_utc(a_max), as_utc(s_max), as_utc(e_max))
+    vid, locale, fetched_at, count, seq, a_max, s_max, e_max, v_count, v_max, r_max = row
+    stamps = (as_utc(a_max), as_utc(s_max), as_utc(e_max), as_utc(v_max), as_utc(r_max))
     return FeedVersion(
-        owner_id=vid, locale=locale, key=(count, seq, *stamps),
+        owner_id=vid, locale=locale, key=(count, seq, v_count, *stamps),
         last_modified=latest(*stamps), fetched_at=as_utc(fetched_at),
     )
 

@@ -14,7 +14,8 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from app.enums import AssignmentStatus, EventStatus
+from app.enums import AssignmentStatus, EventStatus, RoundStatus, VisitKind, VisitOutcome
+from app.models import Visit, VisitRound
 from app.services import feeds
 from app.services.feeds import FeedKind, FeedSettings
 from tests import factories
@@ -79,3 +80,28 @@ def test_public_feeds(app: Flask, db_session: Session, rows, kind: FeedKind) -> 
                                        locale="en")
     _check(kind.value, feed.body)
     assert "13900000000" not in feed.body.decode()  # no contact on a public feed
+
+
+def test_volunteer_feed_with_visits(app: Flask, db_session: Session, rows) -> None:
+    """Contacts of a published visit round: a planned one and one already recorded."""
+    stamps = {"created_at": CREATED, "updated_at": CHANGED}
+    volunteer = rows["volunteer"]
+    household = factories.make_household(
+        db_session, id=900008, neighbourhood=rows["hood"], address="佳虹路100弄12号701室",
+        contact_name="李阿婆", contact_phone="13811112222", notes="耳背", **stamps)
+    round_ = VisitRound(id=900009, neighbourhood=rows["hood"], starts_on=NOW.date(), weeks=2,
+                        status=RoundStatus.published, **stamps)
+    db_session.add_all([
+        round_,
+        Visit(id=900010, household=household, round=round_, volunteer=volunteer,
+              kind=VisitKind.door, outcome=VisitOutcome.planned,
+              visited_at=datetime(2027, 3, 6, 11, 0, tzinfo=UTC), **stamps),
+        Visit(id=900011, household=household, round=round_, volunteer=volunteer,
+              kind=VisitKind.phone, outcome=VisitOutcome.not_at_home,
+              visited_at=datetime(2027, 2, 26, 2, 0, tzinfo=UTC), **stamps),
+    ])
+    db_session.flush()
+    with app.app_context():
+        feed = feeds.build_volunteer_feed(db_session, volunteer, now=NOW, settings=SETTINGS)
+    _check("volunteer_visits", feed.body)
+    assert "13811112222" not in feed.body.decode() and "耳背" not in feed.body.decode()
