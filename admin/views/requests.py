@@ -20,6 +20,7 @@ from wtforms.validators import ValidationError
 
 from admin import access
 from admin.base import LinliForm, LinliModelView, acting_user
+from admin.fields import LocalDateTimeField
 from admin.filters import enum_filters, local_date_filters
 from app.enums import RequestCategory, RequestChannel, RequestStatus
 from app.extensions import db
@@ -80,10 +81,18 @@ class StepForm(LinliForm):
     note = TextAreaField(_l("What was decided or said (the resident reads this)"),
                          render_kw={"rows": 4, "maxlength": MAX_NOTE})
     expected = HiddenField()
+    council_decision = TextAreaField(
+        _l("The residents' council's decision (posted on the notice board)"),
+        render_kw={"rows": 3, "maxlength": MAX_NOTE})
     board_title = StringField(_l("Title on the notice board"),
                               render_kw={"maxlength": MAX_TITLE})
     result = TextAreaField(_l("Result for the notice board"),
                            render_kw={"rows": 3, "maxlength": MAX_RESULT})
+
+
+class MeetingForm(LinliForm):
+    starts_at = LocalDateTimeField(_l("Meeting starts"))
+    place = StringField(_l("Meeting place"), render_kw={"maxlength": 200})
 
 
 class ResidentRequestView(LinliModelView):
@@ -240,14 +249,40 @@ class ResidentRequestView(LinliModelView):
             form.expected.data = row.status.value
         return form
 
-    def _render_handle(self, row: ResidentRequest, form: StepForm, status: int = 200) -> Any:
+    def _render_handle(self, row: ResidentRequest, form: StepForm, status: int = 200,
+                       meeting_form: MeetingForm | None = None) -> Any:
         body = self.render("admin/requests/handle.html", row=row, form=form,
-                           show_board=row.status in POSTABLE_PATHS,
+                           meeting_form=meeting_form or MeetingForm(),
+                           meeting=row.council_event,
+                           show_board=row.status in POSTABLE_PATHS, statuses=RequestStatus,
                            history=history_rows(row), next_step=requests_service.next_step(row),
                            phone=_phone(self, None, row, "phone"),
                            list_url=self.get_url(".index_view"),
                            details_url=self.get_url(".details_view", id=row.id))
         return body, status
+
+    @expose("/meeting/", methods=["POST"])
+    def meeting_view(self) -> Any:
+        """Schedule the residents' council meeting of a request referred to the council."""
+        row = self._writable_or_404(request.args.get("id"))
+        form = MeetingForm(request.form)
+        if not form.validate():
+            if form.csrf_token.errors:
+                abort(400)
+            flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+            return self._render_handle(row, self._step_form(row), 422, form)
+        try:
+            event = requests_service.schedule_meeting(
+                db.session, row, starts_at=form.starts_at.data, place=form.place.data)
+        except requests_service.RequestError as error:
+            db.session.rollback()
+            row = self._writable_or_404(request.args.get("id"))
+            flash(str(error.message), "error")
+            return self._render_handle(row, self._step_form(row), error.status, form)
+        db.session.commit()
+        flash(gettext("Council meeting scheduled: %(title)s, %(when)s.", title=event.title,
+                      when=local_datetime(event.start_at)), "success")
+        return redirect(url_for(".handle_view", id=row.id))
 
     @expose("/handle/", methods=["GET", "POST"])
     def handle_view(self) -> Any:
@@ -261,7 +296,8 @@ class ResidentRequestView(LinliModelView):
             change = requests_service.change_status(
                 db.session, row, form.status.data or "", user=acting_user(),
                 note=form.note.data, expected=form.expected.data or None,
-                board_title=form.board_title.data, result=form.result.data)
+                board_title=form.board_title.data, result=form.result.data,
+                council_decision=form.council_decision.data)
         except requests_service.RequestError as error:
             db.session.rollback()
             row = self._writable_or_404(request.args.get("id"))

@@ -173,3 +173,13 @@ def cancel_url(cancel_token: str) -> str:
 def event_url(event_id: int) -> str:
     """An event's public page (posters, QR codes)."""
     return external_url("public.event_detail", event_id=event_id)
+
+
+def request_url(follow_token: str) -> str:
+    """A resident's private page of their request (mails, SMS)."""
+    return external_url("public.request_page", token=follow_token)
+
+
+def board_url(neighbourhood_id: int) -> str:
+    """A neighbourhood's public notice board."""
+    return external_url("public.board", neighbourhood_id=neighbourhood_id)

@@ -22,12 +22,13 @@ def _english(client) -> None:
         session["locale"] = "en"
 
 
-def _step(client, row_id: int, status: str, note: str = "", expected: str | None = None):
+def _step(client, row_id: int, status: str, note: str = "", expected: str | None = None,
+          **extra: str):
     page = client.get(f"/admin/residentrequest/handle/?id={row_id}")
     assert page.status_code == 200, as_text(page)[-500:]
     fields = form_fields(as_text(page))
     data = {"csrf_token": fields["csrf_token"], "status": status, "note": note,
-            "expected": expected or fields["expected"]}
+            "expected": expected or fields["expected"], **extra}
     return client.post(f"/admin/residentrequest/handle/?id={row_id}", data=data)
 
 
@@ -36,7 +37,7 @@ def test_a_coordinator_takes_a_request_to_resolution(client, db_session, world) 
     row = world.jiahong.rows["residentrequest"]
     for status, note in ((S.handling, ""), (S.council, "提交居民议事会讨论"),
                          (S.improving, "议事会同意搭建"), (S.resolved, "花架已建成")):
-        response = _step(client, row.id, status.value, note)
+        response = _step(client, row.id, status.value, note, council_decision="同意搭建")
         assert response.status_code == 302, as_text(response)[-800:]
     db_session.expire_all()
     fresh = db_session.get(ResidentRequest, row.id)
@@ -156,3 +157,33 @@ def test_resolving_an_improvement_posts_it_and_actions_take_it_down(client, db_s
         "action": "post_board", "rowid": [str(row.id), str(foreign.id)], "csrf_token": token})
     db_session.expire_all()
     assert db_session.get(ResidentRequest, row.id).posted_at is not None
+
+
+def test_a_council_meeting_is_scheduled_from_the_handling_page(client, db_session,
+                                                               world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    assert _step(client, row.id, S.handling.value).status_code == 302
+    assert _step(client, row.id, S.council.value, "涉及采光，提交议事会").status_code == 302
+    page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+    assert 'id="meeting-form"' in page and 'id="council-decision"' in page
+    token = csrf_token_from(page)
+    missing = client.post(f"/admin/residentrequest/meeting/?id={row.id}",
+                          data={"csrf_token": token, "starts_at": "2027-05-08 19:00",
+                                "place": ""})
+    assert missing.status_code == 422
+    done = client.post(f"/admin/residentrequest/meeting/?id={row.id}",
+                       data={"csrf_token": token, "starts_at": "2027-05-08 19:00",
+                             "place": "佳虹居委会会议室"})
+    assert done.status_code == 302, as_text(done)[-800:]
+    db_session.expire_all()
+    fresh = db_session.get(ResidentRequest, row.id)
+    meeting = fresh.council_event
+    assert meeting.neighbourhood_id == world.jiahong.neighbourhood.id
+    assert meeting.start_at.hour == 11  # 19:00 in Shanghai
+    assert "佳虹居委会会议室" in as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+    foreign = world.yongye.rows["residentrequest"]
+    response = client.post(f"/admin/residentrequest/meeting/?id={foreign.id}",
+                           data={"csrf_token": token, "starts_at": "2027-05-08 19:00",
+                                 "place": "会议室"})
+    assert response.status_code == 404

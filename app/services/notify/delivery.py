@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import NotificationChannel, NotificationStatus
 from app.extensions import db
-from app.models import Notification, Registration, User, Volunteer, utcnow
+from app.models import Notification, Registration, ResidentRequest, User, Volunteer, utcnow
 from app.services.notify.mail import Rendered, render
 from app.services.notify.senders import Sms, senders
 from app.transactions import after_commit
@@ -79,6 +79,17 @@ def to_resident(session: Session, registration: Registration, template: str,
     return _create(session, template, rendered, email=registration.email,
                    phone=registration.phone, registration_id=registration.id,
                    event_id=registration.event_id)
+
+
+def to_requester(session: Session, request: ResidentRequest, template: str,
+                 **context: object) -> Notification | None:
+    """Render `template` for whoever raised a resident's request, record it, send after
+    commit. None when they left no contact (an anonymous request): nobody to tell, by choice."""
+    if not request.email and not request.phone:
+        return None
+    rendered = render(template, request.locale, name=request.name or "", **context)
+    return _create(session, template, rendered, email=request.email, phone=request.phone,
+                   resident_request_id=request.id)
 
 
 def to_staff(session: Session, user: User, template: str, *, event_id: int | None = None,

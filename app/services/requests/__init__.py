@@ -12,6 +12,7 @@ from app.services.requests.board import (
     posted_counts,
     take_down,
 )
+from app.services.requests.council import link_meeting, schedule_meeting
 from app.services.requests.errors import RequestError
 from app.services.requests.intake import (
     MAX_TEXT,
@@ -44,8 +45,10 @@ __all__ = [
     "check_routing",
     "create_request",
     "find_by_token",
+    "link_meeting",
     "next_step",
     "post",
     "posted_counts",
+    "schedule_meeting",
     "take_down",
 ]

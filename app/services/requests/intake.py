@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import RequestCategory, RequestChannel, RequestStatus
 from app.models import Building, Neighbourhood, ResidentRequest, ServiceGroup, User, utcnow
+from app.services.requests import notices
 from app.services.requests.errors import RequestError
 from app.services.requests.workflow import record_change
 from app.services.signup.applicant import SignupInvalid, normalise_phone
@@ -152,8 +153,10 @@ def create_request(session: Session, data: RequestInput, *,
         created_by_id=user.id if user else None, received_at=now,
     )
     session.add(request)
-    record_change(session, request, None, RequestStatus.received, user=user, note=None)
+    change = record_change(session, request, None, RequestStatus.received, user=user,
+                           note=None)
     session.flush()
+    notices.tell(session, request, change)
     return request
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
 from app.models import RequestChange, ResidentRequest, User, utcnow
+from app.services.requests import notices
 from app.services.requests.board import POSTABLE_PATHS, clean_board_text
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
@@ -84,6 +85,20 @@ def record_change(session: Session, request: ResidentRequest, from_status: Reque
     return change
 
 
+def _clean_decision(text: str | None) -> str:
+    if has_control_characters(text):
+        raise RequestError("invalid", control_characters_message(), "council_decision")
+    decision = (text or "").strip()
+    if not decision:
+        raise RequestError("invalid", _l(
+            "Record the residents' council's decision: it is posted on the notice board."),
+            "council_decision")
+    if len(decision) > MAX_NOTE:
+        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
+                           "council_decision")
+    return decision
+
+
 def _went_through(session: Session, request: ResidentRequest,
                   states: frozenset[RequestStatus]) -> bool:
     path = session.scalars(select(RequestChange.to_status)
@@ -94,7 +109,8 @@ def _went_through(session: Session, request: ResidentRequest,
 def change_status(session: Session, request: ResidentRequest, to_status: RequestStatus | str,
                   *, user: User | None, note: str | None = None,
                   expected: RequestStatus | str | None = None,
-                  board_title: str | None = None, result: str | None = None) -> RequestChange:
+                  board_title: str | None = None, result: str | None = None,
+                  council_decision: str | None = None) -> RequestChange:
     """Move `request` to `to_status`, recording who, when and the note; flush only.
 
     `expected` is the state the user saw: if the request has moved since, nothing changes and
@@ -103,6 +119,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
 
     Resolving an improvement or a council matter may post it on the notice board: give the
     entry's `board_title` and public `result` (both, or neither). Reopening takes it down.
+    Leaving the residents' council needs its `council_decision` (public: it is posted with
+    the result).
     """
     try:
         target = RequestStatus(to_status)
@@ -122,6 +140,9 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     if target in NOTE_REQUIRED and not text:
         raise RequestError("invalid", _l(
             "Please write what was decided or said: the resident reads this note."), "note")
+    decision = None
+    if current == S.council:
+        decision = _clean_decision(council_decision)
     board = clean_board_text(board_title, result)
     if board is not None and (target != S.resolved or not (
             current in POSTABLE_PATHS or _went_through(session, request, POSTABLE_PATHS))):
@@ -131,6 +152,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     now = utcnow()
     values: dict[str, Any] = {"status": target, "updated_at": now,
                               "resolved_at": now if target == S.resolved else None}
+    if decision is not None:
+        values.update(council_decision=decision, council_decided_at=now)
     if board is not None:
         values.update(board_title=board[0], result=board[1], posted_at=now)
     elif current == S.resolved:
@@ -149,4 +172,5 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     session.refresh(request, list(values))
     change = record_change(session, request, current, target, user=user, note=text)
     session.flush()
+    notices.tell(session, request, change)
     return change

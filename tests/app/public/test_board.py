@@ -29,7 +29,8 @@ def _resolved(app: Flask, db_session: Session, neighbourhood, via: RequestStatus
         requests.change_status(db_session, req, S.handling, user=None)
         requests.change_status(db_session, req, via, user=None, note="转入下一步")
         requests.change_status(db_session, req, S.resolved, user=None, note="已完成",
-                               board_title=title, result=result)
+                               board_title=title, result=result,
+                               council_decision="议事会表决：同意" if via == S.council else None)
     return req
 
 
@@ -47,6 +48,7 @@ def test_the_board_shows_results_and_no_personal_data(app: Flask, client: FlaskC
     assert page.status_code == 200
     assert "12号楼前搭建花架" in body and "五月建成花架，种了紫藤" in body
     assert "议事会表决不设收费停车位" in body and "永业路灯修好了" not in body
+    assert "议事会表决：同意" in body  # the council's decision is posted with the result
     leaked = [value for value in PRIVATE if value in body]
     assert leaked == []
     assert body.index("居民议事会：不设收费停车") < body.index("12号楼前搭建花架")  # newest first
@@ -111,3 +113,5 @@ def test_the_residents_pages_are_chinese(app: Flask, client: FlaskClient,
         if words:
             problems[path] = words
     assert not problems
+    follow = client.get(f"/requests/{req.follow_token}").get_data(as_text=True)
+    assert "议事会表决：同意" in follow and f"/board/{n.id}" in follow

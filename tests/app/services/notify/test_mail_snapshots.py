@@ -51,6 +51,30 @@ CASES = {
         "name": "朱巧珍", "title": "外来媳妇培训班", "place": "金桥镇社区学校",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC), "url": "http://linli.test/r/C/cancel",
     },
+    "requests/received": {
+        "name": "王阿婆", "code": "QK7M2QXA", "committee": "佳虹居民区",
+        "url": "http://linli.test/requests/TOKEN",
+        "next": "佳虹居民区居委会已收到您的诉求，将在几个工作日内处理。",
+    },
+    "requests/received#anonymous": {
+        "name": "", "code": "QK7M2QXA", "committee": "佳虹居民区",
+        "url": "http://linli.test/requests/TOKEN", "next": "居委会正在处理。",
+    },
+    "requests/progress": {
+        "name": "王阿婆", "code": "QK7M2QXA", "state": "已提交居民议事会",
+        "note": "花架涉及楼下住户采光，提交居民议事会讨论。",
+        "next": "居民代表将在居民议事会上讨论并作出决定。",
+        "url": "http://linli.test/requests/TOKEN",
+    },
+    "requests/progress#decided": {
+        "name": "王阿婆", "code": "QK7M2QXA", "state": "正在改进落实", "note": "五月开工。",
+        "decision": "23票赞成，4票反对：同意搭建花架",
+        "next": "居委会正在落实改进。", "url": "http://linli.test/requests/TOKEN",
+    },
+    "requests/resolved": {
+        "name": "王阿婆", "code": "QK7M2QXA", "note": "花架已建成，种了紫藤。",
+        "url": "http://linli.test/requests/TOKEN", "board_url": "http://linli.test/board/3",
+    },
     "signup/promotion": {
         "name": "朱巧珍", "title": "外来媳妇培训班", "code": "K7M2QX",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),

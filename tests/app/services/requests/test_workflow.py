@@ -94,8 +94,9 @@ def test_each_way_to_resolution_is_recorded(app: Flask, db_session: Session) -> 
         with app.test_request_context():
             for to, note in steps:
                 requests.change_status(db_session, req, to, user=coordinator, note=note,
-                                       expected=req.status)
+                                       expected=req.status, council_decision="议事会表决同意")
         assert req.status == S.resolved and req.resolved_at is not None
+        assert (req.council_decision == "议事会表决同意") == (S.council in dict(steps))
         history = [(c.from_status, c.to_status, c.actor, c.note) for c in req.changes]
         expected = [(None, S.received, "", None)]
         previous = S.received
@@ -155,3 +156,40 @@ def test_a_resolved_request_can_be_reopened_and_loses_its_resolution_time(
         assert req.resolved_at is not None
         requests.change_status(db_session, req, S.handling, user=None, note="居民说还在漏水")
     assert req.status == S.handling and req.resolved_at is None
+
+
+def test_leaving_the_council_needs_its_decision(app: Flask, db_session: Session) -> None:
+    req = f.make_resident_request(db_session, status=S.council)
+    with in_english(app), pytest.raises(requests.RequestError) as caught:
+        requests.change_status(db_session, req, S.improving, user=None, note="同意")
+    assert caught.value.field == "council_decision" and req.status == S.council
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.explained, user=None, note="议事会未通过",
+                               council_decision="12票反对，5票赞成：不设收费停车")
+    assert req.council_decision.startswith("12票反对") and req.council_decided_at is not None
+
+
+def test_a_council_meeting_is_an_event_of_the_neighbourhood(app: Flask,
+                                                           db_session: Session) -> None:
+    from datetime import timedelta
+
+    n = f.make_neighbourhood(db_session)
+    req = f.make_resident_request(db_session, neighbourhood=n, status=S.handling)
+    starts = f.future(10)
+    with in_english(app), pytest.raises(requests.RequestError):
+        requests.schedule_meeting(db_session, req, starts_at=starts, place="居委会会议室")
+    req.status = S.council
+    db_session.flush()
+    with in_english(app), pytest.raises(requests.RequestError) as caught:
+        requests.schedule_meeting(db_session, req, starts_at=starts, place=" ")
+    assert caught.value.field == "place" and req.council_event_id is None
+    with app.test_request_context():
+        event = requests.schedule_meeting(db_session, req, starts_at=starts,
+                                          place="居委会会议室")
+    assert req.council_event_id == event.id and event.neighbourhood_id == n.id
+    assert event.title.startswith("居民议事会") and not event.is_public
+    assert event.end_at - event.start_at == timedelta(minutes=90)
+    elsewhere = f.make_event(db_session)
+    with in_english(app), pytest.raises(requests.RequestError):
+        requests.link_meeting(db_session, req, elsewhere)
+    assert req.council_event_id == event.id

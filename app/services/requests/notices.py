@@ -1,0 +1,47 @@
+"""Telling the resident who raised a request what became of it, at each step: received, every
+change of state (with what was said, and the council's decision), resolved (with the notice
+board when posted). Through the notification service, so each message is recorded and sent
+after commit by e-mail or SMS; an anonymous request has nobody to tell."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from app.enums import RequestStatus
+from app.i18n import localised
+from app.models import Notification, RequestChange, ResidentRequest
+from app.services import links, notify
+from app.services.requests.wording import next_step
+
+
+def template_for(to_status: RequestStatus) -> str:
+    if to_status == RequestStatus.received:
+        return "requests/received"
+    if to_status == RequestStatus.resolved:
+        return "requests/resolved"
+    return "requests/progress"
+
+
+def tell(session: Session, request: ResidentRequest,
+         change: RequestChange) -> Notification | None:
+    """Record (and, after commit, send) the message for one step of the request."""
+    if not request.email and not request.phone:
+        return None
+    locale = notify.recipient_locale(request.locale)
+    with force_locale(locale):
+        context: dict[str, object] = {
+            "code": request.reference_code,
+            "url": links.request_url(request.follow_token),
+            "committee": localised(request.neighbourhood.name, request.neighbourhood.name_en,
+                                   "en" if locale == "en" else "zh_CN"),
+            "state": str(change.to_status.label),
+            "next": str(next_step(request)),
+        }
+    if change.note:
+        context["note"] = change.note
+    if change.from_status == RequestStatus.council and request.council_decision:
+        context["decision"] = request.council_decision
+    if change.to_status == RequestStatus.resolved and request.posted_at is not None:
+        context["board_url"] = links.board_url(request.neighbourhood_id)
+    return notify.to_requester(session, request, template_for(change.to_status), **context)
