@@ -1,6 +1,8 @@
-"""Request and response schemas of the JSON API (marshmallow, documented by flask-smorest).
+"""Request and response schemas of the public JSON API (marshmallow, documented by
+flask-smorest).
 
-No phone or address ever appears in a response; names are masked.
+No phone or address ever appears in a public response; names are masked. A member's own
+visit list (`app.api.member`, behind her token or session) has its own schemas there.
 """
 
 from __future__ import annotations
