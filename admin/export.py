@@ -25,6 +25,8 @@ from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
+from app.services.spreadsheet_import import column_letter
+
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 #: Text Excel would turn into a number (and lose leading zeros or digits).
@@ -115,16 +117,6 @@ _STYLES = (
     "</styleSheet>"
 )
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _cell(ref: str, value: Any, style: int = 0) -> str:

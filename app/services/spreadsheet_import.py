@@ -70,6 +70,8 @@ T = TypeVar("T")
 class ImportPlan(Generic[R]):
     columns: list[str]
     rows: list[R]
+    #: Header texts of columns the import does not read (shown, so nothing goes unnoticed).
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def refused(self) -> list[R]:
@@ -103,15 +105,29 @@ def _blank(row: Sequence[str]) -> bool:
     return not any((cell or "").strip() for cell in row)
 
 
-def read_table(rows: Sequence[Sequence[str]], layout: Layout
-               ) -> tuple[dict[str, int], list[ImportRow]]:
+@dataclass
+class Table:
+    #: Column → its index in the file.
+    columns: dict[str, int]
+    rows: list[ImportRow]
+    #: Headers of the file's columns that no column of the import reads (a second column
+    #: naming the same thing included): their cells are not imported, and the preview says so.
+    ignored: list[str]
+
+
+def read_table(rows: Sequence[Sequence[str]], layout: Layout) -> Table:
     """The header's columns and every non-blank row below it, each with its line number in
     the file and its cells stripped; a cell with control characters is refused by name.
     `SpreadsheetImportError` when the file cannot be imported at all."""
     numbered = [(line, list(raw)) for line, raw in enumerate(rows, start=1) if not _blank(raw)]
     if not numbered:
         raise SpreadsheetImportError(_l("The file has no rows."))
-    columns = header_map(numbered[0][1], layout)
+    header = numbered[0][1]
+    columns = header_map(header, layout)
+    used = set(columns.values())
+    ignored = [text.strip() or column_letter(i) for i, text in enumerate(header)
+               if i not in used and (text.strip() or any(
+                   i < len(raw) and (raw[i] or "").strip() for _line, raw in numbered[1:]))]
     missing = [layout.labels[c] for c in layout.required if c not in columns]
     if missing:
         raise SpreadsheetImportError(_l(
@@ -129,7 +145,17 @@ def read_table(rows: Sequence[Sequence[str]], layout: Layout
                 row.errors.append(_l("%(column)s: %(reason)s", column=layout.labels[column],
                                      reason=control_characters_message()))
         out.append(row)
-    return columns, out
+    return Table(columns, out, ignored)
+
+
+def column_letter(index: int) -> str:
+    """A column as Excel names it: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def neighbourhood_names(session: Session) -> dict[str, Neighbourhood]:

@@ -75,7 +75,7 @@ def plan(session: Session, rows: Sequence[Sequence[str]], *,
          neighbourhood_ids: frozenset[int] | None) -> ImportPlan[PlannedRow]:
     """Check the rows (the first non-empty one is the header). `neighbourhood_ids` are those
     the importing user may add volunteers to (None: all)."""
-    columns, table = read_table(rows, LAYOUT)
+    table = read_table(rows, LAYOUT)
 
     neighbourhoods = neighbourhood_names(session)
     skills: dict[str, Skill] = {}
@@ -90,7 +90,7 @@ def plan(session: Session, rows: Sequence[Sequence[str]], *,
 
     planned: list[PlannedRow] = []
     seen_phones: dict[str, int] = {}
-    for read in table:
+    for read in table.rows:
         row = PlannedRow(line=read.line, values=read.values, errors=read.errors)
         values = row.values
         if not values["name"]:
@@ -140,7 +140,7 @@ def plan(session: Session, rows: Sequence[Sequence[str]], *,
         row.party_member = flag(row, "party_member", LAYOUT)
         row.dual_registered = flag(row, "dual_registered", LAYOUT)
         planned.append(row)
-    return ImportPlan(columns=list(columns), rows=planned)
+    return ImportPlan(columns=list(table.columns), rows=planned, ignored=table.ignored)
 
 
 def apply(session: Session, import_plan: ImportPlan[PlannedRow]) -> list[Volunteer]:

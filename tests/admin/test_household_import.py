@@ -135,6 +135,16 @@ def test_forged_confirm_for_another_neighbourhood_is_refused(client, db_session,
     assert _count(db_session) == before
 
 
+def test_columns_the_import_does_not_read_are_named(client, db_session, world) -> None:
+    """Nothing goes unnoticed: an unknown column, a second phone column and a header-less
+    column with data are listed in the preview (and their cells are not imported)."""
+    token = quick_login(client, world.users["coordinator"])
+    csv = "\n".join(["地址,联系人,联系电话,身份证号,手机,",
+                      "佳虹路7号,吴阿婆,13900000007,310000,13900000008,楼下有狗"])
+    body = as_text(_upload(client, token, "档案.csv", csv.encode()))
+    assert "以下列不会导入：身份证号、手机、F" in body, body
+
+
 def test_wrong_columns_are_refused_in_chinese(client, world) -> None:
     token = quick_login(client, world.users["coordinator"])
     response = _upload(client, token, "档案.csv", "姓名,电话\n张三,13900000000\n".encode())

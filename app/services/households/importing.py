@@ -286,13 +286,13 @@ def plan(session: Session, rows: Sequence[Sequence[str]], *,
          neighbourhood_ids: frozenset[int] | None) -> HouseholdImportPlan:
     """Check the rows (the first non-blank one is the header). `neighbourhood_ids` are those
     whose households the importing user may change (None: all)."""
-    columns, table = read_table(rows, LAYOUT)
+    table = read_table(rows, LAYOUT)
     ctx = _Context(session, neighbourhood_ids)
     planned: list[PlannedHousehold] = []
     seen_flats: dict[tuple[int, str, str], int] = {}
     seen_addresses: dict[tuple[int, str], int] = {}
     seen_households: dict[int, int] = {}
-    for read in table:
+    for read in table.rows:
         row = PlannedHousehold(line=read.line, values=read.values, errors=read.errors)
         neighbourhood_id = _neighbourhood(row, ctx)
         building = _building(row, ctx, neighbourhood_id)
@@ -326,7 +326,8 @@ def plan(session: Session, rows: Sequence[Sequence[str]], *,
                                      line=seen_addresses[address]))
             seen_addresses.setdefault(address, row.line)
         planned.append(row)
-    return HouseholdImportPlan(columns=list(columns), rows=planned)
+    return HouseholdImportPlan(columns=list(table.columns), rows=planned,
+                               ignored=table.ignored)
 
 
 def _replace(current: Any, wanted: list[Any]) -> None:
