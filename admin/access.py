@@ -30,6 +30,8 @@ matrix says which *operations* a role has on a model at all.
 | VisitRound       | R     | R + plan, reassign, publish, discard| –                          |
 | ResidentRequest  | CRUD  | CRU + the workflow's steps          | –                          |
 | HouseholdAuditEntry | R  | R (own neighbourhoods)              | –                          |
+| Attendance       | R     | R + the roster (own shifts)         | –                          |
+| HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -42,6 +44,9 @@ The audit trail of residents' files is read-only for everyone: entries are writt
 paths that show, change, import or export a file (`app.services.households.audit`).
 Residents' requests are never deleted by a coordinator (their history is the record); a
 request's state changes only through the workflow's steps (`app.services.requests`).
+Attendance is recorded only on the roster page or by the volunteer's own check-in, and the
+hours ledger is append-only: a correction is a new entry (C), nobody edits or deletes one,
+the town admin included.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ DELETE = "delete"
 R = frozenset({READ})
 RU = frozenset({READ, EDIT})
 CRU = frozenset({READ, CREATE, EDIT})
+RC = frozenset({READ, CREATE})
 CRUD = frozenset({READ, CREATE, EDIT, DELETE})
 
 _A, _C, _T = Role.admin, Role.coordinator, Role.team_lead
@@ -86,6 +92,8 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "VisitRound": {_A: R, _C: R},
     "ResidentRequest": {_A: CRUD, _C: CRU},
     "HouseholdAuditEntry": {_A: R, _C: R},
+    "Attendance": {_A: R, _C: R},
+    "HoursEntry": {_A: RC, _C: RC},
 }
 
 #: Roles that may open the admin panel at all.

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from admin import i18n as admin_i18n
 from admin.dashboard import LinliIndexView
 from admin.scheduling import ScheduleView
+from admin.views.attendance import AttendanceListView, AttendanceView, HoursEntryView
 from admin.views.events import (
     AssignmentView,
     EventView,
@@ -41,6 +42,7 @@ from admin.views.settings import (
 from admin.views.visits import VisitsView
 from app.models import (
     Assignment,
+    Attendance,
     Availability,
     Blackout,
     Building,
@@ -48,6 +50,7 @@ from app.models import (
     CareSubscription,
     Event,
     EventTemplate,
+    HoursEntry,
     Household,
     HouseholdAuditEntry,
     Incident,
@@ -96,6 +99,11 @@ def init_admin(app: Flask) -> Admin:
         SlotView(Slot, name=_l("Resident slots"), category=events),
         AssignmentView(Assignment, name=_l("Assignments"), category=events),
         RegistrationView(Registration, name=_l("Registrations"), category=events),
+        AttendanceView(name=_l("Attendance roster"), endpoint="attendance",
+                       url="/admin/attendance", category=events),
+        AttendanceListView(Attendance, name=_l("Attendance records"), category=events,
+                           endpoint="attendancerecord"),
+        HoursEntryView(HoursEntry, name=_l("Service hours"), category=people),
         ScheduleRunView(ScheduleRun, name=_l("Scheduler runs"), category=events),
         ScheduleView(name=_l("Auto-scheduling"), endpoint="schedule", url="/admin/schedule",
                      category=events),

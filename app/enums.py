@@ -472,3 +472,35 @@ class RequestChannel(LabelledEnum):
             cls.patrol: _l("Volunteer patrol"),
             cls.api: _l("App or mini-program"),
         }
+
+
+class AttendanceStatus(LabelledEnum):
+    """What happened on a shift, for one volunteer."""
+
+    present = "present"
+    late = "late"  #: came, late (the minutes are kept)
+    absent = "absent"  #: did not come: a no-show
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.present: _l("Present"),
+            cls.late: _l("Late"),
+            cls.absent: _l("Absent"),
+        }
+
+
+class HoursKind(LabelledEnum):
+    """Why an entry is in the service-hours ledger."""
+
+    attendance = "attendance"  #: the time of an attended shift
+    change = "change"  #: the attendance was recorded again: the difference
+    correction = "correction"  #: a coordinator's correction (who and why are kept)
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.attendance: _l("Attended shift"),
+            cls.change: _l("Attendance changed"),
+            cls.correction: _l("Correction"),
+        }

@@ -1,6 +1,7 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
 from app.models.assignments import Assignment, HelpRequest, ScheduleRun
+from app.models.attendance import Attendance, HoursEntry
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
@@ -27,6 +28,7 @@ from app.models.volunteers import Availability, Blackout, Volunteer, volunteer_s
 
 __all__ = [
     "Assignment",
+    "Attendance",
     "Availability",
     "Base",
     "Blackout",
@@ -36,6 +38,7 @@ __all__ = [
     "Event",
     "EventTemplate",
     "HelpRequest",
+    "HoursEntry",
     "Household",
     "HouseholdAuditEntry",
     "HouseholdCategoryLink",

@@ -27,6 +27,8 @@ from app.extensions import db
 from app.models import Assignment, Shift, Team, Visit, Volunteer
 from app.portal import importing
 from app.services import feeds, links
+from app.services.attendance import hours as attendance_hours
+from app.services.attendance import recording as attendance
 from app.services.ics_import import IcsImportError
 from app.services.visits import recording
 
@@ -121,6 +123,9 @@ def index() -> str | Response:
     return render_template(
         "portal/index.html", volunteer=volunteer, https_url=https, webcal_url=webcal,
         qr=_qr_svg(webcal), team_links=team_links, assignments=assignments,
+        open_check_ins=attendance.open_check_ins(db.session, volunteer.id, now=now),
+        total_hours=attendance_hours.hours_text(
+            attendance_hours.volunteer_minutes(db.session, volunteer.id)),
     )
 
 

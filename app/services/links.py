@@ -23,6 +23,7 @@ PORTAL_SALT = "portal"
 PREVIEW_SALT = "ics-import-preview"
 ASSIGNMENT_SALT = "linli-assignment-response"
 HELP_SALT = "linli-help-offer"
+CHECKIN_SALT = "linli-station-checkin"
 PORTAL_LINK_MAX_AGE = 7 * 24 * 3600
 PREVIEW_MAX_AGE = 3600
 #: Confirm/decline and help links carry the end of their shift and work until then (plus this
@@ -88,6 +89,25 @@ def read_help_token(token: str, *, now: datetime | None = None,
         return None
     h, v = data.get("h"), data.get("v")
     return (h, v) if isinstance(h, int) and isinstance(v, int) else None
+
+
+def checkin_token(shift_id: int, opens: datetime, closes: datetime) -> str:
+    """The station's check-in code of one shift: names the shift and the window it works in,
+    so it cannot be used for another shift or outside its time."""
+    return _serializer(CHECKIN_SALT).dumps(
+        {"s": shift_id, "f": int(opens.timestamp()), "u": int(closes.timestamp())})
+
+
+def read_checkin_token(token: str, *, now: datetime | None = None) -> int | None:
+    """The shift of a genuine station code used inside its window; None otherwise."""
+    data = _load(CHECKIN_SALT, token, RESPONSE_LINK_MAX_AGE)
+    if not isinstance(data, dict):
+        return None
+    shift_id, opens, closes = data.get("s"), data.get("f"), data.get("u")
+    if not all(isinstance(v, int) for v in (shift_id, opens, closes)):
+        return None
+    moment = (now or datetime.now(UTC)).timestamp()
+    return shift_id if opens <= moment <= closes else None
 
 
 def respond_url(assignment: Assignment) -> str:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.enums import Role
 from app.models import (
     Assignment,
+    Attendance,
     Availability,
     Blackout,
     Building,
@@ -36,6 +37,7 @@ from app.models import (
     CareSubscription,
     Event,
     EventTemplate,
+    HoursEntry,
     Household,
     HouseholdAuditEntry,
     HouseholdCategoryLink,
@@ -93,6 +95,9 @@ _PARENT: dict[type, tuple[Any, type]] = {
     Slot: (Slot.event_id, Event),
     Registration: (Registration.event_id, Event),
     Assignment: (Assignment.shift_id, Shift),
+    #: Attendance belongs to the event's neighbourhood; hours to the volunteer's.
+    Attendance: (Attendance.assignment_id, Assignment),
+    HoursEntry: (HoursEntry.volunteer_id, Volunteer),
     Visit: (Visit.household_id, Household),
     CareSubscription: (CareSubscription.household_id, Household),
     HouseholdCategoryLink: (HouseholdCategoryLink.household_id, Household),

@@ -1,0 +1,120 @@
+"""What happened on a shift (attendance) and the service-hours ledger it feeds.
+
+The ledger is append-only: an entry is never edited or deleted. Recording an attendance again
+adds the difference as a new entry; a coordinator's correction is a new entry with who and why.
+A volunteer's hours are the sum of their entries (`app.services.attendance.hours`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import AttendanceStatus, HoursKind
+from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
+from app.models.types import enum_column_type
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Mapper
+
+    from app.models.assignments import Assignment
+    from app.models.users import User
+    from app.models.volunteers import Volunteer
+
+#: The largest single ledger entry, either way: a week of round-the-clock service.
+MAX_ENTRY_MINUTES = 7 * 24 * 60
+
+
+class Attendance(TimestampMixin, Base):
+    """One volunteer on one shift: checked in and out by themselves, or recorded by a
+    coordinator. `credited_minutes` is what it earns; the ledger's entries for the assignment
+    add up to it."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (
+        CheckConstraint("late_minutes >= 0", name="late_non_negative"),
+        CheckConstraint("early_leave_minutes >= 0", name="early_leave_non_negative"),
+        CheckConstraint("credited_minutes >= 0", name="credited_non_negative"),
+        CheckConstraint("status <> 'absent' OR credited_minutes = 0", name="absent_no_hours"),
+        CheckConstraint(
+            "checked_out_at IS NULL OR (checked_in_at IS NOT NULL"
+            " AND checked_out_at >= checked_in_at)", name="out_after_in"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[AttendanceStatus] = mapped_column(
+        enum_column_type(AttendanceStatus, "attendance_status"), index=True)
+    #: Set by the server when the volunteer checks in or out; never typed by the volunteer.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    late_minutes: Mapped[int] = mapped_column(default=0)
+    early_leave_minutes: Mapped[int] = mapped_column(default=0)
+    credited_minutes: Mapped[int] = mapped_column(default=0)
+    #: The coordinator who last recorded it; empty when the volunteer checked in themselves.
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    assignment: Mapped[Assignment] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: {self.status.label}"
+
+
+class HoursEntry(Base):
+    """One line of a volunteer's service-hours ledger (服务时长). Never changed once written."""
+
+    __tablename__ = "hours_entries"
+    __table_args__ = (
+        CheckConstraint(f"minutes BETWEEN -{MAX_ENTRY_MINUTES} AND {MAX_ENTRY_MINUTES}",
+                        name="minutes_range"),
+        CheckConstraint("kind = 'attendance' OR reason IS NOT NULL", name="changes_say_why"),
+        Index("ix_hours_entries_volunteer_day", "volunteer_id", "service_on"),
+        Index("ix_hours_entries_day", "service_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: RESTRICT: a volunteer with recorded hours is deactivated, not deleted.
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="RESTRICT"))
+    #: The shift's assignment it comes from; kept (empty) if the assignment is deleted.
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[HoursKind] = mapped_column(enum_column_type(HoursKind, "hours_kind"))
+    #: Signed: a correction or a changed attendance may take time away.
+    minutes: Mapped[int]
+    #: The local day the service was given (a period's report and a certificate select by it).
+    service_on: Mapped[date]
+    #: What was done, copied when written, so the line reads the same if the event changes.
+    activity: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    volunteer: Mapped[Volunteer] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} {self.service_on} {self.minutes}"
+
+
+class LedgerIsAppendOnly(RuntimeError):
+    """An hours entry was about to be changed or deleted."""
+
+
+@event.listens_for(HoursEntry, "before_update")
+def _refuse_update(mapper: Mapper[HoursEntry], connection: Connection,
+                   target: HoursEntry) -> None:
+    raise LedgerIsAppendOnly("hours entries are never changed; add a correction")
+
+
+@event.listens_for(HoursEntry, "before_delete")
+def _refuse_delete(mapper: Mapper[HoursEntry], connection: Connection,
+                   target: HoursEntry) -> None:
+    raise LedgerIsAppendOnly("hours entries are never deleted; add a correction")

@@ -1,0 +1,1 @@
+"""What happened: attendance on shifts (`recording`) and the service-hours ledger (`hours`)."""
