@@ -175,7 +175,11 @@ class AttendanceListView(LinliModelView):
                    "early_leave_minutes", "credited_minutes", "recorded_by"]
     column_labels = {"assignment.volunteer": _l("Volunteer"), "assignment.shift": _l("Shift"),
                      "assignment.shift.event": _l("Event"),
-                     "credited_minutes": _l("Hours credited")}
+                     "credited_minutes": _l("Hours credited"),
+                     "checked_in_at": _l("Checked in"), "checked_out_at": _l("Checked out"),
+                     "late_minutes": _l("Minutes late"),
+                     "early_leave_minutes": _l("Minutes left early"),
+                     "recorded_by": _l("Recorded by")}
     column_formatters = {"credited_minutes": _hours}
     column_formatters_export = {"credited_minutes": _hours}
     column_filters = [*enum_filters(Attendance.status, _l("Status"), AttendanceStatus),
@@ -193,6 +197,7 @@ class HoursEntryView(LinliModelView):
     column_list = ["volunteer", "service_on", "activity", "kind", "minutes", "reason",
                    "created_by", "created_at"]
     column_labels = {"minutes": _l("Hours"), "service_on": _l("Day of service"),
+                     "activity": _l("Activity"), "reason": _l("Reason"),
                      "created_by": _l("Recorded by")}
     column_formatters = {"minutes": _hours}
     column_formatters_export = {"minutes": _hours}

@@ -15,12 +15,23 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from app.enums import AuditAction, EventKind, HouseholdCategory, Role, RunStatus, VisitKind
+from app.enums import (
+    AttendanceStatus,
+    AuditAction,
+    EventKind,
+    HoursKind,
+    HouseholdCategory,
+    Role,
+    RunStatus,
+    VisitKind,
+)
 from app.extensions import login_manager
 from app.models import (
+    Attendance,
     Blackout,
     CarePackage,
     CareSubscription,
+    HoursEntry,
     HouseholdAuditEntry,
     Neighbourhood,
     ScheduleRun,
@@ -99,7 +110,11 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
     audit_entry = HouseholdAuditEntry(neighbourhood=n, household_id=household.id,
                                       household_label=str(household), user_name=f"{prefix}协调员",
                                       action=AuditAction.viewed)
-    session.add_all([blackout, visit, subscription, run, audit_entry])
+    attendance = Attendance(assignment=assignment, status=AttendanceStatus.present)
+    entry = HoursEntry(volunteer=volunteer, kind=HoursKind.correction, minutes=60,
+                       service_on=date(2026, 11, 1), activity=f"{prefix}补录",
+                       reason=f"{prefix}纸质签到表")
+    session.add_all([blackout, visit, subscription, run, audit_entry, attendance, entry])
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -108,7 +123,8 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "household": household, "visit": visit, "caresubscription": subscription,
         "schedulerun": run, "building": building, "servicegroup": group,
         "incident": incident, "residentrequest": resident_request,
-        "householdauditentry": audit_entry,
+        "householdauditentry": audit_entry, "attendancerecord": attendance,
+        "hoursentry": entry,
     })
 
 

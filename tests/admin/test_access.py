@@ -42,6 +42,8 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "incident": ("Incident", None, "title"),
     "residentrequest": ("ResidentRequest", None, "place"),
     "householdauditentry": ("HouseholdAuditEntry", None, None),
+    "attendancerecord": ("Attendance", None, None),
+    "hoursentry": ("HoursEntry", "volunteer", "activity"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
