@@ -173,6 +173,7 @@ class AttendanceListView(LinliModelView):
     column_list = ["assignment.volunteer", "assignment.shift", "assignment.shift.event",
                    "status", "checked_in_at", "checked_out_at", "late_minutes",
                    "early_leave_minutes", "credited_minutes", "recorded_by"]
+    column_details_list = column_list
     column_labels = {"assignment.volunteer": _l("Volunteer"), "assignment.shift": _l("Shift"),
                      "assignment.shift.event": _l("Event"),
                      "credited_minutes": _l("Hours credited"),
