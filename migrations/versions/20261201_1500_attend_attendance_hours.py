@@ -1,7 +1,7 @@
 """attendance on shifts and the append-only service-hours ledger
 
 Revision ID: a77e0d160001
-Revises: 7f1ba9b8383a
+Revises: s1a7d1e2f3a4
 Create Date: 2026-12-01 15:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a77e0d160001"
-down_revision = "7f1ba9b8383a"
+down_revision = "s1a7d1e2f3a4"
 branch_labels = None
 depends_on = None
 
