@@ -12,11 +12,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from sqlalchemy import select
 
+from app.cli.options import neighbourhood_scope
 from app.extensions import db
 from app.i18n import deployment_zone
-from app.models import Neighbourhood, utcnow
+from app.models import utcnow
 from app.services.households.due import due_rows
 from app.services.visits import rounds
 from app.tasks import visits as visit_tasks
@@ -37,13 +37,7 @@ def _locale() -> force_locale:
 def due(neighbourhood_name: str | None, group_id: int | None, within: int,
         as_json: bool) -> None:
     """Households whose next contact is due (or overdue), latest first."""
-    ids = None
-    if neighbourhood_name:
-        found = db.session.scalar(select(Neighbourhood.id).where(
-            Neighbourhood.name == neighbourhood_name))
-        if found is None:
-            raise click.ClickException(f"no neighbourhood named {neighbourhood_name!r}")
-        ids = frozenset({found})
+    ids = neighbourhood_scope(neighbourhood_name)
     rows = due_rows(db.session, neighbourhood_ids=ids, group_id=group_id,
                     within_days=max(0, within))
     if as_json:
