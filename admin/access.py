@@ -32,6 +32,7 @@ matrix says which *operations* a role has on a model at all.
 | HouseholdAuditEntry | R  | R (own neighbourhoods)              | –                          |
 | Attendance       | R     | R + the roster (own shifts)         | –                          |
 | HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
+| Pairing          | CRUD  | CRUD + propose, confirm, end        | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -94,6 +95,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "HouseholdAuditEntry": {_A: R, _C: R},
     "Attendance": {_A: R, _C: R},
     "HoursEntry": {_A: RC, _C: RC},
+    "Pairing": {_A: CRUD, _C: CRUD},
 }
 
 #: Roles that may open the admin panel at all.

@@ -28,6 +28,7 @@ from admin.views.households import (
     VisitView,
 )
 from admin.views.incidents import IncidentView
+from admin.views.pairing import PairingView
 from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
 from admin.views.requests import ResidentRequestView
 from admin.views.service_groups import BuildingView, ServiceGroupView
@@ -55,6 +56,7 @@ from app.models import (
     HouseholdAuditEntry,
     Incident,
     Neighbourhood,
+    Pairing,
     Registration,
     ResidentRequest,
     ScheduleRun,
@@ -116,6 +118,7 @@ def init_admin(app: Flask) -> Admin:
         IncidentView(Incident, name=_l("Incidents"), category=households),
         CareSubscriptionView(CareSubscription, name=_l("Care subscriptions"),
                              category=households),
+        PairingView(Pairing, name=_l("Pairings"), category=households),
         ResidentRequestView(ResidentRequest, name=_l("Residents' requests"),
                             category=households),
         HouseholdAuditView(HouseholdAuditEntry, name=_l("Resident file audit trail"),

@@ -504,3 +504,37 @@ class HoursKind(LabelledEnum):
             cls.change: _l("Attendance changed"),
             cls.correction: _l("Correction"),
         }
+
+
+class PairingStatus(LabelledEnum):
+    """A pairing (结对) of a member with a family: proposed by Linli or a coordinator,
+    confirmed by the coordinator, ended when the period is over or the pair is let go."""
+
+    proposed = "proposed"
+    confirmed = "confirmed"
+    ended = "ended"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.proposed: _l("Proposed, waiting for the coordinator"),
+            cls.confirmed: _l("Confirmed"),
+            cls.ended: _l("Ended"),
+        }
+
+
+#: Pairings that hold one of the member's family places.
+OPEN_PAIRING = (PairingStatus.proposed, PairingStatus.confirmed)
+
+#: The article's six categories of families paired with members (step 3): poor and ill,
+#: elderly living alone, very old, laid-off, disabled or intellectually disabled (both the
+#: step-1 "disabled person" and the article's "残疾智障" category), hit by a major misfortune.
+PAIRING_CATEGORIES = (
+    HouseholdCategory.poor_and_ill,
+    HouseholdCategory.living_alone,
+    HouseholdCategory.very_old,
+    HouseholdCategory.laid_off,
+    HouseholdCategory.disabled,
+    HouseholdCategory.intellectual_disability,
+    HouseholdCategory.major_misfortune,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from app.models import (
     Household,
     Incident,
     Neighbourhood,
+    Pairing,
     Registration,
     ResidentRequest,
     ServiceGroup,
@@ -211,3 +212,11 @@ def make_resident_request(session: Session, **kw: Any) -> ResidentRequest:
                   note=None)
     session.flush()
     return request
+
+
+def make_pairing(session: Session, household: Household, volunteer: Volunteer,
+                 **kw: Any) -> Pairing:
+    """A pairing as the admin form writes it (status proposed unless given)."""
+    kw.setdefault("starts_on", date(2026, 12, 1))
+    kw.setdefault("aim", "每周上门看望，帮助买菜")
+    return _save(session, Pairing(household=household, volunteer=volunteer, **kw))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from admin.base import LinliModelView
 from admin.feeds import FeedAdminMixin, import_link_formatter, last_synced_formatter
@@ -20,6 +23,7 @@ from admin.views.common import (
 from admin.volunteer_import import VolunteerImportMixin
 from app.enums import Role, TeamKind
 from app.models import Availability, Blackout, Team, Volunteer
+from app.models.volunteers import DEFAULT_MAX_FAMILIES
 
 
 class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
@@ -28,16 +32,16 @@ class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
                    "is_dual_registered", "active", "feed_fetched_at"]
     column_formatters = {"feed_fetched_at": last_synced_formatter}
     column_details_list = ["name", "phone", "email", "neighbourhood", "skills", "teams",
-                           "max_minutes_per_week", "max_shifts_per_week", "x_km", "y_km",
-                           "is_party_member", "is_dual_registered", "locale", "active",
-                           "feed_fetched_at", "import_ics", "notes"]
+                           "max_minutes_per_week", "max_shifts_per_week", "max_families",
+                           "x_km", "y_km", "is_party_member", "is_dual_registered", "locale",
+                           "active", "feed_fetched_at", "import_ics", "notes"]
     column_formatters_detail = {"feed_fetched_at": last_synced_formatter,
                                 "import_ics": import_link_formatter,
                                 "max_minutes_per_week": hours_formatter,
                                 "locale": locale_formatter}
     column_export_list = ["id", "name", "phone", "email", "neighbourhood", "skills", "teams",
-                          "max_minutes_per_week", "max_shifts_per_week", "is_party_member",
-                          "is_dual_registered", "locale", "active"]
+                          "max_minutes_per_week", "max_shifts_per_week", "max_families",
+                          "is_party_member", "is_dual_registered", "locale", "active"]
     column_formatters_export = {"max_minutes_per_week": hours_value}
     column_searchable_list = ["name", "phone", "email"]
     column_filters = ["neighbourhood.name", "active", "is_party_member", "is_dual_registered"]
@@ -53,7 +57,9 @@ class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
     form_overrides = {"locale": SelectField, "max_minutes_per_week": HoursField}
     form_args = {"locale": {"choices": LOCALE_CHOICES},
                  "max_minutes_per_week": {"validators": [InputRequired(),
-                                                         NumberRange(min=0, max=168)]}}
+                                                         NumberRange(min=0, max=168)]},
+                 # Optional: a form without the field (an older page) keeps the member's limit.
+                 "max_families": {"validators": [Optional(), NumberRange(min=0, max=20)]}}
     inline_models = [
         (Availability, {
             "form_overrides": {"weekday": SelectField},
@@ -63,6 +69,13 @@ class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
     ]
     #: A team lead keeps the volunteer's neighbourhood and teams as the coordinator set them.
     role_excluded_fields = {Role.team_lead: ("neighbourhood", "teams")}
+
+    def on_model_change(self, form: Any, model: Volunteer, is_created: bool) -> None:
+        if model.max_families is None:  # left empty: the limit stays what it was
+            before = inspect(model).attrs.max_families.history.deleted
+            model.max_families = before[0] if before and before[0] is not None \
+                else DEFAULT_MAX_FAMILIES
+        super().on_model_change(form, model, is_created)
 
 
 class AvailabilityView(LinliModelView):

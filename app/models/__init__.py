@@ -18,6 +18,7 @@ from app.models.households import (
 )
 from app.models.incidents import Incident, IncidentArea, IncidentHousehold
 from app.models.notifications import Notification
+from app.models.pairing import Pairing, household_needs
 from app.models.registrations import Registration
 from app.models.requests import RequestChange, ResidentRequest
 from app.models.service_groups import Building, ServiceGroup, service_group_members
@@ -48,6 +49,7 @@ __all__ = [
     "IncidentHousehold",
     "Neighbourhood",
     "Notification",
+    "Pairing",
     "Registration",
     "RequestChange",
     "ResidentRequest",
@@ -64,6 +66,7 @@ __all__ = [
     "VisitPolicy",
     "VisitRound",
     "Volunteer",
+    "household_needs",
     "service_group_members",
     "team_members",
     "user_neighbourhoods",

@@ -80,6 +80,9 @@ class Household(TimestampMixin, Base):
     subscriptions: Mapped[list[CareSubscription]] = relationship(
         back_populates="household", cascade="all, delete-orphan"
     )
+    #: What the family needs help with (matched against members' skills when pairing).
+    needs: Mapped[list[Skill]] = relationship(secondary="household_needs",
+                                              order_by="Skill.code")
 
     def __str__(self) -> str:
         return f"{self.contact_name} · {self.address}"

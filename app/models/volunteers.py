@@ -23,6 +23,10 @@ volunteer_skills = Table(
 )
 
 
+#: Families a member may be paired with unless the coordinator says otherwise.
+DEFAULT_MAX_FAMILIES = 2
+
+
 def new_feed_token() -> str:
     # 32 bytes from the OS generator: far beyond guessing, and URL-safe.
     return secrets.token_urlsafe(32)
@@ -33,6 +37,7 @@ class Volunteer(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("max_minutes_per_week >= 0", name="max_minutes_non_negative"),
         CheckConstraint("max_shifts_per_week >= 0", name="max_shifts_non_negative"),
+        CheckConstraint("max_families BETWEEN 0 AND 20", name="max_families_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +53,10 @@ class Volunteer(TimestampMixin, Base):
     )
     max_minutes_per_week: Mapped[int] = mapped_column(default=8 * 60)
     max_shifts_per_week: Mapped[int] = mapped_column(default=4)
+    #: How many families the member may be paired with at once (结对户数上限): a personal
+    #: figure (a retired member takes more than one in work), 0 for "not for pairing".
+    max_families: Mapped[int] = mapped_column(default=DEFAULT_MAX_FAMILIES,
+                                              server_default=str(DEFAULT_MAX_FAMILIES))
     #: Home location in kilometres on the neighbourhood grid; used to prefer nearby volunteers.
     x_km: Mapped[float | None]
     y_km: Mapped[float | None]

@@ -34,6 +34,7 @@ from app.models import (
     HoursEntry,
     HouseholdAuditEntry,
     Neighbourhood,
+    Pairing,
     ScheduleRun,
     User,
     Visit,
@@ -114,7 +115,10 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
     entry = HoursEntry(volunteer=volunteer, kind=HoursKind.correction, minutes=60,
                        service_on=date(2026, 11, 1), activity=f"{prefix}补录",
                        reason=f"{prefix}纸质签到表")
-    session.add_all([blackout, visit, subscription, run, audit_entry, attendance, entry])
+    pairing = Pairing(household=household, volunteer=volunteer, starts_on=date(2026, 12, 1),
+                      aim=f"{prefix}结对帮扶")
+    session.add_all([blackout, visit, subscription, run, audit_entry, attendance, entry,
+                     pairing])
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -124,7 +128,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "schedulerun": run, "building": building, "servicegroup": group,
         "incident": incident, "residentrequest": resident_request,
         "householdauditentry": audit_entry, "attendancerecord": attendance,
-        "hoursentry": entry,
+        "hoursentry": entry, "pairing": pairing,
     })
 
 

@@ -44,6 +44,7 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "householdauditentry": ("HouseholdAuditEntry", None, None),
     "attendancerecord": ("Attendance", None, None),
     "hoursentry": ("HoursEntry", "volunteer", "activity"),
+    "pairing": ("Pairing", "household", "aim"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

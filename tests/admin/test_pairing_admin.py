@@ -1,0 +1,120 @@
+"""Pairings in the admin: the form keeps the rules (own members and families only, the
+member's limit, a stated aim), bulk confirm and end; and the member's portal page."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.enums import PairingStatus
+from app.models import Pairing
+from tests import factories as f
+from tests.admin.conftest import as_text, quick_login
+from tests.app.portal.test_portal import open_portal
+
+pytestmark = pytest.mark.integration
+
+
+def _form(token, household, volunteer, **overrides):
+    data = {"csrf_token": token, "household": household.id, "volunteer": volunteer.id,
+            "status": "proposed", "starts_on": "2026-12-01", "ends_on": "",
+            "aim": "每周上门看望，帮忙买米买菜", "notes": ""}
+    data.update(overrides)
+    return data
+
+
+def _count(db_session) -> int:
+    return db_session.scalar(select(func.count()).select_from(Pairing))
+
+
+def test_coordinator_pairs_own_member_with_own_family(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    own = world.jiahong
+    household = f.make_household(db_session, neighbourhood=own.neighbourhood,
+                                 contact_name="佳虹张阿公")
+    member = own.rows["volunteer"]
+    foreign_member = world.yongye.rows["volunteer"]
+    before = _count(db_session)
+
+    # A forged id of another neighbourhood's member: refused, nothing written.
+    response = client.post("/admin/pairing/new/", data=_form(token, household, foreign_member))
+    assert response.status_code == 200 and _count(db_session) == before
+    # No aim: the reason in Chinese, nothing written.
+    response = client.post("/admin/pairing/new/", data=_form(token, household, member, aim=" "))
+    assert "请写明结对目标" in as_text(response) and _count(db_session) == before
+
+    response = client.post("/admin/pairing/new/", data=_form(token, household, member))
+    assert response.status_code == 302
+    created = db_session.scalars(select(Pairing).where(Pairing.household_id == household.id)
+                                 ).one()
+    assert created.volunteer_id == member.id and created.status == PairingStatus.proposed
+    assert created.created_by_id == world.users["coordinator"].id
+
+    # The member's limit (two by default: the world's pairing and this one) is kept.
+    third = f.make_household(db_session, neighbourhood=own.neighbourhood)
+    response = client.post("/admin/pairing/new/", data=_form(token, third, member))
+    assert response.status_code == 200
+    assert "最多 2 户" in as_text(response)
+    assert _count(db_session) == before + 1
+
+
+def test_bulk_confirm_and_end_only_touch_own_rows(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    own = world.jiahong.rows["pairing"]
+    foreign = world.yongye.rows["pairing"]
+    response = client.post("/admin/pairing/action/", data={
+        "csrf_token": token, "action": "confirm", "rowid": [own.id, foreign.id]})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Pairing, own.id).status == PairingStatus.confirmed
+    assert db_session.get(Pairing, foreign.id).status == PairingStatus.proposed
+    client.get("/admin/pairing/")  # consume the flash
+    response = client.post("/admin/pairing/action/", data={
+        "csrf_token": token, "action": "end", "rowid": [own.id, foreign.id]},
+        follow_redirects=True)
+    assert "已结束 1 个结对" in as_text(response)
+    db_session.expire_all()
+    assert db_session.get(Pairing, own.id).status == PairingStatus.ended
+    assert db_session.get(Pairing, own.id).ends_on is not None
+    assert db_session.get(Pairing, foreign.id).status == PairingStatus.proposed
+
+
+def test_member_sees_confirmed_families_only(client, app, db_session, world) -> None:
+    n = world.jiahong.neighbourhood
+    member = f.make_volunteer(db_session, neighbourhood=n, name="结对党员")
+    confirmed = f.make_household(db_session, neighbourhood=n, contact_name="确认阿婆")
+    proposed = f.make_household(db_session, neighbourhood=n, contact_name="建议阿公")
+    f.make_pairing(db_session, confirmed, member, status=PairingStatus.confirmed,
+                   aim="陪伴聊天")
+    f.make_pairing(db_session, proposed, member)
+    other = f.make_volunteer(db_session, neighbourhood=n, name="别的党员")
+
+    assert client.get("/portal/families").status_code == 302  # nobody: to the login
+    open_portal(client, app, member)
+    page = as_text(client.get("/portal/families"))
+    assert "确认阿婆" in page and "陪伴聊天" in page and "建议阿公" not in page
+    assert "我的结对家庭" in as_text(client.get("/portal/"))
+
+    client.post("/portal/leave", data={"csrf_token": ""})
+    with client.session_transaction() as session:
+        session.clear()
+    open_portal(client, app, other)
+    page = as_text(client.get("/portal/families"))
+    assert "确认阿婆" not in page and "还没有结对家庭" in page
+
+
+def test_member_family_limit_on_the_volunteer_form(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    volunteer = world.jiahong.rows["volunteer"]
+    volunteer.max_families = 4
+    db_session.flush()
+    url = f"/admin/volunteer/edit/?id={volunteer.id}"
+    assert 'name="max_families"' in as_text(client.get(url))
+    data = {"csrf_token": token, "name": volunteer.name, "phone": volunteer.phone,
+            "neighbourhood": str(volunteer.neighbourhood_id), "locale": "zh_CN",
+            "max_minutes_per_week": "5", "max_shifts_per_week": "3", "active": "y"}
+    for posted, expected in (("", 4), ("21", 4), ("5", 5)):
+        response = client.post(url, data={**data, "max_families": posted})
+        assert response.status_code == (200 if posted == "21" else 302), posted
+        db_session.expire_all()
+        assert db_session.get(type(volunteer), volunteer.id).max_families == expected
