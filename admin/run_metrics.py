@@ -43,8 +43,10 @@ def metrics_formatter(view: Any, context: Any, model: Any, name: str) -> Markup:
         rows: list[tuple[Any, Any]] = []
         if m.get("elapsed") is not None:
             rows.append((_("Running for"), _("%(seconds)s seconds", seconds=m["elapsed"])))
-        if m.get("fill_rate") is not None:
-            rows.append((_("Seats filled so far"), _percent(m["fill_rate"])))
+        if m.get("seats_filled") is not None and m.get("seats_total"):
+            rows.append((_("Seats filled so far"),
+                         f"{m['seats_filled']} / {m['seats_total']} "
+                         f"({_percent(m['seats_filled'] / m['seats_total'])})"))
         return _table(rows)
     bounds = [b for b in (m.get("upper_bound_flow"), m.get("upper_bound_lp"),
                           m.get("best_bound")) if b is not None]

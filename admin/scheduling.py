@@ -37,7 +37,7 @@ from admin.base import LinliForm, ProtectedView, acting_user
 from app.enums import UPCOMING, Role, RunStatus, VisitOutcome
 from app.extensions import db
 from app.i18n import deployment_zone
-from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Volunteer
+from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Skill, Volunteer
 from app.services import care_visits, scoping
 from app.services.scheduler import bridge, drafts, errors, publish, review, runs, seats, text
 from app.services.scheduler.bridge import Scope
@@ -190,21 +190,64 @@ class ScheduleView(ProtectedView, BaseView):
         manual.volunteer.choices = self._volunteer_choices()
         return self.render(
             "admin/schedule/run.html", run=run, report=report, manual=manual,
+            skills=list(db.session.scalars(select(Skill).order_by(Skill.code))),
             action_form=ActionForm(), warnings=[],
             error=runs.run_error_message(run),
             zone=deployment_zone(), label=text.shift_label,
             live=run.status in (RunStatus.queued, RunStatus.running),
         )
 
-    def _volunteer_choices(self) -> list[tuple[int, str]]:
+    def _volunteer_choices(self, shift: Shift | None = None) -> list[tuple[int, str]]:
+        """The user's own volunteers, and for `shift` everyone eligible for it by the
+        engine's rules, wherever they live (name and neighbourhood only)."""
         statement = scoping.scoped(
             select(Volunteer).where(Volunteer.active.is_(True))
             .options(joinedload(Volunteer.neighbourhood)),
             acting_user(), Volunteer,
         )
         volunteers = sorted(db.session.scalars(statement), key=lambda v: pinyin_key(v.name))
-        return [(v.id, f"{v.name} · {v.neighbourhood.name}" if v.neighbourhood else v.name)
-                for v in volunteers]
+        choices = [(v.id, f"{v.name} · {v.neighbourhood.name}" if v.neighbourhood else v.name)
+                   for v in volunteers]
+        if shift is not None:
+            own = {c[0] for c in choices}
+            choices += [(c.volunteer_id, f"{c.name} · {c.neighbourhood}")
+                        for c in seats.hand_candidates(db.session, shift)
+                        if c.volunteer_id not in own]
+        return choices
+
+    def _own_volunteer(self, volunteer_id: int) -> bool:
+        return scoping.scoped_row(db.session, acting_user(), Volunteer, volunteer_id,
+                                  write=False) is not None
+
+    def _shift_of_run(self, run: ScheduleRun, shift_id: int | None) -> Shift | None:
+        """A shift of the run that the user may change, or None."""
+        if shift_id is None or scoping.scoped_row(
+                db.session, acting_user(), Shift, shift_id, write=True) is None:
+            return None
+        return next((s for s in bridge.scope_shifts(
+            db.session, Scope.from_json(run.scope or {}), deployment_zone()) if s.id == shift_id),
+            None)
+
+    @expose("/run/<int:run_id>/hand")
+    def hand(self, run_id: int) -> Any:
+        """Who could take a seat of one shift of the run, from every neighbourhood, by the
+        engine's rules; optionally only those with a skill. Reads only."""
+        run = self._run_or_404(run_id, write=True)
+        shift = self._shift_of_run(run, request.args.get("shift", type=int))
+        if shift is None:
+            flash(_("Choose a shift of this run."), "error")
+            return self._back(run)
+        skills = list(db.session.scalars(select(Skill).order_by(Skill.code)))
+        skill_id = request.args.get("skill", type=int)
+        skill = next((s for s in skills if s.id == skill_id), None)
+        candidates = seats.hand_candidates(db.session, shift,
+                                           skill_id=skill.id if skill else None)
+        return self.render(
+            "admin/schedule/hand.html", run=run, shift=shift, skills=skills, skill=skill,
+            candidates=candidates, action_form=ActionForm(),
+            shift_label=text.shift_label(shift, deployment_zone()),
+            own=scoping.neighbourhood_ids(acting_user()),
+        )
 
     @expose("/run/<int:run_id>/status.json")
     def status(self, run_id: int) -> Response:
@@ -253,7 +296,9 @@ class ScheduleView(ProtectedView, BaseView):
         report = review.run_report(db.session, run)
         form.shift.choices = [(s.id, text.shift_label(s, deployment_zone()))
                               for s in report.shifts]
-        form.volunteer.choices = self._volunteer_choices()
+        chosen = next((s for s in report.shifts
+                       if str(s.id) == request.form.get("shift", "")), None)
+        form.volunteer.choices = self._volunteer_choices(chosen)
         if not form.validate_on_submit():
             flash(_("Choose a shift and a volunteer."), "error")
             return self._back(run)
@@ -263,15 +308,22 @@ class ScheduleView(ProtectedView, BaseView):
             abort(404)
         try:
             assignment, warnings = drafts.manual_assign(
-                db.session, run, shift, volunteer, force=form.force.data)
+                db.session, run, shift, volunteer,
+                force=form.force.data and self._own_volunteer(volunteer.id))
         except errors.RunError as exc:
             flash(exc.message, "error")
+            return self._back(run)
+        if assignment is None and not self._own_volunteer(volunteer.id):
+            # Someone from elsewhere is offered only when eligible; their week is not ours
+            # to show.
+            flash(_("%(name)s can no longer take this shift.", name=volunteer.name), "error")
             return self._back(run)
         if assignment is None:
             # Show the rules it breaks and offer to assign anyway.
             form.force.data = True
             return self.render(
                 "admin/schedule/run.html", run=run, report=report, manual=form,
+                skills=list(db.session.scalars(select(Skill).order_by(Skill.code))),
                 action_form=ActionForm(), warnings=warnings,
                 error=runs.run_error_message(run), zone=deployment_zone(),
                 label=text.shift_label, live=False,

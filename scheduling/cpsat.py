@@ -59,12 +59,14 @@ class CpResult:
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Progress reports; in phase 1 the objective K*F + C is reported as F (``scale`` = K)."""
 
-    def __init__(self, t0: float, phase: str, progress: ProgressFn | None, scale: int = 1) -> None:
+    def __init__(self, t0: float, phase: str, progress: ProgressFn | None, scale: int = 1,
+                 seats: cp_model.IntVar | None = None) -> None:
         super().__init__()
         self.t0 = t0
         self.phase = phase
         self.progress = progress
         self.scale = scale
+        self.seats = seats
         self.first: float | None = None
 
     def on_solution_callback(self) -> None:
@@ -79,6 +81,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                     float(self.objective_value // k),
                     float(math.floor(self.best_objective_bound / k + 1e-9)),
                     self.phase,
+                    int(self.value(self.seats)) if self.seats is not None else None,
                 )
             )
 
@@ -93,6 +96,8 @@ class _Model:
     secondary: cp_model.LinearExpr
     loads: list[tuple[int, cp_model.IntVar, list[cp_model.IntVar]]]
     y: list[tuple[int, cp_model.IntVar]]
+    #: The number of filled seats (one per chosen pair), read cheaply by progress reports.
+    seats: cp_model.IntVar
 
 
 def build_model(index: Index) -> _Model:
@@ -162,8 +167,11 @@ def build_model(index: Index) -> _Model:
             sec_terms.append(z)
             sec_coefs.append(-FAIRNESS_STEP)
         loads.append((v, load, zs))
+    seats = model.new_int_var(0, n, "seats")
+    model.add(seats == cp_model.LinearExpr.sum(x))
     return _Model(
         model=model,
+        seats=seats,
         x=x,
         fill=cp_model.LinearExpr.weighted_sum(fill_terms, fill_coefs),
         cont=cp_model.LinearExpr.sum([x[p] for p in range(n) if index.pair_cont[p]]),
@@ -254,7 +262,7 @@ def solve_cpsat(
     if index.n_pairs and remaining > 0.05 and not lexicographic:
         m.model.maximize(COMBINED_FILL_SCALE * m.fill + CONTINUITY_BONUS * m.cont + m.secondary)
         solver = _solver(remaining, workers, seed)
-        rep = _Reporter(t0, "combined", progress)
+        rep = _Reporter(t0, "combined", progress, seats=m.seats)
         st = solver.solve(m.model, rep)
         status = solver.status_name(st)
         first = rep.first
@@ -274,7 +282,7 @@ def solve_cpsat(
         m.model.add(m.cont >= m.cont_scale - 1)
         m.model.maximize(m.secondary)
         solver2 = _solver(remaining, workers, seed)
-        rep2 = _Reporter(t0, "secondary", progress)
+        rep2 = _Reporter(t0, "secondary", progress, seats=m.seats)
         st2 = solver2.solve(m.model, rep2)
         first = rep2.first
         if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -291,7 +299,7 @@ def solve_cpsat(
                     time.perf_counter() - t0, float(best_fill), math.floor(b / k + 1e-9), "fill"
                 )
             )
-        rep = _Reporter(t0, "fill", progress, scale=k)
+        rep = _Reporter(t0, "fill", progress, scale=k, seats=m.seats)
         st = solver.solve(m.model, rep)
         status = solver.status_name(st)
         first = rep.first
@@ -311,7 +319,7 @@ def solve_cpsat(
             m.model.maximize(m.secondary)
             _hint(m, index, best)
             solver2 = _solver(remaining, workers, seed)
-            rep2 = _Reporter(t0, "secondary", progress)
+            rep2 = _Reporter(t0, "secondary", progress, seats=m.seats)
             st2 = solver2.solve(m.model, rep2)
             if first is None:
                 first = rep2.first

@@ -211,9 +211,12 @@ class Solution:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """One progress report: elapsed wall seconds, best objective so far and proven bound."""
+    """One progress report: elapsed wall seconds, best objective so far and proven bound;
+    ``seats`` is the number of seats the reported schedule fills (None when the report is only
+    about the bound)."""
 
     elapsed: float
     objective: float
     bound: float
     phase: str = ""
+    seats: int | None = None

@@ -257,7 +257,8 @@ def _lp_warm_start(
     if progress is not None:
         # Reported as phase "fill" (a bound on the weighted fill, like CP-SAT's in that phase), so
         # progress consumers that track the fill by phase see the warm start.
-        progress(Progress(dl.elapsed(), float(best_key[0]), lp.objective, "fill"))
+        progress(Progress(dl.elapsed(), float(best_key[0]), lp.objective, "fill",
+                          len(best)))
     return best, lp
 
 
@@ -302,7 +303,7 @@ def solve(
     slow = slowdown(index, t_greedy - t_index)
     if progress is not None:
         fv = fill_value(index, start.chosen)
-        progress(Progress(t_greedy, float(fv), math.inf, "greedy"))
+        progress(Progress(t_greedy, float(fv), math.inf, "greedy", len(start.chosen)))
     log.debug("index %.2fs greedy %.2fs pairs %d", t_index, t_greedy, index.n_pairs)
     # The max-flow bound is cheap (a fraction of the greedy): computed now, it is always ready.
     flow = flow_bound(index) if bounds and not dl.expired(reserve) else None

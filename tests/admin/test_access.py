@@ -180,3 +180,32 @@ def test_anonymous_dashboard_redirects_and_volunteer_gets_403(client, world) -> 
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     quick_login(client, world.users["volunteer"])
     assert client.get("/admin/").status_code == 403
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_assign_by_hand_page(client, db_session, world, role: str) -> None:
+    """The candidates page of a run: the schedulers of the run's neighbourhood (and the town
+    admin) only; another neighbourhood's run is not found; team leads and volunteers are
+    refused; nobody anonymous."""
+    from app.enums import RunStatus
+    from app.models import ScheduleRun
+
+    def run_of(side: Any) -> ScheduleRun:
+        run = ScheduleRun(neighbourhood=side.neighbourhood, status=RunStatus.succeeded,
+                          scope={"events": [side.rows["event"].id]}, metrics={})
+        db_session.add(run)
+        db_session.flush()
+        return run
+
+    own, foreign = run_of(world.jiahong), run_of(world.yongye)
+    if role != "anonymous":
+        quick_login(client, world.users[role])
+    own_page = client.get(f"/admin/schedule/run/{own.id}/hand?shift="
+                          f"{world.jiahong.rows['shift'].id}")
+    foreign_page = client.get(f"/admin/schedule/run/{foreign.id}/hand?shift="
+                              f"{world.yongye.rows['shift'].id}")
+    expected = {"admin": (200, 200), "coordinator": (200, 404), "team_lead": (403, 403),
+                "volunteer": (403, 403), "anonymous": (302, 302)}[role]
+    assert (own_page.status_code, foreign_page.status_code) == expected
+    if role == "coordinator":
+        assert 'id="hand-candidates"' in as_text(own_page)

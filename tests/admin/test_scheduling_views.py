@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 import app.tasks.scheduler
 import scheduling
-from app.enums import AssignmentStatus, RunStatus
+from app.enums import AssignmentStatus, Role, RunStatus
 from app.extensions import db
 from app.models import Assignment, Availability, Event, ScheduleRun, utcnow
 from app.services.scheduler import bridge, review, runs, seats
 from tests import factories as f
-from tests.admin.conftest import as_text, quick_login
+from tests.admin.conftest import as_text, make_user, quick_login
 from tests.app.scheduling.builders import ZONE
 from tests.conftest import make_test_app
 from tests.helpers import csrf_token_from
@@ -117,8 +117,14 @@ def test_period_form_starts_a_run_and_the_page_shows_live_progress(client, world
     run.metrics = {"heartbeat": utcnow().isoformat(), "elapsed": 2.0,
                    "fill_rate": 0.5}
     db_session.flush()
+    run.metrics = {**run.metrics, "seats_filled": 30, "seats_total": 40, "seconds": 5.0}
+    db_session.flush()
     status = json.loads(client.get(f"/admin/schedule/run/{run_id}/status.json").data)
     assert status["progress"] == 0.4 and status["fill_rate"] == 0.5
+    assert (status["seats_filled"], status["seats_total"]) == (30, 40)
+    live = as_text(client.get(f"/admin/schedule/run/{run_id}"))
+    bar = live.split('id="run-progress"')[1].split("</div>")[0]
+    assert "30" in bar and "40" in bar and "width: 75%" in bar  # the bar is the seats
     assert status["done"] is False
     assert token
 
@@ -255,3 +261,114 @@ def test_mark_a_care_visit_missed_and_see_the_household_overdue(client, world,
     foreign = world.yongye.rows["event"]
     assert client.post(f"/admin/schedule/visit/{foreign.id}/done",
                        data={"csrf_token": csrf_token_from(page)}).status_code == 404
+
+
+def _available(db_session, volunteer, shift) -> None:
+    local = shift.start_at.astimezone(ZONE)
+    db_session.add(Availability(volunteer=volunteer, weekday=local.weekday(),
+                                start_time=time(0), end_time=time(23, 59)))
+    db_session.flush()
+
+
+def test_assign_by_hand_lists_the_eligible_of_every_neighbourhood(client, world,
+                                                                  db_session) -> None:
+    """The solver may use a volunteer from elsewhere, so assigning by hand offers them too:
+    everyone eligible by the engine's rules, with their neighbourhood's name and nothing more;
+    someone from elsewhere who is not eligible cannot be forced in."""
+    shift, _helpers = _staff(world, db_session)
+    run = ScheduleRun(neighbourhood=world.jiahong.neighbourhood, status=RunStatus.queued,
+                      scope={"events": [shift.event_id]}, parameters={"seconds": 1},
+                      metrics={})
+    db_session.add(run)
+    db_session.flush()
+    _finish_inline(db_session, run)
+    far = f.make_volunteer(db_session, neighbourhood=world.yongye.neighbourhood,
+                           name="永业外援", phone="13912340000", email="far@example.test",
+                           skills=[world.shared["skill"]])
+    _available(db_session, far, shift)
+    unskilled = world.yongye.rows["volunteer"]  # no skill: not eligible
+    _available(db_session, unskilled, shift)
+    tutoring = f.make_skill(db_session, code="tutoring", name_zh="辅导", name_en="Tutoring")
+    quick_login(client, world.users["coordinator"])
+    page = as_text(client.get(f"/admin/schedule/run/{run.id}"))
+    assert f"/admin/schedule/run/{run.id}/hand" in page
+
+    listing = as_text(client.get(f"/admin/schedule/run/{run.id}/hand?shift={shift.id}"))
+    table = listing.split('id="hand-candidates"')[1].split("</table>")[0]
+    assert "永业外援" in table and "永业居民区" in table  # the neighbourhood by name
+    assert "13912340000" not in listing and "far@example.test" not in listing
+    assert "永业志愿者" not in table  # lacks the skill
+    assert "佳虹助手" not in table  # already drafted on this shift
+    filtered = as_text(client.get(
+        f"/admin/schedule/run/{run.id}/hand?shift={shift.id}&skill={tutoring.id}"))
+    assert "永业外援" not in filtered.split('id="hand-candidates"')[1].split("</table>")[0]
+
+    token = csrf_token_from(listing)
+    refused = client.post(f"/admin/schedule/run/{run.id}/assign", data={
+        "csrf_token": token, "shift": shift.id, "volunteer": unskilled.id, "force": "y"})
+    assert refused.status_code == 302
+    assert db_session.scalar(select(Assignment).where(
+        Assignment.shift_id == shift.id, Assignment.volunteer_id == unskilled.id)) is None
+    taken = client.post(f"/admin/schedule/run/{run.id}/assign", data={
+        "csrf_token": token, "shift": shift.id, "volunteer": far.id})
+    assert taken.status_code == 302
+    drafted = db_session.scalar(select(Assignment).where(
+        Assignment.shift_id == shift.id, Assignment.volunteer_id == far.id))
+    assert drafted.status == AssignmentStatus.proposed and drafted.pinned
+
+    # Another neighbourhood's coordinator cannot look into this run, nor pick a shift
+    # outside the run.
+    other = client.application.test_client()
+    quick_login(other, make_user(db_session, Role.coordinator, "yy-coordinator",
+                                 neighbourhoods=[world.yongye.neighbourhood]))
+    assert other.get(f"/admin/schedule/run/{run.id}/hand?shift={shift.id}").status_code == 404
+    foreign_shift = world.yongye.rows["shift"]
+    assert client.get(
+        f"/admin/schedule/run/{run.id}/hand?shift={foreign_shift.id}").status_code == 302
+
+
+def test_a_removal_is_forbidden_to_the_next_run_until_undone(client, world,
+                                                             db_session) -> None:
+    """Removing a draft in review keeps the pair out of every later "keep pinned" run;
+    assigning the volunteer by hand again undoes it."""
+    shift, helpers = _staff(world, db_session)
+    run = ScheduleRun(neighbourhood=world.jiahong.neighbourhood, status=RunStatus.queued,
+                      scope={"events": [shift.event_id]}, parameters={"seconds": 1},
+                      metrics={})
+    db_session.add(run)
+    db_session.flush()
+    _finish_inline(db_session, run)
+
+    def on_shift() -> set[int]:
+        db_session.expire_all()
+        return {a.volunteer_id for a in db_session.scalars(select(Assignment).where(
+            Assignment.shift_id == shift.id, Assignment.status == AssignmentStatus.proposed))}
+
+    assert on_shift() == {h.id for h in helpers}
+    quick_login(client, world.users["coordinator"])
+    token = csrf_token_from(as_text(client.get(f"/admin/schedule/run/{run.id}")))
+    removed = db_session.scalar(select(Assignment).where(
+        Assignment.shift_id == shift.id, Assignment.volunteer_id == helpers[0].id))
+    assert client.post(f"/admin/schedule/run/{run.id}/remove/{removed.id}",
+                       data={"csrf_token": token}).status_code == 302
+    assert client.post(f"/admin/schedule/run/{run.id}/rerun",
+                       data={"csrf_token": token}).status_code == 302
+    assert client.queued == [run.id]
+    db_session.expire_all()
+    shifts = bridge.scope_shifts(db_session, bridge.Scope.from_json(run.scope), ZONE)
+    built = bridge.build_problem(db_session, shifts, ZONE, run_id=run.id)
+    assert scheduling.Forbidden(bridge.vid(helpers[0].id), bridge.sid(shift.id)) in \
+        built.problem.forbidden
+    for _again in range(2):  # the re-run, and the one after it
+        _finish_inline(db_session, run)
+        assert on_shift() == {helpers[1].id}  # the seat stays empty rather than give it back
+
+    # Undone by assigning by hand (the page warns that it was taken off): back for good.
+    warned = client.post(f"/admin/schedule/run/{run.id}/assign", data={
+        "csrf_token": token, "shift": shift.id, "volunteer": helpers[0].id})
+    assert warned.status_code == 200 and 'id="run-warnings"' in as_text(warned)
+    assert client.post(f"/admin/schedule/run/{run.id}/assign", data={
+        "csrf_token": token, "shift": shift.id, "volunteer": helpers[0].id,
+        "force": "y"}).status_code == 302
+    _finish_inline(db_session, run)
+    assert on_shift() == {h.id for h in helpers}

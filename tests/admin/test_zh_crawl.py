@@ -129,6 +129,7 @@ def _data_tokens(session: Any) -> set[str]:
 def _pages(app: Any, session: Any, world: Any, run_id: int, role: Role) -> list[str]:
     admin = app.extensions["admin"][0]
     pages = ["/admin/", "/admin/schedule/", f"/admin/schedule/run/{run_id}",
+             f"/admin/schedule/run/{run_id}/hand?shift={world.jiahong.rows['shift'].id}",
              "/admin/schedule/overdue"]
     rows = {**world.jiahong.rows, **world.shared}
     for view in admin._views:

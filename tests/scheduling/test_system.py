@@ -19,6 +19,7 @@ from scheduling import (
     loads_solution,
     resolve,
     solve,
+    solve_greedy,
     solve_partitioned,
     split,
 )
@@ -84,6 +85,19 @@ def test_progress_callback_reports() -> None:
     solve(generate(60, 45, seed=3), seconds=1.0, workers=1, progress=seen.append, bounds=False)
     assert seen and seen[0].phase == "greedy"
     assert all(p.elapsed >= 0 for p in seen)
+
+
+def test_progress_is_told_in_seats() -> None:
+    """Every report of a schedule says how many seats it fills: the greedy's report is the
+    greedy's own schedule, CP-SAT's are within the seats there are."""
+    problem = generate(60, 45, seed=3)
+    seen = []
+    solve(problem, seconds=2.0, workers=1, progress=seen.append, bounds=False)
+    total = sum(s.max_count for s in problem.shifts)
+    assert seen[0].seats == len(solve_greedy(problem, bounds=False).assignments)
+    with_seats = [p for p in seen if p.seats is not None]
+    assert {p.phase for p in with_seats} - {"greedy"}  # the solver's reports count seats too
+    assert all(0 < p.seats <= total for p in with_seats)
 
 
 def test_cli_generate_solve_check(tmp_path: Path) -> None:

@@ -146,24 +146,38 @@ def weighted_total(problem: scheduling.Problem) -> int:
     )
 
 
-class Heartbeat(threading.Thread):
-    """Writes progress and a heartbeat into the run, on its own connection, once a second."""
+def total_seats(problem: scheduling.Problem) -> int:
+    return sum(s.max_count for s in problem.shifts)
 
-    def __init__(self, engine: Engine, run_id: int, seconds: float, total: int) -> None:
+
+class Heartbeat(threading.Thread):
+    """Writes progress and a heartbeat into the run, on its own connection, once a second.
+
+    Progress is told in seats: how many of the run's seats the best schedule so far fills
+    (``seats_filled`` of ``seats_total``, and ``fill_rate`` their ratio), and the same weighted
+    by priority and minimum seats (``weighted_rate``); ``progress`` is the share of the time
+    budget spent."""
+
+    def __init__(self, engine: Engine, run_id: int, seconds: float, total: int,
+                 seats: int = 0) -> None:
         super().__init__(name=f"run-{run_id}-heartbeat", daemon=True)
         self.engine = engine
         self.run_id = run_id
         self.seconds = max(seconds, 0.1)
         self.total = max(total, 1)
+        self.seats_total = seats
         self.started = _time.monotonic()
         self.stop_event = threading.Event()
         self.lock = threading.Lock()
-        self.state: dict[str, Any] = {"phase": "build", "fill": None, "bound": None}
+        self.state: dict[str, Any] = {"phase": "build", "fill": None, "bound": None,
+                                      "seats": None}
 
     def report(self, progress: scheduling.Progress) -> None:
         """The engine's progress callback: only records; the thread writes."""
         with self.lock:
             self.state["phase"] = progress.phase
+            if progress.seats is not None:
+                self.state["seats"] = progress.seats
             if progress.phase in ("greedy", "fill"):
                 self.state["fill"] = progress.objective
                 if progress.bound != float("inf"):
@@ -172,12 +186,17 @@ class Heartbeat(threading.Thread):
     def snapshot(self) -> tuple[float, dict[str, Any]]:
         elapsed = _time.monotonic() - self.started
         with self.lock:
-            fill = self.state["fill"]
+            fill, seats = self.state["fill"], self.state["seats"]
             metrics = {
                 "heartbeat": utcnow().isoformat(),
                 "elapsed": round(elapsed, 1),
+                "seconds": self.seconds,
                 "phase": self.state["phase"],
-                "fill_rate": round(fill / self.total, 4) if fill is not None else None,
+                "seats_filled": seats,
+                "seats_total": self.seats_total,
+                "fill_rate": (round(seats / self.seats_total, 4)
+                              if seats is not None and self.seats_total else None),
+                "weighted_rate": round(fill / self.total, 4) if fill is not None else None,
             }
         return min(0.99, elapsed / self.seconds), metrics
 
@@ -264,7 +283,8 @@ def execute_run(session: Session, engine: Engine, run_id: int) -> str:
         params = dict(run.parameters or {})
         session.rollback()  # hold no snapshot or lock while solving
         seconds = float(params.get("seconds", DEFAULT_SECONDS))
-        heartbeat = Heartbeat(engine, run_id, seconds, weighted_total(built.problem))
+        heartbeat = Heartbeat(engine, run_id, seconds, weighted_total(built.problem),
+                              total_seats(built.problem))
         heartbeat.start()
         try:
             solution = scheduling.solve(

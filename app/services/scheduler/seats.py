@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 
 from app.enums import HOLDS_SEAT, UPCOMING, AssignmentSource, AssignmentStatus, Role
 from app.i18n import deployment_zone
-from app.models import Assignment, HelpRequest, Notification, Shift, User, utcnow
+from app.models import (
+    Assignment,
+    HelpRequest,
+    Neighbourhood,
+    Notification,
+    Shift,
+    User,
+    utcnow,
+    volunteer_skills,
+)
 from app.models.users import user_neighbourhoods
 from app.services import links, notify
 from app.services.scheduler import eligibility
@@ -100,6 +109,36 @@ def _candidates(session: Session, shift: Shift) -> list:
         raise RunError("full", _("This shift has no empty seat."))
     return eligibility.eligible_free_volunteers(
         session, shift, deployment_zone(), min_gap_minutes=min_gap_minutes())
+
+
+@dataclass(frozen=True)
+class HandCandidate:
+    """One volunteer offered for assigning by hand: only what a coordinator may see of
+    someone from another neighbourhood (the name and the neighbourhood's name)."""
+
+    volunteer_id: int
+    name: str
+    neighbourhood_id: int
+    neighbourhood: str
+
+
+def hand_candidates(session: Session, shift: Shift, *,
+                    skill_id: int | None = None) -> list[HandCandidate]:
+    """Everyone who could take a seat of `shift` by the engine's rules, from every
+    neighbourhood (the solver may use them too), best first; `skill_id` keeps those who also
+    have that skill. Nobody is left out for living elsewhere."""
+    volunteers = eligibility.eligible_free_volunteers(
+        session, shift, deployment_zone(), min_gap_minutes=min_gap_minutes())
+    if skill_id is not None:
+        skilled = set(session.scalars(
+            select(volunteer_skills.c.volunteer_id)
+            .where(volunteer_skills.c.skill_id == skill_id)))
+        volunteers = [v for v in volunteers if v.id in skilled]
+    names = dict(session.execute(
+        select(Neighbourhood.id, Neighbourhood.name)
+        .where(Neighbourhood.id.in_({v.neighbourhood_id for v in volunteers}))).tuples().all())
+    return [HandCandidate(v.id, v.name, v.neighbourhood_id, names.get(v.neighbourhood_id, ""))
+            for v in volunteers]
 
 
 @dataclass
