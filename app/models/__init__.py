@@ -20,6 +20,7 @@ from app.models.incidents import Incident, IncidentArea, IncidentHousehold
 from app.models.notifications import Notification
 from app.models.pairing import Pairing, household_needs
 from app.models.registrations import Registration
+from app.models.reports import ComparisonWeights
 from app.models.requests import RequestChange, ResidentRequest
 from app.models.service_groups import Building, ServiceGroup, service_group_members
 from app.models.skills import Skill
@@ -36,6 +37,7 @@ __all__ = [
     "Building",
     "CarePackage",
     "CareSubscription",
+    "ComparisonWeights",
     "Event",
     "EventTemplate",
     "HelpRequest",

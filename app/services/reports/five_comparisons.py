@@ -1,0 +1,423 @@
+"""The five comparisons (五个比一比): how each service group did over a period.
+
+The town measures its service groups five ways; each figure is defined here, once, and pages,
+exports, the CLI and the API all call `five_comparisons`. A group's **patch** is its buildings;
+its households are the households of those buildings. The period is a range of local days
+(`Period.of_days`); a timestamp counts when it falls in ``[start, end)``.
+
+1. **Contacts** (比联系): effective contacts (`app.enums.EFFECTIVE`: done, or a phone call
+   instead) with households of the patch, dated in the period — door visits, calls,
+   appointments, care-package visits, incident follow-ups and (once pairing records them as
+   visits) pairing contacts alike. Planned, missed, not-at-home and refused contacts do not
+   count.
+2. **Breadth** (比走访): households of the patch with at least one effective contact in the
+   period ÷ households of the patch; the ones left are *never contacted* in the period.
+3. **File completeness** (比档案): `app.services.households.files.completeness` (the fields a
+   household's categories expect, filled ÷ expected) computed in SQL for every household of the
+   patch as it stands now (files have no history): the average score, and how many (and what
+   share) are complete. Text counts as filled when it is not blank.
+4. **Promptness** (比反映): two medians, in hours, and a third over both samples that ranks.
+   - *Visit → request*: requests that came in by a visit (`channel = visit`) received in the
+     period, routed to the group: the time from the latest effective contact before the request
+     (with its household if the request names one, else with any household of its building) to
+     its receipt. Linli does not link a request to the visit that produced it, so this is the
+     nearest contact before; a visit-channel request with neither household nor building, or
+     with no contact before it, is **not measured** (`request_samples` counts the measured ones).
+   - *Incident → follow-up*: for each household affected by an incident restored in the period,
+     the time from restoration (follow-ups are due after it, `app.services.incidents`) to the
+     effective contact that completed its follow-up. Follow-ups not done yet are not in the
+     median; they are counted (`follow_ups_pending`).
+   A group with neither sample has no promptness figure and ranks last on it.
+5. **Problems solved** (比解决): requests routed to the group and resolved in the period
+   (`status = resolved`, `resolved_at` in the period; a reopened request is not resolved), the
+   median days from receipt to resolution, and how many were resolved at neighbourhood level.
+   Linli does not record escalation through the linkage levels yet (issue 13), so every
+   resolution it records is at neighbourhood level and the two counts are equal; when escalation
+   lands, `_resolved_locally` excludes the escalated ones.
+
+**Combined rank.** For each measure the groups are ranked (1 = best; ties share a rank and the
+next rank is skipped; a group without a figure ranks after every group with one) by: contacts
+(more is better), breadth share, average completeness, the promptness median over both samples
+(shorter is better), requests resolved. The score is the weighted average of the five ranks with
+the town administrator's weights (`app.models.ComparisonWeights`, equal by default); the combined
+rank orders the scores (lower is better), ties sharing a rank.
+
+Queries: the groups, the households (contacts, breadth, completeness), the promptness samples,
+the resolved requests, and the weights — five, whatever the number of groups or rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Float,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from app.enums import EFFECTIVE, RequestChannel, RequestStatus
+from app.models import (
+    Building,
+    ComparisonWeights,
+    Household,
+    HouseholdCategoryLink,
+    HouseholdContactWindow,
+    Incident,
+    IncidentHousehold,
+    Neighbourhood,
+    ResidentRequest,
+    ServiceGroup,
+    Visit,
+)
+from app.models.reports import MEASURES
+from app.services.households.files import BASE_FIELDS, CATEGORY_FIELDS
+from app.services.reports.sql import median_of, ranked, seconds_between
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days ``first``…``last`` (inclusive) as UTC-comparable bounds ``[start, end)``."""
+
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of_days(cls, first: date, last: date, zone: ZoneInfo) -> Period:
+        if last < first:
+            raise ValueError("the period ends before it starts")
+        start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+        return cls(first, last, start, end)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        zone = self.start.tzinfo
+        assert isinstance(zone, ZoneInfo)
+        last = self.first - timedelta(days=1)
+        return Period.of_days(last - timedelta(days=self.days - 1), last, zone)
+
+
+@dataclass
+class GroupFigures:
+    group_id: int
+    group: str
+    neighbourhood: str
+    # 1. contacts
+    contacts: int = 0
+    # 2. breadth
+    households: int = 0
+    contacted: int = 0
+    # 3. file completeness
+    completeness: float | None = None
+    complete: int = 0
+    # 4. promptness (hours)
+    request_hours: float | None = None
+    request_samples: int = 0
+    follow_up_hours: float | None = None
+    follow_up_samples: int = 0
+    follow_ups_pending: int = 0
+    promptness_hours: float | None = None
+    # 5. problems solved
+    resolved: int = 0
+    resolved_locally: int = 0
+    resolution_days: float | None = None
+    # combined
+    ranks: dict[str, int] = field(default_factory=dict)
+    score: float = 0.0
+    rank: int = 0
+
+    @property
+    def never_contacted(self) -> int:
+        return self.households - self.contacted
+
+    @property
+    def breadth(self) -> float | None:
+        return self.contacted / self.households if self.households else None
+
+    @property
+    def complete_share(self) -> float | None:
+        return self.complete / self.households if self.households else None
+
+    def headline(self, measure: str) -> float | None:
+        """The figure a measure ranks by."""
+        return {
+            "contacts": self.contacts, "breadth": self.breadth,
+            "completeness": self.completeness, "promptness": self.promptness_hours,
+            "solved": self.resolved,
+        }[measure]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(never_contacted=self.never_contacted, breadth=self.breadth,
+                    complete_share=self.complete_share)
+        return data
+
+
+#: Which way is better for each measure's headline figure.
+LOWER_IS_BETTER = frozenset({"promptness"})
+
+DEFAULT_WEIGHTS = dict.fromkeys(MEASURES, 1)
+
+
+def weights(session: Session) -> dict[str, int]:
+    """The town administrator's weights (equal when none are set). One query."""
+    row = session.get(ComparisonWeights, 1)
+    return row.as_dict() if row is not None else dict(DEFAULT_WEIGHTS)
+
+
+def _nonblank(column: Any) -> Any:
+    return and_(column.is_not(None), func.trim(column) != "")
+
+
+def _categories_expecting(name: str) -> list[str]:
+    return [c.value for c, fields in CATEGORY_FIELDS.items() if name in fields]
+
+
+def completeness_columns() -> tuple[Any, Any]:
+    """(filled, expected) for the household of the current row: the SQL form of
+    `app.services.households.files.completeness`."""
+    def expects(name: str) -> Any:
+        return exists().where(HouseholdCategoryLink.household_id == Household.id,
+                              HouseholdCategoryLink.category.in_(_categories_expecting(name)))
+
+    base = {
+        "contact_name": _nonblank(Household.contact_name),
+        "contact_phone": _nonblank(Household.contact_phone),
+        "building": Household.building_id.is_not(None),
+        "floor": Household.floor.is_not(None),
+        "room": _nonblank(Household.room),
+        "members_count": Household.members_count >= 1,
+    }
+    assert tuple(base) == BASE_FIELDS, "the SQL completeness must follow the Python one"
+    extra = {
+        "contact_windows": exists().where(HouseholdContactWindow.household_id == Household.id),
+        "notes": _nonblank(Household.notes),
+    }
+    assert {n for f in CATEGORY_FIELDS.values() for n in f} <= set(extra)
+    filled: Any = sum(case((cond, 1), else_=0) for cond in base.values())
+    expected: Any = literal_column(str(len(base)))
+    for name, cond in extra.items():
+        wanted = expects(name)
+        filled = filled + case((and_(wanted, cond), 1), else_=0)
+        expected = expected + case((wanted, 1), else_=0)
+    return filled, expected
+
+
+def _resolved_locally() -> Any:
+    # No escalation is recorded yet (see the module's docstring): every resolution is local.
+    return true()
+
+
+def five_comparisons(
+    session: Session, period: Period, *, neighbourhood_ids: frozenset[int] | None = None,
+    weighting: dict[str, int] | None = None,
+) -> list[GroupFigures]:
+    """Every service group in scope (all, or those of `neighbourhood_ids`) with its five
+    measures and combined rank, best first. Five queries (four with `weighting` given)."""
+    groups_q = (
+        select(ServiceGroup.id, ServiceGroup.name, Neighbourhood.name)
+        .join(Neighbourhood, Neighbourhood.id == ServiceGroup.neighbourhood_id)
+        .order_by(Neighbourhood.name, ServiceGroup.name)
+    )
+    if neighbourhood_ids is not None:
+        groups_q = groups_q.where(ServiceGroup.neighbourhood_id.in_(neighbourhood_ids))
+    rows = {gid: GroupFigures(gid, name, hood)
+            for gid, name, hood in session.execute(groups_q).tuples()}
+    if rows:
+        ids = list(rows)
+        _household_figures(session, period, ids, rows)
+        _promptness(session, period, ids, rows)
+        _solved(session, period, ids, rows)
+    rank_groups(list(rows.values()), weighting or weights(session))
+    return sorted(rows.values(), key=lambda g: (g.rank, g.neighbourhood, g.group))
+
+
+def _household_figures(session: Session, period: Period, ids: list[int],
+                       rows: dict[int, GroupFigures]) -> None:
+    contacts = (
+        select(Visit.household_id.label("hid"), func.count().label("n"))
+        .where(Visit.outcome.in_(EFFECTIVE), Visit.visited_at >= period.start,
+               Visit.visited_at < period.end)
+        .group_by(Visit.household_id)
+        .subquery()
+    )
+    filled, expected = completeness_columns()
+    score = cast(filled, Float) / expected
+    statement = (
+        select(Building.service_group_id, func.count(Household.id),
+               func.coalesce(func.sum(contacts.c.n), 0), func.count(contacts.c.hid),
+               func.avg(score), func.sum(case((filled == expected, 1), else_=0)))
+        .select_from(Household)
+        .join(Building, Building.id == Household.building_id)
+        .outerjoin(contacts, contacts.c.hid == Household.id)
+        .where(Building.service_group_id.in_(ids))
+        .group_by(Building.service_group_id)
+    )
+    for gid, households, n_contacts, contacted, average, complete in session.execute(statement):
+        row = rows[gid]
+        row.households, row.contacts, row.contacted = households, int(n_contacts), contacted
+        row.completeness = float(average) if average is not None else None
+        row.complete = int(complete or 0)
+
+
+def _promptness(session: Session, period: Period, ids: list[int],
+                rows: dict[int, GroupFigures]) -> None:
+    R = ResidentRequest
+    in_period = and_(R.received_at >= period.start, R.received_at < period.end,
+                     R.channel == RequestChannel.visit, R.service_group_id.in_(ids))
+    effective_before = and_(Visit.outcome.in_(EFFECTIVE), Visit.visited_at <= R.received_at)
+    by_household = (
+        select(func.max(Visit.visited_at))
+        .where(effective_before, Visit.household_id == R.household_id)
+        .correlate(R).scalar_subquery()
+    )
+    by_building = (
+        select(func.max(Visit.visited_at))
+        .join(Household, Household.id == Visit.household_id)
+        .where(effective_before, Household.building_id == R.building_id)
+        .correlate(R).scalar_subquery()
+    )
+    hours = 3600.0
+    from_household = select(
+        R.service_group_id.label("gid"), literal_column("'request'").label("kind"),
+        (seconds_between(R.received_at, by_household) / hours).label("hours"),
+    ).where(in_period, R.household_id.is_not(None))
+    from_building = select(
+        R.service_group_id, literal_column("'request'"),
+        seconds_between(R.received_at, by_building) / hours,
+    ).where(in_period, R.household_id.is_(None), R.building_id.is_not(None))
+    follow_ups = (
+        select(Building.service_group_id, literal_column("'incident'"),
+               seconds_between(Visit.visited_at, Incident.restored_at) / hours)
+        .select_from(IncidentHousehold)
+        .join(Incident, Incident.id == IncidentHousehold.incident_id)
+        .join(Household, Household.id == IncidentHousehold.household_id)
+        .join(Building, Building.id == Household.building_id)
+        .outerjoin(Visit, Visit.id == IncidentHousehold.follow_up_visit_id)
+        .where(Incident.restored_at >= period.start, Incident.restored_at < period.end,
+               Building.service_group_id.in_(ids))
+    )
+    samples = union_all(from_household, from_building, follow_ups).cte("samples")
+    both = select(samples.c.gid, literal_column("'all'").label("kind"), samples.c.hours).where(
+        samples.c.hours.is_not(None))
+    every = union_all(select(samples.c.gid, samples.c.kind, samples.c.hours), both).subquery()
+    position, count = ranked(every.c.hours, every.c.gid, every.c.kind)
+    numbered = select(every.c.gid, every.c.kind, every.c.hours,
+                      position.label("pos"), count.label("n")).subquery()
+    statement = (
+        select(numbered.c.gid, numbered.c.kind, func.max(numbered.c.n), func.count(),
+               median_of(numbered.c.hours, numbered.c.pos, numbered.c.n))
+        .group_by(numbered.c.gid, numbered.c.kind)
+    )
+    for gid, kind, measured, total, median in session.execute(statement):
+        row = rows[gid]
+        value = float(median) if median is not None else None
+        if kind == "request":
+            row.request_samples, row.request_hours = measured, value
+        elif kind == "incident":
+            row.follow_up_samples, row.follow_up_hours = measured, value
+            row.follow_ups_pending = total - measured
+        else:
+            row.promptness_hours = value
+
+
+def _solved(session: Session, period: Period, ids: list[int],
+            rows: dict[int, GroupFigures]) -> None:
+    R = ResidentRequest
+    days = seconds_between(R.resolved_at, R.received_at) / 86400.0
+    position, count = ranked(days, R.service_group_id)
+    resolved = (
+        select(R.service_group_id.label("gid"), days.label("days"),
+               case((_resolved_locally(), 1), else_=0).label("local"),
+               position.label("pos"), count.label("n"))
+        .where(R.status == RequestStatus.resolved, R.resolved_at >= period.start,
+               R.resolved_at < period.end, R.service_group_id.in_(ids))
+        .subquery()
+    )
+    statement = (
+        select(resolved.c.gid, func.count(), func.sum(resolved.c.local),
+               median_of(resolved.c.days, resolved.c.pos, resolved.c.n))
+        .group_by(resolved.c.gid)
+    )
+    for gid, count_, local, median in session.execute(statement):
+        row = rows[gid]
+        row.resolved, row.resolved_locally = count_, int(local or 0)
+        row.resolution_days = float(median) if median is not None else None
+
+
+def competition_ranks(values: list[float | None], *, lower_is_better: bool) -> list[int]:
+    """1 = best; equal values share a rank and the next is skipped (1, 2, 2, 4); a missing value
+    ranks after every present one."""
+    present = [v for v in values if v is not None]
+    out = []
+    for value in values:
+        if value is None:
+            out.append(len(present) + 1)
+            continue
+        better = sum(1 for v in present
+                     if (v < value if lower_is_better else v > value) and abs(v - value) > 1e-9)
+        out.append(better + 1)
+    return out
+
+
+def rank_groups(groups: list[GroupFigures], weighting: dict[str, int]) -> None:
+    """Each measure's rank, the weighted score and the combined rank, in place."""
+    total = sum(weighting.get(m, 0) for m in MEASURES) or 1
+    for group in groups:
+        group.ranks = {}
+    for measure in MEASURES:
+        values = [g.headline(measure) for g in groups]
+        ranks = competition_ranks(values, lower_is_better=measure in LOWER_IS_BETTER)
+        for group, rank in zip(groups, ranks, strict=True):
+            group.ranks[measure] = rank
+    for group in groups:
+        group.score = sum(weighting.get(m, 0) * group.ranks[m] for m in MEASURES) / total
+    combined = competition_ranks([g.score for g in groups], lower_is_better=True)
+    for group, rank in zip(groups, combined, strict=True):
+        group.rank = rank
+
+
+@dataclass
+class Comparison:
+    """The report: this period's groups, and for each the previous period's figures."""
+
+    period: Period
+    previous_period: Period
+    weights: dict[str, int]
+    groups: list[GroupFigures]
+    previous: dict[int, GroupFigures]
+
+    def trend(self, group: GroupFigures) -> int | None:
+        """Places gained since the previous period (positive: moved up)."""
+        before = self.previous.get(group.group_id)
+        return before.rank - group.rank if before is not None else None
+
+
+def compare(session: Session, period: Period, *,
+            neighbourhood_ids: frozenset[int] | None = None) -> Comparison:
+    """This period and the one before, with the same weights. Nine queries."""
+    weighting = weights(session)
+    current = five_comparisons(session, period, neighbourhood_ids=neighbourhood_ids,
+                               weighting=weighting)
+    before = period.previous()
+    previous = five_comparisons(session, before, neighbourhood_ids=neighbourhood_ids,
+                                weighting=weighting)
+    return Comparison(period, before, weighting, current, {g.group_id: g for g in previous})

@@ -1,0 +1,154 @@
+"""The five comparisons on the hand-built town of `tests.app.services.reports.town`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import ComparisonWeights
+from app.services.households.files import completeness
+from app.services.reports.five_comparisons import (
+    Period,
+    compare,
+    competition_ranks,
+    five_comparisons,
+)
+from tests.app.services.reports.town import MARCH, ZONE, build_town
+from tests.factories import make_service_group
+
+
+@pytest.fixture
+def town(db_session):
+    return build_town(db_session)
+
+
+def _by_name(rows):
+    return {r.group: r for r in rows}
+
+
+def test_contacts_and_breadth(db_session, town) -> None:
+    rows = _by_name(five_comparisons(db_session, MARCH, weighting=dict.fromkeys(
+        ("contacts", "breadth", "completeness", "promptness", "solved"), 1)))
+    a, b, c = rows["A组"], rows["B组"], rows["C组"]
+    assert (a.contacts, a.households, a.contacted, a.never_contacted) == (4, 3, 2, 1)
+    assert a.breadth == pytest.approx(2 / 3)
+    assert (b.contacts, b.households, b.contacted, b.never_contacted) == (1, 2, 1, 1)
+    assert (c.contacts, c.households, c.contacted, c.breadth) == (4, 1, 1, 1.0)
+    assert set(rows) == {"A组", "B组", "C组"}  # building X's household is in no group
+
+
+def test_file_completeness_matches_the_python_score(db_session, town) -> None:
+    rows = _by_name(five_comparisons(db_session, MARCH))
+    a, b, c = rows["A组"], rows["B组"], rows["C组"]
+    assert a.completeness == pytest.approx((1 + 5 / 6 + 1) / 3)
+    assert (a.complete, a.complete_share) == (2, pytest.approx(2 / 3))
+    assert b.completeness == pytest.approx((6 / 8 + 5 / 7) / 2)
+    assert b.complete == 0
+    assert (c.completeness, c.complete) == (pytest.approx(1.0), 1)
+    h1, h2, h3, h4, h5, *_ = town["households"]
+    for household in (h1, h2, h3, h4, h5):
+        db_session.refresh(household)
+    python = [completeness(h).score for h in (h1, h2, h3, h4, h5)]
+    assert python == pytest.approx([1, 5 / 6, 1, 6 / 8, 5 / 7])
+
+
+def test_promptness_medians(db_session, town) -> None:
+    rows = _by_name(five_comparisons(db_session, MARCH))
+    a, b, c = rows["A组"], rows["B组"], rows["C组"]
+    # Visit → request: 2 h and 374 h measured (even count: the mean of the two).
+    assert (a.request_samples, a.request_hours) == (2, pytest.approx(188.0))
+    # Incident → follow-up: 24 h, one pending; B 12 h.
+    assert (a.follow_up_samples, a.follow_up_hours, a.follow_ups_pending) == (
+        1, pytest.approx(24.0), 1)
+    assert (b.follow_up_samples, b.follow_up_hours, b.follow_ups_pending) == (
+        1, pytest.approx(12.0), 0)
+    assert b.request_hours is None and b.request_samples == 0
+    # Both samples: A {2, 24, 374} → 24 (odd count: the middle one); B {12}; C none.
+    assert a.promptness_hours == pytest.approx(24.0)
+    assert b.promptness_hours == pytest.approx(12.0)
+    assert c.promptness_hours is None and c.follow_up_hours is None
+
+
+def test_problems_solved(db_session, town) -> None:
+    rows = _by_name(five_comparisons(db_session, MARCH))
+    a, b, c = rows["A组"], rows["B组"], rows["C组"]
+    assert (a.resolved, a.resolved_locally, a.resolution_days) == (2, 2, pytest.approx(10.0))
+    assert (b.resolved, b.resolved_locally, b.resolution_days) == (3, 3, pytest.approx(1.0))
+    assert (c.resolved, c.resolution_days) == (0, None)
+
+
+def test_combined_rank_with_equal_and_with_set_weights(db_session, town) -> None:
+    rows = five_comparisons(db_session, MARCH)
+    by = _by_name(rows)
+    # contacts A1 C1 B3; breadth C1 A2 B3; completeness C1 A2 B3; promptness B1 A2 C3 (none);
+    # solved B1 A2 C3 → scores A 9/5, C 9/5, B 11/5.
+    assert by["A组"].ranks == {"contacts": 1, "breadth": 2, "completeness": 2,
+                               "promptness": 2, "solved": 2}
+    assert by["C组"].ranks == {"contacts": 1, "breadth": 1, "completeness": 1,
+                               "promptness": 3, "solved": 3}
+    assert [(r.group, r.rank) for r in rows] == [("A组", 1), ("C组", 1), ("B组", 3)]
+    assert by["B组"].score == pytest.approx(11 / 5)
+
+    weights = db_session.get(ComparisonWeights, 1)
+    assert weights is not None  # created by the migration
+    weights.contacts, weights.solved = 0, 3
+    db_session.flush()
+    rows = five_comparisons(db_session, MARCH)
+    # A (2+2+2+3·2)/6 = 2, B (3+3+1+3·1)/6 = 10/6, C (1+1+3+3·3)/6 = 14/6.
+    assert [(r.group, r.rank) for r in rows] == [("B组", 1), ("A组", 2), ("C组", 3)]
+    assert _by_name(rows)["B组"].score == pytest.approx(10 / 6)
+
+
+def test_a_neighbourhood_sees_only_its_groups_ranked_among_themselves(db_session,
+                                                                      town) -> None:
+    rows = five_comparisons(db_session, MARCH, neighbourhood_ids=frozenset({town["n1"].id}))
+    assert [r.group for r in rows] == ["A组", "B组"]
+    assert [r.rank for r in rows] == [1, 2]
+
+
+def test_trend_against_the_previous_period(db_session, town) -> None:
+    report = compare(db_session, MARCH)
+    assert (report.previous_period.first, report.previous_period.last) == (
+        date(2026, 1, 29), date(2026, 2, 28))
+    previous = report.previous[town["a"].id]
+    # February: only h2's contact of the 28th (23:30 local) counts for A.
+    assert (previous.contacts, previous.contacted) == (1, 1)
+    assert all(report.trend(g) is not None for g in report.groups)
+
+
+def test_constant_number_of_queries(db_session, town) -> None:
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db_session.get_bind().engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        db_session.expire_all()
+        five_comparisons(db_session, MARCH)
+        first = len(statements)
+        for _ in range(3):
+            make_service_group(db_session, neighbourhood=town["n2"])
+        db_session.expire_all()
+        statements.clear()
+        five_comparisons(db_session, MARCH)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) == first == 5
+
+
+def test_competition_ranks() -> None:
+    assert competition_ranks([3, 5, 5, None, 1], lower_is_better=False) == [3, 1, 1, 5, 4]
+    assert competition_ranks([3.0, None, 1.0], lower_is_better=True) == [2, 3, 1]
+    assert competition_ranks([], lower_is_better=True) == []
+
+
+def test_period_bounds_and_previous() -> None:
+    assert MARCH.days == 31
+    assert MARCH.start == datetime(2026, 3, 1, tzinfo=ZONE)
+    assert MARCH.end == datetime(2026, 4, 1, tzinfo=ZONE)
+    with pytest.raises(ValueError):
+        Period.of_days(date(2026, 3, 2), date(2026, 3, 1), ZONE)
