@@ -1,7 +1,7 @@
 """Reports: the weights of the five comparisons in the combined rank (one row, equal weights).
 
 Revision ID: r18a0c0e0w01
-Revises: a77e0d160001
+Revises: p3a1r2i3n4g5
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r18a0c0e0w01"
-down_revision = "a77e0d160001"
+down_revision = 'p3a1r2i3n4g5'
 branch_labels = None
 depends_on = None
 
