@@ -6,9 +6,12 @@ Redis in a town's data centre with no code change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import secrets
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_TOWN": "金桥镇",
     #: Public base URL used in mails, feeds and CLI output (no trailing slash).
     "LINLI_EXTERNAL_URL": f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
+    #: Calendar entries' UIDs end in it ("assignment-12@<id>"): random, written once to
+    #: instance/config.py, so two deployments never collide and a new URL re-creates nothing.
+    "LINLI_DEPLOYMENT_ID": "",
     #: Failed logins allowed per username and client IP before that pair must wait
     #: LOGIN_LOCK_MINUTES (the account itself is never locked for everybody).
     "LINLI_LOGIN_MAX_FAILURES": 5,
@@ -126,20 +132,49 @@ INSTANCE_CONFIG_TEMPLATE = '''\
 # Linli deployment settings, written on first start. Not under version control.
 # Every setting here can also be given as an environment variable (see README.md).
 SECRET_KEY = {secret!r}
+# Calendar entries' UIDs end in it; keep it for the life of the deployment.
+LINLI_DEPLOYMENT_ID = {deployment!r}
 # DATABASE_URL-style override, e.g. "postgresql+psycopg://linli@db/linli":
 # SQLALCHEMY_DATABASE_URI = "sqlite:///..."
 # HUEY_URL = "redis://127.0.0.1:6379/0"
 '''
 
 
+#: A deployment id: letters, digits, dot, dash, underscore (it ends every calendar UID).
+DEPLOYMENT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def new_deployment_id() -> str:
+    return uuid.uuid4().hex
+
+
 def ensure_instance_config(instance_path: Path) -> Path:
-    """Write `instance/config.py` with a fresh random secret if the deployment has none."""
+    """Write `instance/config.py` with a fresh random secret and deployment id if the
+    deployment has none; an older file without a deployment id gets one appended, once."""
     instance_path.mkdir(parents=True, exist_ok=True)
     config_file = instance_path / "config.py"
     if not config_file.exists():
-        config_file.write_text(INSTANCE_CONFIG_TEMPLATE.format(secret=secrets.token_hex(32)))
+        config_file.write_text(INSTANCE_CONFIG_TEMPLATE.format(
+            secret=secrets.token_hex(32), deployment=new_deployment_id()))
         config_file.chmod(0o600)
+    elif "LINLI_DEPLOYMENT_ID" not in config_file.read_text(encoding="utf-8"):
+        with config_file.open("a", encoding="utf-8") as out:
+            out.write("# Calendar entries' UIDs end in it; keep it for the life of the "
+                      f"deployment.\nLINLI_DEPLOYMENT_ID = {new_deployment_id()!r}\n")
     return config_file
+
+
+def deployment_id(settings: dict[str, Any]) -> str:
+    """The configured id; without one (a test app, an environment-only setup), one derived
+    from SECRET_KEY, which every process of a deployment shares too."""
+    configured = str(settings.get("LINLI_DEPLOYMENT_ID") or "").strip()
+    if not configured:
+        secret = str(settings.get("SECRET_KEY") or "")
+        return hashlib.sha256(f"linli-deployment:{secret}".encode()).hexdigest()[:32]
+    if not DEPLOYMENT_ID_RE.match(configured):
+        raise RuntimeError(
+            "LINLI_DEPLOYMENT_ID must be 8 to 64 letters, digits, dots, dashes or underscores")
+    return configured
 
 
 def default_database_uri(instance_path: Path) -> str:
@@ -238,6 +273,7 @@ def resolve_settings(
     )
     # Deployments sharing one Redis keep separate budgets, as they keep separate queues.
     settings.setdefault("RATELIMIT_KEY_PREFIX", f"{settings['HUEY_NAME']}-limits")
+    settings["LINLI_DEPLOYMENT_ID"] = deployment_id(settings)
     settings["BABEL_DEFAULT_LOCALE"] = settings["LINLI_DEFAULT_LOCALE"]
     settings["BABEL_DEFAULT_TIMEZONE"] = settings["LINLI_TIMEZONE"]
     if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from app import transactions, unavailable
 from app.extensions import db, migrate
-from app.services.feeds import bump_sequences_for_changes
+from app.services.feeds import bump_sequences_for_changes, record_tombstones
 from app.services.signup import release_sqlite_writer_mutex
 
 
@@ -89,7 +89,10 @@ def _begin_sqlite(connection: Connection) -> None:
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    # Calendar clients only take an update whose SEQUENCE went up.
+    # An entry leaving a feed stays there as CANCELLED for a while (a client may keep an
+    # entry that just vanishes), and calendar clients only take an update whose SEQUENCE
+    # went up.
+    record_tombstones(session)
     bump_sequences_for_changes(session)
 
 

@@ -311,6 +311,7 @@ def main() -> int:
         env.update({
             "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
             "SECRET_KEY": secrets.token_hex(32),
+            "LINLI_DEPLOYMENT_ID": secrets.token_hex(16),
             "DATABASE_URL": database_url,
             "HUEY_URL": args.redis,
             "HUEY_NAME": name,

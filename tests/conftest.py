@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app import create_app
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
+from tests.helpers import DEPLOYMENT_ID
 
 
 def _postgres_url_with_fresh_schema(url: str) -> tuple[str, str]:
@@ -77,6 +78,7 @@ def make_test_app(database_url: str, **config: object) -> Flask:
             "SECRET_KEY": "test-" + secrets.token_hex(16),
             "SQLALCHEMY_DATABASE_URI": database_url,
             "LINLI_EXTERNAL_URL": "http://linli.test",
+            "LINLI_DEPLOYMENT_ID": DEPLOYMENT_ID,
             "LINLI_LOGIN_MAX_FAILURES": 3,
             # No consumer runs here: messages are delivered on the spot by the task's own
             # function; tests/app/scheduling/test_notify_queue.py sends through a consumer.

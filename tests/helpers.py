@@ -12,6 +12,9 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from werkzeug.test import TestResponse
 
+#: The test apps' `LINLI_DEPLOYMENT_ID`: every feed UID ends in "@" and this.
+DEPLOYMENT_ID = "linli-test-deployment"
+
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -5,6 +5,7 @@ from app.models.attendance import Attendance, HoursEntry
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
+from app.models.feeds import FeedTombstone
 from app.models.geography import Neighbourhood
 from app.models.households import (
     CarePackage,
@@ -40,6 +41,7 @@ __all__ = [
     "ComparisonWeights",
     "Event",
     "EventTemplate",
+    "FeedTombstone",
     "HelpRequest",
     "HoursEntry",
     "Household",

@@ -4,6 +4,7 @@
   application each consumer process works in.
 - `scheduler`: scheduler runs, stale-run checks, reminders, care-visit generation.
 - `notify`: sending a message, with retries.
+- `feeds`: purging feed tombstones older than the 30 days feeds show them.
 - `visits`: planning a visit round in the background.
 
 Importing every task module here, where the consumer finds the queue, registers all tasks
@@ -13,7 +14,7 @@ Importing every task module here, where the consumer finds the queue, registers 
 from flask import Flask
 
 from app.services.notify import DISPATCHER
-from app.tasks import notify, scheduler, visits
+from app.tasks import feeds, notify, scheduler, visits
 from app.tasks.queue import huey, make_huey, task_app
 
 
@@ -24,4 +25,4 @@ def init_app(app: Flask) -> None:
         app.extensions[DISPATCHER] = notify.enqueue
 
 
-__all__ = ["huey", "init_app", "make_huey", "notify", "scheduler", "task_app", "visits"]
+__all__ = ["feeds", "huey", "init_app", "make_huey", "notify", "scheduler", "task_app", "visits"]

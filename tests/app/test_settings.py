@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from huey import RedisHuey, SqliteHuey
 
-from app.config import DEFAULTS, resolve_settings
+from app.config import DEFAULTS, ensure_instance_config, resolve_settings
 from app.tasks.queue import make_huey
 
 pytestmark = pytest.mark.unit
@@ -99,3 +99,45 @@ def test_care_visits_run_at_0215_in_the_deployment_zone(instance: Path) -> None:
     assert "generate_care_visits" in due(datetime(2026, 3, 9, 18, 15))
     assert "generate_care_visits" not in due(datetime(2026, 3, 10, 2, 15))
     assert "send_reminders" in due(datetime(2026, 3, 9, 18, 20))
+    assert "purge_feed_tombstones" in due(datetime(2026, 3, 9, 19, 40))
+
+
+def test_deployment_id_written_once_and_kept(instance: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Calendar UIDs end in the deployment id: random at install, then never changed."""
+    monkeypatch.delenv("LINLI_DEPLOYMENT_ID", raising=False)
+    ensure_instance_config(instance)
+    first = resolve_settings(instance)["LINLI_DEPLOYMENT_ID"]
+    assert len(first) == 32
+    ensure_instance_config(instance)
+    assert resolve_settings(instance)["LINLI_DEPLOYMENT_ID"] == first
+    # Another deployment gets another id.
+    other = instance / "other"
+    ensure_instance_config(other)
+    assert resolve_settings(other)["LINLI_DEPLOYMENT_ID"] != first
+    # The environment wins (several hosts of one deployment share it, like SECRET_KEY).
+    monkeypatch.setenv("LINLI_DEPLOYMENT_ID", "jinqiao-town-2026")
+    assert resolve_settings(instance)["LINLI_DEPLOYMENT_ID"] == "jinqiao-town-2026"
+
+
+def test_an_older_instance_config_gets_a_deployment_id_appended_once(
+        instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LINLI_DEPLOYMENT_ID", raising=False)
+    config = instance / "config.py"
+    config.write_text('SECRET_KEY = "x"\n')
+    ensure_instance_config(instance)
+    text = config.read_text()
+    assert text.startswith('SECRET_KEY = "x"\n') and text.count("LINLI_DEPLOYMENT_ID =") == 1
+    ensure_instance_config(instance)
+    assert config.read_text() == text
+
+
+def test_deployment_id_without_one_and_a_bad_one(instance: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LINLI_DEPLOYMENT_ID", raising=False)
+    # No instance file (a test app, environment-only): derived from the shared secret.
+    a = resolve_settings(instance, {"SECRET_KEY": "a"})["LINLI_DEPLOYMENT_ID"]
+    assert a == resolve_settings(instance, {"SECRET_KEY": "a"})["LINLI_DEPLOYMENT_ID"]
+    assert a != resolve_settings(instance, {"SECRET_KEY": "b"})["LINLI_DEPLOYMENT_ID"]
+    with pytest.raises(RuntimeError, match="LINLI_DEPLOYMENT_ID"):
+        resolve_settings(instance, {"SECRET_KEY": "a", "LINLI_DEPLOYMENT_ID": "a b@c"})

@@ -15,6 +15,12 @@ wrap the result in HTTP. Three properties matter to calendar apps and are kept o
 - **Change tracking.** `Assignment.sequence` is raised by a `before_flush` listener whenever the
   shift's time or the event's place or status changes, whichever code path changed it (admin
   form, scheduler, CLI): a calendar app then replaces its copy instead of ignoring the update.
+- **Nothing silently vanishes.** A declined or cancelled assignment and a cancelled event stay
+  as STATUS:CANCELLED for 30 days; a row that is deleted or moves out of a feed (another
+  volunteer, another team) leaves a `FeedTombstone` (`tombstones.py`), shown the same way with
+  SEQUENCE one higher, and counted in the feed's version so Last-Modified and the ETag move.
+- **UIDs** are `<kind>-<id>@<LINLI_DEPLOYMENT_ID>`: not the URL's host, so two deployments
+  never collide and a new address re-creates nothing.
 """
 
 from app.services.feeds.base import (
@@ -32,6 +38,7 @@ from app.services.feeds.base import (
 from app.services.feeds.cache import FeedCache, public_feed, team_feed, volunteer_feed
 from app.services.feeds.render import build_public_feed, build_team_feed, build_volunteer_feed
 from app.services.feeds.sequences import bump_sequences, bump_sequences_for_changes
+from app.services.feeds.tombstones import purge_tombstones, record_tombstones
 from app.services.feeds.versions import (
     public_feed_version,
     record_feed_fetch,
@@ -56,7 +63,9 @@ __all__ = [
     "bump_sequences_for_changes",
     "public_feed",
     "public_feed_version",
+    "purge_tombstones",
     "record_feed_fetch",
+    "record_tombstones",
     "rotate_team_token",
     "rotate_volunteer_token",
     "team_feed",

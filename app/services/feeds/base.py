@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_
@@ -50,12 +49,15 @@ class FeedKind(StrEnum):
 @dataclass(frozen=True)
 class FeedSettings:
     external_url: str
+    #: Every UID ends in it (`LINLI_DEPLOYMENT_ID`), not in the URL's host: two deployments
+    #: never collide, and moving to a new address re-creates no calendar entry.
+    deployment_id: str
     timezone: str = "Asia/Shanghai"
     default_locale: str = "zh_CN"
 
-    @property
-    def host(self) -> str:
-        return urlsplit(self.external_url).hostname or "linli.invalid"
+    def uid(self, local: str) -> str:
+        """"assignment-12" → "assignment-12@<deployment id>"."""
+        return f"{local}@{self.deployment_id}"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -65,6 +67,7 @@ class FeedSettings:
     def from_config(cls, config: Any) -> FeedSettings:
         return cls(
             external_url=str(config["LINLI_EXTERNAL_URL"]).rstrip("/"),
+            deployment_id=config["LINLI_DEPLOYMENT_ID"],
             timezone=config["LINLI_TIMEZONE"],
             default_locale=config["LINLI_DEFAULT_LOCALE"],
         )

@@ -19,6 +19,7 @@ from app.i18n import localised
 from app.models import (
     Assignment,
     Event,
+    FeedTombstone,
     Household,
     Neighbourhood,
     Shift,
@@ -43,6 +44,7 @@ from app.services.feeds.base import (
     public_event_filter,
     visit_window,
 )
+from app.services.feeds.tombstones import visible_tombstones
 from app.services.visits.bridge import VISIT_MINUTES
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -133,7 +135,29 @@ def build_volunteer_feed(session: Session, volunteer: Volunteer, *, now: datetim
             cal.add_component(_assignment_vevent(assignment, locale, settings))
         for visit in visits:
             cal.add_component(_visit_vevent(visit, settings))
+        live = [f"assignment-{a.id}" for a in assignments]
+        for stone in visible_tombstones(session, FeedTombstone.volunteer_id == volunteer.id,
+                                        now, live):
+            cal.add_component(_tombstone_vevent(
+                stone, settings, _("You are no longer on this shift.")))
         return _serialise(cal)
+
+
+def _tombstone_vevent(stone: FeedTombstone, settings: FeedSettings, reason: str,
+                      *, public: bool = False) -> VEvent:
+    """An entry whose row is gone: CANCELLED, one SEQUENCE above its last version."""
+    vevent = VEvent()
+    _stamp(vevent, settings.uid(stone.uid), stone.removed_at, None, stone.sequence)
+    vevent.add("dtstart", _local(stone.start_at, settings.zone))
+    vevent.add("dtend", _local(stone.end_at, settings.zone))
+    title = (_public_text(stone.summary) if public else stone.summary) or ""
+    vevent.add("summary", _("Cancelled: %(title)s", title=title))
+    if stone.place:
+        vevent.add("location", _public_text(stone.place) if public else stone.place)
+    vevent.add("description", reason)
+    vevent.add("status", "CANCELLED")
+    vevent.add("transp", "TRANSPARENT")
+    return vevent
 
 
 def _visit_vevent(visit: Visit, settings: FeedSettings) -> VEvent:
@@ -146,7 +170,7 @@ def _visit_vevent(visit: Visit, settings: FeedSettings) -> VEvent:
     # Visits keep no SEQUENCE column: the seconds between creation and the last change rise
     # with every change (a recorded outcome moves the entry to when it happened).
     sequence = max(0, int((visit.updated_at - visit.created_at).total_seconds()))
-    _stamp(vevent, f"visit-{visit.id}@{settings.host}", visit.updated_at, visit.created_at,
+    _stamp(vevent, settings.uid(f"visit-{visit.id}"), visit.updated_at, visit.created_at,
            sequence)
     start = _local(visit.visited_at, settings.zone)
     vevent.add("dtstart", start)
@@ -177,7 +201,7 @@ def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettin
     cancelled = ev.status == EventStatus.cancelled or withdrawn
     vevent = VEvent()
     changed = max(assignment.updated_at, shift.updated_at, ev.updated_at)
-    _stamp(vevent, f"assignment-{assignment.id}@{settings.host}", changed,
+    _stamp(vevent, settings.uid(f"assignment-{assignment.id}"), changed,
            assignment.created_at, assignment.sequence)
     vevent.add("dtstart", _local(shift.start_at, settings.zone))
     vevent.add("dtend", _local(shift.end_at, settings.zone))
@@ -241,7 +265,7 @@ def build_team_feed(session: Session, team: Team, *, now: datetime, settings: Fe
             )
             stamps = [shift.updated_at, ev.updated_at, *(a.updated_at for a in people)]
             vevent = VEvent()
-            _stamp(vevent, f"team-shift-{shift.id}@{settings.host}", max(stamps),
+            _stamp(vevent, settings.uid(f"team-shift-{shift.id}"), max(stamps),
                    shift.created_at, shift.sequence)
             vevent.add("dtstart", _local(shift.start_at, settings.zone))
             vevent.add("dtend", _local(shift.end_at, settings.zone))
@@ -263,6 +287,10 @@ def build_team_feed(session: Session, team: Team, *, now: datetime, settings: Fe
             vevent.add("description", "\n".join(lines))
             vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             cal.add_component(vevent)
+        live = [f"team-shift-{shift.id}" for shift in shifts]
+        for stone in visible_tombstones(session, FeedTombstone.team_id == team.id, now, live):
+            cal.add_component(_tombstone_vevent(
+                stone, settings, _("This shift is no longer the team's.")))
         return _serialise(cal)
 
 
@@ -275,7 +303,7 @@ def _public_text(value: str | None) -> str | None:
 def _public_vevent(ev: Event, settings: FeedSettings) -> VEvent:
     cancelled = ev.status == EventStatus.cancelled
     vevent = VEvent()
-    _stamp(vevent, f"event-{ev.id}@{settings.host}", ev.updated_at, ev.created_at, ev.sequence)
+    _stamp(vevent, settings.uid(f"event-{ev.id}"), ev.updated_at, ev.created_at, ev.sequence)
     vevent.add("dtstart", _local(ev.start_at, settings.zone))
     vevent.add("dtend", _local(ev.end_at, settings.zone))
     title = _public_text(ev.title) or ""
@@ -302,14 +330,19 @@ def build_public_feed(session: Session, kind: FeedKind, owner_id: int, *, now: d
     """
     if kind == FeedKind.event:
         condition = and_(Event.id == owner_id, public_event_filter(now))
+        removed = and_(FeedTombstone.event_id == owner_id,
+                       FeedTombstone.neighbourhood_id.is_not(None))
     else:
         condition = and_(Event.neighbourhood_id == owner_id, public_event_filter(now))
+        removed = FeedTombstone.neighbourhood_id == owner_id
     events = session.scalars(
         select(Event).where(condition).order_by(Event.start_at, Event.id)
     ).all()
+    stones = visible_tombstones(session, removed, now, [f"event-{ev.id}" for ev in events])
     with force_locale(locale):
         if kind == FeedKind.event:
-            name = events[0].title if events else _("Linli event")
+            titles = [ev.title for ev in events] + [stone.summary for stone in stones]
+            name = titles[0] if titles else _("Linli event")
         else:
             hood = session.get(Neighbourhood, owner_id)
             label = localised(hood.name, hood.name_en, locale) if hood else ""
@@ -317,6 +350,9 @@ def build_public_feed(session: Session, kind: FeedKind, owner_id: int, *, now: d
         cal = _calendar(_public_text(name) or "", settings)
         for ev in events:
             cal.add_component(_public_vevent(ev, settings))
+        for stone in stones:
+            cal.add_component(_tombstone_vevent(
+                stone, settings, _("This event has been cancelled."), public=True))
         return _serialise(cal)
 
 

@@ -12,6 +12,7 @@ from app.enums import EventStatus
 from app.models import (
     Assignment,
     Event,
+    FeedTombstone,
     Neighbourhood,
     Shift,
     Team,
@@ -51,6 +52,11 @@ def _volunteer_version_query() -> Any:
     mine = and_(Visit.volunteer_id == Volunteer.id, visit_window(history_cutoff))
     visits = select(func.count(Visit.id), func.max(Visit.updated_at),
                     func.max(VisitRound.updated_at)).where(mine).correlate(Volunteer)
+    # Entries whose row is gone (tombstones of the last 30 days).
+    removed = select(func.count(FeedTombstone.id)).where(
+        FeedTombstone.volunteer_id == Volunteer.id,
+        FeedTombstone.removed_at > bindparam("cancel_cutoff", type_=UTCDateTime()),
+    ).correlate(Volunteer)
     return (
         select(
             Volunteer.id, Volunteer.locale, Volunteer.feed_fetched_at,
@@ -60,6 +66,8 @@ def _volunteer_version_query() -> Any:
             visits.with_only_columns(func.count(Visit.id)).scalar_subquery(),
             visits.with_only_columns(func.max(Visit.updated_at)).scalar_subquery(),
             visits.with_only_columns(func.max(VisitRound.updated_at)).scalar_subquery(),
+            removed.scalar_subquery(),
+            removed.with_only_columns(func.max(FeedTombstone.removed_at)).scalar_subquery(),
         )
         .select_from(Volunteer)
         .outerjoin(rows, and_(Assignment.volunteer_id == Volunteer.id, window))
@@ -82,10 +90,12 @@ def volunteer_feed_version(session: Session, token: str, now: datetime) -> FeedV
     }).one_or_none()
     if row is None:
         return None
-    vid, locale, fetched_at, count, seq, a_max, s_max, e_max, v_count, v_max, r_max = row
-    stamps = (as_utc(a_max), as_utc(s_max), as_utc(e_max), as_utc(v_max), as_utc(r_max))
+    (vid, locale, fetched_at, count, seq, a_max, s_max, e_max, v_count, v_max, r_max,
+     t_count, t_max) = row
+    stamps = (as_utc(a_max), as_utc(s_max), as_utc(e_max), as_utc(v_max), as_utc(r_max),
+              as_utc(t_max))
     return FeedVersion(
-        owner_id=vid, locale=locale, key=(count, seq, v_count, *stamps),
+        owner_id=vid, locale=locale, key=(count, seq, v_count, t_count, *stamps),
         last_modified=latest(*stamps), fetched_at=as_utc(fetched_at),
     )
 
@@ -115,11 +125,21 @@ def team_feed_version(session: Session, token: str, now: datetime,
         .where(Shift.team_id == team.id, Event.status != EventStatus.draft,
                event_visible(now), Shift.end_at > now - HISTORY)
     ).one()
-    stamps = tuple(as_utc(v) for v in row[2:])
+    t_count, t_max = _tombstones(session, FeedTombstone.team_id == team.id, now)
+    stamps = (*(as_utc(v) for v in row[2:]), t_max)
     return FeedVersion(
         owner_id=team.id, locale=team.locale or settings.default_locale,
-        key=(row[0], row[1], *stamps), last_modified=latest(*stamps),
+        key=(row[0], row[1], t_count, *stamps), last_modified=latest(*stamps),
     )
+
+
+def _tombstones(session: Session, owner: Any, now: datetime) -> tuple[int, datetime | None]:
+    """How many entries left the feed in the last 30 days, and when the last one did."""
+    count, last = session.execute(
+        select(func.count(FeedTombstone.id), func.max(FeedTombstone.removed_at))
+        .where(owner, FeedTombstone.removed_at > now - CANCELLED_VISIBLE)
+    ).one()
+    return int(count or 0), as_utc(last)
 
 
 def public_feed_version(session: Session, kind: FeedKind, owner_id: int, now: datetime,
@@ -127,18 +147,22 @@ def public_feed_version(session: Session, kind: FeedKind, owner_id: int, now: da
     """Version of an event's or a neighbourhood's public feed; None when there is none."""
     if kind == FeedKind.event:
         condition = and_(Event.id == owner_id, public_event_filter(now))
+        removed = and_(FeedTombstone.event_id == owner_id,
+                       FeedTombstone.neighbourhood_id.is_not(None))
     else:
         exists = session.scalar(select(Neighbourhood.id).where(Neighbourhood.id == owner_id))
         if exists is None:
             return None
         condition = and_(Event.neighbourhood_id == owner_id, public_event_filter(now))
-    count, latest = session.execute(
+        removed = FeedTombstone.neighbourhood_id == owner_id
+    count, last = session.execute(
         select(func.count(Event.id), func.max(Event.updated_at)).where(condition)
     ).one()
-    if kind == FeedKind.event and not count:
+    t_count, t_max = _tombstones(session, removed, now)
+    if kind == FeedKind.event and not count and not t_count:
         return None
-    stamp = as_utc(latest)
-    return FeedVersion(owner_id=owner_id, locale=locale, key=(count, stamp),
+    stamp = latest(as_utc(last), t_max)
+    return FeedVersion(owner_id=owner_id, locale=locale, key=(count, t_count, stamp),
                        last_modified=stamp)
 
 

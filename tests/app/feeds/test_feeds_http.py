@@ -25,6 +25,7 @@ from tests.factories import (
     make_team,
     make_volunteer,
 )
+from tests.helpers import DEPLOYMENT_ID
 
 pytestmark = pytest.mark.integration
 
@@ -66,13 +67,13 @@ def test_personal_feed_content(client: FlaskClient, db_session: Session, volunte
     events = {str(e["UID"]): e for e in vevents(body)}
     # A draft never shows; a declined shift shows as CANCELLED (for 30 days), so calendars
     # that already had it drop it.
-    assert set(events) == {f"assignment-{confirmed.id}@linli.test",
-                           f"assignment-{pending.id}@linli.test",
-                           f"assignment-{declined.id}@linli.test"}
-    assert events[f"assignment-{declined.id}@linli.test"]["STATUS"] == "CANCELLED"
-    first = events[f"assignment-{confirmed.id}@linli.test"]
+    assert set(events) == {f"assignment-{confirmed.id}@{DEPLOYMENT_ID}",
+                           f"assignment-{pending.id}@{DEPLOYMENT_ID}",
+                           f"assignment-{declined.id}@{DEPLOYMENT_ID}"}
+    assert events[f"assignment-{declined.id}@{DEPLOYMENT_ID}"]["STATUS"] == "CANCELLED"
+    first = events[f"assignment-{confirmed.id}@{DEPLOYMENT_ID}"]
     assert first["STATUS"] == "CONFIRMED"
-    assert events[f"assignment-{pending.id}@linli.test"]["STATUS"] == "TENTATIVE"
+    assert events[f"assignment-{pending.id}@{DEPLOYMENT_ID}"]["STATUS"] == "TENTATIVE"
     assert first["SUMMARY"].startswith("量血压 · ")
     assert first["LOCATION"] == "金桥镇社区服务中心"
     assert "李主任 13912345678" in first["DESCRIPTION"]
@@ -173,7 +174,7 @@ def test_cancellation_shows_30_days_then_leaves(app, db_session, volunteer,
     event.cancelled_at = cancelled_at
     db_session.flush()
     assert assignment.sequence == 1
-    settings = FeedSettings("http://linli.test")
+    settings = FeedSettings("http://linli.test", DEPLOYMENT_ID)
     with app.app_context():
         soon = feeds.build_volunteer_feed(db_session, volunteer, now=cancelled_at
                                           + timedelta(days=29), settings=settings)
@@ -253,7 +254,7 @@ def test_team_feed(client, db_session, volunteer, shift_for) -> None:
     response = client.get(f"/feeds/t/{team.feed_token}.ics")
     assert response.status_code == 200
     [entry] = vevents(response.data)
-    assert entry["UID"] == f"team-shift-{assignment.shift.id}@linli.test"
+    assert entry["UID"] == f"team-shift-{assignment.shift.id}@{DEPLOYMENT_ID}"
     assert "王芳" in entry["DESCRIPTION"]
     assert volunteer.phone not in response.data.decode()
     feeds.rotate_team_token(db_session, team)
@@ -288,7 +289,7 @@ def test_public_feeds_have_no_personal_data(client, db_session) -> None:
                        "王阿婆"):
             assert secret not in text, secret
         assert [str(e["UID"]) for e in vevents(response.data)] == [
-            f"event-{public.id}@linli.test"]
+            f"event-{public.id}@{DEPLOYMENT_ID}"]
         assert response.headers["Cache-Control"].startswith("public")
     for hidden in (visit, private, draft):
         assert client.get(f"/feeds/events/{hidden.id}.ics").status_code == 404

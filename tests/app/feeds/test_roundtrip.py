@@ -25,7 +25,7 @@ TRICKY = st.text(
 ).filter(lambda s: s.strip() and "\r" not in s)
 
 STAMP = datetime(2026, 3, 1, 2, 30, tzinfo=UTC)
-SETTINGS = FeedSettings("https://linli.example.cn")
+SETTINGS = FeedSettings("https://linli.example.cn", "2f4c9a1e7b3d4e8f9a6c5b1d0e2f3a4b")
 
 
 def _assignment(title: str, place: str, description: str) -> Assignment:
@@ -56,5 +56,5 @@ def test_text_round_trips(app: Flask, title: str, place: str, contact: str) -> N
     assert other.location.value == place
     assert other.summary.value == f"{title} · {title}"
     assert contact in other.description.value
-    assert other.uid.value == "assignment-11@linli.example.cn"
+    assert other.uid.value == "assignment-11@2f4c9a1e7b3d4e8f9a6c5b1d0e2f3a4b"
     assert other.sequence.value == "2"

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AssignmentStatus, EventStatus, RoundStatus, VisitKind, VisitOutcome
-from app.models import Visit, VisitRound
+from app.models import FeedTombstone, Visit, VisitRound
 from app.services import feeds
 from app.services.feeds import FeedKind, FeedSettings
 from tests import factories
@@ -26,7 +27,7 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 NOW = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 CREATED = datetime(2027, 2, 20, 2, 0, tzinfo=UTC)
 CHANGED = datetime(2027, 2, 25, 3, 30, tzinfo=UTC)
-SETTINGS = FeedSettings("https://linli.example.cn")
+SETTINGS = FeedSettings("https://linli.example.cn", "2f4c9a1e7b3d4e8f9a6c5b1d0e2f3a4b")
 
 
 @pytest.fixture
@@ -105,3 +106,24 @@ def test_volunteer_feed_with_visits(app: Flask, db_session: Session, rows) -> No
         feed = feeds.build_volunteer_feed(db_session, volunteer, now=NOW, settings=SETTINGS)
     _check("volunteer_visits", feed.body)
     assert "13811112222" not in feed.body.decode() and "耳背" not in feed.body.decode()
+
+
+def test_removed_entries(app: Flask, db_session: Session, rows) -> None:
+    """The shift deleted: the volunteer's and the team's entries stay as CANCELLED tombstones
+    (SEQUENCE one higher), the public event (deleted too) in the neighbourhood's feed."""
+    db_session.delete(rows["event"])
+    db_session.flush()
+    for stone in db_session.scalars(select(FeedTombstone)):
+        stone.removed_at = CHANGED + timedelta(days=1)
+    db_session.flush()
+    with app.app_context():
+        volunteer = feeds.build_volunteer_feed(db_session, rows["volunteer"], now=NOW,
+                                               settings=SETTINGS)
+        team = feeds.build_team_feed(db_session, rows["team"], now=NOW, settings=SETTINGS,
+                                     locale="zh_CN")
+        hood = feeds.build_public_feed(db_session, FeedKind.neighbourhood, rows["hood"].id,
+                                       now=NOW, settings=SETTINGS, locale="zh_CN")
+    _check("volunteer_removed", volunteer.body)
+    _check("team_removed", team.body)
+    _check("neighbourhood_removed", hood.body)
+    assert "13900000000" not in hood.body.decode()
