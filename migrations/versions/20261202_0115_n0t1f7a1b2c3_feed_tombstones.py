@@ -1,7 +1,7 @@
 """feed tombstones: entries whose row is gone stay in their feed as CANCELLED for 30 days
 
 Revision ID: n0t1f7a1b2c3
-Revises: a77e0d160001
+Revises: r18a0c0e0w01
 Create Date: 2026-12-02 01:15:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7a1b2c3"
-down_revision = "a77e0d160001"
+down_revision = 'r18a0c0e0w01'
 branch_labels = None
 depends_on = None
 
