@@ -58,11 +58,13 @@ def _row_counts(session: Session) -> dict[str, int]:
 
 
 def _demo_shifts(session: Session, *, care_visits: bool = False) -> list[Shift]:
-    """The demo's shifts: the service day, training and patrols (and the care visits)."""
+    """The demo's shifts to staff: the service day, training and patrols (and the care
+    visits); the past quarter's mornings (`history`) were held already."""
     kinds = {EventKind.care_visit} if care_visits else set(EventKind) - {EventKind.care_visit}
     return list(session.scalars(
         select(Shift).join(Shift.event).join(Event.neighbourhood)
-        .where(Neighbourhood.town == d.TOWN, Event.kind.in_(kinds))
+        .where(Neighbourhood.town == d.TOWN, Event.kind.in_(kinds),
+               Shift.start_at >= datetime.combine(TODAY, datetime.min.time(), SHANGHAI))
         .order_by(Shift.start_at, Shift.id)
     ))
 
@@ -102,7 +104,10 @@ def test_loading_twice_creates_nothing_twice(db_session) -> None:
     assert first.created["availabilities"] == counts["availabilities"]
     care_visits = len(_demo_shifts(db_session, care_visits=True))
     assert first.created["care_visits"] == care_visits > 0
+    held = first.created["shifts"] - len(_demo_shifts(db_session))
+    assert held == 4 * 6 * 2  # the past quarter's mornings
     assert first.created["shifts"] + care_visits == counts["shifts"]
+    assert first.created["attendances"] == counts["attendances"] == 4 * 6 * 5
     assert len(first.logins) == 6 and not first.existing_logins
 
     second = _load(db_session)
@@ -148,7 +153,8 @@ def test_demo_sizes(db_session) -> None:
     assert any(a.weekday == 0 for a in jiang.availabilities)
     assert {"patrol", "grocery_delivery"} <= {s.code for s in jiang.skills}
 
-    lei_feng = db_session.scalar(select(Event).where(Event.kind == EventKind.service_day))
+    lei_feng = db_session.scalar(select(Event).where(Event.kind == EventKind.service_day,
+                                                     Event.title.contains("学雷锋")))
     assert lei_feng.start_at.astimezone(SHANGHAI).date() == date(2027, 3, 5)
     assert lei_feng.status == EventStatus.published and lei_feng.is_public
     assert len(lei_feng.shifts) >= 10
@@ -335,3 +341,27 @@ def test_care_packages_become_visits_with_their_paired_volunteer_able_to_go(db_s
     for subscription in subscriptions:
         if subscription.volunteer is not None and subscription.package.skill is not None:
             assert subscription.package.skill in subscription.volunteer.skills
+
+
+def test_the_past_quarter_has_attendance_and_hours(db_session) -> None:
+    """Six fortnightly mornings per neighbourhood were held: rosters recorded, the ledger holds
+    each attendance's credited time, a paper-sheet correction says why."""
+    from app.enums import AttendanceStatus, HoursKind
+    from app.models import Attendance, HoursEntry
+    from app.services.demo.history import held_days
+
+    _load(db_session)
+    days = held_days(TODAY)
+    assert len(days) == 6 and all(day.weekday() == 5 and day < TODAY for day in days)
+    assert [b - a for a, b in itertools.pairwise(days)] == [timedelta(days=14)] * 5
+    statuses = list(db_session.scalars(select(Attendance.status)))
+    assert len(statuses) == 120
+    assert {AttendanceStatus.present, AttendanceStatus.late,
+            AttendanceStatus.absent} <= set(statuses)
+    credited = db_session.scalar(select(func.sum(Attendance.credited_minutes)))
+    ledger = db_session.scalar(select(func.sum(HoursEntry.minutes)).where(
+        HoursEntry.kind == HoursKind.attendance))
+    assert credited == ledger > 0
+    [correction] = db_session.scalars(select(HoursEntry).where(
+        HoursEntry.kind == HoursKind.correction))
+    assert correction.minutes == 90 and "纸质签到表" in correction.reason

@@ -12,7 +12,9 @@ Dates follow `today`:
 - the women's training course starts on the first Saturday at least 14 days ahead, four
   sessions a week apart; keyed by its title;
 - the café patrol rota and Jiang Jiezhi's Monday round cover the 4 weeks from the next Monday,
-  keyed by (title, start): loading again on a later day adds only the weeks not yet there.
+  keyed by (title, start): loading again on a later day adds only the weeks not yet there;
+- the weekend service mornings of the past quarter, with their attendance and hours
+  (`history`), are the six every-other Saturdays before `today`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from app.models import Neighbourhood
 from app.services.care_visits import generate_care_visits
 from app.services.demo import data as d
 from app.services.demo.generate import build_plan
+from app.services.demo.history import load_history
 from app.services.demo.loader import Loader
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
 from app.services.demo.residents import load_residents
@@ -78,6 +81,9 @@ def load_demo(
     loader.run(plan)
     for key, n in load_residents(session, loader.neighbourhoods, zone, today).items():
         loader.count(key, n)
+    for key, n in load_history(session, loader.neighbourhoods, zone, today).items():
+        if n:
+            loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole
     # rolling horizon instead of waiting for the nightly task.
     visits = generate_care_visits(session, today=today, zone=zone)

@@ -14,7 +14,8 @@ COUNT_KEYS = (
     "neighbourhoods", "skills", "teams", "team_members", "volunteers", "availabilities",
     "visit_policies", "care_packages", "templates", "events", "shifts", "slots",
     "households", "care_subscriptions", "visits", "care_visits", "users",
-    "buildings", "service_groups", "incidents",
+    "buildings", "service_groups", "incidents", "assignments", "attendances",
+    "hours_corrections",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"
