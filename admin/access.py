@@ -33,6 +33,8 @@ matrix says which *operations* a role has on a model at all.
 | Attendance       | R     | R + the roster (own shifts)         | –                          |
 | HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
 | Pairing          | CRUD  | CRUD + propose, confirm, end        | –                          |
+| FiveComparisons  | R     | R (own neighbourhoods' groups)      | –                          |
+| ComparisonWeights| RU    | R                                   | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -48,6 +50,9 @@ request's state changes only through the workflow's steps (`app.services.request
 Attendance is recorded only on the roster page or by the volunteer's own check-in, and the
 hours ledger is append-only: a correction is a new entry (C), nobody edits or deletes one,
 the town admin included.
+The five comparisons (a report page, JSON, XLSX and CSV, not a model) are read by the town
+admin for every neighbourhood and by a coordinator for their own; the weights of its combined
+rank are one town-wide row that only the town admin edits (never created or deleted).
 """
 
 from __future__ import annotations
@@ -96,6 +101,8 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Attendance": {_A: R, _C: R},
     "HoursEntry": {_A: RC, _C: RC},
     "Pairing": {_A: CRUD, _C: CRUD},
+    "FiveComparisons": {_A: R, _C: R},
+    "ComparisonWeights": {_A: RU, _C: R},
 }
 
 #: Roles that may open the admin panel at all.

@@ -30,6 +30,7 @@ from admin.views.households import (
 from admin.views.incidents import IncidentView
 from admin.views.pairing import PairingView
 from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
+from admin.views.reports import ComparisonWeightsView, FiveComparisonsView
 from admin.views.requests import ResidentRequestView
 from admin.views.service_groups import BuildingView, ServiceGroupView
 from admin.views.settings import (
@@ -49,6 +50,7 @@ from app.models import (
     Building,
     CarePackage,
     CareSubscription,
+    ComparisonWeights,
     Event,
     EventTemplate,
     HoursEntry,
@@ -88,8 +90,8 @@ def init_admin(app: Flask) -> Admin:
                               fluid=True),
         index_view=LinliIndexView(name=_l("Dashboard"), url="/admin"),
     )
-    people, events, households, settings = (
-        _l("People"), _l("Events"), _l("Households"), _l("Settings"),
+    people, events, households, reports, settings = (
+        _l("People"), _l("Events"), _l("Households"), _l("Reports"), _l("Settings"),
     )
     views = [
         VolunteerView(Volunteer, name=_l("Volunteers"), category=people),
@@ -123,12 +125,16 @@ def init_admin(app: Flask) -> Admin:
                             category=households),
         HouseholdAuditView(HouseholdAuditEntry, name=_l("Resident file audit trail"),
                            category=households),
+        FiveComparisonsView(name=_l("Five comparisons"), endpoint="reports",
+                            url="/admin/reports", category=reports),
         EventTemplateView(EventTemplate, name=_l("Event templates"), category=settings),
         SkillView(Skill, name=_l("Skills"), category=settings),
         VisitPolicyView(VisitPolicy, name=_l("Visit policies"), category=settings),
         CarePackageView(CarePackage, name=_l("Care packages"), category=settings),
         NeighbourhoodView(Neighbourhood, name=_l("Neighbourhoods"), category=settings),
         UserView(User, name=_l("Users"), category=settings),
+        ComparisonWeightsView(ComparisonWeights, name=_l("Weights of the five comparisons"),
+                              category=settings),
     ]
     admin.add_views(*views)
     return admin

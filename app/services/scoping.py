@@ -35,6 +35,7 @@ from app.models import (
     Building,
     CarePackage,
     CareSubscription,
+    ComparisonWeights,
     Event,
     EventTemplate,
     HoursEntry,
@@ -69,7 +70,7 @@ Filter = ColumnElement[bool] | None
 
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
-    {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage}
+    {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights}
 )
 
 #: Models that carry their neighbourhood themselves.

@@ -31,6 +31,7 @@ from app.models import (
     Blackout,
     CarePackage,
     CareSubscription,
+    ComparisonWeights,
     HoursEntry,
     HouseholdAuditEntry,
     Neighbourhood,
@@ -161,7 +162,8 @@ def world(db_session) -> World:
                                display_name="普通志愿者"),
     }
     shared = {"skill": skill, "caresubscription_package": package, "carepackage": package,
-              "visitpolicy": policy, "eventtemplate": template, "town_team": town_team}
+              "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
+              "comparisonweights": db_session.get(ComparisonWeights, 1)}
     return World(jiahong, yongye, shared, users)
 
 

@@ -53,6 +53,7 @@ SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
     "visitpolicy": ("VisitPolicy", None),
     "carepackage": ("CarePackage", "name"),
     "user": ("User", "display_name"),
+    "comparisonweights": ("ComparisonWeights", None),
 }
 ROLES = ["admin", "coordinator", "team_lead", "volunteer"]
 
@@ -209,3 +210,37 @@ def test_assign_by_hand_page(client, db_session, world, role: str) -> None:
     assert (own_page.status_code, foreign_page.status_code) == expected
     if role == "coordinator":
         assert 'id="hand-candidates"' in as_text(own_page)
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_five_comparisons_report(client, db_session, world, role: str) -> None:
+    """The report page, its JSON, XLSX and CSV: the admin sees both neighbourhoods' groups, a
+    coordinator only their own (a foreign neighbourhood asked for is 404), others nothing."""
+    from admin.export import read_xlsx
+
+    if role != "anonymous":
+        quick_login(client, world.users[role])
+    paths = ["/admin/reports/", "/admin/reports/data.json", "/admin/reports/export.xlsx",
+             "/admin/reports/export.csv"]
+    expected = {"admin": 200, "coordinator": 200, "team_lead": 403, "volunteer": 403,
+                "anonymous": 302}[role]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == expected, path
+        if expected != 200:
+            continue
+        if path.endswith(".xlsx"):
+            body = " ".join(" ".join(row) for row in read_xlsx(response.data))
+        elif path.endswith(".json"):
+            body = json.dumps(response.get_json(), ensure_ascii=False)
+        else:
+            body = response.get_data(as_text=True)
+        assert f"{OWN}第一团组" in body, path
+        assert (f"{FOREIGN}第一团组" in body) == (role == "admin"), path
+        assert role == "admin" or FOREIGN not in body, path
+    foreign = world.yongye.neighbourhood.id
+    response = client.get(f"/admin/reports/?neighbourhood={foreign}")
+    assert response.status_code == {"admin": 200, "coordinator": 404}.get(role, expected)
+    for path in paths[1:]:
+        response = client.get(f"{path}?neighbourhood={foreign}")
+        assert response.status_code == {"admin": 200, "coordinator": 404}.get(role, expected)

@@ -130,7 +130,7 @@ def _pages(app: Any, session: Any, world: Any, run_id: int, role: Role) -> list[
     admin = app.extensions["admin"][0]
     pages = ["/admin/", "/admin/schedule/", f"/admin/schedule/run/{run_id}",
              f"/admin/schedule/run/{run_id}/hand?shift={world.jiahong.rows['shift'].id}",
-             "/admin/schedule/overdue"]
+             "/admin/schedule/overdue", "/admin/reports/"]
     rows = {**world.jiahong.rows, **world.shared}
     for view in admin._views:
         endpoint = view.endpoint

@@ -1,0 +1,201 @@
+"""The five comparisons (五个比一比) in the admin: the ranking table with the trend against the
+previous period, a bar chart per measure (each with its table), a printable page, and the same
+figures as JSON (for the charts), XLSX and CSV.
+
+`FiveComparisonsView` is a Flask-Admin `BaseView` (endpoint ``reports``). The town admin sees
+every neighbourhood's groups (or one neighbourhood's); a coordinator only their own
+neighbourhoods' groups, on every path: a neighbourhood outside their scope is 404. The figures
+are `app.services.reports.five_comparisons`'s; the weights are set in `ComparisonWeightsView`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from admin import access
+from admin.base import LinliModelView, ProtectedView, acting_user
+from admin.export import content_disposition, csv_bytes
+from app.extensions import db
+from app.i18n import day_in_range, deployment_zone, to_local
+from app.ids import parse_id
+from app.models import Neighbourhood, utcnow
+from app.models.reports import MAX_WEIGHT, MEASURES
+from app.services import scoping
+from app.services.reports.columns import COLUMNS, MEASURE_LABELS, format_value
+from app.services.reports.export import (
+    chart_column,
+    chart_data,
+    comparison_xlsx,
+    headers,
+    table_rows,
+)
+from app.services.reports.five_comparisons import Comparison, Period, compare
+
+#: The longest period a report covers (the previous period is as long again).
+MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Scope:
+    period: Period
+    neighbourhood: Neighbourhood | None
+    neighbourhood_ids: frozenset[int] | None
+    choices: list[Neighbourhood]
+    error: str | None
+
+
+def _today() -> date:
+    return to_local(utcnow()).date()
+
+
+def presets(today: date) -> list[tuple[Any, date, date]]:
+    """This month, last month, this quarter, this year (to today)."""
+    month = today.replace(day=1)
+    last_month_end = month - timedelta(days=1)
+    quarter = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    return [
+        (_l("This month"), month, today),
+        (_l("Last month"), last_month_end.replace(day=1), last_month_end),
+        (_l("This quarter"), quarter, today),
+        (_l("This year"), today.replace(month=1, day=1), today),
+    ]
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        day = date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+    return day if day_in_range(day) else None
+
+
+def read_scope() -> Scope:
+    """The period and neighbourhood asked for, checked: a date that is not one, a period
+    backwards or too long falls back to this month with a message; a neighbourhood outside
+    the user's scope is 404."""
+    user = acting_user()
+    allowed = scoping.neighbourhood_ids(user)
+    choices = db.session.scalars(
+        scoping.scoped(select(Neighbourhood), user, Neighbourhood)
+        .order_by(Neighbourhood.town, Neighbourhood.name)).all()
+    today = _today()
+    first, last = today.replace(day=1), today
+    error = None
+    raw_first, raw_last = request.args.get("from"), request.args.get("to")
+    if raw_first or raw_last:
+        wanted_first, wanted_last = _day(raw_first), _day(raw_last)
+        if wanted_first is None or wanted_last is None:
+            error = _("Give both dates as year-month-day, for example 2026-03-01.")
+        elif wanted_last < wanted_first:
+            error = _("The period ends before it starts.")
+        elif (wanted_last - wanted_first).days + 1 > MAX_DAYS:
+            error = _("A report covers at most %(n)s days.", n=MAX_DAYS)
+        else:
+            first, last = wanted_first, wanted_last
+    neighbourhood = None
+    ids = allowed
+    raw = request.args.get("neighbourhood", "").strip()
+    if raw:
+        wanted = parse_id(raw)
+        neighbourhood = next((n for n in choices if n.id == wanted), None)
+        if neighbourhood is None:
+            abort(404)
+        ids = frozenset({neighbourhood.id})
+    period = Period.of_days(first, last, deployment_zone())
+    return Scope(period, neighbourhood, ids, list(choices), error)
+
+
+def _args(scope: Scope) -> dict[str, Any]:
+    args: dict[str, Any] = {"from": scope.period.first.isoformat(),
+                            "to": scope.period.last.isoformat()}
+    if scope.neighbourhood is not None:
+        args["neighbourhood"] = scope.neighbourhood.id
+    return args
+
+
+def _filename(scope: Scope, suffix: str) -> tuple[str, str]:
+    span = f"{scope.period.first:%Y%m%d}-{scope.period.last:%Y%m%d}"
+    return (f"{_('Five comparisons')} {span}.{suffix}", f"five-comparisons-{span}.{suffix}")
+
+
+class FiveComparisonsView(ProtectedView, BaseView):
+    def is_accessible(self) -> bool:
+        return self._may_enter() and access.READ in access.permissions(
+            current_user.role, "FiveComparisons")
+
+    def _report(self) -> tuple[Scope, Comparison]:
+        scope = read_scope()
+        return scope, compare(db.session, scope.period, neighbourhood_ids=scope.neighbourhood_ids)
+
+    @expose("/")
+    def index(self) -> Any:
+        scope, report = self._report()
+        if scope.error:
+            flash(scope.error, "error")
+        charts = [(m, MEASURE_LABELS[m], chart_column(m)) for m in MEASURES]
+        return self.render(
+            "admin/reports/five_comparisons.html", scope=scope, report=report,
+            columns=COLUMNS, charts=charts, measures=MEASURES, measure_labels=MEASURE_LABELS,
+            fmt=format_value, args=_args(scope), presets=presets(_today()),
+            may_weigh=access.EDIT in access.permissions(current_user.role, "ComparisonWeights"))
+
+    @expose("/data.json")
+    def data(self) -> Response:
+        scope, report = self._report()
+        if scope.error:
+            return jsonify({"error": scope.error}), 400
+        return jsonify(chart_data(report))
+
+    @expose("/export.xlsx")
+    def export_xlsx(self) -> Response:
+        scope, report = self._report()
+        if scope.error:
+            flash(scope.error, "error")
+            return redirect(url_for(".index"))
+        name, fallback = _filename(scope, "xlsx")
+        return Response(comparison_xlsx(report), headers={
+            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "Content-Disposition": content_disposition(name, fallback)})
+
+    @expose("/export.csv")
+    def export_csv(self) -> Response:
+        scope, report = self._report()
+        if scope.error:
+            flash(scope.error, "error")
+            return redirect(url_for(".index"))
+        name, fallback = _filename(scope, "csv")
+        return Response(csv_bytes(headers(), table_rows(report)), headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": content_disposition(name, fallback)})
+
+
+class ComparisonWeightsView(LinliModelView):
+    """The weights of the combined rank: one row, edited by the town administrator."""
+
+    can_create = False
+    can_delete = False
+    column_list = list(MEASURES)
+    form_columns = list(MEASURES)
+    column_labels = dict(MEASURE_LABELS)
+    column_descriptions = {m: _l("From 0 (does not count) to %(n)s.", n=MAX_WEIGHT)
+                           for m in MEASURES}
+    form_args = {m: {"validators": [
+        InputRequired(), NumberRange(0, MAX_WEIGHT, message=_l(
+            "Each weight is a whole number from 0 to %(n)s.", n=MAX_WEIGHT))]}
+        for m in MEASURES}
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        if sum(getattr(model, m) or 0 for m in MEASURES) == 0:
+            raise ValidationError(_("At least one weight must be above 0."))
+        super().on_model_change(form, model, is_created)

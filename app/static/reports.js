@@ -1,0 +1,90 @@
+/* Charts of the admin's reports, drawn with Apache ECharts (served from /static/vendor).
+ *
+ * No inline script: a container `[data-source]` names the JSON endpoint of its figures; each
+ * `.report-chart[data-measure]` inside it becomes a horizontal bar chart of that measure, one
+ * bar per group. `.report-chart[data-series]` (the dashboard) reads its figures from its own
+ * data attribute instead. `[data-print]` buttons print the page. */
+(function () {
+  "use strict";
+
+  function bar(el, names, values, unit, locale, label) {
+    var chart = echarts.init(el, null, { renderer: "canvas", locale: locale });
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value", axisLabel: { formatter: "{value}" + unit } },
+      yAxis: { type: "category", data: names.slice().reverse(), axisLabel: { width: 160, overflow: "truncate" } },
+      series: [{
+        type: "bar", name: label, data: values.slice().reverse(),
+        label: { show: true, position: "right", formatter: function (p) { return p.value == null ? "—" : p.value + unit; } },
+        itemStyle: { color: "#c23531" }
+      }]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("beforeprint", function () { chart.resize(); });
+    return chart;
+  }
+
+  function size(el, rows) {
+    el.style.height = Math.max(160, 40 + rows * 28) + "px";
+  }
+
+  function drawFromSource(box) {
+    var locale = box.getAttribute("data-locale") || "ZH";
+    fetch(box.getAttribute("data-source"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (data) {
+        var charts = {};
+        data.charts.forEach(function (c) { charts[c.measure] = c; });
+        box.querySelectorAll(".report-chart[data-measure]").forEach(function (el) {
+          var c = charts[el.getAttribute("data-measure")];
+          if (!c) { return; }
+          size(el, data.groups.length);
+          bar(el, data.groups, c.values, c.unit, locale, c.label);
+          el.setAttribute("data-drawn", "1");
+        });
+      })
+      .catch(function () { box.setAttribute("data-failed", "1"); });
+  }
+
+  /* Dashboard charts: data-series is JSON {"kind": "bar"|"line"|"stack", "categories": [...],
+   * "series": [{"name": ..., "values": [...]}]}. */
+  function drawInline(el, locale) {
+    var spec = JSON.parse(el.getAttribute("data-series"));
+    var chart = echarts.init(el, null, { renderer: "canvas", locale: locale });
+    var series = spec.series.map(function (s) {
+      return { type: spec.kind === "line" ? "line" : "bar", name: s.name, data: s.values,
+               stack: spec.kind === "stack" ? "all" : undefined,
+               label: { show: spec.kind !== "line" && spec.kind !== "stack", position: "top" } };
+    });
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: spec.categories },
+      yAxis: { type: "value", minInterval: 1 },
+      series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+    el.setAttribute("data-drawn", "1");
+  }
+
+  function start() {
+    if (typeof echarts === "undefined") { return; }
+    document.querySelectorAll("[data-source]").forEach(drawFromSource);
+    document.querySelectorAll(".report-chart[data-series]").forEach(function (el) {
+      drawInline(el, el.getAttribute("data-locale") || "ZH");
+    });
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,118 @@
+"""The five-comparisons page, its exports and the weights, on the hand-built town of
+`tests.app.services.reports.town` (its figures are checked there; here: what the page, the
+spreadsheet and the CSV carry, bad input, and the weights form)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from app.enums import Role
+from app.models import ComparisonWeights
+from tests.admin.conftest import as_text, make_user, quick_login
+from tests.app.services.reports.town import build_town
+
+pytestmark = pytest.mark.integration
+
+MARCH = "from=2026-03-01&to=2026-03-31"
+
+
+@pytest.fixture
+def town(db_session):
+    return build_town(db_session)
+
+
+def test_page_ranks_with_trend_charts_and_tables(client, db_session, town) -> None:
+    quick_login(client, make_user(db_session, Role.admin, "report-admin"))
+    response = client.get(f"/admin/reports/?{MARCH}")
+    body = as_text(response)
+    assert response.status_code == 200
+    assert "2026-01-29 – 2026-02-28" in body  # the previous period compared with
+    assert 'id="ranking"' in body and body.index("A组") < body.index("B组")
+    assert body.count('class="report-chart"') == 5 and body.count("chart-table") == 5
+    assert "vendor/echarts/echarts.min.js" in body and "reports.js" in body
+    assert "<script>" not in body.split('id="five-comparisons"')[1].split("{% endblock")[0]
+    assert "66.7%" in body  # A's share contacted, 2 of 3
+    data = client.get(f"/admin/reports/data.json?{MARCH}").get_json()
+    contacts = next(c for c in data["charts"] if c["measure"] == "contacts")
+    assert dict(zip(data["groups"], contacts["values"], strict=True))["佳虹 · A组"] == 4
+
+
+def test_coordinator_sees_only_own_groups(client, db_session, town) -> None:
+    coordinator = make_user(db_session, Role.coordinator, "report-coord",
+                            neighbourhoods=[town["n1"]])
+    quick_login(client, coordinator)
+    body = as_text(client.get(f"/admin/reports/?{MARCH}"))
+    assert "A组" in body and "B组" in body and "C组" not in body and "永业" not in body
+    assert client.get(f"/admin/reports/?{MARCH}&neighbourhood={town['n2'].id}") \
+        .status_code == 404
+    assert client.get(f"/admin/reports/?{MARCH}&neighbourhood=abc").status_code == 404
+
+
+def test_xlsx_has_chinese_headers_numbers_and_a_sheet_per_table(client, db_session,
+                                                               town) -> None:
+    quick_login(client, make_user(db_session, Role.admin, "report-admin"))
+    response = client.get(f"/admin/reports/export.xlsx?{MARCH}")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["五个比一比", "上期", "统计期与权重"]
+    sheet = workbook["五个比一比"]
+    head = [c.value for c in sheet[1]]
+    assert head[:4] == ["综合排名", "较上期名次变化", "居民区", "团组"]
+    rows = {r[3]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    a = dict(zip(head, rows["A组"], strict=True))
+    assert a["有效联系次数"] == 4 and isinstance(a["有效联系次数"], int)
+    assert a["联系覆盖率"] == pytest.approx(0.6667)
+    assert a["解决天数中位数"] == pytest.approx(10.0)
+    share_cell = sheet.cell(row=2, column=head.index("联系覆盖率") + 1)
+    assert share_cell.number_format == "0.0%"
+
+
+def test_csv_has_a_bom_and_numbers(client, db_session, town) -> None:
+    quick_login(client, make_user(db_session, Role.admin, "report-admin"))
+    response = client.get(f"/admin/reports/export.csv?{MARCH}")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    text = response.data.decode("utf-8-sig")
+    head, *lines = text.strip().splitlines()
+    assert head.startswith("综合排名,较上期名次变化,居民区,团组,有效联系次数")
+    a = next(line for line in lines if ",A组," in line).split(",")
+    assert a[4] == "4"
+
+
+def test_bad_dates_say_why_and_show_this_month(client, db_session, town) -> None:
+    quick_login(client, make_user(db_session, Role.admin, "report-admin"))
+    for query, message in (("from=2026-13-01&to=2026-03-31", "请按“年-月-日”填写两个日期"),
+                           ("from=2026-03-31&to=2026-03-01", "结束日期早于开始日期"),
+                           ("from=2000-01-01&to=2026-03-01", "最多")):
+        response = client.get(f"/admin/reports/?{query}")
+        assert response.status_code == 200
+        assert message in as_text(response), query
+        assert client.get(f"/admin/reports/data.json?{query}").status_code == 400
+        assert client.get(f"/admin/reports/export.csv?{query}").status_code == 302
+
+
+def test_weights_edited_by_the_admin_only(client, db_session, town) -> None:
+    admin = make_user(db_session, Role.admin, "report-admin")
+    token = quick_login(client, admin)
+    url = "/admin/comparisonweights/edit/?id=1"
+    form = {"contacts": "0", "breadth": "1", "completeness": "1", "promptness": "1",
+            "solved": "3", "csrf_token": token}
+    response = client.post(url, data=form)
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(ComparisonWeights, 1).as_dict() == {
+        "contacts": 0, "breadth": 1, "completeness": 1, "promptness": 1, "solved": 3}
+    body = as_text(client.get(f"/admin/reports/?{MARCH}"))
+    assert body.index("B组") < body.index("A组")  # B first with these weights
+
+    for bad, message in (({"solved": "11"}, "0 到 10"),
+                         (dict.fromkeys(("breadth", "completeness", "promptness", "solved"),
+                                        "0"), "至少一项权重")):
+        response = client.post(url, data={**form, **bad}, follow_redirects=True)
+        assert message in as_text(response)
+        db_session.expire_all()
+        assert db_session.get(ComparisonWeights, 1).solved == 3
+    assert client.get("/admin/comparisonweights/new/").status_code == 403
