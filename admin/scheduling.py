@@ -195,6 +195,7 @@ class ScheduleView(ProtectedView, BaseView):
             error=runs.run_error_message(run),
             zone=deployment_zone(), label=text.shift_label,
             live=run.status in (RunStatus.queued, RunStatus.running),
+            status=review.status_json(run),
         )
 
     def _volunteer_choices(self, shift: Shift | None = None) -> list[tuple[int, str]]:

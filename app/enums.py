@@ -173,6 +173,24 @@ class RunStatus(LabelledEnum):
         }
 
 
+class PartStatus(LabelledEnum):
+    """One part of a partitioned (district) run, solved by a consumer of its own."""
+
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.queued: _l("Waiting for a worker"),
+            cls.running: _l("Being planned"),
+            cls.succeeded: _l("Planned"),
+            cls.failed: _l("Failed"),
+        }
+
+
 class HouseholdCategory(LabelledEnum):
     """Categories from the article: the visit cadence and the pairing programme."""
 

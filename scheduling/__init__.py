@@ -62,7 +62,7 @@ from scheduling.model import (
     UnfilledSeat,
     Volunteer,
 )
-from scheduling.partition import solve_partitioned, split
+from scheduling.partition import combine, merge, solve_partitioned, split
 from scheduling.resolve import Change, ResolveResult, apply_change, resolve
 from scheduling.solve import solve, solve_greedy
 
@@ -90,6 +90,7 @@ __all__ = [
     "Volunteer",
     "apply_change",
     "check",
+    "combine",
     "dump_problem",
     "dump_solution",
     "dumps_problem",
@@ -100,6 +101,7 @@ __all__ = [
     "load_solution",
     "loads_problem",
     "loads_solution",
+    "merge",
     "problem_from_dict",
     "problem_to_dict",
     "render_reason",

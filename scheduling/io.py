@@ -200,6 +200,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
                 "volunteer": c.volunteer,
                 "reason": {
                     "code": c.reason.code,
+                    "counts": dict(c.reason.counts),
                     "ids": {k: list(v) for k, v in c.reason.ids.items()},
                     "params": dict(c.reason.params),
                     "message_en": c.reason.message("en"),
@@ -238,6 +239,7 @@ def solution_from_dict(data: dict[str, Any]) -> Solution:
                 volunteer=str(c["volunteer"]),
                 reason=Reason(
                     code=c["reason"]["code"],
+                    counts={k: int(v) for k, v in c["reason"].get("counts", {}).items()},
                     ids={k: list(v) for k, v in c["reason"].get("ids", {}).items()},
                     params=dict(c["reason"].get("params", {})),
                 ),

@@ -92,6 +92,29 @@ def split(problem: Problem, by: str = "component") -> list[Problem]:
     return parts
 
 
+def combine(parts: list[Problem]) -> Problem:
+    """The problem the parts of one `split` came from, as far as a merge needs it: their
+    volunteers, shifts, pins, exclusions, previous assignments and histories (volunteers with
+    nothing to do in any part are not among them)."""
+    if not parts:
+        raise ValueError("nothing to combine")
+    first = parts[0]
+    history: dict[str, list[str]] = {}
+    for p in parts:
+        for h, vs in p.household_history.items():
+            history.setdefault(h, list(vs))
+    return replace(
+        first,
+        name=first.name.rsplit("#", 1)[0],
+        volunteers=[v for p in parts for v in p.volunteers],
+        shifts=[s for p in parts for s in p.shifts],
+        pins=[x for p in parts for x in p.pins],
+        forbidden=[x for p in parts for x in p.forbidden],
+        previous=[x for p in parts for x in p.previous],
+        household_history=history,
+    )
+
+
 def _solve_part(args: tuple[Problem, str, float, int, bool]) -> Solution:
     part, method, seconds, seed, bounds = args
     if method == "greedy":

@@ -1,6 +1,6 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
-from app.models.assignments import Assignment, HelpRequest, ScheduleRun
+from app.models.assignments import Assignment, HelpRequest, ScheduleRun, ScheduleRunPart
 from app.models.attendance import Attendance, HoursEntry
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
@@ -58,6 +58,7 @@ __all__ = [
     "RequestChange",
     "ResidentRequest",
     "ScheduleRun",
+    "ScheduleRunPart",
     "ServiceGroup",
     "Shift",
     "Skill",

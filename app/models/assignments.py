@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import AssignmentSource, AssignmentStatus, RunStatus
+from app.enums import AssignmentSource, AssignmentStatus, PartStatus, RunStatus
 from app.models.base import Base, TimestampMixin, UTCDateTime
 from app.models.types import enum_column_type
 
@@ -50,9 +50,54 @@ class ScheduleRun(TimestampMixin, Base):
     created_by: Mapped[User | None] = relationship()
     neighbourhood: Mapped[Neighbourhood | None] = relationship()
     assignments: Mapped[list[Assignment]] = relationship(back_populates="schedule_run")
+    #: The parts of a partitioned (district) run, one huey task each; empty otherwise.
+    parts: Mapped[list[ScheduleRunPart]] = relationship(
+        back_populates="run", order_by="ScheduleRunPart.number", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     def __str__(self) -> str:
         return f"#{self.id}"
+
+
+class ScheduleRunPart(Base):
+    """One independent part of a district run: its problem and, once solved, its solution
+    (the engine's JSON). Parts never write drafts; the run writes all of them at once when
+    every part has succeeded (`app.services.scheduler.district`)."""
+
+    __tablename__ = "schedule_run_parts"
+    __table_args__ = (
+        UniqueConstraint("run_id", "number"),
+        CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("schedule_runs.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    status: Mapped[PartStatus] = mapped_column(
+        enum_column_type(PartStatus, "run_part_status"), default=PartStatus.queued
+    )
+    #: How many times a worker has taken the part (a lost worker's part is taken again).
+    attempts: Mapped[int] = mapped_column(default=0)
+    shifts: Mapped[int] = mapped_column(default=0)
+    seats: Mapped[int] = mapped_column(default=0)
+    #: The part's time budget (the run's for the largest part, less for smaller ones).
+    seconds: Mapped[float] = mapped_column(default=0.0)
+    #: Seats the best schedule so far fills (live while running, final once succeeded).
+    seats_filled: Mapped[int | None]
+    #: The engine's problem and solution as JSON (`scheduling.dumps_problem` / `_solution`).
+    problem: Mapped[str] = mapped_column(Text)
+    solution: Mapped[str | None] = mapped_column(Text)
+    #: The consumer working on it: host and process id.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    error: Mapped[str | None] = mapped_column(Text)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    run: Mapped[ScheduleRun] = relationship(back_populates="parts")
 
 
 class Assignment(TimestampMixin, Base):

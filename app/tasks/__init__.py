@@ -2,7 +2,8 @@
 
 - `queue`: the huey instance (SqliteHuey in the instance folder, or RedisHuey) and the one
   application each consumer process works in.
-- `scheduler`: scheduler runs, stale-run checks, reminders, care-visit generation.
+- `scheduler`: scheduler runs (a district run in parts, one task each), stale-run checks,
+  reminders, care-visit generation.
 - `notify`: sending a message, with retries.
 - `feeds`: purging feed tombstones older than the 30 days feeds show them.
 - `visits`: planning a visit round in the background.
@@ -14,15 +15,18 @@ Importing every task module here, where the consumer finds the queue, registers 
 from flask import Flask
 
 from app.services.notify import DISPATCHER
+from app.services.scheduler.runs import PART_DISPATCHER
 from app.tasks import feeds, notify, scheduler, visits
 from app.tasks.queue import huey, make_huey, task_app
 
 
 def init_app(app: Flask) -> None:
     """Messages leave through the queue unless the deployment sends them on the spot
-    (``LINLI_NOTIFY_QUEUE = False``, e.g. a test run without a consumer)."""
+    (``LINLI_NOTIFY_QUEUE = False``, e.g. a test run without a consumer); the parts of a
+    district run always go through the queue."""
     if app.config.get("LINLI_NOTIFY_QUEUE", True):
         app.extensions[DISPATCHER] = notify.enqueue
+    app.extensions[PART_DISPATCHER] = scheduler.enqueue_part
 
 
 __all__ = ["feeds", "huey", "init_app", "make_huey", "notify", "scheduler", "task_app", "visits"]

@@ -121,6 +121,7 @@ def test_period_form_starts_a_run_and_the_page_shows_live_progress(client, world
     db_session.flush()
     status = json.loads(client.get(f"/admin/schedule/run/{run_id}/status.json").data)
     assert status["progress"] == 0.4 and status["fill_rate"] == 0.5
+    assert status["parts_total"] is None  # one piece
     assert (status["seats_filled"], status["seats_total"]) == (30, 40)
     live = as_text(client.get(f"/admin/schedule/run/{run_id}"))
     bar = live.split('id="run-progress"')[1].split("</div>")[0]
@@ -372,3 +373,19 @@ def test_a_removal_is_forbidden_to_the_next_run_until_undone(client, world,
         "force": "y"}).status_code == 302
     _finish_inline(db_session, run)
     assert on_shift() == {h.id for h in helpers}
+
+
+def test_a_district_run_page_shows_its_parts(client, world, db_session) -> None:
+    run = ScheduleRun(status=RunStatus.succeeded, scope={"events": [
+        world.jiahong.rows["event"].id]}, parameters={"seconds": 5, "partition": "town"},
+        metrics={"filled_seats": 3, "total_seats": 4, "unfilled": [], "parts": [
+            {"number": 0, "status": "succeeded", "shifts": 2, "seats": 3, "seats_filled": 2,
+             "attempts": 2, "worker": "host-a:11", "seconds": 4.2},
+            {"number": 1, "status": "succeeded", "shifts": 1, "seats": 1, "seats_filled": 1,
+             "attempts": 1, "worker": "host-b:12", "seconds": 1.0}]})
+    db_session.add(run)
+    db_session.flush()
+    quick_login(client, world.users["admin"])
+    page = as_text(client.get(f"/admin/schedule/run/{run.id}"))
+    table = page.split('id="run-parts-table"')[1].split("</table>")[0]
+    assert "2 / 3" in table and "host-b:12" in table and "分片" in page

@@ -156,3 +156,17 @@ def test_partitioned_solve_is_valid() -> None:
     assert check(problem, sol).ok
     by_nb = solve_partitioned(problem, seconds=2.0, processes=1, by="neighbourhood")
     assert check(problem, by_nb).ok
+
+
+def test_parts_solved_elsewhere_merge_into_a_valid_whole() -> None:
+    """What a district run does across consumers: each part solved on its own (here from its
+    JSON, as a consumer reads it), then merged against the parts combined."""
+    problem = generate(400, 120, seed=5, neighbourhood_size=100)
+    parts = [loads_problem(dumps_problem(p)) for p in split(problem, by="neighbourhood")]
+    assert len(parts) >= 2
+    whole = scheduling.combine(parts)
+    assert {s.id for s in whole.shifts} == {s.id for s in problem.shifts}
+    solutions = [loads_solution(dumps_solution(solve_greedy(p))) for p in parts]
+    merged = scheduling.merge(whole, solutions, 1.0, 0.0)
+    assert check(problem, merged).ok
+    assert merged.metrics.filled_seats == sum(s.metrics.filled_seats for s in solutions)

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 import scheduling
 from app.enums import HOLDS_SEAT, AssignmentStatus, RunStatus
 from app.i18n import current_locale, deployment_zone
-from app.models import Assignment, Notification, ScheduleRun, Shift
-from app.services.scheduler import bridge
+from app.models import Assignment, Notification, ScheduleRun, Shift, utcnow
+from app.services.scheduler import bridge, district
 from app.services.scheduler.runs import run_error_message
 from app.services.scheduler.text import shift_label
 
@@ -212,19 +212,31 @@ def report_json(report: RunReport) -> dict[str, Any]:
 
 
 def status_json(run: ScheduleRun) -> dict[str, Any]:
-    """The small, cheap payload the run page polls while a run is going."""
+    """The small, cheap payload the run page polls while a run is going; a district run
+    working in parts adds up its parts' seats and says how many parts are done."""
     metrics = run.metrics or {}
+    progress = run.progress or 0.0
+    parts = district.parts_progress(run)
+    if parts is not None:
+        metrics = {**metrics, **parts}
+        if parts["seats_filled"] is not None and parts["seats_total"]:
+            metrics["fill_rate"] = round(parts["seats_filled"] / parts["seats_total"], 4)
+        progress = parts["parts_done"] / max(1, parts["parts_total"])
+        if run.started_at is not None:
+            metrics["elapsed"] = round((utcnow() - run.started_at).total_seconds(), 1)
     return {
         "id": run.id,
         "status": run.status.value,
         "status_label": run.status.label,
-        "progress": round(run.progress or 0.0, 4),
+        "progress": round(progress, 4),
         "elapsed": metrics.get("elapsed"),
         "seconds": metrics.get("seconds"),
         "seats_filled": metrics.get("seats_filled"),
         "seats_total": metrics.get("seats_total"),
         "fill_rate": metrics.get("fill_rate"),
         "weighted_rate": metrics.get("weighted_rate"),
+        "parts_total": metrics.get("parts_total"),
+        "parts_done": metrics.get("parts_done"),
         "phase": metrics.get("phase"),
         "error": run_error_message(run),
         "done": run.status not in (RunStatus.queued, RunStatus.running),

@@ -14,14 +14,15 @@ the task and owns its transactions:
 A worker killed in the middle therefore leaves no drafts; its run keeps a heartbeat that stops
 moving, and `fail_stale_runs` (a periodic task, the run's page and the CLI call it) ends it as
 failed with a reason the coordinator can read. Starting the run again replaces its drafts.
+A run over several towns is handed on in parts (`district`), one task each; its staleness is
+judged by its parts: a lost part is queued again, then fails the run with the reason.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time as _time
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -35,11 +36,13 @@ from sqlalchemy.orm import Session
 
 import scheduling
 from app.database import writing
-from app.enums import AssignmentStatus, RunStatus
+from app.enums import AssignmentStatus, PartStatus, RunStatus
 from app.i18n import deployment_zone
-from app.models import Assignment, ScheduleRun, User, utcnow
+from app.models import Assignment, ScheduleRun, ScheduleRunPart, User, utcnow
 from app.services.scheduler import bridge
 from app.services.scheduler.errors import RunError
+from app.services.scheduler.heartbeat import Heartbeat, total_seats
+from app.transactions import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,6 @@ DEFAULT_SECONDS = 10.0
 DEFAULT_WORKERS = 2
 #: A running run whose heartbeat is older than this many seconds has lost its worker.
 DEFAULT_STALE_SECONDS = 90
-HEARTBEAT_SECONDS = 1.0
 
 #: Errors a run can end with, by code: stored in English in `run.error`, shown translated.
 RUN_ERRORS = {
@@ -58,7 +60,25 @@ RUN_ERRORS = {
     ),
     "no_shifts": _l("There are no shifts to schedule in this scope."),
     "crashed": _l("The run failed with an internal error; start it again or ask support."),
+    "part_lost": _l(
+        "A part of the district run lost its worker again after being started anew; "
+        "start the run again."
+    ),
+    "part_crashed": _l(
+        "A part of the district run failed with an internal error; start the run again or "
+        "ask support."
+    ),
 }
+
+#: Where the app finds the function that queues one part of a district run (set by
+#: `app.tasks.init_app`, so that services hand parts over without importing a task).
+PART_DISPATCHER = "linli_dispatch_run_part"
+#: A part whose worker is lost is taken again until it has been started this many times.
+MAX_PART_ATTEMPTS = 2
+
+#: What `execute_run` may hand a built problem to instead of solving it itself (a district
+#: run split into parts); returns True when it took the run over.
+HandOff = Callable[[Session, int, bridge.BuiltProblem, dict[str, Any]], bool]
 
 
 def _error_en(code: str) -> str:
@@ -94,6 +114,7 @@ def create_run(
     neighbourhoods = {s.event.neighbourhood_id for s in shifts}
     if scope.neighbourhood_ids and len(scope.neighbourhood_ids) == 1:
         neighbourhoods = {scope.neighbourhood_ids[0]}
+    towns = {s.event.neighbourhood.town for s in shifts}
     run = ScheduleRun(
         created_by_id=user.id if user else None,
         neighbourhood_id=next(iter(neighbourhoods)) if len(neighbourhoods) == 1 else None,
@@ -103,6 +124,8 @@ def create_run(
             "seconds": float(seconds if seconds is not None else DEFAULT_SECONDS),
             "workers": int(workers or DEFAULT_WORKERS),
             "seed": seed,
+            # A district (shifts in several towns) is solved town by town, one task each.
+            **({"partition": "town"} if len(towns) > 1 else {}),
         },
         progress=0.0,
         metrics={},
@@ -146,83 +169,6 @@ def weighted_total(problem: scheduling.Problem) -> int:
     )
 
 
-def total_seats(problem: scheduling.Problem) -> int:
-    return sum(s.max_count for s in problem.shifts)
-
-
-class Heartbeat(threading.Thread):
-    """Writes progress and a heartbeat into the run, on its own connection, once a second.
-
-    Progress is told in seats: how many of the run's seats the best schedule so far fills
-    (``seats_filled`` of ``seats_total``, and ``fill_rate`` their ratio), and the same weighted
-    by priority and minimum seats (``weighted_rate``); ``progress`` is the share of the time
-    budget spent."""
-
-    def __init__(self, engine: Engine, run_id: int, seconds: float, total: int,
-                 seats: int = 0) -> None:
-        super().__init__(name=f"run-{run_id}-heartbeat", daemon=True)
-        self.engine = engine
-        self.run_id = run_id
-        self.seconds = max(seconds, 0.1)
-        self.total = max(total, 1)
-        self.seats_total = seats
-        self.started = _time.monotonic()
-        self.stop_event = threading.Event()
-        self.lock = threading.Lock()
-        self.state: dict[str, Any] = {"phase": "build", "fill": None, "bound": None,
-                                      "seats": None}
-
-    def report(self, progress: scheduling.Progress) -> None:
-        """The engine's progress callback: only records; the thread writes."""
-        with self.lock:
-            self.state["phase"] = progress.phase
-            if progress.seats is not None:
-                self.state["seats"] = progress.seats
-            if progress.phase in ("greedy", "fill"):
-                self.state["fill"] = progress.objective
-                if progress.bound != float("inf"):
-                    self.state["bound"] = progress.bound
-
-    def snapshot(self) -> tuple[float, dict[str, Any]]:
-        elapsed = _time.monotonic() - self.started
-        with self.lock:
-            fill, seats = self.state["fill"], self.state["seats"]
-            metrics = {
-                "heartbeat": utcnow().isoformat(),
-                "elapsed": round(elapsed, 1),
-                "seconds": self.seconds,
-                "phase": self.state["phase"],
-                "seats_filled": seats,
-                "seats_total": self.seats_total,
-                "fill_rate": (round(seats / self.seats_total, 4)
-                              if seats is not None and self.seats_total else None),
-                "weighted_rate": round(fill / self.total, 4) if fill is not None else None,
-            }
-        return min(0.99, elapsed / self.seconds), metrics
-
-    def write(self) -> None:
-        progress, metrics = self.snapshot()
-        table = ScheduleRun.__table__
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(
-                    update(table)
-                    .where(table.c.id == self.run_id, table.c.status == RunStatus.running.value)
-                    .values(progress=progress, metrics=metrics)
-                )
-        except Exception:  # a missed heartbeat must not stop the solve
-            log.exception("could not write the progress of run %s", self.run_id)
-
-    def run(self) -> None:
-        self.write()
-        while not self.stop_event.wait(HEARTBEAT_SECONDS):
-            self.write()
-
-    def stop(self) -> None:
-        self.stop_event.set()
-        self.join(timeout=10)
-
-
 def claim_run(session: Session, run_id: int) -> bool:
     """queued → running, by a conditional update: only one worker wins. Commits."""
     result = session.execute(
@@ -256,8 +202,11 @@ def _fail(session: Session, run_id: int, code: str, detail: str = "") -> None:
     session.commit()
 
 
-def execute_run(session: Session, engine: Engine, run_id: int) -> str:
-    """Run the solver for one run; returns the run's final status. Owns its transactions."""
+def execute_run(session: Session, engine: Engine, run_id: int, *,
+                hand_off: HandOff | None = None) -> str:
+    """Run the solver for one run; returns the run's final status. Owns its transactions.
+    `hand_off` may take the built problem over (a district run's parts), and then the run is
+    still ``running`` when this returns."""
     if not claim_run(session, run_id):
         run = session.get(ScheduleRun, run_id)
         status = run.status.value if run else "missing"
@@ -281,6 +230,8 @@ def execute_run(session: Session, engine: Engine, run_id: int) -> str:
             run_id=run_id,
         )
         params = dict(run.parameters or {})
+        if hand_off is not None and hand_off(session, run_id, built, params):
+            return RunStatus.running.value
         session.rollback()  # hold no snapshot or lock while solving
         seconds = float(params.get("seconds", DEFAULT_SECONDS))
         heartbeat = Heartbeat(engine, run_id, seconds, weighted_total(built.problem),
@@ -377,31 +328,77 @@ def solution_metrics(
 def fail_stale_runs(
     session: Session, *, now: datetime | None = None, stale_seconds: float | None = None
 ) -> list[int]:
-    """Mark running runs whose heartbeat stopped as failed ("the worker stopped"); flush."""
+    """Mark running runs whose heartbeat stopped as failed ("the worker stopped"); flush.
+
+    A district run working in parts is judged by its parts instead: a part whose worker
+    stopped is queued again (and handed to a consumer after the commit) until it has been
+    started `MAX_PART_ATTEMPTS` times; then the part and the run fail with the reason."""
     now = now or utcnow()
     limit = stale_seconds
     if limit is None:
         limit = float(current_app.config.get("LINLI_RUN_STALE_SECONDS", DEFAULT_STALE_SECONDS))
     failed = []
     for run in session.scalars(select(ScheduleRun).where(ScheduleRun.status == RunStatus.running)):
+        if (run.metrics or {}).get("phase") == "parts":
+            if _check_parts(session, run, now, limit):
+                failed.append(run.id)
+            continue
         beat = (run.metrics or {}).get("heartbeat")
         last = datetime.fromisoformat(beat) if beat else run.started_at or run.created_at
-        if (now - last).total_seconds() > limit:
-            # Conditional: the worker may have finished in the meantime.
-            result = session.execute(
-                update(ScheduleRun)
-                .where(ScheduleRun.id == run.id, ScheduleRun.status == RunStatus.running)
-                .values(
-                    status=RunStatus.failed,
-                    error=_error_en("worker_lost"),
-                    finished_at=now,
-                    metrics={**(run.metrics or {}), "error_code": "worker_lost"},
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount:
-                failed.append(run.id)
+        # Conditional: the worker may have finished in the meantime.
+        if (now - last).total_seconds() > limit and _fail_running(
+                session, run, "worker_lost", now):
+            failed.append(run.id)
     if failed:
         session.expire_all()
     session.flush()
     return failed
+
+
+def _fail_running(session: Session, run: ScheduleRun, code: str, now: datetime) -> bool:
+    result = session.execute(
+        update(ScheduleRun)
+        .where(ScheduleRun.id == run.id, ScheduleRun.status == RunStatus.running)
+        .values(
+            status=RunStatus.failed,
+            error=_error_en(code),
+            finished_at=now,
+            metrics={**(run.metrics or {}), "error_code": code},
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def _check_parts(session: Session, run: ScheduleRun, now: datetime, limit: float) -> bool:
+    """Retry or fail the parts of `run` whose worker stopped; True if the run failed."""
+    again: list[int] = []
+    for part in session.scalars(select(ScheduleRunPart).where(
+            ScheduleRunPart.run_id == run.id, ScheduleRunPart.status == PartStatus.running)):
+        last = part.heartbeat_at or part.started_at
+        if last is None or (now - last).total_seconds() <= limit:
+            continue
+        lost = part.attempts >= MAX_PART_ATTEMPTS
+        # Conditional on the attempt: the worker may have finished (or been replaced).
+        result = session.execute(
+            update(ScheduleRunPart)
+            .where(ScheduleRunPart.id == part.id, ScheduleRunPart.status == PartStatus.running,
+                   ScheduleRunPart.attempts == part.attempts)
+            .values(
+                status=PartStatus.failed if lost else PartStatus.queued,
+                error=(f"worker {part.worker} stopped (attempt {part.attempts})"),
+                finished_at=now if lost else None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if not result.rowcount:
+            continue
+        if lost:
+            return _fail_running(session, run, "part_lost", now)
+        again.append(part.id)
+    if again:
+        log.warning("run %s: parts %s lost their worker; queued again", run.id, again)
+        dispatch = current_app.extensions.get(PART_DISPATCHER)
+        if dispatch is not None:
+            after_commit(session, lambda: [dispatch(part_id) for part_id in again])
+    return False

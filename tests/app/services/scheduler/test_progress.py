@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import scheduling
-from app.services.scheduler.runs import Heartbeat
+from app.services.scheduler.heartbeat import Heartbeat
 
 pytestmark = pytest.mark.unit
 
