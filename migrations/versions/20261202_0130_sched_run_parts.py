@@ -1,7 +1,7 @@
 """parts of a partitioned (district) scheduler run, one huey task each
 
 Revision ID: 5c4ed0a7a001
-Revises: p3a1r2i3n4g5
+Revises: n0t1f7a1b2c3
 Create Date: 2026-12-02 01:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c4ed0a7a001"
-down_revision = "p3a1r2i3n4g5"
+down_revision = 'n0t1f7a1b2c3'
 branch_labels = None
 depends_on = None
 
