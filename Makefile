@@ -67,6 +67,7 @@ test: translations lint browser
 # marked in its table, and the other benchmarks still run.
 bench: $(STAMP)
 	-$(BIN)/python -m scheduling bench
+	-$(BIN)/python -m scheduling.pairing bench
 	-$(BIN)/python -m benchmarks.feeds
 	-$(BIN)/python -m benchmarks.signup
 	-$(BIN)/python -m benchmarks.public_page

@@ -29,6 +29,7 @@ from admin.views.households import (
 )
 from admin.views.incidents import IncidentView
 from admin.views.pairing import PairingView
+from admin.views.pairing_proposals import PairingProposalView
 from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
 from admin.views.reports import ComparisonWeightsView, FiveComparisonsView
 from admin.views.requests import ResidentRequestView
@@ -121,6 +122,8 @@ def init_admin(app: Flask) -> Admin:
         CareSubscriptionView(CareSubscription, name=_l("Care subscriptions"),
                              category=households),
         PairingView(Pairing, name=_l("Pairings"), category=households),
+        PairingProposalView(name=_l("Pairing proposals"), endpoint="pairing_proposals",
+                            url="/admin/pairing-proposals", category=households),
         ResidentRequestView(ResidentRequest, name=_l("Residents' requests"),
                             category=households),
         HouseholdAuditView(HouseholdAuditEntry, name=_l("Resident file audit trail"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.enums import PairingStatus
+from app.enums import HouseholdCategory, PairingStatus
 from app.models import Pairing
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
@@ -118,3 +118,70 @@ def test_member_family_limit_on_the_volunteer_form(client, db_session, world) ->
         assert response.status_code == (200 if posted == "21" else 302), posted
         db_session.expire_all()
         assert db_session.get(type(volunteer), volunteer.id).max_families == expected
+
+
+def _proposal_world(db_session, world):
+    own = world.jiahong.neighbourhood
+    world.jiahong.rows["volunteer"].x_km = world.jiahong.rows["volunteer"].y_km = 0.0
+    member = f.make_volunteer(db_session, neighbourhood=own, name="佳虹结对党员", x_km=0.0,
+                              y_km=0.0, email="dangyuan@example.cn")
+    family = f.make_household(db_session, neighbourhood=own, contact_name="佳虹独居阿婆",
+                              x_km=0.2, y_km=0.0, categories=[HouseholdCategory.very_old])
+    lonely = f.make_household(db_session, neighbourhood=own, contact_name="佳虹远处阿公",
+                              x_km=9.0, y_km=0.0, categories=[HouseholdCategory.laid_off])
+    return own, member, family, lonely
+
+
+def test_propose_review_confirm(client, db_session, world) -> None:
+    own, member, family, _far = _proposal_world(db_session, world)
+    token = quick_login(client, world.users["coordinator"])
+    page = as_text(client.get(f"/admin/pairing-proposals/?neighbourhood={own.id}"))
+    assert "佳虹远处阿公 · 佳虹路" in page and "1 公里内没有党员居住" in page
+    # Before proposing, the near family is waiting only for a proposal.
+    assert "仍有合适的党员有空余名额" in page
+    assert "永业" not in page  # the neighbourhood choice offers own ones only
+
+    # Without the token nothing happens; a foreign neighbourhood is not found.
+    assert client.post("/admin/pairing-proposals/propose", data={
+        "neighbourhood": own.id, "max_km": "1"}).status_code == 400
+    response = client.post("/admin/pairing-proposals/propose", data={
+        "csrf_token": token, "neighbourhood": world.yongye.neighbourhood.id, "max_km": "1"},
+        follow_redirects=True)
+    assert "不是有效的选择" in as_text(response)
+    response = client.post("/admin/pairing-proposals/propose", data={
+        "csrf_token": token, "neighbourhood": own.id, "max_km": "50"}, follow_redirects=True)
+    assert "0.1" in as_text(response) and db_session.scalars(
+        select(Pairing).where(Pairing.household_id == family.id)).first() is None
+
+    response = client.post("/admin/pairing-proposals/propose", data={
+        "csrf_token": token, "neighbourhood": own.id, "max_km": "1"}, follow_redirects=True)
+    page = as_text(response)
+    assert "建议已生成" in page and "佳虹结对党员" in page and "佳虹独居阿婆" in page
+    proposed = db_session.scalars(select(Pairing).where(Pairing.household_id == family.id)
+                                  ).one()
+    assert proposed.status == PairingStatus.proposed and proposed.volunteer_id == member.id
+
+    # Confirming another neighbourhood's proposal: not found, nothing confirmed.
+    assert client.post(f"/admin/pairing-proposals/{world.yongye.neighbourhood.id}/confirm",
+                       data={"csrf_token": token}).status_code == 404
+    response = client.post(f"/admin/pairing-proposals/{own.id}/confirm", data={
+        "csrf_token": token, "pairing": [proposed.id]}, follow_redirects=True)
+    assert "已确认 1 个结对；已通知 1 名党员" in as_text(response)
+    db_session.expire_all()
+    assert db_session.get(Pairing, proposed.id).status == PairingStatus.confirmed
+    assert db_session.get(Pairing, world.yongye.rows["pairing"].id).status \
+        == PairingStatus.proposed
+
+
+@pytest.mark.parametrize(("role", "own_status", "foreign_status"), [
+    ("team_lead", 403, 403), ("volunteer", 403, 403), ("coordinator", 200, 404),
+    ("admin", 200, 200)])
+def test_proposals_page_by_role(client, db_session, world, role, own_status,
+                                foreign_status) -> None:
+    own, *_ = _proposal_world(db_session, world)
+    quick_login(client, world.users[role])
+    foreign = world.yongye.neighbourhood.id
+    assert client.get(f"/admin/pairing-proposals/?neighbourhood={own.id}").status_code \
+        == own_status
+    assert client.get(f"/admin/pairing-proposals/?neighbourhood={foreign}").status_code \
+        == foreign_status

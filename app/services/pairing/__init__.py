@@ -1,6 +1,10 @@
 """Pairing 结对 (step 3 of the article): `rules` (who may be paired with whom, members'
-family limits, confirming and ending; a member's own families)."""
+family limits, confirming and ending; a member's own families), `bridge` (rows ↔ the
+engine's pairing problem, `scheduling.pairing`), `proposals` (propose for a neighbourhood,
+why families stay unpaired, confirm with the members told, discard), `wording` (reasons and
+aims in the reader's words)."""
 
+from app.services.pairing import bridge, proposals
 from app.services.pairing.rules import (
     PairingError,
     check_pairing,
@@ -10,4 +14,5 @@ from app.services.pairing.rules import (
     open_counts,
 )
 
-__all__ = ["PairingError", "check_pairing", "confirm", "end", "member_families", "open_counts"]
+__all__ = ["PairingError", "bridge", "check_pairing", "confirm", "end", "member_families",
+           "open_counts", "proposals"]

@@ -75,6 +75,14 @@ CASES = {
         "name": "王阿婆", "code": "QK7M2QXA", "note": "花架已建成，种了紫藤。",
         "url": "http://linli.test/requests/TOKEN", "board_url": "http://linli.test/board/3",
     },
+    "pairing/confirmed": {
+        "name": "郭琴",
+        "families": [{"line": "王阿婆 · 佳虹路100弄12号1单元301室",
+                      "aim": "定期联系帮扶（独居老人、高龄老人）；需要帮助：买菜送米"},
+                     {"line": "李阿公 · 佳虹路100弄3号2单元502室",
+                      "aim": "定期联系帮扶（下岗协保）"}],
+        "portal_url": "http://linli.test/portal/?t=PORTAL",
+    },
     "signup/promotion": {
         "name": "朱巧珍", "title": "外来媳妇培训班", "code": "K7M2QX",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),
