@@ -38,7 +38,7 @@ from app.enums import UPCOMING, Role, RunStatus, VisitOutcome
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Skill, Volunteer
-from app.services import care_visits, scoping
+from app.services import care_visits, notify, scoping
 from app.services.scheduler import bridge, drafts, errors, publish, review, runs, seats, text
 from app.services.scheduler.bridge import Scope
 from app.sorting import pinyin_key
@@ -190,6 +190,7 @@ class ScheduleView(ProtectedView, BaseView):
         manual.volunteer.choices = self._volunteer_choices()
         return self.render(
             "admin/schedule/run.html", run=run, report=report, manual=manual,
+            sms_logged_only=notify.sms_logged_only(),
             skills=list(db.session.scalars(select(Skill).order_by(Skill.code))),
             action_form=ActionForm(), warnings=[],
             error=runs.run_error_message(run),
@@ -324,6 +325,7 @@ class ScheduleView(ProtectedView, BaseView):
             form.force.data = True
             return self.render(
                 "admin/schedule/run.html", run=run, report=report, manual=form,
+                sms_logged_only=notify.sms_logged_only(),
                 skills=list(db.session.scalars(select(Skill).order_by(Skill.code))),
                 action_form=ActionForm(), warnings=warnings,
                 error=runs.run_error_message(run), zone=deployment_zone(),

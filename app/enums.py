@@ -399,6 +399,9 @@ class NotificationStatus(LabelledEnum):
     sending = "sending"  #: a consumer has claimed it
     sent = "sent"  #: accepted by the mail server or the SMS provider
     failed = "failed"  #: given up after the last try; `error` says why
+    #: the provider or mail server refused the number or address for good (invalid,
+    #: unsubscribed, no such mailbox): not retried, and not used again for anyone
+    refused = "refused"
     unreachable = "unreachable"  #: no channel: nothing was sent
 
     @classmethod
@@ -408,6 +411,7 @@ class NotificationStatus(LabelledEnum):
             cls.sending: _l("Sending"),
             cls.sent: _l("Sent"),
             cls.failed: _l("Could not be sent"),
+            cls.refused: _l("Refused: number or address invalid or unsubscribed"),
             cls.unreachable: _l("No contact details"),
         }
 

@@ -37,7 +37,7 @@ class Notification(TimestampMixin, Base):
         default=NotificationStatus.queued, index=True,
     )
     #: The e-mail address or mobile number used, as it was when the message was made.
-    address: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     #: Template parameters, for SMS providers that send approved templates with parameters.

@@ -199,6 +199,10 @@ def test_review_pin_manual_assign_with_warning_and_publish(client, world, db_ses
     db_session.flush()
     page = as_text(client.get(f"/admin/schedule/run/{run.id}"))
     assert 'id="run-declined"' in page and f"/seat/{shift.id}/resolve" in page
+    # The count says what was delivered (the two mails and a text message).
+    assert "消息已送达 3 条（邮件 2 条，短信 1 条）" in page
+    # No SMS provider is configured here: the page says the SMS only went to the log.
+    assert 'id="run-sms-logged"' in page
     others = {a.id: a.volunteer_id for a in db_session.scalars(select(Assignment).where(
         Assignment.shift_id == shift.id))}
     assert client.post(f"/admin/schedule/run/{run.id}/seat/{shift.id}/resolve",

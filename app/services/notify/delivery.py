@@ -13,12 +13,14 @@ by the same `deliver` the task calls.
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import update
+from flask_babel import gettext as _
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.enums import NotificationChannel, NotificationStatus
@@ -26,6 +28,7 @@ from app.extensions import db
 from app.models import Notification, Registration, ResidentRequest, User, Volunteer, utcnow
 from app.services.notify.mail import Rendered, render
 from app.services.notify.senders import Sms, senders
+from app.services.notify.sms import SmsProviderError
 from app.transactions import after_commit
 
 log = logging.getLogger(__name__)
@@ -40,17 +43,35 @@ def backoff(attempts: int) -> int:
     return 30 * 2 ** max(0, attempts - 1)
 
 
+def refused_addresses(session: Session, *addresses: str | None) -> set[str]:
+    """Those of `addresses` a provider or mail server has refused for good (an invalid or
+    unsubscribed number, a mailbox that does not exist): no message goes there again."""
+    wanted = [a for a in addresses if a]
+    if not wanted:
+        return set()
+    return set(session.scalars(
+        select(Notification.address).where(Notification.status == NotificationStatus.refused,
+                                           Notification.address.in_(wanted)).distinct()
+    ))
+
+
 def _create(session: Session, template: str, rendered: Rendered, *, email: str | None,
             phone: str | None, **refs: object) -> Notification:
-    if email:
+    refused = refused_addresses(session, email, phone)
+    error = None
+    if email and email not in refused:
         channel, address, body = NotificationChannel.email, email, rendered.body
-    elif phone:
+    elif phone and phone not in refused:
         channel, address, body = NotificationChannel.sms, phone, rendered.sms
     else:
         channel, address, body = NotificationChannel.none, None, rendered.body
+        if refused:
+            error = _("Not sent: %(addresses)s refused earlier messages for good (invalid or "
+                      "unsubscribed); please call, or correct the contact details.",
+                      addresses=", ".join(sorted(refused)))
     notification = Notification(
         template=template, channel=channel, address=address, subject=rendered.subject,
-        body=body, params=rendered.params,
+        body=body, params=rendered.params, error=error,
         status=(NotificationStatus.unreachable if channel == NotificationChannel.none
                 else NotificationStatus.queued),
         **refs,
@@ -101,6 +122,39 @@ def to_staff(session: Session, user: User, template: str, *, event_id: int | Non
 
 
 @dataclass(frozen=True)
+class DeliveryCounts:
+    """What became of messages, for a coordinator: *delivered* counts only what the mail
+    server or SMS provider accepted, never what is merely queued."""
+
+    delivered_email: int = 0
+    delivered_sms: int = 0
+    waiting: int = 0
+    failed: int = 0
+    refused: int = 0
+    unreachable: int = 0
+
+    @property
+    def delivered(self) -> int:
+        return self.delivered_email + self.delivered_sms
+
+    @property
+    def total(self) -> int:
+        return self.delivered + self.waiting + self.failed + self.refused + self.unreachable
+
+    @classmethod
+    def of(cls, notifications: Iterable[Notification]) -> DeliveryCounts:
+        counts: Counter[str] = Counter()
+        for n in notifications:
+            if n.status == NotificationStatus.sent:
+                counts[f"delivered_{n.channel.value}"] += 1
+            elif n.status in (NotificationStatus.queued, NotificationStatus.sending):
+                counts["waiting"] += 1
+            else:
+                counts[n.status.value] += 1
+        return cls(**counts)
+
+
+@dataclass(frozen=True)
 class ChannelCounts:
     """How messages are going out, for a coordinator: never more than what was recorded."""
 
@@ -117,6 +171,17 @@ class ChannelCounts:
 
 # -- Sending ----------------------------------------------------------------------------------
 
+def permanent_refusal(exc: BaseException) -> str | None:
+    """``"address"`` when the number or address is refused for good, ``"message"`` when this
+    message is, None when another try may succeed."""
+    if isinstance(exc, SmsProviderError):
+        return exc.permanent
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients and all(
+            code >= 500 for code, _text in exc.recipients.values()):
+        return "address"  # 5xx: no such mailbox, or the domain takes no mail
+    return None
+
+
 class DeliveryFailed(Exception):
     """This try failed; `retry_in` seconds until the next, or None when given up."""
 
@@ -128,8 +193,10 @@ class DeliveryFailed(Exception):
 def deliver(session: Session, notification_id: int) -> NotificationStatus | None:
     """Send one queued message, exactly once; flush only. Returns the new status, or None
     when there was nothing to do (already sent, being sent, or gone). A failed try is recorded
-    (status back to ``queued``, or ``failed`` after the last try) and `DeliveryFailed` raised
-    *after* the record is flushed, so the caller commits the record and then retries."""
+    (status back to ``queued``; ``failed`` after the last try or when the message itself is
+    refused for good; ``refused`` when the number or address is) and `DeliveryFailed` raised
+    *after* the record is flushed, so the caller commits the record and then retries — with
+    `retry_in` None when there is nothing to retry."""
     claimed = session.execute(
         update(Notification)
         .where(Notification.id == notification_id,
@@ -150,8 +217,11 @@ def deliver(session: Session, notification_id: int) -> NotificationStatus | None
                          notification.params))
     except Exception as exc:  # any sender fault is recorded; the message is not lost
         reason = f"{type(exc).__name__}: {exc}"[:2000]
-        last = notification.attempts >= MAX_ATTEMPTS
-        notification.status = NotificationStatus.failed if last else NotificationStatus.queued
+        permanent = permanent_refusal(exc)
+        last = permanent is not None or notification.attempts >= MAX_ATTEMPTS
+        notification.status = (NotificationStatus.refused if permanent == "address"
+                               else NotificationStatus.failed if last
+                               else NotificationStatus.queued)
         notification.error = reason
         session.flush()
         raise DeliveryFailed(reason, None if last else backoff(notification.attempts)) from exc

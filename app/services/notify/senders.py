@@ -165,3 +165,9 @@ def senders() -> tuple[Mailer, SmsSender]:
         )
         app.extensions["linli_notify"] = cached
     return cached
+
+
+def sms_logged_only() -> bool:
+    """Whether text messages only go to the log (no SMS provider configured): a coordinator
+    must not read "sent by SMS" as "on the phone"."""
+    return isinstance(senders()[1], LoggingSmsSender)

@@ -35,7 +35,13 @@ an approved template usually carries the domain as fixed text, which is the depl
 Errors: a Linli template without a mapping, a mapping naming a parameter the message lacks, a
 missing credential — `SmsRefused`; a provider that answers with an error — `SmsProviderError`
 with the provider's own code and message. Either makes the try fail; the delivery records the
-reason and the task retries (`app.services.notify.delivery`).
+reason and the task retries (`app.services.notify.delivery`) — unless the provider's refusal is
+permanent (`SmsProviderError.permanent`, from the codes below): a refusal of the **number**
+(invalid, or the owner unsubscribed / is on the do-not-disturb list) is recorded as ``refused``
+and the number is not tried again for anyone; a refusal of the **message** as configured
+(template or sign not approved, a sensitive word, a URL in a variable) fails at once, as every
+retry would fail the same way. Everything else (signature, rate limits, balance, the provider's
+own errors, timeouts) is retried with backoff.
 
 Only the standard library: one HTTPS request per message, 5-second timeout
 (``LINLI_SMS_TIMEOUT``).
@@ -71,14 +77,55 @@ class SmsRefused(Exception):
     """Linli will not send this message as configured (nothing was sent)."""
 
 
+#: Provider codes that refuse the number itself: no later try, for this message or another,
+#: can succeed (Aliyun's and Tencent Cloud's published SendSms error codes).
+NUMBER_REFUSALS = {
+    "aliyun": {
+        "isv.MOBILE_NUMBER_ILLEGAL",  # 手机号码格式错误
+        "isv.CUSTOMER_REFUSED",  # 用户已退订推广短信
+        "isv.DOMESTIC_NUMBER_NOT_SUPPORTED",
+    },
+    "tencent": {
+        "InvalidParameterValue.IncorrectPhoneNumber",  # 手机号格式错误
+        "FailedOperation.PhoneNumberInBlacklist",  # 免打扰名单：用户退订或运营商名单
+        "FailedOperation.PhoneNumberParseFail",
+    },
+}
+#: Provider codes that refuse the message as configured: retrying it unchanged cannot succeed.
+MESSAGE_REFUSALS = {
+    "aliyun": {
+        "isv.SMS_TEMPLATE_ILLEGAL", "isv.SMS_SIGNATURE_ILLEGAL", "isv.SMS_SIGN_ILLEGAL",
+        "isv.TEMPLATE_MISSING_PARAMETERS", "isv.INVALID_JSON_PARAM", "isv.PARAM_LENGTH_LIMIT",
+        "isv.PARAM_NOT_SUPPORT_URL", "isv.BLACK_KEY_CONTROL_LIMIT", "isv.INVALID_PARAMETERS",
+        "isv.SMS_CONTENT_ILLEGAL",
+    },
+    "tencent": {
+        "FailedOperation.TemplateIncorrectOrUnapproved",
+        "FailedOperation.SignatureIncorrectOrUnapproved",
+        "FailedOperation.ContainSensitiveWord",
+        "InvalidParameterValue.ContentLengthLimit",
+        "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter",
+        "InvalidParameterValue.TemplateParameterFormatError",
+        "InvalidParameterValue.TemplateParameterLengthLimit",
+    },
+}
+
+
 class SmsProviderError(Exception):
-    """The provider answered with an error: its code and message, as it gave them."""
+    """The provider answered with an error: its code and message, as it gave them.
+
+    `permanent` says whether trying again could help: ``"address"`` (the number is refused
+    for good), ``"message"`` (this message, as configured, is refused), or None (a temporary
+    or unknown fault: retried)."""
 
     def __init__(self, provider: str, code: str, message: str) -> None:
         super().__init__(f"{provider} refused the message: {code}: {message}")
         self.provider = provider
         self.code = code
         self.message = message
+        self.permanent: str | None = (
+            "address" if code in NUMBER_REFUSALS.get(provider, ())
+            else "message" if code in MESSAGE_REFUSALS.get(provider, ()) else None)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import scheduling
 from app.enums import HOLDS_SEAT, AssignmentStatus, RunStatus
 from app.i18n import current_locale, deployment_zone
 from app.models import Assignment, Notification, ScheduleRun, Shift, utcnow
+from app.services.notify import DeliveryCounts
 from app.services.scheduler import bridge, district
 from app.services.scheduler.runs import run_error_message
 from app.services.scheduler.text import shift_label
@@ -93,6 +94,11 @@ class RunReport:
     continuity: list[dict[str, Any]] = field(default_factory=list)
     #: The latest message of this run to each volunteer, once it is published.
     messages: dict[int, Notification] = field(default_factory=dict)
+
+    @property
+    def delivery(self) -> DeliveryCounts:
+        """What became of those messages: delivered counts only what was accepted."""
+        return DeliveryCounts.of(self.messages.values())
 
     @property
     def coverage(self) -> float | None:
@@ -207,6 +213,7 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "messages": {
             "by_channel": dict(Counter(m.channel.value for m in report.messages.values())),
             "by_status": dict(Counter(m.status.value for m in report.messages.values())),
+            "delivered": report.delivery.delivered,
         },
     }
 

@@ -45,6 +45,11 @@ TEMPLATES = {
     "signup/promotion": {"code": "SMS_480003", "params": ["title", "starts", "code", "url"]},
 }
 URL = "http://linli.test/respond/" + "x" * 60  # longer than any variable may be
+#: Numbers the fake providers treat as the real ones would: no such number (空号), its owner
+#: unsubscribed (退订 / 免打扰名单), and one that hits a rate limit (temporary).
+NO_SUCH_NUMBER = "13900000404"
+UNSUBSCRIBED = "13900000403"
+RATE_LIMITED = "13900000429"
 
 
 # -- The fake providers ------------------------------------------------------------------------
@@ -131,8 +136,13 @@ class AliyunHandler(_Handler):
         if sorted(params) != sorted(names) or any(
                 not v or (len(v) > 35 and not v.startswith("http")) for v in params.values()):
             return self._error(200, "isv.INVALID_PARAMETERS", "参数异常")
-        if not re.fullmatch(r"1\d{10}", form.get("PhoneNumbers", "")):
+        phone = form.get("PhoneNumbers", "")
+        if not re.fullmatch(r"1\d{10}", phone) or phone == NO_SUCH_NUMBER:
             return self._error(200, "isv.MOBILE_NUMBER_ILLEGAL", "非法手机号")
+        if phone == UNSUBSCRIBED:
+            return self._error(200, "isv.CUSTOMER_REFUSED", "用户已退订推广短信")
+        if phone == RATE_LIMITED:
+            return self._error(200, "isv.BUSINESS_LIMIT_CONTROL", "触发号码天级流控")
         self.server.accepted.append({"phone": form["PhoneNumbers"],
                                      "code": form["TemplateCode"], "params": params})
         self._answer(200, {"RequestId": str(uuid.uuid4()).upper(), "Message": "OK",
@@ -198,8 +208,15 @@ class TencentHandler(_Handler):
             return self._error("InvalidParameterValue.TemplateParameterFormatError",
                                "验证码模板参数格式错误")
         phones = request.get("PhoneNumberSet") or []
-        if len(phones) != 1 or not re.fullmatch(r"\+861\d{10}", phones[0]):
+        if (len(phones) != 1 or not re.fullmatch(r"\+861\d{10}", phones[0])
+                or phones[0] == "+86" + NO_SUCH_NUMBER):
             return self._error("InvalidParameterValue.IncorrectPhoneNumber", "手机号格式错误")
+        if phones[0] == "+86" + UNSUBSCRIBED:
+            return self._error("FailedOperation.PhoneNumberInBlacklist",
+                               "手机号在免打扰名单库中")
+        if phones[0] == "+86" + RATE_LIMITED:
+            return self._error("LimitExceeded.PhoneNumberDailyLimit",
+                               "单个手机号日下发短信条数超过设定的上限")
         self.server.accepted.append({"phone": phones[0], "code": request["TemplateId"],
                                      "params": dict(zip(names, values, strict=True))})
         self._answer(200, {"Response": {"SendStatusSet": [{
@@ -376,7 +393,8 @@ def test_a_mapping_naming_a_missing_value_is_refused(
 
 def test_a_provider_error_answer_is_recorded_with_its_code(
         sms_app: Flask, db_session: Session, provider: tuple[str, FakeProvider]) -> None:
-    """A template code the account does not have: the provider's refusal, recorded."""
+    """A template code the account does not have: the provider's refusal, recorded, and not
+    tried again."""
     name, server = provider
     _configure(sms_app, name, server, LINLI_SMS_TEMPLATES={
         "scheduler/reminder": {"code": "SMS_999999", "params": ["line", "url"]}})
@@ -387,7 +405,9 @@ def test_a_provider_error_answer_is_recorded_with_its_code(
     code = ("isv.SMS_TEMPLATE_ILLEGAL" if name == "aliyun"
             else "FailedOperation.TemplateIncorrectOrUnapproved")
     assert code in (notification.error or "")
-    assert notification.status == NotificationStatus.queued and server.accepted == []
+    # The message itself is refused: every retry would be refused the same way.
+    assert notification.status == NotificationStatus.failed and server.accepted == []
+    assert notification.attempts == 1
 
 
 def test_the_factory_picks_the_provider() -> None:
