@@ -1,7 +1,7 @@
 """notifications: status "refused" (a number or address refused for good), address indexed
 
 Revision ID: n0t1f7d4e5f6
-Revises: n0t1f7a1b2c3
+Revises: 5c4ed0a7a001
 Create Date: 2026-12-02 01:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7d4e5f6"
-down_revision = "n0t1f7a1b2c3"
+down_revision = '5c4ed0a7a001'
 branch_labels = None
 depends_on = None
 
