@@ -35,6 +35,11 @@ matrix says which *operations* a role has on a model at all.
 | Pairing          | CRUD  | CRUD + propose, confirm, end        | –                          |
 | FiveComparisons  | R     | R (own neighbourhoods' groups)      | –                          |
 | ComparisonWeights| RU    | R                                   | –                          |
+| PatrolSite       | CRUD  | CRUD                                | –                          |
+| PatrolGroup      | CRUD  | CRUD (members, certificates)        | –                          |
+| PatrolSeason     | CRUD  | CRUD own; town-wide seasons R       | –                          |
+| PatrolChecklistItem | CRUD | R                                  | –                          |
+| PatrolInspection | CRU   | CRU (corrections kept in history)   | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -53,6 +58,9 @@ the town admin included.
 The five comparisons (a report page, JSON, XLSX and CSV, not a model) are read by the town
 admin for every neighbourhood and by a coordinator for their own; the weights of its combined
 rank are one town-wide row that only the town admin edits (never created or deleted).
+Inspection records are never deleted, by the town admin either: they are the season's figures,
+and every correction after creation is kept in the record's history
+(`app.services.patrols.log`).
 """
 
 from __future__ import annotations
@@ -103,6 +111,11 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Pairing": {_A: CRUD, _C: CRUD},
     "FiveComparisons": {_A: R, _C: R},
     "ComparisonWeights": {_A: RU, _C: R},
+    "PatrolSite": {_A: CRUD, _C: CRUD},
+    "PatrolGroup": {_A: CRUD, _C: CRUD},
+    "PatrolSeason": {_A: CRUD, _C: CRUD},
+    "PatrolChecklistItem": {_A: CRUD, _C: R},
+    "PatrolInspection": {_A: CRU, _C: CRU},
 }
 
 #: Roles that may open the admin panel at all.

@@ -30,6 +30,13 @@ from admin.views.households import (
 from admin.views.incidents import IncidentView
 from admin.views.pairing import PairingView
 from admin.views.pairing_proposals import PairingProposalView
+from admin.views.patrols import (
+    PatrolChecklistItemView,
+    PatrolGroupView,
+    PatrolInspectionView,
+    PatrolSeasonView,
+    PatrolSiteView,
+)
 from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
 from admin.views.reports import ComparisonWeightsView, FiveComparisonsView
 from admin.views.requests import ResidentRequestView
@@ -60,6 +67,11 @@ from app.models import (
     Incident,
     Neighbourhood,
     Pairing,
+    PatrolChecklistItem,
+    PatrolGroup,
+    PatrolInspection,
+    PatrolSeason,
+    PatrolSite,
     Registration,
     ResidentRequest,
     ScheduleRun,
@@ -91,8 +103,9 @@ def init_admin(app: Flask) -> Admin:
                               fluid=True),
         index_view=LinliIndexView(name=_l("Dashboard"), url="/admin"),
     )
-    people, events, households, reports, settings = (
-        _l("People"), _l("Events"), _l("Households"), _l("Reports"), _l("Settings"),
+    people, events, households, reports, patrols, settings = (
+        _l("People"), _l("Events"), _l("Households"), _l("Reports"), _l("Patrols"),
+        _l("Settings"),
     )
     views = [
         VolunteerView(Volunteer, name=_l("Volunteers"), category=people),
@@ -130,6 +143,12 @@ def init_admin(app: Flask) -> Admin:
                            category=households),
         FiveComparisonsView(name=_l("Five comparisons"), endpoint="reports",
                             url="/admin/reports", category=reports),
+        PatrolInspectionView(PatrolInspection, name=_l("Inspections"), category=patrols),
+        PatrolSiteView(PatrolSite, name=_l("Patrol sites"), category=patrols),
+        PatrolGroupView(PatrolGroup, name=_l("Patrol groups"), category=patrols),
+        PatrolSeasonView(PatrolSeason, name=_l("Patrol seasons"), category=patrols),
+        PatrolChecklistItemView(PatrolChecklistItem, name=_l("Inspection checklists"),
+                                category=patrols),
         EventTemplateView(EventTemplate, name=_l("Event templates"), category=settings),
         SkillView(Skill, name=_l("Skills"), category=settings),
         VisitPolicyView(VisitPolicy, name=_l("Visit policies"), category=settings),

@@ -560,3 +560,39 @@ PAIRING_CATEGORIES = (
     HouseholdCategory.intellectual_disability,
     HouseholdCategory.major_misfortune,
 )
+
+
+class PatrolSiteKind(LabelledEnum):
+    """What kind of place a patrol site is; the inspection checklist depends on it."""
+
+    internet_cafe = "internet_cafe"
+    entertainment = "entertainment"  #: game halls, KTV
+    market = "market"
+    residential = "residential"  #: a neighbourhood's own round
+    other = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.internet_cafe: _l("Internet café"),
+            cls.entertainment: _l("Game hall or karaoke"),
+            cls.market: _l("Market or shops"),
+            cls.residential: _l("Residential area"),
+            cls.other: _l("Other place"),
+        }
+
+
+class ChecklistAnswer(LabelledEnum):
+    """An answer to one checklist item of an inspection."""
+
+    yes = "yes"
+    no = "no"
+    not_applicable = "not_applicable"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.yes: _l("Yes"),
+            cls.no: _l("No"),
+            cls.not_applicable: _l("Not applicable"),
+        }

@@ -12,6 +12,7 @@ from app.enums import (
     EventKind,
     HouseholdCategory,
     IncidentKind,
+    PatrolSiteKind,
     RequestCategory,
     RequestStatus,
     Role,
@@ -30,6 +31,10 @@ from app.models import (
     Incident,
     Neighbourhood,
     Pairing,
+    PatrolGroup,
+    PatrolInspection,
+    PatrolMember,
+    PatrolSite,
     Registration,
     ResidentRequest,
     ServiceGroup,
@@ -220,3 +225,42 @@ def make_pairing(session: Session, household: Household, volunteer: Volunteer,
     kw.setdefault("starts_on", date(2026, 12, 1))
     kw.setdefault("aim", "每周上门看望，帮助买菜")
     return _save(session, Pairing(household=household, volunteer=volunteer, **kw))
+
+
+def make_patrol_site(session: Session, **kw: Any) -> PatrolSite:
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    n = _n()
+    kw.setdefault("name", f"网吧{n}")
+    kw.setdefault("kind", PatrolSiteKind.internet_cafe)
+    kw.setdefault("address", f"月浦路{n}号")
+    return _save(session, PatrolSite(**kw))
+
+
+def make_patrol_group(session: Session, members: Any = (), **kw: Any) -> PatrolGroup:
+    """A patrol group; `members` are volunteers, or (volunteer, certified, certified_until)."""
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    kw.setdefault("name", f"巡查小组{_n()}")
+    group = PatrolGroup(**kw)
+    for member in members:
+        volunteer, certified, until = (member if isinstance(member, tuple)
+                                       else (member, True, None))
+        group.members.append(PatrolMember(volunteer=volunteer, certified=certified,
+                                          certified_until=until))
+    return _save(session, group)
+
+
+def make_inspection(session: Session, site: PatrolSite, group: PatrolGroup,
+                    present: Any = (), **kw: Any) -> PatrolInspection:
+    """An inspection with its members present marked certified or not on its day."""
+    from zoneinfo import ZoneInfo
+
+    from app.services.patrols.log import refresh_certified
+
+    kw.setdefault("started_at", datetime.now(UTC) - timedelta(hours=2))
+    kw.setdefault("ended_at", kw["started_at"] + timedelta(hours=1))
+    inspection = PatrolInspection(site=site, group=group, present=list(present), **kw)
+    _save(session, inspection)
+    refresh_certified(session, inspection, ZoneInfo("Asia/Shanghai"))
+    return inspection

@@ -20,6 +20,16 @@ from app.models.households import (
 from app.models.incidents import Incident, IncidentArea, IncidentHousehold
 from app.models.notifications import Notification
 from app.models.pairing import Pairing, household_needs
+from app.models.patrols import (
+    PatrolChecklistItem,
+    PatrolGroup,
+    PatrolInspection,
+    PatrolInspectionChange,
+    PatrolMember,
+    PatrolSeason,
+    PatrolSite,
+    patrol_inspection_members,
+)
 from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights
 from app.models.requests import RequestChange, ResidentRequest
@@ -54,6 +64,13 @@ __all__ = [
     "Neighbourhood",
     "Notification",
     "Pairing",
+    "PatrolChecklistItem",
+    "PatrolGroup",
+    "PatrolInspection",
+    "PatrolInspectionChange",
+    "PatrolMember",
+    "PatrolSeason",
+    "PatrolSite",
     "Registration",
     "RequestChange",
     "ResidentRequest",
@@ -72,6 +89,7 @@ __all__ = [
     "VisitRound",
     "Volunteer",
     "household_needs",
+    "patrol_inspection_members",
     "service_group_members",
     "team_members",
     "user_neighbourhoods",

@@ -48,6 +48,13 @@ from app.models import (
     IncidentHousehold,
     Neighbourhood,
     Pairing,
+    PatrolChecklistItem,
+    PatrolGroup,
+    PatrolInspection,
+    PatrolInspectionChange,
+    PatrolMember,
+    PatrolSeason,
+    PatrolSite,
     Registration,
     RequestChange,
     ResidentRequest,
@@ -70,7 +77,8 @@ Filter = ColumnElement[bool] | None
 
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
-    {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights}
+    {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights,
+     PatrolChecklistItem}
 )
 
 #: Models that carry their neighbourhood themselves.
@@ -87,7 +95,14 @@ _DIRECT: dict[type, Any] = {
     Incident: Incident.neighbourhood_id,
     VisitRound: VisitRound.neighbourhood_id,
     ResidentRequest: ResidentRequest.neighbourhood_id,
+    PatrolSite: PatrolSite.neighbourhood_id,
+    PatrolGroup: PatrolGroup.neighbourhood_id,
+    PatrolSeason: PatrolSeason.neighbourhood_id,
 }
+
+#: Models whose rows without a neighbourhood are town-wide: readable by every coordinator,
+#: changed only by the town admin.
+_TOWN_WIDE_READABLE = frozenset({Team, PatrolSeason})
 
 #: Models that belong to a neighbourhood through a parent row: (foreign key, parent model).
 _PARENT: dict[type, tuple[Any, type]] = {
@@ -108,6 +123,10 @@ _PARENT: dict[type, tuple[Any, type]] = {
     IncidentArea: (IncidentArea.incident_id, Incident),
     IncidentHousehold: (IncidentHousehold.incident_id, Incident),
     RequestChange: (RequestChange.request_id, ResidentRequest),
+    PatrolMember: (PatrolMember.group_id, PatrolGroup),
+    #: An inspection belongs to its site's neighbourhood.
+    PatrolInspection: (PatrolInspection.site_id, PatrolSite),
+    PatrolInspectionChange: (PatrolInspectionChange.inspection_id, PatrolInspection),
 }
 
 
@@ -137,8 +156,8 @@ def _by_neighbourhood(model: type, ids: frozenset[int], *, write: bool) -> Colum
     if model in _DIRECT:
         column = _DIRECT[model]
         condition = column.in_(ids)
-        if model is Team and not write:
-            # Town-wide professional teams are visible to every coordinator, read only.
+        if model in _TOWN_WIDE_READABLE and not write:
+            # Town-wide teams and seasons are visible to every coordinator, read only.
             condition = or_(condition, column.is_(None))
         return condition
     if model in _PARENT:

@@ -21,6 +21,7 @@ from app.enums import (
     EventKind,
     HoursKind,
     HouseholdCategory,
+    PatrolSiteKind,
     Role,
     RunStatus,
     VisitKind,
@@ -36,6 +37,8 @@ from app.models import (
     HouseholdAuditEntry,
     Neighbourhood,
     Pairing,
+    PatrolChecklistItem,
+    PatrolSeason,
     ScheduleRun,
     User,
     Visit,
@@ -103,6 +106,15 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
     incident = f.make_incident(session, neighbourhood=n, title=f"{prefix}停水")
     resident_request = f.make_resident_request(session, neighbourhood=n,
                                                text=f"{prefix}花架建议", place=f"{prefix}1号楼")
+    patrol_group = f.make_patrol_group(session, neighbourhood=n, name=f"{prefix}巡查小组",
+                                       members=[volunteer])
+    patrol_site = f.make_patrol_site(session, neighbourhood=n, name=f"{prefix}星空网吧",
+                                     address=f"{prefix}路8号", group=patrol_group)
+    patrol_season = PatrolSeason(town=n.town, neighbourhood=n, name=f"{prefix}暑期巡查",
+                                 starts_on=date(2027, 7, 1), ends_on=date(2027, 8, 31))
+    session.add(patrol_season)
+    inspection = f.make_inspection(session, patrol_site, patrol_group, [volunteer],
+                                   findings=f"{prefix}发现未成年人")
     session.flush()
     visit = Visit(household=household, visited_at=f.future(-3), kind=VisitKind.door,
                   volunteer=volunteer, notes=f"{prefix}走访")
@@ -130,6 +142,8 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "incident": incident, "residentrequest": resident_request,
         "householdauditentry": audit_entry, "attendancerecord": attendance,
         "hoursentry": entry, "pairing": pairing,
+        "patrolsite": patrol_site, "patrolgroup": patrol_group, "patrolseason": patrol_season,
+        "patrolinspection": inspection,
     })
 
 
@@ -139,7 +153,9 @@ def world(db_session) -> World:
                          name_en="Blood pressure")
     package = CarePackage(name="共享助餐包", cadence_days=7, duration_minutes=60, skill=skill)
     policy = VisitPolicy(category=HouseholdCategory.living_alone, interval_days=7)
-    db_session.add_all([package, policy])
+    checklist_item = PatrolChecklistItem(site_kind=PatrolSiteKind.internet_cafe,
+                                         question="有未成年人上网吗", concern_answer="yes")
+    db_session.add_all([package, policy, checklist_item])
     template = f.make_template(
         db_session, name="学雷锋模板", kind=EventKind.service_day,
         start_time=time(9, 0),
@@ -163,7 +179,8 @@ def world(db_session) -> World:
     }
     shared = {"skill": skill, "caresubscription_package": package, "carepackage": package,
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
-              "comparisonweights": db_session.get(ComparisonWeights, 1)}
+              "comparisonweights": db_session.get(ComparisonWeights, 1),
+              "patrolchecklistitem": checklist_item}
     return World(jiahong, yongye, shared, users)
 
 

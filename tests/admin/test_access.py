@@ -45,6 +45,10 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "attendancerecord": ("Attendance", None, None),
     "hoursentry": ("HoursEntry", "volunteer", "activity"),
     "pairing": ("Pairing", "household", "aim"),
+    "patrolsite": ("PatrolSite", None, "name"),
+    "patrolgroup": ("PatrolGroup", None, "name"),
+    "patrolseason": ("PatrolSeason", None, "name"),
+    "patrolinspection": ("PatrolInspection", None, "findings"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
@@ -54,6 +58,7 @@ SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
     "carepackage": ("CarePackage", "name"),
     "user": ("User", "display_name"),
     "comparisonweights": ("ComparisonWeights", None),
+    "patrolchecklistitem": ("PatrolChecklistItem", "question"),
 }
 ROLES = ["admin", "coordinator", "team_lead", "volunteer"]
 

@@ -1,0 +1,255 @@
+"""Patrols in the admin: sites, groups (members and their certificates), seasons with their
+figures, the checklist per kind of site (town-wide), and the inspection log.
+
+Inspection records are not deleted here: a coordinator corrects them, and every correction is
+kept in the record's history (`app.services.patrols.log`). The figures are
+`app.services.patrols.stats`'s, limited to the user's own neighbourhoods.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from admin.base import LinliModelView, acting_user
+from admin.filters import enum_filters, local_date_filters
+from app.enums import PatrolSiteKind
+from app.extensions import db
+from app.models import (
+    PatrolChecklistItem,
+    PatrolGroup,
+    PatrolInspection,
+    PatrolMember,
+    PatrolSeason,
+    PatrolSite,
+)
+from app.services import scoping
+from app.services.households.files import mask_phone
+from app.services.patrols import log, stats
+
+EXCERPT = 60
+
+SITE_LABELS = {
+    "address": _l("Address"), "latitude": _l("Latitude"), "longitude": _l("Longitude"),
+    "opens_at": _l("Opens at"), "closes_at": _l("Closes at"),
+    "contact_name": _l("Contact on site"), "contact_phone": _l("Contact's phone"),
+    "group": _l("Usual patrol group"), "sites": _l("Usual sites"),
+}
+
+
+def _neighbourhood_id(model: Any) -> int | None:
+    return model.neighbourhood_id or (model.neighbourhood.id if model.neighbourhood else None)
+
+
+def _contact_phone(view: Any, context: Any, model: PatrolSite, name: str) -> str:
+    if scoping.may_see_phone(acting_user()):
+        return model.contact_phone or ""
+    return mask_phone(model.contact_phone)
+
+
+class PatrolSiteView(LinliModelView):
+    column_list = ["name", "kind", "neighbourhood", "address", "group", "opens_at",
+                   "closes_at", "active"]
+    column_details_list = ["name", "kind", "neighbourhood", "address", "latitude", "longitude",
+                           "opens_at", "closes_at", "contact_name", "contact_phone", "group",
+                           "active", "notes"]
+    column_labels = SITE_LABELS
+    column_formatters = {"contact_phone": _contact_phone}
+    column_formatters_detail = {"contact_phone": _contact_phone}
+    column_searchable_list = ["name", "address"]
+    column_filters = [*enum_filters(PatrolSite.kind, _l("Kind"), PatrolSiteKind),
+                      "neighbourhood.name", "active"]
+    column_default_sort = "name"
+    list_load_options = (joinedload(PatrolSite.neighbourhood), joinedload(PatrolSite.group))
+    form_columns = ["neighbourhood", "name", "kind", "address", "latitude", "longitude",
+                    "opens_at", "closes_at", "contact_name", "contact_phone", "group", "active",
+                    "notes"]
+    form_args = {
+        "latitude": {"validators": [Optional(), NumberRange(min=-90, max=90)]},
+        "longitude": {"validators": [Optional(), NumberRange(min=-180, max=180)]},
+    }
+
+    def on_model_change(self, form: Any, model: PatrolSite, is_created: bool) -> None:
+        if (model.opens_at is None) != (model.closes_at is None):
+            raise ValidationError(gettext(
+                "Give both the opening and the closing time, or neither."))
+        group = model.group
+        if group is not None and group.neighbourhood_id != _neighbourhood_id(model):
+            raise ValidationError(gettext(
+                "The usual patrol group must be of the site's neighbourhood."))
+        super().on_model_change(form, model, is_created)
+
+
+def _members(view: Any, context: Any, model: PatrolGroup, name: str) -> str:
+    return "、".join(
+        f"{m.volunteer.name}{'' if not m.certified else ' ✓'}" for m in model.members)
+
+
+class PatrolGroupView(LinliModelView):
+    column_list = ["name", "neighbourhood", "members", "sites"]
+    column_details_list = ["name", "neighbourhood", "members", "sites", "notes"]
+    column_labels = {**SITE_LABELS, "members": _l("Members (✓ certified)"),
+                     "certified": _l("Certified supervisor"),
+                     "certified_until": _l("Certified until")}
+    column_formatters = {"members": _members}
+    column_formatters_detail = {"members": _members}
+    column_formatters_export = {"members": _members}
+    column_searchable_list = ["name"]
+    column_filters = ["neighbourhood.name"]
+    column_default_sort = "name"
+    list_load_options = (joinedload(PatrolGroup.neighbourhood),
+                         selectinload(PatrolGroup.members).joinedload(PatrolMember.volunteer),
+                         selectinload(PatrolGroup.sites))
+    form_columns = ["neighbourhood", "name", "notes", "members"]
+    inline_models = [(PatrolMember, {"form_columns": ["id", "volunteer", "certified",
+                                                      "certified_until"]})]
+
+    def on_model_change(self, form: Any, model: PatrolGroup, is_created: bool) -> None:
+        seen: set[int] = set()
+        for member in model.members:
+            if member.certified_until is not None and not member.certified:
+                raise ValidationError(gettext(
+                    "A certificate's end date needs the member to be certified."))
+            volunteer_id = member.volunteer.id if member.volunteer else member.volunteer_id
+            if volunteer_id in seen:
+                raise ValidationError(gettext("A volunteer is listed twice in the group."))
+            seen.add(volunteer_id)
+        super().on_model_change(form, model, is_created)
+
+
+def _figures(view: Any, context: Any, model: PatrolSeason, name: str) -> Markup:
+    figures = stats.season_figures(db.session, model,
+                                   neighbourhood_ids=scoping.neighbourhood_ids(acting_user()))
+    head = Markup("<p>{}</p>").format(gettext(
+        "%(inspections)s inspections, %(certified)s certified group inspections, "
+        "%(visits)s person-visits, %(average)s inspections per site.",
+        inspections=figures.inspections, certified=figures.certified_group_inspections,
+        visits=figures.person_visits, average=figures.inspections_per_site))
+    rows = Markup("").join(
+        Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
+            site.name, site.inspections, site.certified_group_inspections,
+            site.person_visits, site.shortfall)
+        for site in figures.per_site)
+    header = Markup("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>").format(
+        gettext("Site"), gettext("Inspections"), gettext("Certified group inspections"),
+        gettext("Person-visits"), gettext("Still required"))
+    return head + Markup('<table class="table table-sm">') + header + rows + Markup("</table>")
+
+
+class PatrolSeasonView(LinliModelView):
+    column_list = ["name", "town", "neighbourhood", "starts_on", "ends_on",
+                   "required_per_site", "min_per_week"]
+    column_details_list = [*column_list, "notes", "figures"]
+    column_labels = {"starts_on": _l("First day"), "ends_on": _l("Last day"),
+                     "required_per_site": _l("Inspections required per site"),
+                     "min_per_week": _l("At least per site and week"),
+                     "figures": _l("Figures")}
+    column_formatters_detail = {"figures": _figures}
+    column_searchable_list = ["name"]
+    column_default_sort = ("starts_on", True)
+    list_load_options = (joinedload(PatrolSeason.neighbourhood),)
+    form_columns = ["town", "neighbourhood", "name", "starts_on", "ends_on",
+                    "required_per_site", "min_per_week", "notes"]
+    form_args = {"required_per_site": {"validators": [NumberRange(min=0, max=1000)]},
+                 "min_per_week": {"validators": [NumberRange(min=0, max=100)]}}
+
+    def on_model_change(self, form: Any, model: PatrolSeason, is_created: bool) -> None:
+        if model.starts_on and model.ends_on and model.ends_on < model.starts_on:
+            raise ValidationError(gettext("The last day comes before the first."))
+        if model.neighbourhood is not None and model.neighbourhood.town != model.town:
+            raise ValidationError(gettext("The neighbourhood is not in the season's town."))
+        super().on_model_change(form, model, is_created)
+
+
+class PatrolChecklistItemView(LinliModelView):
+    column_list = ["site_kind", "position", "question", "question_en", "concern_answer",
+                   "active"]
+    column_labels = {"site_kind": _l("Kind of site"), "position": _l("Order"),
+                     "question": _l("Question"), "question_en": _l("Question in English"),
+                     "concern_answer": _l("Answer that is a finding")}
+    column_searchable_list = ["question", "question_en"]
+    column_filters = [*enum_filters(PatrolChecklistItem.site_kind, _l("Kind of site"),
+                                    PatrolSiteKind)]
+    column_default_sort = [("site_kind", False), ("position", False)]
+    form_columns = ["site_kind", "position", "question", "question_en", "concern_answer",
+                    "active"]
+
+
+def _findings(view: Any, context: Any, model: PatrolInspection, name: str) -> str:
+    text = " ".join((model.findings or "").split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+
+
+def _present(view: Any, context: Any, model: PatrolInspection, name: str) -> str:
+    return "、".join(v.name for v in model.present)
+
+
+def _checklist(view: Any, context: Any, model: PatrolInspection, name: str) -> Markup:
+    lines = log.checklist_text(model.checklist).splitlines()
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+def _history(view: Any, context: Any, model: PatrolInspection, name: str) -> Markup:
+    items = [Markup("<li>{}</li>").format(line) for line in log.history_lines(model)]
+    return Markup("<ol>") + Markup("").join(items) + Markup("</ol>")
+
+
+def _history_text(view: Any, context: Any, model: PatrolInspection, name: str) -> str:
+    return "\n".join(log.history_lines(model))
+
+
+class PatrolInspectionView(LinliModelView):
+    column_list = ["started_at", "site", "group", "ended_at", "present", "follow_up_needed",
+                   "findings"]
+    column_details_list = ["started_at", "ended_at", "site", "group", "present", "checklist",
+                           "findings", "follow_up_needed", "request", "started_by",
+                           "recorded_by", "history"]
+    column_export_list = ["started_at", "ended_at", "site", "group", "present", "checklist",
+                          "findings", "follow_up_needed", "history"]
+    column_labels = {
+        "started_at": _l("Started at"), "ended_at": _l("Ended at"), "site": _l("Site"),
+        "group": _l("Patrol group"), "present": _l("Members present"),
+        "checklist": _l("Checklist"), "findings": _l("Findings"),
+        "follow_up_needed": _l("Follow-up needed"), "request": _l("Residents' request"),
+        "started_by": _l("Started by"), "recorded_by": _l("Entered by"),
+        "history": _l("History"), "site.name": _l("Site"), "group.name": _l("Patrol group"),
+    }
+    column_formatters = {"findings": _findings, "present": _present}
+    column_formatters_detail = {"present": _present, "checklist": _checklist,
+                                "history": _history}
+    column_formatters_export = {"present": _present, "checklist": _checklist,
+                                "history": _history_text}
+    column_searchable_list = ["findings"]
+    column_filters = ["site.name", "group.name", "follow_up_needed",
+                      *local_date_filters(PatrolInspection.started_at, _l("Started at"))]
+    column_default_sort = ("started_at", True)
+    list_load_options = (joinedload(PatrolInspection.site), joinedload(PatrolInspection.group),
+                         selectinload(PatrolInspection.present),
+                         selectinload(PatrolInspection.changes))
+    form_columns = ["site", "group", "started_at", "ended_at", "present", "findings",
+                    "follow_up_needed"]
+
+    def update_model(self, form: Any, model: PatrolInspection) -> Any:
+        # What the record said before the form is applied, for its history.
+        model._before = log.snapshot(model)  # type: ignore[attr-defined]
+        return super().update_model(form, model)
+
+    def on_model_change(self, form: Any, model: PatrolInspection, is_created: bool) -> None:
+        if model.ended_at is not None and model.started_at and model.ended_at < model.started_at:
+            raise ValidationError(gettext("The end comes before the start."))
+        if is_created:
+            model.recorded_by_id = acting_user().id
+        super().on_model_change(form, model, is_created)
+        try:
+            log.check_present(db.session, model, list(model.present))
+        except log.PatrolError as error:
+            raise ValidationError(str(error.message)) from error
+        log.refresh_certified(db.session, model)
+        if not is_created:
+            log.record_change(db.session, model, getattr(model, "_before", {}),
+                              user=acting_user())

@@ -1,0 +1,59 @@
+"""`flask patrols …`: seasons and their figures.
+
+Thin: parse options, call a service, print.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.models import PatrolSeason
+from app.services.patrols import stats
+
+patrols_cli = AppGroup("patrols", help="Patrols: seasons, inspection figures.")
+
+
+@patrols_cli.command("seasons")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def seasons(as_json: bool) -> None:
+    """Patrol seasons, latest first."""
+    rows = db.session.scalars(stats.seasons(db.session)).all()
+    data = [{"id": s.id, "name": s.name, "town": s.town,
+             "neighbourhood": s.neighbourhood.name if s.neighbourhood else None,
+             "starts_on": s.starts_on.isoformat(), "ends_on": s.ends_on.isoformat(),
+             "required_per_site": s.required_per_site, "min_per_week": s.min_per_week}
+            for s in rows]
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for s in data:
+        click.echo(f"{s['id']:>5}  {s['starts_on']} … {s['ends_on']}  "
+                   f"{s['required_per_site']:>3}/site  {s['town']} "
+                   f"{s['neighbourhood'] or '*'}  {s['name']}")
+    click.echo(f"{len(data)} seasons")
+
+
+@patrols_cli.command("stats")
+@click.option("--season", "season_id", type=int, required=True, help="The season's id.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def season_stats(season_id: int, as_json: bool) -> None:
+    """A season's inspections, certified group inspections and person-visits, per site."""
+    season = db.session.get(PatrolSeason, season_id) if 0 < season_id < 2**31 else None
+    if season is None:
+        raise click.ClickException(f"no patrol season with id {season_id}")
+    figures = stats.season_figures(db.session, season)
+    if as_json:
+        click.echo(json.dumps(figures.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{figures.name} ({figures.starts_on} … {figures.ends_on})")
+    click.echo(f"{'inspections':>12} {'certified':>10} {'visits':>8} {'short':>6}  site")
+    for site in figures.per_site:
+        click.echo(f"{site.inspections:>12} {site.certified_group_inspections:>10} "
+                   f"{site.person_visits:>8} {site.shortfall:>6}  {site.name}")
+    click.echo(f"{figures.inspections:>12} {figures.certified_group_inspections:>10} "
+               f"{figures.person_visits:>8} {'':>6}  total, {figures.sites} sites, "
+               f"{figures.inspections_per_site} inspections per site")

@@ -1,0 +1,116 @@
+"""Patrols in the admin: a coordinator's correction of an inspection is kept in its history,
+members present must belong to the group, a season shows its figures for the user's own
+neighbourhoods."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.models import PatrolInspection, PatrolInspectionChange
+from app.services.patrols import log
+from tests import factories as f
+from tests.admin.conftest import as_text, quick_login
+
+pytestmark = pytest.mark.integration
+
+
+def _form(token, inspection, **overrides):
+    data = {"csrf_token": token, "site": inspection.site_id, "group": inspection.group_id,
+            "started_at": "2027-07-10 19:00", "ended_at": "2027-07-10 19:40",
+            "present": [v.id for v in inspection.present], "findings": "一切正常"}
+    data.update(overrides)
+    return data
+
+
+def test_a_coordinators_correction_is_kept_in_the_history(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    inspection = world.jiahong.rows["patrolinspection"]
+    response = client.post(f"/admin/patrolinspection/edit/?id={inspection.id}",
+                           data=_form(token, inspection, findings="两名未成年人已劝离"))
+    assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
+    saved = db_session.get(PatrolInspection, inspection.id)
+    assert saved.findings == "两名未成年人已劝离"
+    [change] = saved.changes
+    assert change.actor == "佳虹协调员"
+    assert change.fields["findings"] == ["佳虹发现未成年人", "两名未成年人已劝离"]
+    assert change.fields["started_at"][1] == "2027-07-10 19:00"
+    details = as_text(client.get(f"/admin/patrolinspection/details/?id={inspection.id}"))
+    assert "两名未成年人已劝离" in details and "佳虹协调员" in details
+
+
+def test_members_present_must_be_of_the_group(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    inspection = world.jiahong.rows["patrolinspection"]
+    outsider = f.make_volunteer(db_session, neighbourhood=world.jiahong.neighbourhood,
+                                name="佳虹路人")
+    response = client.post(f"/admin/patrolinspection/edit/?id={inspection.id}",
+                           data=_form(token, inspection,
+                                      present=[*[v.id for v in inspection.present], outsider.id]))
+    assert response.status_code == 200
+    assert "不是该巡查小组的成员" in as_text(response)
+    db_session.expire_all()
+    assert [v.name for v in db_session.get(PatrolInspection, inspection.id).present] == [
+        "佳虹志愿者"]
+    assert db_session.scalars(select(PatrolInspectionChange)).all() == []
+
+
+def test_a_paper_record_entered_by_the_coordinator(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    group = world.jiahong.rows["patrolgroup"]
+    second = f.make_volunteer(db_session, neighbourhood=world.jiahong.neighbourhood,
+                              name="佳虹第二人")
+    group.members.append(type(group.members[0])(volunteer=second, certified=True))
+    db_session.flush()
+    site = world.jiahong.rows["patrolsite"]
+    response = client.post("/admin/patrolinspection/new/", data={
+        "csrf_token": token, "site": site.id, "group": group.id,
+        "started_at": "2027-07-12 20:00", "ended_at": "2027-07-12 20:30",
+        "present": [world.jiahong.rows["volunteer"].id, second.id], "findings": "纸质记录"})
+    assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
+    created = db_session.scalar(select(PatrolInspection).where(
+        PatrolInspection.findings == "纸质记录"))
+    assert created.recorded_by_id == world.users["coordinator"].id
+    assert log.certified_present(db_session, created) == 2
+    assert created.changes == []
+    assert created.ended_at - created.started_at == timedelta(minutes=30)
+
+
+def test_season_details_show_own_figures(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    season = world.jiahong.rows["patrolseason"]
+    inspection = world.jiahong.rows["patrolinspection"]
+    inspection.started_at = season_start = inspection.started_at.replace(
+        year=2027, month=7, day=5)
+    inspection.ended_at = season_start + timedelta(minutes=30)
+    db_session.flush()
+    body = as_text(client.get(f"/admin/patrolseason/details/?id={season.id}"))
+    assert "佳虹星空网吧" in body and "永业" not in body
+    assert "1 次巡查" in body
+
+
+def test_group_members_and_certificates_in_one_form(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    group = world.jiahong.rows["patrolgroup"]
+    [member] = group.members
+    second = f.make_volunteer(db_session, neighbourhood=world.jiahong.neighbourhood,
+                              name="佳虹新成员")
+    data = {"csrf_token": token, "neighbourhood": world.jiahong.neighbourhood.id,
+            "name": group.name,
+            "members-0-id": member.id, "members-0-volunteer": member.volunteer_id,
+            "members-0-certified": "y",
+            "members-1-volunteer": second.id, "members-1-certified_until": "2027-08-01"}
+    response = client.post(f"/admin/patrolgroup/edit/?id={group.id}", data=data)
+    assert response.status_code == 200
+    assert "只有持证的成员才能填写证书有效期" in as_text(response)
+    data["members-1-certified"] = "y"
+    response = client.post(f"/admin/patrolgroup/edit/?id={group.id}", data=data)
+    assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
+    saved = {m.volunteer.name: (m.certified, str(m.certified_until))
+             for m in db_session.get(type(group), group.id).members}
+    assert saved == {"佳虹志愿者": (True, "None"), "佳虹新成员": (True, "2027-08-01")}
