@@ -1,7 +1,7 @@
 """patrols: sites, groups with certified members, seasons, checklists, the inspection log
 
 Revision ID: p17a0c5e1a01
-Revises: n0t1f7a1b2c3
+Revises: n0t1f7d4e5f6
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "p17a0c5e1a01"
-down_revision = 'n0t1f7a1b2c3'
+down_revision = 'n0t1f7d4e5f6'
 branch_labels = None
 depends_on = None
 
