@@ -217,10 +217,16 @@ def explain_continuity(index: Index, state: State) -> tuple[list[ContinuityMiss]
         got = sum(1 for vid in known if vid in on)
         eligible = sum(1 for p in index.pairs_of_shift[s] if index.pair_cont[p])
         missed += max(0, min(shift.max_count, eligible) - got)
+        # The visit's paired volunteer is owed a reason whenever they are not on it, even
+        # when someone else the household knows stands in.
+        paired = shift.paired if shift.paired in known else None
+        if paired is not None and paired not in on:
+            misses.append(ContinuityMiss(shift.id, paired,
+                                         _paired_reason(index, state, s, paired)))
         if got >= min(shift.max_count, len(known)):
             continue
         for vid in known:
-            if vid not in on:
+            if vid not in on and vid != paired:
                 misses.append(ContinuityMiss(shift.id, vid, _paired_reason(index, state, s, vid)))
     return misses, missed
 

@@ -145,6 +145,30 @@ def fill_up(index: Index, pairs: Iterable[int]) -> State:
     return state
 
 
+def prefer_paired(state: State) -> int:
+    """A care visit goes to its paired volunteer whenever they are free for it: a stand-in
+    who is not pinned gives the seat back (a stranger before someone the household knows).
+    Every shift keeps its headcount, so the weighted fill is unchanged, and continuity never
+    drops (the paired volunteer is known to the household). Fairness never outweighs a
+    pairing. Returns the number of visits handed back."""
+    ix = state.index
+    pinned = set(ix.pinned)
+    moved = 0
+    for s, shift in enumerate(ix.shifts):
+        v = ix.v_pos.get(shift.paired) if shift.paired else None
+        p = ix.pair_of.get((v, s)) if v is not None else None
+        if p is None or p in state.chosen or state.capped(p) or state.blockers(p):
+            continue
+        if state.shift_count[s] >= shift.max_count:
+            held = [q for q in ix.pairs_of_shift[s] if q in state.chosen and q not in pinned]
+            if not held:
+                continue
+            state.remove(min(held, key=lambda q: (ix.pair_cont[q], ix.pair_score[q], q)))
+        state.add(p)
+        moved += 1
+    return moved
+
+
 def improve_secondary(
     index: Index,
     pairs: Iterable[int],

@@ -95,6 +95,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
                 "household": s.household,
                 "neighbourhood": s.neighbourhood,
                 "event": s.event,
+                "paired": s.paired,
             }
             for s in problem.shifts
         ],
@@ -156,6 +157,7 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
                 household=s.get("household"),
                 neighbourhood=s.get("neighbourhood"),
                 event=str(s.get("event", "")),
+                paired=s.get("paired"),
             )
             for s in data["shifts"]
         ],

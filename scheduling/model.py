@@ -73,6 +73,9 @@ class Shift:
     # The event the shift belongs to (a label: explanations name it when its shifts block
     # volunteers of another event's shift).
     event: str = ""
+    # The volunteer this visit is paired with (a care package's helper): continuity comes
+    # first with them; another volunteer the household knows only stands in when they cannot.
+    paired: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from scheduling.cpsat import BUILD_SECONDS_PER_PAIR, fill_value, solve_cpsat
 from scheduling.deadline import Deadline
 from scheduling.eligibility import KEEP_BONUS, Index, build_index, continuity_value
 from scheduling.explain import explain_continuity, explain_index
-from scheduling.greedy import State, fill_up, greedy, improve_secondary
+from scheduling.greedy import State, fill_up, greedy, improve_secondary, prefer_paired
 from scheduling.model import Assignment, Metrics, Problem, Progress, Solution
 from scheduling.warmstart import (
     LpGuide,
@@ -268,6 +268,8 @@ def solve_greedy(problem: Problem, *, bounds: bool = True, seconds: float = 60.0
     index = build_index(problem)
     tb = time.perf_counter()
     state = greedy(index, _start_pairs(index))
+    if prefer_paired(state):
+        state = fill_up(index, state.chosen)
     t1 = time.perf_counter()
     sol = _finish(index, state, "greedy", bounds=bounds, deadline=dl)
     sol.metrics.build_seconds = round(tb - dl.t0, 3)
@@ -359,6 +361,9 @@ def solve(
     log.debug("cp-sat done %.2fs (%s)", dl.elapsed(), res.status)
     # A time-limited run may leave a seat that a free volunteer could still take.
     state = fill_up(index, _improve(index, fill_up(index, res.pairs).chosen, dl, 0.5 * reserve))
+    # A care visit's paired volunteer before any stand-in, whenever they are free for it.
+    if prefer_paired(state):
+        state = fill_up(index, state.chosen)
     # A neighbourhood's CP-SAT bound only bounds the neighbourhood, not the whole problem.
     cpsat_bound = res.fill_bound if keep is None else None
     sol = _finish(

@@ -188,6 +188,18 @@ def _busy_outside(
     return busy
 
 
+def _paired(session: Session, shifts: Sequence[Shift]) -> dict[int, int]:
+    """Care subscription id → its paired volunteer, for the subscriptions of these visits."""
+    ids = {s.event.care_subscription_id for s in shifts} - {None}
+    if not ids:
+        return {}
+    return dict(session.execute(
+        select(CareSubscription.id, CareSubscription.volunteer_id).where(
+            CareSubscription.id.in_(ids), CareSubscription.volunteer_id.is_not(None),
+            CareSubscription.active.is_(True))
+    ).tuples().all())
+
+
 def _household_history(session: Session, household_ids: set[int]) -> dict[str, list[str]]:
     if not household_ids:
         return {}
@@ -302,6 +314,7 @@ def build_problem(
         )
 
     engine_shifts: list[scheduling.Shift] = []
+    paired = _paired(session, shifts)
     labels: dict[str, str] = {}
     households: set[int] = set()
     for s in shifts:
@@ -329,6 +342,8 @@ def build_problem(
                 neighbourhood=f"n{event.neighbourhood_id}",
                 title=s.title,
                 event=event.title,
+                paired=(vid(paired[event.care_subscription_id])
+                        if event.care_subscription_id in paired else None),
             )
         )
         local = s.start_at.astimezone(zone)
