@@ -14,7 +14,9 @@ Dates follow `today`:
 - the café patrol rota and Jiang Jiezhi's Monday round cover the 4 weeks from the next Monday,
   keyed by (title, start): loading again on a later day adds only the weeks not yet there;
 - the weekend service mornings of the past quarter, with their attendance and hours
-  (`history`), are the six every-other Saturdays before `today`.
+  (`history`), are the six every-other Saturdays before `today`;
+- the pairings (`pairing`) start on `today`: most confirmed, the last three of each
+  neighbourhood left proposed, the families left over with the engine's reason.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from app.services.demo import data as d
 from app.services.demo.generate import build_plan
 from app.services.demo.history import load_history
 from app.services.demo.loader import Loader
+from app.services.demo.pairing import load_pairings
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
 from app.services.demo.residents import load_residents
 
@@ -82,6 +85,9 @@ def load_demo(
     for key, n in load_residents(session, loader.neighbourhoods, zone, today).items():
         loader.count(key, n)
     for key, n in load_history(session, loader.neighbourhoods, zone, today).items():
+        if n:
+            loader.count(key, n)
+    for key, n in load_pairings(session, loader.neighbourhoods, today).items():
         if n:
             loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole

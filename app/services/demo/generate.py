@@ -45,6 +45,14 @@ class VolunteerPlan:
     def key(self) -> tuple[str, str]:
         return (self.name, self.phone)
 
+    @property
+    def max_families(self) -> int:
+        """Families the member may be paired with (结对): three for a party member living
+        here, one for an in-service party member, two for anybody else."""
+        if self.is_party_member:
+            return 1 if self.is_dual_registered else 3
+        return 2
+
     def add_window(self, weekday: int, window: Window) -> None:
         """Add a weekly window, merging it with any it overlaps or touches on that day."""
         start, end = window

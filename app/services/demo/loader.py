@@ -159,7 +159,7 @@ class Loader:
             name=vp.name, phone=vp.phone, email=vp.email,
             neighbourhood=self.neighbourhoods[vp.neighbourhood],
             max_minutes_per_week=vp.max_minutes_per_week,
-            max_shifts_per_week=vp.max_shifts_per_week,
+            max_shifts_per_week=vp.max_shifts_per_week, max_families=vp.max_families,
             x_km=vp.x_km, y_km=vp.y_km, is_party_member=vp.is_party_member,
             is_dual_registered=vp.is_dual_registered, notes=vp.notes,
             skills=[self.skills[code] for code in sorted(vp.skills)],

@@ -15,7 +15,7 @@ COUNT_KEYS = (
     "visit_policies", "care_packages", "templates", "events", "shifts", "slots",
     "households", "care_subscriptions", "visits", "care_visits", "users",
     "buildings", "service_groups", "incidents", "assignments", "attendances",
-    "hours_corrections",
+    "hours_corrections", "household_needs", "pairings",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"
