@@ -1,10 +1,12 @@
-"""The admin's start page: a few counts for what the user may see."""
+"""The admin's start page: what needs doing now, a few counts, and the charts — each for what
+the user's role and scope let them see (`app.services.reports.dashboard` computes them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from flask import url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -13,9 +15,11 @@ from admin import access
 from admin.base import ProtectedView, acting_user
 from app.enums import AssignmentStatus, EventStatus
 from app.extensions import db
+from app.i18n import deployment_zone, to_local
 from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
 from app.services import scoping
 from app.services.households.due import DueCount, due_counts, due_rows
+from app.services.reports import dashboard as figures
 
 
 @dataclass(frozen=True)
@@ -59,9 +63,74 @@ def due_counts_for(user: Any) -> list[DueCount] | None:
     return due_counts(due_rows(db.session, neighbourhood_ids=scoping.neighbourhood_ids(user)))
 
 
+@dataclass(frozen=True)
+class Todo:
+    label: Any
+    value: int
+    url: str
+
+
+def _may(user: Any, model: str) -> bool:
+    return access.READ in access.permissions(user.role, model)
+
+
+def todos(user: Any, due: list[DueCount] | None) -> list[Todo]:
+    """What needs doing now, for what the user may see."""
+    now = utcnow()
+    out = []
+    if _may(user, "Shift"):
+        out.append(Todo(_l("Unfilled seats in the next 7 days"),
+                        figures.unfilled_seats(db.session, user, now),
+                        url_for("shift.index_view")))
+    if due is not None:
+        out.append(Todo(_l("Overdue contacts"), sum(c.overdue for c in due),
+                        url_for("visits.index")))
+    if _may(user, "ResidentRequest"):
+        out.append(Todo(_l("Overdue requests"),
+                        figures.overdue_requests(db.session, user, now),
+                        url_for("residentrequest.index_view")))
+    if _may(user, "Assignment"):
+        out.append(Todo(_l("Answers awaited from volunteers"),
+                        figures.answers_awaited(db.session, user, now),
+                        url_for("assignment.index_view")))
+    return out
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: Any
+    data: dict[str, Any]
+
+
+def charts(user: Any) -> list[Chart]:
+    """The dashboard's charts the user may see: contacts per month (done vs planned), requests
+    by state, service hours per month."""
+    zone = deployment_zone()
+    today = to_local(utcnow()).date()
+    out = []
+    if _may(user, "Visit"):
+        series = figures.contacts_by_month(db.session, user, today, zone)
+        out.append(Chart("contacts", _l("Contacts per month: done and still due"),
+                         series.to_json({"done": _l("Effective"),
+                                         "not_effective": _l("Not effective"),
+                                         "planned": _l("Planned, not yet recorded")},
+                                        "stack")))
+    if _may(user, "ResidentRequest"):
+        series = figures.requests_by_state(db.session, user)
+        out.append(Chart("requests", _l("Requests by state"),
+                         series.to_json({"requests": _l("Requests")}, "hbar")))
+    if _may(user, "HoursEntry"):
+        series = figures.hours_by_month(db.session, user, today)
+        out.append(Chart("hours", _l("Volunteer service hours per month"),
+                         series.to_json({"hours": _l("Hours")}, "bar")))
+    return out
+
+
 class LinliIndexView(ProtectedView, AdminIndexView):
     @expose("/")
     def index(self) -> str:
         user = acting_user()
+        due = due_counts_for(user)
         return self.render("linli_admin/index.html", tiles=dashboard_tiles(user),
-                           due=due_counts_for(user))
+                           due=due, todos=todos(user, due), charts=charts(user))

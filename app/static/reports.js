@@ -48,23 +48,29 @@
       .catch(function () { box.setAttribute("data-failed", "1"); });
   }
 
-  /* Dashboard charts: data-series is JSON {"kind": "bar"|"line"|"stack", "categories": [...],
-   * "series": [{"name": ..., "values": [...]}]}. */
+  /* Dashboard charts: data-series is JSON {"kind": "bar"|"hbar"|"line"|"stack",
+   * "categories": [...], "series": [{"name": ..., "values": [...]}]}. */
   function drawInline(el, locale) {
     var spec = JSON.parse(el.getAttribute("data-series"));
+    var horizontal = spec.kind === "hbar";
     var chart = echarts.init(el, null, { renderer: "canvas", locale: locale });
     var series = spec.series.map(function (s) {
-      return { type: spec.kind === "line" ? "line" : "bar", name: s.name, data: s.values,
+      return { type: spec.kind === "line" ? "line" : "bar", name: s.name,
+               data: horizontal ? s.values.slice().reverse() : s.values,
                stack: spec.kind === "stack" ? "all" : undefined,
-               label: { show: spec.kind !== "line" && spec.kind !== "stack", position: "top" } };
+               label: { show: spec.kind !== "stack", position: horizontal ? "right" : "top" } };
     });
+    var categories = { type: "category", data: horizontal ? spec.categories.slice().reverse() : spec.categories,
+                       axisLabel: horizontal ? { width: 180, overflow: "truncate" } : {} };
+    var values = { type: "value", minInterval: 1 };
+    size(el, horizontal ? spec.categories.length : 8);
     chart.setOption({
       animation: false,
-      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 40, top: 32, bottom: 8, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: "axis" },
-      xAxis: { type: "category", data: spec.categories },
-      yAxis: { type: "value", minInterval: 1 },
+      xAxis: horizontal ? values : categories,
+      yAxis: horizontal ? categories : values,
       series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });

@@ -1,0 +1,160 @@
+"""The figures of the admin's dashboard: what needs doing now, and the monthly charts.
+
+Every function takes the user and applies their row scope (`app.services.scoping`), so a
+coordinator's dashboard counts their neighbourhoods only and a team lead's their teams' shifts.
+Each is one SQL aggregate query. Months are local calendar months (the deployment's zone):
+timestamps are bucketed by comparing with each month's local bounds (a ``CASE``), which is the
+same on SQLite and PostgreSQL and right at midnight on the first of the month.
+
+- **Unfilled seats this week**: for shifts starting in the next seven days (events not
+  cancelled), the minimum headcount not yet held by a pending, confirmed or attended assignment.
+- **Overdue requests**: requests still open (`app.enums.OPEN_REQUEST`) past their due time.
+- **Answers awaited**: assignments published to a volunteer and not answered, on shifts still
+  to come.
+- **Contacts per month** ("visits done vs due"): per month, contacts dated in it that were
+  effective, not effective (missed, not at home, refused), or still planned and not recorded.
+- **Requests by state**: how many requests are in each state now.
+- **Service hours per month**: the hours ledger's minutes by the month of the service day, in
+  hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from app.enums import (
+    EFFECTIVE,
+    HOLDS_SEAT,
+    NOT_EFFECTIVE,
+    OPEN_REQUEST,
+    AssignmentStatus,
+    EventStatus,
+    RequestStatus,
+    VisitOutcome,
+)
+from app.models import Assignment, Event, HoursEntry, ResidentRequest, Shift, User, Visit
+from app.services.scoping import scoped
+
+WEEK = timedelta(days=7)
+
+
+def month_starts(today: date, count: int) -> list[date]:
+    """The first days of the last `count` months, the current one last."""
+    firsts = [today.replace(day=1)]
+    while len(firsts) < count:
+        firsts.insert(0, (firsts[0] - timedelta(days=1)).replace(day=1))
+    return firsts
+
+
+def _next_month(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def _bucket(column: Any, bounds: list[tuple[Any, Any]]) -> Any:
+    """The index of the month a value falls in (NULL outside them all)."""
+    return case(*((and_(column >= lo, column < hi), i) for i, (lo, hi) in enumerate(bounds)))
+
+
+def _local_bounds(firsts: list[date], zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    def at(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    return [(at(f), at(_next_month(f))) for f in firsts]
+
+
+def unfilled_seats(session: Session, user: User, now: datetime) -> int:
+    held = (
+        select(Assignment.shift_id.label("sid"), func.count().label("n"))
+        .where(Assignment.status.in_(HOLDS_SEAT))
+        .group_by(Assignment.shift_id)
+        .subquery()
+    )
+    missing = Shift.min_volunteers - func.coalesce(held.c.n, 0)
+    statement = (
+        select(func.coalesce(func.sum(case((missing > 0, missing), else_=0)), 0))
+        .select_from(Shift)
+        .join(Event, Event.id == Shift.event_id)
+        .outerjoin(held, held.c.sid == Shift.id)
+        .where(Shift.start_at >= now, Shift.start_at < now + WEEK,
+               Event.status != EventStatus.cancelled)
+    )
+    return int(session.scalar(scoped(statement, user, Shift)) or 0)
+
+
+def overdue_requests(session: Session, user: User, now: datetime) -> int:
+    statement = select(func.count()).select_from(ResidentRequest).where(
+        ResidentRequest.status.in_(OPEN_REQUEST), ResidentRequest.due_at < now)
+    return int(session.scalar(scoped(statement, user, ResidentRequest)) or 0)
+
+
+def answers_awaited(session: Session, user: User, now: datetime) -> int:
+    statement = (
+        select(func.count()).select_from(Assignment)
+        .join(Shift, Shift.id == Assignment.shift_id)
+        .where(Assignment.status == AssignmentStatus.pending, Shift.start_at >= now)
+    )
+    return int(session.scalar(scoped(statement, user, Assignment)) or 0)
+
+
+@dataclass(frozen=True)
+class Series:
+    """A chart's data: a category axis and named series of values."""
+
+    categories: list[str]
+    series: dict[str, list[float]]
+
+    def to_json(self, names: dict[str, Any], kind: str) -> dict[str, Any]:
+        return {"kind": kind, "categories": self.categories,
+                "series": [{"name": str(names[key]), "values": values}
+                           for key, values in self.series.items()]}
+
+
+def contacts_by_month(session: Session, user: User, today: date, zone: ZoneInfo,
+                      months: int = 6) -> Series:
+    firsts = month_starts(today, months)
+    bounds = _local_bounds(firsts, zone)
+    bucket = _bucket(Visit.visited_at, bounds)
+    kind = case((Visit.outcome.in_(EFFECTIVE), "done"),
+                (Visit.outcome.in_(NOT_EFFECTIVE), "not_effective"),
+                (Visit.outcome == VisitOutcome.planned, "planned"), else_="other")
+    statement = (
+        select(bucket.label("month"), kind.label("kind"), func.count())
+        .where(Visit.visited_at >= bounds[0][0], Visit.visited_at < bounds[-1][1])
+        .group_by(bucket, kind)
+    )
+    series: dict[str, list[float]] = {
+        k: [0] * months for k in ("done", "not_effective", "planned")}
+    for month, what, count in session.execute(scoped(statement, user, Visit)):
+        if month is not None and what in series:
+            series[what][month] = count
+    return Series([f"{f:%Y-%m}" for f in firsts], series)
+
+
+def requests_by_state(session: Session, user: User) -> Series:
+    statement = select(ResidentRequest.status, func.count()).group_by(ResidentRequest.status)
+    counts = {RequestStatus(s): n for s, n in session.execute(
+        scoped(statement, user, ResidentRequest))}
+    states = list(RequestStatus)
+    return Series([str(s.label) for s in states],
+                  {"requests": [counts.get(s, 0) for s in states]})
+
+
+def hours_by_month(session: Session, user: User, today: date, months: int = 6) -> Series:
+    firsts = month_starts(today, months)
+    bounds = [(f, _next_month(f)) for f in firsts]
+    bucket = _bucket(HoursEntry.service_on, bounds)
+    statement = (
+        select(bucket.label("month"), func.sum(HoursEntry.minutes))
+        .where(HoursEntry.service_on >= bounds[0][0], HoursEntry.service_on < bounds[-1][1])
+        .group_by(bucket)
+    )
+    hours = [0.0] * months
+    for month, minutes in session.execute(scoped(statement, user, HoursEntry)):
+        if month is not None:
+            hours[month] = round((minutes or 0) / 60, 1)
+    return Series([f"{f:%Y-%m}" for f in firsts], {"hours": hours})

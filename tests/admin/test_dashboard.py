@@ -1,0 +1,41 @@
+"""The dashboard per role: what needs doing now, and the charts each role may see (their data in
+the page for the charts' script, and a table view of each)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from tests.admin.conftest import as_text, quick_login
+
+pytestmark = pytest.mark.integration
+
+
+def _charts(body: str) -> dict[str, dict]:
+    return {key: json.loads(html.unescape(data)) for key, data in re.findall(
+        r'id="chart-(\w+)" data-series="([^"]*)"', body)}
+
+
+@pytest.mark.parametrize("role, todo, charts", [
+    ("admin", 4, {"contacts", "requests", "hours"}),
+    ("coordinator", 4, {"contacts", "requests", "hours"}),
+    ("team_lead", 2, set()),
+])
+def test_dashboard_per_role(client, world, role: str, todo: int, charts: set[str]) -> None:
+    quick_login(client, world.users[role])
+    response = client.get("/admin/")
+    body = as_text(response)
+    assert response.status_code == 200
+    assert body.count("todo-card") == todo
+    found = _charts(body)
+    assert set(found) == charts
+    assert body.count("chart-table") == len(charts)
+    assert ("echarts.min.js" in body) == bool(charts)
+    if "requests" in found:
+        requests = found["requests"]
+        assert requests["kind"] == "hbar" and len(requests["categories"]) == 6
+        # the world has one request in each neighbourhood: the coordinator counts their own
+        assert sum(requests["series"][0]["values"]) == (2 if role == "admin" else 1)
