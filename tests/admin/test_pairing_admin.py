@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.enums import HouseholdCategory, PairingStatus
-from app.models import Pairing
+from app.models import Pairing, Visit
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 from tests.app.portal.test_portal import open_portal
+from tests.helpers import csrf_token_from
 
 pytestmark = pytest.mark.integration
 
@@ -185,3 +186,29 @@ def test_proposals_page_by_role(client, db_session, world, role, own_status,
         == own_status
     assert client.get(f"/admin/pairing-proposals/?neighbourhood={foreign}").status_code \
         == foreign_status
+
+
+def test_member_records_a_contact_with_a_paired_family(client, app, db_session, world) -> None:
+    n = world.jiahong.neighbourhood
+    member = f.make_volunteer(db_session, neighbourhood=n, name="联系党员")
+    family = f.make_household(db_session, neighbourhood=n, contact_name="联系阿婆")
+    mine = f.make_pairing(db_session, family, member, status=PairingStatus.confirmed)
+    theirs = world.jiahong.rows["pairing"]
+    open_portal(client, app, member)
+    page = as_text(client.get("/portal/families"))
+    assert "还没有联系记录" in page
+    token = csrf_token_from(page)
+    assert client.post(f"/portal/families/{mine.id}/contact",
+                       data={"kind": "door"}).status_code == 400  # no CSRF token
+    assert client.post(f"/portal/families/{theirs.id}/contact",
+                       data={"csrf_token": token, "kind": "door"}).status_code == 404
+    response = client.post(f"/portal/families/{mine.id}/contact",
+                           data={"csrf_token": token, "kind": "fax"})
+    assert response.status_code == 400 and "上门走访还是电话联系" in as_text(response)
+    assert db_session.scalars(select(Visit).where(Visit.household_id == family.id)).all() == []
+    response = client.post(f"/portal/families/{mine.id}/contact", data={
+        "csrf_token": token, "kind": "door", "notes": "送了米"}, follow_redirects=True)
+    assert "已记录：与联系阿婆的上门走访" in as_text(response)
+    assert "上次联系" in as_text(response)
+    visit = db_session.scalars(select(Visit).where(Visit.household_id == family.id)).one()
+    assert (visit.volunteer_id, visit.notes) == (member.id, "送了米")

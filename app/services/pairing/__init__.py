@@ -2,9 +2,10 @@
 family limits, confirming and ending; a member's own families), `bridge` (rows ↔ the
 engine's pairing problem, `scheduling.pairing`), `proposals` (propose for a neighbourhood,
 why families stay unpaired, confirm with the members told, discard), `wording` (reasons and
-aims in the reader's words)."""
+aims in the reader's words), `contacts` (a paired member's visits and calls, recorded as
+visits so they count for the follow-up cadence and the five comparisons)."""
 
-from app.services.pairing import bridge, proposals
+from app.services.pairing import bridge, contacts, proposals
 from app.services.pairing.rules import (
     PairingError,
     check_pairing,
@@ -14,5 +15,14 @@ from app.services.pairing.rules import (
     open_counts,
 )
 
-__all__ = ["PairingError", "bridge", "check_pairing", "confirm", "end", "member_families",
-           "open_counts", "proposals"]
+__all__ = [
+    "PairingError",
+    "bridge",
+    "check_pairing",
+    "confirm",
+    "contacts",
+    "end",
+    "member_families",
+    "open_counts",
+    "proposals",
+]
