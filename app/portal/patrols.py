@@ -1,0 +1,114 @@
+"""Patrol inspections on the phone: the member's sites and recent inspections, start (or
+join) an inspection at a site, tick the members present, answer the checklist, findings,
+follow-up, end. Every change is a POST with the CSRF token; the rules are
+`app.services.patrols.inspecting`'s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from app.enums import ChecklistAnswer, RequestCategory
+from app.extensions import db
+from app.i18n import current_locale, deployment_zone, localised
+from app.models import PatrolInspection, Volunteer
+from app.portal.views import _require_volunteer, portal_bp
+from app.services.patrols import inspecting, log
+
+
+@portal_bp.get("/patrols")
+def patrols() -> str:
+    volunteer = _require_volunteer()
+    groups = inspecting.member_groups(db.session, volunteer.id)
+    return render_template(
+        "portal/patrols.html", volunteer=volunteer, groups=groups,
+        sites=inspecting.member_sites(db.session, groups),
+        inspections=inspecting.recent_inspections(db.session, {g.id for g in groups}))
+
+
+@portal_bp.post("/patrols/start")
+def start_patrol() -> Response:
+    volunteer = _require_volunteer()
+    try:
+        inspection = inspecting.start_inspection(
+            db.session, volunteer, request.form.get("site"), request.form.get("group"),
+            zone=deployment_zone())
+    except log.PatrolError as error:
+        flash(str(error.message), "danger")
+        return redirect(url_for("portal.patrols"))
+    return redirect(url_for("portal.inspection", inspection_id=inspection.id))
+
+
+def _own_inspection(inspection_id: int, volunteer: Volunteer) -> PatrolInspection:
+    inspection = db.session.get(PatrolInspection, inspection_id)
+    if inspection is None or not any(m.volunteer_id == volunteer.id
+                                     for m in inspection.group.members):
+        abort(404)
+    return inspection
+
+
+def _page(inspection: PatrolInspection, volunteer: Volunteer, *,
+          form: dict[str, Any] | None = None, errors: dict[str, Any] | None = None,
+          status: int = 200) -> tuple[str, int]:
+    locale = current_locale()
+    questions = [(entry, localised(entry.get("question", ""), entry.get("question_en"), locale))
+                 for entry in inspection.checklist or []]
+    return render_template(
+        "portal/inspection.html", volunteer=volunteer, inspection=inspection,
+        questions=questions, answers=list(ChecklistAnswer), categories=list(RequestCategory),
+        certified=log.certified_present(db.session, inspection),
+        editable=log.may_change(db.session, inspection, volunteer=volunteer),
+        members=sorted(inspection.group.members, key=lambda m: m.volunteer.name_sort),
+        present_ids={v.id for v in inspection.present}, form=form, errors=errors or {},
+    ), status
+
+
+@portal_bp.get("/patrols/<int:inspection_id>")
+def inspection(inspection_id: int) -> tuple[str, int]:
+    volunteer = _require_volunteer()
+    return _page(_own_inspection(inspection_id, volunteer), volunteer)
+
+
+@portal_bp.post("/patrols/<int:inspection_id>")
+def save_inspection(inspection_id: int) -> Response | tuple[str, int]:
+    volunteer = _require_volunteer()
+    found = _own_inspection(inspection_id, volunteer)
+    end = request.form.get("action") == "end"
+    data = inspecting.InspectionInput(
+        present_ids=request.form.getlist("present"),
+        answers={key.removeprefix("answer-"): value for key, value in request.form.items()
+                 if key.startswith("answer-")},
+        findings=request.form.get("findings"),
+        follow_up_needed=request.form.get("follow_up") == "1",
+        follow_up_category=request.form.get("follow_up_category"))
+    try:
+        saved = inspecting.save_inspection(db.session, found, volunteer, data, end=end,
+                                           zone=deployment_zone(), locale=current_locale())
+    except inspecting.InspectionInvalid as error:
+        db.session.rollback()
+        flash(_("Nothing was saved: please correct the marked fields."), "danger")
+        found = _own_inspection(inspection_id, volunteer)
+        return _page(found, volunteer, form=_typed(data), errors=error.errors, status=400)
+    except log.PatrolError as error:
+        flash(str(error.message), "danger")
+        return _page(found, volunteer, status=403)
+    if saved.request_raised is not None:
+        flash(_("Follow-up passed to the neighbourhood committee as request %(code)s.",
+                code=saved.request_raised.reference_code), "info")
+    if end:
+        certified = log.certified_present(db.session, saved.inspection)
+        flash(_("Inspection ended: %(n)s members present, %(c)s of them certified.",
+                n=len(saved.inspection.present), c=certified), "success")
+        return redirect(url_for("portal.patrols"))
+    flash(_("Saved."), "success")
+    return redirect(url_for("portal.inspection", inspection_id=inspection_id))
+
+
+def _typed(data: inspecting.InspectionInput) -> dict[str, Any]:
+    """What the member typed, to show again after a refusal (nothing typed is lost)."""
+    return {"present": {str(i) for i in data.present_ids}, "answers": data.answers,
+            "findings": data.findings or "", "follow_up": data.follow_up_needed,
+            "follow_up_category": data.follow_up_category or ""}
