@@ -33,6 +33,7 @@ matrix says which *operations* a role has on a model at all.
 | Attendance       | R     | R + the roster (own shifts)         | –                          |
 | HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
 | Pairing          | CRUD  | CRUD + propose, confirm, end        | –                          |
+| ShiftChangeRequest | R + approve, refuse | R + approve, refuse (own) | –                      |
 | FiveComparisons  | R     | R (own neighbourhoods' groups)      | –                          |
 | ComparisonWeights| RU    | R                                   | –                          |
 | PatrolSite       | CRUD  | CRUD                                | –                          |
@@ -52,6 +53,8 @@ The audit trail of residents' files is read-only for everyone: entries are writt
 paths that show, change, import or export a file (`app.services.households.audit`).
 Residents' requests are never deleted by a coordinator (their history is the record); a
 request's state changes only through the workflow's steps (`app.services.requests`).
+Shift swaps and drops are asked by volunteers in the portal and never edited or deleted in the
+admin; they change only by the approve / refuse actions (`app.services.scheduler.swaps`).
 Attendance is recorded only on the roster page or by the volunteer's own check-in, and the
 hours ledger is append-only: a correction is a new entry (C), nobody edits or deletes one,
 the town admin included.
@@ -109,6 +112,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Attendance": {_A: R, _C: R},
     "HoursEntry": {_A: RC, _C: RC},
     "Pairing": {_A: CRUD, _C: CRUD},
+    "ShiftChangeRequest": {_A: R, _C: R},
     "FiveComparisons": {_A: R, _C: R},
     "ComparisonWeights": {_A: RU, _C: R},
     "PatrolSite": {_A: CRUD, _C: CRUD},

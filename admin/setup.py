@@ -49,6 +49,7 @@ from admin.views.settings import (
     UserView,
     VisitPolicyView,
 )
+from admin.views.swaps import ShiftChangeRequestView
 from admin.views.visits import VisitsView
 from app.models import (
     Assignment,
@@ -77,6 +78,7 @@ from app.models import (
     ScheduleRun,
     ServiceGroup,
     Shift,
+    ShiftChangeRequest,
     Skill,
     Slot,
     Team,
@@ -122,6 +124,8 @@ def init_admin(app: Flask) -> Admin:
         AttendanceListView(Attendance, name=_l("Attendance records"), category=events,
                            endpoint="attendancerecord"),
         HoursEntryView(HoursEntry, name=_l("Service hours"), category=people),
+        ShiftChangeRequestView(ShiftChangeRequest, name=_l("Shift swaps and drops"),
+                               category=events),
         ScheduleRunView(ScheduleRun, name=_l("Scheduler runs"), category=events),
         ScheduleView(name=_l("Auto-scheduling"), endpoint="schedule", url="/admin/schedule",
                      category=events),

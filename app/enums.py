@@ -596,3 +596,21 @@ class ChecklistAnswer(LabelledEnum):
             cls.no: _l("No"),
             cls.not_applicable: _l("Not applicable"),
         }
+
+
+class ShiftChangeStatus(LabelledEnum):
+    """A volunteer's request to drop a shift or hand it to a colleague (换班/退出)."""
+
+    open = "open"  #: waiting for the coordinator
+    approved = "approved"  #: the volunteer is released; the seat offered or handed over
+    refused = "refused"  #: the volunteer stays on the shift
+    withdrawn = "withdrawn"  #: the volunteer took it back, or the shift was cancelled
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.open: _l("Waiting for the coordinator"),
+            cls.approved: _l("Approved"),
+            cls.refused: _l("Not approved"),
+            cls.withdrawn: _l("Withdrawn"),
+        }

@@ -34,6 +34,7 @@ from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights
 from app.models.requests import RequestChange, ResidentRequest
 from app.models.service_groups import Building, ServiceGroup, service_group_members
+from app.models.shift_changes import ShiftChangeRequest
 from app.models.skills import Skill
 from app.models.teams import Team, team_members
 from app.models.users import User, user_neighbourhoods, user_teams
@@ -78,6 +79,7 @@ __all__ = [
     "ScheduleRunPart",
     "ServiceGroup",
     "Shift",
+    "ShiftChangeRequest",
     "Skill",
     "Slot",
     "Team",

@@ -3,6 +3,7 @@
 from app.portal import attendance as _attendance  # noqa: F401  (its routes)
 from app.portal import pairing as _pairing  # noqa: F401  (its routes)
 from app.portal import patrols as _patrols  # noqa: F401  (its routes)
+from app.portal import swaps as _swaps  # noqa: F401  (its routes)
 from app.portal.views import portal_bp
 
 __all__ = ["portal_bp"]

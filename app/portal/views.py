@@ -22,9 +22,16 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.enums import RECORDABLE, UPCOMING, Role, VisitOutcome
+from app.enums import (
+    RECORDABLE,
+    UPCOMING,
+    AssignmentStatus,
+    Role,
+    ShiftChangeStatus,
+    VisitOutcome,
+)
 from app.extensions import db
-from app.models import Assignment, Shift, Team, Visit, Volunteer
+from app.models import Assignment, Shift, ShiftChangeRequest, Team, Visit, Volunteer
 from app.portal import importing
 from app.services import feeds, links
 from app.services.attendance import hours as attendance_hours
@@ -120,9 +127,14 @@ def index() -> str | Response:
                Shift.end_at > now)
         .order_by(Shift.start_at)
     ).all()
+    changes = {c.assignment_id: c for c in db.session.scalars(
+        select(ShiftChangeRequest).where(
+            ShiftChangeRequest.assignment_id.in_([a.id for a in assignments]),
+            ShiftChangeRequest.status == ShiftChangeStatus.open))}
     return render_template(
         "portal/index.html", volunteer=volunteer, https_url=https, webcal_url=webcal,
-        qr=_qr_svg(webcal), team_links=team_links, assignments=assignments,
+        qr=_qr_svg(webcal), team_links=team_links, assignments=assignments, now=now,
+        changes=changes, confirmed=AssignmentStatus.confirmed,
         open_check_ins=attendance.open_check_ins(db.session, volunteer.id, now=now),
         total_hours=attendance_hours.hours_text(
             attendance_hours.volunteer_minutes(db.session, volunteer.id)),

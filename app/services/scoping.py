@@ -61,6 +61,7 @@ from app.models import (
     ScheduleRun,
     ServiceGroup,
     Shift,
+    ShiftChangeRequest,
     Skill,
     Slot,
     Team,
@@ -127,6 +128,7 @@ _PARENT: dict[type, tuple[Any, type]] = {
     #: An inspection belongs to its site's neighbourhood.
     PatrolInspection: (PatrolInspection.site_id, PatrolSite),
     PatrolInspectionChange: (PatrolInspectionChange.inspection_id, PatrolInspection),
+    ShiftChangeRequest: (ShiftChangeRequest.assignment_id, Assignment),
 }
 
 

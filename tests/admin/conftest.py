@@ -40,6 +40,7 @@ from app.models import (
     PatrolChecklistItem,
     PatrolSeason,
     ScheduleRun,
+    ShiftChangeRequest,
     User,
     Visit,
     VisitPolicy,
@@ -130,8 +131,10 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
                        reason=f"{prefix}纸质签到表")
     pairing = Pairing(household=household, volunteer=volunteer, starts_on=date(2026, 12, 1),
                       aim=f"{prefix}结对帮扶")
+    change = ShiftChangeRequest(assignment=assignment, volunteer_id=volunteer.id,
+                                reason=f"{prefix}家里有事")
     session.add_all([blackout, visit, subscription, run, audit_entry, attendance, entry,
-                     pairing])
+                     pairing, change])
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -144,6 +147,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "hoursentry": entry, "pairing": pairing,
         "patrolsite": patrol_site, "patrolgroup": patrol_group, "patrolseason": patrol_season,
         "patrolinspection": inspection,
+        "shiftchangerequest": change,
     })
 
 

@@ -49,6 +49,7 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "patrolgroup": ("PatrolGroup", None, "name"),
     "patrolseason": ("PatrolSeason", None, "name"),
     "patrolinspection": ("PatrolInspection", None, "findings"),
+    "shiftchangerequest": ("ShiftChangeRequest", None, "reason"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

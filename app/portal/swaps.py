@@ -1,0 +1,61 @@
+"""Asking to drop or swap a confirmed shift from the portal, and taking the request back.
+
+A POST with the CSRF token; a refusal says why in the volunteer's language and changes
+nothing. The rules are `app.services.scheduler.swaps`'.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.models import Assignment, ShiftChangeRequest
+from app.portal.views import _require_volunteer, portal_bp
+from app.services.scheduler import swaps
+
+
+def _back(assignment_id: int) -> Response:
+    return redirect(url_for("portal.index") + f"#assignment-{assignment_id}")
+
+
+@portal_bp.post("/assignments/<int:assignment_id>/change")
+def ask_change(assignment_id: int) -> Response:
+    volunteer = _require_volunteer()
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.volunteer_id != volunteer.id:
+        abort(404)
+    swap = request.form.get("kind") == "swap"
+    phone = request.form.get("colleague_phone", "") if swap else ""
+    if swap and not phone.strip():
+        flash(_("Please enter your colleague's 11-digit mobile number."), "danger")
+        return _back(assignment_id)
+    try:
+        change = swaps.ask(db.session, assignment, colleague_phone=phone,
+                           reason=request.form.get("reason", ""))
+    except swaps.SwapError as error:
+        flash(error.message, "danger")
+        return _back(assignment_id)
+    if change.colleague is not None:
+        flash(_("Asked: the coordinator decides whether %(name)s takes this shift over. Until "
+                "then you are still on it.", name=change.colleague.name), "success")
+    else:
+        flash(_("Asked: the coordinator decides whether you may drop this shift. Until then "
+                "you are still on it."), "success")
+    return _back(assignment_id)
+
+
+@portal_bp.post("/changes/<int:change_id>/withdraw")
+def withdraw_change(change_id: int) -> Response:
+    volunteer = _require_volunteer()
+    change = db.session.get(ShiftChangeRequest, change_id)
+    if change is None or change.volunteer_id != volunteer.id:
+        abort(404)
+    try:
+        swaps.withdraw(db.session, change, volunteer.id)
+    except swaps.SwapError as error:
+        flash(error.message, "danger")
+        return _back(change.assignment_id)
+    flash(_("Your request has been withdrawn; you stay on the shift."), "success")
+    return _back(change.assignment_id)
