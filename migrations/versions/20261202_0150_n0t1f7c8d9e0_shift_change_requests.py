@@ -2,7 +2,7 @@
 decides
 
 Revision ID: n0t1f7c8d9e0
-Revises: n0t1f7d4e5f6
+Revises: p17a0c5e1a01
 Create Date: 2026-12-02 01:50:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7c8d9e0"
-down_revision = "n0t1f7d4e5f6"
+down_revision = 'p17a0c5e1a01'
 branch_labels = None
 depends_on = None
 
