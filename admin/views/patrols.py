@@ -127,9 +127,9 @@ def _figures(view: Any, context: Any, model: PatrolSeason, name: str) -> Markup:
                                    neighbourhood_ids=scoping.neighbourhood_ids(acting_user()))
     head = Markup("<p>{}</p>").format(gettext(
         "%(inspections)s inspections, %(certified)s certified group inspections, "
-        "%(visits)s person-visits, %(average)s inspections per site.",
+        "%(visits)s person-visits; %(average)s certified group inspections per site.",
         inspections=figures.inspections, certified=figures.certified_group_inspections,
-        visits=figures.person_visits, average=figures.inspections_per_site))
+        visits=figures.person_visits, average=figures.certified_per_site))
     rows = Markup("").join(
         Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>").format(
             site.name, site.inspections, site.certified_group_inspections,
@@ -146,7 +146,7 @@ class PatrolSeasonView(LinliModelView):
                    "required_per_site", "min_per_week"]
     column_details_list = [*column_list, "notes", "figures"]
     column_labels = {"starts_on": _l("First day"), "ends_on": _l("Last day"),
-                     "required_per_site": _l("Inspections required per site"),
+                     "required_per_site": _l("Certified group inspections required per site"),
                      "min_per_week": _l("At least per site and week"),
                      "figures": _l("Figures")}
     column_formatters_detail = {"figures": _figures}

@@ -56,4 +56,5 @@ def season_stats(season_id: int, as_json: bool) -> None:
                    f"{site.person_visits:>8} {site.shortfall:>6}  {site.name}")
     click.echo(f"{figures.inspections:>12} {figures.certified_group_inspections:>10} "
                f"{figures.person_visits:>8} {'':>6}  total, {figures.sites} sites, "
-               f"{figures.inspections_per_site} inspections per site")
+               f"{figures.inspections_per_site} inspections and "
+               f"{figures.certified_per_site} certified group inspections per site")

@@ -162,7 +162,8 @@ class PatrolSeason(Base):
     name: Mapped[str] = mapped_column(String(120))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
-    #: Inspections each site needs over the season (the article: about 16 per café).
+    #: Certified group inspections each site needs over the season (the article: about 16
+    #: per café); a member's own visit does not count toward it.
     required_per_site: Mapped[int] = mapped_column(default=16)
     #: And at least this many in every week of the season.
     min_per_week: Mapped[int] = mapped_column(default=1)

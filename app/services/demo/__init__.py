@@ -15,6 +15,9 @@ Dates follow `today`:
   keyed by (title, start): loading again on a later day adds only the weeks not yet there;
 - the weekend service mornings of the past quarter, with their attendance and hours
   (`history`), are the six every-other Saturdays before `today`;
+- the café squad's inspection log (`patrols`) is the last summer holiday ended before `today`
+  (1 July – 31 August), with the article's 200 certified group inspections and 1,568
+  person-visits; keyed by the season's name;
 - the pairings (`pairing`) start on `today`: most confirmed, the last three of each
   neighbourhood left proposed, the families left over with the engine's reason.
 """
@@ -35,6 +38,7 @@ from app.services.demo.generate import build_plan
 from app.services.demo.history import load_history
 from app.services.demo.loader import Loader
 from app.services.demo.pairing import load_pairings
+from app.services.demo.patrols import load_patrols
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
 from app.services.demo.residents import load_residents
 
@@ -88,6 +92,9 @@ def load_demo(
         if n:
             loader.count(key, n)
     for key, n in load_pairings(session, loader.neighbourhoods, today).items():
+        if n:
+            loader.count(key, n)
+    for key, n in load_patrols(session, loader.neighbourhoods, zone, today).items():
         if n:
             loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole

@@ -16,6 +16,8 @@ COUNT_KEYS = (
     "households", "care_subscriptions", "visits", "care_visits", "users",
     "buildings", "service_groups", "incidents", "assignments", "attendances",
     "hours_corrections", "household_needs", "pairings",
+    "patrol_groups", "patrol_sites", "patrol_checklist_items", "patrol_seasons",
+    "patrol_inspections",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"

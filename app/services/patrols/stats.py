@@ -137,7 +137,8 @@ class Figures:
 @dataclass(frozen=True)
 class SiteFigures(Figures):
     required: int
-    #: Inspections still missing to reach the season's requirement (0 when met).
+    #: Certified group inspections still missing to reach the season's requirement (0 when
+    #: met): a member's own visit is an inspection but does not count toward it.
     shortfall: int
 
 
@@ -151,8 +152,10 @@ class SeasonFigures:
     inspections: int
     certified_group_inspections: int
     person_visits: int
-    #: Inspections per site, one decimal (the article's "about 16 per café").
+    #: Inspections per site, one decimal.
     inspections_per_site: float
+    #: Certified group inspections per site, one decimal (the article's "about 16 per café").
+    certified_per_site: float
     per_site: list[SiteFigures]
 
     def to_json(self) -> dict[str, Any]:
@@ -177,7 +180,7 @@ def per_site(session: Session, season: PatrolSeason, *,
         .order_by(PatrolSite.name, PatrolSite.id)
     ).all()
     required = season.required_per_site
-    return [SiteFigures(site_id, name, int(n), int(c), int(p), required, max(0, required - n))
+    return [SiteFigures(site_id, name, int(n), int(c), int(p), required, max(0, required - c))
             for site_id, name, n, c, p in rows]
 
 
@@ -220,9 +223,10 @@ def season_figures(session: Session, season: PatrolSeason, *,
     inspections, certified, visits = _totals(session, season, neighbourhood_ids, zone)
     sites = per_site(session, season, neighbourhood_ids=neighbourhood_ids, zone=zone)
     average = round(inspections / len(sites), 1) if sites else 0.0
+    certified_average = round(certified / len(sites), 1) if sites else 0.0
     return SeasonFigures(season.id, season.name, season.starts_on.isoformat(),
                          season.ends_on.isoformat(), len(sites), int(inspections),
-                         int(certified), int(visits), average, sites)
+                         int(certified), int(visits), average, certified_average, sites)
 
 
 def seasons(session: Session, *, neighbourhood_ids: frozenset[int] | None = None

@@ -46,6 +46,7 @@ def test_seasons_and_stats(app, db_session, season) -> None:
     assert {s["name"]: (s["inspections"], s["shortfall"]) for s in data["per_site"]} == {
         "云端网咖": (3, 0), "极速网咖": (0, 2)}
     table = runner.invoke(args=["patrols", "stats", "--season", str(season.id)])
-    assert "total, 2 sites, 1.5 inspections per site" in table.output
+    assert ("total, 2 sites, 1.5 inspections and 1.0 certified group inspections per site"
+            in table.output)
     missing = runner.invoke(args=["patrols", "stats", "--season", "999999"])
     assert missing.exit_code != 0 and "no patrol season" in missing.output

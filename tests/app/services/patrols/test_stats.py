@@ -84,7 +84,8 @@ def test_per_site_includes_sites_never_inspected_and_the_shortfall(db_session,
     rows = {s.name: (s.inspections, s.certified_group_inspections, s.person_visits,
                      s.shortfall) for s in stats.per_site(db_session, season, zone=ZONE)}
     # S4 is inactive and was not inspected; S5 is in another town.
-    assert rows == {"S1": (2, 1, 5, 1), "S2": (1, 0, 1, 2), "S3": (1, 1, 2, 2)}
+    # The shortfall counts certified group inspections only.
+    assert rows == {"S1": (2, 1, 5, 2), "S2": (1, 0, 1, 3), "S3": (1, 1, 2, 2)}
 
 
 def test_per_group_and_per_member(db_session, season_data) -> None:
@@ -102,7 +103,8 @@ def test_season_figures_and_a_coordinators_share(db_session, season_data) -> Non
     season, a = season_data
     figures = stats.season_figures(db_session, season, zone=ZONE)
     assert (figures.sites, figures.inspections, figures.certified_group_inspections,
-            figures.person_visits, figures.inspections_per_site) == (3, 4, 2, 8, 1.3)
+            figures.person_visits, figures.inspections_per_site,
+            figures.certified_per_site) == (3, 4, 2, 8, 1.3, 0.7)
     own = stats.season_figures(db_session, season, neighbourhood_ids=frozenset({a.id}),
                                zone=ZONE)
     assert (own.sites, own.inspections, own.certified_group_inspections,

@@ -1,0 +1,55 @@
+"""The demo's café squad: 14 supervisors in 4 groups, 12 cafés with coordinates, and last
+summer's log whose figures are the article's (200 certified group inspections, 1,568
+person-visits, about 16 certified group inspections per café)."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import PatrolGroup, PatrolInspection, PatrolSeason, PatrolSite
+from app.services.demo import load_demo
+from app.services.demo.patrols import summer_of
+from app.services.patrols import stats
+
+pytestmark = pytest.mark.integration
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TODAY = date(2027, 1, 11)
+
+
+def test_summer_of() -> None:
+    assert summer_of(date(2027, 1, 11)) == (date(2026, 7, 1), date(2026, 8, 31))
+    assert summer_of(date(2027, 8, 31)) == (date(2026, 7, 1), date(2026, 8, 31))
+    assert summer_of(date(2027, 9, 1)) == (date(2027, 7, 1), date(2027, 8, 31))
+
+
+def test_the_squad_and_its_summer_match_the_article(db_session) -> None:
+    report = load_demo(db_session, zone=SHANGHAI, today=TODAY)
+    groups = db_session.scalars(select(PatrolGroup)).all()
+    assert len(groups) == 4 and sum(len(g.members) for g in groups) == 14
+    assert all(m.certified for g in groups for m in g.members)
+    sites = db_session.scalars(select(PatrolSite)).all()
+    assert len(sites) == 12
+    assert all(31.2 < s.latitude < 31.35 and 121.55 < s.longitude < 121.7 for s in sites)
+    assert all(s.group is not None and s.group.neighbourhood_id == s.neighbourhood_id
+               for s in sites)
+    [season] = db_session.scalars(select(PatrolSeason)).all()
+    assert (season.starts_on, season.ends_on) == (date(2026, 7, 1), date(2026, 8, 31))
+
+    figures = stats.season_figures(db_session, season, zone=SHANGHAI)
+    assert figures.certified_group_inspections == 200
+    assert figures.person_visits == 1568
+    assert figures.sites == 12
+    assert {s.certified_group_inspections for s in figures.per_site} == {16, 17}
+    assert all(s.shortfall == 0 for s in figures.per_site)
+    assert report.created["patrol_inspections"] == figures.inspections
+    assert len(stats.per_member(db_session, season, zone=SHANGHAI)) == 14
+
+    again = load_demo(db_session, zone=SHANGHAI, today=TODAY)
+    assert again.created["patrol_inspections"] == 0 and again.total_created == 0
+    assert db_session.scalar(select(func.count()).select_from(PatrolInspection)) == \
+        figures.inspections
