@@ -20,7 +20,7 @@ from app.services.notify.delivery import (
     to_staff,
     to_volunteer,
 )
-from app.services.notify.mail import Rendered, recipient_locale, render
+from app.services.notify.mail import Rendered, html_alternative, recipient_locale, render
 from app.services.notify.senders import (
     FileMailer,
     LoggingSmsSender,
@@ -59,6 +59,7 @@ __all__ = [
     "deliver",
     "deliver_now",
     "dispatch",
+    "html_alternative",
     "mailer_from_config",
     "permanent_refusal",
     "recipient_locale",

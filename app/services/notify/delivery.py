@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.enums import NotificationChannel, NotificationStatus
 from app.extensions import db
 from app.models import Notification, Registration, ResidentRequest, User, Volunteer, utcnow
-from app.services.notify.mail import Rendered, render
+from app.services.notify.mail import Rendered, html_alternative, render
 from app.services.notify.senders import Sms, senders
 from app.services.notify.sms import SmsProviderError
 from app.transactions import after_commit
@@ -211,7 +211,8 @@ def deliver(session: Session, notification_id: int) -> NotificationStatus | None
     mailer, sms = senders()
     try:
         if notification.channel == NotificationChannel.email:
-            mailer.send(notification.address or "", notification.subject, notification.body)
+            mailer.send(notification.address or "", notification.subject, notification.body,
+                        html_alternative(notification.subject, notification.body))
         else:
             sms.send(Sms(notification.address or "", notification.body, notification.template,
                          notification.params))

@@ -32,7 +32,7 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 class Mailer(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
+    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,11 @@ class SmsSender(Protocol):
     def send(self, sms: Sms) -> None: ...
 
 
-def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+def _message(sender: str, to: str, subject: str, body: str,
+             html: str | None = None) -> EmailMessage:
+    """The mail: the text part always (what was recorded, and what text-only mail programs
+    show), an HTML alternative after it when given (multipart/alternative: a mail program
+    shows the last part it can display)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -59,6 +63,8 @@ def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
     message["Date"] = email_date(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "linli.local")
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     return message
 
 
@@ -69,11 +75,11 @@ class FileMailer:
     folder: Path
     sender: str
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-        path.write_bytes(bytes(_message(self.sender, to, subject, body)))
+        path.write_bytes(bytes(_message(self.sender, to, subject, body, html)))
 
 
 @dataclass
@@ -88,7 +94,7 @@ class SmtpMailer:
     security: str = "starttls"
     timeout: float = 10.0
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None:
         context = ssl.create_default_context()
         if self.security == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
@@ -100,7 +106,7 @@ class SmtpMailer:
                 smtp.starttls(context=context)
             if self.username:
                 smtp.login(self.username, self.password or "")
-            smtp.send_message(_message(self.sender, to, subject, body))
+            smtp.send_message(_message(self.sender, to, subject, body, html))
 
 
 class LoggingSmsSender:

@@ -61,7 +61,8 @@ def test_reminder_task_run_twice_sends_one_mail_each(live, live_dir) -> None:
     assert len([m for m in mails if b"remind-me@example.test" in m]) == 1
     # Still unanswered: reminded too, and asked to answer.
     (unanswered,) = [m for m in mails if b"p@x.test" in m]
-    body = message_from_bytes(unanswered, policy=default_policy).get_body().get_content()
+    body = message_from_bytes(unanswered, policy=default_policy).get_body(
+        preferencelist=("plain",)).get_content()
     assert body.count("/respond/a/") == 1
     assert not [m for m in mails if b"c@x.test" in m]  # the event was called off
     db.session.rollback()
