@@ -41,6 +41,7 @@ matrix says which *operations* a role has on a model at all.
 | PatrolSeason     | CRUD  | CRUD own; town-wide seasons R       | –                          |
 | PatrolChecklistItem | CRUD | R                                  | –                          |
 | PatrolInspection | CRU   | CRU (corrections kept in history)   | –                          |
+| Qualification    | CRUD  | CRUD (own volunteers)               | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -120,6 +121,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "PatrolSeason": {_A: CRUD, _C: CRUD},
     "PatrolChecklistItem": {_A: CRUD, _C: R},
     "PatrolInspection": {_A: CRU, _C: CRU},
+    "Qualification": {_A: CRUD, _C: CRUD},
 }
 
 #: Roles that may open the admin panel at all.

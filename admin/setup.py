@@ -37,7 +37,13 @@ from admin.views.patrols import (
     PatrolSeasonView,
     PatrolSiteView,
 )
-from admin.views.people import AvailabilityView, BlackoutView, TeamView, VolunteerView
+from admin.views.people import (
+    AvailabilityView,
+    BlackoutView,
+    QualificationView,
+    TeamView,
+    VolunteerView,
+)
 from admin.views.reports import ComparisonWeightsView, FiveComparisonsView
 from admin.views.requests import ResidentRequestView
 from admin.views.service_groups import BuildingView, ServiceGroupView
@@ -73,6 +79,7 @@ from app.models import (
     PatrolInspection,
     PatrolSeason,
     PatrolSite,
+    Qualification,
     Registration,
     ResidentRequest,
     ScheduleRun,
@@ -126,6 +133,7 @@ def init_admin(app: Flask) -> Admin:
         HoursEntryView(HoursEntry, name=_l("Service hours"), category=people),
         ShiftChangeRequestView(ShiftChangeRequest, name=_l("Shift swaps and drops"),
                                category=events),
+        QualificationView(Qualification, name=_l("Qualifications"), category=people),
         ScheduleRunView(ScheduleRun, name=_l("Scheduler runs"), category=events),
         ScheduleView(name=_l("Auto-scheduling"), endpoint="schedule", url="/admin/schedule",
                      category=events),

@@ -1,4 +1,5 @@
-"""People: volunteers (with their availability inline), teams, availability, blackouts."""
+"""People: volunteers (with their availability inline), teams, availability, blackouts,
+qualifications."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from admin.base import LinliModelView
 from admin.feeds import FeedAdminMixin, import_link_formatter, last_synced_formatter
@@ -22,8 +30,10 @@ from admin.views.common import (
 )
 from admin.volunteer_import import VolunteerImportMixin
 from app.enums import Role, TeamKind
-from app.models import Availability, Blackout, Team, Volunteer
+from app.i18n import deployment_zone
+from app.models import Availability, Blackout, Qualification, Team, Volunteer, utcnow
 from app.models.volunteers import DEFAULT_MAX_FAMILIES
+from app.services import qualifications
 
 
 class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
@@ -114,3 +124,46 @@ class TeamView(LinliModelView):
         "lead": {"fields": ["name", "phone"], "page_size": 10},
         "members": {"fields": ["name", "phone"], "page_size": 10},
     }
+
+
+def _expiry(view: Any, context: Any, model: Any, name: str) -> str:
+    """The last valid day, and how it stands today (expired / expires in N days)."""
+    until = model.valid_until
+    if until is None:
+        return str(_l("Does not expire"))
+    days = (until - utcnow().astimezone(deployment_zone()).date()).days
+    if days < 0:
+        return str(_l("%(date)s (expired)", date=until.isoformat()))
+    if days <= qualifications.ALERT_DAYS:
+        return str(_l("%(date)s (expires in %(n)s days)", date=until.isoformat(), n=days))
+    return until.isoformat()
+
+
+class QualificationView(LinliModelView):
+    """Licences and certificates behind skills that require one (资质)."""
+
+    column_list = ["volunteer", "skill", "licence_number", "issued_by", "valid_from",
+                   "valid_until"]
+    column_labels = {"licence_number": _l("Licence number"), "issued_by": _l("Issued by"),
+                     "valid_from": _l("Valid from"), "valid_until": _l("Valid until")}
+    column_formatters = {"valid_until": _expiry}
+    column_searchable_list = ["licence_number", "issued_by"]
+    column_filters = ["volunteer.name", "skill.name_zh", "valid_until"]
+    column_default_sort = "valid_until"
+    list_load_options = (joinedload(Qualification.volunteer), joinedload(Qualification.skill))
+    form_columns = ["volunteer", "skill", "licence_number", "issued_by", "valid_from",
+                    "valid_until"]
+    form_ajax_refs = {"volunteer": {"fields": ["name", "phone"], "page_size": 10}}
+    form_args = {"licence_number": {"validators": [DataRequired(), Length(max=80)]},
+                 "issued_by": {"validators": [Length(max=120)]}}
+    column_descriptions = {"valid_until": _l(
+        "The last day it is valid; leave empty if it does not expire. From the next day the "
+        "scheduler no longer uses the skill; volunteer and coordinator are told 30 days "
+        "before.")}
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        if (model.valid_from and model.valid_until and model.valid_until < model.valid_from):
+            raise ValidationError(str(_l("“Valid until” is before “valid from”.")))
+        if not is_created and form.valid_until.object_data != form.valid_until.data:
+            qualifications.renewed(model)
+        super().on_model_change(form, model, is_created)

@@ -99,9 +99,13 @@ class UserView(LinliModelView):
 
 
 class SkillView(LinliModelView):
-    column_list = ["code", "name_zh", "name_en", "active"]
+    column_list = ["code", "name_zh", "name_en", "active", "requires_qualification"]
+    column_labels = {"requires_qualification": _l("Needs a licence")}
+    column_descriptions = {"requires_qualification": _l(
+        "Only volunteers with a valid qualification (People → Qualifications) may be given "
+        "shifts that need it.")}
     column_searchable_list = ["code", "name_zh", "name_en"]
-    column_filters = ["active"]
+    column_filters = ["active", "requires_qualification"]
     column_default_sort = "code"
 
 

@@ -30,6 +30,7 @@ from app.models.patrols import (
     PatrolSite,
     patrol_inspection_members,
 )
+from app.models.qualifications import Qualification
 from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights
 from app.models.requests import RequestChange, ResidentRequest
@@ -72,6 +73,7 @@ __all__ = [
     "PatrolMember",
     "PatrolSeason",
     "PatrolSite",
+    "Qualification",
     "Registration",
     "RequestChange",
     "ResidentRequest",

@@ -15,6 +15,8 @@ class Skill(Base):
     name_zh: Mapped[str] = mapped_column(String(80))
     name_en: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
+    #: Used only while the volunteer holds a valid qualification for it (a licence).
+    requires_qualification: Mapped[bool] = mapped_column(default=False)
 
     @property
     def name(self) -> str:

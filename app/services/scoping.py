@@ -55,6 +55,7 @@ from app.models import (
     PatrolMember,
     PatrolSeason,
     PatrolSite,
+    Qualification,
     Registration,
     RequestChange,
     ResidentRequest,
@@ -116,6 +117,7 @@ _PARENT: dict[type, tuple[Any, type]] = {
     #: Attendance belongs to the event's neighbourhood; hours to the volunteer's.
     Attendance: (Attendance.assignment_id, Assignment),
     HoursEntry: (HoursEntry.volunteer_id, Volunteer),
+    Qualification: (Qualification.volunteer_id, Volunteer),
     Visit: (Visit.household_id, Household),
     CareSubscription: (CareSubscription.household_id, Household),
     Pairing: (Pairing.household_id, Household),

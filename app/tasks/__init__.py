@@ -7,6 +7,7 @@
 - `notify`: sending a message, with retries.
 - `feeds`: purging feed tombstones older than the 30 days feeds show them.
 - `visits`: planning a visit round in the background.
+- `qualifications`: each morning, alerts for licences that expire within 30 days.
 
 Importing every task module here, where the consumer finds the queue, registers all tasks
 (huey's "not found in TaskRegistry" otherwise). Tasks take ids or plain data, never rows.
@@ -16,7 +17,7 @@ from flask import Flask
 
 from app.services.notify import DISPATCHER
 from app.services.scheduler.runs import PART_DISPATCHER
-from app.tasks import feeds, notify, scheduler, visits
+from app.tasks import feeds, notify, qualifications, scheduler, visits
 from app.tasks.queue import huey, make_huey, task_app
 
 
@@ -29,4 +30,7 @@ def init_app(app: Flask) -> None:
     app.extensions[PART_DISPATCHER] = scheduler.enqueue_part
 
 
-__all__ = ["feeds", "huey", "init_app", "make_huey", "notify", "scheduler", "task_app", "visits"]
+__all__ = [
+    "feeds", "huey", "init_app", "make_huey", "notify", "qualifications", "scheduler",
+    "task_app", "visits",
+]

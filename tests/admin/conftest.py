@@ -39,6 +39,7 @@ from app.models import (
     Pairing,
     PatrolChecklistItem,
     PatrolSeason,
+    Qualification,
     ScheduleRun,
     ShiftChangeRequest,
     User,
@@ -133,8 +134,11 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
                       aim=f"{prefix}结对帮扶")
     change = ShiftChangeRequest(assignment=assignment, volunteer_id=volunteer.id,
                                 reason=f"{prefix}家里有事")
+    qualification = Qualification(volunteer=volunteer, skill=skill,
+                                  licence_number=f"{prefix}执业证001", issued_by=f"{prefix}卫健委",
+                                  valid_until=date(2030, 12, 31))
     session.add_all([blackout, visit, subscription, run, audit_entry, attendance, entry,
-                     pairing, change])
+                     pairing, change, qualification])
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -148,6 +152,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "patrolsite": patrol_site, "patrolgroup": patrol_group, "patrolseason": patrol_season,
         "patrolinspection": inspection,
         "shiftchangerequest": change,
+        "qualification": qualification,
     })
 
 

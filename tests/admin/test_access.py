@@ -50,6 +50,7 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "patrolseason": ("PatrolSeason", None, "name"),
     "patrolinspection": ("PatrolInspection", None, "findings"),
     "shiftchangerequest": ("ShiftChangeRequest", None, "reason"),
+    "qualification": ("Qualification", "volunteer", "licence_number"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

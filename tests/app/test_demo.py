@@ -365,3 +365,19 @@ def test_the_past_quarter_has_attendance_and_hours(db_session) -> None:
     [correction] = db_session.scalars(select(HoursEntry).where(
         HoursEntry.kind == HoursKind.correction))
     assert correction.minutes == 90 and "纸质签到表" in correction.reason
+
+
+def test_home_medical_visits_need_a_licence_every_medic_holds(db_session) -> None:
+    from app.models import Qualification, Skill
+    from app.services import qualifications
+
+    _load(db_session)
+    skill = db_session.scalar(select(Skill).where(Skill.code == "home_medical"))
+    assert skill.requires_qualification
+    team = db_session.scalar(select(Team).where(Team.name == "上门医疗队"))
+    held = {q.volunteer_id for q in db_session.scalars(select(Qualification))}
+    assert {m.id for m in team.members if skill in m.skills} == held
+    [soon] = qualifications.expiring(db_session, TODAY)
+    assert soon.valid_until == TODAY + timedelta(days=20)
+    paired = set(db_session.scalars(select(CareSubscription.volunteer_id)))
+    assert soon.volunteer_id not in paired  # the care packages keep their person

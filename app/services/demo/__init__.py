@@ -36,6 +36,7 @@ from app.services.care_visits import generate_care_visits
 from app.services.demo import data as d
 from app.services.demo.generate import build_plan
 from app.services.demo.history import load_history
+from app.services.demo.licences import load_licences
 from app.services.demo.loader import Loader
 from app.services.demo.pairing import load_pairings
 from app.services.demo.patrols import load_patrols
@@ -88,7 +89,8 @@ def load_demo(
     loader.run(plan)
     for key, n in load_residents(session, loader.neighbourhoods, zone, today).items():
         loader.count(key, n)
-    for key, n in load_history(session, loader.neighbourhoods, zone, today).items():
+    for key, n in (load_history(session, loader.neighbourhoods, zone, today)
+                   | load_licences(session, today)).items():
         if n:
             loader.count(key, n)
     for key, n in load_pairings(session, loader.neighbourhoods, today).items():

@@ -17,7 +17,7 @@ COUNT_KEYS = (
     "buildings", "service_groups", "incidents", "assignments", "attendances",
     "hours_corrections", "household_needs", "pairings",
     "patrol_groups", "patrol_sites", "patrol_checklist_items", "patrol_seasons",
-    "patrol_inspections",
+    "patrol_inspections", "qualifications",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"

@@ -52,6 +52,7 @@ from app.models import (
     Visit,
     Volunteer,
 )
+from app.services import qualifications
 from app.services.scheduler.availability import free_spans
 
 
@@ -279,9 +280,25 @@ def build_problem(
         elif a.status == AssignmentStatus.proposed and a.pinned:
             pins.append(scheduling.Pin(*pair))
 
+    # Licensed skills count only on the days a qualification covers: a volunteer keeps the
+    # skill when it covers some of the problem's shifts needing it, and is kept off the rest.
+    licences = qualifications.gates(session)
+    licensed_days: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    for s in shifts:
+        if s.skill is not None and s.skill.code in licences.codes:
+            licensed_days[s.skill.code].append((sid(s.id), s.start_at.astimezone(zone).date()))
+
     volunteers: list[scheduling.Volunteer] = []
     used: dict[int, int] = {}
     for v in _volunteers(session):
+        skills: list[str] = []
+        for sk in v.skills:
+            days = licensed_days.get(sk.code, [])
+            lapsed = [shift for shift, day in days if not licences.usable(v.id, sk.code, day)]
+            if days and len(lapsed) == len(days):
+                continue
+            forbidden.extend(scheduling.Forbidden(vid(v.id), shift) for shift in lapsed)
+            skills.append(sk.code)
         outside = busy.get(v.id, [])
         # The engine takes the work elsewhere off the availability itself (with the minimum
         # gap), and names the other event when that is why a seat stays empty.
@@ -297,7 +314,7 @@ def build_problem(
         volunteers.append(
             scheduling.Volunteer(
                 id=vid(v.id),
-                skills=tuple(sk.code for sk in v.skills),
+                skills=tuple(skills),
                 teams=tuple(f"t{t.id}" for t in v.teams),
                 availability=tuple(scheduling.Interval(s, e) for s, e in spans),
                 max_minutes_per_week=max(0, v.max_minutes_per_week - used_minutes),

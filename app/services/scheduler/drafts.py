@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.enums import HOLDS_SEAT, AssignmentSource, AssignmentStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, ScheduleRun, Shift, Volunteer
+from app.services import qualifications
 from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.runs import min_gap_minutes
@@ -26,6 +27,8 @@ RULE_WARNINGS = {
     "overlap": _l("%(name)s already has an overlapping shift: %(other)s."),
     "weekly_cap": _l("%(name)s would exceed the weekly limit of shifts or hours."),
     "declined": _l("%(name)s declined this shift or was taken off it."),
+    "licence": _l("%(name)s has no valid licence for “%(skill)s” on that day."),
+    "licence_expired": _l("%(name)s's licence for “%(skill)s” expired on %(date)s."),
 }
 
 
@@ -46,8 +49,16 @@ def rule_warnings(session: Session, shift: Shift, volunteer: Volunteer) -> list[
     tz = deployment_zone()
     values = {"name": volunteer.name, "skill": str(shift.skill), "team": str(shift.team)}
     out = []
+    lapse = qualifications.lapse(session, volunteer, shift.skill,
+                                 shift.start_at.astimezone(tz).date())
+    if lapse is not None:
+        code = "licence_expired" if lapse.expired_on else "licence"
+        out.append(RuleWarning(code, str(RULE_WARNINGS[code]) % {
+            **values, "date": lapse.expired_on.isoformat() if lapse.expired_on else ""}))
     for code, other_ids in eligibility.rule_breaks(session, shift, volunteer, tz,
                                               min_gap_minutes=min_gap_minutes()):
+        if lapse is not None and code in ("skill", "declined"):
+            continue  # the lapsed licence is why: said above
         others = [session.get(Shift, i) for i in dict.fromkeys(other_ids)]
         other = "、".join(shift_label(o, tz) for o in others if o is not None)
         out.append(RuleWarning(code, str(RULE_WARNINGS[code]) % {**values, "other": other}))

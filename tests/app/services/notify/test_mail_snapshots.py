@@ -61,6 +61,14 @@ CASES = {
         "name": "朱巧珍", "title": "外来媳妇培训班", "place": "金桥镇社区学校",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC), "url": "http://linli.test/r/C/cancel",
     },
+    "qualifications/expiring": {
+        "name": "顾医生", "volunteer_name": "顾医生", "skill": "上门医疗",
+        "licence": "沪医执110", "valid_until": "2027-03-05",
+    },
+    "qualifications/expiring_staff": {
+        "name": "佳虹居委协调员", "volunteer_name": "顾医生", "skill": "上门医疗",
+        "licence": "沪医执110", "valid_until": "2027-03-05",
+    },
     "requests/received": {
         "name": "王阿婆", "code": "QK7M2QXA", "committee": "佳虹居民区",
         "url": "http://linli.test/requests/TOKEN",
