@@ -145,7 +145,8 @@ class QualificationView(LinliModelView):
     column_list = ["volunteer", "skill", "licence_number", "issued_by", "valid_from",
                    "valid_until"]
     column_labels = {"licence_number": _l("Licence number"), "issued_by": _l("Issued by"),
-                     "valid_from": _l("Valid from"), "valid_until": _l("Valid until")}
+                     "valid_from": _l("Valid from"), "valid_until": _l("Valid until"),
+                     "expiry_alerted_at": _l("Expiry alert sent")}
     column_formatters = {"valid_until": _expiry}
     column_searchable_list = ["licence_number", "issued_by"]
     column_filters = ["volunteer.name", "skill.name_zh", "valid_until"]
