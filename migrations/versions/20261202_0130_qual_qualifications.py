@@ -1,7 +1,7 @@
 """qualifications with expiry; skills that require one
 
 Revision ID: q0a11f1ca7e5
-Revises: p17a0c5e1a01
+Revises: n0t1f7c8d9e0
 Create Date: 2026-12-02 01:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "q0a11f1ca7e5"
-down_revision = 'p17a0c5e1a01'
+down_revision = 'n0t1f7c8d9e0'
 branch_labels = None
 depends_on = None
 
