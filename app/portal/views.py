@@ -37,6 +37,7 @@ from app.services import feeds, links
 from app.services.attendance import hours as attendance_hours
 from app.services.attendance import recording as attendance
 from app.services.ics_import import IcsImportError
+from app.services.notify.inbox import recent_count
 from app.services.visits import recording
 
 portal_bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -135,6 +136,7 @@ def index() -> str | Response:
         "portal/index.html", volunteer=volunteer, https_url=https, webcal_url=webcal,
         qr=_qr_svg(webcal), team_links=team_links, assignments=assignments, now=now,
         changes=changes, confirmed=AssignmentStatus.confirmed,
+        new_messages=recent_count(db.session, volunteer.id, now=now),
         open_check_ins=attendance.open_check_ins(db.session, volunteer.id, now=now),
         total_hours=attendance_hours.hours_text(
             attendance_hours.volunteer_minutes(db.session, volunteer.id)),

@@ -20,7 +20,13 @@ from app.services.notify.delivery import (
     to_staff,
     to_volunteer,
 )
-from app.services.notify.mail import Rendered, html_alternative, recipient_locale, render
+from app.services.notify.mail import (
+    Rendered,
+    html_alternative,
+    recipient_locale,
+    render,
+    text_html,
+)
 from app.services.notify.senders import (
     FileMailer,
     LoggingSmsSender,
@@ -68,6 +74,7 @@ __all__ = [
     "senders",
     "sms_logged_only",
     "sms_sender_from_config",
+    "text_html",
     "to_requester",
     "to_resident",
     "to_staff",

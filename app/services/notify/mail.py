@@ -82,15 +82,19 @@ def _line_html(line: str) -> Markup:
     return Markup("").join(parts)
 
 
-def html_alternative(subject: str, body: str) -> str:
-    """The HTML part of a mail, made from its text (the text stays the record and the first
-    part): paragraphs at blank lines, line breaks kept, links clickable, everything escaped.
-    Plain and light, so it reads the same on a phone's mail app and in webmail."""
+def text_html(body: str) -> Markup:
+    """A message's text as HTML: paragraphs at blank lines, line breaks kept, links
+    clickable, everything escaped (the mail's HTML part, the portal's inbox)."""
     paragraphs = [p for p in body.strip().split("\n\n") if p.strip()]
-    inner = Markup("\n").join(
+    return Markup("\n").join(
         Markup('<p style="margin:0 0 1em 0">{}</p>').format(
             Markup("<br>\n").join(_line_html(line) for line in paragraph.split("\n")))
         for paragraph in paragraphs)
+
+
+def html_alternative(subject: str, body: str) -> str:
+    """The HTML part of a mail, made from its text (the text stays the record and the first
+    part). Plain and light, so it reads the same on a phone's mail app and in webmail."""
     return str(Markup(
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -98,4 +102,4 @@ def html_alternative(subject: str, body: str) -> str:
         '<body style="font-family:-apple-system,\'PingFang SC\',\'Microsoft YaHei\','
         'sans-serif;font-size:16px;line-height:1.6;color:#222;max-width:36em;margin:0 auto;'
         'padding:1em">\n{inner}\n</body></html>\n'
-    ).format(title=subject, inner=inner))
+    ).format(title=subject, inner=text_html(body)))
