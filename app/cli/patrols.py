@@ -1,4 +1,4 @@
-"""`flask patrols …`: seasons and their figures.
+"""`flask patrols …`: seasons, their figures, and a season's rota proposed by the engine.
 
 Thin: parse options, call a service, print.
 """
@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from app.extensions import db
+from app.i18n import deployment_zone
 from app.models import PatrolSeason
-from app.services.patrols import stats
+from app.services.patrols import rota, stats
 
 patrols_cli = AppGroup("patrols", help="Patrols: seasons, inspection figures.")
 
@@ -58,3 +61,29 @@ def season_stats(season_id: int, as_json: bool) -> None:
                f"{figures.person_visits:>8} {'':>6}  total, {figures.sites} sites, "
                f"{figures.inspections_per_site} inspections and "
                f"{figures.certified_per_site} certified group inspections per site")
+
+
+@patrols_cli.command("rota")
+@click.option("--season", "season_id", type=int, required=True, help="The season's id.")
+@click.option("--seconds", type=float, default=10.0, show_default=True,
+              help="The engine's time budget.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def season_rota(season_id: int, seconds: float, as_json: bool) -> None:
+    """Propose the season's rota with the scheduling engine: per site the inspections
+    planned against those required, and why any are missing. Nothing is saved."""
+    season = db.session.get(PatrolSeason, season_id) if 0 < season_id < 2**31 else None
+    if season is None:
+        raise click.ClickException(f"no patrol season with id {season_id}")
+    locale = current_app.config["LINLI_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        result, names = rota.build_rota(db.session, season, zone=deployment_zone(),
+                                        seconds=max(1.0, min(seconds, 600.0)), locale=locale)
+    db.session.rollback()  # nothing to keep: the rota is a proposal
+    if as_json:
+        click.echo(json.dumps(result.to_json(names), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{season.name}: {result.planned} of {result.required} inspections planned "
+               f"({result.filled_seats}/{result.total_seats} seats, {result.solver})")
+    for site in result.per_site:
+        reasons = f"  — {'; '.join(site.reasons)}" if site.shortfall or site.reasons else ""
+        click.echo(f"{site.planned:>4}/{site.required:<4} {site.name}{reasons}")

@@ -50,3 +50,21 @@ def test_seasons_and_stats(app, db_session, season) -> None:
             in table.output)
     missing = runner.invoke(args=["patrols", "stats", "--season", "999999"])
     assert missing.exit_code != 0 and "no patrol season" in missing.output
+
+
+def test_rota_is_proposed_and_nothing_saved(app, db_session, season) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["patrols", "rota", "--season", str(season.id), "--json",
+                                 "--seconds", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    # Two sites, 2 required each over 9 weeks but at least one a week: 9 each.
+    assert data["required"] == 18 and len(data["slots"]) == 18
+    # The members gave no availability: nothing planned, and each site says why.
+    assert data["planned"] == 0
+    assert all(site["reasons"] for site in data["per_site"])
+    table = runner.invoke(args=["patrols", "rota", "--season", str(season.id),
+                                "--seconds", "1"])
+    assert "测试暑期: 0 of 18 inspections planned" in table.output
+    missing = runner.invoke(args=["patrols", "rota", "--season", "999999"])
+    assert missing.exit_code != 0

@@ -53,3 +53,20 @@ def test_the_squad_and_its_summer_match_the_article(db_session) -> None:
     assert again.created["patrol_inspections"] == 0 and again.total_created == 0
     assert db_session.scalar(select(func.count()).select_from(PatrolInspection)) == \
         figures.inspections
+
+
+def test_a_summer_rota_for_the_demo_squad(app, db_session) -> None:
+    """12 cafés, 14 supervisors: every café gets its 16 where the groups' evenings and
+    weekly caps allow, and every shortfall says why."""
+    from app.services.patrols import rota
+    from tests.helpers import in_english
+
+    load_demo(db_session, zone=SHANGHAI, today=TODAY)
+    season = db_session.scalars(select(PatrolSeason)).one()
+    with in_english(app):
+        result, _names = rota.build_rota(db_session, season, zone=SHANGHAI, seconds=5,
+                                         locale="en")
+    assert result.required == 12 * 16
+    assert result.planned >= 0.95 * result.required
+    assert all(site.reasons for site in result.per_site if site.shortfall)
+    assert all(site.planned >= 14 for site in result.per_site)

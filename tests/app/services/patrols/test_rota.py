@@ -1,0 +1,99 @@
+"""The rota bridge: slots spread over the season within opening hours where the group is
+free, two certified members of the site's group per slot, and a reason for every shortfall."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.models import PatrolSeason
+from app.services.patrols import rota
+from tests import factories as f
+from tests.helpers import in_english
+
+pytestmark = pytest.mark.integration
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def _member(session, n, name, evenings=(0, 2, 4)):
+    volunteer = f.make_volunteer(session, neighbourhood=n, name=name, max_shifts_per_week=4)
+    for weekday in evenings:
+        f.make_availability(session, volunteer, weekday=weekday, start_time=time(18, 0),
+                            end_time=time(22, 0))
+    return volunteer
+
+
+@pytest.fixture
+def season(db_session):
+    n = f.make_neighbourhood(db_session, town="月浦镇", name="月浦轮班村")
+    a, b, c = (_member(db_session, n, name) for name in ("轮甲", "轮乙", "轮丙"))
+    lonely = _member(db_session, n, "独丁")
+    full = f.make_patrol_group(db_session, neighbourhood=n, name="满员组", members=[a, b, c])
+    single = f.make_patrol_group(db_session, neighbourhood=n, name="单人组",
+                                 members=[lonely, (f.make_volunteer(db_session, neighbourhood=n,
+                                                                    name="见习戊"), False, None)])
+    for name in ("甲网吧", "乙网吧"):
+        f.make_patrol_site(db_session, neighbourhood=n, name=name, group=full,
+                           opens_at=time(8, 0), closes_at=time(0, 0))
+    f.make_patrol_site(db_session, neighbourhood=n, name="早市", group=full,
+                       opens_at=time(6, 0), closes_at=time(9, 0))
+    f.make_patrol_site(db_session, neighbourhood=n, name="丙网吧", group=single)
+    season = PatrolSeason(town="月浦镇", neighbourhood=n, name="两周", required_per_site=2,
+                          min_per_week=1, starts_on=date(2027, 7, 5),
+                          ends_on=date(2027, 7, 18))
+    db_session.add(season)
+    db_session.flush()
+    return season
+
+
+def test_slots_spread_within_opening_hours_where_the_group_is_free(db_session,
+                                                                   season) -> None:
+    sites = rota.season_sites(db_session, season)
+    slots = rota.plan_slots(season, sites, ZONE, rota.weekly_free_count(db_session, sites))
+    by_site: dict[str, list] = {}
+    for slot in slots:
+        by_site.setdefault(slot.site_name, []).append(slot.start.astimezone(ZONE))
+    assert set(by_site) == {"甲网吧", "乙网吧", "丙网吧"}  # 早市 closes before any start
+    for name in ("甲网吧", "乙网吧"):
+        starts = by_site[name]
+        assert len(starts) == 2 and starts[0].date() < date(2027, 7, 12) <= starts[1].date()
+        # only on the group's evenings (Mon, Wed, Fri), within the members' windows
+        assert all(s.weekday() in (0, 2, 4) and time(18) <= s.time() <= time(21) for s in starts)
+    full = by_site["甲网吧"] + by_site["乙网吧"]
+    assert len(set(full)) == len(full)  # never two of the group's slots at once
+
+
+def test_the_rota_staffs_what_it_can_and_says_why_not(app, db_session, season) -> None:
+    with in_english(app):
+        result, names = rota.build_rota(db_session, season, zone=ZONE, seconds=3,
+                                        locale="en")
+    rows = {s.name: s for s in result.per_site}
+    assert (rows["甲网吧"].planned, rows["乙网吧"].planned) == (2, 2)
+    assert rows["甲网吧"].reasons == [] and rows["甲网吧"].shortfall == 0
+    assert rows["丙网吧"].planned == 0 and rows["丙网吧"].shortfall == 2
+    assert rows["丙网吧"].reasons  # one certified member: the engine says why
+    assert rows["早市"].planned == 0
+    assert rows["早市"].reasons == ["Its opening hours leave no time for an inspection."]
+    for index, slot in enumerate(result.slots):
+        if slot.site_name in ("甲网吧", "乙网吧"):
+            assert {names[v] for v in result.assigned[index]} <= {"轮甲", "轮乙", "轮丙"}
+            assert len(result.assigned[index]) == 2
+    data = result.to_json(names)
+    assert (data["required"], data["planned"]) == (8, 4)
+
+
+def test_a_certificate_ending_mid_season_is_honoured(app, db_session, season) -> None:
+    full = next(s for s in rota.season_sites(db_session, season) if s.name == "甲网吧").group
+    for membership in full.members[:2]:
+        membership.certified_until = date(2027, 7, 11)
+    db_session.flush()
+    with in_english(app):
+        result, _names = rota.build_rota(db_session, season, zone=ZONE, seconds=3,
+                                        locale="en")
+    rows = {s.name: s for s in result.per_site}
+    # The second week has one certified member left: only the first week's slots staffed.
+    assert (rows["甲网吧"].planned, rows["乙网吧"].planned) == (1, 1)
+    assert rows["甲网吧"].reasons
