@@ -72,6 +72,7 @@ bench: $(STAMP)
 	-$(BIN)/python -m benchmarks.signup
 	-$(BIN)/python -m benchmarks.public_page
 	-$(BIN)/python -m benchmarks.ics_import
+	-$(BIN)/python -m benchmarks.district
 
 # For developers: refresh the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)

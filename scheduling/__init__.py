@@ -62,7 +62,7 @@ from scheduling.model import (
     UnfilledSeat,
     Volunteer,
 )
-from scheduling.partition import combine, merge, solve_partitioned, split
+from scheduling.partition import combine, join, merge, solve_partitioned, split
 from scheduling.resolve import Change, ResolveResult, apply_change, resolve
 from scheduling.solve import solve, solve_greedy
 
@@ -97,6 +97,7 @@ __all__ = [
     "dumps_solution",
     "explain",
     "generate",
+    "join",
     "load_problem",
     "load_solution",
     "loads_problem",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -169,6 +170,62 @@ def merge(problem: Problem, parts: list[Solution], wall: float, build: float) ->
     for a in assignments:
         state.add(index.pair_of[(index.v_pos[a.volunteer], index.s_pos[a.shift])])
     m: Metrics = compute_metrics(index, state)
+    _add_bounds(m, parts)
+    m.build_seconds = round(build + sum(s.metrics.build_seconds for s in parts), 3)
+    m.solve_seconds = round(wall, 3)
+    solver = parts[0].solver if parts else ""
+    continuity = [c for s in parts for c in s.continuity]
+    return Solution(assignments, unfilled, m, f"{solver}-partitioned", continuity)
+
+
+def join(problems: list[Problem], parts: list[Solution], wall: float) -> Solution:
+    """Merge the solutions of the parts of one `split` without indexing the whole problem
+    again (parts solved elsewhere, e.g. by other machines: on a district, the whole index would
+    pair every volunteer with every town's shifts). Seats, minimum seats, weighted fill,
+    continuity and bounds add up exactly; the load figures are over every volunteer of the
+    parts."""
+    assignments = sorted(a for s in parts for a in s.assignments)
+    m = Metrics()
+    for name in ("filled_seats", "total_seats", "min_seats", "filled_min_seats",
+                 "weighted_fill", "continuity_assignments", "continuity_missed",
+                 "preferred_honoured", "avoided_assigned"):
+        setattr(m, name, sum(getattr(s.metrics, name) for s in parts))
+    m.max_load_shifts = max((s.metrics.max_load_shifts for s in parts), default=0)
+    if all(s.metrics.kept_previous is not None for s in parts) and parts:
+        m.kept_previous = sum(s.metrics.kept_previous or 0 for s in parts)
+        m.moved_previous = sum(s.metrics.moved_previous or 0 for s in parts)
+    shifts = {sh.id: sh for p in problems for sh in p.shifts}
+    history = {h: set(vs) for p in problems for h, vs in p.household_history.items()}
+    with_history = [a for a in assignments if shifts[a.shift].household in history]
+    if with_history:
+        m.continuity_rate = round(sum(
+            a.volunteer in history[shifts[a.shift].household or ""] for a in with_history
+        ) / len(with_history), 4)
+    minutes = {sh.id: int((sh.end - sh.start).total_seconds() // 60) for sh in shifts.values()}
+    loads: dict[str, list[int]] = {v.id: [0, 0] for p in problems for v in p.volunteers}
+    for a in assignments:
+        loads[a.volunteer][0] += 1
+        loads[a.volunteer][1] += minutes[a.shift]
+    if len(loads) > 1:
+        counts = [c for c, _m in loads.values()]
+        mins = [mm for _c, mm in loads.values()]
+        m.load_std_shifts = round(statistics.pstdev(counts), 3)
+        m.load_range_shifts = max(counts) - min(counts)
+        m.load_std_minutes = round(statistics.pstdev(mins), 1)
+        m.load_range_minutes = max(mins) - min(mins)
+        m.load_spread_hours = round(statistics.pstdev([mm / 60 for mm in mins]), 3)
+    _add_bounds(m, parts)
+    m.build_seconds = round(sum(s.metrics.build_seconds for s in parts), 3)
+    m.solve_seconds = round(wall, 3)
+    m.objective = float(m.weighted_fill)
+    solver = parts[0].solver if parts else ""
+    return Solution(assignments, [u for s in parts for u in s.unfilled], m,
+                    f"{solver}-partitioned", [c for s in parts for c in s.continuity])
+
+
+def _add_bounds(m: Metrics, parts: list[Solution]) -> None:
+    """The parts' bounds added up (a part's bound bounds only that part), and what follows
+    from them; also the parts' status, first-solution and bound times."""
 
     def total(name: str) -> float | None:
         vals = [getattr(s.metrics, name) for s in parts]
@@ -202,14 +259,9 @@ def merge(problem: Problem, parts: list[Solution], wall: float, build: float) ->
             for s in parts
         )
         m.weighted_quality = round(m.weighted_fill / wb, 5) if wb else 1.0
-    m.build_seconds = round(build + sum(s.metrics.build_seconds for s in parts), 3)
-    m.solve_seconds = round(wall, 3)
     m.bound_seconds = round(sum(s.metrics.bound_seconds for s in parts), 3)
     m.status = f"{len(parts)} parts"
     firsts = [s.metrics.first_solution_seconds for s in parts]
     m.first_solution_seconds = max((f for f in firsts if f is not None), default=None)
     m.objective = float(m.weighted_fill)
     m.continuity_missed = sum(s.metrics.continuity_missed for s in parts)
-    solver = parts[0].solver if parts else ""
-    continuity = [c for s in parts for c in s.continuity]
-    return Solution(assignments, unfilled, m, f"{solver}-partitioned", continuity)

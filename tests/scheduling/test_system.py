@@ -170,3 +170,9 @@ def test_parts_solved_elsewhere_merge_into_a_valid_whole() -> None:
     merged = scheduling.merge(whole, solutions, 1.0, 0.0)
     assert check(problem, merged).ok
     assert merged.metrics.filled_seats == sum(s.metrics.filled_seats for s in solutions)
+    # Joined without indexing the whole problem again: the same figures that add up.
+    joined = scheduling.join(parts, solutions, 1.0)
+    assert joined.assignments == merged.assignments
+    for name in ("filled_seats", "total_seats", "min_seats", "filled_min_seats",
+                 "weighted_fill", "best_bound", "quality", "continuity_rate"):
+        assert getattr(joined.metrics, name) == getattr(merged.metrics, name), name

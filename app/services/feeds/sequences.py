@@ -64,14 +64,23 @@ def bump_sequences_for_changes(session: Session) -> int:
         and _changed(obj, (*EVENT_FIELDS, *SHIFT_FIELDS))
     ]
     shifts = {id(s): s for s in moved_shifts}
+    # Each of these properties is built anew on every access: read them once (a run writes
+    # thousands of drafts in one flush).
+    new, deleted = session.new, session.deleted
     with session.no_autoflush:
-        for obj in (*session.new, *session.dirty, *session.deleted):
-            if isinstance(obj, Assignment) and (
-                obj in session.new or obj in session.deleted or _changed(obj, ("status",))
-            ):
-                shift = obj.shift if obj.shift is not None else session.get(Shift, obj.shift_id)
-                if shift is not None:
-                    shifts.setdefault(id(shift), shift)
+        changed = [
+            obj for obj in (*new, *session.dirty, *deleted)
+            if isinstance(obj, Assignment)
+            and (obj in new or obj in deleted or _changed(obj, ("status",)))
+        ]
+        # Their shifts in one query (held here, so the lookups below find them loaded).
+        wanted = {obj.shift_id for obj in changed if obj.shift_id is not None}
+        loaded = session.scalars(select(Shift).where(Shift.id.in_(wanted))).all() if wanted else []
+        for obj in changed:
+            shift = obj.shift if obj.shift is not None else session.get(Shift, obj.shift_id)
+            if shift is not None:
+                shifts.setdefault(id(shift), shift)
+        del loaded
     # An assignment whose status changes is a new version of its entry (unless the change
     # already raised it).
     restated = [

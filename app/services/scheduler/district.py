@@ -226,8 +226,8 @@ def collect(session: Session, run_id: int) -> str:
             problems = [scheduling.loads_problem(p.problem) for p in parts]
             whole = scheduling.combine(problems)
             wall = (utcnow() - run.started_at).total_seconds() if run.started_at else 0.0
-            solution = scheduling.merge(
-                whole, [scheduling.loads_solution(p.solution or "") for p in parts], wall, 0.0)
+            solution = scheduling.join(
+                problems, [scheduling.loads_solution(p.solution or "") for p in parts], wall)
             built = bridge.BuiltProblem(whole, [bridge.db_id(s.id) for s in whole.shifts])
             written = bridge.write_proposals(session, run, built.shift_ids,
                                              solution.assignments)

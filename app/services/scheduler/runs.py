@@ -371,10 +371,16 @@ def _fail_running(session: Session, run: ScheduleRun, code: str, now: datetime) 
 
 
 def _check_parts(session: Session, run: ScheduleRun, now: datetime, limit: float) -> bool:
-    """Retry or fail the parts of `run` whose worker stopped; True if the run failed."""
+    """Retry or fail the parts of `run` whose worker stopped; True if the run failed. A run
+    whose parts have all succeeded long ago lost the worker that was writing its drafts."""
+    parts = list(session.scalars(select(ScheduleRunPart).where(ScheduleRunPart.run_id == run.id)))
+    ends = [p.finished_at for p in parts if p.status == PartStatus.succeeded and p.finished_at]
+    if parts and len(ends) == len(parts) and (now - max(ends)).total_seconds() > limit:
+        return _fail_running(session, run, "worker_lost", now)
     again: list[int] = []
-    for part in session.scalars(select(ScheduleRunPart).where(
-            ScheduleRunPart.run_id == run.id, ScheduleRunPart.status == PartStatus.running)):
+    for part in parts:
+        if part.status != PartStatus.running:
+            continue
         last = part.heartbeat_at or part.started_at
         if last is None or (now - last).total_seconds() <= limit:
             continue

@@ -153,3 +153,23 @@ def test_a_part_lost_twice_fails_the_run_with_the_reason(live) -> None:
                          "started anew; start the run again.")
     assert [p.status for p in _parts(run.id)] == [PartStatus.failed, PartStatus.running]
     assert _drafts(run.id) == 0
+
+
+def test_parts_done_but_never_collected_fail_the_run(live) -> None:
+    """Every part solved, but the worker writing the drafts died: the run ends failed
+    ("the worker stopped") once the last part is long finished, and nothing was written."""
+    run, _towns = _district(4)
+    run.status = RunStatus.running
+    run.metrics = {"phase": "parts", "parts": 2}
+    long_ago = utcnow() - timedelta(minutes=5)
+    for number in range(2):
+        db.session.add(ScheduleRunPart(
+            run_id=run.id, number=number, status=PartStatus.succeeded, attempts=1, shifts=1,
+            seats=1, seconds=4, problem="{}", solution="{}", finished_at=long_ago))
+    db.session.commit()
+    assert runs.fail_stale_runs(db.session, now=long_ago + timedelta(seconds=5)) == []
+    assert runs.fail_stale_runs(db.session) == [run.id]
+    db.session.commit()
+    run = _fresh(run.id)
+    assert run.status == RunStatus.failed and run.metrics["error_code"] == "worker_lost"
+    assert _drafts(run.id) == 0
