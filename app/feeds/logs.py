@@ -6,8 +6,9 @@ access and error logs) matches each path in a record against the application's U
 collapsing `.` and `//` segments as a client may send them. A URL argument named in
 `SECRET_ARGUMENTS` (every `<token>` route: feeds, confirm/decline, help, a resident's
 registration and its cancel page, the API's registration) and a query argument named in
-`SECRET_QUERY` (the portal's signed `?t=` link) are replaced by `[redacted]`. A path that matches
-no route but begins like a route with a secret is cut after that beginning.
+`SECRET_QUERY` (the portal's signed `?t=` link, and `?f=` from a calendar feed) are replaced
+by `[redacted]`. A path that matches no route but begins like a route with a secret is cut
+after that beginning.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ MARK = "[redacted]"
 #: URL arguments that are capabilities: whoever knows the value may act.
 SECRET_ARGUMENTS = frozenset({"token"})
 #: Query arguments that are capabilities, by endpoint.
-SECRET_QUERY: dict[str, frozenset[str]] = {"portal.index": frozenset({"t"})}
+SECRET_QUERY: dict[str, frozenset[str]] = {"portal.index": frozenset({"t", "f"})}
 LOGGER_NAMES = ("werkzeug", "gunicorn.access", "gunicorn.error")
 #: A path in a log line: starts with "/" not glued to a word ("HTTP/1.1", "01/Dec/2026").
 PATH_IN_TEXT = re.compile(r"(?<![\w.:/])/[^\s\"'<>]*")

@@ -88,8 +88,14 @@ def _require_volunteer() -> Volunteer:
     return volunteer
 
 
-def _open_signed_link(token: str) -> Response:
-    found = links.read_portal_token(current_app.config["SECRET_KEY"], token)
+#: Pages a signed link may lead to after opening the session (`?to=`).
+LINK_TARGETS = {"visits": "portal.visits"}
+
+
+def _open_signed_link(token: str, *, from_feed: bool = False) -> Response:
+    secret = current_app.config["SECRET_KEY"]
+    found = (links.read_feed_portal_token(secret, token) if from_feed
+             else links.read_portal_token(secret, token))
     volunteer = db.session.get(Volunteer, found[0]) if found else None
     if (volunteer is None or not volunteer.active
             or not links.fingerprint_matches(volunteer.feed_token, found[1])):
@@ -101,8 +107,9 @@ def _open_signed_link(token: str) -> Response:
     session[SESSION_KEY] = volunteer.id
     session[FINGERPRINT_KEY] = links.fingerprint(volunteer.feed_token)
     session["locale"] = locale
-    # Redirect so the signed token leaves the address bar and the browser history.
-    return redirect(url_for("portal.index"))
+    # Redirect so the signed token leaves the address bar and the browser history (the
+    # browser keeps the link's #fragment, e.g. the shift it came for).
+    return redirect(url_for(LINK_TARGETS.get(request.args.get("to", ""), "portal.index")))
 
 
 def _qr_svg(data: str) -> Markup:
@@ -115,6 +122,9 @@ def index() -> str | Response:
     token = request.args.get("t")
     if token:
         return _open_signed_link(token)
+    feed_token = request.args.get("f")
+    if feed_token:  # the link in an entry of the volunteer's own calendar feed
+        return _open_signed_link(feed_token, from_feed=True)
     volunteer = _require_volunteer()
     https = links.volunteer_feed_url(volunteer.feed_token)
     webcal = links.webcal_url(https)

@@ -15,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from app.models import Assignment, HelpRequest
 
 PORTAL_SALT = "portal"
+FEED_PORTAL_SALT = "linli-portal-from-feed"
 PREVIEW_SALT = "ics-import-preview"
 ASSIGNMENT_SALT = "linli-assignment-response"
 HELP_SALT = "linli-help-offer"
@@ -148,6 +149,26 @@ def fingerprint_matches(feed_token: str, fingerprint: str) -> bool:
 def fingerprint(feed_token: str) -> str:
     """What a portal session keeps to end when the volunteer's link is replaced."""
     return _fingerprint(feed_token)
+
+
+def feed_portal_token(secret_key: str, volunteer_id: int, feed_token: str) -> str:
+    """The portal link inside the volunteer's own calendar feed: as secret as the feed's own
+    URL, and ended with it (replacing the feed link changes the fingerprint). No timestamp:
+    the feed's bytes stay the same from one fetch to the next (ETag, 304)."""
+    return URLSafeSerializer(secret_key, salt=FEED_PORTAL_SALT).dumps(
+        [volunteer_id, _fingerprint(feed_token)])
+
+
+def read_feed_portal_token(secret_key: str, token: str) -> tuple[int, str] | None:
+    """(volunteer id, feed fingerprint) of a genuine feed portal link; None otherwise."""
+    try:
+        data = URLSafeSerializer(secret_key, salt=FEED_PORTAL_SALT).loads(token)
+    except BadSignature:
+        return None
+    if (not isinstance(data, list) or len(data) != 2 or not isinstance(data[0], int)
+            or isinstance(data[0], bool) or not isinstance(data[1], str)):
+        return None
+    return data[0], data[1]
 
 
 def portal_url(volunteer_id: int, feed_token: str) -> str:

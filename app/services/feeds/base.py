@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -54,6 +54,9 @@ class FeedSettings:
     deployment_id: str
     timezone: str = "Asia/Shanghai"
     default_locale: str = "zh_CN"
+    #: Signs the portal link in each entry of a personal feed (the app's SECRET_KEY); without
+    #: it the entries link to the portal's login.
+    link_key: str = field(default="", repr=False)
 
     def uid(self, local: str) -> str:
         """"assignment-12" → "assignment-12@<deployment id>"."""
@@ -70,6 +73,7 @@ class FeedSettings:
             deployment_id=config["LINLI_DEPLOYMENT_ID"],
             timezone=config["LINLI_TIMEZONE"],
             default_locale=config["LINLI_DEFAULT_LOCALE"],
+            link_key=str(config.get("SECRET_KEY") or ""),
         )
 
 

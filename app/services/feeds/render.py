@@ -45,6 +45,7 @@ from app.services.feeds.base import (
     visit_window,
 )
 from app.services.feeds.tombstones import visible_tombstones
+from app.services.links import feed_portal_token
 from app.services.visits.bridge import VISIT_MINUTES
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -129,12 +130,13 @@ def build_volunteer_feed(session: Session, volunteer: Volunteer, *, now: datetim
         .order_by(Visit.visited_at, Visit.id)
     ).unique().all()
     locale = volunteer.locale if volunteer.locale in ("zh_CN", "en") else settings.default_locale
+    portal = portal_link(volunteer, settings)
     with force_locale(locale):
         cal = _calendar(_("Linli shifts · %(name)s", name=volunteer.name), settings)
         for assignment in assignments:
-            cal.add_component(_assignment_vevent(assignment, locale, settings))
+            cal.add_component(_assignment_vevent(assignment, locale, settings, portal=portal))
         for visit in visits:
-            cal.add_component(_visit_vevent(visit, settings))
+            cal.add_component(_visit_vevent(visit, settings, portal=portal))
         live = [f"assignment-{a.id}" for a in assignments]
         for stone in visible_tombstones(session, FeedTombstone.volunteer_id == volunteer.id,
                                         now, live):
@@ -160,7 +162,17 @@ def _tombstone_vevent(stone: FeedTombstone, settings: FeedSettings, reason: str,
     return vevent
 
 
-def _visit_vevent(visit: Visit, settings: FeedSettings) -> VEvent:
+def portal_link(volunteer: Volunteer, settings: FeedSettings) -> str:
+    """The volunteer's portal, opened without a login from their own feed (a signed link
+    without a timestamp, so the feed's bytes do not change; ended when the feed link is
+    replaced). Without a key, the portal's address (it asks to log in)."""
+    if not settings.link_key:
+        return f"{settings.external_url}/portal/"
+    token = feed_portal_token(settings.link_key, volunteer.id, volunteer.feed_token)
+    return f"{settings.external_url}/portal/?f={token}"
+
+
+def _visit_vevent(visit: Visit, settings: FeedSettings, *, portal: str | None = None) -> VEvent:
     """A contact of a published visit round, in the member's own feed: whom to visit and
     where (the household's contact name and address), never its phone, categories or notes;
     those stay behind the portal's login or link."""
@@ -182,7 +194,8 @@ def _visit_vevent(visit: Visit, settings: FeedSettings) -> VEvent:
                   title=title)
     vevent.add("summary", title)
     vevent.add("location", household.address)
-    url = f"{settings.external_url}/portal/visits#visit-{visit.id}"
+    url = (f"{portal}&to=visits#visit-{visit.id}" if portal and "?" in portal
+           else f"{settings.external_url}/portal/visits#visit-{visit.id}")
     lines = [VisitKind(visit.kind).label,
              _("Status: %(status)s", status=VisitOutcome(visit.outcome).label), url]
     vevent.add("description", "\n".join(lines))
@@ -194,7 +207,8 @@ def _visit_vevent(visit: Visit, settings: FeedSettings) -> VEvent:
     return vevent
 
 
-def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettings) -> VEvent:
+def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettings, *,
+                       portal: str | None = None) -> VEvent:
     shift = assignment.shift
     ev = shift.event
     withdrawn = assignment.status in WITHDRAWN
@@ -223,7 +237,7 @@ def _assignment_vevent(assignment: Assignment, locale: str, settings: FeedSettin
         lines.append(_("You are no longer on this shift."))
     elif cancelled:
         lines.append(_("This event has been cancelled."))
-    url = f"{settings.external_url}/portal/#assignment-{assignment.id}"
+    url = f"{portal or settings.external_url + '/portal/'}#assignment-{assignment.id}"
     lines.append(url)
     vevent.add("description", "\n".join(lines))
     vevent.add("url", url)

@@ -27,7 +27,8 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 NOW = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 CREATED = datetime(2027, 2, 20, 2, 0, tzinfo=UTC)
 CHANGED = datetime(2027, 2, 25, 3, 30, tzinfo=UTC)
-SETTINGS = FeedSettings("https://linli.example.cn", "2f4c9a1e7b3d4e8f9a6c5b1d0e2f3a4b")
+SETTINGS = FeedSettings("https://linli.example.cn", "2f4c9a1e7b3d4e8f9a6c5b1d0e2f3a4b",
+                        link_key="snapshot-secret-key")
 
 
 @pytest.fixture
@@ -45,6 +46,7 @@ def rows(db_session: Session):
     shift = factories.make_shift(db_session, event, id=900005, title="理发", skill=skill, team=team,
                                  start_at=start, end_at=start + timedelta(hours=3), **stamps)
     volunteer = factories.make_volunteer(db_session, id=900006, name="郭琴", neighbourhood=hood,
+                                         feed_token="snapshot-feed-token-0123456789",
                                          locale="zh_CN", **stamps)
     factories.make_assignment(db_session, shift, volunteer, id=900007,
                               status=AssignmentStatus.confirmed, sequence=1, **stamps)
