@@ -92,6 +92,9 @@ def start_inspection(session: Session, volunteer: Volunteer, site_id: Any, group
     group = session.get(PatrolGroup, _int(group_id)) if _int(group_id) else None
     if group is None or _membership(session, group.id, volunteer.id) is None:
         raise PatrolError(_l("You are not a member of this patrol group."), "group")
+    if site.group_id != group.id and site.neighbourhood_id != group.neighbourhood_id:
+        # The same sites the list offers: the group's own, and its neighbourhood's.
+        raise PatrolError(_l("Choose one of your group's sites."), "site")
     under_way = session.scalar(
         select(PatrolInspection).where(
             PatrolInspection.site_id == site.id, PatrolInspection.group_id == group.id,

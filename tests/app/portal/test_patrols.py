@@ -185,3 +185,17 @@ def test_bad_input_is_refused_and_changes_nothing(client, app, db_session, squad
     unchanged = db_session.get(PatrolInspection, inspection_id)
     assert unchanged.findings is None and [e["answer"] for e in unchanged.checklist] == ["", ""]
     assert unchanged.request_id is None
+
+
+def test_a_site_elsewhere_cannot_be_inspected_by_posting_its_id(client, app, db_session,
+                                                               squad) -> None:
+    elsewhere = f.make_patrol_site(db_session, name="别处网吧")
+    open_portal(client, app, squad["lead"])
+    page = client.get("/portal/patrols").get_data(as_text=True)
+    assert "别处网吧" not in page
+    response = client.post("/portal/patrols/start", data={
+        "csrf_token": csrf_token_from(page), "site": elsewhere.id, "group": squad["group"].id})
+    assert response.status_code == 302 and response.location.endswith("/portal/patrols")
+    assert "请选择本小组负责的一个场所" in client.get("/portal/patrols").get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(PatrolInspection)) == 0
