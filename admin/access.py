@@ -34,6 +34,7 @@ matrix says which *operations* a role has on a model at all.
 | HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
 | Pairing          | CRUD  | CRUD + propose, confirm, end        | –                          |
 | ShiftChangeRequest | R + approve, refuse | R + approve, refuse (own) | –                      |
+| Project          | CRUD  | CRUD                                | –                          |
 | FiveComparisons  | R     | R (own neighbourhoods' groups)      | –                          |
 | ComparisonWeights| RU    | R                                   | –                          |
 | PatrolSite       | CRUD  | CRUD                                | –                          |
@@ -114,6 +115,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "HoursEntry": {_A: RC, _C: RC},
     "Pairing": {_A: CRUD, _C: CRUD},
     "ShiftChangeRequest": {_A: R, _C: R},
+    "Project": {_A: CRUD, _C: CRUD},
     "FiveComparisons": {_A: R, _C: R},
     "ComparisonWeights": {_A: RU, _C: R},
     "PatrolSite": {_A: CRUD, _C: CRUD},

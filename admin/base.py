@@ -23,6 +23,7 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.tools import is_association_proxy, is_relationship
 from flask_admin.model.base import ViewArgs
+from flask_admin.model.fields import AjaxSelectMultipleField
 from flask_admin.model.form import converts
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -44,6 +45,7 @@ from admin.fields import (
     LocalDateTimeField,
     ScopedQuerySelectField,
     ScopedQuerySelectMultipleField,
+    not_in_scope_message,
 )
 from admin.labels import COMMON_LABELS
 from app.enums import Role
@@ -424,9 +426,23 @@ class LinliModelView(ProtectedView, ModelView):
     def validate_form(self, form: Any) -> bool:
         """Flask-Admin's validation, then: no control characters in any text field (inline
         forms included), each refused field with a message."""
+        refused = []
+        if request.method == "POST":
+            # An ajax multi-select resolves its posted ids only when its data is read, after
+            # validation: read it first, so an id out of scope is refused with a message
+            # instead of being dropped without a word.
+            for field in form:
+                if isinstance(field, AjaxSelectMultipleField):
+                    _ = field.data
+                    if field._invalid_formdata:
+                        field._invalid_formdata = False
+                        refused.append(field)
         valid = super().validate_form(form)
         if request.method != "POST":
             return valid
+        for field in refused:
+            field.errors = [*field.errors, not_in_scope_message()]
+            valid = False
         for field in _text_fields(form):
             if has_control_characters(field.data):
                 field.errors = [*field.errors, str(control_characters_message())]

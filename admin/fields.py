@@ -102,7 +102,7 @@ class _PinyinOrder:
 _BLANK = (None, "", "__None")
 
 
-def _not_in_scope() -> str:
+def not_in_scope_message() -> str:
     return gettext("Not a valid choice: the record chosen is not one you may use here. "
                    "Nothing was saved.")
 
@@ -122,7 +122,7 @@ class ScopedQuerySelectField(_PinyinOrder, QuerySelectField):
         posted = self._formdata
         choices = [obj for _pk, obj in self._get_object_list()]
         if self.data is None and posted not in _BLANK:
-            raise ValidationError(_not_in_scope())
+            raise ValidationError(not_in_scope_message())
         if self.data is None and self.object_data is not None and self.object_data not in choices:
             self.data = self.object_data
             return
@@ -137,7 +137,7 @@ class ScopedQuerySelectMultipleField(_PinyinOrder, QuerySelectMultipleField):
 
     def pre_validate(self, form: Any) -> None:
         if self._invalid_formdata:
-            raise ValidationError(_not_in_scope())
+            raise ValidationError(not_in_scope_message())
         super().pre_validate(form)
         choices = [obj for _pk, obj in self._get_object_list()]
         hidden = [obj for obj in (self.object_data or []) if obj not in choices]

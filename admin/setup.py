@@ -44,6 +44,7 @@ from admin.views.people import (
     TeamView,
     VolunteerView,
 )
+from admin.views.projects import ProjectView
 from admin.views.reports import ComparisonWeightsView, FiveComparisonsView
 from admin.views.requests import ResidentRequestView
 from admin.views.service_groups import BuildingView, ServiceGroupView
@@ -79,6 +80,7 @@ from app.models import (
     PatrolInspection,
     PatrolSeason,
     PatrolSite,
+    Project,
     Qualification,
     Registration,
     ResidentRequest,
@@ -126,6 +128,7 @@ def init_admin(app: Flask) -> Admin:
         SlotView(Slot, name=_l("Resident slots"), category=events),
         AssignmentView(Assignment, name=_l("Assignments"), category=events),
         RegistrationView(Registration, name=_l("Registrations"), category=events),
+        ProjectView(Project, name=_l("Service projects"), category=events),
         AttendanceView(name=_l("Attendance roster"), endpoint="attendance",
                        url="/admin/attendance", category=events),
         AttendanceListView(Attendance, name=_l("Attendance records"), category=events,

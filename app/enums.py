@@ -614,3 +614,23 @@ class ShiftChangeStatus(LabelledEnum):
             cls.refused: _l("Not approved"),
             cls.withdrawn: _l("Withdrawn"),
         }
+
+
+class ProjectTarget(LabelledEnum):
+    """Whom a service project (服务项目, step 3) is for."""
+
+    children_families = "children_families"
+    new_residents = "new_residents"
+    elderly = "elderly"
+    youth = "youth"
+    all_residents = "all_residents"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.children_families: _l("Families with children"),
+            cls.new_residents: _l("Migrant tenants (new Shanghainese)"),
+            cls.elderly: _l("Elderly residents"),
+            cls.youth: _l("Young people"),
+            cls.all_residents: _l("All residents"),
+        }

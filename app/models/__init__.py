@@ -30,6 +30,7 @@ from app.models.patrols import (
     PatrolSite,
     patrol_inspection_members,
 )
+from app.models.projects import Project, project_events, project_organisers
 from app.models.qualifications import Qualification
 from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights
@@ -73,6 +74,7 @@ __all__ = [
     "PatrolMember",
     "PatrolSeason",
     "PatrolSite",
+    "Project",
     "Qualification",
     "Registration",
     "RequestChange",
@@ -94,6 +96,8 @@ __all__ = [
     "Volunteer",
     "household_needs",
     "patrol_inspection_members",
+    "project_events",
+    "project_organisers",
     "service_group_members",
     "team_members",
     "user_neighbourhoods",

@@ -22,6 +22,7 @@ from app.enums import (
     HoursKind,
     HouseholdCategory,
     PatrolSiteKind,
+    ProjectTarget,
     Role,
     RunStatus,
     VisitKind,
@@ -39,6 +40,7 @@ from app.models import (
     Pairing,
     PatrolChecklistItem,
     PatrolSeason,
+    Project,
     Qualification,
     ScheduleRun,
     ShiftChangeRequest,
@@ -139,6 +141,11 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
                                   valid_until=date(2030, 12, 31))
     session.add_all([blackout, visit, subscription, run, audit_entry, attendance, entry,
                      pairing, change, qualification])
+    project = Project(neighbourhood=n, title=f"{prefix}少儿绘画比赛",
+                      target=ProjectTarget.children_families, starts_on=date(2027, 3, 1),
+                      goal_events=1, goal_participants=30, events=[event],
+                      organisers=[volunteer])
+    session.add(project)
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -148,7 +155,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "schedulerun": run, "building": building, "servicegroup": group,
         "incident": incident, "residentrequest": resident_request,
         "householdauditentry": audit_entry, "attendancerecord": attendance,
-        "hoursentry": entry, "pairing": pairing,
+        "hoursentry": entry, "pairing": pairing, "project": project,
         "patrolsite": patrol_site, "patrolgroup": patrol_group, "patrolseason": patrol_season,
         "patrolinspection": inspection,
         "shiftchangerequest": change,

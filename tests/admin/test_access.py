@@ -45,6 +45,7 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "attendancerecord": ("Attendance", None, None),
     "hoursentry": ("HoursEntry", "volunteer", "activity"),
     "pairing": ("Pairing", "household", "aim"),
+    "project": ("Project", "events", "title"),
     "patrolsite": ("PatrolSite", None, "name"),
     "patrolgroup": ("PatrolGroup", None, "name"),
     "patrolseason": ("PatrolSeason", None, "name"),

@@ -19,7 +19,9 @@ Dates follow `today`:
   (1 July – 31 August), with the article's 200 certified group inspections and 1,568
   person-visits; keyed by the season's name;
 - the pairings (`pairing`) start on `today`: most confirmed, the last three of each
-  neighbourhood left proposed, the families left over with the engine's reason.
+  neighbourhood left proposed, the families left over with the engine's reason;
+- the two service projects (`projects`) have events a fortnight or four weeks back (held,
+  with participants) and ahead, keyed by their titles.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from app.services.demo.licences import load_licences
 from app.services.demo.loader import Loader
 from app.services.demo.pairing import load_pairings
 from app.services.demo.patrols import load_patrols
+from app.services.demo.projects import load_projects
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
 from app.services.demo.residents import load_residents
 
@@ -97,6 +100,9 @@ def load_demo(
         if n:
             loader.count(key, n)
     for key, n in load_patrols(session, loader.neighbourhoods, zone, today).items():
+        if n:
+            loader.count(key, n)
+    for key, n in load_projects(session, loader.neighbourhoods, zone, today).items():
         if n:
             loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole

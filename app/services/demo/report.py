@@ -18,6 +18,7 @@ COUNT_KEYS = (
     "hours_corrections", "household_needs", "pairings",
     "patrol_groups", "patrol_sites", "patrol_checklist_items", "patrol_seasons",
     "patrol_inspections", "qualifications",
+    "projects", "registrations",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"

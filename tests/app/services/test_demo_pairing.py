@@ -1,21 +1,23 @@
-"""The demo's pairings: every neighbourhood has confirmed pairs that keep the rules, a few
-proposals to review, and families left over each with the engine's reason."""
+"""The demo's step 3: every neighbourhood has confirmed pairs that keep the rules, a few
+proposals to review, and families left over each with the engine's reason; two service
+projects with events held and ahead."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from app.enums import OPEN_PAIRING, PairingStatus
-from app.models import Household, Neighbourhood, Pairing, Volunteer
+from app.enums import OPEN_PAIRING, PairingStatus, ProjectTarget
+from app.models import Household, Neighbourhood, Pairing, Project, Volunteer
 from app.services.demo import load_demo
 from app.services.demo.pairing import DEMO_MAX_KM, LEFT_PROPOSED
 from app.services.pairing import proposals
 from app.services.pairing.bridge import unpaired_households
+from app.services.projects import ProjectResults, project_results
 from scheduling import pairing as engine
 
 pytestmark = pytest.mark.integration
@@ -62,3 +64,23 @@ def test_demo_pairings(app, db_session) -> None:
             Household.needs.any())) == report.created["household_needs"] > 0
         again = load_demo(db_session, zone=ZoneInfo("Asia/Shanghai"), today=TODAY)
         assert again.created["pairings"] == again.created["household_needs"] == 0
+
+
+def test_demo_projects(app, db_session) -> None:
+    report = load_demo(db_session, zone=ZoneInfo("Asia/Shanghai"), today=TODAY)
+    rows = {p.title: p for p in db_session.scalars(select(Project))}
+    assert report.created["projects"] == len(rows) == 2
+    results = project_results(db_session, [p.id for p in rows.values()],
+                              now=datetime.combine(TODAY, time(12), ZoneInfo("Asia/Shanghai")))
+    drawing = rows["“我心中的家园”少儿绘画比赛"]
+    sessions = rows["新上海人政策宣讲：劳动政策与居住证"]
+    assert drawing.target == ProjectTarget.children_families and drawing.organisers
+    assert sessions.target == ProjectTarget.new_residents and sessions.report
+    # The first round held (22 registrations of 1–3 people), the final ahead.
+    assert (results[drawing.id].events, results[drawing.id].held) == (2, 1)
+    assert 22 <= results[drawing.id].participants <= 66
+    # Two of four sessions held: 38 + 33 people, one each.
+    assert results[sessions.id] == ProjectResults(events=4, held=2, participants=71)
+    assert (sessions.goal_events, sessions.goal_participants) == (4, 150)
+    again = load_demo(db_session, zone=ZoneInfo("Asia/Shanghai"), today=TODAY)
+    assert again.created["projects"] == again.created["registrations"] == 0
