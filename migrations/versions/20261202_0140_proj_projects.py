@@ -1,7 +1,7 @@
 """Step 3 service projects: projects, their organisers and their events.
 
 Revision ID: p3r0j3c7s0a1
-Revises: p17a0c5e1a01
+Revises: q0a11f1ca7e5
 Create Date: 2026-12-02 01:40:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "p3r0j3c7s0a1"
-down_revision = "p17a0c5e1a01"
+down_revision = 'q0a11f1ca7e5'
 branch_labels = None
 depends_on = None
 
