@@ -73,6 +73,7 @@ bench: $(STAMP)
 	-$(BIN)/python -m benchmarks.public_page
 	-$(BIN)/python -m benchmarks.ics_import
 	-$(BIN)/python -m benchmarks.district
+	-$(BIN)/python -m benchmarks.reports
 
 # For developers: refresh the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)

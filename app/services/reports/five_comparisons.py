@@ -33,7 +33,7 @@ its households are the households of those buildings. The period is a range of l
    median days from receipt to resolution, and how many were resolved at neighbourhood level.
    Linli does not record escalation through the linkage levels yet (issue 13), so every
    resolution it records is at neighbourhood level and the two counts are equal; when escalation
-   lands, `_resolved_locally` excludes the escalated ones.
+   lands, `comparison_sql.resolved_locally` excludes the escalated ones.
 
 **Combined rank.** For each measure the groups are ranked (1 = best; ties share a rank and the
 next rank is skipped; a group without a figure ranks after every group with one) by: contacts
@@ -43,47 +43,24 @@ the town administrator's weights (`app.models.ComparisonWeights`, equal by defau
 rank orders the scores (lower is better), ties sharing a rank.
 
 Queries: the groups, the households (contacts, breadth, completeness), the promptness samples,
-the resolved requests, and the weights — five, whatever the number of groups or rows.
+the resolved requests, and the weights — five, whatever the number of groups or rows (and on
+PostgreSQL a ``SET LOCAL jit = off``: see `five_comparisons`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    Float,
-    and_,
-    case,
-    cast,
-    exists,
-    func,
-    literal_column,
-    select,
-    true,
-    union_all,
-)
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.enums import EFFECTIVE, RequestChannel, RequestStatus
-from app.models import (
-    Building,
-    ComparisonWeights,
-    Household,
-    HouseholdCategoryLink,
-    HouseholdContactWindow,
-    Incident,
-    IncidentHousehold,
-    Neighbourhood,
-    ResidentRequest,
-    ServiceGroup,
-    Visit,
-)
+from app.models import ComparisonWeights, Neighbourhood, ServiceGroup
 from app.models.reports import MEASURES
-from app.services.households.files import BASE_FIELDS, CATEGORY_FIELDS
-from app.services.reports.sql import median_of, ranked, seconds_between
+from app.services.reports import comparison_sql
 
 
 @dataclass(frozen=True)
@@ -183,55 +160,23 @@ def weights(session: Session) -> dict[str, int]:
     return row.as_dict() if row is not None else dict(DEFAULT_WEIGHTS)
 
 
-def _nonblank(column: Any) -> Any:
-    return and_(column.is_not(None), func.trim(column) != "")
-
-
-def _categories_expecting(name: str) -> list[str]:
-    return [c.value for c, fields in CATEGORY_FIELDS.items() if name in fields]
-
-
-def completeness_columns() -> tuple[Any, Any]:
-    """(filled, expected) for the household of the current row: the SQL form of
-    `app.services.households.files.completeness`."""
-    def expects(name: str) -> Any:
-        return exists().where(HouseholdCategoryLink.household_id == Household.id,
-                              HouseholdCategoryLink.category.in_(_categories_expecting(name)))
-
-    base = {
-        "contact_name": _nonblank(Household.contact_name),
-        "contact_phone": _nonblank(Household.contact_phone),
-        "building": Household.building_id.is_not(None),
-        "floor": Household.floor.is_not(None),
-        "room": _nonblank(Household.room),
-        "members_count": Household.members_count >= 1,
-    }
-    assert tuple(base) == BASE_FIELDS, "the SQL completeness must follow the Python one"
-    extra = {
-        "contact_windows": exists().where(HouseholdContactWindow.household_id == Household.id),
-        "notes": _nonblank(Household.notes),
-    }
-    assert {n for f in CATEGORY_FIELDS.values() for n in f} <= set(extra)
-    filled: Any = sum(case((cond, 1), else_=0) for cond in base.values())
-    expected: Any = literal_column(str(len(base)))
-    for name, cond in extra.items():
-        wanted = expects(name)
-        filled = filled + case((and_(wanted, cond), 1), else_=0)
-        expected = expected + case((wanted, 1), else_=0)
-    return filled, expected
-
-
-def _resolved_locally() -> Any:
-    # No escalation is recorded yet (see the module's docstring): every resolution is local.
-    return true()
-
-
 def five_comparisons(
     session: Session, period: Period, *, neighbourhood_ids: frozenset[int] | None = None,
     weighting: dict[str, int] | None = None,
 ) -> list[GroupFigures]:
     """Every service group in scope (all, or those of `neighbourhood_ids`) with its five
-    measures and combined rank, best first. Five queries (four with `weighting` given)."""
+    measures and combined rank, best first. Five queries (four with `weighting` given; one
+    more on PostgreSQL, which turns JIT off for the transaction)."""
+    return several_periods(session, [period], neighbourhood_ids=neighbourhood_ids,
+                           weighting=weighting)[0]
+
+
+def several_periods(
+    session: Session, periods: Sequence[Period], *,
+    neighbourhood_ids: frozenset[int] | None = None, weighting: dict[str, int] | None = None,
+) -> list[list[GroupFigures]]:
+    """`five_comparisons` for each of `periods`, in as many queries as for one: each query
+    computes every period at once (`app.services.reports.comparison_sql`)."""
     groups_q = (
         select(ServiceGroup.id, ServiceGroup.name, Neighbourhood.name)
         .join(Neighbourhood, Neighbourhood.id == ServiceGroup.neighbourhood_id)
@@ -239,128 +184,25 @@ def five_comparisons(
     )
     if neighbourhood_ids is not None:
         groups_q = groups_q.where(ServiceGroup.neighbourhood_id.in_(neighbourhood_ids))
-    rows = {gid: GroupFigures(gid, name, hood)
-            for gid, name, hood in session.execute(groups_q).tuples()}
-    if rows:
-        ids = list(rows)
-        _household_figures(session, period, ids, rows)
-        _promptness(session, period, ids, rows)
-        _solved(session, period, ids, rows)
-    rank_groups(list(rows.values()), weighting or weights(session))
-    return sorted(rows.values(), key=lambda g: (g.rank, g.neighbourhood, g.group))
-
-
-def _household_figures(session: Session, period: Period, ids: list[int],
-                       rows: dict[int, GroupFigures]) -> None:
-    contacts = (
-        select(Visit.household_id.label("hid"), func.count().label("n"))
-        .where(Visit.outcome.in_(EFFECTIVE), Visit.visited_at >= period.start,
-               Visit.visited_at < period.end)
-        .group_by(Visit.household_id)
-        .subquery()
-    )
-    filled, expected = completeness_columns()
-    score = cast(filled, Float) / expected
-    statement = (
-        select(Building.service_group_id, func.count(Household.id),
-               func.coalesce(func.sum(contacts.c.n), 0), func.count(contacts.c.hid),
-               func.avg(score), func.sum(case((filled == expected, 1), else_=0)))
-        .select_from(Household)
-        .join(Building, Building.id == Household.building_id)
-        .outerjoin(contacts, contacts.c.hid == Household.id)
-        .where(Building.service_group_id.in_(ids))
-        .group_by(Building.service_group_id)
-    )
-    for gid, households, n_contacts, contacted, average, complete in session.execute(statement):
-        row = rows[gid]
-        row.households, row.contacts, row.contacted = households, int(n_contacts), contacted
-        row.completeness = float(average) if average is not None else None
-        row.complete = int(complete or 0)
-
-
-def _promptness(session: Session, period: Period, ids: list[int],
-                rows: dict[int, GroupFigures]) -> None:
-    R = ResidentRequest
-    in_period = and_(R.received_at >= period.start, R.received_at < period.end,
-                     R.channel == RequestChannel.visit, R.service_group_id.in_(ids))
-    effective_before = and_(Visit.outcome.in_(EFFECTIVE), Visit.visited_at <= R.received_at)
-    by_household = (
-        select(func.max(Visit.visited_at))
-        .where(effective_before, Visit.household_id == R.household_id)
-        .correlate(R).scalar_subquery()
-    )
-    by_building = (
-        select(func.max(Visit.visited_at))
-        .join(Household, Household.id == Visit.household_id)
-        .where(effective_before, Household.building_id == R.building_id)
-        .correlate(R).scalar_subquery()
-    )
-    hours = 3600.0
-    from_household = select(
-        R.service_group_id.label("gid"), literal_column("'request'").label("kind"),
-        (seconds_between(R.received_at, by_household) / hours).label("hours"),
-    ).where(in_period, R.household_id.is_not(None))
-    from_building = select(
-        R.service_group_id, literal_column("'request'"),
-        seconds_between(R.received_at, by_building) / hours,
-    ).where(in_period, R.household_id.is_(None), R.building_id.is_not(None))
-    follow_ups = (
-        select(Building.service_group_id, literal_column("'incident'"),
-               seconds_between(Visit.visited_at, Incident.restored_at) / hours)
-        .select_from(IncidentHousehold)
-        .join(Incident, Incident.id == IncidentHousehold.incident_id)
-        .join(Household, Household.id == IncidentHousehold.household_id)
-        .join(Building, Building.id == Household.building_id)
-        .outerjoin(Visit, Visit.id == IncidentHousehold.follow_up_visit_id)
-        .where(Incident.restored_at >= period.start, Incident.restored_at < period.end,
-               Building.service_group_id.in_(ids))
-    )
-    samples = union_all(from_household, from_building, follow_ups).cte("samples")
-    both = select(samples.c.gid, literal_column("'all'").label("kind"), samples.c.hours).where(
-        samples.c.hours.is_not(None))
-    every = union_all(select(samples.c.gid, samples.c.kind, samples.c.hours), both).subquery()
-    position, count = ranked(every.c.hours, every.c.gid, every.c.kind)
-    numbered = select(every.c.gid, every.c.kind, every.c.hours,
-                      position.label("pos"), count.label("n")).subquery()
-    statement = (
-        select(numbered.c.gid, numbered.c.kind, func.max(numbered.c.n), func.count(),
-               median_of(numbered.c.hours, numbered.c.pos, numbered.c.n))
-        .group_by(numbered.c.gid, numbered.c.kind)
-    )
-    for gid, kind, measured, total, median in session.execute(statement):
-        row = rows[gid]
-        value = float(median) if median is not None else None
-        if kind == "request":
-            row.request_samples, row.request_hours = measured, value
-        elif kind == "incident":
-            row.follow_up_samples, row.follow_up_hours = measured, value
-            row.follow_ups_pending = total - measured
-        else:
-            row.promptness_hours = value
-
-
-def _solved(session: Session, period: Period, ids: list[int],
-            rows: dict[int, GroupFigures]) -> None:
-    R = ResidentRequest
-    days = seconds_between(R.resolved_at, R.received_at) / 86400.0
-    position, count = ranked(days, R.service_group_id)
-    resolved = (
-        select(R.service_group_id.label("gid"), days.label("days"),
-               case((_resolved_locally(), 1), else_=0).label("local"),
-               position.label("pos"), count.label("n"))
-        .where(R.status == RequestStatus.resolved, R.resolved_at >= period.start,
-               R.resolved_at < period.end, R.service_group_id.in_(ids))
-        .subquery()
-    )
-    statement = (
-        select(resolved.c.gid, func.count(), func.sum(resolved.c.local),
-               median_of(resolved.c.days, resolved.c.pos, resolved.c.n))
-        .group_by(resolved.c.gid)
-    )
-    for gid, count_, local, median in session.execute(statement):
-        row = rows[gid]
-        row.resolved, row.resolved_locally = count_, int(local or 0)
-        row.resolution_days = float(median) if median is not None else None
+    groups = session.execute(groups_q).tuples().all()
+    rows = [{gid: GroupFigures(gid, name, hood) for gid, name, hood in groups}
+            for _ in periods]
+    if groups:
+        ids = [gid for gid, _name, _hood in groups]
+        if session.get_bind().dialect.name == "postgresql":
+            # These aggregates run in a fraction of a second, but their correlated subqueries
+            # make the planner's estimates large enough to trigger JIT compilation, which
+            # alone costs about a second per query. Off for this transaction only.
+            session.execute(text("SET LOCAL jit = off"))
+        comparison_sql.household_figures(session, periods, ids, rows)
+        comparison_sql.promptness(session, periods, ids, rows)
+        comparison_sql.solved(session, periods, ids, rows)
+    weighting = weighting or weights(session)
+    out = []
+    for period_rows in rows:
+        rank_groups(list(period_rows.values()), weighting)
+        out.append(sorted(period_rows.values(), key=lambda g: (g.rank, g.neighbourhood, g.group)))
+    return out
 
 
 def competition_ranks(values: list[float | None], *, lower_is_better: bool) -> list[int]:
@@ -413,11 +255,11 @@ class Comparison:
 
 def compare(session: Session, period: Period, *,
             neighbourhood_ids: frozenset[int] | None = None) -> Comparison:
-    """This period and the one before, with the same weights. Nine queries."""
+    """This period and the one before, with the same weights: five queries for both (one more
+    on PostgreSQL)."""
     weighting = weights(session)
-    current = five_comparisons(session, period, neighbourhood_ids=neighbourhood_ids,
-                               weighting=weighting)
     before = period.previous()
-    previous = five_comparisons(session, before, neighbourhood_ids=neighbourhood_ids,
-                                weighting=weighting)
+    current, previous = several_periods(session, [period, before],
+                                        neighbourhood_ids=neighbourhood_ids,
+                                        weighting=weighting)
     return Comparison(period, before, weighting, current, {g.group_id: g for g in previous})

@@ -1,0 +1,230 @@
+"""The town's five-comparisons report for a year, measured from outside the server.
+
+    .venv/bin/python -m benchmarks.reports [--database postgresql+psycopg://…/test]
+        [--households 50000] [--visits-each 10] [--requests 20000] [--rounds 5]
+
+Runs gunicorn as deployed (benchmarks/deployed.py) on a fresh PostgreSQL database, fills it from
+this client process with generated rows (SQL ``generate_series``: 10 neighbourhoods, 100 service
+groups, 2,500 buildings, 50,000 households with categories and contact windows, 500,000
+contacts over two years, 20,000 requests, 100 incidents with 20 followed-up households each),
+logs in as the town admin over HTTP and times, in rounds, the report's JSON (the figures the
+page and charts show, this year and the year before), the page itself, the XLSX export, and one
+neighbourhood's JSON. Every answer is checked (status 200, a group's name in it). It also counts
+the SQL statements of one report in this process: the same whatever the data's size. Target:
+the town's JSON for a year in ≤ 1 s (median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from benchmarks.deployed import DEFAULT_DATABASE, client_app, deployed_server
+
+PASSWORD = "benchmark password 2026"
+TARGET_SECONDS = 1.0
+
+SEED = [
+    "INSERT INTO neighbourhoods (town, name) "
+    "SELECT '金桥镇', '居民区' || g FROM generate_series(1, 10) g",
+    "INSERT INTO service_groups (neighbourhood_id, name, kind) "
+    "SELECT n.id, '第' || g || '团组', 'resident_volunteers' "
+    "FROM neighbourhoods n, generate_series(1, 10) g",
+    "INSERT INTO buildings (neighbourhood_id, number, address, floors, service_group_id) "
+    "SELECT sg.neighbourhood_id, sg.id || '-' || b, '金桥路' || sg.id || '弄' || b || '号', 6, "
+    "sg.id FROM service_groups sg, generate_series(1, :buildings_each) b",
+    "INSERT INTO households (neighbourhood_id, address, building_id, unit, floor, room, "
+    "contact_name, contact_phone, members_count, notes, created_at, updated_at) "
+    "SELECT b.neighbourhood_id, b.address || h || '室', b.id, '', 1 + h % 6, "
+    "CASE WHEN h % 7 = 0 THEN NULL ELSE (100 * (1 + h % 6) + h)::text END, '住户', "
+    "CASE WHEN h % 5 = 0 THEN NULL ELSE '13800000000' END, 1 + h % 4, "
+    "CASE WHEN h % 3 = 0 THEN '独居' END, now() - interval '900 days', now() "
+    "FROM buildings b, generate_series(1, :households_each) h",
+    "INSERT INTO household_categories (household_id, category) SELECT id, (ARRAY['ordinary',"
+    "'elderly_only','resource','living_alone','group_renting','disabled'])[1 + id % 6] "
+    "FROM households",
+    "INSERT INTO household_contact_windows (household_id, \"window\") "
+    "SELECT id, 'weekday_daytime' FROM households WHERE id % 4 = 0",
+    "INSERT INTO visits (household_id, visited_at, kind, outcome, created_at, updated_at) "
+    "SELECT h.id, now() - ((h.id * 7 + v * 73) % 730) * interval '1 day' "
+    "- (v * 37 % 24) * interval '1 hour', 'door', (ARRAY['done','done','done',"
+    "'phone_instead','missed','not_at_home','refused','done','done','planned'])"
+    "[1 + (h.id + v) % 10], now(), now() "
+    "FROM households h, generate_series(1, :visits_each) v",
+    "INSERT INTO resident_requests (neighbourhood_id, reference_code, follow_token, category, "
+    "channel, status, text, building_id, service_group_id, household_id, received_at, "
+    "resolved_at, due_at, created_at, updated_at) "
+    "SELECT h.neighbourhood_id, 'B' || r, 'bench-' || r, 'other', "
+    "(ARRAY['form','call','visit'])[1 + r % 3], "
+    "CASE WHEN r % 10 < 7 THEN 'resolved' ELSE 'handling' END, '楼道灯坏了', b.id, "
+    "b.service_group_id, CASE WHEN r % 2 = 0 THEN h.id END, "
+    "now() - (30 + r % 700) * interval '1 day', "
+    "CASE WHEN r % 10 < 7 THEN now() - (30 + r % 700) * interval '1 day' "
+    "+ (1 + r % 20) * interval '1 day' END, "
+    "now() - (16 + r % 700) * interval '1 day', now(), now() "
+    "FROM generate_series(1, :requests) r "
+    "JOIN households h ON h.id = :first_household + (r * 37) % :households "
+    "JOIN buildings b ON b.id = h.building_id",
+    "INSERT INTO incidents (neighbourhood_id, kind, title, started_at, restored_at, "
+    "follow_up_days, created_at, updated_at) "
+    "SELECT n.id, 'water_cut', '水管爆裂', now() - (i * 7 + 3) * interval '1 day', "
+    "now() - (i * 7 + 3) * interval '1 day' + interval '8 hours', 3, now(), now() "
+    "FROM neighbourhoods n, generate_series(1, 10) i",
+    "INSERT INTO incident_households (incident_id, household_id, follow_up_due_on, "
+    "follow_up_visit_id) "
+    "SELECT i.id, h.id, (i.restored_at + interval '3 days')::date, "
+    "(SELECT v.id FROM visits v WHERE v.household_id = h.id AND v.visited_at >= i.restored_at "
+    " AND v.outcome IN ('done', 'phone_instead') ORDER BY v.visited_at LIMIT 1) "
+    "FROM incidents i JOIN LATERAL (SELECT id FROM households WHERE neighbourhood_id = "
+    "i.neighbourhood_id ORDER BY id OFFSET (i.id * 53) % 4000 LIMIT 20) h ON true",
+    "ANALYZE",
+]
+
+
+def seed(database_url: str, households: int, visits_each: int, requests: int) -> dict[str, int]:
+    from sqlalchemy import func, select, text
+
+    from app.enums import Role
+    from app.extensions import db
+    from app.models import Household, Neighbourhood, ResidentRequest, Visit
+    from app.services.accounts import create_user
+
+    with client_app(database_url):
+        create_user(db.session, username="bench-admin", password=PASSWORD, role=Role.admin,
+                    display_name="镇管理员")
+        db.session.commit()
+        buildings_each = 25
+        params = {"buildings_each": buildings_each,
+                  "households_each": max(1, households // (100 * buildings_each)),
+                  "visits_each": visits_each, "requests": requests}
+        for statement in SEED:
+            if ":first_household" in statement:
+                params["first_household"] = db.session.scalar(select(func.min(Household.id)))
+                params["households"] = db.session.scalar(select(func.count(Household.id)))
+            db.session.execute(text(statement), params)
+            db.session.commit()
+        first = db.session.scalar(select(Neighbourhood.id).order_by(Neighbourhood.id))
+        return {"households": db.session.scalar(select(func.count(Household.id))),
+                "visits": db.session.scalar(select(func.count(Visit.id))),
+                "requests": db.session.scalar(select(func.count(ResidentRequest.id))),
+                "neighbourhood": first}
+
+
+def count_queries(database_url: str, first: Any, last: Any) -> int:
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from app.i18n import deployment_zone
+    from app.services.reports.five_comparisons import Period, compare
+
+    with client_app(database_url):
+        statements: list[str] = []
+        engine = db.engine
+
+        def listener(*args: Any) -> None:
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            compare(db.session, Period.of_days(first, last, deployment_zone()))
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+
+def login(port: int) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/login")
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookie = response.getheader("Set-Cookie", "").split(";")[0]
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        body = urlencode({"username": "bench-admin", "password": PASSWORD,
+                          "csrf_token": token}).encode()
+        connection.request("POST", "/login", body=body, headers={
+            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 302, response.status
+        return response.getheader("Set-Cookie", "").split(";")[0] or cookie
+    finally:
+        connection.close()
+
+
+def timed(port: int, path: str, cookie: str, must_contain: bytes) -> float:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - started
+    finally:
+        connection.close()
+    if response.status != 200 or must_contain not in body:
+        raise AssertionError(f"GET {path}: {response.status} {body[:200]!r}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--households", type=int, default=50_000)
+    parser.add_argument("--visits-each", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    with deployed_server(args.database, workers=1) as (port, database_url):
+        started = time.perf_counter()
+        sizes = seed(database_url, args.households, args.visits_each, args.requests)
+        seeded = time.perf_counter() - started
+        cookie = login(port)
+        today = datetime.now(UTC).date()
+        first = today - timedelta(days=364)
+        year = {"from": first.isoformat(), "to": today.isoformat()}
+        one = {**year, "neighbourhood": sizes["neighbourhood"]}
+        group = "第1团组".encode()
+        json_group = b"\\u7b2c1\\u56e2\\u7ec4"
+        routes = {
+            "town JSON, a year": (f"/admin/reports/data.json?{urlencode(year)}", json_group),
+            "town page, a year": (f"/admin/reports/?{urlencode(year)}", group),
+            "town XLSX, a year": (f"/admin/reports/export.xlsx?{urlencode(year)}", b"PK"),
+            "one neighbourhood JSON": (f"/admin/reports/data.json?{urlencode(one)}", json_group),
+        }
+        times: dict[str, list[float]] = {name: [] for name in routes}
+        timed(port, routes["town JSON, a year"][0], cookie, json_group)  # warm the worker
+        for _ in range(args.rounds):
+            for name, (path, marker) in routes.items():
+                times[name].append(timed(port, path, cookie, marker))
+        queries = count_queries(database_url, first, today)
+    lines = [
+        f"Five comparisons, a year, PostgreSQL, gunicorn 1 worker; {sizes['households']:,} "
+        f"households, {sizes['visits']:,} contacts, {sizes['requests']:,} requests "
+        f"(seeded in {seeded:.0f} s); {queries} SQL statements per report (this period and "
+        "the previous); loaded machine",
+        "", "| route | seconds per round | median | target |", "|---|---|---|---|",
+    ]
+    met = True
+    for name, values in times.items():
+        median = statistics.median(values)
+        mark = ""
+        if name == "town JSON, a year":
+            ok = median <= TARGET_SECONDS
+            met &= ok
+            mark = f"≤ {TARGET_SECONDS:.0f} s " + ("✓" if ok else "✗ MISSED")
+        lines.append(f"| {name} | {' '.join(f'{v:.2f}' for v in values)} | {median:.2f} | "
+                     f"{mark} |")
+    print("\n".join(lines))
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
