@@ -58,7 +58,9 @@ def _respond(feed: RenderedFeed | None, *, cache_control: str, filename: str) ->
         return Response(status=304, headers=headers)
     response = Response(feed.body, headers=headers)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    # A phone that cannot subscribe gets the file to import (the portal's "download" link).
+    disposition = "attachment" if request.args.get("download") == "1" else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
 
 

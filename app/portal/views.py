@@ -144,7 +144,10 @@ def index() -> str | Response:
             ShiftChangeRequest.status == ShiftChangeStatus.open))}
     return render_template(
         "portal/index.html", volunteer=volunteer, https_url=https, webcal_url=webcal,
-        qr=_qr_svg(webcal), team_links=team_links, assignments=assignments, now=now,
+        # The QR code holds the https link: WeChat's scanner (and several phones' cameras)
+        # will not open webcal://, and Safari offers to subscribe from https as well.
+        qr=_qr_svg(https), download_url=https + "?download=1", team_links=team_links,
+        assignments=assignments, now=now,
         changes=changes, confirmed=AssignmentStatus.confirmed,
         new_messages=recent_count(db.session, volunteer.id, now=now),
         open_check_ins=attendance.open_check_ins(db.session, volunteer.id, now=now),

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+import segno
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -34,7 +35,7 @@ def open_portal(client: FlaskClient, app: Flask, volunteer: Volunteer) -> str:
 
 
 @pytest.mark.parametrize(("locale", "html_lang", "google"), [
-    ("zh_CN", 'lang="zh-CN"', "Google"),
+    ("zh_CN", 'lang="zh-CN"', "在中国大陆通常无法访问 Google 日历"),
     ("en", 'lang="en"', "Google refreshes subscribed calendars only every several hours"),
 ])
 def test_subscribe_page(client, app, db_session: Session, locale, html_lang, google) -> None:
@@ -45,6 +46,19 @@ def test_subscribe_page(client, app, db_session: Session, locale, html_lang, goo
     assert f'href="webcal://linli.test/feeds/v/{volunteer.feed_token}.ics"' in html
     assert f'value="http://linli.test/feeds/v/{volunteer.feed_token}.ics"' in html
     assert "<svg" in html and 'class="segno"' in html
+    # The QR code holds the https link (WeChat's scanner does not open webcal://).
+    https = f"http://linli.test/feeds/v/{volunteer.feed_token}.ics"
+    qr = segno.make(https, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    assert qr in html
+    # What works in the mainland first, Google Calendar last; a file for phones that cannot
+    # subscribe.
+    guide = html[html.index('id="how-to-subscribe"'):]
+    assert guide.index("Apple") < guide.index("OPPO") < guide.index("Outlook") \
+        < guide.index("Google")
+    assert f'href="{https}?download=1"' in html
+    download = client.get(f"/feeds/v/{volunteer.feed_token}.ics?download=1")
+    assert download.headers["Content-Disposition"] == 'attachment; filename="linli.ics"'
+    assert download.data.startswith(b"BEGIN:VCALENDAR")
     assert 'id="copy-button"' in html
     assert google in html
     assert "/feeds/t/" in html  # the lead also sees the team feed
