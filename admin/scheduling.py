@@ -450,7 +450,11 @@ class ScheduleView(ProtectedView, BaseView):
         event = scoping.scoped_row(db.session, acting_user(), Event, event_id, write=True)
         if event is None or event.household_id is None:
             abort(404)
-        care_visits.mark_visit(db.session, event, VisitOutcome(outcome))
+        try:
+            care_visits.mark_visit(db.session, event, VisitOutcome(outcome))
+        except care_visits.CareVisitError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".overdue"))
         flash(_("Visit recorded as %(outcome)s.", outcome=VisitOutcome(outcome).label),
               "success")
         return redirect(url_for(".overdue"))

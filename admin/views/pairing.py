@@ -24,6 +24,7 @@ from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Household, Pairing, utcnow
 from app.services import pairing as pairing_service
+from app.services.pairing import proposals
 
 
 def _today() -> Any:
@@ -84,14 +85,17 @@ class PairingView(LinliModelView):
     @action("confirm", _l("Confirm"), _l("Confirm the selected proposed pairings?"))
     def action_confirm(self, ids: list[str]) -> None:
         rows = self._writable(ids)
-        confirmed, refused = 0, []
+        confirmed, refused = [], []
         for row in rows:
             try:
-                confirmed += pairing_service.confirm(db.session, row)
+                if pairing_service.confirm(db.session, row):
+                    confirmed.append(row)
             except pairing_service.PairingError as error:
                 refused.append(str(error))
+        told = proposals.tell_members(db.session, confirmed)
         db.session.commit()
-        flash(gettext("%(n)s pairings confirmed.", n=confirmed), "success")
+        flash(gettext("%(n)s pairings confirmed; %(m)s members told.", n=len(confirmed),
+                      m=len(told)), "success")
         for message in refused:
             flash(message, "error")
 

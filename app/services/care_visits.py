@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -132,12 +133,21 @@ def generate_care_visits(
     return created
 
 
+class CareVisitError(ValueError):
+    """A care visit that cannot be recorded so, for a reason the user can read."""
+
+
 def mark_visit(
-    session: Session, event: Event, outcome: VisitOutcome, *, notes: str | None = None
+    session: Session, event: Event, outcome: VisitOutcome, *, notes: str | None = None,
+    now: datetime | None = None,
 ) -> Visit:
-    """Record a care-visit event as done or missed (again: the outcome is updated)."""
+    """Record a care-visit event as done or missed (again: the outcome is updated). A visit
+    is marked missed only once its time has passed."""
     if event.household_id is None:
         raise ValueError("only a household's visit can be marked")
+    if outcome in NOT_EFFECTIVE and event.end_at > (now or utcnow()):
+        raise CareVisitError(str(_l("A visit can be marked missed only once its time has "
+                                    "passed.")))
     volunteer_id = session.scalar(
         select(Assignment.volunteer_id)
         .join(Shift, Assignment.shift_id == Shift.id)

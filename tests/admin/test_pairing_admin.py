@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.enums import HouseholdCategory, PairingStatus
-from app.models import Pairing, Visit
+from app.models import Notification, Pairing, Visit
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 from tests.app.portal.test_portal import open_portal
@@ -69,7 +69,10 @@ def test_bulk_confirm_and_end_only_touch_own_rows(client, db_session, world) -> 
     db_session.expire_all()
     assert db_session.get(Pairing, own.id).status == PairingStatus.confirmed
     assert db_session.get(Pairing, foreign.id).status == PairingStatus.proposed
-    client.get("/admin/pairing/")  # consume the flash
+    assert "已确认 1 个结对；已通知 1 名党员" in as_text(client.get("/admin/pairing/"))
+    told = db_session.scalars(select(Notification).where(
+        Notification.template == "pairing/confirmed")).all()
+    assert [n.volunteer_id for n in told] == [own.volunteer_id]
     response = client.post("/admin/pairing/action/", data={
         "csrf_token": token, "action": "end", "rowid": [own.id, foreign.id]},
         follow_redirects=True)

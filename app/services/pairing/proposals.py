@@ -125,6 +125,12 @@ def confirm_proposals(session: Session, neighbourhood_id: int,
                 confirmed.append(row)
         except PairingError as error:
             refused.append(f"{row.household.contact_name}: {error}")
+    return Confirmation(confirmed, refused, tell_members(session, confirmed))
+
+
+def tell_members(session: Session, confirmed: list[Pairing]) -> list[Notification]:
+    """Each member of newly confirmed pairings is told once, with their new families (by
+    mail, else SMS; recorded and sent after commit)."""
     by_member: dict[int, list[Pairing]] = defaultdict(list)
     for row in confirmed:
         by_member[row.volunteer_id].append(row)
@@ -136,7 +142,7 @@ def confirm_proposals(session: Session, neighbourhood_id: int,
         sent.append(notify.to_volunteer(
             session, member, "pairing/confirmed", families=families,
             portal_url=links.portal_url(member.id, member.feed_token)))
-    return Confirmation(confirmed, refused, sent)
+    return sent
 
 
 def discard(session: Session, neighbourhood_id: int) -> int:

@@ -18,6 +18,7 @@ from app.models import (
     CareSubscription,
     Event,
     Shift,
+    Visit,
     VisitPolicy,
 )
 from app.services import care_visits
@@ -150,3 +151,20 @@ def test_missed_visit_makes_the_household_overdue(db_session) -> None:
     assert again.id == visit.id
     assert care_visits.overdue_households(
         db_session, neighbourhood_ids=frozenset({household.neighbourhood_id})) == []
+
+
+def test_a_care_visit_is_marked_missed_only_once_its_time_has_passed(app, db_session) -> None:
+    household = factories.make_household(db_session)
+    start = datetime.now(UTC) + timedelta(hours=2)
+    event = Event(neighbourhood_id=household.neighbourhood_id, kind=EventKind.care_visit,
+                  title="探访", start_at=start, end_at=start + timedelta(hours=1),
+                  household=household, is_public=False)
+    db_session.add(event)
+    db_session.flush()
+    with app.test_request_context(), pytest.raises(care_visits.CareVisitError,
+                                                   match="时间过后"):
+        care_visits.mark_visit(db_session, event, VisitOutcome.missed)
+    assert db_session.scalars(select(Visit).where(Visit.event_id == event.id)).all() == []
+    later = care_visits.mark_visit(db_session, event, VisitOutcome.missed,
+                                   now=start + timedelta(hours=1, minutes=1))
+    assert later.outcome == VisitOutcome.missed
