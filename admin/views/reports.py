@@ -40,10 +40,7 @@ from app.services.reports.export import (
     headers,
     table_rows,
 )
-from app.services.reports.five_comparisons import Comparison, Period, compare
-
-#: The longest period a report covers (the previous period is as long again).
-MAX_DAYS = 3 * 366
+from app.services.reports.five_comparisons import MAX_DAYS, Comparison, Period, compare
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from app import errors
 from app.api import problems
 from app.api.member import member_blp
+from app.api.reports import reports_blp
 from app.api.schemas import (
     EventListSchema,
     EventQuerySchema,
@@ -258,7 +259,9 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = LinliApi(spec_kwargs={"info": {"description": (
         "Residents' side of Linli: list and read public events, sign up, cancel; and a "
-        "member's own visits under /me (bearer token of her portal link, or her session). "
+        "member's own visits under /me (bearer token of her portal link, or her session); "
+        "the five comparisons under /reports for the town admin and coordinators (their "
+        "admin-panel session). "
         "Errors are "
         "`application/problem+json` (RFC 9457) in the language of `Accept-Language`.")}})
     api.init_app(app)
@@ -266,6 +269,7 @@ def init_api(app: Flask) -> Api:
     csrf.exempt(blp)
     api.register_blueprint(member_blp)
     csrf.exempt(member_blp)
+    api.register_blueprint(reports_blp)
     app.register_error_handler(404, _routing_error)
     app.register_error_handler(405, _routing_error)
     app.extensions["linli_api"] = api

@@ -58,9 +58,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.enums import Role
 from app.models import ComparisonWeights, Neighbourhood, ServiceGroup
 from app.models.reports import MEASURES
 from app.services.reports import comparison_sql
+
+#: The longest period a report covers (the previous period is as long again).
+MAX_DAYS = 3 * 366
+
+#: Who may read the five comparisons (the town admin all groups, a coordinator their own
+#: neighbourhoods'); the admin's access matrix says the same (`FiveComparisons`).
+READERS = frozenset({Role.admin, Role.coordinator})
 
 
 @dataclass(frozen=True)
