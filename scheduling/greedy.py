@@ -146,27 +146,68 @@ def fill_up(index: Index, pairs: Iterable[int]) -> State:
 
 
 def prefer_paired(state: State) -> int:
-    """A care visit goes to its paired volunteer whenever they are free for it: a stand-in
-    who is not pinned gives the seat back (a stranger before someone the household knows).
-    Every shift keeps its headcount, so the weighted fill is unchanged, and continuity never
-    drops (the paired volunteer is known to the household). Fairness never outweighs a
-    pairing. Returns the number of visits handed back."""
+    """A care visit goes to its paired volunteer whenever she can have it: a stand-in who is
+    not pinned gives the seat back (a stranger before someone the household knows), and when
+    one other shift of hers (not a visit she is paired with, not pinned) is in the way, she
+    hands it to someone free for it. Every shift keeps its headcount, so the weighted fill is
+    unchanged, and continuity never drops (the paired volunteer is known to the household).
+    Fairness never outweighs a pairing. Returns the number of visits handed back."""
     ix = state.index
     pinned = set(ix.pinned)
     moved = 0
     for s, shift in enumerate(ix.shifts):
         v = ix.v_pos.get(shift.paired) if shift.paired else None
         p = ix.pair_of.get((v, s)) if v is not None else None
-        if p is None or p in state.chosen or state.capped(p) or state.blockers(p):
+        if p is None or p in state.chosen:
+            continue
+        undo: list[tuple[str, int]] = []
+        blocking = state.blockers(p)
+        if blocking and not _hand_over(state, p, blocking, pinned, undo):
+            continue
+        if state.capped(p) or state.blockers(p):
+            _undo(state, undo)
             continue
         if state.shift_count[s] >= shift.max_count:
             held = [q for q in ix.pairs_of_shift[s] if q in state.chosen and q not in pinned]
             if not held:
+                _undo(state, undo)
                 continue
             state.remove(min(held, key=lambda q: (ix.pair_cont[q], ix.pair_score[q], q)))
         state.add(p)
         moved += 1
     return moved
+
+
+def _hand_over(state: State, p: int, blocking: list[int], pinned: set[int],
+               undo: list[tuple[str, int]]) -> bool:
+    """Free the volunteer of pair `p` from the one shift in its way, giving her seat there to
+    someone free for it; False (nothing changed) when that is not possible."""
+    ix = state.index
+    if len(blocking) != 1:
+        return False
+    t = blocking[0]
+    v = ix.pair_v[p]
+    q = ix.pair_of.get((v, t))
+    if q is None or q in pinned or ix.shifts[t].paired == ix.volunteers[v].id:
+        return False
+    state.remove(q)
+    undo.append(("add", q))
+    taker = next((r for r in ix.pairs_of_shift[t] if r != q and state.feasible(r)), None)
+    if taker is None:
+        _undo(state, undo)
+        return False
+    state.add(taker)
+    undo.append(("remove", taker))
+    return True
+
+
+def _undo(state: State, undo: list[tuple[str, int]]) -> None:
+    for op, pair in reversed(undo):
+        if op == "add":
+            state.add(pair)
+        else:
+            state.remove(pair)
+    undo.clear()
 
 
 def improve_secondary(

@@ -85,3 +85,46 @@ def test_local_search_frees_the_paired_volunteer_from_another_shift() -> None:
     start.try_add_all([pair[("x", "visit")], pair[("g", "station")]])
     better = improve_secondary(index, start.chosen)
     assert better.chosen == {pair[("g", "visit")], pair[("x", "station")]}
+
+
+def test_the_paired_volunteer_leaves_another_shift_for_her_visit() -> None:
+    """She holds a station shift at the time of her household's visit, which a stranger does:
+    someone free takes the station over and she gets her visit; the headcounts stay. A
+    station nobody else can take, or one she is pinned to, keeps her."""
+    from dataclasses import replace
+
+    from scheduling.greedy import prefer_paired
+
+    g = vol("g", skills=["care", "station"], avail=[(0, 8, 20)])
+    stranger = vol("y", skills=["care"], avail=[(0, 8, 20)])
+    spare = vol("x", skills=["station"], avail=[(0, 8, 20)])
+    visit = replace(shift("visit", 0, 10, 11, skill="care", household="hh"), paired="g")
+    station = shift("station", 0, 9.5, 12, skill="station")
+    p = problem([g, stranger, spare], [visit, station], household_history={"hh": ["g"]})
+    index = build_index(p)
+
+    def state_with(*pairs: tuple[str, str]) -> State:
+        state = State(index)
+        for v, s in pairs:
+            state.add(index.pair_of[(index.v_pos[v], index.s_pos[s])])
+        return state
+
+    def held(state: State) -> set[tuple[str, str]]:
+        return {(index.volunteers[index.pair_v[q]].id, index.shifts[index.pair_s[q]].id)
+                for q in state.chosen}
+
+    state = state_with(("g", "station"), ("y", "visit"))
+    assert prefer_paired(state) == 1
+    assert held(state) == {("g", "visit"), ("x", "station")}
+
+    alone = problem([g, stranger], [visit, station], household_history={"hh": ["g"]})
+    index = build_index(alone)
+    state = state_with(("g", "station"), ("y", "visit"))
+    assert prefer_paired(state) == 0  # nobody else can take the station: she stays
+    assert held(state) == {("g", "station"), ("y", "visit")}
+
+    pinned = problem([g, stranger, spare], [visit, station], household_history={"hh": ["g"]},
+                     pins=[Pin("g", "station")])
+    index = build_index(pinned)
+    state = state_with(("g", "station"), ("y", "visit"))
+    assert prefer_paired(state) == 0
