@@ -15,7 +15,8 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import PatrolSeason
-from app.services.patrols import rota, stats
+from app.services.patrols import rota, rota_runs, stats
+from app.services.patrols.log import PatrolError
 
 patrols_cli = AppGroup("patrols", help="Patrols: seasons, inspection figures.")
 
@@ -67,21 +68,36 @@ def season_stats(season_id: int, as_json: bool) -> None:
 @click.option("--season", "season_id", type=int, required=True, help="The season's id.")
 @click.option("--seconds", type=float, default=10.0, show_default=True,
               help="The engine's time budget.")
+@click.option("--save", is_flag=True,
+              help="Keep it as draft patrol events and a scheduler run to review and publish.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def season_rota(season_id: int, seconds: float, as_json: bool) -> None:
+def season_rota(season_id: int, seconds: float, save: bool, as_json: bool) -> None:
     """Propose the season's rota with the scheduling engine: per site the inspections
-    planned against those required, and why any are missing. Nothing is saved."""
+    planned against those required, and why any are missing. Saved only with --save."""
     season = db.session.get(PatrolSeason, season_id) if 0 < season_id < 2**31 else None
     if season is None:
         raise click.ClickException(f"no patrol season with id {season_id}")
     locale = current_app.config["LINLI_DEFAULT_LOCALE"]
+    run_id = None
     with force_locale(locale):
         result, names = rota.build_rota(db.session, season, zone=deployment_zone(),
                                         seconds=max(1.0, min(seconds, 600.0)), locale=locale)
-    db.session.rollback()  # nothing to keep: the rota is a proposal
+        if save:
+            try:
+                run_id = rota_runs.save_rota(db.session, season, result).id
+            except PatrolError as error:
+                db.session.rollback()
+                raise click.ClickException(str(error.message)) from error
+    if run_id is None:
+        db.session.rollback()  # a proposal only
+    else:
+        db.session.commit()
     if as_json:
-        click.echo(json.dumps(result.to_json(names), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**result.to_json(names), "run_id": run_id},
+                              ensure_ascii=False, indent=2))
         return
+    if run_id is not None:
+        click.echo(f"saved as run {run_id}: review and publish it in the admin")
     click.echo(f"{season.name}: {result.planned} of {result.required} inspections planned "
                f"({result.filled_seats}/{result.total_seats} seats, {result.solver})")
     for site in result.per_site:

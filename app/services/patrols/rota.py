@@ -15,7 +15,8 @@ answer; the engine's rules — availability, no overlap, weekly caps, fair load 
    the reader's language.
 
 Engine ids: ``v<volunteer id>``, ``s<slot index>``, team ``g<group id>``, household
-``site<site id>``. Nothing is written: the rota is a proposal the CLI prints.
+``site<site id>``. Nothing is written here: `rota_runs.save_rota` keeps a proposal as a
+scheduler run to review and publish.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class Rota:
     filled_seats: int
     total_seats: int
     solver: str
+    #: The engine's empty seats (shift ids are ``s<slot index>``), for a saved run's review.
+    unfilled: list[scheduling.UnfilledSeat] = field(default_factory=list)
 
     @property
     def planned(self) -> int:
@@ -303,4 +306,5 @@ def build_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
             row.reasons.append(str(_l("Its opening hours leave no time for an inspection.")))
         per_site.append(row)
     return Rota(season.id, slots, dict(assigned), per_site, solution.metrics.filled_seats,
-                solution.metrics.total_seats, solution.solver), names
+                solution.metrics.total_seats, solution.solver,
+                list(solution.unfilled)), names

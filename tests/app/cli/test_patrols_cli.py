@@ -68,3 +68,14 @@ def test_rota_is_proposed_and_nothing_saved(app, db_session, season) -> None:
     assert "测试暑期: 0 of 18 inspections planned" in table.output
     missing = runner.invoke(args=["patrols", "rota", "--season", "999999"])
     assert missing.exit_code != 0
+
+
+def test_rota_save_keeps_a_run_once(app, db_session, season) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["patrols", "rota", "--season", str(season.id), "--save",
+                                 "--seconds", "1"])
+    assert result.exit_code == 0, result.output
+    assert "saved as run" in result.output
+    again = runner.invoke(args=["patrols", "rota", "--season", str(season.id), "--save",
+                                "--seconds", "1"])
+    assert again.exit_code != 0 and "已有排班" in again.output

@@ -1,0 +1,109 @@
+"""A proposed patrol rota kept as a scheduler run, reviewed and published like any other.
+
+Each slot becomes a draft patrol event of the site's neighbourhood (not public: the
+supervisors' work) with one shift of two seats, the engine's choice as proposed assignments
+of the run, and the run's metrics carry the engine's reason for every empty seat in the form
+the run page reads. Publishing the run (`scheduler.publish.publish_run`) publishes the
+events, asks the members to confirm and puts the inspections in their calendar feeds. A
+season keeps one rota at a time: a second is refused until the first is discarded. Flush only.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.enums import (
+    AssignmentSource,
+    AssignmentStatus,
+    EventKind,
+    EventStatus,
+    RunStatus,
+)
+from app.models import (
+    Assignment,
+    Event,
+    PatrolSeason,
+    PatrolSite,
+    ScheduleRun,
+    Shift,
+    Skill,
+    User,
+    utcnow,
+)
+from app.services.patrols.log import PatrolError
+from app.services.patrols.rota import SEATS, Rota
+
+#: The skill patrol shifts ask for, when the deployment has it.
+PATROL_SKILL = "patrol"
+
+
+def season_run(session: Session, season: PatrolSeason) -> ScheduleRun | None:
+    """The season's rota run awaiting review or published, if any."""
+    for run in session.scalars(select(ScheduleRun).where(
+            ScheduleRun.status.in_((RunStatus.succeeded, RunStatus.published)))
+            .order_by(ScheduleRun.id.desc())):
+        if (run.parameters or {}).get("patrol_season") == season.id:
+            return run
+    return None
+
+
+def save_rota(session: Session, season: PatrolSeason, rota: Rota, *,
+              user: User | None = None) -> ScheduleRun:
+    """Keep the proposal as draft events and a run ready for review."""
+    existing = season_run(session, season)
+    if existing is not None:
+        raise PatrolError(_l("This season already has a rota (run %(id)s): discard that run "
+                             "before saving another.", id=existing.id))
+    sites = {s.id: s for s in session.scalars(select(PatrolSite).where(
+        PatrolSite.id.in_({slot.site_id for slot in rota.slots})))}
+    skill = session.scalar(select(Skill).where(Skill.code == PATROL_SKILL))
+    now = utcnow()
+    run = ScheduleRun(
+        created_by_id=user.id if user else None, neighbourhood_id=season.neighbourhood_id,
+        status=RunStatus.succeeded, progress=1.0, started_at=now, finished_at=now,
+        parameters={"patrol_season": season.id, "kind": "patrol_rota"})
+    session.add(run)
+    shifts: list[Shift] = []
+    for slot in rota.slots:
+        site = sites[slot.site_id]
+        title = str(_l("Patrol: %(site)s", site=site.name))[:200]
+        shift = Shift(title=title, start_at=slot.start, end_at=slot.end, skill=skill,
+                      min_volunteers=SEATS, max_volunteers=SEATS)
+        event = Event(neighbourhood_id=site.neighbourhood_id, kind=EventKind.patrol,
+                      title=title, place=f"{site.name}（{site.address}）"[:200],
+                      description=str(_l("Certified group inspection of %(season)s.",
+                                         season=season.name)),
+                      start_at=slot.start, end_at=slot.end, is_public=False,
+                      status=EventStatus.draft, shifts=[shift])
+        session.add(event)
+        shifts.append(shift)
+    session.flush()
+    drafts = 0
+    for index, volunteer_ids in rota.assigned.items():
+        for volunteer_id in volunteer_ids:
+            session.add(Assignment(shift_id=shifts[index].id, volunteer_id=volunteer_id,
+                                   status=AssignmentStatus.proposed,
+                                   source=AssignmentSource.solver, schedule_run_id=run.id))
+            drafts += 1
+    run.scope = {"events": sorted({s.event_id for s in shifts})}
+    run.metrics = {
+        "seats_filled": rota.filled_seats, "seats_total": rota.total_seats,
+        "fill_rate": round(rota.filled_seats / rota.total_seats, 4) if rota.total_seats
+        else None,
+        "solver": rota.solver, "shifts": len(shifts), "drafts": drafts,
+        "unfilled": [{
+            "shift_id": shifts[int(u.shift[1:])].id, "empty": u.empty,
+            "below_min": u.below_min, "code": u.reason.code, "counts": dict(u.reason.counts),
+            "params": dict(u.reason.params),
+            "shifts": [shifts[int(s[1:])].id for s in u.reason.ids.get("shifts", [])
+                       if s.startswith("s")],
+            "events": list(u.reason.ids.get("events", [])),
+        } for u in rota.unfilled],
+    }
+    run.log = str(_l("Patrol rota of %(season)s: %(planned)s of %(required)s inspections "
+                     "planned.", season=season.name, planned=rota.planned,
+                     required=rota.required))
+    session.flush()
+    return run
