@@ -49,12 +49,15 @@ run: translations
 	$(BIN)/python -m app.serve
 
 # Browser tests drive Debian's chromium (Playwright's own download does not work offline);
-# the Chinese font keeps screenshots from showing empty boxes.
+# the Chinese font keeps screenshots from showing empty boxes and is embedded in certificates;
+# poppler-utils renders certificates back to text and PNG in their tests.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi" \
+			|| ! command -v pdftoppm >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium \
+			fonts-wqy-microhei poppler-utils; \
 	fi
 
 lint: $(STAMP)

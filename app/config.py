@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_DEFAULT_LOCALE": "zh_CN",
     "LINLI_LOCALES": ["zh_CN", "en"],
     "LINLI_TOWN": "金桥镇",
+    #: The CJK font embedded in certificates (a .ttf/.ttc path). None: the first found of
+    #: Debian's fonts-wqy-microhei, fonts-wqy-zenhei, fonts-noto-cjk.
+    "LINLI_CJK_FONT": None,
     #: Public base URL used in mails, feeds and CLI output (no trailing slash).
     "LINLI_EXTERNAL_URL": f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
     #: Calendar entries' UIDs end in it ("assignment-12@<id>"): random, written once to

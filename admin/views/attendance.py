@@ -8,11 +8,12 @@ check-in code to print, the attendance list and the service-hours ledger with co
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
 import segno
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,8 +32,9 @@ from app.extensions import db
 from app.i18n import deployment_zone
 from app.ids import MAX_INT, parse_id
 from app.models import Assignment, Attendance, Event, HoursEntry, Shift, Volunteer, utcnow
+from app.portal.forms import CertificateForm
 from app.services import links, scoping
-from app.services.attendance import hours, recording
+from app.services.attendance import certificates, hours, recording
 
 #: The roster page lists shifts from this far back...
 LIST_DAYS_BACK = 14
@@ -151,6 +153,37 @@ class AttendanceView(ProtectedView, BaseView):
                            opens=opens, closes=closes)
 
 
+    @expose("/certificate/<int:volunteer_id>", methods=("GET", "POST"))
+    def certificate(self, volunteer_id: int) -> Any:
+        """An hours certificate for one of the coordinator's volunteers: the period, then the
+        PDF (issuing writes the certificate's record, so only on POST)."""
+        volunteer = scoping.scoped_row(db.session, acting_user(), Volunteer, volunteer_id,
+                                       write=False)
+        if volunteer is None:
+            abort(404)
+        today = utcnow().astimezone(deployment_zone()).date()
+        form = CertificateForm(starts_on=today.replace(month=1, day=1), ends_on=today)
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                for errors in form.errors.values():
+                    flash(str(errors[0]), "error")
+            else:
+                try:
+                    issued, pdf = certificates.make(db.session, volunteer, form.starts_on.data,
+                                                    form.ends_on.data,
+                                                    issued_by_id=current_user.id)
+                except certificates.CertificateError as error:
+                    db.session.rollback()
+                    flash(str(error), "error")
+                else:
+                    return send_file(io.BytesIO(pdf), mimetype="application/pdf",
+                                     as_attachment=True,
+                                     download_name=certificates.file_name(issued))
+        return self.render("admin/attendance/certificate.html", volunteer=volunteer, form=form,
+                           total=hours.volunteer_minutes(db.session, volunteer.id),
+                           hours_text=hours.hours_text)
+
+
 def _minutes_field(raw: str, problems: list[str]) -> int:
     raw = raw.strip()
     if not raw:
@@ -192,6 +225,14 @@ class AttendanceListView(LinliModelView):
                          joinedload(Attendance.recorded_by))
 
 
+def _volunteer_with_certificate(view: Any, context: Any, model: Any, name: str) -> Markup:
+    if model.volunteer is None:
+        return Markup("")
+    return Markup('{} <a class="small" href="{}">{}</a>').format(
+        model.volunteer.name, url_for("attendance.certificate", volunteer_id=model.volunteer_id),
+        _("Certificate"))
+
+
 class HoursEntryView(LinliModelView):
     """The ledger: read, export, and add a correction. Nobody edits or deletes an entry."""
 
@@ -200,7 +241,7 @@ class HoursEntryView(LinliModelView):
     column_labels = {"minutes": _l("Hours"), "service_on": _l("Day of service"),
                      "activity": _l("Activity"), "reason": _l("Reason"),
                      "created_by": _l("Recorded by")}
-    column_formatters = {"minutes": _hours}
+    column_formatters = {"minutes": _hours, "volunteer": _volunteer_with_certificate}
     column_formatters_export = {"minutes": _hours}
     column_searchable_list = ["activity", "reason"]
     column_filters = [*enum_filters(HoursEntry.kind, _l("Kind"), HoursKind),

@@ -3,7 +3,7 @@ service, commit, print."""
 
 from flask import Flask
 
-from app.cli.attendance import attendance_cli, hours_cli
+from app.cli.attendance import attendance_cli, certificates_cli, hours_cli
 from app.cli.demo import demo_cli
 from app.cli.feeds import feeds_cli
 from app.cli.incidents import incidents_cli
@@ -19,6 +19,6 @@ from app.cli.visits import visits_cli
 
 def register_cli(app: Flask) -> None:
     for group in (users_cli, demo_cli, feeds_cli, events_cli, schedule_cli, visits_cli,
-                  incidents_cli, notifications_cli, hours_cli, attendance_cli, report_cli,
-                  pairing_cli, patrols_cli, projects_cli):
+                  incidents_cli, notifications_cli, hours_cli, attendance_cli,
+                  certificates_cli, report_cli, pairing_cli, patrols_cli, projects_cli):
         app.cli.add_command(group)

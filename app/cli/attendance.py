@@ -1,4 +1,5 @@
-"""`flask hours …` and `flask attendance …`: the service-hours report and a shift's sheet.
+"""`flask hours …`, `flask attendance …` and `flask certificates …`: the service-hours report,
+a shift's sheet and hours certificates.
 
 Thin: parse options, call `app.services.attendance`, print.
 """
@@ -15,8 +16,8 @@ from sqlalchemy.orm import joinedload
 from app.cli.options import neighbourhood_scope
 from app.extensions import db
 from app.i18n import deployment_zone
-from app.models import Event, Shift
-from app.services.attendance import hours, recording
+from app.models import Event, Shift, Volunteer
+from app.services.attendance import certificates, hours, recording
 
 hours_cli = AppGroup("hours", help="Service hours (服务时长): the ledger's totals.")
 attendance_cli = AppGroup("attendance", help="Attendance on shifts.")
@@ -89,3 +90,30 @@ def sheet(event_id: int, as_json: bool) -> None:
         for ln in s["lines"]:
             click.echo(f"    {ln['volunteer']:<10} {ln['status'] or '-':<8} "
                        f"{hours.hours_text(ln['credited_minutes'])} h")
+
+
+certificates_cli = AppGroup("certificates", help="Service-hours certificates (PDF).")
+
+
+@certificates_cli.command("make")
+@click.option("--volunteer", "volunteer_id", type=int, required=True, help="The volunteer's id.")
+@click.option("--from", "start", type=_DAY, required=True, help="First day of the period.")
+@click.option("--to", "end", type=_DAY, required=True, help="Last day of the period.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the PDF.")
+def make_certificate(volunteer_id: int, start, end, out: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue a certificate of the volunteer's hours over a period and write it as a PDF."""
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise click.ClickException(f"no volunteer with id {volunteer_id}")
+    try:
+        certificate, pdf = certificates.make(db.session, volunteer, start.date(), end.date(),
+                                             issued_by_id=None)
+    except certificates.CertificateError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    with open(out, "wb") as file:
+        file.write(pdf)
+    db.session.commit()
+    click.echo(f"{certificate.code}: {hours.hours_text(certificate.minutes)} hours, "
+               f"{certificate.starts_on} – {certificate.ends_on} → {out}")

@@ -4,6 +4,7 @@ from app.models.assignments import Assignment, HelpRequest, ScheduleRun, Schedul
 from app.models.attendance import Attendance, HoursEntry
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
+from app.models.certificates import HoursCertificate
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
 from app.models.feeds import FeedTombstone
 from app.models.geography import Neighbourhood
@@ -56,6 +57,7 @@ __all__ = [
     "EventTemplate",
     "FeedTombstone",
     "HelpRequest",
+    "HoursCertificate",
     "HoursEntry",
     "Household",
     "HouseholdAuditEntry",

@@ -1,4 +1,4 @@
-"""Check-in and check-out on the phone, and the volunteer's own service hours.
+"""Check-in and check-out on the phone, the volunteer's own service hours and certificate.
 
 The station's QR code opens a page that names the shift and asks for one tap: a GET changes
 nothing, the tap is a POST with the CSRF token. The time is the server's.
@@ -6,16 +6,19 @@ nothing, the tap is a POST with the CSRF token. The time is the server's.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Assignment, Shift, utcnow
+from app.portal.forms import CertificateForm
 from app.portal.views import _require_volunteer, portal_bp
 from app.services import links
-from app.services.attendance import hours, recording
+from app.services.attendance import certificates, hours, recording
 
 
 def _station_shift(token: str) -> Shift:
@@ -80,4 +83,25 @@ def hours_page() -> str:
         total=hours.volunteer_minutes(db.session, volunteer.id),
         this_year=hours.volunteer_minutes(db.session, volunteer.id, start=year_start),
         entries=hours.entries(db.session, volunteer.id, limit=200),
-        hours_text=hours.hours_text, year=today.year)
+        hours_text=hours.hours_text, year=today.year,
+        certificate_form=CertificateForm(starts_on=year_start, ends_on=today))
+
+
+@portal_bp.post("/hours/certificate")
+def hours_certificate() -> Response:
+    """The volunteer's own certificate over the period they chose: issued, then downloaded."""
+    volunteer = _require_volunteer()
+    form = CertificateForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(str(errors[0]), "danger")
+        return redirect(url_for("portal.hours_page"))
+    try:
+        certificate, pdf = certificates.make(db.session, volunteer, form.starts_on.data,
+                                             form.ends_on.data, issued_by_id=None)
+    except certificates.CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("portal.hours_page"))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=certificates.file_name(certificate))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.enums import AssignmentStatus, AttendanceStatus
-from app.models import Attendance, HoursEntry
+from app.models import Attendance, HoursCertificate, HoursEntry
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 
@@ -161,3 +161,28 @@ def test_volunteers_cannot_open_the_roster(client, db_session, world) -> None:
     quick_login(client, world.users["volunteer"])
     assert client.get("/admin/attendance/").status_code in (302, 403)
     assert client.get(f"/admin/attendance/shift/{seat.shift_id}").status_code in (302, 403)
+
+
+def test_certificates_for_own_volunteers_only(client, db_session, world) -> None:
+    own = _past_seat(db_session, world.jiahong)
+    token = quick_login(client, world.users["coordinator"])
+    client.post(f"/admin/attendance/shift/{own.shift_id}", data={
+        "csrf_token": token, "assignment": str(own.id), "all_present": "1"})
+    url = f"/admin/attendance/certificate/{own.volunteer_id}"
+    page = client.get(url)
+    assert page.status_code == 200 and 'id="certificate-form"' in as_text(page)
+    assert db_session.scalar(select(func.count()).select_from(HoursCertificate)) == 0
+    day = f.future(0).date()
+    start = (day - timedelta(days=30)).isoformat()
+    response = client.post(url, data={"csrf_token": token, "starts_on": start,
+                                      "ends_on": day.isoformat()})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    [issued] = db_session.scalars(select(HoursCertificate)).all()
+    assert issued.issued_by_id == world.users["coordinator"].id and issued.minutes >= 180
+
+    foreign = world.yongye.rows["volunteer"]
+    assert client.get(f"/admin/attendance/certificate/{foreign.id}").status_code == 404
+    assert client.post(f"/admin/attendance/certificate/{foreign.id}", data={
+        "csrf_token": token, "starts_on": start, "ends_on": day.isoformat()}).status_code == 404
+    ledger = as_text(client.get("/admin/hoursentry/"))
+    assert url in ledger
