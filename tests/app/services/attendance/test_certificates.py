@@ -18,8 +18,8 @@ from app.models import HoursCertificate
 from app.services.attendance import certificates, hours, recording
 from app.services.attendance.recording import Mark
 from tests import factories as f
-from tests.app.services.attendance.test_recording import ZONE
 from tests.app.portal.test_portal import open_portal
+from tests.app.services.attendance.test_recording import ZONE
 from tests.helpers import csrf_token_from, in_english
 
 pytestmark = pytest.mark.integration
