@@ -1,7 +1,7 @@
 """service-hours certificates with a verification code
 
 Revision ID: c3e71f1ca7e5
-Revises: q0a11f1ca7e5
+Revises: p3r0j3c7s0a1
 Create Date: 2026-12-02 01:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3e71f1ca7e5"
-down_revision = "q0a11f1ca7e5"
+down_revision = 'p3r0j3c7s0a1'
 branch_labels = None
 depends_on = None
 
