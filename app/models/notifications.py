@@ -62,6 +62,9 @@ class Notification(TimestampMixin, Base):
     resident_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("resident_requests.id", ondelete="SET NULL"), index=True
     )
+    #: A calendar file sent with the mail: the shifts the message is about, with the same UIDs
+    #: and SEQUENCE as the volunteer's feed, so an imported copy is updated, not doubled.
+    ics: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -36,7 +36,12 @@ from app.services.feeds.base import (
     rotate_volunteer_token,
 )
 from app.services.feeds.cache import FeedCache, public_feed, team_feed, volunteer_feed
-from app.services.feeds.render import build_public_feed, build_team_feed, build_volunteer_feed
+from app.services.feeds.render import (
+    build_assignment_file,
+    build_public_feed,
+    build_team_feed,
+    build_volunteer_feed,
+)
 from app.services.feeds.sequences import bump_sequences, bump_sequences_for_changes
 from app.services.feeds.tombstones import purge_tombstones, record_tombstones
 from app.services.feeds.versions import (
@@ -56,6 +61,7 @@ __all__ = [
     "FeedSettings",
     "FeedVersion",
     "RenderedFeed",
+    "build_assignment_file",
     "build_public_feed",
     "build_team_feed",
     "build_volunteer_feed",

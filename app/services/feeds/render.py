@@ -162,6 +162,21 @@ def _tombstone_vevent(stone: FeedTombstone, settings: FeedSettings, reason: str,
     return vevent
 
 
+def build_assignment_file(volunteer: Volunteer, assignments: list[Assignment], *,
+                          settings: FeedSettings) -> str:
+    """A calendar file of some of the volunteer's assignments, to go with a message: the same
+    entries (UID, SEQUENCE, status) as in their feed, so a calendar that imports the file and
+    also subscribes keeps one entry, and an imported copy is updated or cancelled by the next
+    file."""
+    locale = volunteer.locale if volunteer.locale in ("zh_CN", "en") else settings.default_locale
+    portal = portal_link(volunteer, settings)
+    with force_locale(locale):
+        cal = _calendar(_("Linli shifts · %(name)s", name=volunteer.name), settings)
+        for assignment in sorted(assignments, key=lambda a: (a.shift.start_at, a.id)):
+            cal.add_component(_assignment_vevent(assignment, locale, settings, portal=portal))
+        return cal.to_ical().decode()
+
+
 def portal_link(volunteer: Volunteer, settings: FeedSettings) -> str:
     """The volunteer's portal, opened without a login from their own feed (a signed link
     without a timestamp, so the feed's bytes do not change; ended when the feed link is

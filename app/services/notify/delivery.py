@@ -56,7 +56,7 @@ def refused_addresses(session: Session, *addresses: str | None) -> set[str]:
 
 
 def _create(session: Session, template: str, rendered: Rendered, *, email: str | None,
-            phone: str | None, **refs: object) -> Notification:
+            phone: str | None, ics: str | None = None, **refs: object) -> Notification:
     refused = refused_addresses(session, email, phone)
     error = None
     if email and email not in refused:
@@ -72,6 +72,7 @@ def _create(session: Session, template: str, rendered: Rendered, *, email: str |
     notification = Notification(
         template=template, channel=channel, address=address, subject=rendered.subject,
         body=body, params=rendered.params, error=error,
+        ics=ics if channel == NotificationChannel.email else None,
         status=(NotificationStatus.unreachable if channel == NotificationChannel.none
                 else NotificationStatus.queued),
         **refs,
@@ -86,10 +87,12 @@ def _create(session: Session, template: str, rendered: Rendered, *, email: str |
 
 def to_volunteer(session: Session, volunteer: Volunteer, template: str, *,
                  event_id: int | None = None, schedule_run_id: int | None = None,
-                 **context: object) -> Notification:
-    """Render `template` for the volunteer, record it, and send it after commit."""
+                 ics: str | None = None, **context: object) -> Notification:
+    """Render `template` for the volunteer, record it, and send it after commit; `ics`, a
+    calendar file of the shifts concerned, goes with it when it leaves by e-mail."""
     rendered = render(template, volunteer.locale, name=volunteer.name, **context)
     return _create(session, template, rendered, email=volunteer.email, phone=volunteer.phone,
+                   ics=ics,
                    volunteer_id=volunteer.id, event_id=event_id, schedule_run_id=schedule_run_id)
 
 
@@ -212,7 +215,8 @@ def deliver(session: Session, notification_id: int) -> NotificationStatus | None
     try:
         if notification.channel == NotificationChannel.email:
             mailer.send(notification.address or "", notification.subject, notification.body,
-                        html_alternative(notification.subject, notification.body))
+                        html_alternative(notification.subject, notification.body),
+                        notification.ics)
         else:
             sms.send(Sms(notification.address or "", notification.body, notification.template,
                          notification.params))

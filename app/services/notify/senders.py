@@ -32,7 +32,8 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 class Mailer(Protocol):
-    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None: ...
+    def send(self, to: str, subject: str, body: str, html: str | None = None,
+             ics: str | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class SmsSender(Protocol):
 
 
 def _message(sender: str, to: str, subject: str, body: str,
-             html: str | None = None) -> EmailMessage:
+             html: str | None = None, ics: str | None = None) -> EmailMessage:
     """The mail: the text part always (what was recorded, and what text-only mail programs
     show), an HTML alternative after it when given (multipart/alternative: a mail program
     shows the last part it can display)."""
@@ -65,6 +66,10 @@ def _message(sender: str, to: str, subject: str, body: str,
     message.set_content(body)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    if ics is not None:
+        # After the text and HTML: a file to open in any calendar app (METHOD:PUBLISH).
+        message.add_attachment(ics.encode(), maintype="text", subtype="calendar",
+                               filename="linli.ics", params={"method": "PUBLISH"})
     return message
 
 
@@ -75,11 +80,12 @@ class FileMailer:
     folder: Path
     sender: str
 
-    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None:
+    def send(self, to: str, subject: str, body: str, html: str | None = None,
+             ics: str | None = None) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-        path.write_bytes(bytes(_message(self.sender, to, subject, body, html)))
+        path.write_bytes(bytes(_message(self.sender, to, subject, body, html, ics)))
 
 
 @dataclass
@@ -94,7 +100,8 @@ class SmtpMailer:
     security: str = "starttls"
     timeout: float = 10.0
 
-    def send(self, to: str, subject: str, body: str, html: str | None = None) -> None:
+    def send(self, to: str, subject: str, body: str, html: str | None = None,
+             ics: str | None = None) -> None:
         context = ssl.create_default_context()
         if self.security == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
@@ -106,7 +113,7 @@ class SmtpMailer:
                 smtp.starttls(context=context)
             if self.username:
                 smtp.login(self.username, self.password or "")
-            smtp.send_message(_message(self.sender, to, subject, body, html))
+            smtp.send_message(_message(self.sender, to, subject, body, html, ics))
 
 
 class LoggingSmsSender:

@@ -17,7 +17,7 @@ from app.i18n import deployment_zone
 from app.models import Assignment, Event, Notification, Registration, Shift, utcnow
 from app.services import links, notify, signup
 from app.services.scheduler.eligibility import rule_breaks
-from app.services.scheduler.publish import notify_shift_changed
+from app.services.scheduler.publish import calendar_file, notify_shift_changed
 from app.services.scheduler.runs import min_gap_minutes
 from app.services.scheduler.seats import resolve_seat
 from app.services.scheduler.text import shift_line
@@ -92,6 +92,8 @@ def cancel_event(session: Session, event: Event, *, now: datetime | None = None)
         report.notifications.append(notify.to_volunteer(
             session, assignment.volunteer, "scheduler/event_cancelled", title=event.title,
             line=shift_line(assignment.shift, tz), event_id=event.id,
+            ics=calendar_file(assignment.volunteer, [assignment])
+            if assignment.volunteer.email else None,
         ))
     report.notifications += _tell_residents(session, event, "signup/event_cancelled")
     session.flush()
@@ -159,7 +161,9 @@ def reschedule_event(session: Session, event: Event, new_start: datetime) -> Res
                     report.released.append(assignment)
                     report.notifications.append(notify.to_volunteer(
                         session, assignment.volunteer, "scheduler/moved_released",
-                        title=event.title, line=shift_line(shift, tz), event_id=event.id))
+                        title=event.title, line=shift_line(shift, tz), event_id=event.id,
+                        ics=calendar_file(assignment.volunteer, [assignment])
+                        if assignment.volunteer.email else None))
             session.flush()
             report.notifications += notify_shift_changed(session, shift)
             for _seat in range(len([a for a in report.released if a.shift_id == shift.id])):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.enums import UPCOMING, AssignmentStatus, EventStatus, RunStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, Notification, ScheduleRun, Shift, Volunteer
-from app.services import links, notify
+from app.services import feeds, links, notify
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.text import shift_line
 
@@ -26,6 +27,13 @@ class PublishResult:
     #: Events that were drafts and are now published (visible to residents if public).
     events_published: int = 0
     messages: notify.ChannelCounts = field(default_factory=notify.ChannelCounts)
+
+
+def calendar_file(volunteer: Volunteer, assignments: list[Assignment]) -> str:
+    """The shifts a message is about as a calendar file for the mail (same entries as the
+    volunteer's feed)."""
+    return feeds.build_assignment_file(
+        volunteer, assignments, settings=feeds.FeedSettings.from_config(current_app.config))
 
 
 def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assignment],
@@ -43,6 +51,7 @@ def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assi
         count=len(shifts), line=shifts[0]["line"],
         url=shifts[0]["url"] if len(shifts) == 1 else portal_url,
         event_id=assignments[0].shift.event_id, schedule_run_id=schedule_run_id,
+        ics=calendar_file(volunteer, assignments) if volunteer.email else None,
     )
 
 
@@ -113,6 +122,7 @@ def notify_shift_changed(session: Session, shift: Shift) -> list[Notification]:
         sent.append(notify.to_volunteer(
             session, a.volunteer, "scheduler/changed", title=shift.event.title,
             line=shift_line(shift, tz), url=links.respond_url(a), event_id=shift.event_id,
+            ics=calendar_file(a.volunteer, [a]) if a.volunteer.email else None,
         ))
     session.flush()
     return sent

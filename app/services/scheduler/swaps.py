@@ -31,7 +31,7 @@ from app.models import Assignment, ShiftChangeRequest, User, Volunteer, utcnow
 from app.services import notify
 from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
-from app.services.scheduler.publish import tell_assigned
+from app.services.scheduler.publish import calendar_file, tell_assigned
 from app.services.scheduler.runs import min_gap_minutes
 from app.services.scheduler.seats import ask_for_help, coordinators_of
 from app.services.scheduler.text import shift_line
@@ -196,7 +196,9 @@ def approve(session: Session, request: ShiftChangeRequest, *, user: User | None,
     notify.to_volunteer(session, request.volunteer, "scheduler/change_approved",
                         title=shift.event.title, line=line,
                         colleague=colleague.name if colleague else "",
-                        event_id=shift.event_id)
+                        event_id=shift.event_id,
+                        ics=calendar_file(request.volunteer, [assignment])
+                        if request.volunteer.email else None)
     session.flush()
     return outcome
 

@@ -15,6 +15,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+import icalendar
 import pytest
 from flask import Flask
 from flask_babel import force_locale
@@ -137,6 +138,15 @@ def test_publish_mails_links_decline_and_one_seat_resolve(smtp_app: Flask, smtp_
         mailed[message["To"]] = LINK.findall(body)
         assert len(mailed[message["To"]]) == 2
         portal_links.append(PORTAL_LINK.search(body).group(1))
+        # The two shifts as a calendar file: the feed's own entries (UIDs, awaiting an answer).
+        [attached] = [part for part in message.iter_attachments()
+                      if part.get_content_type() == "text/calendar"]
+        assert attached.get_filename() == "linli.ics"
+        assert attached.get_param("method") == "PUBLISH"
+        entries = icalendar.Calendar.from_ical(attached.get_content()).walk("VEVENT")
+        assert len(entries) == 2
+        assert all(str(e["UID"]).startswith("assignment-") and e["STATUS"] == "TENTATIVE"
+                   for e in entries)
 
     with smtp_app.app_context():  # what the run page shows: each message really sent
         sent = db.session.scalars(select(Notification.status).where(
