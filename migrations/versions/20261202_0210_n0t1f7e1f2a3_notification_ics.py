@@ -1,7 +1,7 @@
 """notifications: the calendar file sent with a mail
 
 Revision ID: n0t1f7e1f2a3
-Revises: p3r0j3c7s0a1
+Revises: c3e71f1ca7e5
 Create Date: 2026-12-02 02:10:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7e1f2a3"
-down_revision = "p3r0j3c7s0a1"
+down_revision = 'c3e71f1ca7e5'
 branch_labels = None
 depends_on = None
 
