@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -28,7 +29,7 @@ from app.models import (
     PatrolSeason,
     PatrolSite,
 )
-from app.services import scoping
+from app.services import links, scoping
 from app.services.households.files import mask_phone
 from app.services.patrols import log, stats
 
@@ -40,6 +41,15 @@ SITE_LABELS = {
     "contact_name": _l("Contact on site"), "contact_phone": _l("Contact's phone"),
     "group": _l("Usual patrol group"), "sites": _l("Usual sites"),
 }
+
+
+def _checkin_code(view: Any, context: Any, model: PatrolSite, name: str) -> Markup:
+    """The code to print at the site: members scan it to start or join an inspection."""
+    url = links.patrol_site_url(model.id)
+    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    # segno's SVG of our own URL: no user markup inside.
+    return Markup('<div class="patrol-site-code">') + Markup(svg) + Markup(
+        "<br><small>{}</small></div>").format(url)
 
 
 def _neighbourhood_id(model: Any) -> int | None:
@@ -57,10 +67,10 @@ class PatrolSiteView(LinliModelView):
                    "closes_at", "active"]
     column_details_list = ["name", "kind", "neighbourhood", "address", "latitude", "longitude",
                            "opens_at", "closes_at", "contact_name", "contact_phone", "group",
-                           "active", "notes"]
-    column_labels = SITE_LABELS
+                           "active", "notes", "checkin_code"]
+    column_labels = {**SITE_LABELS, "checkin_code": _l("Code to print at the site")}
     column_formatters = {"contact_phone": _contact_phone}
-    column_formatters_detail = {"contact_phone": _contact_phone}
+    column_formatters_detail = {"contact_phone": _contact_phone, "checkin_code": _checkin_code}
     column_searchable_list = ["name", "address"]
     column_filters = [*enum_filters(PatrolSite.kind, _l("Kind"), PatrolSiteKind),
                       "neighbourhood.name", "active"]

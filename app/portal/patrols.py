@@ -14,8 +14,9 @@ from werkzeug.wrappers import Response
 from app.enums import ChecklistAnswer, RequestCategory
 from app.extensions import db
 from app.i18n import current_locale, deployment_zone, localised
-from app.models import PatrolInspection, Volunteer
+from app.models import PatrolInspection, PatrolSite, Volunteer
 from app.portal.views import _require_volunteer, portal_bp
+from app.services import links
 from app.services.patrols import inspecting, log
 
 
@@ -27,6 +28,23 @@ def patrols() -> str:
         "portal/patrols.html", volunteer=volunteer, groups=groups,
         sites=inspecting.member_sites(db.session, groups),
         inspections=inspecting.recent_inspections(db.session, {g.id for g in groups}))
+
+
+@portal_bp.get("/patrols/site/<token>")
+def patrol_site(token: str) -> str | Response:
+    """The page the site's printed code opens: the site and one tap to start (or join) the
+    inspection there. A GET changes nothing."""
+    volunteer = _require_volunteer()
+    site_id = links.read_patrol_site_token(token)
+    site = db.session.get(PatrolSite, site_id) if site_id is not None else None
+    groups = [g for g in inspecting.member_groups(db.session, volunteer.id)
+              if site is not None and (site.group_id == g.id
+                                       or site.neighbourhood_id == g.neighbourhood_id)]
+    if site is None or not site.active or not groups:
+        flash(_("This site's code is not one of your group's sites."), "danger")
+        return redirect(url_for("portal.patrols"))
+    return render_template("portal/patrol_site.html", volunteer=volunteer, site=site,
+                           groups=sorted(groups, key=lambda g: g.id != site.group_id))
 
 
 @portal_bp.post("/patrols/start")

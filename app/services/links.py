@@ -25,6 +25,7 @@ PREVIEW_SALT = "ics-import-preview"
 ASSIGNMENT_SALT = "linli-assignment-response"
 HELP_SALT = "linli-help-offer"
 CHECKIN_SALT = "linli-station-checkin"
+PATROL_SITE_SALT = "linli-patrol-site"
 PORTAL_LINK_MAX_AGE = 7 * 24 * 3600
 PREVIEW_MAX_AGE = 3600
 #: Confirm/decline and help links carry the end of their shift and work until then (plus this
@@ -109,6 +110,27 @@ def read_checkin_token(token: str, *, now: datetime | None = None) -> int | None
         return None
     moment = (now or datetime.now(UTC)).timestamp()
     return shift_id if opens <= moment <= closes else None
+
+
+def patrol_site_token(site_id: int) -> str:
+    """The code printed at a patrol site: names the site only (it opens the member's own
+    portal page for it, which needs their login), and does not expire."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=PATROL_SITE_SALT).dumps(
+        {"p": site_id})
+
+
+def read_patrol_site_token(token: str) -> int | None:
+    try:
+        data = URLSafeSerializer(current_app.config["SECRET_KEY"],
+                                 salt=PATROL_SITE_SALT).loads(token)
+    except BadSignature:
+        return None
+    site_id = data.get("p") if isinstance(data, dict) else None
+    return site_id if isinstance(site_id, int) and 0 < site_id < 2**31 else None
+
+
+def patrol_site_url(site_id: int) -> str:
+    return external_url("portal.patrol_site", token=patrol_site_token(site_id))
 
 
 def respond_url(assignment: Assignment) -> str:

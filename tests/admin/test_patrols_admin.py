@@ -114,3 +114,10 @@ def test_group_members_and_certificates_in_one_form(client, db_session, world) -
     saved = {m.volunteer.name: (m.certified, str(m.certified_until))
              for m in db_session.get(type(group), group.id).members}
     assert saved == {"佳虹志愿者": (True, "None"), "佳虹新成员": (True, "2027-08-01")}
+
+
+def test_site_details_show_the_code_to_print(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    site = world.jiahong.rows["patrolsite"]
+    body = as_text(client.get(f"/admin/patrolsite/details/?id={site.id}"))
+    assert "<svg" in body and "/portal/patrols/site/" in body

@@ -199,3 +199,26 @@ def test_a_site_elsewhere_cannot_be_inspected_by_posting_its_id(client, app, db_
     assert "请选择本小组负责的一个场所" in client.get("/portal/patrols").get_data(as_text=True)
     db_session.expire_all()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(PatrolInspection)) == 0
+
+
+def test_the_sites_printed_code_opens_one_tap_to_start(client, app, db_session,
+                                                       squad) -> None:
+    from app.services import links
+
+    with app.app_context():
+        url = links.patrol_site_url(squad["site"].id)
+        foreign = links.patrol_site_url(f.make_patrol_site(db_session, name="别处").id)
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    open_portal(client, app, squad["lead"])
+    page = client.get(f"/{path}").get_data(as_text=True)
+    assert "星空网吧" in page and "月浦路8号" in page
+    db_session.expire_all()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(PatrolInspection)) == 0
+    response = client.post("/portal/patrols/start", data={
+        "csrf_token": csrf_token_from(page), "site": squad["site"].id,
+        "group": squad["group"].id})
+    assert response.status_code == 302 and "/portal/patrols/" in response.location
+    for bad in (foreign.split("://", 1)[1].split("/", 1)[1], "portal/patrols/site/forged"):
+        response = client.get(f"/{bad}")
+        assert response.status_code == 302 and response.location.endswith("/portal/patrols")
+    assert "不是本小组负责的场所" in client.get("/portal/patrols").get_data(as_text=True)
