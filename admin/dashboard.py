@@ -17,8 +17,9 @@ from app.enums import AssignmentStatus, EventStatus
 from app.extensions import db
 from app.i18n import deployment_zone, to_local
 from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
-from app.services import scoping
+from app.services import care_visits, scoping
 from app.services.households.due import DueCount, due_counts, due_rows
+from app.services.pairing import bridge as pairing_bridge
 from app.services.reports import dashboard as figures
 
 
@@ -89,6 +90,16 @@ def todos(user: Any, due: list[DueCount] | None) -> list[Todo]:
         out.append(Todo(_l("Overdue requests"),
                         figures.overdue_requests(db.session, user, now),
                         url_for("residentrequest.index_view")))
+    ids = scoping.neighbourhood_ids(user)
+    if _may(user, "Pairing"):
+        out.append(Todo(_l("Families of the six categories without a member"),
+                        pairing_bridge.unpaired_count(db.session, ids),
+                        url_for("pairing_proposals.index")))
+    if _may(user, "Visit"):
+        out.append(Todo(_l("Households with %(k)s missed care visits in a row",
+                           k=care_visits.MISSES_IN_A_ROW),
+                        len(care_visits.missed_in_a_row(db.session, neighbourhood_ids=ids)),
+                        url_for("schedule.overdue")))
     if _may(user, "Assignment"):
         out.append(Todo(_l("Answers awaited from volunteers"),
                         figures.answers_awaited(db.session, user, now),

@@ -286,3 +286,27 @@ def visit_rows(
     ).tuples():
         names.setdefault(event_id, name)
     return [VisitRow(e, names.get(e.id), outcomes.get(e.id)) for e in events]
+
+
+#: Missed care visits in a row after which a household is flagged on the dashboard.
+MISSES_IN_A_ROW = 2
+
+
+def missed_in_a_row(session: Session, *, neighbourhood_ids: frozenset[int] | None = None,
+                    k: int = MISSES_IN_A_ROW) -> list[int]:
+    """Households whose last `k` recorded care visits all reached nobody (missed, not at
+    home, refused), oldest flag first by household id."""
+    statement = (select(Visit.household_id, Visit.outcome)
+                 .where(Visit.kind == VisitKind.care_package,
+                        Visit.outcome != VisitOutcome.planned)
+                 .order_by(Visit.household_id, Visit.visited_at.desc(), Visit.id.desc()))
+    if neighbourhood_ids is not None:
+        statement = statement.join(Household, Household.id == Visit.household_id).where(
+            Household.neighbourhood_id.in_(neighbourhood_ids))
+    latest: dict[int, list[VisitOutcome]] = {}
+    for hid, outcome in session.execute(statement).tuples():
+        seen = latest.setdefault(hid, [])
+        if len(seen) < k:
+            seen.append(VisitOutcome(outcome))
+    return sorted(hid for hid, outcomes in latest.items()
+                  if len(outcomes) == k and all(o in NOT_EFFECTIVE for o in outcomes))

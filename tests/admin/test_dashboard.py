@@ -20,8 +20,8 @@ def _charts(body: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("role, todo, charts", [
-    ("admin", 4, {"contacts", "requests", "hours"}),
-    ("coordinator", 4, {"contacts", "requests", "hours"}),
+    ("admin", 6, {"contacts", "requests", "hours"}),
+    ("coordinator", 6, {"contacts", "requests", "hours"}),
     ("team_lead", 2, set()),
 ])
 def test_dashboard_per_role(client, world, role: str, todo: int, charts: set[str]) -> None:
@@ -30,6 +30,7 @@ def test_dashboard_per_role(client, world, role: str, todo: int, charts: set[str
     body = as_text(response)
     assert response.status_code == 200
     assert body.count("todo-card") == todo
+    assert ("尚无结对党员的六类家庭" in body) == (role != "team_lead")
     found = _charts(body)
     assert set(found) == charts
     assert body.count("chart-table") == len(charts)

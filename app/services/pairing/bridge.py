@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.enums import EFFECTIVE, OPEN_PAIRING, PAIRING_CATEGORIES, PairingStatus
@@ -68,6 +68,19 @@ def unpaired_households(session: Session, neighbourhood_id: int) -> list[Househo
                  selectinload(Household.needs))
         .order_by(Household.id)
     ))
+
+
+def unpaired_count(session: Session, neighbourhood_ids: frozenset[int] | None) -> int:
+    """How many families of the six categories have no open pairing (in these
+    neighbourhoods; all of them for ``None``): one query, for the dashboard."""
+    in_categories = select(HouseholdCategoryLink.household_id).where(
+        HouseholdCategoryLink.category.in_(PAIRING_CATEGORIES))
+    paired = select(Pairing.household_id).where(Pairing.status.in_(OPEN_PAIRING))
+    statement = select(func.count()).select_from(Household).where(
+        Household.id.in_(in_categories), Household.id.not_in(paired))
+    if neighbourhood_ids is not None:
+        statement = statement.where(Household.neighbourhood_id.in_(neighbourhood_ids))
+    return session.scalar(statement) or 0
 
 
 def pairing_members(session: Session, neighbourhood_id: int) -> list[Volunteer]:

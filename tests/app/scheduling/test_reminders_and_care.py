@@ -10,7 +10,14 @@ from email.policy import default as default_policy
 import pytest
 from sqlalchemy import func, select
 
-from app.enums import AssignmentStatus, EventKind, EventStatus, HouseholdCategory, VisitOutcome
+from app.enums import (
+    AssignmentStatus,
+    EventKind,
+    EventStatus,
+    HouseholdCategory,
+    VisitKind,
+    VisitOutcome,
+)
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -168,3 +175,28 @@ def test_a_care_visit_is_marked_missed_only_once_its_time_has_passed(app, db_ses
     later = care_visits.mark_visit(db_session, event, VisitOutcome.missed,
                                    now=start + timedelta(hours=1, minutes=1))
     assert later.outcome == VisitOutcome.missed
+
+
+def test_households_with_missed_care_visits_in_a_row(db_session) -> None:
+    """A: missed, not at home (2 in a row: flagged). B: missed, done (the latest reached
+    them). C: one miss only. D: done then missed twice, in another neighbourhood."""
+    a, b, c = (factories.make_household(db_session) for _ in range(3))
+    d = factories.make_household(db_session)
+    base = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+
+    def visits(household, *outcomes):
+        for i, outcome in enumerate(outcomes):
+            db_session.add(Visit(household=household, kind=VisitKind.care_package,
+                                 outcome=outcome, visited_at=base + timedelta(days=7 * i)))
+
+    visits(a, VisitOutcome.done, VisitOutcome.missed, VisitOutcome.not_at_home)
+    visits(b, VisitOutcome.missed, VisitOutcome.done)
+    visits(c, VisitOutcome.missed)
+    visits(d, VisitOutcome.done, VisitOutcome.missed, VisitOutcome.refused)
+    db_session.add(Visit(household=b, kind=VisitKind.door, outcome=VisitOutcome.missed,
+                         visited_at=base + timedelta(days=30)))  # not a care visit
+    db_session.flush()
+    assert care_visits.missed_in_a_row(db_session) == sorted([a.id, d.id])
+    assert care_visits.missed_in_a_row(
+        db_session, neighbourhood_ids=frozenset({a.neighbourhood_id})) == [a.id]
+    assert care_visits.missed_in_a_row(db_session, k=1) == sorted([a.id, c.id, d.id])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.enums import HouseholdCategory as C
 from app.enums import NotificationChannel, PairingStatus, VisitKind, VisitOutcome
 from app.models import Pairing, Visit
-from app.services.pairing import PairingError, proposals
+from app.services.pairing import PairingError, bridge, proposals
 from scheduling import pairing as engine
 from tests import factories as f
 
@@ -146,3 +146,14 @@ def test_earlier_members_are_kept(db_session: Session) -> None:
     result = proposals.propose(db_session, n.id, today=TODAY)
     assert _pairs(result.proposed) == {("走访过", "老熟人"), ("结对过", "老熟人")}
     assert close.id not in {p.volunteer_id for p in result.proposed}
+
+
+def test_unpaired_count_for_the_dashboard(db_session: Session) -> None:
+    n, *_ = _world(db_session)
+    other = f.make_neighbourhood(db_session)
+    f.make_household(db_session, neighbourhood=other, categories=[C.laid_off])
+    # Six families of the six categories in 结对小区 (六号 is ordinary), one elsewhere.
+    assert bridge.unpaired_count(db_session, frozenset({n.id})) == 6
+    proposals.propose(db_session, n.id, today=TODAY)
+    assert bridge.unpaired_count(db_session, frozenset({n.id})) == 3
+    assert bridge.unpaired_count(db_session, frozenset({n.id, other.id})) == 4
