@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.i18n import localised
@@ -16,7 +16,8 @@ class Skill(Base):
     name_en: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
     #: Used only while the volunteer holds a valid qualification for it (a licence).
-    requires_qualification: Mapped[bool] = mapped_column(default=False)
+    requires_qualification: Mapped[bool] = mapped_column(default=False,
+                                                         server_default=false())
 
     @property
     def name(self) -> str:

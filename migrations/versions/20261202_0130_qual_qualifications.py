@@ -20,8 +20,6 @@ def upgrade():
     with op.batch_alter_table("skills", schema=None) as batch_op:
         batch_op.add_column(sa.Column("requires_qualification", sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
-    with op.batch_alter_table("skills", schema=None) as batch_op:
-        batch_op.alter_column("requires_qualification", server_default=None)
     op.create_table(
         "qualifications",
         sa.Column("id", sa.Integer(), nullable=False),
