@@ -8,6 +8,7 @@
 - `feeds`: purging feed tombstones older than the 30 days feeds show them.
 - `visits`: planning a visit round in the background.
 - `qualifications`: each morning, alerts for licences that expire within 30 days.
+- `pairing`: each night, pairings whose period is over are ended.
 
 Importing every task module here, where the consumer finds the queue, registers all tasks
 (huey's "not found in TaskRegistry" otherwise). Tasks take ids or plain data, never rows.
@@ -17,7 +18,7 @@ from flask import Flask
 
 from app.services.notify import DISPATCHER
 from app.services.scheduler.runs import PART_DISPATCHER
-from app.tasks import feeds, notify, qualifications, scheduler, visits
+from app.tasks import feeds, notify, pairing, qualifications, scheduler, visits
 from app.tasks.queue import huey, make_huey, task_app
 
 
@@ -31,6 +32,6 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
-    "feeds", "huey", "init_app", "make_huey", "notify", "qualifications", "scheduler",
+    "feeds", "huey", "init_app", "make_huey", "notify", "pairing", "qualifications", "scheduler",
     "task_app", "visits",
 ]

@@ -11,6 +11,7 @@ from app.services.pairing.rules import (
     check_pairing,
     confirm,
     end,
+    end_expired,
     member_families,
     open_counts,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "confirm",
     "contacts",
     "end",
+    "end_expired",
     "member_families",
     "open_counts",
     "proposals",

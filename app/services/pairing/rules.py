@@ -123,3 +123,15 @@ def member_families(session: Session, volunteer_id: int) -> list[Pairing]:
         .options(joinedload(Pairing.household))
         .order_by(Pairing.starts_on, Pairing.id)
     ))
+
+
+def end_expired(session: Session, today: date) -> int:
+    """Open pairings whose period ended before `today` become ended (their end date stays
+    the one set); returns how many. Run each night (`app.tasks.pairing`)."""
+    rows = session.scalars(select(Pairing).where(
+        Pairing.status.in_(OPEN_PAIRING), Pairing.ends_on.is_not(None),
+        Pairing.ends_on < today)).all()
+    for row in rows:
+        row.status = PairingStatus.ended
+    session.flush()
+    return len(rows)

@@ -96,3 +96,19 @@ def test_database_refuses_a_second_open_pair_and_an_ended_pair_without_end(
                        status=PairingStatus.ended)
     with db_session.begin_nested(), pytest.raises(IntegrityError):
         f.make_volunteer(db_session, neighbourhood=n, max_families=21)
+
+
+def test_pairings_whose_period_is_over_are_ended(db_session: Session) -> None:
+    n = f.make_neighbourhood(db_session)
+    member = f.make_volunteer(db_session, neighbourhood=n, max_families=3)
+    over = f.make_pairing(db_session, f.make_household(db_session, neighbourhood=n), member,
+                          status=PairingStatus.confirmed, ends_on=date(2026, 12, 1))
+    last_day = f.make_pairing(db_session, f.make_household(db_session, neighbourhood=n),
+                              member, status=PairingStatus.confirmed, ends_on=date(2026, 12, 2))
+    open_ended = f.make_pairing(db_session, f.make_household(db_session, neighbourhood=n),
+                                member, status=PairingStatus.confirmed)
+    assert pairing.end_expired(db_session, date(2026, 12, 2)) == 1
+    assert [p.status for p in (over, last_day, open_ended)] == [
+        PairingStatus.ended, PairingStatus.confirmed, PairingStatus.confirmed]
+    assert pairing.open_counts(db_session, [member.id]) == {member.id: 2}
+    assert pairing.end_expired(db_session, date(2026, 12, 2)) == 0
