@@ -2,13 +2,18 @@
 decisions per neighbourhood, only the committee's public texts (`app.services.requests.board`).
 
 Cacheable like the event pages: no session cookie for an anonymous visitor, an ETag from a
-cheap version key, and a 304 without rendering when the visitor's copy is current.
+cheap version key, and a 304 without rendering when the visitor's copy is current. The same
+texts as JSON and as an Atom feed, for the neighbourhood's WeChat account editor.
 """
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -19,6 +24,8 @@ from app.models import Neighbourhood
 from app.public.caching import code_version
 from app.public.views import public_bp
 from app.services import requests as requests_service
+
+ATOM = "http://www.w3.org/2005/Atom"
 
 
 @public_bp.get("/board/")
@@ -49,4 +56,84 @@ def board(neighbourhood_id: int) -> Response:
     response = Response(body, mimetype="text/html")
     if etag:
         response.set_etag(etag)
+    return response
+
+
+def _board_or_404(neighbourhood_id: int) -> Neighbourhood:
+    neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
+    if neighbourhood is None:
+        abort(404)
+    return neighbourhood
+
+
+def _cached(neighbourhood_id: int, kind: str) -> tuple[str, Response | None]:
+    """The board's validator for this representation, and a 304 when the copy is current."""
+    etag = requests_service.board_version(db.session, neighbourhood_id, get_locale(),
+                                          code_version(), kind)
+    if etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(etag)
+        return etag, response
+    return etag, None
+
+
+@public_bp.get("/board/<int:neighbourhood_id>.json")
+def board_json(neighbourhood_id: int) -> Response:
+    """The board for the neighbourhood's WeChat account editor and other sites: the public
+    texts only, as on the page."""
+    etag, not_modified = _cached(neighbourhood_id, "json")
+    if not_modified is not None:
+        return not_modified
+    neighbourhood = _board_or_404(neighbourhood_id)
+    entries = requests_service.board_entries(db.session, neighbourhood_id)
+    response = jsonify({
+        "neighbourhood": localised(neighbourhood.name, neighbourhood.name_en),
+        "url": url_for("public.board", neighbourhood_id=neighbourhood_id, _external=True),
+        "entries": [{
+            "id": e.id, "title": e.title, "category": e.category.value,
+            "category_label": str(e.category.label), "result": e.result,
+            "council_decision": e.council_decision,
+            "received_at": e.received_at.isoformat(),
+            "resolved_at": (e.resolved_at or e.posted_at).isoformat(),
+            "posted_at": e.posted_at.isoformat()} for e in entries]})
+    response.set_etag(etag)
+    return response
+
+
+@public_bp.get("/board/<int:neighbourhood_id>.atom")
+def board_atom(neighbourhood_id: int) -> Response:
+    """The board as an Atom feed (RFC 4287), newest first, for feed readers and editors."""
+    etag, not_modified = _cached(neighbourhood_id, "atom")
+    if not_modified is not None:
+        return not_modified
+    neighbourhood = _board_or_404(neighbourhood_id)
+    entries = requests_service.board_entries(db.session, neighbourhood_id)
+    page = url_for("public.board", neighbourhood_id=neighbourhood_id, _external=True)
+    tag = f"tag:{current_app.config['LINLI_DEPLOYMENT_ID']},2026:board-{neighbourhood_id}"
+    feed = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(feed, "id").text = tag
+    ET.SubElement(feed, "title").text = _("%(name)s notice board", name=localised(
+        neighbourhood.name, neighbourhood.name_en))
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=page)
+    ET.SubElement(feed, "link", rel="self", href=request.url)
+    ET.SubElement(feed, "updated").text = (
+        entries[0].posted_at if entries else datetime(2026, 1, 1, tzinfo=UTC)).isoformat()
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = _(
+        "%(name)s neighbourhood committee", name=neighbourhood.name)
+    for e in entries:
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "id").text = f"{tag}:{e.id}"
+        ET.SubElement(entry, "title").text = e.title
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=page)
+        ET.SubElement(entry, "published").text = (e.resolved_at or e.posted_at).isoformat()
+        ET.SubElement(entry, "updated").text = e.posted_at.isoformat()
+        ET.SubElement(entry, "category", term=e.category.value, label=str(e.category.label))
+        text = e.result
+        if e.council_decision:
+            decision = _("Residents' council decision:")
+            text = f"{decision} {e.council_decision}\n\n{text}"
+        ET.SubElement(entry, "content", type="text").text = text
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    response = Response(body, mimetype="application/atom+xml")
+    response.set_etag(etag)
     return response

@@ -115,3 +115,43 @@ def test_the_residents_pages_are_chinese(app: Flask, client: FlaskClient,
     assert not problems
     follow = client.get(f"/requests/{req.follow_token}").get_data(as_text=True)
     assert "议事会表决：同意" in follow and f"/board/{n.id}" in follow
+
+
+def test_the_board_as_json_and_atom_carries_the_public_texts_only(
+        app: Flask, client: FlaskClient, db_session: Session) -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    n = f.make_neighbourhood(db_session, name="佳虹")
+    other = f.make_neighbourhood(db_session, name="永业")
+    _resolved(app, db_session, n, S.improving)
+    _resolved(app, db_session, n, S.council, title="居民议事会：不设收费停车",
+              result="议事会表决不设收费停车位")
+    _resolved(app, db_session, other, S.improving, title="永业路灯修好了")
+
+    as_json = client.get(f"/board/{n.id}.json")
+    assert as_json.status_code == 200 and as_json.headers.get("Set-Cookie") is None
+    data = json.loads(as_json.get_data(as_text=True))
+    assert [e["title"] for e in data["entries"]] == ["居民议事会：不设收费停车",
+                                                      "12号楼前搭建花架"]
+    assert data["entries"][0]["council_decision"] == "议事会表决：同意"
+    assert data["url"].endswith(f"/board/{n.id}")
+
+    atom = client.get(f"/board/{n.id}.atom")
+    assert atom.status_code == 200 and atom.mimetype == "application/atom+xml"
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(atom.data)
+    entries = feed.findall("a:entry", ns)
+    assert [e.find("a:title", ns).text for e in entries] == ["居民议事会：不设收费停车",
+                                                              "12号楼前搭建花架"]
+    assert "议事会表决：同意" in entries[0].find("a:content", ns).text
+    ids = [e.find("a:id", ns).text for e in entries]
+    assert len(set(ids)) == 2 and all(i.startswith("tag:") for i in ids)
+    for response in (as_json, atom):
+        body = response.get_data(as_text=True)
+        assert [v for v in PRIVATE if v in body] == [] and "永业路灯修好了" not in body
+        again = client.get(response.request.path,
+                           headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+    assert client.get("/board/99999999.json").status_code == 404
+    assert client.get("/board/99999999.atom").status_code == 404
