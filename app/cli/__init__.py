@@ -12,6 +12,7 @@ from app.cli.pairing import pairing_cli
 from app.cli.patrols import patrols_cli
 from app.cli.projects import projects_cli
 from app.cli.report import report_cli
+from app.cli.requests import requests_cli
 from app.cli.schedule import events_cli, schedule_cli
 from app.cli.users import users_cli
 from app.cli.visits import visits_cli
@@ -20,5 +21,6 @@ from app.cli.visits import visits_cli
 def register_cli(app: Flask) -> None:
     for group in (users_cli, demo_cli, feeds_cli, events_cli, schedule_cli, visits_cli,
                   incidents_cli, notifications_cli, hours_cli, attendance_cli,
-                  certificates_cli, report_cli, pairing_cli, patrols_cli, projects_cli):
+                  certificates_cli, report_cli, requests_cli, pairing_cli, patrols_cli,
+                  projects_cli):
         app.cli.add_command(group)

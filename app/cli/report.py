@@ -12,11 +12,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from sqlalchemy import select
 
+from app.cli.options import neighbourhood_scope
 from app.extensions import db
 from app.i18n import deployment_zone
-from app.models import Neighbourhood
 from app.services.reports.columns import COLUMNS, format_value
 from app.services.reports.five_comparisons import Period, compare
 
@@ -36,13 +35,7 @@ def five_comparisons_command(first: datetime, last: datetime, neighbourhood_name
     """Per service group: the five measures, the combined rank, and the previous period's."""
     if last.date() < first.date():
         raise click.UsageError("--to is before --from")
-    ids = None
-    if neighbourhood_name:
-        found = db.session.scalars(select(Neighbourhood.id).where(
-            Neighbourhood.name == neighbourhood_name)).all()
-        if not found:
-            raise click.ClickException(f"no neighbourhood named {neighbourhood_name!r}")
-        ids = frozenset(found)
+    ids = neighbourhood_scope(neighbourhood_name)
     period = Period.of_days(first.date(), last.date(), deployment_zone())
     report = compare(db.session, period, neighbourhood_ids=ids)
     if as_json:
