@@ -57,7 +57,7 @@ def month(db_session):
 
 
 def test_the_month_in_figures(db_session, month) -> None:
-    n, group, chen = month
+    n, group, _chen = month
     period = Period.of_days(_at(10, 1).date(), _at(10, 31).date(), ZONE)
     stats = request_stats(db_session, period.start, period.end, now=NOW,
                           neighbourhood_ids=frozenset({n.id}))
