@@ -22,9 +22,12 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
+from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from admin import access
+from admin import export as spreadsheet
 from admin.base import LinliForm, LinliModelView, ProtectedView, acting_user
 from admin.filters import enum_filters, local_date_filters
 from app.enums import AttendanceStatus, EventStatus, HoursKind
@@ -34,7 +37,7 @@ from app.ids import MAX_INT, parse_id
 from app.models import Assignment, Attendance, Event, HoursEntry, Shift, Volunteer, utcnow
 from app.portal.forms import CertificateForm
 from app.services import links, scoping
-from app.services.attendance import certificates, hours, recording
+from app.services.attendance import certificates, hours, platform, recording
 
 #: The roster page lists shifts from this far back...
 LIST_DAYS_BACK = 14
@@ -45,6 +48,17 @@ LIST_DAYS_AHEAD = 1
 def may_record() -> bool:
     return (current_user.is_authenticated
             and access.READ in access.permissions(current_user.role, "Attendance"))
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PlatformExportForm(LinliForm):
+    starts_on = DateField(_l("From"), validators=[InputRequired()])
+    ends_on = DateField(_l("To"), validators=[InputRequired()])
+    format = SelectField(_l("File"), choices=[SelectChoice("xlsx", "Excel (XLSX)"),
+                                                SelectChoice("csv", "CSV")],
+                         default="xlsx")
 
 
 class ActionForm(LinliForm):
@@ -152,6 +166,36 @@ class AttendanceView(ProtectedView, BaseView):
         return self.render("admin/attendance/code.html", shift=shift, qr=svg, url=url,
                            opens=opens, closes=closes)
 
+
+    @expose("/platform-export")
+    def platform_export(self) -> Any:
+        """The period's hours in the city volunteer platform's format (XLSX or CSV), for the
+        user's own volunteers. A download changes nothing."""
+        today = utcnow().astimezone(deployment_zone()).date()
+        form = PlatformExportForm(request.args, meta={"csrf": False})
+        if not request.args:
+            form = PlatformExportForm(meta={"csrf": False}, starts_on=today.replace(day=1),
+                                      ends_on=today)
+            return self.render("admin/attendance/platform.html", form=form)
+        if not form.validate() or form.ends_on.data < form.starts_on.data:
+            if not form.errors:
+                flash(_("The period ends before it starts."), "error")
+            for errors in form.errors.values():
+                flash(str(errors[0]), "error")
+            return self.render("admin/attendance/platform.html", form=form)
+        found = platform.rows(db.session, form.starts_on.data, form.ends_on.data,
+                              neighbourhood_ids=scoping.neighbourhood_ids(acting_user()))
+        title = _("Service hours for the volunteer platform")
+        name = f"{title} {form.starts_on.data}–{form.ends_on.data}"
+        if form.format.data == "csv":
+            body = spreadsheet.csv_bytes(platform.headers(), platform.table(found))
+            mimetype, suffix = "text/csv; charset=utf-8", "csv"
+        else:
+            body = spreadsheet.xlsx_bytes(title, platform.headers(), platform.table(found))
+            mimetype, suffix = XLSX_MIMETYPE, "xlsx"
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": spreadsheet.content_disposition(
+                f"{name}.{suffix}", f"volunteer-hours-{form.starts_on.data}.{suffix}")})
 
     @expose("/certificate/<int:volunteer_id>", methods=("GET", "POST"))
     def certificate(self, volunteer_id: int) -> Any:

@@ -4,6 +4,7 @@ code of her own neighbourhood's shifts only; a refusal changes nothing; the ledg
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,8 @@ from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 
 pytestmark = pytest.mark.integration
+
+ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def _past_seat(session, side, *, days_ago: int = 2, title: str = "量血压"):
@@ -186,3 +189,41 @@ def test_certificates_for_own_volunteers_only(client, db_session, world) -> None
         "csrf_token": token, "starts_on": start, "ends_on": day.isoformat()}).status_code == 404
     ledger = as_text(client.get("/admin/hoursentry/"))
     assert url in ledger
+
+
+def test_platform_export_in_the_citys_columns_for_own_volunteers(client, db_session,
+                                                                 world) -> None:
+    from admin.export import read_csv, read_xlsx
+
+    own = _past_seat(db_session, world.jiahong)
+    foreign = _past_seat(db_session, world.yongye)
+    token = quick_login(client, world.users["coordinator"])
+    client.post(f"/admin/attendance/shift/{own.shift_id}", data={
+        "csrf_token": token, "assignment": str(own.id), "all_present": "1"})
+    day = own.shift.start_at.astimezone(ZONE).date()
+    assert client.get("/admin/attendance/platform-export").status_code == 200
+    args = {"starts_on": (day - timedelta(days=1)).isoformat(), "ends_on": day.isoformat()}
+
+    xlsx = client.get("/admin/attendance/platform-export", query_string={**args,
+                                                                         "format": "xlsx"})
+    assert xlsx.status_code == 200 and "filename*=UTF-8''" in xlsx.headers[
+        "Content-Disposition"]
+    [header, *lines] = read_xlsx(xlsx.data)
+    assert header == ["志愿者编号", "姓名", "手机号", "服务内容", "服务日期", "服务时长"]
+    volunteer = world.jiahong.rows["volunteer"]
+    assert lines == [[str(volunteer.id), volunteer.name, volunteer.phone,
+                      "佳虹上周服务日 · 佳虹量血压", day.isoformat(), "3"]]
+    assert foreign.volunteer.name not in str(lines)
+
+    csv = client.get("/admin/attendance/platform-export", query_string={**args,
+                                                                        "format": "csv"})
+    assert csv.data.startswith("\ufeff".encode())
+    rows = read_csv(csv.data)
+    assert rows[1][2].strip() == volunteer.phone  # kept as text, not 1.38E+10
+
+    bad = client.get("/admin/attendance/platform-export", query_string={
+        "starts_on": day.isoformat(), "ends_on": (day - timedelta(days=3)).isoformat()})
+    assert bad.status_code == 200 and "结束日期早于开始日期" in as_text(bad)
+    junk = client.get("/admin/attendance/platform-export", query_string={"starts_on": "x",
+                                                                         "ends_on": "y"})
+    assert junk.status_code == 200 and 'id="platform-export"' in as_text(junk)
