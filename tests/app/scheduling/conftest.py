@@ -23,10 +23,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import func, select
 
 import app.tasks
 from app.database import MIGRATIONS_DIR
+from app.enums import AssignmentStatus
 from app.extensions import db
+from app.models import Assignment, ScheduleRun
 from app.tasks import make_huey
 from tests.conftest import _empty_database, make_test_app
 
@@ -147,3 +150,22 @@ def wait_for(condition: Callable[[], object], timeout: float = 60.0, step: float
             return value
         time.sleep(step)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def fresh_run(run_id: int) -> ScheduleRun:
+    """The run as the consumers left it (this session's cached copy dropped)."""
+    db.session.rollback()
+    db.session.expire_all()
+    run = db.session.get(ScheduleRun, run_id)
+    assert run is not None
+    return run
+
+
+def run_drafts(run_id: int) -> int:
+    """How many drafts (proposed assignments) the run wrote."""
+    return db.session.scalar(
+        select(func.count()).select_from(Assignment).where(
+            Assignment.schedule_run_id == run_id,
+            Assignment.status == AssignmentStatus.proposed,
+        )
+    ) or 0

@@ -10,35 +10,20 @@ import signal
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from app.enums import AssignmentStatus, PartStatus, RunStatus
+from app.enums import PartStatus, RunStatus
 from app.extensions import db
 from app.models import Assignment, ScheduleRun, ScheduleRunPart, utcnow
 from app.services.scheduler import review, runs
 from app.services.scheduler.bridge import Scope
 from app.tasks.scheduler import enqueue_run
 from tests.app.scheduling.builders import build_town
-from tests.app.scheduling.conftest import wait_for
+from tests.app.scheduling.conftest import fresh_run, run_drafts, wait_for
 
 pytestmark = pytest.mark.integration
 
 
-def _fresh(run_id: int) -> ScheduleRun:
-    db.session.rollback()
-    db.session.expire_all()
-    run = db.session.get(ScheduleRun, run_id)
-    assert run is not None
-    return run
-
-
-def _drafts(run_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Assignment).where(
-            Assignment.schedule_run_id == run_id,
-            Assignment.status == AssignmentStatus.proposed,
-        )
-    ) or 0
 
 
 def _district(seconds: float, **size) -> tuple[ScheduleRun, list]:
@@ -67,15 +52,15 @@ def test_two_consumers_share_a_district_run(live, start_consumer) -> None:
     enqueue_run(run.id)
 
     def parts_going() -> dict | None:
-        status = review.status_json(_fresh(run.id))
+        status = review.status_json(fresh_run(run.id))
         return status if status["parts_total"] else None
 
     live_status = wait_for(parts_going, timeout=60, step=0.1)
     assert live_status["parts_total"] == 2 and live_status["seats_total"] == sum(
         s.max_volunteers for t in towns for s in t.shifts)
-    done = wait_for(lambda: _fresh(run.id).status != RunStatus.running, timeout=120)
+    done = wait_for(lambda: fresh_run(run.id).status != RunStatus.running, timeout=120)
     assert done
-    run = _fresh(run.id)
+    run = fresh_run(run.id)
     assert run.status == RunStatus.succeeded, (run.error, run.log)
     parts = _parts(run.id)
     assert [p.status for p in parts] == [PartStatus.succeeded] * 2
@@ -84,7 +69,7 @@ def test_two_consumers_share_a_district_run(live, start_consumer) -> None:
     # town's volunteers.
     drafts = list(db.session.scalars(select(Assignment).where(
         Assignment.schedule_run_id == run.id)))
-    assert len(drafts) == _drafts(run.id) == run.metrics["filled_seats"] > 0
+    assert len(drafts) == run_drafts(run.id) == run.metrics["filled_seats"] > 0
     assert run.metrics["filled_seats"] == sum(p.seats_filled for p in parts)
     for town in towns:
         shift_ids = {s.id for s in town.shifts}
@@ -104,7 +89,7 @@ def test_a_consumer_killed_mid_part_is_replaced_and_nothing_is_half_written(
     enqueue_run(run.id)
 
     def both_running() -> list[ScheduleRunPart] | None:
-        _fresh(run.id)
+        fresh_run(run.id)
         parts = _parts(run.id)
         going = [p for p in parts if p.status == PartStatus.running]
         return parts if len(parts) == 2 and len(going) == 2 else None
@@ -115,22 +100,22 @@ def test_a_consumer_killed_mid_part_is_replaced_and_nothing_is_half_written(
     killed = next(c for c in consumers if c.pid == pid)
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=10)
-    assert _drafts(run.id) == 0  # parts write no drafts
+    assert run_drafts(run.id) == 0  # parts write no drafts
 
     # Once its heartbeat is old, the part is queued again and the other consumer takes it.
-    wait_for(lambda: (utcnow() - _fresh(run.id).parts[0].heartbeat_at).total_seconds() > 3,
+    wait_for(lambda: (utcnow() - fresh_run(run.id).parts[0].heartbeat_at).total_seconds() > 3,
              timeout=30)
     assert runs.fail_stale_runs(db.session, stale_seconds=3) == []
     db.session.commit()  # the part is handed to the queue after the commit
-    assert _fresh(run.id).status == RunStatus.running
-    done = wait_for(lambda: _fresh(run.id).status != RunStatus.running, timeout=120)
+    assert fresh_run(run.id).status == RunStatus.running
+    done = wait_for(lambda: fresh_run(run.id).status != RunStatus.running, timeout=120)
     assert done
-    run = _fresh(run.id)
+    run = fresh_run(run.id)
     assert run.status == RunStatus.succeeded, (run.error, run.log)
     again = _parts(run.id)[0]
     assert again.attempts == 2 and again.worker != victim
     pairs = [(a.shift_id, a.volunteer_id) for a in run.assignments]
-    assert len(pairs) == len(set(pairs)) == _drafts(run.id) == run.metrics["filled_seats"]
+    assert len(pairs) == len(set(pairs)) == run_drafts(run.id) == run.metrics["filled_seats"]
 
 
 def test_a_part_lost_twice_fails_the_run_with_the_reason(live) -> None:
@@ -147,12 +132,12 @@ def test_a_part_lost_twice_fails_the_run_with_the_reason(live) -> None:
     db.session.commit()
     assert runs.fail_stale_runs(db.session) == [run.id]
     db.session.commit()
-    run = _fresh(run.id)
+    run = fresh_run(run.id)
     assert run.status == RunStatus.failed
     assert run.error == ("A part of the district run lost its worker again after being "
                          "started anew; start the run again.")
     assert [p.status for p in _parts(run.id)] == [PartStatus.failed, PartStatus.running]
-    assert _drafts(run.id) == 0
+    assert run_drafts(run.id) == 0
 
 
 def test_parts_done_but_never_collected_fail_the_run(live) -> None:
@@ -170,6 +155,6 @@ def test_parts_done_but_never_collected_fail_the_run(live) -> None:
     assert runs.fail_stale_runs(db.session, now=long_ago + timedelta(seconds=5)) == []
     assert runs.fail_stale_runs(db.session) == [run.id]
     db.session.commit()
-    run = _fresh(run.id)
+    run = fresh_run(run.id)
     assert run.status == RunStatus.failed and run.metrics["error_code"] == "worker_lost"
-    assert _drafts(run.id) == 0
+    assert run_drafts(run.id) == 0

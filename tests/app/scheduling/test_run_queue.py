@@ -8,35 +8,19 @@ import signal
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
 
-from app.enums import AssignmentStatus, RunStatus
+from app.enums import RunStatus
 from app.extensions import db
-from app.models import Assignment, ScheduleRun, utcnow
+from app.models import utcnow
 from app.services.scheduler import runs
 from app.services.scheduler.bridge import Scope
 from app.tasks.scheduler import enqueue_run
 from tests.app.scheduling.builders import build_town
-from tests.app.scheduling.conftest import wait_for
+from tests.app.scheduling.conftest import fresh_run, run_drafts, wait_for
 
 pytestmark = pytest.mark.integration
 
 
-def _status(run_id: int) -> ScheduleRun:
-    db.session.rollback()
-    db.session.expire_all()
-    run = db.session.get(ScheduleRun, run_id)
-    assert run is not None
-    return run
-
-
-def _drafts(run_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Assignment).where(
-            Assignment.schedule_run_id == run_id,
-            Assignment.status == AssignmentStatus.proposed,
-        )
-    ) or 0
 
 
 def test_run_goes_through_the_consumer_and_rerun_writes_nothing_twice(
@@ -49,9 +33,9 @@ def test_run_goes_through_the_consumer_and_rerun_writes_nothing_twice(
     db.session.commit()
     start_consumer()
     enqueue_run(run.id)
-    done = wait_for(lambda: _status(run.id).status not in (RunStatus.queued, RunStatus.running))
+    done = wait_for(lambda: fresh_run(run.id).status not in (RunStatus.queued, RunStatus.running))
     assert done
-    run = _status(run.id)
+    run = fresh_run(run.id)
     assert run.status == RunStatus.succeeded, run.error
     assert run.progress == 1.0
     assert run.finished_at is not None
@@ -62,10 +46,10 @@ def test_run_goes_through_the_consumer_and_rerun_writes_nothing_twice(
     runs.restart_run(db.session, run)
     db.session.commit()
     enqueue_run(run.id)
-    wait_for(lambda: _status(run.id).status == RunStatus.succeeded)
-    again = _status(run.id)
+    wait_for(lambda: fresh_run(run.id).status == RunStatus.succeeded)
+    again = fresh_run(run.id)
     pairs = [(a.shift_id, a.volunteer_id) for a in again.assignments]
-    assert len(pairs) == len(set(pairs)) == _drafts(run.id)
+    assert len(pairs) == len(set(pairs)) == run_drafts(run.id)
     assert again.metrics["write"]["created"] + again.metrics["write"]["kept_draft"] == len(pairs)
 
 
@@ -79,16 +63,16 @@ def test_killed_consumer_leaves_no_drafts_and_a_new_run_succeeds(live, start_con
     enqueue_run(run.id)
 
     def running_with_progress() -> bool:
-        current = _status(run.id)
+        current = fresh_run(run.id)
         return current.status == RunStatus.running and current.progress > 0
 
     wait_for(running_with_progress, timeout=60, step=0.1)
     consumer.send_signal(signal.SIGKILL)
     consumer.wait(timeout=10)
 
-    current = _status(run.id)
+    current = fresh_run(run.id)
     assert current.status == RunStatus.running  # nobody has noticed yet
-    assert _drafts(run.id) == 0  # drafts are only written in the final transaction
+    assert run_drafts(run.id) == 0  # drafts are only written in the final transaction
     assert current.metrics.get("heartbeat")
 
     # Shortly after, the heartbeat is still fresh: nothing is declared lost.
@@ -96,16 +80,16 @@ def test_killed_consumer_leaves_no_drafts_and_a_new_run_succeeds(live, start_con
     later = utcnow() + timedelta(minutes=5)
     assert runs.fail_stale_runs(db.session, now=later) == [run.id]
     db.session.commit()
-    failed = _status(run.id)
+    failed = fresh_run(run.id)
     assert failed.status == RunStatus.failed
     assert failed.error == "The worker stopped during the run; start the run again."
-    assert _drafts(run.id) == 0
+    assert run_drafts(run.id) == 0
 
     small = runs.create_run(db.session, Scope(event_ids=(town.events[0].id,)),
                                      seconds=2)
     db.session.commit()
     start_consumer()
     enqueue_run(small.id)
-    wait_for(lambda: _status(small.id).status == RunStatus.succeeded, timeout=60)
-    assert _drafts(small.id) > 0
-    assert _status(run.id).status == RunStatus.failed
+    wait_for(lambda: fresh_run(small.id).status == RunStatus.succeeded, timeout=60)
+    assert run_drafts(small.id) > 0
+    assert fresh_run(run.id).status == RunStatus.failed
