@@ -17,7 +17,7 @@ from app.enums import AssignmentStatus, EventStatus
 from app.extensions import db
 from app.i18n import deployment_zone, to_local
 from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
-from app.services import care_visits, scoping
+from app.services import care_visits, qualifications, scoping
 from app.services.households.due import DueCount, due_counts, due_rows
 from app.services.pairing import bridge as pairing_bridge
 from app.services.reports import dashboard as figures
@@ -100,6 +100,11 @@ def todos(user: Any, due: list[DueCount] | None) -> list[Todo]:
                            k=care_visits.MISSES_IN_A_ROW),
                         len(care_visits.missed_in_a_row(db.session, neighbourhood_ids=ids)),
                         url_for("schedule.overdue")))
+    if _may(user, "Qualification"):
+        today = to_local(now).date()
+        out.append(Todo(_l("Licences expiring within %(n)s days", n=qualifications.ALERT_DAYS),
+                        len(qualifications.expiring(db.session, today, neighbourhood_ids=ids)),
+                        url_for("qualification.index_view")))
     if _may(user, "Assignment"):
         out.append(Todo(_l("Answers awaited from volunteers"),
                         figures.answers_awaited(db.session, user, now),

@@ -20,8 +20,8 @@ def _charts(body: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("role, todo, charts", [
-    ("admin", 6, {"contacts", "requests", "hours"}),
-    ("coordinator", 6, {"contacts", "requests", "hours"}),
+    ("admin", 7, {"contacts", "requests", "hours"}),
+    ("coordinator", 7, {"contacts", "requests", "hours"}),
     ("team_lead", 2, set()),
 ])
 def test_dashboard_per_role(client, world, role: str, todo: int, charts: set[str]) -> None:
@@ -40,3 +40,29 @@ def test_dashboard_per_role(client, world, role: str, todo: int, charts: set[str
         assert requests["kind"] == "hbar" and len(requests["categories"]) == 6
         # the world has one request in each neighbourhood: the coordinator counts their own
         assert sum(requests["series"][0]["values"]) == (2 if role == "admin" else 1)
+
+
+def test_expiring_licences_are_counted_in_the_users_scope(client, db_session, world) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from app.services import qualifications
+
+    skill = world.shared["skill"]
+    skill.requires_qualification = True
+    soon = datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=10)
+    world.yongye.rows["qualification"].valid_until = soon
+    db_session.flush()
+    label = f"{qualifications.ALERT_DAYS} 天内到期的资质证书"
+
+    def count(role: str) -> int:
+        browser = client.application.test_client()  # a browser of their own
+        quick_login(browser, world.users[role])
+        body = as_text(browser.get("/admin/"))
+        found = re.search(r'display-4[^>]*>(\d+)</div>\s*<div class="text-muted">' + label,
+                          body)
+        assert found, body[:2000]
+        return int(found.group(1))
+
+    assert count("admin") == 1
+    assert count("coordinator") == 0  # 永业's licence is not hers to chase
