@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,16 @@ from sqlalchemy.orm import Session, selectinload
 import scheduling
 from app.enums import HOLDS_SEAT, AssignmentStatus, RunStatus
 from app.i18n import current_locale, deployment_zone
-from app.models import Assignment, Notification, ScheduleRun, Shift, utcnow
+from app.models import (
+    Assignment,
+    Notification,
+    ScheduleRun,
+    Shift,
+    Volunteer,
+    utcnow,
+    volunteer_skills,
+)
+from app.services import qualifications
 from app.services.notify import DeliveryCounts
 from app.services.scheduler import bridge, district
 from app.services.scheduler.runs import run_error_message
@@ -170,6 +180,7 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
                 _("A seat became free after the run (declined or removed).")
             ),
         })
+    _say_lapsed_licences(session, report.unfilled, tz)
     report.load = sorted(load.values(), key=lambda e: (-e["minutes"], e["volunteer"].name))
     report.continuity = [
         {"shift_id": miss["shift_id"], "label": labels.get(miss["shift_id"], ""),
@@ -183,6 +194,31 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
         if message.volunteer_id is not None:
             report.messages[message.volunteer_id] = message
     return report
+
+
+def _say_lapsed_licences(session: Session, unfilled: list[dict[str, Any]],
+                         zone: ZoneInfo) -> None:
+    """An empty seat that needs a licence also says how many volunteers have the skill but
+    no valid licence on that day (two queries, only when such seats are empty)."""
+    licensed = [u for u in unfilled
+                if u["shift"].skill is not None and u["shift"].skill.requires_qualification]
+    if not licensed:
+        return
+    skill_ids = {u["shift"].skill_id for u in licensed}
+    holders: dict[int, list[int]] = defaultdict(list)
+    for volunteer_id, skill_id in session.execute(
+            select(volunteer_skills.c.volunteer_id, volunteer_skills.c.skill_id)
+            .join(Volunteer, Volunteer.id == volunteer_skills.c.volunteer_id)
+            .where(volunteer_skills.c.skill_id.in_(skill_ids), Volunteer.active.is_(True))):
+        holders[skill_id].append(volunteer_id)
+    gates = qualifications.gates(session)
+    for u in licensed:
+        shift = u["shift"]
+        day = shift.start_at.astimezone(zone).date()
+        lapsed = sum(not gates.usable(v, shift.skill.code, day) for v in holders[shift.skill_id])
+        if lapsed:
+            u["reason"] += " " + _("%(n)s more volunteers have the skill but no valid licence "
+                                   "on that day.", n=lapsed)
 
 
 def report_json(report: RunReport) -> dict[str, Any]:

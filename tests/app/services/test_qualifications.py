@@ -129,3 +129,29 @@ def test_nobody_to_reach_counts_nothing(app, db_session, doctor) -> None:
     _licence(db_session, volunteer, skill, TODAY + timedelta(days=5))
     with app.test_request_context():
         assert qualifications.send_expiry_alerts(db_session, TODAY, now=NOW) == 0
+
+
+def test_an_empty_licensed_seat_says_how_many_lapsed(app, db_session, doctor) -> None:
+    from app.services.scheduler import review
+    from app.services.scheduler.bridge import Scope
+
+    volunteer, skill = doctor
+    day = next_monday()
+    event = f.make_event(db_session, neighbourhood=volunteer.neighbourhood,
+                         start_at=local(day, 9), end_at=local(day, 11))
+    shift = f.make_shift(db_session, event, skill=skill)
+    _licence(db_session, volunteer, skill, day - timedelta(days=1))
+    run = ScheduleRun(neighbourhood=event.neighbourhood, status=RunStatus.succeeded,
+                      scope=Scope(event_ids=(event.id,)).to_json(), metrics={"unfilled": [
+                          {"shift_id": shift.id, "code": "no_skill",
+                           "counts": {"skill": "上门医疗", "volunteers": 1}}]})
+    db_session.add(run)
+    db_session.flush()
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        [seat] = review.run_report(db_session, run).unfilled
+    assert "另有 1 名志愿者有该技能，但当天没有有效资质证书" in seat["reason"]
+
+    _licence(db_session, volunteer, skill, day + timedelta(days=365), number="沪医执999")
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        [seat] = review.run_report(db_session, run).unfilled
+    assert "资质证书" not in seat["reason"]
