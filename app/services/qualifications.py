@@ -38,6 +38,13 @@ class Gates:
         return any((start is None or start <= day) and (end is None or day <= end)
                    for start, end in self.spans.get((volunteer_id, code), ()))
 
+    def lapsed(self, volunteer_id: int, code: str,
+               needs: list[tuple[str, date]]) -> list[str] | None:
+        """Of the (shift, day) pairs that need the skill, the shifts no licence covers; None
+        when none is covered (the skill is of no use to the volunteer there)."""
+        out = [shift for shift, day in needs if not self.usable(volunteer_id, code, day)]
+        return None if needs and len(out) == len(needs) else out
+
     def expired_on(self, volunteer_id: int, code: str, day: date) -> date | None:
         """The latest expiry before `day` of this volunteer's qualifications for the skill."""
         ends = [end for _start, end in self.spans.get((volunteer_id, code), ())

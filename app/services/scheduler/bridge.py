@@ -293,9 +293,8 @@ def build_problem(
     for v in _volunteers(session):
         skills: list[str] = []
         for sk in v.skills:
-            days = licensed_days.get(sk.code, [])
-            lapsed = [shift for shift, day in days if not licences.usable(v.id, sk.code, day)]
-            if days and len(lapsed) == len(days):
+            lapsed = licences.lapsed(v.id, sk.code, licensed_days.get(sk.code, []))
+            if lapsed is None:
                 continue
             forbidden.extend(scheduling.Forbidden(vid(v.id), shift) for shift in lapsed)
             skills.append(sk.code)
