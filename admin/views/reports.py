@@ -10,6 +10,7 @@ are `app.services.reports.five_comparisons`'s; the weights are set in `Compariso
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -141,9 +142,15 @@ class FiveComparisonsView(ProtectedView, BaseView):
         if scope.error:
             flash(scope.error, "error")
         charts = [(m, MEASURE_LABELS[m], chart_column(m)) for m in MEASURES]
+        # The charts' figures travel with the page (an attribute, no inline script): the
+        # browser does not ask data.json to compute the whole report a second time.
+        figures = chart_data(report)
+        chart_json = json.dumps({"groups": figures["groups"], "charts": figures["charts"]},
+                                ensure_ascii=False)
         return self.render(
             "admin/reports/five_comparisons.html", scope=scope, report=report,
-            columns=COLUMNS, charts=charts, measures=MEASURES, measure_labels=MEASURE_LABELS,
+            columns=COLUMNS, charts=charts, chart_json=chart_json, measures=MEASURES,
+            measure_labels=MEASURE_LABELS,
             fmt=format_value, args=_args(scope), presets=presets(_today()),
             may_weigh=access.EDIT in access.permissions(current_user.role, "ComparisonWeights"))
 

@@ -1,6 +1,7 @@
 /* Charts of the admin's reports, drawn with Apache ECharts (served from /static/vendor).
  *
- * No inline script: a container `[data-source]` names the JSON endpoint of its figures; each
+ * No inline script: a container `[data-source]` names the JSON endpoint of its figures (or
+ * carries them already in `data-figures`, so the page's figures are computed once); each
  * `.report-chart[data-measure]` inside it becomes a horizontal bar chart of that measure, one
  * bar per group. `.report-chart[data-series]` (the dashboard) reads its figures from its own
  * data attribute instead. `[data-print]` buttons print the page. */
@@ -32,8 +33,12 @@
 
   function drawFromSource(box) {
     var locale = box.getAttribute("data-locale") || "ZH";
-    fetch(box.getAttribute("data-source"), { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    var inline = box.getAttribute("data-figures");
+    var figures = inline
+      ? Promise.resolve(JSON.parse(inline))
+      : fetch(box.getAttribute("data-source"), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); });
+    figures
       .then(function (data) {
         var charts = {};
         data.charts.forEach(function (c) { charts[c.measure] = c; });

@@ -5,14 +5,17 @@ spreadsheet and the CSV carry, bad input, and the weights form)."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.enums import Role
 from app.models import ComparisonWeights
 from tests.admin.conftest import as_text, make_user, quick_login
 from tests.app.services.reports.town import build_town
+from tests.factories import make_building, make_household, make_service_group, make_visit
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +41,46 @@ def test_page_ranks_with_trend_charts_and_tables(client, db_session, town) -> No
     data = client.get(f"/admin/reports/data.json?{MARCH}").get_json()
     contacts = next(c for c in data["charts"] if c["measure"] == "contacts")
     assert dict(zip(data["groups"], contacts["values"], strict=True))["佳虹 · A组"] == 4
+
+
+def _page_statements(client, engine, url: str) -> tuple[int, str]:
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return len(statements), as_text(response)
+
+
+def test_page_runs_a_constant_number_of_queries(client, db_session, town) -> None:
+    """The page's statements do not grow with groups, buildings, households or contacts; the
+    charts' figures come with the page (no second computation from data.json)."""
+    quick_login(client, make_user(db_session, Role.admin, "report-admin"))
+    engine = db_session.get_bind().engine
+    client.get(f"/admin/reports/?{MARCH}")  # the session's user and menu, as on any page
+    before, body = _page_statements(client, engine, f"/admin/reports/?{MARCH}")
+    assert 'data-figures="' in body and "A组" in body.split('data-figures="')[1]
+    for g in range(4):
+        group = make_service_group(db_session, neighbourhood=town["n2"], name=f"新{g}组")
+        building = make_building(db_session, neighbourhood=town["n2"], service_group=group)
+        for h in range(3):
+            household = make_household(db_session, neighbourhood_id=town["n2"].id,
+                                       building=building, room=f"{g}0{h}")
+            make_visit(db_session, household=household,
+                       visited_at=datetime(2026, 3, 10, 9, tzinfo=UTC))
+    db_session.flush()
+    after, body = _page_statements(client, engine, f"/admin/reports/?{MARCH}")
+    assert "新3组" in body
+    assert after == before
+    # the report's five aggregate queries (six on PostgreSQL) plus the request's user,
+    # scope and neighbourhood choices
+    assert after <= 10
 
 
 def test_coordinator_sees_only_own_groups(client, db_session, town) -> None:
