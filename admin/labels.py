@@ -54,6 +54,7 @@ COMMON_LABELS = {
     "min_volunteers": _l("Min. volunteers"),
     "max_volunteers": _l("Max. volunteers"),
     "priority": _l("Priority"),
+    "places_per_volunteer": _l("Residents per volunteer per slot"),
     "created_at": _l("Created"),
     "updated_at": _l("Last changed"),
     "is_public": _l("Public"),

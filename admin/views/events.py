@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, url_for
+from flask import abort, flash, g, url_for
 from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -67,6 +67,50 @@ class CapacityThroughSignupMixin:
         return super().update_model(form, model)  # type: ignore[misc]
 
 
+def _event_id_of(model: Any) -> int | None:
+    if isinstance(model, Event):
+        return model.id
+    if isinstance(model, Assignment):
+        return model.shift.event_id if model.shift is not None else None
+    return model.event_id
+
+
+class PlacesFollowStaffingMixin:
+    """An edit of who is confirmed on a shift, of its places per volunteer or of the slots
+    brings residents' places that follow staffing in line (`signup.follow_staffing`), and
+    says how many residents moved to or from the waitlist (each of them is told)."""
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        super().on_model_change(form, model, is_created)  # type: ignore[misc]
+        db.session.flush()
+        event_id = _event_id_of(model)
+        if event_id is not None:
+            _say_what_staffing_did(signup.follow_staffing(db.session, event_id))
+
+    def on_model_delete(self, model: Any) -> None:
+        super().on_model_delete(model)  # type: ignore[misc]
+        g.linli_staffing_event_id = None if isinstance(model, Event) else _event_id_of(model)
+
+    def after_model_delete(self, model: Any) -> None:
+        super().after_model_delete(model)  # type: ignore[misc]
+        event_id = g.pop("linli_staffing_event_id", None)
+        if event_id is not None:
+            report = signup.follow_staffing(db.session, event_id)
+            db.session.commit()
+            _say_what_staffing_did(report)
+
+
+def _say_what_staffing_did(report: signup.StaffingReport) -> None:
+    if report.waitlisted:
+        flash(_("Fewer volunteers are confirmed, so there are fewer places: %(n)s residents "
+                "moved from a place to the waitlist, latest sign-ups first, and are being "
+                "told.", n=len(report.waitlisted)), "warning")
+    if report.promoted:
+        flash(_("More volunteers are confirmed, so there are more places: %(n)s residents "
+                "moved up from the waitlist and are being told.", n=len(report.promoted)),
+              "info")
+
+
 class TellPeopleOfChangesMixin:
     """An edit that moves a published shift, changes an event's place or calls it off tells
     the volunteers on it and the residents signed up (`scheduler.changes`), and says how many
@@ -89,8 +133,8 @@ class TellPeopleOfChangesMixin:
                     "please call them.", n=counts.unreachable), "warning")
 
 
-class EventView(TellPeopleOfChangesMixin, AutoScheduleMixin, CapacityThroughSignupMixin,
-                LinliModelView):
+class EventView(PlacesFollowStaffingMixin, TellPeopleOfChangesMixin, AutoScheduleMixin,
+                CapacityThroughSignupMixin, LinliModelView):
     column_list = ["title", "kind", "neighbourhood", "start_at", "end_at", "status",
                    "is_public", "capacity", "residents"]
     column_formatters = {"residents": _resident_links}
@@ -127,7 +171,7 @@ def refuse_public_private_event(model: Any) -> None:
             "name and address. Untick “Public”. Nothing was saved."))
 
 
-class ShiftView(TellPeopleOfChangesMixin, LinliModelView):
+class ShiftView(PlacesFollowStaffingMixin, TellPeopleOfChangesMixin, LinliModelView):
     column_list = ["title", "event", "start_at", "end_at", "skill", "team", "min_volunteers",
                    "max_volunteers", "priority"]
     column_searchable_list = ["title"]
@@ -136,9 +180,14 @@ class ShiftView(TellPeopleOfChangesMixin, LinliModelView):
     column_default_sort = ("start_at", True)
     list_load_options = (joinedload(Shift.event), joinedload(Shift.skill), joinedload(Shift.team))
     form_excluded_columns = ["assignments", *_TIMESTAMPS]
+    column_descriptions = {"places_per_volunteer": _l(
+        "Leave empty to set residents' places by hand. When set, each slot of the event "
+        "within this shift's time has this many places per confirmed volunteer (2 haircuts "
+        "per barber per slot): places shrink when a volunteer drops out (the latest sign-ups "
+        "go to the waitlist and are told) and grow when one confirms.")}
 
 
-class SlotView(CapacityThroughSignupMixin, LinliModelView):
+class SlotView(PlacesFollowStaffingMixin, CapacityThroughSignupMixin, LinliModelView):
     column_list = ["label", "event", "start_at", "end_at", "capacity"]
     column_searchable_list = ["label"]
     column_filters = [*local_date_filters(Slot.start_at, _l("Starts")), "event.title"]
@@ -146,7 +195,7 @@ class SlotView(CapacityThroughSignupMixin, LinliModelView):
     list_load_options = (joinedload(Slot.event),)
 
 
-class AssignmentView(LinliModelView):
+class AssignmentView(PlacesFollowStaffingMixin, LinliModelView):
     column_list = ["volunteer", "shift", "shift.event", "status", "source", "pinned",
                    "responded_at"]
     column_labels = {"shift.event": _l("Event")}

@@ -154,6 +154,8 @@ class Shift(TimestampMixin, Base):
         CheckConstraint("min_volunteers >= 0", name="min_non_negative"),
         CheckConstraint("max_volunteers >= 1", name="max_positive"),
         CheckConstraint("min_volunteers <= max_volunteers", name="min_le_max"),
+        CheckConstraint("places_per_volunteer IS NULL OR places_per_volunteer >= 1",
+                        name="places_per_volunteer_positive"),
         Index("ix_shifts_start_end", "start_at", "end_at"),
     )
 
@@ -174,6 +176,10 @@ class Shift(TimestampMixin, Base):
     priority: Mapped[int] = mapped_column(default=1)
     #: Raised when its time or its people change: the team feed's SEQUENCE (never goes back).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Residents one confirmed volunteer serves in each slot within the shift's time (a barber:
+    #: 2 haircuts per 20-minute slot). When set, those slots' places follow the staffing
+    #: (`app.services.signup.staffing`); empty means the places are set by hand.
+    places_per_volunteer: Mapped[int | None]
 
     event: Mapped[Event] = relationship(back_populates="shifts")
     skill: Mapped[Skill | None] = relationship()

@@ -22,7 +22,7 @@ position (``{1}``, ``{2}``…), in the listed order. The values each message has
 - ``scheduler/reminder``, ``scheduler/changed``, ``scheduler/help``: title, line, url
 - ``scheduler/cancelled``, ``scheduler/event_cancelled``: title, line
 - ``signup/promotion``: title, starts, code, url; ``signup/event_cancelled``: title, starts,
-  place
+  place; ``signup/staffing_waitlisted``: title, starts, position, url
 
 Limits (the providers' published rules for notification templates): Aliyun accepts at most 35
 characters per variable; Tencent (enterprise accounts, the only ones that may send in the

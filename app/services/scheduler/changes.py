@@ -172,5 +172,6 @@ def reschedule_event(session: Session, event: Event, new_start: datetime) -> Res
                     break
                 report.refilled.append(refill.assignment)
         report.notifications += _tell_residents(session, event, "signup/event_moved")
+        signup.follow_staffing(session, event.id)
     session.flush()
     return report

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.enums import UPCOMING, AssignmentStatus, EventStatus, RunStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, Notification, ScheduleRun, Shift, Volunteer
-from app.services import feeds, links, notify
+from app.services import feeds, links, notify, signup
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.text import shift_line
 
@@ -108,6 +108,7 @@ def cancel_assignment(session: Session, assignment: Assignment) -> None:
             line=shift_line(assignment.shift, deployment_zone()),
             event_id=assignment.shift.event_id,
         )
+    signup.follow_staffing(session, assignment.shift.event_id)
 
 
 def notify_shift_changed(session: Session, shift: Shift) -> list[Notification]:

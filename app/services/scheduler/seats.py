@@ -28,7 +28,7 @@ from app.models import (
     volunteer_skills,
 )
 from app.models.users import user_neighbourhoods
-from app.services import links, notify
+from app.services import links, notify, signup
 from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.publish import tell_assigned
@@ -59,6 +59,7 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
         session.flush()
         if target == AssignmentStatus.declined:
             tell_coordinators_of_decline(session, assignment_id)
+        _follow_staffing_of(session, assignment_id)
         return target.value
     current = session.scalar(select(Assignment.status).where(Assignment.id == assignment_id))
     if current is None:
@@ -68,6 +69,14 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
     if current == AssignmentStatus.declined:
         return "already_declined"
     return "cancelled"
+
+
+def _follow_staffing_of(session: Session, assignment_id: int) -> None:
+    """Residents' places that follow the staffing of the assignment's shift follow it."""
+    event_id = session.scalar(select(Shift.event_id).join(
+        Assignment, Assignment.shift_id == Shift.id).where(Assignment.id == assignment_id))
+    if event_id is not None:
+        signup.follow_staffing(session, event_id)
 
 
 def coordinators_of(session: Session, neighbourhood_id: int) -> list[User]:
@@ -232,6 +241,7 @@ def accept_help(session: Session, help_id: int, volunteer_id: int) -> str:
         except IntegrityError:
             return _give_back(session, help_id)
     session.flush()
+    signup.follow_staffing(session, help_request.shift.event_id)
     return "accepted"
 
 

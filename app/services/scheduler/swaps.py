@@ -28,7 +28,7 @@ from app.enums import HOLDS_SEAT, AssignmentSource, AssignmentStatus, EventStatu
 from app.enums import ShiftChangeStatus as Status
 from app.i18n import deployment_zone
 from app.models import Assignment, ShiftChangeRequest, User, Volunteer, utcnow
-from app.services import notify
+from app.services import notify, signup
 from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.publish import calendar_file, tell_assigned
@@ -169,6 +169,7 @@ def approve(session: Session, request: ShiftChangeRequest, *, user: User | None,
     assignment.status = AssignmentStatus.cancelled
     assignment.responded_at = now
     session.flush()
+    signup.follow_staffing(session, shift.event_id, now=now)
     if colleague is not None:
         handed = Assignment(shift=shift, volunteer=colleague, status=AssignmentStatus.pending,
                             source=AssignmentSource.manual)

@@ -32,6 +32,7 @@ from app.services.signup.applicant import (
     mask_name,
     normalise_phone,
 )
+from app.services.signup.derived import derived_places
 from app.services.signup.listing import public_event, public_events, services_offered
 from app.services.signup.locking import release_sqlite_writer_mutex
 from app.services.signup.places import (
@@ -48,6 +49,7 @@ from app.services.signup.places import (
     set_capacity,
     waitlist_position,
 )
+from app.services.signup.staffing import StaffingReport, follow_staffing
 
 __all__ = [
     "ACTIVE",
@@ -60,11 +62,14 @@ __all__ = [
     "SignupError",
     "SignupInvalid",
     "SignupResult",
+    "StaffingReport",
     "availability",
     "availability_for",
     "booked_places",
     "cancel",
+    "derived_places",
     "find_by_token",
+    "follow_staffing",
     "mask_name",
     "normalise_phone",
     "public_event",

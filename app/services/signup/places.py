@@ -25,6 +25,7 @@ from app.services.signup.applicant import (
     SignupError,
     SignupInvalid,
 )
+from app.services.signup.derived import derived_places
 from app.services.signup.locking import _lock, _lock_for_token
 
 
@@ -333,6 +334,13 @@ def set_capacity(session: Session, target: Event | Slot, new_capacity: int | Non
     booked = booked_places(session, event.id, slot)
     if new_capacity is not None and new_capacity < 0:
         raise SignupError("invalid", _l("The capacity cannot be negative."), "capacity")
+    if (slot.id if slot is not None else None) in derived_places(session, event):
+        raise SignupError(
+            "follows_staffing",
+            _l("These places follow the staffing (residents per volunteer on the shift): "
+               "change that on the shift, or clear it to set places by hand."),
+            "capacity",
+        )
     if (new_capacity or 0) < booked:
         raise SignupError(
             "below_bookings",
