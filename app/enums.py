@@ -458,6 +458,8 @@ class RequestStatus(LabelledEnum):
     improving = "improving"
     council = "council"
     resolved = "resolved"
+    #: The same matter as another request: handled, and answered, with that one.
+    merged = "merged"
 
     @classmethod
     def _labels(cls):
@@ -468,6 +470,7 @@ class RequestStatus(LabelledEnum):
             cls.improving: _l("Improvement under way"),
             cls.council: _l("Referred to the residents' council"),
             cls.resolved: _l("Resolved"),
+            cls.merged: _l("Handled together with the same request from another resident"),
         }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.cli.options import neighbourhood_scope
-from app.enums import RequestStatus
+from app.enums import OPEN_REQUEST, RequestStatus
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import ResidentRequest, utcnow
@@ -52,7 +52,7 @@ def list_requests(neighbourhood_name: str | None, state: str | None, limit: int,
         "group": r.service_group.name if r.service_group else None,
         "received_at": r.received_at.astimezone(zone).isoformat(),
         "due_at": r.due_at.astimezone(zone).isoformat() if r.due_at else None,
-        "overdue": bool(r.due_at and r.due_at < now and r.status != RequestStatus.resolved),
+        "overdue": bool(r.due_at and r.due_at < now and r.status in OPEN_REQUEST),
         "resolved_at": r.resolved_at.astimezone(zone).isoformat() if r.resolved_at else None,
         "on_board": r.posted_at is not None,
     } for r in db.session.scalars(statement)]

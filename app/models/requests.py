@@ -45,6 +45,9 @@ class ResidentRequest(TimestampMixin, Base):
         CheckConstraint("length(text) > 0", name="text_not_empty"),
         CheckConstraint("resolved_at IS NULL OR status = 'resolved'",
                         name="resolved_at_only_when_resolved"),
+        CheckConstraint("merged_into_id IS NULL OR (status = 'merged' AND merged_into_id <> id)",
+                        name="merged_into_only_when_merged"),
+        CheckConstraint("me_too >= 0", name="me_too_not_negative"),
         Index("ix_resident_requests_neighbourhood_status", "neighbourhood_id", "status"),
     )
 
@@ -112,6 +115,14 @@ class ResidentRequest(TimestampMixin, Base):
     )
     council_decision: Mapped[str | None] = mapped_column(Text)
     council_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The request this one was merged into (the same matter, raised earlier): this one keeps
+    #: its words and raiser, is closed as merged, and its raiser is told the survivor's result.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident_requests.id", ondelete="SET NULL"), index=True
+    )
+    #: Residents who said "me too" on the public form instead of raising it again (a count:
+    #: nothing about them is kept).
+    me_too: Mapped[int] = mapped_column(default=0, server_default="0")
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     building: Mapped[Building | None] = relationship()
@@ -120,6 +131,10 @@ class ResidentRequest(TimestampMixin, Base):
     volunteer: Mapped[Volunteer | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     council_event: Mapped[Event | None] = relationship()
+    merged_into: Mapped[ResidentRequest | None] = relationship(
+        remote_side="ResidentRequest.id", back_populates="merged")
+    merged: Mapped[list[ResidentRequest]] = relationship(
+        back_populates="merged_into", order_by="ResidentRequest.id")
     changes: Mapped[list[RequestChange]] = relationship(
         back_populates="request", cascade="all, delete-orphan",
         order_by="(RequestChange.at, RequestChange.id)",

@@ -2,7 +2,8 @@
 enters, checked; the request and its first history entry), `workflow` (the allowed steps from
 received to resolved, each recorded with who, when and what was said), `wording` (each state
 in the words a resident reads: who has it and what happens next), `board` (the public notice
-board: only the committee's public texts of resolved improvements and council decisions)."""
+board: only the committee's public texts of resolved improvements and council decisions),
+`similar` and `merging` (the same matter raised twice: hints, merging, "me too")."""
 
 from app.services.requests.board import (
     BoardEntry,
@@ -22,6 +23,8 @@ from app.services.requests.intake import (
     create_request,
     find_by_token,
 )
+from app.services.requests.merging import add_me_too, merge
+from app.services.requests.similar import PublicMatch, public_matches, similar_open
 from app.services.requests.wording import next_step
 from app.services.requests.workflow import (
     NOTE_REQUIRED,
@@ -35,9 +38,11 @@ __all__ = [
     "NOTE_REQUIRED",
     "TRANSITIONS",
     "BoardEntry",
+    "PublicMatch",
     "RequestError",
     "RequestInput",
     "RequestInvalid",
+    "add_me_too",
     "allowed_steps",
     "board_entries",
     "board_version",
@@ -46,9 +51,12 @@ __all__ = [
     "create_request",
     "find_by_token",
     "link_meeting",
+    "merge",
     "next_step",
     "post",
     "posted_counts",
+    "public_matches",
     "schedule_meeting",
+    "similar_open",
     "take_down",
 ]

@@ -1,11 +1,13 @@
 """Telling the resident who raised a request what became of it, at each step: received, every
 change of state (with what was said, and the council's decision), resolved (with the notice
-board when posted). Through the notification service, so each message is recorded and sent
-after commit by e-mail or SMS; an anonymous request has nobody to tell."""
+board when posted). The raisers of requests merged into it are told when it is resolved.
+Through the notification service, so each message is recorded and sent after commit by e-mail
+or SMS; an anonymous request has nobody to tell."""
 
 from __future__ import annotations
 
 from flask_babel import force_locale
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
@@ -25,9 +27,25 @@ def template_for(to_status: RequestStatus) -> str:
 
 def tell(session: Session, request: ResidentRequest,
          change: RequestChange) -> Notification | None:
-    """Record (and, after commit, send) the message for one step of the request."""
+    """Record (and, after commit, send) the message for one step of the request; on its
+    resolution, also to the raisers of the requests merged into it."""
+    if change.to_status == RequestStatus.resolved:
+        for merged in session.scalars(
+                select(ResidentRequest)
+                .where(ResidentRequest.merged_into_id == request.id,
+                       ResidentRequest.status == RequestStatus.merged)
+                .order_by(ResidentRequest.id)):
+            _tell_one(session, merged, change, outcome_of=request)
+    return _tell_one(session, request, change)
+
+
+def _tell_one(session: Session, request: ResidentRequest, change: RequestChange,
+              outcome_of: ResidentRequest | None = None) -> Notification | None:
+    """The message to `request`'s raiser about `change`, a step of `outcome_of` (the
+    request it was merged into) or of the request itself."""
     if not request.email and not request.phone:
         return None
+    handled = outcome_of or request
     locale = notify.recipient_locale(request.locale)
     with force_locale(locale):
         context: dict[str, object] = {
@@ -36,12 +54,14 @@ def tell(session: Session, request: ResidentRequest,
             "committee": localised(request.neighbourhood.name, request.neighbourhood.name_en,
                                    "en" if locale == "en" else "zh_CN"),
             "state": str(change.to_status.label),
-            "next": str(next_step(request)),
+            "next": str(next_step(handled)),
         }
+    if outcome_of is not None:
+        context["together_with"] = outcome_of.reference_code
     if change.note:
         context["note"] = change.note
-    if change.from_status == RequestStatus.council and request.council_decision:
-        context["decision"] = request.council_decision
-    if change.to_status == RequestStatus.resolved and request.posted_at is not None:
-        context["board_url"] = links.board_url(request.neighbourhood_id)
+    if change.from_status == RequestStatus.council and handled.council_decision:
+        context["decision"] = handled.council_decision
+    if change.to_status == RequestStatus.resolved and handled.posted_at is not None:
+        context["board_url"] = links.board_url(handled.neighbourhood_id)
     return notify.to_requester(session, request, template_for(change.to_status), **context)

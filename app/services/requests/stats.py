@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from app.enums import RequestStatus
+from app.enums import OPEN_REQUEST, RequestStatus
 from app.models import Neighbourhood, ResidentRequest, ServiceGroup, Volunteer
 from app.services.reports.comparison_sql import resolved_locally
 from app.services.reports.sql import median_of, ranked, seconds_between
@@ -103,7 +103,7 @@ def request_stats(session: Session, start: datetime, end: datetime, *, now: date
             target.median_days = float(median) if median is not None else None
     for gid, count in session.execute(
             select(R.service_group_id, func.count())
-            .where(R.status != RequestStatus.resolved, R.due_at < now, R.received_at < end,
+            .where(R.status.in_(OPEN_REQUEST), R.due_at < now, R.received_at < end,
                    *scope)
             .group_by(R.service_group_id)):
         line(gid).overdue = count

@@ -36,5 +36,13 @@ def next_step(request: ResidentRequest) -> Any:
     if request.status == S.council:
         return _l("Residents' representatives will discuss it and decide at a residents' "
                   "council meeting. The decision is posted on the notice board.")
+    if request.status == S.merged:
+        survivor = request.merged_into
+        if survivor is not None:
+            return _l("Another resident raised the same matter (request %(code)s): the "
+                      "committee handles both together and tells you the outcome.",
+                      code=survivor.reference_code)
+        return _l("The committee handles it together with the same request from another "
+                  "resident and tells you the outcome.")
     return _l("This request is resolved. If it is not, call the committee and give your "
               "reference code: it will be reopened.")

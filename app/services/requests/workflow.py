@@ -39,6 +39,8 @@ TRANSITIONS: dict[RequestStatus, tuple[RequestStatus, ...]] = {
     S.improving: (S.resolved,),
     S.council: (S.improving, S.explained, S.resolved),
     S.resolved: (S.handling,),
+    #: Closed: handled, and answered, with the request it was merged into (`merging`).
+    S.merged: (),
 }
 
 #: Steps that answer the resident: the note (what was said) is required.
@@ -62,6 +64,7 @@ def step_label(to_status: RequestStatus, from_status: RequestStatus | None = Non
         S.improving: _l("Carry out as an improvement"),
         S.council: _l("Refer to the residents' council"),
         S.resolved: _l("Mark resolved"),
+        S.merged: _l("Merge into another request"),
     }[to_status]
 
 
