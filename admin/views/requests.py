@@ -14,6 +14,7 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
@@ -22,7 +23,7 @@ from admin import access
 from admin.base import LinliForm, LinliModelView, acting_user
 from admin.fields import LocalDateTimeField
 from admin.filters import enum_filters, local_date_filters
-from app.enums import RequestCategory, RequestChannel, RequestStatus
+from app.enums import OPEN_REQUEST, RequestCategory, RequestChannel, RequestStatus
 from app.extensions import db
 from app.i18n import local_datetime
 from app.ids import parse_id
@@ -90,6 +91,14 @@ class StepForm(LinliForm):
                            render_kw={"rows": 3, "maxlength": MAX_RESULT})
 
 
+class MergeForm(LinliForm):
+    into = StringField(_l("Reference code of the request to merge into"),
+                       render_kw={"maxlength": 12, "autocomplete": "off"})
+    note = TextAreaField(_l("What was said (the resident reads this)"),
+                         render_kw={"rows": 2, "maxlength": MAX_NOTE})
+    expected = HiddenField()
+
+
 class MeetingForm(LinliForm):
     starts_at = LocalDateTimeField(_l("Meeting starts"))
     place = StringField(_l("Meeting place"), render_kw={"maxlength": 200})
@@ -101,7 +110,7 @@ class ResidentRequestView(LinliModelView):
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
                            "category", "channel", "text", "place", "building", "service_group",
                            "name", "phone", "email", "resolved_at", "board_title", "result",
-                           "posted_at", "history"]
+                           "posted_at", "merged_into", "me_too", "history"]
     column_export_list = ["reference_code", "received_at", "neighbourhood", "category",
                           "channel", "status", "place", "text", "service_group", "resolved_at",
                           "history"]
@@ -113,6 +122,7 @@ class ResidentRequestView(LinliModelView):
         "phone": _l("Phone"), "email": _l("E-mail"), "resolved_at": _l("Resolved at"),
         "history": _l("History"), "board_title": _l("Title on the notice board"),
         "result": _l("Result for the notice board"), "posted_at": _l("On the notice board since"),
+        "merged_into": _l("Merged into"), "me_too": _l("“Me too” on the public form"),
     }
     column_formatters = {"text": _excerpt, "phone": _phone, "history": _history}
     column_formatters_detail = {"phone": _phone, "history": _history}
@@ -249,10 +259,27 @@ class ResidentRequestView(LinliModelView):
             form.expected.data = row.status.value
         return form
 
+    def _merge_form(self, row: ResidentRequest, formdata: Any = None) -> MergeForm:
+        form = MergeForm(formdata)
+        if formdata is None:
+            form.expected.data = row.status.value
+        return form
+
     def _render_handle(self, row: ResidentRequest, form: StepForm, status: int = 200,
-                       meeting_form: MeetingForm | None = None) -> Any:
+                       meeting_form: MeetingForm | None = None,
+                       merge_form: MergeForm | None = None) -> Any:
+        similar = []
+        if row.status in OPEN_REQUEST:
+            similar = [candidate for candidate in requests_service.similar_open(
+                db.session, neighbourhood_id=row.neighbourhood_id, building_id=row.building_id,
+                text=row.text, exclude_id=row.id)
+                if scoping.allows_row(db.session, acting_user(), ResidentRequest, candidate.id,
+                                      write=True)]
         body = self.render("admin/requests/handle.html", row=row, form=form,
                            meeting_form=meeting_form or MeetingForm(),
+                           merge_form=merge_form or self._merge_form(row),
+                           similar=similar, may_merge=row.status in OPEN_REQUEST,
+                           residents=1 + row.me_too + len(row.merged),
                            meeting=row.council_event,
                            show_board=row.status in POSTABLE_PATHS, statuses=RequestStatus,
                            history=history_rows(row), next_step=requests_service.next_step(row),
@@ -260,6 +287,38 @@ class ResidentRequestView(LinliModelView):
                            list_url=self.get_url(".index_view"),
                            details_url=self.get_url(".details_view", id=row.id))
         return body, status
+
+    @expose("/merge/", methods=["POST"])
+    def merge_view(self) -> Any:
+        """Merge this request into another open one of the same matter (by its code)."""
+        row = self._writable_or_404(request.args.get("id"))
+        form = MergeForm(request.form)
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        code = (form.into.data or "").strip().upper()
+        into = db.session.scalars(scoping.scoped(
+            select(ResidentRequest).where(ResidentRequest.reference_code == code),
+            acting_user(), ResidentRequest, write=True)).first() if code else None
+        try:
+            if into is None:
+                raise requests_service.RequestError("invalid", _l(
+                    "No open request of your neighbourhoods has the code “%(code)s”.",
+                    code=code), "into")
+            requests_service.merge(db.session, row, into, user=acting_user(),
+                                   note=form.note.data, expected=form.expected.data or None)
+        except requests_service.RequestError as error:
+            db.session.rollback()
+            row = self._writable_or_404(request.args.get("id"))
+            kept = self._merge_form(row, request.form)
+            kept.expected.data = row.status.value
+            flash(str(error.message), "error")
+            return self._render_handle(row, self._step_form(row), error.status,
+                                       merge_form=kept)
+        db.session.commit()
+        flash(gettext("Request %(code)s is merged into %(into)s: its raiser is told the "
+                      "outcome of %(into)s.", code=row.reference_code,
+                      into=into.reference_code), "success")
+        return redirect(url_for(".handle_view", id=into.id))
 
     @expose("/meeting/", methods=["POST"])
     def meeting_view(self) -> Any:

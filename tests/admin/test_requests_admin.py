@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.enums import RequestChannel, RequestStatus
 from app.models import ResidentRequest, utcnow
+from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 from tests.helpers import csrf_token_from, form_fields
 
@@ -187,3 +188,41 @@ def test_a_council_meeting_is_scheduled_from_the_handling_page(client, db_sessio
                            data={"csrf_token": token, "starts_at": "2027-05-08 19:00",
                                  "place": "会议室"})
     assert response.status_code == 404
+
+
+def test_a_coordinator_merges_a_duplicate_from_the_hints(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    _english(client)
+    jiahong = world.jiahong.neighbourhood
+    survivor = world.jiahong.rows["residentrequest"]
+    duplicate = f.make_resident_request(db_session, neighbourhood=jiahong,
+                                        text="佳虹花架建议，我也赞成", place="佳虹1号楼")
+    unrelated = f.make_resident_request(db_session, neighbourhood=jiahong,
+                                        text="楼道灯坏了三天没人修")
+    foreign = world.yongye.rows["residentrequest"]
+    page = as_text(client.get(f"/admin/residentrequest/handle/?id={duplicate.id}"))
+    hints = page[page.index('id="similar-requests"'):page.index('id="merge-form"')]
+    assert survivor.reference_code in hints and unrelated.reference_code not in hints
+    assert "永业" not in page
+    token = csrf_token_from(page)
+    # a request of another neighbourhood is not found by its code, and nothing changes
+    refused = client.post(f"/admin/residentrequest/merge/?id={duplicate.id}", data={
+        "csrf_token": token, "into": foreign.reference_code, "expected": "received"})
+    assert refused.status_code == 422 and "No open request of your neighbourhoods" in \
+        as_text(refused)
+    assert client.post(f"/admin/residentrequest/merge/?id={foreign.id}", data={
+        "csrf_token": token, "into": survivor.reference_code}).status_code == 404
+    done = client.post(f"/admin/residentrequest/merge/?id={duplicate.id}", data={
+        "csrf_token": token, "into": survivor.reference_code.lower(), "expected": "received",
+        "note": "与佳虹1号楼花架建议一并处理"})
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(f"/handle/?id={survivor.id}")
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, duplicate.id).merged_into_id == survivor.id
+    assert db_session.get(ResidentRequest, foreign.id).status == S.received
+    survivor_page = as_text(client.get(f"/admin/residentrequest/handle/?id={survivor.id}"))
+    assert "Raised by 2 residents" in survivor_page
+    assert duplicate.reference_code in survivor_page
+    merged_page = as_text(client.get(f"/admin/residentrequest/handle/?id={duplicate.id}"))
+    assert 'id="merged-into"' in merged_page and 'id="request-step"' not in merged_page
+    assert 'id="merge-form"' not in merged_page
