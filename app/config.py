@@ -67,6 +67,8 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_SIGNUP_RATE_LIMIT_PHONE": "5/minute;20/day",
     #: Residents' requests sent from the public form, per client IP.
     "LINLI_REQUEST_RATE_LIMIT_IP": "10/minute;100/day",
+    #: "Me too" on an open improvement from the public form, per client IP.
+    "LINLI_ME_TOO_RATE_LIMIT_IP": "5/minute;30/day",
     #: Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug's
     #: ProxyFix). 0 (the default) trusts none, which is right when clients connect directly.
     "LINLI_PROXY_FIX_X_FOR": 0,

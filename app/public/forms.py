@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -50,6 +51,7 @@ class RequestForm(FlaskForm):
         csrf_class = AnonymousAwareCSRF
 
     neighbourhood = SelectField(_l("Your neighbourhood"), choices=[], validate_choice=False)
+    building = SelectField(_l("Building (optional)"), choices=[], validate_choice=False)
     category = SelectField(_l("What is it about?"), choices=[], validate_choice=False)
     text = TextAreaField(_l("Your request or suggestion"),
                          render_kw={"rows": 6, "maxlength": 2000})
@@ -67,3 +69,5 @@ class RequestForm(FlaskForm):
     )
     website = StringField(_l("Leave this field empty"),
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
+    #: Set by "send mine anyway" once the resident has seen the same matter raised already.
+    confirm_new = HiddenField()

@@ -54,3 +54,12 @@ def request_ip_limit() -> str:
 #: Residents' requests from the public form: a budget of their own, per client IP.
 request_limits = limiter.shared_limit(request_ip_limit, "request-ip",
                                       key_func=get_remote_address, methods=["POST"])
+
+
+def me_too_ip_limit() -> str:
+    return current_app.config["LINLI_ME_TOO_RATE_LIMIT_IP"]
+
+
+#: "Me too" on the public form: a budget of its own, so it cannot be used to inflate a count.
+me_too_limits = limiter.shared_limit(me_too_ip_limit, "me-too-ip",
+                                     key_func=get_remote_address, methods=["POST"])

@@ -3,13 +3,18 @@
 No login. The form refuses bad input field by field and keeps what was typed; the request's
 page is reached only through its secret link (shown once sent, and in every message), shows
 the state in plain words, who has it and what happens next, and never the resident's phone.
+
+Before a request is sent, the form shows the open improvements already raised for the same
+building (or much like it elsewhere in the neighbourhood), by their public title only, so a
+resident can say "me too" instead of raising it again (as FixMyStreet shows nearby reports).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, request, session, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -17,9 +22,9 @@ from app.enums import RequestCategory, RequestChannel, RequestStatus
 from app.extensions import db
 from app.i18n import current_locale, localised
 from app.ids import parse_id
-from app.models import Neighbourhood
+from app.models import Building, Neighbourhood, ResidentRequest
 from app.public.forms import RequestForm
-from app.public.limits import request_limits
+from app.public.limits import me_too_limits, request_limits
 from app.public.views import public_bp
 from app.services import requests as requests_service
 from app.services.signup import mask_name
@@ -32,12 +37,32 @@ def _form(form: RequestForm | None = None) -> RequestForm:
     form.neighbourhood.choices = [("", "—")] + [
         (str(n.id), localised(n.name, n.name_en)) for n in neighbourhoods]
     form.category.choices = [("", "—")] + [(c.value, c.label) for c in RequestCategory]
+    names = {n.id: localised(n.name, n.name_en) for n in neighbourhoods}
+    grouped: dict[str, list[tuple[str, str]]] = {"": [("", "—")]}
+    for building in db.session.scalars(
+            select(Building).order_by(Building.neighbourhood_id, Building.number)):
+        grouped.setdefault(names.get(building.neighbourhood_id, ""), []).append(
+            (str(building.id), str(building)))
+    form.building.choices = grouped
     return form
 
 
+def _matches(form: RequestForm) -> list[requests_service.PublicMatch]:
+    """Open improvements already raised for the chosen building (or much like the text)."""
+    neighbourhood_id = parse_id(form.neighbourhood.data)
+    if neighbourhood_id is None:
+        return []
+    return requests_service.public_matches(
+        db.session, neighbourhood_id=neighbourhood_id,
+        building_id=parse_id(form.building.data), text=form.text.data)
+
+
 def _render_form(form: RequestForm, errors: dict[str, Any] | None = None,
-                 status: int = 200) -> tuple[str, int]:
-    return render_template("public/request_new.html", form=form, errors=errors or {}), status
+                 status: int = 200,
+                 matches: list[requests_service.PublicMatch] | None = None,
+                 ) -> tuple[str, int]:
+    return render_template("public/request_new.html", form=form, errors=errors or {},
+                           matches=matches or [], statuses=RequestStatus), status
 
 
 @public_bp.get("/requests/new")
@@ -46,7 +71,10 @@ def request_form() -> tuple[str, int]:
     chosen = parse_id(request.args.get("neighbourhood"))
     if chosen is not None:
         form.neighbourhood.data = str(chosen)
-    return _render_form(form)
+    building = parse_id(request.args.get("building"))
+    if building is not None:
+        form.building.data = str(building)
+    return _render_form(form, matches=_matches(form) if building is not None else None)
 
 
 @public_bp.post("/requests/new")
@@ -55,12 +83,22 @@ def request_submit() -> Response | tuple[str, int]:
     form = _form(RequestForm())
     if form.website.data:  # the honeypot: a person never sees this field
         abort(400)
+    building = None
+    if (form.building.data or "").strip():
+        building = parse_id(form.building.data)
+        if building is None:
+            building = 0  # not a building: refused by the service like any unknown one
     data = requests_service.RequestInput(
         neighbourhood_id=form.neighbourhood.data, category=form.category.data,
         text=form.text.data, place=form.place.data, name=form.name.data,
         phone=form.phone.data, email=form.email.data, consent=bool(form.consent.data),
-        locale=current_locale())
+        locale=current_locale(), building_id=building)
     try:
+        requests_service.check_input(db.session, data)
+        if not form.confirm_new.data:
+            matches = _matches(form)
+            if matches:
+                return _render_form(form, matches=matches)
         created = requests_service.create_request(db.session, data,
                                                   channel=RequestChannel.form)
     except requests_service.RequestInvalid as error:
@@ -87,3 +125,28 @@ def request_page(token: str) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+#: How many "me too"s one browser remembers (so a double tap is counted once).
+REMEMBERED = 50
+
+
+@public_bp.post("/requests/<int:request_id>/me-too")
+@me_too_limits
+def request_me_too(request_id: int) -> tuple[str, int]:
+    """One more resident for an open improvement; nothing about them is asked or kept."""
+    said = [n for n in session.get("me_too", []) if isinstance(n, int)]
+    if request_id in said:
+        return render_template("public/message.html", message=gettext(
+            "You have already added your voice to this request. Thank you.")), 200
+    residents = requests_service.add_me_too(db.session, request_id)
+    if residents is None:
+        return render_template("public/message.html", message=gettext(
+            "This request is no longer open for “me too”: it has been decided or resolved. "
+            "Its result is posted on the notice board.")), 404
+    session["me_too"] = [*said, request_id][-REMEMBERED:]
+    raised = db.session.get(ResidentRequest, request_id)
+    return render_template("public/message.html", board_id=raised.neighbourhood_id if raised
+                           else None, message=gettext(
+        "Thank you: %(num)s residents have raised this now. The committee is handling it and "
+        "posts the result on the notice board.", num=residents)), 200

@@ -127,6 +127,12 @@ def _check(session: Session, data: RequestInput, *, needs_consent: bool) -> _Cle
     return _Clean(neighbourhood, category, text, place, name, phone, email, building)
 
 
+def check_input(session: Session, data: RequestInput) -> None:
+    """Refuse `data` as `create_request` would from a resident's form (`RequestInvalid`),
+    writing nothing: so the form can offer similar requests only for a request it accepts."""
+    _check(session, data, needs_consent=True)
+
+
 def responsible_group(session: Session, building: Building | None) -> ServiceGroup | None:
     """The service group whose patch holds the building (None without a building)."""
     if building is None or building.service_group_id is None:

@@ -97,3 +97,77 @@ def test_the_private_page_shows_the_history_but_never_the_phone(
     assert "13800138000" not in body and "王阿婆" not in body and "王**" in body
     assert "永业第二团组" in body  # who has it now
     assert client.get("/requests/not-a-token").status_code == 404
+
+
+def _open_improvement(db_session: Session, neighbourhood, building, **kw):
+    return f.make_resident_request(db_session, neighbourhood=neighbourhood,
+                                   building_id=building.id, status=RequestStatus.improving,
+                                   name="王阿婆", phone="13800138000",
+                                   text="王阿婆说12号楼前想搭个花架", **kw)
+
+
+def test_the_same_matter_is_shown_before_sending_without_personal_data(
+        client: FlaskClient, db_session: Session) -> None:
+    _english(client)
+    n = f.make_neighbourhood(db_session, name="佳虹")
+    b12 = f.make_building(db_session, neighbourhood=n, number="12")
+    raised = _open_improvement(db_session, n, b12, board_title="12号楼前的花架")
+    listed = client.get(f"/requests/new?neighbourhood={n.id}&building={b12.id}")
+    body = listed.get_data(as_text=True)
+    assert 'id="already-raised"' in body and "12号楼前的花架" in body
+    assert "王阿婆" not in body and "13800138000" not in body and "想搭个花架" not in body
+    assert f"/requests/{raised.id}/me-too" in body
+    # sending the same matter shows it first and writes nothing …
+    shown = _post(client, neighbourhood=str(n.id), building=str(b12.id))
+    assert shown.status_code == 200
+    text = shown.get_data(as_text=True)
+    assert "12号楼前的花架" in text and 'name="confirm_new"' in text
+    assert "小区花园想搭一个花架" in text  # what the resident typed is kept
+    assert [r.id for r in _all(db_session)] == [raised.id]
+    # … until the resident says theirs is different
+    sent = _post(client, neighbourhood=str(n.id), building=str(b12.id), confirm_new="1")
+    assert sent.status_code == 303
+    [created] = [r for r in _all(db_session) if r.id != raised.id]
+    assert created.building_id == b12.id
+
+
+def test_a_building_of_another_neighbourhood_is_refused(client: FlaskClient,
+                                                         db_session: Session) -> None:
+    _english(client)
+    n = f.make_neighbourhood(db_session)
+    elsewhere = f.make_building(db_session)
+    for building in (str(elsewhere.id), "twelve"):
+        response = _post(client, neighbourhood=str(n.id), building=building)
+        assert response.status_code == 422
+        assert "not in the chosen neighbourhood" in response.get_data(as_text=True)
+    assert _all(db_session) == []
+
+
+def test_me_too_is_counted_once_per_browser_and_rate_limited(
+        app: Flask, client: FlaskClient, db_session: Session) -> None:
+    _english(client)
+    n = f.make_neighbourhood(db_session)
+    b = f.make_building(db_session, neighbourhood=n)
+    raised = _open_improvement(db_session, n, b)
+    private = f.make_resident_request(db_session, neighbourhood=n, building_id=b.id)
+    page = client.get(f"/requests/new?neighbourhood={n.id}&building={b.id}")
+    token = csrf_token_from(page.get_data(as_text=True))
+    first = client.post(f"/requests/{raised.id}/me-too", data={"csrf_token": token})
+    assert first.status_code == 200 and "2 residents" in first.get_data(as_text=True)
+    again = client.post(f"/requests/{raised.id}/me-too", data={"csrf_token": token})
+    assert "already added your voice" in again.get_data(as_text=True)
+    assert client.post(f"/requests/{private.id}/me-too",
+                       data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/requests/{raised.id}/me-too",
+                       data={"csrf_token": "forged"}).status_code == 400
+    app.config["LINLI_ME_TOO_RATE_LIMIT_IP"] = "1/minute"
+    statuses = []
+    for other in (app.test_client(), app.test_client()):  # two browsers, one address
+        anonymous = csrf_token_from(other.get(f"/requests/new?neighbourhood={n.id}&building="
+                                              f"{b.id}").get_data(as_text=True))
+        statuses.append(other.post(f"/requests/{raised.id}/me-too",
+                                   data={"csrf_token": anonymous},
+                                   environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code)
+    assert statuses == [200, 429]
+    db_session.expire_all()
+    assert (raised.me_too, private.me_too) == (2, 0)  # this browser's, and one more
