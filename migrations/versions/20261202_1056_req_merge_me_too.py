@@ -1,7 +1,7 @@
 """resident requests: merged into another request (state "merged"), and "me too" counts
 
 Revision ID: rq1m3r6e7d01
-Revises: n0t1f7e1f2a3
+Revises: n0t1f7f3a4b5
 Create Date: 2026-12-02 11:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "rq1m3r6e7d01"
-down_revision = "n0t1f7e1f2a3"
+down_revision = 'n0t1f7f3a4b5'
 branch_labels = None
 depends_on = None
 
