@@ -279,7 +279,8 @@ def test_assign_by_hand_lists_the_eligible_of_every_neighbourhood(client, world,
                                                                   db_session) -> None:
     """The solver may use a volunteer from elsewhere, so assigning by hand offers them too:
     everyone eligible by the engine's rules, with their neighbourhood's name and nothing more;
-    someone from elsewhere who is not eligible cannot be forced in."""
+    someone from elsewhere who is not eligible cannot be forced in, and one who was taken off
+    can be put back."""
     shift, _helpers = _staff(world, db_session)
     run = ScheduleRun(neighbourhood=world.jiahong.neighbourhood, status=RunStatus.queued,
                       scope={"events": [shift.event_id]}, parameters={"seconds": 1},
@@ -319,6 +320,19 @@ def test_assign_by_hand_lists_the_eligible_of_every_neighbourhood(client, world,
     assert taken.status_code == 302
     drafted = db_session.scalar(select(Assignment).where(
         Assignment.shift_id == shift.id, Assignment.volunteer_id == far.id))
+    assert drafted.status == AssignmentStatus.proposed and drafted.pinned
+
+    # Taken off again, the volunteer from elsewhere is still offered, and the coordinator can
+    # put them back (the removal is undone).
+    assert client.post(f"/admin/schedule/run/{run.id}/remove/{drafted.id}",
+                       data={"csrf_token": token}).status_code == 302
+    db_session.refresh(drafted)
+    assert drafted.status == AssignmentStatus.cancelled
+    listing = as_text(client.get(f"/admin/schedule/run/{run.id}/hand?shift={shift.id}"))
+    assert "永业外援" in listing.split('id="hand-candidates"')[1].split("</table>")[0]
+    assert client.post(f"/admin/schedule/run/{run.id}/assign", data={
+        "csrf_token": token, "shift": shift.id, "volunteer": far.id}).status_code == 302
+    db_session.refresh(drafted)
     assert drafted.status == AssignmentStatus.proposed and drafted.pinned
 
     # Another neighbourhood's coordinator cannot look into this run, nor pick a shift
@@ -368,13 +382,10 @@ def test_a_removal_is_forbidden_to_the_next_run_until_undone(client, world,
         _finish_inline(db_session, run)
         assert on_shift() == {helpers[1].id}  # the seat stays empty rather than give it back
 
-    # Undone by assigning by hand (the page warns that it was taken off): back for good.
-    warned = client.post(f"/admin/schedule/run/{run.id}/assign", data={
-        "csrf_token": token, "shift": shift.id, "volunteer": helpers[0].id})
-    assert warned.status_code == 200 and 'id="run-warnings"' in as_text(warned)
+    # Undone by assigning by hand (putting back someone taken off breaks no rule, so no
+    # warning): back for good.
     assert client.post(f"/admin/schedule/run/{run.id}/assign", data={
-        "csrf_token": token, "shift": shift.id, "volunteer": helpers[0].id,
-        "force": "y"}).status_code == 302
+        "csrf_token": token, "shift": shift.id, "volunteer": helpers[0].id}).status_code == 302
     _finish_inline(db_session, run)
     assert on_shift() == {h.id for h in helpers}
 

@@ -246,11 +246,14 @@ def build_problem(
     run_id: int | None = None,
     name: str = "",
     busy_statuses: Sequence[AssignmentStatus] = HOLDS_SEAT,
+    readmit_cancelled: bool = False,
 ) -> BuiltProblem:
     """The engine's problem for `shifts`; `run_id` marks whose unpinned drafts to ignore.
 
     Work outside the scope in `busy_statuses` makes a volunteer busy then (with the minimum
-    gap on either side) and uses up their weekly caps.
+    gap on either side) and uses up their weekly caps. `readmit_cancelled` lets pairs that a
+    coordinator took off (cancelled) back in — assigning by hand undoes a removal — while a
+    volunteer's own "no" (declined) and a no-show stay forbidden.
     """
     shift_ids = [s.id for s in shifts]
     if not shifts:
@@ -270,6 +273,8 @@ def build_problem(
     published: dict[tuple[int, int], int] = {}
     for a in session.scalars(select(Assignment).where(Assignment.shift_id.in_(shift_ids))):
         pair = (vid(a.volunteer_id), sid(a.shift_id))
+        if a.status == AssignmentStatus.cancelled and readmit_cancelled:
+            continue
         if a.status in EXCLUDED:
             forbidden.append(scheduling.Forbidden(*pair))
         elif a.status in HOLDS_SEAT:

@@ -26,7 +26,7 @@ RULE_WARNINGS = {
     "availability": _l("%(name)s is not available for the whole shift."),
     "overlap": _l("%(name)s already has an overlapping shift: %(other)s."),
     "weekly_cap": _l("%(name)s would exceed the weekly limit of shifts or hours."),
-    "declined": _l("%(name)s declined this shift or was taken off it."),
+    "declined": _l("%(name)s declined this shift or did not turn up for it."),
     "licence": _l("%(name)s has no valid licence for “%(skill)s” on that day."),
     "licence_expired": _l("%(name)s's licence for “%(skill)s” expired on %(date)s."),
 }
@@ -56,7 +56,8 @@ def rule_warnings(session: Session, shift: Shift, volunteer: Volunteer) -> list[
         out.append(RuleWarning(code, str(RULE_WARNINGS[code]) % {
             **values, "date": lapse.expired_on.isoformat() if lapse.expired_on else ""}))
     for code, other_ids in eligibility.rule_breaks(session, shift, volunteer, tz,
-                                              min_gap_minutes=min_gap_minutes()):
+                                                   min_gap_minutes=min_gap_minutes(),
+                                                   readmit_cancelled=True):
         if lapse is not None and code in ("skill", "declined"):
             continue  # the lapsed licence is why: said above
         others = [session.get(Shift, i) for i in dict.fromkeys(other_ids)]

@@ -13,28 +13,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import scheduling
-from app.enums import BOOKED
+from app.enums import BOOKED, AssignmentStatus
 from app.models import Assignment, Shift, Volunteer
 from app.services.scheduler.bridge import BuiltProblem, build_problem, db_id, iso_week, sid, vid
 from scheduling.eligibility import build_index
 
 
 def seat_problem(session: Session, shift: Shift, zone: ZoneInfo, *,
-                 min_gap_minutes: int = 0) -> BuiltProblem:
+                 min_gap_minutes: int = 0, readmit_cancelled: bool = False) -> BuiltProblem:
     return build_problem(session, [shift], zone, min_gap_minutes=min_gap_minutes,
-                         busy_statuses=BOOKED)
+                         busy_statuses=BOOKED, readmit_cancelled=readmit_cancelled)
 
 
 def eligible_free_volunteers(session: Session, shift: Shift, zone: ZoneInfo, *,
-                             min_gap_minutes: int = 0) -> list[Volunteer]:
+                             min_gap_minutes: int = 0,
+                             readmit_cancelled: bool = False) -> list[Volunteer]:
     """Volunteers who could take a seat of `shift` now without moving anyone, by the engine's
     rules, and who are not on the shift in any status; best first (the engine's preference —
-    continuity, distance — then lighter load this week)."""
-    built = seat_problem(session, shift, zone, min_gap_minutes=min_gap_minutes)
+    continuity, distance — then lighter load this week). With `readmit_cancelled`, those
+    taken off the shift count as not on it (see `build_problem`)."""
+    built = seat_problem(session, shift, zone, min_gap_minutes=min_gap_minutes,
+                         readmit_cancelled=readmit_cancelled)
     index = build_index(built.problem, check_pins=False)
-    taken = set(
-        session.scalars(select(Assignment.volunteer_id).where(Assignment.shift_id == shift.id))
-    )
+    on_shift = select(Assignment.volunteer_id).where(Assignment.shift_id == shift.id)
+    if readmit_cancelled:
+        on_shift = on_shift.where(Assignment.status != AssignmentStatus.cancelled)
+    taken = set(session.scalars(on_shift))
     ranked: list[tuple[tuple[bool, int, int, int], int]] = []
     for pair in index.pairs_of_shift[0] if index.shifts else []:
         volunteer_id = db_id(index.volunteers[index.pair_v[pair]].id)
@@ -62,10 +66,12 @@ _CHECK_CODES = (
 
 
 def rule_breaks(session: Session, shift: Shift, volunteer: Volunteer, zone: ZoneInfo, *,
-                min_gap_minutes: int = 0) -> list[tuple[str, list[int]]]:
+                min_gap_minutes: int = 0,
+                readmit_cancelled: bool = False) -> list[tuple[str, list[int]]]:
     """The hard rules that assigning `volunteer` to `shift` would break, as (code, ids of the
     other shifts involved), judged by the engine's independent checker on the volunteer's week:
-    their other held or drafted shifts plus this one."""
+    their other held or drafted shifts plus this one. A hand assignment passes
+    `readmit_cancelled`: putting back someone taken off breaks no rule."""
     local_day = shift.start_at.astimezone(zone).date()
     week_start = local_day - timedelta(days=local_day.weekday())
     lo = datetime.combine(week_start, time(0), tzinfo=zone)
@@ -81,7 +87,8 @@ def rule_breaks(session: Session, shift: Shift, volunteer: Volunteer, zone: Zone
         )
         .options(selectinload(Shift.skill))
     ))
-    built = build_problem(session, [shift, *others], zone, min_gap_minutes=min_gap_minutes)
+    built = build_problem(session, [shift, *others], zone, min_gap_minutes=min_gap_minutes,
+                          readmit_cancelled=readmit_cancelled)
     me = vid(volunteer.id)
     engine_volunteer = next((v for v in built.problem.volunteers if v.id == me), None)
     if engine_volunteer is None:  # inactive: available for nothing

@@ -1,6 +1,6 @@
 """A solve's live progress, written into its row once a second on a connection of its own
 (so the run's page sees it while the solve holds no transaction): a scheduler run's, or one
-part's of a district run."""
+part's of a district run; and the heartbeat alone while a run's problem is being built."""
 
 from __future__ import annotations
 
@@ -25,7 +25,54 @@ def total_seats(problem: scheduling.Problem) -> int:
     return sum(s.max_count for s in problem.shifts)
 
 
-class Heartbeat(threading.Thread):
+class Beat(threading.Thread):
+    """A thread that calls `write` at once and then once a second until stopped; `write`
+    must never raise (a missed heartbeat must not stop the work it reports on)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name, daemon=True)
+        self.stop_event = threading.Event()
+
+    def write(self) -> None:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        self.write()
+        while not self.stop_event.wait(HEARTBEAT_SECONDS):
+            self.write()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.join(timeout=10)
+
+
+class BuildHeartbeat(Beat):
+    """Keeps a claimed run's heartbeat moving while its problem is built: a district's takes
+    tens of seconds, and `fail_stale_runs` would otherwise take the silence for a lost worker.
+    Each beat is its own short transaction on the engine, outside the build's."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        super().__init__(name=f"run-{run_id}-build-heartbeat")
+        self.engine = engine
+        self.run_id = run_id
+        self.started = _time.monotonic()
+
+    def write(self) -> None:
+        table = ScheduleRun.__table__
+        metrics = {"heartbeat": utcnow().isoformat(), "phase": "build",
+                   "elapsed": round(_time.monotonic() - self.started, 1)}
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    update(table)
+                    .where(table.c.id == self.run_id, table.c.status == RunStatus.running.value)
+                    .values(metrics=metrics)
+                )
+        except Exception:  # a missed heartbeat must not stop the build
+            log.exception("could not write the heartbeat of run %s", self.run_id)
+
+
+class Heartbeat(Beat):
     """Writes progress and a heartbeat into the run, on its own connection, once a second.
 
     Progress is told in seats: how many of the run's seats the best schedule so far fills
@@ -35,14 +82,13 @@ class Heartbeat(threading.Thread):
 
     def __init__(self, engine: Engine, run_id: int, seconds: float, total: int,
                  seats: int = 0) -> None:
-        super().__init__(name=f"run-{run_id}-heartbeat", daemon=True)
+        super().__init__(name=f"run-{run_id}-heartbeat")
         self.engine = engine
         self.run_id = run_id
         self.seconds = max(seconds, 0.1)
         self.total = max(total, 1)
         self.seats_total = seats
         self.started = _time.monotonic()
-        self.stop_event = threading.Event()
         self.lock = threading.Lock()
         self.state: dict[str, Any] = {"phase": "build", "fill": None, "bound": None,
                                       "seats": None}
@@ -87,17 +133,6 @@ class Heartbeat(threading.Thread):
                 )
         except Exception:  # a missed heartbeat must not stop the solve
             log.exception("could not write the progress of run %s", self.run_id)
-
-    def run(self) -> None:
-        self.write()
-        while not self.stop_event.wait(HEARTBEAT_SECONDS):
-            self.write()
-
-    def stop(self) -> None:
-        self.stop_event.set()
-        self.join(timeout=10)
-
-
 
 
 class PartHeartbeat(Heartbeat):

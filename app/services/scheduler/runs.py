@@ -5,7 +5,8 @@ the task and owns its transactions:
 
 1. a short transaction marks the run ``running`` (a conditional update, so one run is executed
    by one worker at a time) and commits;
-2. the problem is built and the read transaction ended, so nothing is held while solving;
+2. the problem is built (a build heartbeat keeps the run's heartbeat moving meanwhile) and
+   the read transaction ended, so nothing is held while solving;
 3. while the engine works, a heartbeat thread writes progress, elapsed time, the current fill
    rate and a heartbeat timestamp into the run, each in its own short transaction on its own
    connection — the run's page sees them live;
@@ -41,7 +42,7 @@ from app.i18n import deployment_zone
 from app.models import Assignment, ScheduleRun, ScheduleRunPart, User, utcnow
 from app.services.scheduler import bridge
 from app.services.scheduler.errors import RunError
-from app.services.scheduler.heartbeat import Heartbeat, total_seats
+from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
 from app.transactions import after_commit
 
 log = logging.getLogger(__name__)
@@ -222,16 +223,26 @@ def execute_run(session: Session, engine: Engine, run_id: int, *,
         if not shifts:
             _fail(session, run_id, "no_shifts")
             return RunStatus.failed.value
-        built = bridge.build_problem(
-            session,
-            shifts,
-            tz,
-            min_gap_minutes=min_gap_minutes(),
-            run_id=run_id,
-        )
         params = dict(run.parameters or {})
-        if hand_off is not None and hand_off(session, run_id, built, params):
-            return RunStatus.running.value
+        building = BuildHeartbeat(engine, run_id)
+        building.start()
+        try:
+            built = bridge.build_problem(
+                session,
+                shifts,
+                tz,
+                min_gap_minutes=min_gap_minutes(),
+                run_id=run_id,
+            )
+        finally:
+            building.stop()
+        # The build's read snapshot predates the beats written meanwhile: on SQLite a write
+        # from it would be refused, so the hand-off starts a write transaction of its own.
+        session.rollback()
+        if hand_off is not None:
+            with writing():
+                if hand_off(session, run_id, built, params):
+                    return RunStatus.running.value
         session.rollback()  # hold no snapshot or lock while solving
         seconds = float(params.get("seconds", DEFAULT_SECONDS))
         heartbeat = Heartbeat(engine, run_id, seconds, weighted_total(built.problem),

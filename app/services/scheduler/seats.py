@@ -135,9 +135,11 @@ def hand_candidates(session: Session, shift: Shift, *,
                     skill_id: int | None = None) -> list[HandCandidate]:
     """Everyone who could take a seat of `shift` by the engine's rules, from every
     neighbourhood (the solver may use them too), best first; `skill_id` keeps those who also
-    have that skill. Nobody is left out for living elsewhere."""
+    have that skill. Nobody is left out for living elsewhere, and someone taken off the shift
+    in review is offered again: assigning by hand undoes a removal (a "no" stays a no)."""
     volunteers = eligibility.eligible_free_volunteers(
-        session, shift, deployment_zone(), min_gap_minutes=min_gap_minutes())
+        session, shift, deployment_zone(), min_gap_minutes=min_gap_minutes(),
+        readmit_cancelled=True)
     if skill_id is not None:
         skilled = set(session.scalars(
             select(volunteer_skills.c.volunteer_id)

@@ -5,7 +5,7 @@ leaves no drafts, the run ends failed with a readable reason, and a new run succ
 from __future__ import annotations
 
 import signal
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -15,12 +15,10 @@ from app.models import utcnow
 from app.services.scheduler import runs
 from app.services.scheduler.bridge import Scope
 from app.tasks.scheduler import enqueue_run
-from tests.app.scheduling.builders import build_town
+from tests.app.scheduling.builders import build_town, next_monday
 from tests.app.scheduling.conftest import fresh_run, run_drafts, wait_for
 
 pytestmark = pytest.mark.integration
-
-
 
 
 def test_run_goes_through_the_consumer_and_rerun_writes_nothing_twice(
@@ -93,3 +91,33 @@ def test_killed_consumer_leaves_no_drafts_and_a_new_run_succeeds(live, start_con
     wait_for(lambda: fresh_run(small.id).status == RunStatus.succeeded, timeout=60)
     assert run_drafts(small.id) > 0
     assert fresh_run(run.id).status == RunStatus.failed
+
+
+def test_the_heartbeat_beats_while_the_problem_is_built(live, start_consumer) -> None:
+    """A problem over a long period takes seconds to build (every volunteer's weekly windows
+    become the days' free spans); meanwhile the run's heartbeat keeps moving, so that
+    `fail_stale_runs` does not take a long build (a district's) for a lost worker."""
+    town = build_town(db.session, volunteers=2000, stations=1, skills=1)
+    a_year_on = build_town(db.session, volunteers=1, stations=1, skills=1,
+                           start=next_monday(365))
+    scope = Scope(event_ids=(town.events[0].id, a_year_on.events[0].id))
+    run = runs.create_run(db.session, scope, seconds=1)
+    db.session.commit()
+    start_consumer()
+    enqueue_run(run.id)
+
+    beats_while_building: set[str] = set()
+
+    def finished() -> bool:
+        current = fresh_run(run.id)
+        # The solve's heartbeat names its time budget; before it, the problem is being built.
+        if current.status == RunStatus.running and "seconds" not in current.metrics:
+            beats_while_building.add(current.metrics["heartbeat"])
+        return current.status not in (RunStatus.queued, RunStatus.running)
+
+    wait_for(finished, timeout=180, step=0.1)
+    done = fresh_run(run.id)
+    assert done.status == RunStatus.succeeded, done.error
+    assert run_drafts(run.id) > 0
+    beats = sorted(datetime.fromisoformat(b) for b in beats_while_building)
+    assert beats and beats[-1] - beats[0] >= timedelta(seconds=1)

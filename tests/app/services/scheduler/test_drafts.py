@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from app.enums import AssignmentStatus, RunStatus
-from app.models import ScheduleRun
-from app.services.scheduler import bridge, drafts
+from app.models import Assignment, ScheduleRun
+from app.services.scheduler import bridge, drafts, seats
 from tests.app.scheduling.builders import ZONE, build_town
 
 pytestmark = pytest.mark.integration
@@ -37,3 +37,37 @@ def test_a_removed_draft_is_forbidden_until_assigned_again(app: Flask,
         assert (again.status, again.pinned) == (AssignmentStatus.proposed, True)
         built = bridge.build_problem(db_session, [shift], ZONE)
         assert pair not in {(f.volunteer, f.shift) for f in built.problem.forbidden}
+
+
+def test_by_hand_a_removal_is_undone_but_a_no_is_kept(app: Flask, db_session: Session) -> None:
+    """Assigning by hand may put back someone the coordinator took off (they are offered, and
+    no rule is broken), but not someone who said no: a run keeps both out."""
+    with app.test_request_context():
+        town = build_town(db_session, volunteers=3, stations=1, slots=(10,), skills=1, seats=3)
+        shift = town.shifts[0]
+        removed, declined, _other = town.volunteers
+        for volunteer in town.volunteers:
+            volunteer.skills = [shift.skill]
+        run = ScheduleRun(neighbourhood=town.neighbourhood, status=RunStatus.succeeded)
+        no = Assignment(shift=shift, volunteer=declined, status=AssignmentStatus.declined)
+        db_session.add_all([run, no])
+        db_session.flush()
+        draft, _warnings = drafts.manual_assign(db_session, run, shift, removed)
+        drafts.remove_draft(db_session, draft)
+
+        offered = {c.volunteer_id for c in seats.hand_candidates(db_session, shift)}
+        assert removed.id in offered and declined.id not in offered
+        assert drafts.rule_warnings(db_session, shift, removed) == []
+        assert [w.code for w in drafts.rule_warnings(db_session, shift, declined)] == [
+            "declined"]
+        forbidden = {(f.volunteer, f.shift) for f in
+                     bridge.build_problem(db_session, [shift], ZONE).problem.forbidden}
+        assert (bridge.vid(removed.id), bridge.sid(shift.id)) in forbidden  # until undone
+        assert (bridge.vid(declined.id), bridge.sid(shift.id)) in forbidden
+
+        again, warnings = drafts.manual_assign(db_session, run, shift, removed)
+        assert again is not None and again.id == draft.id and warnings == []
+        assert (again.status, again.pinned) == (AssignmentStatus.proposed, True)
+        refused, warnings = drafts.manual_assign(db_session, run, shift, declined)
+        assert refused is None and [w.code for w in warnings] == ["declined"]
+        assert no.status == AssignmentStatus.declined
