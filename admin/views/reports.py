@@ -26,13 +26,14 @@ from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from admin import access
 from admin.base import LinliModelView, ProtectedView, acting_user
-from admin.export import content_disposition, csv_bytes
+from admin.export import content_disposition, csv_bytes, xlsx_bytes
 from app.extensions import db
 from app.i18n import day_in_range, deployment_zone, to_local
 from app.ids import parse_id
-from app.models import Neighbourhood, utcnow
+from app.models import Neighbourhood, ServiceGroup, utcnow
 from app.models.reports import MAX_WEIGHT, MEASURES
 from app.services import scoping
+from app.services.reports import drilldown
 from app.services.reports.columns import COLUMNS, MEASURE_LABELS, format_value
 from app.services.reports.export import (
     chart_column,
@@ -127,6 +128,44 @@ def _filename(scope: Scope, suffix: str) -> tuple[str, str]:
     return (f"{_('Five comparisons')} {span}.{suffix}", f"five-comparisons-{span}.{suffix}")
 
 
+@dataclass(frozen=True)
+class DrillRequest:
+    scope: Scope
+    figure: str
+    group: ServiceGroup
+
+    def args(self) -> dict[str, Any]:
+        return {"group": self.group.id, "figure": self.figure,
+                "from": self.scope.period.first.isoformat(),
+                "to": self.scope.period.last.isoformat()}
+
+    def filename(self, suffix: str) -> tuple[str, str]:
+        span = f"{self.scope.period.first:%Y%m%d}-{self.scope.period.last:%Y%m%d}"
+        title = drilldown.DRILLS[self.figure].title
+        return (f"{self.group.name} {title} {span}.{suffix}",
+                f"report-rows-{self.group.id}-{self.figure}-{span}.{suffix}")
+
+
+def read_drill() -> DrillRequest:
+    """The group, figure and period of a drill-down; a figure that has no rows, or a group
+    that does not exist or is outside the user's scope, is 404."""
+    scope = read_scope()
+    figure = request.args.get("figure", "")
+    if figure not in drilldown.DRILLS:
+        abort(404)
+    gid = parse_id(request.args.get("group"))
+    group = db.session.get(ServiceGroup, gid) if gid is not None else None
+    if group is None or (scope.neighbourhood_ids is not None
+                         and group.neighbourhood_id not in scope.neighbourhood_ids):
+        abort(404)
+    return DrillRequest(scope, figure, group)
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) else 1
+
+
 class FiveComparisonsView(ProtectedView, BaseView):
     def is_accessible(self) -> bool:
         return self._may_enter() and access.READ in access.permissions(
@@ -145,12 +184,12 @@ class FiveComparisonsView(ProtectedView, BaseView):
         # The charts' figures travel with the page (an attribute, no inline script): the
         # browser does not ask data.json to compute the whole report a second time.
         figures = chart_data(report)
-        chart_json = json.dumps({"groups": figures["groups"], "charts": figures["charts"]},
-                                ensure_ascii=False)
+        chart_json = json.dumps({"groups": figures["groups"], "group_ids": figures["group_ids"],
+                                 "charts": figures["charts"]}, ensure_ascii=False)
         return self.render(
             "admin/reports/five_comparisons.html", scope=scope, report=report,
             columns=COLUMNS, charts=charts, chart_json=chart_json, measures=MEASURES,
-            measure_labels=MEASURE_LABELS,
+            measure_labels=MEASURE_LABELS, drillable=drilldown.DRILLS,
             fmt=format_value, args=_args(scope), presets=presets(_today()),
             may_weigh=access.EDIT in access.permissions(current_user.role, "ComparisonWeights"))
 
@@ -182,6 +221,51 @@ class FiveComparisonsView(ProtectedView, BaseView):
         return Response(csv_bytes(headers(), table_rows(report)), headers={
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": content_disposition(name, fallback)})
+
+
+    @expose("/rows")
+    def rows(self) -> Any:
+        """The rows behind one figure of one group, 50 a page."""
+        wanted = read_drill()
+        if wanted.scope.error:
+            flash(wanted.scope.error, "error")
+        page = _page_number()
+        size = drilldown.PAGE_SIZE
+        found = drilldown.rows(db.session, wanted.figure, wanted.scope.period, wanted.group.id,
+                               deployment_zone(), offset=(page - 1) * size, limit=size)
+        pages = max(1, -(-found.total // size))
+        if page > pages:
+            return redirect(url_for(".rows", **wanted.args(), page=pages))
+        return self.render(
+            "admin/reports/rows.html", wanted=wanted, found=found, page=page, pages=pages,
+            first=(page - 1) * size + 1, args=wanted.args(), fmt=format_value,
+            back=_args(wanted.scope))
+
+    def _rows_download(self, suffix: str, content_type: str,
+                       encode: Any) -> Response:
+        """Every row behind the figure as a file (`encode` turns the rows into bytes)."""
+        wanted = read_drill()
+        if wanted.scope.error:
+            flash(wanted.scope.error, "error")
+            return redirect(url_for(".index"))
+        found = drilldown.rows(db.session, wanted.figure, wanted.scope.period, wanted.group.id,
+                               deployment_zone(), limit=None)
+        name, fallback = wanted.filename(suffix)
+        return Response(encode(found), headers={
+            "Content-Type": content_type,
+            "Content-Disposition": content_disposition(name, fallback)})
+
+    @expose("/rows.csv")
+    def rows_csv(self) -> Response:
+        return self._rows_download("csv", "text/csv; charset=utf-8", lambda found: csv_bytes(
+            drilldown.headers(found.drill), found.rows))
+
+    @expose("/rows.xlsx")
+    def rows_xlsx(self) -> Response:
+        return self._rows_download(
+            "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            lambda found: xlsx_bytes(str(found.drill.title), drilldown.headers(found.drill),
+                                     found.rows))
 
 
 class ComparisonWeightsView(LinliModelView):

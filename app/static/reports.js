@@ -3,7 +3,8 @@
  * No inline script: a container `[data-source]` names the JSON endpoint of its figures (or
  * carries them already in `data-figures`, so the page's figures are computed once); each
  * `.report-chart[data-measure]` inside it becomes a horizontal bar chart of that measure, one
- * bar per group. `.report-chart[data-series]` (the dashboard) reads its figures from its own
+ * bar per group, and a click on a bar opens the rows behind it (`data-rows`).
+ * `.report-chart[data-series]` (the dashboard) reads its figures from its own
  * data attribute instead. `[data-print]` buttons print the page. */
 (function () {
   "use strict";
@@ -27,6 +28,16 @@
     return chart;
   }
 
+  /* A bar opens the rows behind its figure (the bars run bottom-up, the groups top-down). */
+  function linkToRows(chart, rows, groupIds, figure) {
+    if (!rows || !groupIds || !figure) { return; }
+    var ids = groupIds.slice().reverse();
+    chart.on("click", function (p) {
+      window.location.href = rows + "&group=" + encodeURIComponent(ids[p.dataIndex]) +
+        "&figure=" + encodeURIComponent(figure);
+    });
+  }
+
   function size(el, rows) {
     el.style.height = Math.max(160, 40 + rows * 28) + "px";
   }
@@ -46,7 +57,8 @@
           var c = charts[el.getAttribute("data-measure")];
           if (!c) { return; }
           size(el, data.groups.length);
-          bar(el, data.groups, c.values, c.unit, locale, c.label);
+          var chart = bar(el, data.groups, c.values, c.unit, locale, c.label);
+          linkToRows(chart, box.getAttribute("data-rows"), data.group_ids, c.figure);
           el.setAttribute("data-drawn", "1");
         });
       })
@@ -83,13 +95,13 @@
   }
 
   function start() {
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
     if (typeof echarts === "undefined") { return; }
     document.querySelectorAll("[data-source]").forEach(drawFromSource);
     document.querySelectorAll(".report-chart[data-series]").forEach(function (el) {
       drawInline(el, el.getAttribute("data-locale") || "ZH");
-    });
-    document.querySelectorAll("[data-print]").forEach(function (b) {
-      b.addEventListener("click", function () { window.print(); });
     });
   }
 

@@ -159,3 +159,83 @@ def test_weights_edited_by_the_admin_only(client, db_session, town) -> None:
         db_session.expire_all()
         assert db_session.get(ComparisonWeights, 1).solved == 3
     assert client.get("/admin/comparisonweights/new/").status_code == 403
+
+
+def test_every_figure_links_to_its_rows(client, db_session, town) -> None:
+    quick_login(client, make_user(db_session, Role.admin, "report-admin"))
+    body = as_text(client.get(f"/admin/reports/?{MARCH}"))
+    a = town["a"].id
+    assert (f"/admin/reports/rows?group={a}&amp;figure=contacts"
+            "&amp;from=2026-03-01&amp;to=2026-03-31") in body
+    assert f"group={a}&amp;figure=never_contacted" in body
+    assert 'data-rows="/admin/reports/rows?from=2026-03-01&amp;to=2026-03-31"' in body
+    data = client.get(f"/admin/reports/data.json?{MARCH}").get_json()
+    assert a in data["group_ids"] and all(c["figure"] for c in data["charts"])
+
+    response = client.get(f"/admin/reports/rows?group={a}&figure=contacts&{MARCH}")
+    page = as_text(response)
+    assert response.status_code == 200
+    assert "A组" in page and page.count("<tr><td class=\"num\">") == 4
+    assert "2026-03-31 23:30" in page
+
+
+def test_rows_come_50_a_page(client, db_session, town) -> None:
+    quick_login(client, make_user(db_session, Role.admin, "report-admin"))
+    household = town["households"][0]
+    for day in range(1, 29):
+        for hour in (8, 14):
+            make_visit(db_session, household=household,
+                       visited_at=datetime(2026, 3, day, hour, tzinfo=UTC))
+    db_session.flush()
+    url = f"/admin/reports/rows?group={town['a'].id}&figure=contacts&{MARCH}"
+    first = as_text(client.get(url))
+    assert first.count("<tr><td class=\"num\">") == 50 and 'rel="next"' in first
+    second = as_text(client.get(url + "&page=2"))
+    assert second.count("<tr><td class=\"num\">") == 60 - 50 and 'rel="prev"' in second
+    assert ">51</td>" in second
+    assert client.get(url + "&page=9").status_code == 302  # past the end: the last page
+    assert client.get(url + "&page=x").status_code == 200  # not a number: the first page
+
+
+def test_rows_export_csv_with_bom_and_xlsx(client, db_session, town) -> None:
+    quick_login(client, make_user(db_session, Role.admin, "report-admin"))
+    household = town["households"][0]
+    household.contact_phone = "13800138000"
+    db_session.flush()
+    query = f"group={town['a'].id}&figure=households&{MARCH}"
+    response = client.get(f"/admin/reports/rows.csv?{query}")
+    assert response.status_code == 200
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    head, *lines = response.data.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 3 and "联系电话" in head
+    assert "\t13800138000" in response.data.decode("utf-8-sig")  # a phone stays text
+    response = client.get(f"/admin/reports/rows.xlsx?{query}")
+    workbook = load_workbook(io.BytesIO(response.data))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert len(rows) == 4
+    phone = rows[0].index("联系电话")
+    assert "13800138000" in [r[phone] for r in rows[1:]]
+    contacts = rows[0].index("本期有效联系次数")
+    assert sorted(r[contacts] for r in rows[1:]) == [0, 1, 3]
+
+
+def test_rows_are_scoped_and_checked(client, db_session, town) -> None:
+    coordinator = make_user(db_session, Role.coordinator, "report-coord",
+                            neighbourhoods=[town["n1"]])
+    quick_login(client, coordinator)
+    own = f"group={town['a'].id}&figure=contacts&{MARCH}"
+    other = f"group={town['c'].id}&figure=contacts&{MARCH}"
+    assert client.get(f"/admin/reports/rows?{own}").status_code == 200
+    for path in ("rows", "rows.csv", "rows.xlsx"):
+        assert client.get(f"/admin/reports/{path}?{other}").status_code == 404, path
+    for bad in (f"group={town['a'].id}&figure=rank&{MARCH}",
+                f"group={town['a'].id}&figure=nonsense&{MARCH}",
+                f"group=abc&figure=contacts&{MARCH}", "group=99999999&figure=contacts",
+                "figure=contacts"):
+        assert client.get(f"/admin/reports/rows?{bad}").status_code == 404, bad
+    response = client.get(f"/admin/reports/rows?group={town['a'].id}&figure=contacts"
+                          "&from=2026-03-31&to=2026-03-01")
+    assert response.status_code == 200 and "结束日期早于开始日期" in as_text(response)
+    assert client.get(f"/admin/reports/rows.csv?group={town['a'].id}&figure=contacts"
+                      "&from=2026-03-31&to=2026-03-01").status_code == 302

@@ -110,17 +110,28 @@ def completeness_columns() -> tuple[Any, Any, Callable[[Select[Any]], Select[Any
     return filled, expected, add_joins
 
 
+def effective_in(periods: Sequence[Period]) -> Any:
+    """An effective contact dated in one of `periods` (measure 1, contacts)."""
+    return and_(Visit.outcome.in_(EFFECTIVE), in_any(Visit.visited_at, periods))
+
+
+def contacts_per_household(periods: Sequence[Period]) -> Any:
+    """A subquery: per household with a contact, its effective contacts in each period
+    (columns ``hid``, ``n0``, ``n1``…)."""
+    n = [func.sum(case((and_(Visit.visited_at >= p.start, Visit.visited_at < p.end), 1),
+                       else_=0)).label(f"n{i}") for i, p in enumerate(periods)]
+    return (
+        select(Visit.household_id.label("hid"), *n)
+        .where(effective_in(periods))
+        .group_by(Visit.household_id)
+        .subquery("contacts")
+    )
+
+
 def household_figures(session: Session, periods: Sequence[Period], ids: list[int],
                       rows: Rows) -> None:
     """Contacts, breadth (per period) and file completeness (as the files stand now)."""
-    n = [func.sum(case((and_(Visit.visited_at >= p.start, Visit.visited_at < p.end), 1),
-                       else_=0)).label(f"n{i}") for i, p in enumerate(periods)]
-    contacts = (
-        select(Visit.household_id.label("hid"), *n)
-        .where(Visit.outcome.in_(EFFECTIVE), in_any(Visit.visited_at, periods))
-        .group_by(Visit.household_id)
-        .subquery()
-    )
+    contacts = contacts_per_household(periods)
     filled, expected, add_joins = completeness_columns()
     score = cast(filled, Float) / expected
     per_period = []
@@ -145,8 +156,15 @@ def household_figures(session: Session, periods: Sequence[Period], ids: list[int
             row.contacts, row.contacted = int(counts[2 * i] or 0), int(counts[2 * i + 1] or 0)
 
 
-def promptness(session: Session, periods: Sequence[Period], ids: list[int], rows: Rows) -> None:
-    """The two medians and the one over both samples, per group and period."""
+HOUR = 3600.0
+
+
+def promptness_samples(periods: Sequence[Period], ids: list[int]) -> Any:
+    """A CTE of the promptness samples: one row per visit-channel request received in a
+    period (``kind = 'request'``) and per household of an incident restored in one
+    (``kind = 'incident'``), with its group, period index, hours (NULL: not measured, or the
+    follow-up still pending) and what it is (``request_id``; ``incident_id`` and
+    ``household_id``)."""
     R = ResidentRequest
     requests_in = and_(in_any(R.received_at, periods), R.channel == RequestChannel.visit,
                        R.service_group_id.in_(ids))
@@ -156,18 +174,20 @@ def promptness(session: Session, periods: Sequence[Period], ids: list[int], rows
         .where(effective_before, Visit.household_id == R.household_id)
         .correlate(R).scalar_subquery()
     )
-    hours = 3600.0
+    no_id = cast(null(), Integer)
     request_period = period_bucket(R.received_at, periods)
     from_household = select(
         R.service_group_id.label("gid"), request_period.label("period"),
         literal_column("'request'").label("kind"),
-        (seconds_between(R.received_at, by_household) / hours).label("hours"),
+        (seconds_between(R.received_at, by_household) / HOUR).label("hours"),
+        R.id.label("request_id"), no_id.label("incident_id"), no_id.label("household_id"),
     ).where(requests_in, R.household_id.is_not(None))
-    from_building = _building_samples(periods, requests_in, request_period, hours)
+    from_building = _building_samples(periods, requests_in, request_period)
     follow_ups = (
         select(Building.service_group_id, period_bucket(Incident.restored_at, periods),
                literal_column("'incident'"),
-               seconds_between(Visit.visited_at, Incident.restored_at) / hours)
+               seconds_between(Visit.visited_at, Incident.restored_at) / HOUR,
+               no_id, IncidentHousehold.incident_id, IncidentHousehold.household_id)
         .select_from(IncidentHousehold)
         .join(Incident, Incident.id == IncidentHousehold.incident_id)
         .join(Household, Household.id == IncidentHousehold.household_id)
@@ -175,7 +195,12 @@ def promptness(session: Session, periods: Sequence[Period], ids: list[int], rows
         .outerjoin(Visit, Visit.id == IncidentHousehold.follow_up_visit_id)
         .where(in_any(Incident.restored_at, periods), Building.service_group_id.in_(ids))
     )
-    samples = union_all(from_household, from_building, follow_ups).cte("samples")
+    return union_all(from_household, from_building, follow_ups).cte("samples")
+
+
+def promptness(session: Session, periods: Sequence[Period], ids: list[int], rows: Rows) -> None:
+    """The two medians and the one over both samples, per group and period."""
+    samples = promptness_samples(periods, ids)
     both = select(samples.c.gid, samples.c.period, literal_column("'all'").label("kind"),
                   samples.c.hours).where(samples.c.hours.is_not(None))
     every = union_all(select(samples.c.gid, samples.c.period, samples.c.kind,
@@ -205,8 +230,8 @@ def promptness(session: Session, periods: Sequence[Period], ids: list[int], rows
 BUILDING_LOOKBACK = timedelta(days=90)
 
 
-def _building_samples(periods: Sequence[Period], requests_in: Any, request_period: Any,
-                      hours: float) -> Select[Any]:
+def _building_samples(periods: Sequence[Period], requests_in: Any,
+                      request_period: Any) -> Select[Any]:
     """Requests naming only their building: hours since the building's latest effective
     contact before them (within `BUILDING_LOOKBACK`). Set-based: the building's contacts and
     its requests in one time line, the latest contact so far carried along by a window
@@ -220,25 +245,26 @@ def _building_samples(periods: Sequence[Period], requests_in: Any, request_perio
     contacts = (
         select(Household.building_id.label("bid"), Visit.visited_at.label("t"),
                literal_column("0").label("is_request"), cast(none, Integer).label("gid"),
-               cast(none, Integer).label("period"))
+               cast(none, Integer).label("period"), cast(none, Integer).label("rid"))
         .join(Household, Household.id == Visit.household_id)
         .where(Visit.outcome.in_(EFFECTIVE), Visit.visited_at >= first, Visit.visited_at < last,
                Household.building_id.in_(select(R.building_id).where(building_requests)))
     )
     requests = select(R.building_id, R.received_at, literal_column("1"), R.service_group_id,
-                      request_period).where(building_requests)
+                      request_period, R.id).where(building_requests)
     line = union_all(contacts, requests).subquery("line")
     latest = func.max(case((line.c.is_request == 0, line.c.t))).over(
         partition_by=line.c.bid, order_by=(line.c.t, line.c.is_request),
         rows=(None, 0))
-    carried = select(line.c.gid, line.c.period, line.c.t, line.c.is_request,
+    carried = select(line.c.gid, line.c.period, line.c.t, line.c.is_request, line.c.rid,
                      latest.label("latest")).subquery("carried")
     within = and_(carried.c.latest.is_not(None),
                   seconds_between(carried.c.t, carried.c.latest)
                   <= BUILDING_LOOKBACK.total_seconds())
     return select(
         carried.c.gid, carried.c.period, literal_column("'request'"),
-        case((within, seconds_between(carried.c.t, carried.c.latest) / hours)),
+        case((within, seconds_between(carried.c.t, carried.c.latest) / HOUR)),
+        carried.c.rid, cast(none, Integer), cast(none, Integer),
     ).where(carried.c.is_request == 1)
 
 
@@ -248,18 +274,27 @@ def resolved_locally() -> Any:
     return true()
 
 
+def resolution_days() -> Any:
+    return seconds_between(ResidentRequest.resolved_at, ResidentRequest.received_at) / 86400.0
+
+
+def resolved_in(periods: Sequence[Period]) -> Any:
+    """A request resolved in one of `periods` (measure 5; a reopened one is not resolved)."""
+    return and_(ResidentRequest.status == RequestStatus.resolved,
+                in_any(ResidentRequest.resolved_at, periods))
+
+
 def solved(session: Session, periods: Sequence[Period], ids: list[int], rows: Rows) -> None:
     """Requests resolved, resolved at neighbourhood level, median days, per group and period."""
     R = ResidentRequest
-    days = seconds_between(R.resolved_at, R.received_at) / 86400.0
     period = period_bucket(R.resolved_at, periods)
-    position, count = ranked(days, R.service_group_id, period)
+    position, count = ranked(resolution_days(), R.service_group_id, period)
     resolved = (
-        select(R.service_group_id.label("gid"), period.label("period"), days.label("days"),
+        select(R.service_group_id.label("gid"), period.label("period"),
+               resolution_days().label("days"),
                case((resolved_locally(), 1), else_=0).label("local"),
                position.label("pos"), count.label("n"))
-        .where(R.status == RequestStatus.resolved, in_any(R.resolved_at, periods),
-               R.service_group_id.in_(ids))
+        .where(resolved_in(periods), R.service_group_id.in_(ids))
         .subquery()
     )
     statement = (

@@ -115,9 +115,11 @@ def chart_data(report: Comparison) -> dict[str, Any]:
             elif value is not None and column.kind == "float":
                 value = round(value, 1)
             values.append(value)
-        charts.append({"measure": measure, "title": str(MEASURE_LABELS[measure]),
+        charts.append({"measure": measure, "figure": column.key,
+                       "title": str(MEASURE_LABELS[measure]),
                        "label": str(column.label),
                        "unit": "%" if column.kind == "share" else "", "values": values})
     return {"from": report.period.first.isoformat(), "to": report.period.last.isoformat(),
-            "groups": groups, "charts": charts,
+            "groups": groups, "group_ids": [g.group_id for g in report.groups],
+            "charts": charts,
             "table": {"headers": headers(), "rows": table_rows(report)}}
