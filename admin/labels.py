@@ -59,6 +59,7 @@ COMMON_LABELS = {
     "updated_at": _l("Last changed"),
     "is_public": _l("Public"),
     "waitlist_enabled": _l("Waitlist"),
+    "swaps_auto_approve": _l("Approve swaps automatically"),
     "max_party_size": _l("Max. party size"),
     "registration_opens_at": _l("Registration opens"),
     "registration_closes_at": _l("Registration closes"),

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -106,6 +107,9 @@ class Event(TimestampMixin, Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Raised when its time, place or status changes: the public feeds' SEQUENCE.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: A volunteer's drop or swap is done at once, without a coordinator, whenever the shift
+    #: keeps its minimum staffing (`app.services.scheduler.swaps.ask`); otherwise it waits.
+    swaps_auto_approve: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: The care subscription that generated this care visit, and the local date it is due.
     care_subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("care_subscriptions.id", ondelete="SET NULL"), index=True

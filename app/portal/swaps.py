@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from app.enums import ShiftChangeStatus
 from app.extensions import db
 from app.models import Assignment, ShiftChangeRequest
 from app.portal.views import _require_volunteer, portal_bp
@@ -37,7 +38,14 @@ def ask_change(assignment_id: int) -> Response:
     except swaps.SwapError as error:
         flash(error.message, "danger")
         return _back(assignment_id)
-    if change.colleague is not None:
+    if change.status == ShiftChangeStatus.approved:  # the event approves them automatically
+        if change.colleague is not None:
+            flash(_("Done: the shift is handed over to %(name)s, who has been asked to confirm. "
+                    "You are no longer on it.", name=change.colleague.name), "success")
+        else:
+            flash(_("Done: you are no longer on this shift; the seat is offered to other "
+                    "volunteers."), "success")
+    elif change.colleague is not None:
         flash(_("Asked: the coordinator decides whether %(name)s takes this shift over. Until "
                 "then you are still on it.", name=change.colleague.name), "success")
     else:

@@ -15,7 +15,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.enums import HOLDS_SEAT, UPCOMING, AssignmentSource, AssignmentStatus, Role
+from app.enums import (
+    HOLDS_SEAT,
+    UPCOMING,
+    AssignmentSource,
+    AssignmentStatus,
+    Role,
+    ShiftChangeStatus,
+)
 from app.i18n import deployment_zone
 from app.models import (
     Assignment,
@@ -23,6 +30,7 @@ from app.models import (
     Neighbourhood,
     Notification,
     Shift,
+    ShiftChangeRequest,
     User,
     utcnow,
     volunteer_skills,
@@ -59,6 +67,7 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
         session.flush()
         if target == AssignmentStatus.declined:
             tell_coordinators_of_decline(session, assignment_id)
+            reoffer_declined_handover(session, assignment_id)
         _follow_staffing_of(session, assignment_id)
         return target.value
     current = session.scalar(select(Assignment.status).where(Assignment.id == assignment_id))
@@ -77,6 +86,35 @@ def _follow_staffing_of(session: Session, assignment_id: int) -> None:
         Assignment, Assignment.shift_id == Shift.id).where(Assignment.id == assignment_id))
     if event_id is not None:
         signup.follow_staffing(session, event_id)
+
+
+def reoffer_declined_handover(session: Session, assignment_id: int) -> HelpRequest | None:
+    """The colleague named in an approved swap declines the seat handed to them: it is offered
+    to eligible free volunteers, as an approved drop's seat is; the request's outcome says so.
+    None when the assignment was no hand-over (or nobody could be offered it)."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        return None
+    request = session.scalar(
+        select(ShiftChangeRequest)
+        .join(Assignment, ShiftChangeRequest.assignment_id == Assignment.id)
+        .where(Assignment.shift_id == assignment.shift_id,
+               ShiftChangeRequest.colleague_id == assignment.volunteer_id,
+               ShiftChangeRequest.status == ShiftChangeStatus.approved,
+               ShiftChangeRequest.help_request_id.is_(None))
+        .order_by(ShiftChangeRequest.id.desc()))
+    if request is None:
+        return None
+    try:
+        offer = ask_for_help(session, assignment.shift)
+    except RunError:  # no empty seat after all
+        return None
+    request.help_request = offer
+    request.outcome = " ".join(filter(None, (request.outcome, _(
+        "%(name)s declined the shift; the seat has been offered to %(n)s eligible free "
+        "volunteers.", name=assignment.volunteer.name, n=offer.asked))))
+    session.flush()
+    return offer
 
 
 def coordinators_of(session: Session, neighbourhood_id: int) -> list[User]:

@@ -4,7 +4,10 @@ decides in the admin.
 - **Ask** (`ask`): only a confirmed shift that has not started, one open request at a time. A
   swap names a colleague by mobile number (the portal lists nobody's names); the colleague must
   be someone the engine would give the seat to now (skill, availability, no clash). The
-  neighbourhood's coordinators are told.
+  neighbourhood's coordinators are told. On an event that approves swaps automatically
+  (`Event.swaps_auto_approve`) the request is approved at once unless that would leave the
+  shift below its minimum staffing (then it waits for a coordinator, as elsewhere); the
+  coordinators are told what was done.
 - **Approve** (`approve`): the volunteer is released (their assignment is cancelled, so their
   calendar shows it CANCELLED), and told. A swap hands the seat to the colleague, who is asked
   to confirm; a drop offers the freed seat to eligible free volunteers (`seats.ask_for_help`).
@@ -12,6 +15,8 @@ decides in the admin.
   coordinator approves anyway, knowingly: the minimum is never broken silently.
 - **Refuse** (`refuse`): the volunteer stays on the shift and is told.
 - **Withdraw** (`withdraw`): the volunteer takes the request back while it is open.
+- **The colleague declines** the handed-over seat (`seats.respond`): it is offered to eligible
+  free volunteers, as for a drop (`seats.reoffer_declined_handover`).
 
 Services flush only; the request or command that called them commits.
 """
@@ -95,11 +100,18 @@ def ask(session: Session, assignment: Assignment, *, colleague_phone: str = "",
     session.flush()
     shift = assignment.shift
     line = shift_line(shift, deployment_zone())
+    template, outcome = "scheduler/change_asked", ""
+    if shift.event.swaps_auto_approve:
+        try:
+            outcome = approve(session, request, user=None, now=now)
+            template = "scheduler/change_auto_approved"
+        except SwapError:
+            pass  # below the minimum, or the colleague no longer fits: a coordinator decides
     for user in coordinators_of(session, shift.event.neighbourhood_id):
-        notify.to_staff(session, user, "scheduler/change_asked",
+        notify.to_staff(session, user, template,
                         volunteer=assignment.volunteer.name, title=shift.event.title,
                         line=line, colleague=colleague.name if colleague else "",
-                        reason=reason, event_id=shift.event_id)
+                        reason=reason, outcome=outcome, event_id=shift.event_id)
     return request
 
 

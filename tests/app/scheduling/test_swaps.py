@@ -18,7 +18,7 @@ from app.services import links
 from tests import factories
 from tests.admin.conftest import quick_login
 from tests.app.scheduling.builders import build_town
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, csrf_token_from
 
 pytestmark = pytest.mark.integration
 
@@ -212,3 +212,74 @@ def test_only_confirmed_shifts_not_yet_begun(client: FlaskClient, db_session: Se
         "csrf_token": csrf_token(client, "/portal/"), "kind": "drop"}, follow_redirects=True)
     assert "这个班次已经开始" in response.get_data(as_text=True)
     assert db_session.scalars(select(ShiftChangeRequest)).all() == []
+
+
+def answer(client: FlaskClient, assignment: Assignment, action: str) -> None:
+    """The volunteer's answer through the link in their message."""
+    with client.application.test_request_context():
+        path = links.respond_url(assignment).removeprefix("http://linli.test")
+    html = client.get(path).get_data(as_text=True)
+    response = client.post(f"{path}/{action}", data={"csrf_token": csrf_token_from(html)})
+    assert response.status_code == 302
+
+
+def test_auto_approved_swap_then_the_colleague_declines(
+        client: FlaskClient, db_session: Session, town) -> None:
+    first, shift = town["first"], town["shift"]
+    colleague, *rest = town["others"]
+    shift.event.swaps_auto_approve = True
+    db_session.flush()
+    open_portal(client, first)
+    page = ask(client, first, kind="swap", colleague_phone=colleague.phone)
+    assert f"班次已交给{colleague.name}" in page
+    [request] = db_session.scalars(select(ShiftChangeRequest)).all()
+    assert request.status == ShiftChangeStatus.approved and request.decided_by_id is None
+    db_session.expire_all()
+    assert first.status == AssignmentStatus.cancelled
+    handed = db_session.scalar(select(Assignment).where(
+        Assignment.shift_id == shift.id, Assignment.volunteer_id == colleague.id))
+    assert handed.status == AssignmentStatus.pending
+    [done] = messages(db_session, "scheduler/change_auto_approved")
+    assert done.user_id == town["coordinator"].id and colleague.name in done.body
+    assert messages(db_session, "scheduler/change_asked") == []
+
+    # The colleague declines through the link in their message: the seat is offered to the
+    # eligible free volunteers (not to the one who asked to leave), as for a drop.
+    answer(client.application.test_client(), handed, "decline")
+    db_session.expire_all()
+    assert handed.status == AssignmentStatus.declined
+    offer = db_session.get(HelpRequest, request.help_request_id)
+    assert offer is not None and offer.shift_id == shift.id and offer.asked == len(rest)
+    assert {m.volunteer_id for m in messages(db_session, "scheduler/help")} == {
+        v.id for v in rest}
+    assert colleague.name in request.outcome
+
+
+def test_auto_approval_never_goes_below_the_minimum(
+        client: FlaskClient, db_session: Session, town) -> None:
+    first, second, shift = town["first"], town["second"], town["shift"]
+    shift.event.swaps_auto_approve = True
+    shift.min_volunteers = 2
+    db_session.flush()
+    open_portal(client, first)
+    page = ask(client, first, kind="drop")
+    assert "由协调员决定您是否可以退出" in page  # left for the coordinator to decide
+    [request] = db_session.scalars(select(ShiftChangeRequest)).all()
+    assert request.status == ShiftChangeStatus.open
+    assert [m.user_id for m in messages(db_session, "scheduler/change_asked")] == [
+        town["coordinator"].id]
+    assert messages(db_session, "scheduler/change_auto_approved") == []
+    db_session.expire_all()
+    assert first.status == AssignmentStatus.confirmed
+
+    # With the minimum kept, a drop is done at once and the seat offered.
+    shift.min_volunteers = 1
+    db_session.flush()
+    second_phone = client.application.test_client()
+    open_portal(second_phone, second)
+    page = ask(second_phone, second, kind="drop")
+    assert "您已退出这个班次" in page
+    db_session.expire_all()
+    assert second.status == AssignmentStatus.cancelled
+    assert {m.volunteer_id for m in messages(db_session, "scheduler/help")} == {
+        v.id for v in town["others"]}
