@@ -13,11 +13,15 @@ from flask import Flask, Response, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from app import transactions, unavailable
 from app.extensions import db, migrate
-from app.services.feeds import bump_sequences_for_changes, record_tombstones
+from app.services.feeds import (
+    bump_sequences_for_changes,
+    record_bulk_tombstones,
+    record_tombstones,
+)
 from app.services.signup import release_sqlite_writer_mutex
 
 
@@ -96,6 +100,13 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     bump_sequences_for_changes(session)
 
 
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    # A DELETE statement skips the flush (and the database's cascades skip the ORM): entries
+    # it removes from feeds get their tombstones here, before it runs.
+    if state.is_delete:
+        record_bulk_tombstones(state.session, state.statement)
+
+
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     # The sign-up lock goes first, so that no mail or task hand-off runs while holding it.
     release_sqlite_writer_mutex(session, transaction)
@@ -105,6 +116,7 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 #: Every listener on every session of the process, in one place.
 SESSION_LISTENERS = (
     ("before_flush", _before_flush),
+    ("do_orm_execute", _do_orm_execute),
     ("after_commit", transactions.mark_committed),
     ("after_soft_rollback", transactions.drop_pending),
     ("after_transaction_end", _after_transaction_end),

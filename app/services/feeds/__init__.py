@@ -43,7 +43,11 @@ from app.services.feeds.render import (
     build_volunteer_feed,
 )
 from app.services.feeds.sequences import bump_sequences, bump_sequences_for_changes
-from app.services.feeds.tombstones import purge_tombstones, record_tombstones
+from app.services.feeds.tombstones import (
+    purge_tombstones,
+    record_bulk_tombstones,
+    record_tombstones,
+)
 from app.services.feeds.versions import (
     public_feed_version,
     record_feed_fetch,
@@ -70,6 +74,7 @@ __all__ = [
     "public_feed",
     "public_feed_version",
     "purge_tombstones",
+    "record_bulk_tombstones",
     "record_feed_fetch",
     "record_tombstones",
     "rotate_team_token",

@@ -4,8 +4,10 @@ A calendar app that subscribes to a feed and sees an entry vanish may keep its c
 do, and an If-Modified-Since client is not even told something changed). So when a row that a
 feed shows is deleted, or moves out of that feed (an assignment given to someone else, a shift
 moved to another team), a `FeedTombstone` is written in the same flush, whatever code path did
-it (admin, scheduler, CLI). The feed then shows it as STATUS:CANCELLED with its SEQUENCE raised
-by one, and its version (ETag, Last-Modified) moves.
+it (admin, scheduler, CLI). A DELETE statement run through the session (a bulk delete, which
+skips the flush, and the rows the database then removes by ON DELETE CASCADE) is seen by
+`record_bulk_tombstones` before it runs. The feed then shows it as STATUS:CANCELLED with its
+SEQUENCE raised by one, and its version (ETag, Last-Modified) moves.
 """
 
 from __future__ import annotations
@@ -117,6 +119,44 @@ def record_tombstones(session: Session, now: datetime | None = None) -> int:
                     obj.sequence = (obj.sequence or 0) + 1
     written = [stone for stone in stones if stone is not None]
     session.add_all(written)
+    return len(written)
+
+
+# -- writing: bulk and cascading deletes ---------------------------------------------------------
+
+#: Tables whose rows feeds show, by name: a DELETE on one of them removes feed entries, and the
+#: database's ON DELETE CASCADE removes those of the rows below it too.
+_FEED_TABLES = {"events": Event, "shifts": Shift, "assignments": Assignment}
+
+
+def record_bulk_tombstones(session: Session, statement: Any,
+                           now: datetime | None = None) -> int:
+    """Before a DELETE statement run through the session (`session.execute(delete(Shift)…)`,
+    ORM or Core, which skips the flush and its listener): a tombstone for every entry it
+    removes, including the shifts and assignments the database then removes by cascade.
+    Returns how many. Raw SQL text is not inspected."""
+    table = getattr(statement, "table", None)
+    model = _FEED_TABLES.get(getattr(table, "name", ""))
+    if not getattr(statement, "is_delete", False) or model is None:
+        return 0
+    now = now or utcnow()
+    chosen = select(model)
+    if statement.whereclause is not None:
+        chosen = chosen.where(statement.whereclause)
+    stones: list[FeedTombstone | None] = []
+    with session.no_autoflush:
+        for row in session.scalars(chosen).all():
+            events = [row] if isinstance(row, Event) else []
+            shifts = (list(row.shifts) if isinstance(row, Event)
+                      else [row] if isinstance(row, Shift) else [])
+            assignments = ([a for shift in shifts for a in shift.assignments]
+                           if shifts else [row])
+            stones += [_from_event(ev, now) for ev in events]
+            stones += [_from_shift(shift, shift.team_id, now) for shift in shifts]
+            stones += [_from_assignment(session, a, a.volunteer_id, now) for a in assignments]
+    written = [stone for stone in stones if stone is not None]
+    session.add_all(written)
+    session.flush(written)
     return len(written)
 
 

@@ -13,12 +13,12 @@ import icalendar
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from app.enums import AssignmentStatus, EventStatus
-from app.models import Assignment, FeedTombstone, Volunteer, utcnow
+from app.models import Assignment, Event, FeedTombstone, Shift, Volunteer, utcnow
 from app.services import feeds
 from app.services.feeds import FeedKind, FeedSettings
 from tests.factories import (
@@ -234,3 +234,55 @@ def test_public_tombstones_carry_no_phone(db_session: Session, published, app: F
                                        locale="zh_CN")
     assert "13912345678" not in feed.body.decode()
     assert "已取消" in feed.body.decode()
+
+
+# -- Bulk and cascading deletes: no flush, no ORM cascade, still a tombstone -----------------
+
+
+def test_a_bulk_delete_of_assignments_leaves_tombstones(
+        client: FlaskClient, db_session: Session, published) -> None:
+    volunteer, shift = published["volunteer"], published["shift"]
+    before = client.get(vpath(volunteer))
+    [first] = entries(before.data).values()
+    db_session.execute(delete(Assignment).where(Assignment.shift_id == shift.id))
+    after = poll(client, vpath(volunteer), before)
+    assert after.status_code == 200
+    [gone] = entries(after.data).values()
+    assert_tombstone(first, gone)
+    assert after.headers["Last-Modified"] != before.headers["Last-Modified"]
+    assert poll(client, vpath(volunteer), after).status_code == 304
+
+
+def test_a_deleted_event_cascading_in_the_database_leaves_tombstones_everywhere(
+        client: FlaskClient, db_session: Session, published) -> None:
+    """A Core DELETE of the event: the database removes its shift and assignment by ON DELETE
+    CASCADE, which no ORM listener sees; every feed that showed them keeps a cancellation."""
+    event, hood, team = published["event"], published["hood"], published["team"]
+    volunteer, shift = published["volunteer"], published["shift"]
+    paths = [vpath(volunteer), f"/feeds/t/{team.feed_token}.ics",
+             f"/feeds/events/{event.id}.ics", f"/feeds/neighbourhoods/{hood.id}.ics"]
+    before = {path: client.get(path) for path in paths}
+    old = {path: entries(response.data) for path, response in before.items()}
+    uids = {path: set(found) for path, found in old.items()}
+    assert all(len(found) == 1 for found in uids.values())
+    db_session.execute(Event.__table__.delete().where(Event.__table__.c.id == event.id))
+    assert db_session.scalar(select(func.count()).where(Shift.id == shift.id)) == 0
+    for path in paths:
+        after = poll(client, path, before[path])
+        assert after.status_code == 200, path
+        [(uid, gone)] = entries(after.data).items()
+        [(old_uid, entry)] = old[path].items()
+        assert uid == old_uid
+        assert_tombstone(entry, gone)
+        assert after.headers["Last-Modified"] != before[path].headers["Last-Modified"]
+        assert poll(client, path, after).status_code == 304
+
+
+def test_a_bulk_delete_of_drafts_leaves_no_tombstone(db_session: Session, published) -> None:
+    shift, volunteer = published["shift"], published["volunteer"]
+    draft = make_assignment(db_session, shift, make_volunteer(db_session),
+                            status=AssignmentStatus.proposed)
+    db_session.execute(delete(Assignment).where(Assignment.id == draft.id))
+    db_session.flush()
+    assert db_session.scalar(select(func.count(FeedTombstone.id))) == 0
+    assert volunteer.id is not None
