@@ -101,6 +101,18 @@ CASES = {
                       "aim": "定期联系帮扶（下岗协保）"}],
         "portal_url": "http://linli.test/portal/?t=PORTAL",
     },
+    "signup/staffing_waitlisted": {
+        "name": "朱巧珍", "title": "理发服务", "position": 2,
+        "starts": datetime(2027, 3, 6, 1, 20, tzinfo=UTC),
+        "url": "http://linli.test/r/CANCEL/cancel",
+    },
+    "scheduler/change_auto_approved": {
+        "name": "佳虹协调员", "volunteer": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
+        "colleague": "", "reason": "孙子发烧，要去医院",
+        "outcome": "空出的位置已发给 3 位符合条件且有空的志愿者。"},
+    "scheduler/change_auto_approved#swap": {
+        "name": "佳虹协调员", "volunteer": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
+        "colleague": "李明", "reason": "", "outcome": "已交给李明，并已请对方确认。"},
     "signup/promotion": {
         "name": "朱巧珍", "title": "外来媳妇培训班", "code": "K7M2QX",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),
