@@ -43,6 +43,7 @@ matrix says which *operations* a role has on a model at all.
 | PatrolChecklistItem | CRUD | R                                  | –                          |
 | PatrolInspection | CRU   | CRU (corrections kept in history)   | –                          |
 | Qualification    | CRUD  | CRUD (own volunteers)               | –                          |
+| RefusedAddress   | RU    | RU (own neighbourhoods' messages)   | –                          |
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -63,6 +64,8 @@ the town admin included.
 The five comparisons (a report page, JSON, XLSX and CSV, not a model) are read by the town
 admin for every neighbourhood and by a coordinator for their own; the weights of its combined
 rank are one town-wide row that only the town admin edits (never created or deleted).
+Refused numbers and addresses (a page, not a model) are read from the messages; U is clearing
+one with a reason, which is kept with who and when and never edited or deleted.
 Inspection records are never deleted, by the town admin either: they are the season's figures,
 and every correction after creation is kept in the record's history
 (`app.services.patrols.log`).
@@ -124,6 +127,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "PatrolChecklistItem": {_A: CRUD, _C: R},
     "PatrolInspection": {_A: CRU, _C: CRU},
     "Qualification": {_A: CRUD, _C: CRUD},
+    "RefusedAddress": {_A: RU, _C: RU},
 }
 
 #: Roles that may open the admin panel at all.

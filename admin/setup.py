@@ -28,6 +28,7 @@ from admin.views.households import (
     VisitView,
 )
 from admin.views.incidents import IncidentView
+from admin.views.notifications import RefusedAddressView
 from admin.views.pairing import PairingView
 from admin.views.pairing_proposals import PairingProposalView
 from admin.views.patrols import (
@@ -137,6 +138,8 @@ def init_admin(app: Flask) -> Admin:
         ShiftChangeRequestView(ShiftChangeRequest, name=_l("Shift swaps and drops"),
                                category=events),
         QualificationView(Qualification, name=_l("Qualifications"), category=people),
+        RefusedAddressView(name=_l("Refused numbers and addresses"), endpoint="refused",
+                           url="/admin/refused", category=people),
         ScheduleRunView(ScheduleRun, name=_l("Scheduler runs"), category=events),
         ScheduleView(name=_l("Auto-scheduling"), endpoint="schedule", url="/admin/schedule",
                      category=events),

@@ -19,7 +19,7 @@ from app.models.households import (
     VisitRound,
 )
 from app.models.incidents import Incident, IncidentArea, IncidentHousehold
-from app.models.notifications import Notification
+from app.models.notifications import Notification, RefusalClearance
 from app.models.pairing import Pairing, household_needs
 from app.models.patrols import (
     PatrolChecklistItem,
@@ -78,6 +78,7 @@ __all__ = [
     "PatrolSite",
     "Project",
     "Qualification",
+    "RefusalClearance",
     "Registration",
     "RequestChange",
     "ResidentRequest",

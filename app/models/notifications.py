@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.enums import NotificationChannel, NotificationStatus
-from app.models.base import Base, TimestampMixin, UTCDateTime
+from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from app.models.types import enum_column_type
 
 
@@ -68,3 +68,30 @@ class Notification(TimestampMixin, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RefusalClearance(Base):
+    """A staff member's decision that a number or address refused for good may be tried again
+    (the resident fixed the mailbox, left the do-not-disturb list, or the provider erred).
+    Refusals recorded before it no longer block the address (`app.services.notify.refusals`).
+    Append-only, it is also the audit: who, when and why; names kept after the account goes."""
+
+    __tablename__ = "refusal_clearances"
+    __table_args__ = (
+        CheckConstraint("length(reason) > 0", name="reason_given"),
+        Index("ix_refusal_clearances_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The e-mail address or mobile number, exactly as the refused messages recorded it.
+    address: Mapped[str] = mapped_column(String(254))
+    reason: Mapped[str] = mapped_column(String(500))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: The user's login name then, kept after the account is deleted.
+    user_name: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    def __str__(self) -> str:
+        return f"{self.address} · {self.user_name}"

@@ -1,7 +1,7 @@
 """Telling people what happened: rendering (`mail`), recording each message and choosing its
-channel, handing it over after commit and sending it exactly once (`delivery`), and the senders
+channel, handing it over after commit and sending it exactly once (`delivery`), the senders
 that talk to a mail server or an SMS gateway (`senders`, and `sms` for the Aliyun and
-Tencent Cloud SMS providers)."""
+Tencent Cloud SMS providers), and the numbers and addresses refused for good (`refusals`)."""
 
 from app.services.notify.delivery import (
     DISPATCHER,

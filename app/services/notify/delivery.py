@@ -27,6 +27,7 @@ from app.enums import NotificationChannel, NotificationStatus
 from app.extensions import db
 from app.models import Notification, Registration, ResidentRequest, User, Volunteer, utcnow
 from app.services.notify.mail import Rendered, html_alternative, render
+from app.services.notify.refusals import still_refused
 from app.services.notify.senders import Sms, senders
 from app.services.notify.sms import SmsProviderError
 from app.transactions import after_commit
@@ -45,13 +46,14 @@ def backoff(attempts: int) -> int:
 
 def refused_addresses(session: Session, *addresses: str | None) -> set[str]:
     """Those of `addresses` a provider or mail server has refused for good (an invalid or
-    unsubscribed number, a mailbox that does not exist): no message goes there again."""
+    unsubscribed number, a mailbox that does not exist): no message goes there again, until
+    a coordinator clears the address (`refusals.clear`)."""
     wanted = [a for a in addresses if a]
     if not wanted:
         return set()
     return set(session.scalars(
-        select(Notification.address).where(Notification.status == NotificationStatus.refused,
-                                           Notification.address.in_(wanted)).distinct()
+        select(Notification.address).where(still_refused(), Notification.address.in_(wanted))
+        .distinct()
     ))
 
 
