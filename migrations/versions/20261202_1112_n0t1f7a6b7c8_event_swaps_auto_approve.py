@@ -1,7 +1,7 @@
 """events: approve volunteers' swaps and drops automatically (per event)
 
 Revision ID: n0t1f7a6b7c8
-Revises: n0t1f7f3a4b5
+Revises: rq1m3r6e7d01
 Create Date: 2026-12-02 11:12:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7a6b7c8"
-down_revision = "n0t1f7f3a4b5"
+down_revision = 'rq1m3r6e7d01'
 branch_labels = None
 depends_on = None
 
