@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--seconds", type=float, default=None)
     b.add_argument("--seed", type=int, default=1)
     b.add_argument("--methods", default="greedy,cpsat,resolve")
-    b.add_argument("--proven", action="store_true", help="offline MIP bounds (slow, untimed)")
+    b.add_argument("--proven", action="store_true",
+                   help="against the proven or best known optimum (offline MIP; slow, untimed)")
 
     bf = sub.add_parser("bench-family", help=argparse.SUPPRESS)
     bf.add_argument("family")
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     bf.add_argument("shifts", type=int)
     bf.add_argument("--seconds", type=float, default=10.0)
     bf.add_argument("--seed", type=int, default=1)
+    bf.add_argument("--proven", action="store_true")
 
     one = sub.add_parser("bench-one", help=argparse.SUPPRESS)
     one.add_argument("size", choices=sorted(SIZES))
@@ -128,10 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         seconds = args.seconds if args.seconds is not None else (2.0 if args.quick else 10.0)
         seeds = [int(x) for x in args.seeds.split(",") if x] or None
         families = [x for x in args.families.split(",") if x] or None
-        print(family_bench(seconds, seeds, args.quick, families))
+        print(family_bench(seconds, seeds, args.quick, families, args.proven))
         return 0
     if args.cmd == "bench-family":
-        row = run_family(args.family, args.volunteers, args.shifts, args.seconds, args.seed)
+        row = run_family(args.family, args.volunteers, args.shifts, args.seconds, args.seed,
+                         args.proven)
         print(json.dumps(row))
         return 0
     if args.cmd == "bench":

@@ -281,19 +281,29 @@ def make_integral(h: highspy.Highs, n_cols: int) -> None:
     )
 
 
-def mip_bound(index: Index, *, weighted: bool = False, time_limit: float = 120.0) -> float:
-    """HiGHS branch-and-cut on the same model with integral pairs: its dual bound is a proven
-    upper bound (the optimum when it closes the gap). Offline use only (bench ``--proven``)."""
+def mip_optimum(index: Index, *, weighted: bool = False,
+                time_limit: float = 120.0) -> tuple[float | None, float]:
+    """HiGHS branch-and-cut on the same model with integral pairs, within ``time_limit``:
+    (the value of the best schedule it found — None if none —, its dual bound, a proven upper
+    bound). They meet when the optimum is proven. Offline use only (bench ``--proven``)."""
     if index.n_pairs == 0:
-        return 0.0
+        return 0.0, 0.0
     if not HAVE_HIGHS:
         raise RuntimeError("the proven bounds need highspy (pip install highspy)")
     h = _lp_model(index, weighted=weighted, time_limit=time_limit)
     make_integral(h, h.getNumCol())
     h.setOptionValue("mip_rel_gap", 0.0)
     h.run()
-    bound = float(h.getInfo().mip_dual_bound)
-    return bound if math.isfinite(bound) else math.inf
+    info = h.getInfo()
+    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    bound = float(info.mip_dual_bound)
+    return (float(info.objective_function_value) if found else None,
+            bound if math.isfinite(bound) else math.inf)
+
+
+def mip_bound(index: Index, *, weighted: bool = False, time_limit: float = 120.0) -> float:
+    """The proven upper bound of `mip_optimum` (the optimum when it closes the gap)."""
+    return mip_optimum(index, weighted=weighted, time_limit=time_limit)[1]
 
 
 def seat_bound(index: Index, lp: LpResult | None, time_limit: float) -> float | None:
