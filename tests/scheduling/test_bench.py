@@ -8,7 +8,7 @@ import pytest
 from scheduling import solve
 from scheduling.bench import OPTIMUM_TARGET, _optimum_columns, optimum_reference
 from scheduling.bounds import HAVE_HIGHS
-from scheduling.eligibility import MIN_SEAT_BONUS, SEAT_WEIGHT, build_index
+from scheduling.eligibility import MIN_SEAT_BONUS, SEAT_WEIGHT
 from tests.scheduling.test_bounds import tight_caps
 
 pytestmark = pytest.mark.skipif(not HAVE_HIGHS, reason="highspy is not installed")
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not HAVE_HIGHS, reason="highspy is not installed
 def test_the_engine_is_measured_against_the_proven_optimum() -> None:
     problem = tight_caps()
     solution = solve(problem, seconds=2, workers=1)
-    ref = optimum_reference(build_index(problem), solution, time_limit=30)
+    ref = optimum_reference(problem, solution, time_limit=30)
     assert (ref["seats"], ref["weighted"]) == (2, (1 + 3) * (SEAT_WEIGHT + MIN_SEAT_BONUS))
     assert ref["proven"]
     assert ref["quality"] == solution.metrics.filled_seats / 2
