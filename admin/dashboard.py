@@ -4,6 +4,7 @@ the user's role and scope let them see (`app.services.reports.dashboard` compute
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import url_for
@@ -20,7 +21,9 @@ from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
 from app.services import care_visits, qualifications, scoping
 from app.services.households.due import DueCount, due_counts, due_rows
 from app.services.pairing import bridge as pairing_bridge
+from app.services.reports import activity
 from app.services.reports import dashboard as figures
+from app.services.reports.five_comparisons import READERS, Period
 
 
 @dataclass(frozen=True)
@@ -119,14 +122,23 @@ class Chart:
     data: dict[str, Any]
 
 
+#: How far the dashboard's coverage chart looks ahead, and how many event-and-skill rows it
+#: shows (the soonest).
+COVERAGE_DAYS, COVERAGE_ROWS = 30, 15
+
+
 def charts(user: Any) -> list[Chart]:
     """The dashboard's charts the user may see: contacts per month (done vs planned), requests
-    by state, service hours per month."""
+    by state, service hours per month, the monthly trend lines; for the town admin and
+    coordinators also shift coverage by event and skill, hours by team and month, requests by
+    way and state, and the buildings by days since their last contact."""
     zone = deployment_zone()
     today = to_local(utcnow()).date()
     out = []
+    trend: dict[str, Any] = {}
     if _may(user, "Visit"):
         series = figures.contacts_by_month(db.session, user, today, zone)
+        trend[str(_l("Effective contacts"))] = series.series["done"]
         out.append(Chart("contacts", _l("Contacts per month: done and still due"),
                          series.to_json({"done": _l("Effective"),
                                          "not_effective": _l("Not effective"),
@@ -136,10 +148,62 @@ def charts(user: Any) -> list[Chart]:
         series = figures.requests_by_state(db.session, user)
         out.append(Chart("requests", _l("Requests by state"),
                          series.to_json({"requests": _l("Requests")}, "hbar")))
+        monthly = figures.requests_by_month(db.session, user, today, zone)
+        trend[str(_l("Requests received"))] = monthly.series["received"]
+        trend[str(_l("Requests resolved"))] = monthly.series["resolved"]
     if _may(user, "HoursEntry"):
         series = figures.hours_by_month(db.session, user, today)
+        trend[str(_l("Service hours"))] = series.series["hours"]
         out.append(Chart("hours", _l("Volunteer service hours per month"),
                          series.to_json({"hours": _l("Hours")}, "bar")))
+    if trend:
+        months = [f"{f:%Y-%m}" for f in figures.month_starts(today, 6)]
+        out.append(Chart("trend", _l("Monthly trends"), {
+            "kind": "line", "categories": months,
+            "series": [{"name": name, "values": values} for name, values in trend.items()]}))
+    if user.role in READERS:
+        out += _town_charts(user, today, zone)
+    return out
+
+
+def _town_charts(user: Any, today: Any, zone: Any) -> list[Chart]:
+    """The period reports' charts (`app.services.reports.activity`), over the last six months
+    (coverage: the next 30 days), in the user's neighbourhoods."""
+    ids = scoping.neighbourhood_ids(user)
+    half_year = Period.of_days(figures.month_starts(today, 6)[0], today, zone)
+    out = []
+    if _may(user, "Shift"):
+        ahead = Period.of_days(today, today + timedelta(days=COVERAGE_DAYS - 1), zone)
+        table = activity.coverage(db.session, ahead, zone, ids)
+        out.append(Chart("coverage", _l("Shift coverage in the next 30 days, by event and skill"),
+                         activity.chart(table, "hstack", ("filled", "missing"),
+                                        limit=COVERAGE_ROWS)))
+    if _may(user, "HoursEntry"):
+        table = activity.hours_by_team(db.session, half_year, ids)
+        table.rows = [r for r in table.rows if r.key != "all"]
+        months = [k for k, _label in table.columns if k != "total"]
+        out.append(Chart("team_hours", _l("Volunteer service hours by team and month"),
+                         activity.chart(table, "stack", months, by_column=True)))
+    if _may(user, "ResidentRequest"):
+        table = activity.requests_by_way(db.session, half_year, ids)
+        states = [k for k, _label in table.columns
+                  if k != "total" and any(table.column(k))]
+        out.append(Chart("requests_way", _l("Requests of the last six months by way and state"),
+                         activity.chart(table, "hstack", states)))
+    if _may(user, "Visit"):
+        buildings = figures.buildings_since_contact(db.session, user, today, zone)
+        out.append(Chart("buildings", _l("Buildings by days since the last contact"), {
+            "kind": "grid", "categories": [b.label for b in buildings],
+            "series": [{"name": str(_l("Days since the last contact")),
+                        "values": [b.days for b in buildings]}],
+            "pieces": [{"value": -1, "label": str(_l("Never")), "color": "#9e9e9e"},
+                       {"min": 0, "max": 7, "label": str(_l("Within a week")),
+                        "color": "#1a9850"},
+                       {"min": 8, "max": 30, "label": str(_l("8–30 days")),
+                        "color": "#a6d96a"},
+                       {"min": 31, "max": 90, "label": str(_l("31–90 days")),
+                        "color": "#fdae61"},
+                       {"min": 91, "label": str(_l("Over 90 days")), "color": "#d73027"}]}))
     return out
 
 

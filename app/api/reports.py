@@ -1,9 +1,11 @@
-"""/api/v1/reports: the five comparisons as JSON, for an authorised dashboard client.
+"""/api/v1/reports: the five comparisons and the period reports (hours, coverage, visits,
+requests) as JSON, for an authorised dashboard client.
 
 Who may read it: a logged-in town admin (every neighbourhood's groups) or coordinator (their
-own neighbourhoods' groups); the session of the admin panel authenticates (GET only, so no CSRF
+own neighbourhoods' rows); the session of the admin panel authenticates (GET only, so no CSRF
 token). A neighbourhood outside the user's scope is 404, like a page. The figures are
-`app.services.reports.five_comparisons`'s, the same as the admin page and its exports.
+`app.services.reports.five_comparisons`'s and `app.services.reports.activity`'s, the same as the
+admin pages, their exports and `flask report`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from app.i18n import day_in_range, deployment_zone
 from app.models import Neighbourhood
 from app.models.reports import MEASURES
 from app.services import scoping
+from app.services.reports.activity import REPORTS
 from app.services.reports.five_comparisons import MAX_DAYS, READERS, Period, compare
 
 MAX_ID = 2**31 - 1
@@ -32,7 +35,8 @@ MAX_ID = 2**31 - 1
 reports_blp = Blueprint(
     "api_reports", __name__, url_prefix="/api/v1/reports",
     description="Reports for the town admin and coordinators (the admin panel's session): "
-                "the five comparisons of service groups.",
+                "the five comparisons of service groups, volunteer hours, shift coverage, "
+                "contacts done and due, requests by way and state.",
 )
 
 
@@ -118,13 +122,9 @@ def _private(response: Response) -> Response:
     return response
 
 
-@reports_blp.route("/five-comparisons")
-@reports_blp.arguments(PeriodQuerySchema, location="query")
-@reports_blp.response(200, ComparisonSchema)
-@_problem_docs(401, 403, 404, 422)
-def five_comparisons(query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    """Per service group: the five measures, each measure's rank, the combined rank and the
-    places gained since the previous period of the same length."""
+def _period_and_scope(query: dict[str, Any]) -> tuple[Period, frozenset[int] | None]:
+    """The period asked for and the neighbourhoods the user may see (or the one asked for,
+    if they may see it; else 404)."""
     if not current_user.is_authenticated:
         raise Unauthorized()
     if current_user.role not in READERS:
@@ -137,7 +137,17 @@ def five_comparisons(query: dict[str, Any]):  # type: ignore[no-untyped-def]
                                                                      wanted) is None:
             raise NotFound()
         ids = frozenset({wanted})
-    period = Period.of_days(query["first"], query["last"], deployment_zone())
+    return Period.of_days(query["first"], query["last"], deployment_zone()), ids
+
+
+@reports_blp.route("/five-comparisons")
+@reports_blp.arguments(PeriodQuerySchema, location="query")
+@reports_blp.response(200, ComparisonSchema)
+@_problem_docs(401, 403, 404, 422)
+def five_comparisons(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """Per service group: the five measures, each measure's rank, the combined rank and the
+    places gained since the previous period of the same length."""
+    period, ids = _period_and_scope(query)
     report = compare(db.session, period, neighbourhood_ids=ids)
     return {
         "first": period.first, "last": period.last,
@@ -146,3 +156,39 @@ def five_comparisons(query: dict[str, Any]):  # type: ignore[no-untyped-def]
         "groups": [{**g.to_json(), "trend": report.trend(g)} for g in report.groups],
     }
 
+
+class TableColumnSchema(ma.Schema):
+    key = fields.String()
+    label = fields.String(metadata={"description": "In the user's language"})
+
+
+class TableRowSchema(ma.Schema):
+    key = fields.Raw(allow_none=True, metadata={
+        "description": "What the row is: a team, group or way (null: none)"})
+    label = fields.String()
+    values = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True),
+                         metadata={"description": "One value per column key"})
+
+
+class TableSchema(ma.Schema):
+    report = fields.String()
+    first = fields.Date(data_key="from")
+    last = fields.Date(data_key="to")
+    columns = fields.List(fields.Nested(TableColumnSchema))
+    rows = fields.List(fields.Nested(TableRowSchema))
+
+
+@reports_blp.route("/<name>")
+@reports_blp.arguments(PeriodQuerySchema, location="query")
+@reports_blp.response(200, TableSchema)
+@_problem_docs(401, 403, 404, 422)
+def period_report(query: dict[str, Any], name: str):  # type: ignore[no-untyped-def]
+    """A period report as a table: ``hours`` (volunteer hours by team and month),
+    ``coverage`` (shift seats needed and filled by event and skill), ``visits`` (contacts
+    done, not effective, planned, and due now, by service group), ``requests`` (received by
+    way and current state). Any other name is 404."""
+    if name not in REPORTS:
+        raise NotFound()
+    period, ids = _period_and_scope(query)
+    table = REPORTS[name].build(db.session, period, deployment_zone(), ids)
+    return {"report": name, "first": period.first, "last": period.last, **table.to_json()}

@@ -65,33 +65,75 @@
       .catch(function () { box.setAttribute("data-failed", "1"); });
   }
 
-  /* Dashboard charts: data-series is JSON {"kind": "bar"|"hbar"|"line"|"stack",
-   * "categories": [...], "series": [{"name": ..., "values": [...]}]}. */
+  /* Dashboard charts: data-series is JSON {"kind": "bar"|"hbar"|"line"|"stack"|"hstack"|"grid",
+   * "categories": [...], "series": [{"name": ..., "values": [...]}]} ("h…": horizontal bars;
+   * "…stack": stacked; "grid": one cell per category coloured by its value, `pieces` the
+   * colour bands, a null value taking the band below 0). */
   function drawInline(el, locale) {
     var spec = JSON.parse(el.getAttribute("data-series"));
-    var horizontal = spec.kind === "hbar";
     var chart = echarts.init(el, null, { renderer: "canvas", locale: locale });
+    if (spec.kind === "grid") {
+      drawGrid(el, chart, spec);
+    } else {
+      drawAxes(el, chart, spec);
+    }
+    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("beforeprint", function () { chart.resize(); });
+    el.setAttribute("data-drawn", "1");
+  }
+
+  function drawAxes(el, chart, spec) {
+    var horizontal = spec.kind === "hbar" || spec.kind === "hstack";
+    var stacked = spec.kind === "stack" || spec.kind === "hstack";
     var series = spec.series.map(function (s) {
       return { type: spec.kind === "line" ? "line" : "bar", name: s.name,
                data: horizontal ? s.values.slice().reverse() : s.values,
-               stack: spec.kind === "stack" ? "all" : undefined,
-               label: { show: spec.kind !== "stack", position: horizontal ? "right" : "top" } };
+               stack: stacked ? "all" : undefined,
+               label: { show: !stacked && spec.kind !== "line", position: horizontal ? "right" : "top" } };
     });
     var categories = { type: "category", data: horizontal ? spec.categories.slice().reverse() : spec.categories,
                        axisLabel: horizontal ? { width: 180, overflow: "truncate" } : {} };
     var values = { type: "value", minInterval: 1 };
     size(el, horizontal ? spec.categories.length : 8);
+    chart.resize();
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 40, top: 32, bottom: 8, containLabel: true },
-      legend: { top: 0 },
+      legend: { top: 0, type: "scroll" },
       tooltip: { trigger: "axis" },
       xAxis: horizontal ? values : categories,
       yAxis: horizontal ? categories : values,
       series: series
     });
-    window.addEventListener("resize", function () { chart.resize(); });
-    el.setAttribute("data-drawn", "1");
+  }
+
+  function drawGrid(el, chart, spec) {
+    var values = spec.series[0].values;
+    var n = Math.max(1, values.length);
+    var cols = Math.max(1, Math.min(n, Math.floor(((el.clientWidth || 600) - 8) / 30)));
+    var rows = Math.ceil(n / cols);
+    var columns = [], lines = [];
+    for (var c = 0; c < cols; c++) { columns.push(c); }
+    for (var r = 0; r < rows; r++) { lines.push(r); }
+    el.style.height = Math.max(90, 60 + rows * 28) + "px";
+    chart.resize();
+    chart.setOption({
+      animation: false,
+      grid: { left: 4, top: 4, width: cols * 30, height: rows * 28 },
+      tooltip: { formatter: function (p) {
+        var i = p.data[1] * cols + p.data[0];
+        return spec.categories[i] + ": " + (values[i] == null ? "—" : values[i]);
+      } },
+      xAxis: { type: "category", data: columns, show: false },
+      yAxis: { type: "category", data: lines, show: false, inverse: true },
+      visualMap: { type: "piecewise", pieces: spec.pieces, orient: "horizontal",
+                   left: 0, bottom: 0, itemGap: 6, dimension: 2 },
+      series: [{ type: "heatmap", name: spec.series[0].name,
+                 data: values.map(function (v, i) {
+                   return [i % cols, Math.floor(i / cols), v == null ? -1 : v];
+                 }),
+                 itemStyle: { borderColor: "#fff", borderWidth: 2 } }]
+    });
   }
 
   function start() {

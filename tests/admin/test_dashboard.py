@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from app.enums import RequestStatus
 from tests.admin.conftest import as_text, quick_login
 
 pytestmark = pytest.mark.integration
@@ -19,9 +20,13 @@ def _charts(body: str) -> dict[str, dict]:
         r'id="chart-(\w+)" data-series="([^"]*)"', body)}
 
 
+TOWN_CHARTS = {"contacts", "requests", "hours", "trend", "coverage", "team_hours",
+               "requests_way", "buildings"}
+
+
 @pytest.mark.parametrize("role, todo, charts", [
-    ("admin", 7, {"contacts", "requests", "hours"}),
-    ("coordinator", 7, {"contacts", "requests", "hours"}),
+    ("admin", 7, TOWN_CHARTS),
+    ("coordinator", 7, TOWN_CHARTS),
     ("team_lead", 2, set()),
 ])
 def test_dashboard_per_role(client, world, role: str, todo: int, charts: set[str]) -> None:
@@ -37,9 +42,20 @@ def test_dashboard_per_role(client, world, role: str, todo: int, charts: set[str
     assert ("echarts.min.js" in body) == bool(charts)
     if "requests" in found:
         requests = found["requests"]
-        assert requests["kind"] == "hbar" and len(requests["categories"]) == 6
+        assert requests["kind"] == "hbar" and len(requests["categories"]) == len(RequestStatus)
         # the world has one request in each neighbourhood: the coordinator counts their own
         assert sum(requests["series"][0]["values"]) == (2 if role == "admin" else 1)
+        ways = found["requests_way"]
+        assert ways["kind"] == "hstack"
+        assert sum(sum(s["values"]) for s in ways["series"]) == (2 if role == "admin" else 1)
+        trend = found["trend"]
+        assert trend["kind"] == "line" and len(trend["categories"]) == 6
+        assert len(trend["series"]) == 4
+    if "buildings" in found:
+        buildings = found["buildings"]
+        assert buildings["kind"] == "grid" and buildings["pieces"]
+        hoods = {label.split(" ")[0] for label in buildings["categories"]}
+        assert hoods == ({"佳虹居民区", "永业居民区"} if role == "admin" else {"佳虹居民区"})
 
 
 def test_expiring_licences_are_counted_in_the_users_scope(client, db_session, world) -> None:

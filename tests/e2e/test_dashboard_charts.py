@@ -29,14 +29,27 @@ PAINTED = """(selector) => {
 
 
 def _town(app: Flask) -> None:
-    from app.enums import HoursKind, RequestCategory, Role, ServiceGroupKind, VisitKind
+    from app.enums import (
+        AssignmentStatus,
+        EventKind,
+        HoursKind,
+        RequestCategory,
+        Role,
+        ServiceGroupKind,
+        TeamKind,
+        VisitKind,
+    )
     from app.models import (
+        Assignment,
         Building,
+        Event,
         HoursEntry,
         Household,
         Neighbourhood,
         ResidentRequest,
         ServiceGroup,
+        Shift,
+        Team,
         User,
         Visit,
         Volunteer,
@@ -63,9 +76,19 @@ def _town(app: Flask) -> None:
                                          visited_at=now - timedelta(days=days, hours=1)))
             db.session.add(ResidentRequest(neighbourhood=n, category=RequestCategory.other,
                                            text="楼道灯坏了", service_group=group))
-        volunteer = Volunteer(name="丁婷", phone="13900000001", neighbourhood=n)
+        team = Team(name="医疗服务队", kind=TeamKind.medical, town="金桥镇", neighbourhood=n)
+        volunteer = Volunteer(name="丁婷", phone="13900000001", neighbourhood=n, teams=[team])
         db.session.add(HoursEntry(volunteer=volunteer, kind=HoursKind.attendance, minutes=150,
                                   service_on=now.date(), activity="量血压"))
+        # Building 4 has never been contacted (grey in the grid).
+        db.session.add(Building(neighbourhood=n, number="4", address="佳虹路4号"))
+        fair = Event(neighbourhood=n, kind=EventKind.service_day, title="便民服务日",
+                     start_at=now + timedelta(days=3), end_at=now + timedelta(days=3, hours=3))
+        for need in (3, 2):
+            shift = Shift(event=fair, title="量血压", start_at=fair.start_at,
+                          end_at=fair.end_at, min_volunteers=need, max_volunteers=need)
+            db.session.add(Assignment(shift=shift, volunteer=volunteer,
+                                      status=AssignmentStatus.confirmed))
         db.session.commit()
 
 
@@ -87,7 +110,8 @@ def test_charts_render_in_zh_and_en(browser, site, width: int) -> None:
             page.goto(f"{base}/admin/")
             expected = "当前待办" if lang == "zh" else "What needs doing now"
             assert expected in page.content()
-            for key in ("contacts", "requests", "hours"):
+            for key in ("contacts", "requests", "hours", "trend", "coverage", "team_hours",
+                        "requests_way", "buildings"):
                 page.wait_for_selector(f"#chart-{key}[data-drawn]", timeout=10000)
                 assert page.evaluate(PAINTED, f"#chart-{key}") > 500, (lang, width, key)
             page.screenshot(path=str(ARTIFACTS / f"dashboard-{lang}-{width}.png"),

@@ -16,6 +16,10 @@ same on SQLite and PostgreSQL and right at midnight on the first of the month.
 - **Requests by state**: how many requests are in each state now.
 - **Service hours per month**: the hours ledger's minutes by the month of the service day, in
   hours.
+- **Requests per month**: requests received in each month, and resolved in each month (the
+  monthly trend lines draw them with the contacts and the hours).
+- **Buildings by days since the last contact**: each building in scope and the local days since
+  the latest effective contact with one of its households (None: never).
 """
 
 from __future__ import annotations
@@ -25,12 +29,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.enums import (
     EFFECTIVE,
-    HOLDS_SEAT,
     NOT_EFFECTIVE,
     OPEN_REQUEST,
     AssignmentStatus,
@@ -38,7 +41,20 @@ from app.enums import (
     RequestStatus,
     VisitOutcome,
 )
-from app.models import Assignment, Event, HoursEntry, ResidentRequest, Shift, User, Visit
+from app.models import (
+    Assignment,
+    Building,
+    Event,
+    HoursEntry,
+    Household,
+    Neighbourhood,
+    ResidentRequest,
+    Shift,
+    User,
+    Visit,
+)
+from app.services.reports.activity import held_seats
+from app.services.reports.sql import bucket_of
 from app.services.scoping import scoped
 
 WEEK = timedelta(days=7)
@@ -56,11 +72,6 @@ def _next_month(first: date) -> date:
     return (first + timedelta(days=32)).replace(day=1)
 
 
-def _bucket(column: Any, bounds: list[tuple[Any, Any]]) -> Any:
-    """The index of the month a value falls in (NULL outside them all)."""
-    return case(*((and_(column >= lo, column < hi), i) for i, (lo, hi) in enumerate(bounds)))
-
-
 def _local_bounds(firsts: list[date], zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
     def at(day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=zone)
@@ -68,12 +79,7 @@ def _local_bounds(firsts: list[date], zone: ZoneInfo) -> list[tuple[datetime, da
 
 
 def unfilled_seats(session: Session, user: User, now: datetime) -> int:
-    held = (
-        select(Assignment.shift_id.label("sid"), func.count().label("n"))
-        .where(Assignment.status.in_(HOLDS_SEAT))
-        .group_by(Assignment.shift_id)
-        .subquery()
-    )
+    held = held_seats()
     missing = Shift.min_volunteers - func.coalesce(held.c.n, 0)
     statement = (
         select(func.coalesce(func.sum(case((missing > 0, missing), else_=0)), 0))
@@ -118,7 +124,7 @@ def contacts_by_month(session: Session, user: User, today: date, zone: ZoneInfo,
                       months: int = 6) -> Series:
     firsts = month_starts(today, months)
     bounds = _local_bounds(firsts, zone)
-    bucket = _bucket(Visit.visited_at, bounds)
+    bucket = bucket_of(Visit.visited_at, bounds)
     kind = case((Visit.outcome.in_(EFFECTIVE), "done"),
                 (Visit.outcome.in_(NOT_EFFECTIVE), "not_effective"),
                 (Visit.outcome == VisitOutcome.planned, "planned"), else_="other")
@@ -147,7 +153,7 @@ def requests_by_state(session: Session, user: User) -> Series:
 def hours_by_month(session: Session, user: User, today: date, months: int = 6) -> Series:
     firsts = month_starts(today, months)
     bounds = [(f, _next_month(f)) for f in firsts]
-    bucket = _bucket(HoursEntry.service_on, bounds)
+    bucket = bucket_of(HoursEntry.service_on, bounds)
     statement = (
         select(bucket.label("month"), func.sum(HoursEntry.minutes))
         .where(HoursEntry.service_on >= bounds[0][0], HoursEntry.service_on < bounds[-1][1])
@@ -158,3 +164,58 @@ def hours_by_month(session: Session, user: User, today: date, months: int = 6) -
         if month is not None:
             hours[month] = round((minutes or 0) / 60, 1)
     return Series([f"{f:%Y-%m}" for f in firsts], {"hours": hours})
+
+
+def requests_by_month(session: Session, user: User, today: date, zone: ZoneInfo,
+                      months: int = 6) -> Series:
+    """Received and resolved per month: one query (a request counts in the month it came in
+    and, if resolved, in the month it was resolved)."""
+    firsts = month_starts(today, months)
+    bounds = _local_bounds(firsts, zone)
+    R = ResidentRequest
+    received, resolved = bucket_of(R.received_at, bounds), bucket_of(R.resolved_at, bounds)
+    statement = (
+        select(received.label("received"), resolved.label("resolved"), func.count())
+        .where(or_(and_(R.received_at >= bounds[0][0], R.received_at < bounds[-1][1]),
+                   and_(R.status == RequestStatus.resolved, R.resolved_at >= bounds[0][0],
+                        R.resolved_at < bounds[-1][1])))
+        .group_by(received, resolved)
+    )
+    series: dict[str, list[float]] = {"received": [0] * months, "resolved": [0] * months}
+    for got, done, count in session.execute(scoped(statement, user, R)):
+        if got is not None:
+            series["received"][got] += count
+        if done is not None:
+            series["resolved"][done] += count
+    return Series([f"{f:%Y-%m}" for f in firsts], series)
+
+
+@dataclass(frozen=True)
+class BuildingContact:
+    building_id: int
+    label: str
+    days: int | None
+
+
+def buildings_since_contact(session: Session, user: User, today: date,
+                            zone: ZoneInfo) -> list[BuildingContact]:
+    """Every building in scope, by neighbourhood and number, with the local days since its
+    latest effective contact. One query."""
+    latest = (
+        select(Household.building_id.label("bid"), func.max(Visit.visited_at).label("at"))
+        .join(Visit, Visit.household_id == Household.id)
+        .where(Visit.outcome.in_(EFFECTIVE), Household.building_id.is_not(None))
+        .group_by(Household.building_id)
+        .subquery("latest")
+    )
+    statement = (
+        select(Building.id, Neighbourhood.name, Building.number, Building.name, latest.c.at)
+        .join(Neighbourhood, Neighbourhood.id == Building.neighbourhood_id)
+        .outerjoin(latest, latest.c.bid == Building.id)
+        .order_by(Neighbourhood.name, Building.number, Building.id)
+    )
+    out = []
+    for bid, hood, number, name, at in session.execute(scoped(statement, user, Building)):
+        days = (today - at.astimezone(zone).date()).days if at is not None else None
+        out.append(BuildingContact(bid, f"{hood} {name or number}", days))
+    return out

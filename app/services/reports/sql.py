@@ -43,6 +43,12 @@ def _seconds_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
             f" - julianday({compiler.process(earlier, **kw)})) * 86400.0)")
 
 
+def bucket_of(column: Any, bounds: list[tuple[Any, Any]]) -> Any:
+    """The index of the ``[lo, hi)`` interval a value falls in (NULL outside them all): months
+    as a portable ``CASE``."""
+    return case(*((and_(column >= lo, column < hi), i) for i, (lo, hi) in enumerate(bounds)))
+
+
 def ranked(value: ColumnElement[Any], *partition: ColumnElement[Any]) -> tuple[Any, Any]:
     """Window columns for a median: the row's position by `value` (NULLs last) and how many
     non-NULL values its partition has."""

@@ -119,3 +119,36 @@ def test_requests_by_state_and_hours_by_month(db_session, data) -> None:
 def test_month_starts_cross_a_year() -> None:
     assert dashboard.month_starts(date(2026, 2, 14), 3) == [
         date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+
+
+def test_requests_received_and_resolved_per_month(db_session, data) -> None:
+    own = data["coordinator"].neighbourhoods[0]
+    local = datetime(2026, 2, 28, 23, 30, tzinfo=ZONE)  # February in Shanghai
+    f.make_resident_request(db_session, neighbourhood=own, received_at=local)
+    f.make_resident_request(db_session, neighbourhood=own, received_at=local,
+                            status=RequestStatus.resolved,
+                            resolved_at=datetime(2026, 3, 2, tzinfo=ZONE))
+    db_session.flush()
+    monthly = dashboard.requests_by_month(db_session, data["coordinator"], TODAY, ZONE,
+                                          months=3)
+    # February: the two received; March: the fixture's request resolved on the 14th and the
+    # one received in February resolved on the 2nd.
+    assert monthly.series == {"received": [0, 2, 0], "resolved": [0, 0, 2]}
+
+
+def test_buildings_by_days_since_the_last_contact(db_session, data) -> None:
+    coordinator = data["coordinator"]
+    own = coordinator.neighbourhoods[0]
+    seen = f.make_building(db_session, neighbourhood=own, number="1")
+    never = f.make_building(db_session, neighbourhood=own, number="2")
+    f.make_building(db_session, number="9")  # another neighbourhood's
+    household = f.make_household(db_session, neighbourhood=own, building=seen)
+    f.make_visit(db_session, household, visited_at=datetime(2026, 3, 10, 23, tzinfo=ZONE))
+    f.make_visit(db_session, household, visited_at=datetime(2026, 3, 15, tzinfo=ZONE),
+                 outcome=VisitOutcome.missed)  # not effective: does not count
+    f.make_household(db_session, neighbourhood=own, building=never)
+    db_session.flush()
+    rows = dashboard.buildings_since_contact(db_session, coordinator, TODAY, ZONE)
+    assert [(r.building_id, r.days) for r in rows] == [(seen.id, 10), (never.id, None)]
+    everyone = dashboard.buildings_since_contact(db_session, data["admin"], TODAY, ZONE)
+    assert len(everyone) == 3
