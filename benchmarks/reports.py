@@ -9,9 +9,13 @@ groups, 2,500 buildings, 50,000 households with categories and contact windows, 
 contacts over two years, 20,000 requests, 100 incidents with 20 followed-up households each),
 logs in as the town admin over HTTP and times, in rounds, the report's JSON (the figures the
 page and charts show, this year and the year before), the page itself, the XLSX export, and one
-neighbourhood's JSON. Every answer is checked (status 200, a group's name in it). It also counts
-the SQL statements of one report in this process: the same whatever the data's size. Target:
-the town's JSON for a year in ≤ 1 s (median).
+neighbourhood's JSON — these are served from the report kept for the data's version
+(`app.services.reports.cache`) — and the town's JSON right after a write (a contact recorded
+from this process, committed: the version changes and the report is computed again). Every
+answer is checked (status 200, a group's name in it; after each write, the town's effective
+contacts one more than before). It also counts the SQL statements of one computed report in
+this process: the same whatever the data's size. Target: the town's JSON for a year in ≤ 1 s
+(median).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from benchmarks.deployed import DEFAULT_DATABASE, client_app, deployed_server
 
 PASSWORD = "benchmark password 2026"
 TARGET_SECONDS = 1.0
+AFTER_WRITE = "town JSON, a year, right after a write (computed)"
 
 SEED = [
     "INSERT INTO neighbourhoods (town, name) "
@@ -84,7 +89,6 @@ SEED = [
     " AND v.outcome IN ('done', 'phone_instead') ORDER BY v.visited_at LIMIT 1) "
     "FROM incidents i JOIN LATERAL (SELECT id FROM households WHERE neighbourhood_id = "
     "i.neighbourhood_id ORDER BY id OFFSET (i.id * 53) % 4000 LIMIT 20) h ON true",
-    "ANALYZE",
 ]
 
 
@@ -110,6 +114,9 @@ def seed(database_url: str, households: int, visits_each: int, requests: int) ->
                 params["households"] = db.session.scalar(select(func.count(Household.id)))
             db.session.execute(text(statement), params)
             db.session.commit()
+        # as autovacuum leaves a table that is not being loaded: index-only scans need it
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
         first = db.session.scalar(select(Neighbourhood.id).order_by(Neighbourhood.id))
         return {"households": db.session.scalar(select(func.count(Household.id))),
                 "visits": db.session.scalar(select(func.count(Visit.id))),
@@ -139,6 +146,30 @@ def count_queries(database_url: str, first: Any, last: Any) -> int:
         return len(statements)
 
 
+#: A contact recorded as the app would (committed), from this process.
+WRITE = ("INSERT INTO visits (household_id, visited_at, kind, outcome, created_at, updated_at) "
+         "SELECT min(id), now() - interval '1 hour', 'door', 'done', now(), now() "
+         "FROM households")
+
+
+def record_contact(database_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(WRITE))
+    finally:
+        engine.dispose()
+
+
+def town_contacts(body: bytes) -> int:
+    import json
+
+    charts = json.loads(body)["charts"]
+    return sum(v or 0 for c in charts if c["measure"] == "contacts" for v in c["values"])
+
+
 def login(port: int) -> str:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -159,7 +190,7 @@ def login(port: int) -> str:
         connection.close()
 
 
-def timed(port: int, path: str, cookie: str, must_contain: bytes) -> float:
+def fetch(port: int, path: str, cookie: str, must_contain: bytes) -> tuple[float, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
         started = time.perf_counter()
@@ -171,7 +202,11 @@ def timed(port: int, path: str, cookie: str, must_contain: bytes) -> float:
         connection.close()
     if response.status != 200 or must_contain not in body:
         raise AssertionError(f"GET {path}: {response.status} {body[:200]!r}")
-    return elapsed
+    return elapsed, body
+
+
+def timed(port: int, path: str, cookie: str, must_contain: bytes) -> float:
+    return fetch(port, path, cookie, must_contain)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,12 +234,23 @@ def main(argv: list[str] | None = None) -> int:
             "town XLSX, a year": (f"/admin/reports/export.xlsx?{urlencode(year)}", b"PK"),
             "one neighbourhood JSON": (f"/admin/reports/data.json?{urlencode(one)}", json_group),
         }
-        times: dict[str, list[float]] = {name: [] for name in routes}
-        timed(port, routes["town JSON, a year"][0], cookie, json_group)  # warm the worker
+        after_write = AFTER_WRITE
+        times: dict[str, list[float]] = {name: [] for name in [*routes, after_write]}
+        town_json = routes["town JSON, a year"][0]
+        _, body = fetch(port, town_json, cookie, json_group)  # warm the worker
+        contacts = town_contacts(body)
         for _ in range(args.rounds):
             for name, (path, marker) in routes.items():
                 times[name].append(timed(port, path, cookie, marker))
+            record_contact(database_url)
+            elapsed, body = fetch(port, town_json, cookie, json_group)
+            times[after_write].append(elapsed)
+            if town_contacts(body) != contacts + 1:
+                raise AssertionError(f"after a write: {town_contacts(body)} contacts, "
+                                     f"expected {contacts + 1}")
+            contacts += 1
         queries = count_queries(database_url, first, today)
+    after_write = AFTER_WRITE
     lines = [
         f"Five comparisons, a year, PostgreSQL, gunicorn 1 worker; {sizes['households']:,} "
         f"households, {sizes['visits']:,} contacts, {sizes['requests']:,} requests "
@@ -216,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, values in times.items():
         median = statistics.median(values)
         mark = ""
-        if name == "town JSON, a year":
+        if name in ("town JSON, a year", after_write):
             ok = median <= TARGET_SECONDS
             met &= ok
             mark = f"≤ {TARGET_SECONDS:.0f} s " + ("✓" if ok else "✗ MISSED")

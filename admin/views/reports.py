@@ -5,7 +5,9 @@ figures as JSON (for the charts), XLSX and CSV.
 `FiveComparisonsView` is a Flask-Admin `BaseView` (endpoint ``reports``). The town admin sees
 every neighbourhood's groups (or one neighbourhood's); a coordinator only their own
 neighbourhoods' groups, on every path: a neighbourhood outside their scope is 404. The figures
-are `app.services.reports.five_comparisons`'s; the weights are set in `ComparisonWeightsView`.
+are `app.services.reports.five_comparisons`'s (kept per data version:
+`app.services.reports.cache`); the weights
+are set in `ComparisonWeightsView`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from app.models import Neighbourhood, ServiceGroup, utcnow
 from app.models.reports import MAX_WEIGHT, MEASURES
 from app.services import scoping
 from app.services.reports import drilldown
+from app.services.reports.cache import compare_cached
 from app.services.reports.columns import COLUMNS, MEASURE_LABELS, format_value
 from app.services.reports.export import (
     chart_column,
@@ -42,7 +45,7 @@ from app.services.reports.export import (
     headers,
     table_rows,
 )
-from app.services.reports.five_comparisons import MAX_DAYS, Comparison, Period, compare
+from app.services.reports.five_comparisons import MAX_DAYS, Comparison, Period
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,8 @@ class FiveComparisonsView(ProtectedView, BaseView):
 
     def _report(self) -> tuple[Scope, Comparison]:
         scope = read_scope()
-        return scope, compare(db.session, scope.period, neighbourhood_ids=scope.neighbourhood_ids)
+        return scope, compare_cached(db.session, scope.period,
+                                     neighbourhood_ids=scope.neighbourhood_ids)
 
     @expose("/")
     def index(self) -> Any:
@@ -190,6 +194,11 @@ class FiveComparisonsView(ProtectedView, BaseView):
             "admin/reports/five_comparisons.html", scope=scope, report=report,
             columns=COLUMNS, charts=charts, chart_json=chart_json, measures=MEASURES,
             measure_labels=MEASURE_LABELS, drillable=drilldown.DRILLS,
+            # one address for every figure's rows, the group and figure appended in the page:
+            # a hundred groups' tables have thousands of figures, url_for each is too slow
+            rows_url=url_for(".rows", **{"from": scope.period.first.isoformat(),
+                                         "to": scope.period.last.isoformat()}),
+            drill_title=_("The rows behind this figure"),
             fmt=format_value, args=_args(scope), presets=presets(_today()),
             may_weigh=access.EDIT in access.permissions(current_user.role, "ComparisonWeights"))
 

@@ -28,7 +28,8 @@ from app.models import Neighbourhood
 from app.models.reports import MEASURES
 from app.services import scoping
 from app.services.reports.activity import REPORTS
-from app.services.reports.five_comparisons import MAX_DAYS, READERS, Period, compare
+from app.services.reports.cache import compare_cached
+from app.services.reports.five_comparisons import MAX_DAYS, READERS, Period
 
 MAX_ID = 2**31 - 1
 
@@ -148,7 +149,7 @@ def five_comparisons(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     """Per service group: the five measures, each measure's rank, the combined rank and the
     places gained since the previous period of the same length."""
     period, ids = _period_and_scope(query)
-    report = compare(db.session, period, neighbourhood_ids=ids)
+    report = compare_cached(db.session, period, neighbourhood_ids=ids)
     return {
         "first": period.first, "last": period.last,
         "previous_from": report.previous_period.first,

@@ -34,7 +34,7 @@ from app.models.patrols import (
 from app.models.projects import Project, project_events, project_organisers
 from app.models.qualifications import Qualification
 from app.models.registrations import Registration
-from app.models.reports import ComparisonWeights
+from app.models.reports import ComparisonWeights, ReportDataVersion
 from app.models.requests import RequestChange, ResidentRequest
 from app.models.service_groups import Building, ServiceGroup, service_group_members
 from app.models.shift_changes import ShiftChangeRequest
@@ -80,6 +80,7 @@ __all__ = [
     "Qualification",
     "RefusalClearance",
     "Registration",
+    "ReportDataVersion",
     "RequestChange",
     "ResidentRequest",
     "ScheduleRun",

@@ -8,7 +8,7 @@ same row, and a change needs no restart. One row only (``id = 1``, created by th
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, TimestampMixin
@@ -41,3 +41,14 @@ class ComparisonWeights(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return " / ".join(str(getattr(self, m)) for m in MEASURES)
+
+
+class ReportDataVersion(Base):
+    """A token that changes whenever a table the five comparisons read is written (database
+    triggers, see the migration ``report_data_version``): the key their cache is valid for."""
+
+    __tablename__ = "report_data_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    version: Mapped[str] = mapped_column(String(40))

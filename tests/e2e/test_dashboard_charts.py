@@ -28,6 +28,19 @@ PAINTED = """(selector) => {
 }"""
 
 
+#: The middle of the top bar of a horizontal bar chart, in page coordinates (scrolled to).
+TOP_BAR = """(selector) => {
+    const el = document.querySelector(selector);
+    el.scrollIntoView({block: 'center'});
+    const chart = echarts.getInstanceByDom(el);
+    const data = chart.getOption().series[0].data;
+    const last = data.length - 1;
+    const point = chart.convertToPixel({seriesIndex: 0}, [data[last] / 2, last]);
+    const box = el.getBoundingClientRect();
+    return [box.left + point[0], box.top + point[1]];
+}"""
+
+
 def _town(app: Flask) -> None:
     from app.enums import (
         AssignmentStatus,
@@ -125,5 +138,11 @@ def test_charts_render_in_zh_and_en(browser, site, width: int) -> None:
                 assert page.evaluate(PAINTED, selector) > 500, (lang, width, measure)
             page.screenshot(path=str(ARTIFACTS / f"report-{lang}-{width}.png"),
                             full_page=True)
+            # a bar opens the rows behind its figure
+            x, y = page.evaluate(TOP_BAR, ".report-chart[data-measure=contacts]")
+            with page.expect_navigation():
+                page.mouse.click(x, y)
+            assert "/admin/reports/rows?" in page.url and "figure=contacts" in page.url
+            assert page.locator("#drill-rows tbody tr").count() >= 2
         finally:
             context.close()
