@@ -9,7 +9,7 @@ constraint trigger that changes the version once per transaction, at commit: the
 the last lock a writing transaction takes, so it cannot deadlock with the rows it wrote.
 
 Revision ID: r18d4t4v3r5
-Revises: rq1m3r6e7d01
+Revises: n0t1f7b8c9d0
 Create Date: 2026-12-02 11:20:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r18d4t4v3r5"
-down_revision = "rq1m3r6e7d01"
+down_revision = 'n0t1f7b8c9d0'
 branch_labels = None
 depends_on = None
 
