@@ -219,7 +219,7 @@ def create_registration(data: dict[str, Any], event_id: int):  # type: ignore[no
         consent=data["consent"] is True, email=data.get("email"),
         locale=current_locale(),
     )
-    result = signup.register(db.session, event_id, applicant, slot_id=slot_id)
+    result = signup.register_and_commit(db.session, event_id, applicant, slot_id=slot_id)
     return _registration(result.registration, result.waitlist_position)
 
 

@@ -175,7 +175,7 @@ def event_signup(event_id: int) -> Response | tuple[str, int]:
     )
     try:
         # The service is the first thing to touch the database (see its locking notes).
-        result = signup.register(
+        result = signup.register_and_commit(
             db.session, event_id, applicant,
             slot_id=int(slot_raw) if slot_raw.isdigit() else None,
         )

@@ -17,6 +17,11 @@ lock on that event or slot, then counts and writes:
   loaded rows). If they did and another writer committed in between, SQLite refuses the write
   (SQLITE_BUSY_SNAPSHOT); that surfaces as `SignupError("busy")`, never as an overbooking.
 
+Residents' sign-ups (the public pages and the API) go through `register_and_commit`, the one
+function here that commits: on PostgreSQL it sends the lock, the count, the insert and the
+COMMIT in one round trip, so the lock is held only while the database works (see
+`one_trip`).
+
 Capacity counts the ``party_size`` of confirmed (and attended) places. The waitlist is kept in
 arrival order, which is id order: ids are drawn after the lock, so they follow it.
 """
@@ -35,6 +40,7 @@ from app.services.signup.applicant import (
 from app.services.signup.derived import derived_places
 from app.services.signup.listing import public_event, public_events, services_offered
 from app.services.signup.locking import release_sqlite_writer_mutex
+from app.services.signup.one_trip import register_and_commit
 from app.services.signup.places import (
     Availability,
     CancelResult,
@@ -75,6 +81,7 @@ __all__ = [
     "public_event",
     "public_events",
     "register",
+    "register_and_commit",
     "registration_state",
     "release_sqlite_writer_mutex",
     "services_offered",
