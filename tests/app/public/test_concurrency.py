@@ -128,3 +128,50 @@ def test_concurrent_html_sign_ups_with_the_same_number_create_one(
         statuses = list(pool.map(attempt, range(8)))
     assert statuses.count(200) == 1 and statuses.count(409) == 7, statuses
     assert len(rows(app, event_id)) == 1
+
+
+def test_slot_sign_ups_racing_with_cancellations_never_overbook(live: tuple[Flask, str]) -> None:
+    """Sign-ups for two slots, then cancellations (each promoting the first in line) racing
+    with more sign-ups for the same slot: each slot ends with exactly its places taken."""
+    from app.models import Event, Slot
+
+    app, base = live
+    event_id = add_event(app, capacity=None)
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        slots = [Slot(event=event, label=label, start_at=event.start_at, capacity=10,
+                      end_at=event.start_at + (event.end_at - event.start_at) / 2)
+                 for label in ("上午", "下午")]
+        db.session.add_all(slots)
+        db.session.commit()
+        slot_ids = [slot.id for slot in slots]
+    url = f"{base}/api/v1/events/{event_id}/registrations"
+
+    def sign_up(n: int) -> tuple[int, dict[str, Any]]:
+        return post_json(url, {**signup_body(n), "slot_id": slot_ids[n % 2]})
+
+    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
+        answers = list(pool.map(sign_up, range(60)))
+    assert [status for status, _ in answers] == [201] * 60
+    for slot_id in slot_ids:
+        held = [r for r in rows(app, event_id) if r.slot_id == slot_id]
+        assert [r.status for r in held] == [RegistrationStatus.confirmed] * 10 + [
+            RegistrationStatus.waitlisted] * 20
+
+    first_slot = [r for r in rows(app, event_id) if r.slot_id == slot_ids[0]]
+    cancels = [f"{base}/api/v1/registrations/{r.cancel_token}/cancel" for r in first_slot[:5]]
+    work = [("cancel", u) for u in cancels] + [("sign-up", n) for n in range(100, 140, 2)]
+
+    def run(item: tuple[str, Any]) -> int:
+        kind, arg = item
+        return post_json(arg, {})[0] if kind == "cancel" else sign_up(arg)[0]
+
+    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
+        assert set(pool.map(run, work)) == {200, 201}
+    held = [r for r in rows(app, event_id) if r.slot_id == slot_ids[0]]
+    statuses = [r.status for r in held]
+    assert statuses.count(RegistrationStatus.confirmed) == 10
+    assert statuses.count(RegistrationStatus.cancelled) == 5
+    # The freed places went to the first five in line, not to a newcomer.
+    assert [r.status for r in held[10:15]] == [RegistrationStatus.confirmed] * 5
+    assert statuses.count(RegistrationStatus.waitlisted) == 15 + 20
