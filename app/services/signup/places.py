@@ -128,6 +128,9 @@ class SignupResult:
     registration: Registration
     #: 1-based place in the waitlist; None when confirmed.
     waitlist_position: int | None
+    #: PostgreSQL, one trip (`register_and_commit`): a WAL position after the sign-up's
+    #: commit, known to be on disk before the answer; None elsewhere.
+    on_disk_to: str | None = None
 
     @property
     def confirmed(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from app.database import MIGRATIONS_DIR
 from app.enums import EventKind, EventStatus, RegistrationStatus
@@ -209,3 +209,19 @@ def test_bad_fields_are_all_listed_and_nothing_is_written(ctx: Flask) -> None:
     assert isinstance(error, SignupInvalid)
     assert set(error.errors) == {"slot", "name", "phone", "email", "consent"}
     assert stored(event_id) == []
+
+
+def test_a_sign_up_is_on_disk_before_anybody_is_told(ctx: Flask) -> None:
+    """The lock goes before the commit reaches the disk; the answer waits for it."""
+    event_id, _ = committed_event()
+    result = sign_up(event_id, 1)
+    with db.engine.connect() as elsewhere:
+        assert elsewhere.scalar(select(Registration.id).where(
+            Registration.cancel_token == result.registration.cancel_token)) is not None
+        if db.engine.dialect.name == "postgresql":
+            assert result.on_disk_to is not None
+            assert elsewhere.scalar(
+                text("SELECT pg_current_wal_flush_lsn() >= CAST(:lsn AS pg_lsn)"),
+                {"lsn": result.on_disk_to})
+        else:
+            assert result.on_disk_to is None
