@@ -29,6 +29,7 @@ from tests.factories import make_event, make_household, make_slot
 
 pytestmark = pytest.mark.integration
 
+#: Parameters are built when the tests are collected: hours or days away from now.
 NOW = datetime.now(UTC)
 
 
@@ -155,7 +156,7 @@ def test_slots_have_places_of_their_own(ctx: Flask) -> None:
     ({"status": EventStatus.draft}, "closed"),
     ({"status": EventStatus.cancelled}, "closed"),
     ({"cancelled_at": NOW - timedelta(hours=1)}, "closed"),
-    ({"start_at": NOW - timedelta(hours=1), "end_at": NOW + timedelta(hours=1)}, "closed"),
+    ({"start_at": NOW - timedelta(hours=1), "end_at": NOW + timedelta(days=1)}, "closed"),
     ({"is_public": False}, "not_found"),
     ({"kind": EventKind.care_visit}, "not_found"),
     ({"capacity": None}, "closed"),  # no places for residents at all
@@ -174,19 +175,20 @@ def test_a_private_household_event_is_never_open_to_residents(ctx: Flask) -> Non
     assert refused(2**31 - 1, person(1)).code == "not_found"
 
 
-@pytest.mark.parametrize(("settings", "open_"), [
+@pytest.mark.parametrize(("offsets", "open_"), [
     ({}, True),
-    ({"registration_opens_at": NOW - timedelta(minutes=1)}, True),
-    ({"registration_closes_at": NOW + timedelta(minutes=5),
-      "registration_opens_at": NOW - timedelta(days=1)}, True),
-    ({"registration_closes_at": NOW + timedelta(days=30)}, True),  # after the start
-    ({"registration_opens_at": NOW + timedelta(minutes=1)}, False),
-    ({"registration_closes_at": NOW - timedelta(seconds=1)}, False),
+    ({"registration_opens_at": -timedelta(minutes=10)}, True),
+    ({"registration_closes_at": timedelta(minutes=10),
+      "registration_opens_at": -timedelta(days=1)}, True),
+    ({"registration_closes_at": timedelta(days=30)}, True),  # after the start
+    ({"registration_opens_at": timedelta(minutes=10)}, False),
+    ({"registration_closes_at": -timedelta(minutes=10)}, False),
 ])
 def test_open_for_sign_up_means_what_registration_state_says(
-    ctx: Flask, settings: dict[str, Any], open_: bool,
+    ctx: Flask, offsets: dict[str, timedelta], open_: bool,
 ) -> None:
-    event_id, _ = committed_event(**settings)
+    now = datetime.now(UTC)
+    event_id, _ = committed_event(**{key: now + offset for key, offset in offsets.items()})
     event = signup.public_event(db.session, event_id)
     assert event is not None and (signup.registration_state(event) == "open") is open_
     db.session.rollback()
