@@ -202,7 +202,8 @@ def read_event(event_id: int):  # type: ignore[no-untyped-def]
 
 @blp.route("/events/<int:event_id>/registrations", methods=["POST"])
 @signup_limits
-@blp.arguments(RegistrationInSchema)
+# An instance, not the class: webargs would build the schema again for every sign-up.
+@blp.arguments(RegistrationInSchema())
 @blp.response(201, RegistrationSchema)
 @_problem_docs(400, 404, 409, 429, 503)
 def create_registration(data: dict[str, Any], event_id: int):  # type: ignore[no-untyped-def]

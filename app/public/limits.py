@@ -23,10 +23,9 @@ def phone_limit() -> str:
 
 
 def phone_key() -> str:
-    raw = request.form.get("phone")
-    if raw is None:
-        body = request.get_json(silent=True)
-        raw = body.get("phone") if isinstance(body, dict) else None
+    # The API's JSON first: reading `request.form` of a JSON body parses it as a form first.
+    body = request.get_json(silent=True) if request.is_json else None
+    raw = body.get("phone") if isinstance(body, dict) else request.form.get("phone")
     if not isinstance(raw, str):
         return "phone:none"
     try:
