@@ -637,3 +637,46 @@ class ProjectTarget(LabelledEnum):
             cls.youth: _l("Young people"),
             cls.all_residents: _l("All residents"),
         }
+
+
+class PackageCadence(LabelledEnum):
+    """How often an item of an elderly person's service package (服务套餐) comes round."""
+
+    weekly = "weekly"
+    fortnightly = "fortnightly"
+    monthly = "monthly"  #: on the nth (or last) given weekday of each month
+    weekdays = "weekdays"  #: every week on each of a set of weekdays
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.weekly: _l("Every week"),
+            cls.fortnightly: _l("Every two weeks"),
+            cls.monthly: _l("Once a month"),
+            cls.weekdays: _l("On set weekdays each week"),
+        }
+
+
+class PackageVisitLeft(LabelledEnum):
+    """Why a package visit was left for the scheduler instead of going to the item's helper:
+    the engine's rule the helper would break (`scheduler.eligibility.rule_breaks`)."""
+
+    no_helper = "no_helper"
+    skill = "skill"
+    team = "team"
+    availability = "availability"
+    overlap = "overlap"
+    weekly_cap = "weekly_cap"
+    declined = "declined"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.no_helper: _l("The item has no helper"),
+            cls.skill: _l("The helper lacks the skill (or a valid licence for it)"),
+            cls.team: _l("The helper is not in the required team"),
+            cls.availability: _l("The helper is not available then"),
+            cls.overlap: _l("The helper has another shift then"),
+            cls.weekly_cap: _l("The helper's weekly limit would be exceeded"),
+            cls.declined: _l("The helper declined this visit"),
+        }

@@ -20,6 +20,7 @@ from app.models.households import (
 )
 from app.models.incidents import Incident, IncidentArea, IncidentHousehold
 from app.models.notifications import Notification, RefusalClearance
+from app.models.packages import PackageVisit, ServicePackage, ServicePackageItem
 from app.models.pairing import Pairing, household_needs
 from app.models.patrols import (
     PatrolChecklistItem,
@@ -68,6 +69,7 @@ __all__ = [
     "IncidentHousehold",
     "Neighbourhood",
     "Notification",
+    "PackageVisit",
     "Pairing",
     "PatrolChecklistItem",
     "PatrolGroup",
@@ -86,6 +88,8 @@ __all__ = [
     "ScheduleRun",
     "ScheduleRunPart",
     "ServiceGroup",
+    "ServicePackage",
+    "ServicePackageItem",
     "Shift",
     "ShiftChangeRequest",
     "Skill",
