@@ -31,6 +31,8 @@ from app.models import (
     Incident,
     Neighbourhood,
     Pairing,
+    ServicePackage,
+    ServicePackageItem,
     PatrolGroup,
     PatrolInspection,
     PatrolMember,
@@ -225,6 +227,16 @@ def make_pairing(session: Session, household: Household, volunteer: Volunteer,
     kw.setdefault("starts_on", date(2026, 12, 1))
     kw.setdefault("aim", "每周上门看望，帮助买菜")
     return _save(session, Pairing(household=household, volunteer=volunteer, **kw))
+
+
+def make_package(session: Session, household: Household,
+                 items: list[dict[str, Any]] | None = None, **kw: Any) -> ServicePackage:
+    """A household's service package with its items (each a dict of item fields)."""
+    kw.setdefault("starts_on", date(2026, 1, 1))
+    package = ServicePackage(household=household, **kw)
+    for fields in items or ():
+        package.items.append(ServicePackageItem(**fields))
+    return _save(session, package)
 
 
 def make_patrol_site(session: Session, **kw: Any) -> PatrolSite:

@@ -108,8 +108,9 @@ class PackageVisit(TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("item_id", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(
-        ForeignKey("service_package_items.id", ondelete="CASCADE")
+    #: Empty once the item is deleted: the next generation removes the visit if unconfirmed.
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_package_items.id", ondelete="SET NULL")
     )
     due_on: Mapped[date]
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
@@ -123,7 +124,10 @@ class PackageVisit(TimestampMixin, Base):
         enum_column_type(PackageVisitLeft, "package_visit_left")
     )
 
-    item: Mapped[ServicePackageItem] = relationship()
+    #: A confirmed visit kept although its item changed; its helper has been told so once.
+    kept_after_change: Mapped[bool] = mapped_column(default=False)
+
+    item: Mapped[ServicePackageItem | None] = relationship()
     event: Mapped[Event] = relationship()
     helper: Mapped[Volunteer | None] = relationship()
 

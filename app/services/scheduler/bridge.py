@@ -47,7 +47,9 @@ from app.models import (
     Assignment,
     CareSubscription,
     Event,
+    PackageVisit,
     ScheduleRun,
+    ServicePackageItem,
     Shift,
     Visit,
     Volunteer,
@@ -190,15 +192,26 @@ def _busy_outside(
 
 
 def _paired(session: Session, shifts: Sequence[Shift]) -> dict[int, int]:
-    """Care subscription id → its paired volunteer, for the subscriptions of these visits."""
-    ids = {s.event.care_subscription_id for s in shifts} - {None}
-    if not ids:
-        return {}
-    return dict(session.execute(
+    """Event id → the volunteer paired with that visit: the care subscription's volunteer, or
+    the helper of the service-package item that generated it."""
+    events = {s.event.id: s.event for s in shifts}
+    subscriptions = {e.care_subscription_id for e in events.values()} - {None}
+    by_subscription = dict(session.execute(
         select(CareSubscription.id, CareSubscription.volunteer_id).where(
-            CareSubscription.id.in_(ids), CareSubscription.volunteer_id.is_not(None),
+            CareSubscription.id.in_(subscriptions), CareSubscription.volunteer_id.is_not(None),
             CareSubscription.active.is_(True))
-    ).tuples().all())
+    ).tuples().all()) if subscriptions else {}
+    paired = {event_id: by_subscription[e.care_subscription_id]
+              for event_id, e in events.items() if e.care_subscription_id in by_subscription}
+    households = [event_id for event_id, e in events.items() if e.household_id is not None]
+    if households:
+        paired.update(session.execute(
+            select(PackageVisit.event_id, ServicePackageItem.volunteer_id)
+            .join(ServicePackageItem, ServicePackageItem.id == PackageVisit.item_id)
+            .where(PackageVisit.event_id.in_(households),
+                   ServicePackageItem.volunteer_id.is_not(None))
+        ).tuples().all())
+    return paired
 
 
 def _household_history(session: Session, household_ids: set[int]) -> dict[str, list[str]]:
@@ -363,8 +376,7 @@ def build_problem(
                 neighbourhood=f"n{event.neighbourhood_id}",
                 title=s.title,
                 event=event.title,
-                paired=(vid(paired[event.care_subscription_id])
-                        if event.care_subscription_id in paired else None),
+                paired=vid(paired[event.id]) if event.id in paired else None,
             )
         )
         local = s.start_at.astimezone(zone)
