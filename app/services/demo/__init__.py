@@ -21,7 +21,9 @@ Dates follow `today`:
 - the pairings (`pairing`) start on `today`: most confirmed, the last three of each
   neighbourhood left proposed, the families left over with the engine's reason;
 - the two service projects (`projects`) have events a fortnight or four weeks back (held,
-  with participants) and ahead, keyed by their titles.
+  with participants) and ahead, keyed by their titles;
+- the service packages (`packages`) start on `today`, their visits generated over the
+  rolling horizon; keyed by household.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from app.services.demo.generate import build_plan
 from app.services.demo.history import load_history
 from app.services.demo.licences import load_licences
 from app.services.demo.loader import Loader
+from app.services.demo.packages import load_packages
 from app.services.demo.pairing import load_pairings
 from app.services.demo.patrols import load_patrols
 from app.services.demo.projects import load_projects
@@ -103,6 +106,9 @@ def load_demo(
         if n:
             loader.count(key, n)
     for key, n in load_projects(session, loader.neighbourhoods, zone, today).items():
+        if n:
+            loader.count(key, n)
+    for key, n in load_packages(session, loader.neighbourhoods, zone, today).items():
         if n:
             loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole

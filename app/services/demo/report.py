@@ -18,7 +18,7 @@ COUNT_KEYS = (
     "hours_corrections", "household_needs", "pairings",
     "patrol_groups", "patrol_sites", "patrol_checklist_items", "patrol_seasons",
     "patrol_inspections", "qualifications",
-    "projects", "registrations",
+    "projects", "registrations", "service_packages", "package_items", "package_visits",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"

@@ -5,6 +5,7 @@ drafted* assignment counted as busy."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -93,7 +94,13 @@ def rule_breaks(session: Session, shift: Shift, volunteer: Volunteer, zone: Zone
     engine_volunteer = next((v for v in built.problem.volunteers if v.id == me), None)
     if engine_volunteer is None:  # inactive: available for nothing
         return [("availability", [])]
-    # Only this volunteer's week matters; shifts already held count against the caps here.
+    # Only this volunteer's week matters, and every shift they hold that week is in the
+    # problem: the checker counts them itself, so the caps are the volunteer's own. (The
+    # bridge lowers a cap by work outside its scope in *any* of the scope's weeks, which
+    # would count next week's visits against this one.)
+    engine_volunteer = dataclasses.replace(
+        engine_volunteer, max_minutes_per_week=volunteer.max_minutes_per_week,
+        max_shifts_per_week=volunteer.max_shifts_per_week)
     problem = scheduling.Problem(
         timezone=built.problem.timezone,
         volunteers=[engine_volunteer],

@@ -81,6 +81,22 @@ def test_weekly_cap_skill_and_exclusion(town, db_session: Session) -> None:
     assert dict(eligibility.rule_breaks(db_session, shift, declined, ZONE)) == {"declined": []}
 
 
+def test_next_weeks_work_does_not_count_against_this_weeks_cap(town, db_session: Session
+                                                               ) -> None:
+    shift = town.shifts[0]  # a Monday
+    volunteer = town.volunteers[0]
+    volunteer.max_shifts_per_week = 2
+    day = shift.start_at.astimezone(ZONE).date()
+    for offset in (1, 7, 8):  # this Tuesday; next Monday and Tuesday
+        held = _other_event_shift(db_session, town, local(day + timedelta(days=offset), 9))
+        factories.make_assignment(db_session, held, volunteer,
+                                  status=AssignmentStatus.confirmed)
+    assert eligibility.rule_breaks(db_session, shift, volunteer, ZONE) == []
+    volunteer.max_shifts_per_week = 1
+    assert dict(eligibility.rule_breaks(db_session, shift, volunteer, ZONE)) == {
+        "weekly_cap": []}
+
+
 def test_not_available_then(town, db_session: Session) -> None:
     shift = town.shifts[0]
     volunteer = town.volunteers[0]
