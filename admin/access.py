@@ -33,6 +33,8 @@ matrix says which *operations* a role has on a model at all.
 | Attendance       | R     | R + the roster (own shifts)         | –                          |
 | HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
 | Pairing          | CRUD  | CRUD + propose, confirm, end        | –                          |
+| ServicePackage   | CRUD  | CRUD (items inline)                 | –                          |
+| PackageVisit     | R     | R (changed through the package)     | –                          |
 | ShiftChangeRequest | R + approve, refuse | R + approve, refuse (own) | –                      |
 | Project          | CRUD  | CRUD                                | –                          |
 | FiveComparisons  | R     | R (own neighbourhoods' groups)      | –                          |
@@ -117,6 +119,8 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Attendance": {_A: R, _C: R},
     "HoursEntry": {_A: RC, _C: RC},
     "Pairing": {_A: CRUD, _C: CRUD},
+    "ServicePackage": {_A: CRUD, _C: CRUD},
+    "PackageVisit": {_A: R, _C: R},
     "ShiftChangeRequest": {_A: R, _C: R},
     "Project": {_A: CRUD, _C: CRUD},
     "FiveComparisons": {_A: R, _C: R},

@@ -29,6 +29,7 @@ from admin.views.households import (
 )
 from admin.views.incidents import IncidentView
 from admin.views.notifications import RefusedAddressView
+from admin.views.packages import PackageVisitView, ServicePackageView
 from admin.views.pairing import PairingView
 from admin.views.pairing_proposals import PairingProposalView
 from admin.views.patrols import (
@@ -75,6 +76,7 @@ from app.models import (
     HouseholdAuditEntry,
     Incident,
     Neighbourhood,
+    PackageVisit,
     Pairing,
     PatrolChecklistItem,
     PatrolGroup,
@@ -87,6 +89,7 @@ from app.models import (
     ResidentRequest,
     ScheduleRun,
     ServiceGroup,
+    ServicePackage,
     Shift,
     ShiftChangeRequest,
     Skill,
@@ -153,6 +156,9 @@ def init_admin(app: Flask) -> Admin:
         CareSubscriptionView(CareSubscription, name=_l("Care subscriptions"),
                              category=households),
         PairingView(Pairing, name=_l("Pairings"), category=households),
+        ServicePackageView(ServicePackage, name=_l("Service packages"),
+                           category=households),
+        PackageVisitView(PackageVisit, name=_l("Package visits"), category=households),
         PairingProposalView(name=_l("Pairing proposals"), endpoint="pairing_proposals",
                             url="/admin/pairing-proposals", category=households),
         ResidentRequestView(ResidentRequest, name=_l("Residents' requests"),

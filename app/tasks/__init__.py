@@ -9,6 +9,7 @@
 - `visits`: planning a visit round in the background.
 - `qualifications`: each morning, alerts for licences that expire within 30 days.
 - `pairing`: each night, pairings whose period is over are ended.
+- `packages`: service-package visits, generated as soon as a package is saved and each night.
 
 Importing every task module here, where the consumer finds the queue, registers all tasks
 (huey's "not found in TaskRegistry" otherwise). Tasks take ids or plain data, never rows.
@@ -18,7 +19,7 @@ from flask import Flask
 
 from app.services.notify import DISPATCHER
 from app.services.scheduler.runs import PART_DISPATCHER
-from app.tasks import feeds, notify, pairing, qualifications, scheduler, visits
+from app.tasks import feeds, notify, packages, pairing, qualifications, scheduler, visits
 from app.tasks.queue import huey, make_huey, task_app
 
 
@@ -32,6 +33,6 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
-    "feeds", "huey", "init_app", "make_huey", "notify", "pairing", "qualifications", "scheduler",
-    "task_app", "visits",
+    "feeds", "huey", "init_app", "make_huey", "notify", "packages", "pairing", "qualifications",
+    "scheduler", "task_app", "visits",
 ]

@@ -37,12 +37,15 @@ from app.models import (
     HoursEntry,
     HouseholdAuditEntry,
     Neighbourhood,
+    PackageVisit,
     Pairing,
     PatrolChecklistItem,
     PatrolSeason,
     Project,
     Qualification,
     ScheduleRun,
+    ServicePackage,
+    ServicePackageItem,
     ShiftChangeRequest,
     User,
     Visit,
@@ -141,6 +144,18 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
                                   valid_until=date(2030, 12, 31))
     session.add_all([blackout, visit, subscription, run, audit_entry, attendance, entry,
                      pairing, change, qualification])
+    service_package = ServicePackage(household=household, starts_on=date(2027, 1, 1),
+                                     notes=f"{prefix}套餐备注", items=[ServicePackageItem(
+                                         skill=skill, volunteer=volunteer,
+                                         description=f"{prefix}上门量血压")])
+    package_event = f.make_event(session, neighbourhood=n, kind=EventKind.care_visit,
+                                 title=f"{prefix}套餐上门", household=household,
+                                 is_public=False)
+    session.add(service_package)
+    session.flush()
+    package_visit = PackageVisit(item=service_package.items[0], event=package_event,
+                                 due_on=package_event.start_at.date(), helper=volunteer)
+    session.add(package_visit)
     project = Project(neighbourhood=n, title=f"{prefix}少儿绘画比赛",
                       target=ProjectTarget.children_families, starts_on=date(2027, 3, 1),
                       goal_events=1, goal_participants=30, events=[event],
@@ -160,6 +175,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "patrolinspection": inspection,
         "shiftchangerequest": change,
         "qualification": qualification,
+        "servicepackage": service_package, "packagevisit": package_visit,
     })
 
 

@@ -45,6 +45,8 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "attendancerecord": ("Attendance", None, None),
     "hoursentry": ("HoursEntry", "volunteer", "activity"),
     "pairing": ("Pairing", "household", "aim"),
+    "servicepackage": ("ServicePackage", "household", "notes"),
+    "packagevisit": ("PackageVisit", None, None),
     "project": ("Project", "events", "title"),
     "patrolsite": ("PatrolSite", None, "name"),
     "patrolgroup": ("PatrolGroup", None, "name"),

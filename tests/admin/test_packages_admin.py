@@ -1,0 +1,84 @@
+"""The service-package form: items inline, weekdays as ticks, a clear refusal of an item the
+database would refuse, and the coordinator's own families and helpers only."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+import app.tasks.packages
+from app.models import ServicePackage
+from tests.admin.conftest import as_text, quick_login
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[list[int]]:
+    """The households whose generation a save queued (the queue itself is
+    tests/app/scheduling/test_package_queue.py's)."""
+    calls: list[list[int]] = []
+    monkeypatch.setattr(app.tasks.packages, "enqueue_sync", calls.append)
+    return calls
+
+
+def _form(world, token: str, **item: object) -> dict[str, object]:
+    side = world.jiahong
+    household = side.rows["household"]
+    return {
+        "household": household.id, "starts_on": "2027-01-04", "active": "y",
+        "notes": "佳虹新套餐", "items-0-skill": world.shared["skill"].id,
+        "items-0-volunteer": side.rows["volunteer"].id, "items-0-cadence": "weekly",
+        "items-0-weekday": 1, "items-0-nth": "", "items-0-time_of_day": "09:30",
+        "items-0-duration_minutes": 60, "csrf_token": token, **item,
+    }
+
+
+def _fresh_household(world, db_session):
+    """The Jiahong family without its package, so a new one may be made for it."""
+    package = world.jiahong.rows["servicepackage"]
+    db_session.delete(world.jiahong.rows["packagevisit"])
+    db_session.delete(package)
+    db_session.flush()
+
+
+def test_set_weekdays_are_saved_and_generation_is_queued(client, db_session, world,
+                                                         queued) -> None:
+    _fresh_household(world, db_session)
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post("/admin/servicepackage/new/", data=_form(
+        world, token, **{"items-0-cadence": "weekdays", "items-0-weekdays_mask": ["0", "3"]}))
+    assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
+    package = db_session.scalar(select(ServicePackage).where(
+        ServicePackage.notes == "佳虹新套餐"))
+    assert package.items[0].weekdays_mask == 0b1001  # Monday and Thursday
+    assert queued == [[world.jiahong.rows["household"].id]]
+
+
+@pytest.mark.parametrize(("item", "words"), [
+    ({"items-0-cadence": "weekdays"}, "至少要勾选一天"),
+    ({"items-0-cadence": "monthly"}, "第几个星期几"),
+])
+def test_an_incomplete_item_is_refused_in_words(client, db_session, world, queued, item,
+                                               words) -> None:
+    _fresh_household(world, db_session)
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post("/admin/servicepackage/new/", data=_form(world, token, **item))
+    assert response.status_code == 200 and words in as_text(response)
+    db_session.expire_all()
+    assert db_session.scalar(select(ServicePackage).where(
+        ServicePackage.notes == "佳虹新套餐")) is None
+    assert queued == []
+
+
+def test_a_foreign_helper_is_refused(client, db_session, world, queued) -> None:
+    _fresh_household(world, db_session)
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post("/admin/servicepackage/new/", data=_form(
+        world, token, **{"items-0-volunteer": world.yongye.rows["volunteer"].id}))
+    assert response.status_code == 200
+    db_session.expire_all()
+    assert db_session.scalar(select(ServicePackage).where(
+        ServicePackage.notes == "佳虹新套餐")) is None
+    assert queued == []
