@@ -2,7 +2,7 @@
 cadence, and the visits generated from them.
 
 Revision ID: pkg5e7v1c3a1
-Revises: n0t1f7b8c9d0
+Revises: r18d4t4v3r5
 Create Date: 2026-12-02 10:56:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pkg5e7v1c3a1"
-down_revision = 'n0t1f7b8c9d0'
+down_revision = 'r18d4t4v3r5'
 branch_labels = None
 depends_on = None
 
