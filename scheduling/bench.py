@@ -145,19 +145,25 @@ def optimum_reference(problem: Problem, sol: Solution,
     """Offline, untimed: the optimum of seats and of weighted fill — proven when HiGHS's MIP
     closes the gap within `time_limit`, else the best known (the MIP's best schedule or the
     engine's, which is feasible for the MIP too) — and the solution's share of each. When the
-    MIP has neither a schedule nor a bound in time, nothing is known beyond the engine's own
-    answer: the optimum and the share are None ("—"), not a flattering 100 %."""
+    MIP has no schedule in time and nothing proves the engine's optimal, nothing is known
+    beyond the engine's own answer: the optimum and the share are None ("—"), not a
+    flattering 100 %."""
     m = sol.metrics
     ref: dict[str, Any] = {}
     optima = _mip_optima(problem, time_limit)
+    # The engine's own bounds hold too: a schedule that meets its LP bound is optimal.
+    engine_bounds = {"seats": [m.best_bound],
+                     "weighted": [m.upper_bound_weighted_lp, m.cpsat_bound]}
     for key, own in (("seats", float(m.filled_seats)), ("weighted", float(m.weighted_fill))):
-        found, bound = optima[key]
-        known = found is not None or math.isfinite(bound)
+        found, mip_bound = optima[key]
+        bound = min([mip_bound, *(b for b in engine_bounds[key] if b is not None)])
         best = own if found is None else max(own, found)
+        # Both objectives are integral: a schedule worth the bound's floor is optimal.
+        proven = math.isfinite(bound) and best >= math.floor(bound + 1e-6)
+        known = found is not None or proven
         ref[key] = best if known else None
         ref[f"{key}_bound"] = bound if math.isfinite(bound) else None
-        # Both objectives are integral: a schedule worth the bound's floor is optimal.
-        ref[f"{key}_proven"] = math.isfinite(bound) and best >= math.floor(bound + 1e-6)
+        ref[f"{key}_proven"] = proven
         ref[f"{key}_share"] = (own / best if best else 1.0) if known else None
     ref["proven"] = ref["seats_proven"] and ref["weighted_proven"]
     ref["quality"], ref["weighted_quality"] = ref.pop("seats_share"), ref.pop("weighted_share")
