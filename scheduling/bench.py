@@ -14,6 +14,7 @@ part computes its bounds inside the pool and the wall time includes them).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import multiprocessing
@@ -118,7 +119,7 @@ def _mip_optima(problem: Problem, time_limit: float) -> dict[str, tuple[float | 
     """`mip_optimum` of seats and of weighted fill, side by side, each in a process of its
     own that is ended `time_limit` + SETUP_GRACE seconds on: HiGHS's MIP set-up (the objective's
     clique partition) does not look at the time limit and has taken over ten minutes on a
-    town-week. An ended one knows nothing: (None, inf)."""
+    town-week. One ended (or failed) knows nothing: (None, inf)."""
     context = multiprocessing.get_context("spawn")  # no HiGHS or CP-SAT threads inherited
     text = dumps_problem(problem)
     running = {}
@@ -131,10 +132,10 @@ def _mip_optima(problem: Problem, time_limit: float) -> dict[str, tuple[float | 
     deadline = time.monotonic() + time_limit + SETUP_GRACE
     found: dict[str, tuple[float | None, float]] = {}
     for key, (child, receive) in running.items():
+        found[key] = (None, math.inf)
         if receive.poll(max(0.0, deadline - time.monotonic())):
-            found[key] = receive.recv()
-        else:
-            found[key] = (None, math.inf)
+            with contextlib.suppress(EOFError):  # the child failed: its error is on stderr
+                found[key] = receive.recv()
         child.kill()
         child.join()
     return found
@@ -155,8 +156,8 @@ def optimum_reference(problem: Problem, sol: Solution,
     engine_bounds = {"seats": [m.best_bound],
                      "weighted": [m.upper_bound_weighted_lp, m.cpsat_bound]}
     for key, own in (("seats", float(m.filled_seats)), ("weighted", float(m.weighted_fill))):
-        found, mip_bound = optima[key]
-        bound = min([mip_bound, *(b for b in engine_bounds[key] if b is not None)])
+        found, dual = optima[key]
+        bound = min([dual, *(b for b in engine_bounds[key] if b is not None)])
         best = own if found is None else max(own, found)
         # Both objectives are integral: a schedule worth the bound's floor is optimal.
         proven = math.isfinite(bound) and best >= math.floor(bound + 1e-6)
