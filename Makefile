@@ -77,6 +77,7 @@ bench: $(STAMP)
 	-$(BIN)/python -m benchmarks.ics_import
 	-$(BIN)/python -m benchmarks.district
 	-$(BIN)/python -m benchmarks.reports
+	-$(BIN)/python -m benchmarks.visits
 
 # For developers: refresh the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import secrets
 import shlex
 import statistics
@@ -23,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -99,6 +101,63 @@ def request(port: int, method: str, path: str, body: bytes | None = None,
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
+
+
+def login(port: int, username: str, password: str) -> str:
+    """Log in through the login form; returns the session cookie ("name=value")."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/login")
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookie = response.getheader("Set-Cookie", "").split(";")[0]
+        body = urlencode({"username": username, "password": password,
+                          "csrf_token": csrf_token(page)}).encode()
+        connection.request("POST", "/login", body=body, headers={
+            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 302, response.status
+        return response.getheader("Set-Cookie", "").split(";")[0] or cookie
+    finally:
+        connection.close()
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def timed_request(port: int, method: str, path: str, cookie: str,
+                  form: dict[str, Any] | None = None) -> tuple[float, int, dict[str, str], bytes]:
+    """(seconds, status, headers, body) of one request with the session cookie; `form` is
+    sent url-encoded."""
+    headers = {"Cookie": cookie}
+    body = None
+    if form is not None:
+        body = urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        started = time.perf_counter()
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        elapsed = time.perf_counter() - started
+    finally:
+        connection.close()
+    return elapsed, response.status, dict(response.getheaders()), payload
+
+
+def fetch(port: int, path: str, cookie: str, must_contain: bytes) -> tuple[float, bytes]:
+    """(seconds, body) of one GET that must answer 200 with `must_contain` in the body."""
+    elapsed, status, _, body = timed_request(port, "GET", path, cookie)
+    if status != 200 or must_contain not in body:
+        raise AssertionError(f"GET {path}: {status} {body[:200]!r}")
+    return elapsed, body
+
+
+def timed(port: int, path: str, cookie: str, must_contain: bytes) -> float:
+    return fetch(port, path, cookie, must_contain)[0]
 
 
 def hammer(port: int, requests: int, threads: int,

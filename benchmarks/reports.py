@@ -21,8 +21,6 @@ this process: the same whatever the data's size. Target: the town's JSON for a y
 from __future__ import annotations
 
 import argparse
-import http.client
-import re
 import statistics
 import sys
 import time
@@ -30,7 +28,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from benchmarks.deployed import DEFAULT_DATABASE, client_app, deployed_server
+from benchmarks.deployed import (
+    DEFAULT_DATABASE,
+    client_app,
+    deployed_server,
+    fetch,
+    login,
+    timed,
+)
 
 PASSWORD = "benchmark password 2026"
 TARGET_SECONDS = 1.0
@@ -170,45 +175,6 @@ def town_contacts(body: bytes) -> int:
     return sum(v or 0 for c in charts if c["measure"] == "contacts" for v in c["values"])
 
 
-def login(port: int) -> str:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", "/login")
-        response = connection.getresponse()
-        page = response.read().decode()
-        cookie = response.getheader("Set-Cookie", "").split(";")[0]
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        body = urlencode({"username": "bench-admin", "password": PASSWORD,
-                          "csrf_token": token}).encode()
-        connection.request("POST", "/login", body=body, headers={
-            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-        response = connection.getresponse()
-        response.read()
-        assert response.status == 302, response.status
-        return response.getheader("Set-Cookie", "").split(";")[0] or cookie
-    finally:
-        connection.close()
-
-
-def fetch(port: int, path: str, cookie: str, must_contain: bytes) -> tuple[float, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        started = time.perf_counter()
-        connection.request("GET", path, headers={"Cookie": cookie})
-        response = connection.getresponse()
-        body = response.read()
-        elapsed = time.perf_counter() - started
-    finally:
-        connection.close()
-    if response.status != 200 or must_contain not in body:
-        raise AssertionError(f"GET {path}: {response.status} {body[:200]!r}")
-    return elapsed, body
-
-
-def timed(port: int, path: str, cookie: str, must_contain: bytes) -> float:
-    return fetch(port, path, cookie, must_contain)[0]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
@@ -221,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         sizes = seed(database_url, args.households, args.visits_each, args.requests)
         seeded = time.perf_counter() - started
-        cookie = login(port)
+        cookie = login(port, "bench-admin", PASSWORD)
         today = datetime.now(UTC).date()
         first = today - timedelta(days=364)
         year = {"from": first.isoformat(), "to": today.isoformat()}
