@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, has_request_context, request, session
+from babel import Locale, dates
 from flask_babel import Babel, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -88,6 +90,21 @@ def local_datetime(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, fmt)
 
 
+def local_date(value: datetime | date | None, fmt: str = "short") -> str:
+    """The local calendar day of a time (or a day), in the user's language."""
+    if value is None:
+        return ""
+    day = to_local(value).date() if isinstance(value, datetime) else value
+    return _formatted_day(day, fmt, get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_day(day: date, fmt: str, locale: Locale) -> str:
+    # Babel's formatting costs far more than a lookup, and a list of hundreds of rows (the
+    # due list) holds a few dozen distinct days.
+    return dates.format_date(day, fmt, locale=locale)
+
+
 def language_return_path() -> str:
     """Where the language switch brings the user back to: this page if it was a plain GET,
     else the page the form was sent from (a failed sign-up is shown at its POST address,
@@ -123,6 +140,7 @@ def init_app(app: Flask, babel: Babel) -> None:
         default_translation_directories=TRANSLATIONS_DIR,
     )
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["language_return_path"] = language_return_path

@@ -10,7 +10,10 @@ from html.parser import HTMLParser
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
+from sqlalchemy import event as sa_event
 from werkzeug.test import TestResponse
+
+from app.extensions import db
 
 #: The test apps' `LINLI_DEPLOYMENT_ID`: every feed UID ends in "@" and this.
 DEPLOYMENT_ID = "linli-test-deployment"
@@ -77,6 +80,24 @@ class _FormFields(HTMLParser):
             self._textarea = None
         elif tag == "form":
             self._in_form = False
+
+
+def count_page_statements(app: Flask, client: FlaskClient, path: str) -> int:
+    """SQL statements run to answer a GET of `path` (which must answer 200)."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engines[None]  # the test's shared connection
+    sa_event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path)
+        assert response.status_code == 200
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
 
 
 def form_fields(html: str) -> dict[str, str]:

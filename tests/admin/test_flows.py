@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from app.enums import HouseholdCategory, Role
-from app.extensions import db
 from app.models import Event, Household, Volunteer
 from tests import factories as f
 from tests.admin.conftest import as_text, make_user, quick_login
-from tests.helpers import csrf_token_from, login
+from tests.helpers import count_page_statements, csrf_token_from, login
 
 pytestmark = pytest.mark.integration
 
@@ -121,31 +119,14 @@ def test_household_categories_multi_select(client, db_session, world) -> None:
                                             HouseholdCategory.very_old]
 
 
-def _count_list_queries(app, client, path: str) -> int:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engines[None]  # the test's shared connection
-    sa_event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-        assert response.status_code == 200
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 @pytest.mark.parametrize("endpoint", ["volunteer", "assignment", "household", "shift", "user",
                                       "incident", "building", "servicegroup"])
 def test_list_queries_do_not_grow_with_rows(app, client, db_session, world, endpoint) -> None:
     quick_login(client, world.users["admin"])
-    one = _count_list_queries(app, client, f"/admin/{endpoint}/")
+    one = count_page_statements(app, client, f"/admin/{endpoint}/")
     for _ in range(2):
         _add_row(db_session, world, endpoint)
-    three = _count_list_queries(app, client, f"/admin/{endpoint}/")
+    three = count_page_statements(app, client, f"/admin/{endpoint}/")
     assert one == three
 
 

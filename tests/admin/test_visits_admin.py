@@ -14,6 +14,7 @@ from app.models import Household, Incident, Visit, VisitRound
 from app.services.visits.rounds import plan_round
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
+from tests.helpers import count_page_statements
 
 pytestmark = pytest.mark.integration
 
@@ -156,6 +157,33 @@ def test_foreign_round_is_not_found(client, db_session, world) -> None:
     assert client.post(f"/admin/visits/round/{round_.id}/discard",
                        data={"csrf_token": token}).status_code == 404
 
+
+
+def test_due_page_statements_do_not_grow_with_households(app, client, db_session,
+                                                         world) -> None:
+    """The due page of a neighbourhood, for a group and for a building: as many statements
+    with one due household as with many more, in other buildings and groups."""
+    quick_login(client, world.users["coordinator"])
+    n = world.jiahong.neighbourhood
+    group = world.jiahong.rows["servicegroup"]
+    building = world.jiahong.rows["building"]
+    long_ago = f.future(-800)
+    world.jiahong.rows["household"].created_at = long_ago
+    db_session.flush()
+    paths = ["/admin/visits/", f"/admin/visits/?group={group.id}&within=28",
+             f"/admin/visits/?building={building.id}"]
+    before = [count_page_statements(app, client, path) for path in paths]
+    for number in range(3):
+        other_group = f.make_service_group(db_session, neighbourhood=n)
+        other = f.make_building(db_session, neighbourhood=n, service_group=other_group)
+        for room in range(4):
+            for at in (building, other):
+                household = f.make_household(db_session, neighbourhood=n, building=at,
+                                             room=f"{number}{room}", created_at=long_ago)
+                f.make_visit(db_session, household, visited_at=f.future(-400 + room))
+    assert [count_page_statements(app, client, path) for path in paths] == before
+    page = as_text(client.get("/admin/visits/"))
+    assert page.count("佳虹路") >= 24  # the new households are on it
 
 
 def test_team_lead_has_no_visits_page(client, world) -> None:

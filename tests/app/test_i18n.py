@@ -55,3 +55,20 @@ def test_placeholders_survive_translation() -> None:
             assert set(PLACEHOLDER.findall(message.id)) == set(
                 PLACEHOLDER.findall(message.string)
             ), message.id
+
+
+def test_local_date_is_the_day_in_the_deployment_zone_in_the_users_language(app) -> None:
+    from datetime import UTC, date, datetime
+
+    from flask_babel import force_locale
+
+    from app.i18n import local_date
+
+    late_evening_utc = datetime(2026, 3, 4, 20, 30, tzinfo=UTC)  # 5 March 04:30 in Shanghai
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert local_date(late_evening_utc) == "2026/3/5"
+            assert local_date(date(2026, 3, 5), "medium") == "2026年3月5日"
+        with force_locale("en"):
+            assert local_date(late_evening_utc, "medium") == "Mar 5, 2026"
+        assert local_date(None) == ""
