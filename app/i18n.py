@@ -7,8 +7,8 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, has_request_context, request, session
 from babel import Locale, dates
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
