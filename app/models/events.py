@@ -267,6 +267,8 @@ class TemplateItem(Base):
             "slot_minutes IS NULL OR slot_minutes > 0", name="slot_minutes_positive"
         ),
         CheckConstraint("slot_capacity >= 0", name="slot_capacity_non_negative"),
+        CheckConstraint("places_per_volunteer IS NULL OR places_per_volunteer >= 1",
+                        name="places_per_volunteer_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -288,6 +290,9 @@ class TemplateItem(Base):
     slot_minutes: Mapped[int | None]
     #: Residents per slot (or per session when `slot_minutes` equals the duration).
     slot_capacity: Mapped[int] = mapped_column(default=1)
+    #: When set, the stamped shift's `places_per_volunteer`: its slots' places then follow its
+    #: confirmed volunteers (and start at none), instead of `slot_capacity`.
+    places_per_volunteer: Mapped[int | None]
 
     template: Mapped[EventTemplate] = relationship(back_populates="items")
     skill: Mapped[Skill | None] = relationship()

@@ -35,8 +35,10 @@ def _slots_for(item: TemplateItem, start: datetime, end: datetime, zone: ZoneInf
     slot_start = start
     while slot_start + length <= end:
         label = f"{item.title} {slot_start.astimezone(zone):%m-%d %H:%M}"
+        # Places that follow the staffing start at none: nobody has confirmed yet.
+        capacity = 0 if item.places_per_volunteer else item.slot_capacity
         slots.append(Slot(label=label, start_at=slot_start, end_at=slot_start + length,
-                          capacity=item.slot_capacity))
+                          capacity=capacity))
         slot_start += length
     return slots
 
@@ -73,6 +75,7 @@ def stamp_event(
             title=item.title, start_at=start, end_at=end, skill_id=item.skill_id,
             team_id=item.team_id, min_volunteers=item.min_volunteers,
             max_volunteers=item.max_volunteers, priority=item.priority,
+            places_per_volunteer=item.places_per_volunteer,
         ))
         event.slots.extend(_slots_for(item, start, end, zone))
     event.start_at = min(shift.start_at for shift in event.shifts)

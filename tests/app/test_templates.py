@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.enums import EventKind, EventStatus
+from app.enums import AssignmentStatus, EventKind, EventStatus
+from app.services import signup
 from app.services.templates import TemplateError, stamp_event
 from tests import factories as f
 
@@ -61,3 +62,22 @@ def test_template_without_items_is_refused(db_session) -> None:
     with pytest.raises(TemplateError):
         stamp_event(db_session, template, day=date(2027, 3, 5),
                     neighbourhood=f.make_neighbourhood(db_session), zone=SHANGHAI)
+
+
+def test_places_that_follow_the_barbers_are_stamped_too(db_session) -> None:
+    """A haircut station of 2 haircuts per barber per slot: the stamped slots have no place
+    until barbers confirm, then 2 per confirmed barber."""
+    template = f.make_template(db_session, items=[
+        {"title": "理发", "duration_minutes": 60, "max_volunteers": 3, "slot_minutes": 20,
+         "slot_capacity": 3, "places_per_volunteer": 2}])
+    event = stamp_event(db_session, template, day=date(2027, 3, 5),
+                        neighbourhood=f.make_neighbourhood(db_session), zone=SHANGHAI)
+    db_session.flush()
+    [shift] = event.shifts
+    assert shift.places_per_volunteer == 2
+    assert [slot.capacity for slot in event.slots] == [0, 0, 0]
+    for _ in range(2):
+        f.make_assignment(db_session, shift, f.make_volunteer(db_session),
+                          status=AssignmentStatus.confirmed)
+    signup.follow_staffing(db_session, event.id)
+    assert [slot.capacity for slot in event.slots] == [4, 4, 4]
