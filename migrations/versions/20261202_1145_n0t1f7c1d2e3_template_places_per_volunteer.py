@@ -1,7 +1,7 @@
 """template items: residents' places per confirmed volunteer, passed to the stamped shift
 
 Revision ID: n0t1f7c1d2e3
-Revises: n0t1f7b8c9d0
+Revises: pkg5e7v1c3a1
 Create Date: 2026-12-02 11:45:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7c1d2e3"
-down_revision = "n0t1f7b8c9d0"
+down_revision = 'pkg5e7v1c3a1'
 branch_labels = None
 depends_on = None
 
