@@ -159,12 +159,15 @@ class PackageVisitView(LinliModelView):
 
     column_list = ["event", "due_on", "start", "helper", "left_reason"]
     column_details_list = ["event", "due_on", "start", "item", "helper", "left_reason",
-                           "kept_after_change", "created_at"]
+                           "kept_after_change", "missed_alerted_at", "makeup_of",
+                           "created_at"]
     column_export_list = column_list
     column_labels = {"event": _l("Visit"), "start": _l("Starts"), "helper": _l("Helper"),
                      "left_reason": _l("Left for the scheduler because"),
                      "due_on": _l("Due on"), "item": _l("Service"),
-                     "kept_after_change": _l("Confirmed visit kept after a change")}
+                     "kept_after_change": _l("Confirmed visit kept after a change"),
+                     "missed_alerted_at": _l("Escalated as not done"),
+                     "makeup_of": _l("Makes up for")}
     column_formatters = {"start": _event_time, "left_reason": _left_label}
     column_formatters_export = column_formatters
     column_formatters_detail = column_formatters

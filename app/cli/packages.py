@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import utcnow
-from app.services.packages import generation, listing
+from app.services.packages import generation, listing, missed
 
 packages_cli = AppGroup("packages", help="Service packages for elderly people (服务套餐).")
 
@@ -63,3 +63,17 @@ def sync(household_ids: tuple[int, ...]) -> None:
                f"{len(result.left)} left for the scheduler), {result.replaced} replaced, "
                f"{result.kept} confirmed kept, {len(result.notifications)} messages to helpers "
                "queued")
+
+
+@packages_cli.command("missed")
+@click.option("--days", type=int, default=missed.MISSED_AFTER_DAYS, show_default=True,
+              help="Days after a visit's end within which it must be recorded as done.")
+def missed_command(days: int) -> None:
+    """Escalate the package visits not recorded as done in time (as the hourly task does):
+    the coordinators are told and a make-up visit is made, once per visit."""
+    result = missed.escalate(db.session, now=utcnow(), zone=deployment_zone(), days=days)
+    db.session.commit()
+    with_helper = sum(1 for m in result.makeups if m.left_reason is None)
+    click.echo(f"{len(result.missed)} missed visits escalated, {len(result.makeups)} make-up "
+               f"visits ({with_helper} with the same helper), {len(result.notifications)} "
+               "messages to coordinators queued")

@@ -6,14 +6,14 @@ due date."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import PackageCadence, PackageVisitLeft
-from app.models.base import Base, TimestampMixin
+from app.models.base import Base, TimestampMixin, UTCDateTime
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
@@ -126,10 +126,17 @@ class PackageVisit(TimestampMixin, Base):
 
     #: A confirmed visit kept although its item changed; its helper has been told so once.
     kept_after_change: Mapped[bool] = mapped_column(default=False)
+    #: When the visit was escalated as missed (coordinators told, a make-up made): once.
+    missed_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The missed visit this one makes up for (outside the item's cadence; one per miss).
+    makeup_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("package_visits.id", ondelete="SET NULL"), unique=True
+    )
 
     item: Mapped[ServicePackageItem | None] = relationship()
     event: Mapped[Event] = relationship()
     helper: Mapped[Volunteer | None] = relationship()
+    makeup_of: Mapped[PackageVisit | None] = relationship(remote_side="PackageVisit.id")
 
     def __str__(self) -> str:
         return f"{self.item} · {self.due_on.isoformat()}"

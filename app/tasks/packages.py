@@ -1,13 +1,14 @@
 """huey tasks of service packages: a household's package visits generated as soon as its
-package is saved (`sync_package_visits`, queued after the commit by the admin), and each night
-the rolling horizon moved on for every package (`extend_package_visits`)."""
+package is saved (`sync_package_visits`, queued after the commit by the admin), each night
+the rolling horizon moved on for every package (`extend_package_visits`), and each hour the
+visits not recorded in time escalated (`escalate_missed_package_visits`)."""
 
 from __future__ import annotations
 
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import utcnow
-from app.services.packages import generation
+from app.services.packages import generation, missed
 from app.tasks.queue import huey, in_transaction, local_crontab
 
 
@@ -36,3 +37,12 @@ def enqueue_sync(household_ids: list[int]) -> None:
 def extend_package_visits() -> dict[str, int]:
     """Each night the horizon moves a day on: the new day's visits of every active package."""
     return in_transaction(lambda: _sync(generation.households_with_packages(db.session)))
+
+
+@huey.periodic_task(local_crontab(minute="15"), retries=0)
+def escalate_missed_package_visits() -> int:
+    """Each hour: package visits not recorded as done in time are escalated (coordinators
+    told, a make-up visit made), once each; returns how many."""
+    def work() -> int:
+        return len(missed.escalate(db.session, now=utcnow(), zone=deployment_zone()).missed)
+    return in_transaction(work)

@@ -1,2 +1,3 @@
-"""Service packages 服务套餐: when items are due (`cadence`) and the visits they generate
-(`generation`)."""
+"""Service packages 服务套餐: when items are due (`cadence`), the visits they generate
+(`generation`), the visits ahead as a list (`listing`) and the escalation of visits not done
+(`missed`)."""

@@ -111,19 +111,24 @@ def _item_dates(item: ServicePackageItem, package: ServicePackage, first: date,
     return [d for d in due_dates(cadence, first, last) if _start(d, item, zone) > now]
 
 
-def _new_visit(session: Session, item: ServicePackageItem, household: Household, day: date,
-               zone: ZoneInfo) -> PackageVisit | None:
-    start = _start(day, item, zone)
-    end = start + timedelta(minutes=item.duration_minutes)
-    title = item.skill.name_zh
-    event = Event(
+def visit_event(household: Household, title: str, description: str | None,
+                start: datetime, minutes: int, skill_id: int | None) -> Event:
+    """The private care-visit event of a package visit, with its one seat."""
+    end = start + timedelta(minutes=minutes)
+    return Event(
         neighbourhood_id=household.neighbourhood_id, kind=EventKind.care_visit,
-        title=f"{title} · {household.contact_name}", description=item.description,
+        title=f"{title} · {household.contact_name}", description=description,
         place=household.address, start_at=start, end_at=end, is_public=False,
         status=EventStatus.published, household_id=household.id,
-        shifts=[Shift(title=title, start_at=start, end_at=end, skill_id=item.skill_id,
+        shifts=[Shift(title=title, start_at=start, end_at=end, skill_id=skill_id,
                       min_volunteers=1, max_volunteers=1, priority=2)],
     )
+
+
+def _new_visit(session: Session, item: ServicePackageItem, household: Household, day: date,
+               zone: ZoneInfo) -> PackageVisit | None:
+    event = visit_event(household, item.skill.name_zh, item.description,
+                        _start(day, item, zone), item.duration_minutes, item.skill_id)
     visit = PackageVisit(item_id=item.id, due_on=day, event=event, helper_id=item.volunteer_id)
     try:
         with session.begin_nested():
@@ -133,8 +138,10 @@ def _new_visit(session: Session, item: ServicePackageItem, household: Household,
     return visit
 
 
-def _give_to_helper(session: Session, visit: PackageVisit, helper: Volunteer | None,
-                    zone: ZoneInfo) -> None:
+def place_helper(session: Session, visit: PackageVisit, helper: Volunteer | None,
+                 zone: ZoneInfo) -> None:
+    """Give the visit's seat to the helper when the engine's checker finds no rule broken;
+    otherwise record why and leave it for the scheduler."""
     if helper is None:
         visit.left_reason = PackageVisitLeft.no_helper
         return
@@ -154,7 +161,9 @@ def _future_visits(session: Session, household_ids: list[int], now: datetime
     return list(session.scalars(
         select(PackageVisit)
         .join(Event, Event.id == PackageVisit.event_id)
-        .where(Event.household_id.in_(household_ids), Event.start_at > now)
+        .where(Event.household_id.in_(household_ids), Event.start_at > now,
+               # Make-ups belong to the visit they make up for, not to the cadence.
+               PackageVisit.makeup_of_id.is_(None))
         .options(selectinload(PackageVisit.event).selectinload(Event.shifts)
                  .selectinload(Shift.assignments).selectinload(Assignment.volunteer))
         .order_by(Event.start_at, PackageVisit.id)
@@ -225,7 +234,7 @@ def sync(session: Session, household_ids: Iterable[int], *, today: date, zone: Z
             if visit is None:
                 continue
             result.created += 1
-            _give_to_helper(session, visit, item.volunteer, zone)
+            place_helper(session, visit, item.volunteer, zone)
             if visit.left_reason is None:
                 result.assigned += 1
                 if item_id in changed_items and item.volunteer is not None:

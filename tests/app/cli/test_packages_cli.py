@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from app.enums import PackageCadence
 from tests import factories as f
@@ -54,3 +55,38 @@ def test_sync_then_list_the_visits_with_their_helpers(app, db_session) -> None:
     assert "这项服务还没有指定服务人员" in table.output  # the reason, in the default language
     again = runner.invoke(args=["packages", "sync", "--household", str(household.id)])
     assert again.output.startswith("0 visits created")
+
+
+def test_missed_escalates_once(app, db_session) -> None:
+    """`flask packages missed` on a visit two days past its end, never recorded."""
+    from app.models import PackageVisit
+
+    today = datetime.now(ZONE).date()
+    n = f.make_neighbourhood(db_session, name="命令行漏访小区")
+    skill = f.make_skill(db_session, name_zh="陪伴聊天")
+    helper = f.make_volunteer(db_session, neighbourhood=n, name="漏访志愿者")
+    helper.skills.append(skill)
+    for day in range(7):
+        f.make_availability(db_session, helper, weekday=day, start_time=time(0),
+                            end_time=time(23, 59))
+    household = f.make_household(db_session, neighbourhood=n, contact_name="漏访阿婆")
+    package = f.make_package(db_session, household, starts_on=today, items=[dict(
+        skill=skill, volunteer=helper, cadence=PackageCadence.weekly,
+        weekday=(today + timedelta(days=1)).weekday(), time_of_day=time(10),
+        duration_minutes=30)])
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["packages", "sync", "--household", str(household.id)]
+                         ).exit_code == 0
+    # The first visit is moved three days into the past: it was due and nobody recorded it.
+    visit = db_session.scalars(select(PackageVisit).where(
+        PackageVisit.item_id == package.items[0].id).order_by(PackageVisit.due_on)).first()
+    for row in (visit.event, *visit.event.shifts):
+        row.start_at -= timedelta(days=4)
+        row.end_at -= timedelta(days=4)
+    db_session.flush()
+    first = runner.invoke(args=["packages", "missed"])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("1 missed visits escalated, 1 make-up visits (1 with the "
+                                   "same helper)")
+    assert runner.invoke(args=["packages", "missed"]).output.startswith(
+        "0 missed visits escalated")

@@ -1,0 +1,128 @@
+"""Missed package visits: a visit whose time has passed by more than `MISSED_AFTER_DAYS` without
+being recorded as done (or recorded as missed, not at home, refused) is escalated once — the
+coordinators of the family's neighbourhood are told, and a make-up visit is made for the same
+service, given to the same helper on the first of the next days the engine's rules allow
+(otherwise left for the scheduler, saying why).
+
+A make-up visit belongs to the missed one (`PackageVisit.makeup_of_id`), not to the item's
+cadence: generation never replaces it, and it is escalated in turn if it is missed too.
+Flushes only; the caller (the hourly task, `flask packages missed`) commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.enums import EFFECTIVE, NOT_EFFECTIVE, Role
+from app.models import (
+    Event,
+    Notification,
+    PackageVisit,
+    ServicePackageItem,
+    User,
+    Visit,
+    user_neighbourhoods,
+)
+from app.services import notify
+from app.services.packages.generation import place_helper, visit_event
+from app.services.scheduler.text import shift_line
+
+#: Days after a visit's end within which it must be recorded.
+MISSED_AFTER_DAYS = 2
+#: How many days ahead a make-up visit may be placed with the helper.
+MAKEUP_WITHIN_DAYS = 7
+
+
+@dataclass
+class MissedResult:
+    missed: list[PackageVisit] = field(default_factory=list)
+    makeups: list[PackageVisit] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+
+
+def _unrecorded(session: Session, *, now: datetime, days: int) -> list[PackageVisit]:
+    def recorded(outcomes: tuple) -> object:
+        return select(Visit.event_id).where(Visit.event_id.is_not(None),
+                                            Visit.outcome.in_(outcomes))
+
+    return list(session.scalars(
+        select(PackageVisit).join(Event, Event.id == PackageVisit.event_id)
+        .where(PackageVisit.missed_alerted_at.is_(None),
+               # Recorded as missed: at once; not recorded at all: after the days of grace.
+               or_(PackageVisit.event_id.in_(recorded(NOT_EFFECTIVE)),
+                   Event.end_at < now - timedelta(days=days)),
+               PackageVisit.event_id.not_in(recorded(EFFECTIVE)))
+        .options(selectinload(PackageVisit.event).selectinload(Event.household),
+                 selectinload(PackageVisit.event).selectinload(Event.shifts),
+                 selectinload(PackageVisit.helper),
+                 selectinload(PackageVisit.item).selectinload(ServicePackageItem.skill))
+        .order_by(Event.start_at, PackageVisit.id)))
+
+
+def _makeup(session: Session, missed: PackageVisit, *, now: datetime,
+            zone: ZoneInfo) -> PackageVisit | None:
+    event = missed.event
+    household = event.household
+    if household is None:
+        return None
+    local_start = event.start_at.astimezone(zone)
+    minutes = int((event.end_at - event.start_at).total_seconds() // 60)
+    today = now.astimezone(zone).date()
+    shift = event.shifts[0]
+    makeup: PackageVisit | None = None
+    for ahead in range(1, MAKEUP_WITHIN_DAYS + 1):
+        start = datetime.combine(today + timedelta(days=ahead), local_start.timetz())
+        candidate = PackageVisit(
+            item_id=None, makeup_of_id=missed.id, due_on=start.date(),
+            helper_id=missed.helper_id,
+            event=visit_event(household, shift.title, event.description, start, minutes,
+                              shift.skill_id))
+        session.add(candidate)
+        session.flush()
+        place_helper(session, candidate, missed.helper, zone)
+        if candidate.left_reason is None or ahead == MAKEUP_WITHIN_DAYS:
+            makeup = candidate
+            break
+        # Not with the helper that day: try the next, the make-up keeps its continuity.
+        session.delete(candidate.event)
+        session.delete(candidate)
+        session.flush()
+    return makeup
+
+
+def escalate(session: Session, *, now: datetime, zone: ZoneInfo,
+             days: int = MISSED_AFTER_DAYS) -> MissedResult:
+    """Escalate every package visit not recorded as done `days` after its end, once each."""
+    result = MissedResult()
+    for missed in _unrecorded(session, now=now, days=days):
+        missed.missed_alerted_at = now
+        result.missed.append(missed)
+        makeup = _makeup(session, missed, now=now, zone=zone)
+        if makeup is not None:
+            result.makeups.append(makeup)
+        event = missed.event
+        if event.household is None:
+            continue
+        coordinators = session.scalars(
+            select(User).join(user_neighbourhoods, user_neighbourhoods.c.user_id == User.id)
+            .where(User.role == Role.coordinator, User.active.is_(True),
+                   user_neighbourhoods.c.neighbourhood_id == event.neighbourhood_id)
+            .order_by(User.id))
+        values = {
+            "family": event.household.contact_name, "address": event.household.address,
+            "line": shift_line(event.shifts[0], zone),
+            "helper": missed.helper.name if missed.helper else "",
+            "makeup": shift_line(makeup.event.shifts[0], zone) if makeup else "",
+            "makeup_helper": (missed.helper.name if makeup and makeup.left_reason is None
+                              and missed.helper else ""),
+        }
+        result.notifications += [
+            notify.to_staff(session, user, "packages/missed", event_id=event.id, **values)
+            for user in coordinators]
+    session.flush()
+    return result
