@@ -1,7 +1,7 @@
 """Missed package visits: when a visit was escalated, and the make-up visit of a missed one.
 
 Revision ID: pkg5m1s5e2d1
-Revises: pkg5e7v1c3a1
+Revises: n0t1f7c1d2e3
 Create Date: 2026-12-02 11:51:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pkg5m1s5e2d1"
-down_revision = 'pkg5e7v1c3a1'
+down_revision = 'n0t1f7c1d2e3'
 branch_labels = None
 depends_on = None
 
