@@ -8,9 +8,10 @@ this client process with generated rows (SQL ``generate_series``: 10 neighbourho
 groups, 2,500 buildings, 50,000 households with categories and contact windows, 500,000
 contacts over two years, 20,000 requests, 100 incidents with 20 followed-up households each),
 logs in as the town admin over HTTP and times, in rounds, the report's JSON (the figures the
-page and charts show, this year and the year before), the page itself, the XLSX export, and one
+page and charts show, this year and the year before), the page itself, the XLSX export, one
 neighbourhood's JSON — these are served from the report kept for the data's version
-(`app.services.reports.cache`) — and the town's JSON right after a write (a contact recorded
+(`app.services.reports.cache`) — the admin's dashboard (its to-dos and charts, computed on each
+visit), and the town's JSON right after a write (a contact recorded
 from this process, committed: the version changes and the report is computed again). Every
 answer is checked (status 200, a group's name in it; after each write, the town's effective
 contacts one more than before). It also counts the SQL statements of one computed report in
@@ -199,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             "town page, a year": (f"/admin/reports/?{urlencode(year)}", group),
             "town XLSX, a year": (f"/admin/reports/export.xlsx?{urlencode(year)}", b"PK"),
             "one neighbourhood JSON": (f"/admin/reports/data.json?{urlencode(one)}", json_group),
+            # not cached: its to-do counts and charts are computed on every visit
+            "dashboard, the town admin's": ("/admin/", b'id="chart-buildings"'),
         }
         after_write = AFTER_WRITE
         times: dict[str, list[float]] = {name: [] for name in [*routes, after_write]}

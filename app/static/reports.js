@@ -115,7 +115,10 @@
     var columns = [], lines = [];
     for (var c = 0; c < cols; c++) { columns.push(c); }
     for (var r = 0; r < rows; r++) { lines.push(r); }
-    el.style.height = Math.max(90, 60 + rows * 28) + "px";
+    // the colour legend in one line, or (on a phone) one band a line
+    var narrow = (el.clientWidth || 600) < 480;
+    el.style.minHeight = "0";  // a few buildings: no empty band above the legend
+    el.style.height = (16 + rows * 28 + (narrow ? spec.pieces.length * 22 : 30)) + "px";
     chart.resize();
     chart.setOption({
       animation: false,
@@ -126,7 +129,7 @@
       } },
       xAxis: { type: "category", data: columns, show: false },
       yAxis: { type: "category", data: lines, show: false, inverse: true },
-      visualMap: { type: "piecewise", pieces: spec.pieces, orient: "horizontal",
+      visualMap: { type: "piecewise", pieces: spec.pieces, orient: narrow ? "vertical" : "horizontal",
                    left: 0, bottom: 0, itemGap: 6, dimension: 2 },
       series: [{ type: "heatmap", name: spec.series[0].name,
                  data: values.map(function (v, i) {
