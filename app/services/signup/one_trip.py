@@ -192,7 +192,9 @@ def _sign_up_in_one_trip(session: Session, event_id: int, slot_id: int | None,
     except psycopg.Error as error:
         # As SQLAlchemy would raise it, so the app's handlers (503 for a busy or full
         # database) treat it like any other; the session's rollback ends the transaction.
-        raise DBAPIError.instance(insert, params, error, psycopg.Error) from error
+        # Its parameters (a resident's name and number) stay out of the logs.
+        raise DBAPIError.instance(insert, params, error, psycopg.Error,
+                                  hide_parameters=True) from error
     if row is None:
         return None
     registration_id, status, waiting = row

@@ -17,6 +17,8 @@ import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from app.database import MIGRATIONS_DIR
 from app.enums import EventKind, EventStatus, RegistrationStatus
@@ -26,6 +28,7 @@ from app.services import signup
 from app.services.signup import Applicant, SignupError, SignupInvalid
 from tests.conftest import _empty_database, temporary_app
 from tests.factories import make_event, make_household, make_slot
+from tests.live import NO_LIMITS, signup_body
 
 pytestmark = pytest.mark.integration
 
@@ -227,3 +230,38 @@ def test_a_sign_up_is_on_disk_before_anybody_is_told(ctx: Flask) -> None:
                 {"lsn": result.on_disk_to})
         else:
             assert result.on_disk_to is None
+
+
+def test_a_lock_held_too_long_is_503_and_keeps_the_residents_details_out_of_the_error(
+    empty_database_url: str,
+) -> None:
+    """PostgreSQL: lock_timeout while another transaction holds the event; SQLite: the busy
+    timeout while another connection writes. Either way the resident is asked to try again
+    and nothing is written."""
+    url = make_url(empty_database_url)
+    if url.get_backend_name() == "postgresql":
+        options = f"{url.query.get('options', '')} -clock_timeout=300".strip()
+        url = url.update_query_dict({"options": options})
+    with temporary_app(url.render_as_string(hide_password=False),
+                       SQLITE_BUSY_TIMEOUT_MS=300, **NO_LIMITS) as app:
+        with app.app_context():
+            upgrade(directory=str(MIGRATIONS_DIR))
+        with app.test_request_context():
+            event_id, _ = committed_event()
+            blocker = db.engine.connect()
+            try:
+                # A write holds the event's row (PostgreSQL) or the database (SQLite).
+                blocker.execute(text("UPDATE events SET id = id WHERE id = :id"),
+                                {"id": event_id})
+                if db.engine.dialect.name == "postgresql":
+                    with pytest.raises(OperationalError) as info:
+                        signup.register_and_commit(db.session, event_id, person(7))
+                    assert "1390000" not in str(info.value) and "居民" not in str(info.value)
+                    db.session.rollback()
+                answer = app.test_client().post(
+                    f"/api/v1/events/{event_id}/registrations", json=signup_body(7))
+            finally:
+                blocker.rollback()
+                blocker.close()
+            assert answer.status_code == 503 and answer.headers["Retry-After"]
+            assert stored(event_id) == []
