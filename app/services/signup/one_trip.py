@@ -13,8 +13,9 @@ asynchronous (``synchronous_commit = off`` for that transaction only), which let
 as soon as the commit is recorded; a second, synchronous transaction in the same pipeline then
 writes one WAL record (a transactional `pg_logical_emit_message`: a transaction that writes
 nothing does not wait for the disk) and so waits until the WAL is on disk up to a point after
-the sign-up's commit. Only then is anybody told: the answer, and anyone who saw the place
-taken, since WAL reaches the disk in order. Concurrent sign-ups share those flushes.
+the sign-up's commit. Only then is the resident told. A later sign-up that counted this place
+answers only after its own flush, which covers this commit too (the WAL is written in order);
+a page read in that instant may already count the place. Concurrent sign-ups share flushes.
 
 That is why this is the one service function that ends its transaction: the COMMIT has to
 travel with the insert. Call it as the first database work of a request (the views pass ids,
