@@ -29,6 +29,7 @@ matrix says which *operations* a role has on a model at all.
 | Incident         | CRUD  | CRUD + "mark restored"              | –                          |
 | VisitRound       | R     | R + plan, reassign, publish, discard| –                          |
 | ResidentRequest  | CRUD  | CRU + the workflow's steps          | –                          |
+| Department       | CRUD  | R                                   | –                          |
 | HouseholdAuditEntry | R  | R (own neighbourhoods)              | –                          |
 | Attendance       | R     | R + the roster (own shifts)         | –                          |
 | HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
@@ -46,6 +47,10 @@ matrix says which *operations* a role has on a model at all.
 | PatrolInspection | CRU   | CRU (corrections kept in history)   | –                          |
 | Qualification    | CRUD  | CRUD (own volunteers)               | –                          |
 | RefusedAddress   | RU    | RU (own neighbourhoods' messages)   | –                          |
+
+A town department handler (role `department`) has R on Department and RU on ResidentRequest
+(the requests escalated to their department: the workflow's steps and passing them on to the
+district; routing stays the neighbourhood's), nothing else.
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -88,7 +93,7 @@ CRU = frozenset({READ, CREATE, EDIT})
 RC = frozenset({READ, CREATE})
 CRUD = frozenset({READ, CREATE, EDIT, DELETE})
 
-_A, _C, _T = Role.admin, Role.coordinator, Role.team_lead
+_A, _C, _T, _D = Role.admin, Role.coordinator, Role.team_lead, Role.department
 
 MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Neighbourhood": {_A: CRUD, _C: R},
@@ -114,7 +119,8 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "ServiceGroup": {_A: CRUD, _C: CRUD},
     "Incident": {_A: CRUD, _C: CRUD},
     "VisitRound": {_A: R, _C: R},
-    "ResidentRequest": {_A: CRUD, _C: CRU},
+    "ResidentRequest": {_A: CRUD, _C: CRU, _D: RU},
+    "Department": {_A: CRUD, _C: R, _D: R},
     "HouseholdAuditEntry": {_A: R, _C: R},
     "Attendance": {_A: R, _C: R},
     "HoursEntry": {_A: RC, _C: RC},
@@ -135,7 +141,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
 }
 
 #: Roles that may open the admin panel at all.
-ADMIN_ROLES = frozenset({Role.admin, Role.coordinator, Role.team_lead})
+ADMIN_ROLES = frozenset({Role.admin, Role.coordinator, Role.team_lead, Role.department})
 
 
 def permissions(role: Role, model_name: str) -> frozenset[str]:

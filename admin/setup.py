@@ -48,7 +48,7 @@ from admin.views.people import (
 )
 from admin.views.projects import ProjectView
 from admin.views.reports import ComparisonWeightsView, FiveComparisonsView
-from admin.views.requests import ResidentRequestView
+from admin.views.requests import DepartmentView, ResidentRequestView
 from admin.views.service_groups import BuildingView, ServiceGroupView
 from admin.views.settings import (
     CarePackageView,
@@ -69,6 +69,7 @@ from app.models import (
     CarePackage,
     CareSubscription,
     ComparisonWeights,
+    Department,
     Event,
     EventTemplate,
     HoursEntry,
@@ -178,6 +179,8 @@ def init_admin(app: Flask) -> Admin:
         VisitPolicyView(VisitPolicy, name=_l("Visit policies"), category=settings),
         CarePackageView(CarePackage, name=_l("Care packages"), category=settings),
         NeighbourhoodView(Neighbourhood, name=_l("Neighbourhoods"), category=settings),
+        DepartmentView(Department, name=_l("Town and district departments"),
+                       category=settings),
         UserView(User, name=_l("Users"), category=settings),
         ComparisonWeightsView(ComparisonWeights, name=_l("Weights of the five comparisons"),
                               category=settings),

@@ -31,6 +31,9 @@ class Role(LabelledEnum):
     coordinator = "coordinator"
     team_lead = "team_lead"
     volunteer = "volunteer"
+    #: A town department's handler: sees and handles only the residents' requests escalated
+    #: to their department (`User.department`).
+    department = "department"
 
     @classmethod
     def _labels(cls):
@@ -39,6 +42,7 @@ class Role(LabelledEnum):
             cls.coordinator: _l("Neighbourhood coordinator"),
             cls.team_lead: _l("Team lead"),
             cls.volunteer: _l("Volunteer"),
+            cls.department: _l("Town department handler"),
         }
 
 
@@ -477,6 +481,32 @@ class RequestStatus(LabelledEnum):
 #: Requests still in someone's hands (counted as open, may become overdue).
 OPEN_REQUEST = (RequestStatus.received, RequestStatus.handling, RequestStatus.improving,
                 RequestStatus.council)
+
+
+class EscalationLevel(LabelledEnum):
+    """The four levels of the linkage (四级联动) a request may be pushed up through, lowest
+    first: the service group of the building's patch, the neighbourhood committee, a town
+    department, the district."""
+
+    group = "group"
+    neighbourhood = "neighbourhood"
+    town_department = "town_department"
+    district = "district"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.group: _l("Service group"),
+            cls.neighbourhood: _l("Neighbourhood committee"),
+            cls.town_department: _l("Town department"),
+            cls.district: _l("District"),
+        }
+
+
+#: Levels whose requests count as resolved at grassroots level (the article's "over 90%").
+GRASSROOTS_LEVELS = (EscalationLevel.group, EscalationLevel.neighbourhood)
+#: Levels handled by a department (of the town or of the district).
+DEPARTMENT_LEVELS = (EscalationLevel.town_department, EscalationLevel.district)
 
 
 class RequestChannel(LabelledEnum):

@@ -16,18 +16,25 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from admin import access
 from admin.base import LinliForm, LinliModelView, acting_user
 from admin.fields import LocalDateTimeField
 from admin.filters import enum_filters, local_date_filters
-from app.enums import OPEN_REQUEST, RequestCategory, RequestChannel, RequestStatus
+from app.enums import (
+    OPEN_REQUEST,
+    EscalationLevel,
+    RequestCategory,
+    RequestChannel,
+    RequestStatus,
+    Role,
+)
 from app.extensions import db
 from app.i18n import local_datetime
 from app.ids import parse_id
-from app.models import ResidentRequest
+from app.models import Department, ResidentRequest
 from app.services import requests as requests_service
 from app.services import scoping
 from app.services.households.files import mask_phone
@@ -37,6 +44,7 @@ from app.services.requests.board import (
     POSTABLE_PATHS,
     clean_board_text,
 )
+from app.services.requests.escalation import departments_for, escalate, higher_levels
 from app.services.requests.workflow import MAX_NOTE, step_label
 
 EXCERPT = 60
@@ -99,6 +107,13 @@ class MergeForm(LinliForm):
     expected = HiddenField()
 
 
+class EscalateForm(LinliForm):
+    level = RadioField(_l("Pass it on to"), choices=[], validate_choice=False)
+    department = SelectField(_l("Department"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Why (what the level handling it cannot settle)"),
+                           render_kw={"rows": 2, "maxlength": MAX_NOTE})
+
+
 class MeetingForm(LinliForm):
     starts_at = LocalDateTimeField(_l("Meeting starts"))
     place = StringField(_l("Meeting place"), render_kw={"maxlength": 200})
@@ -106,11 +121,12 @@ class MeetingForm(LinliForm):
 
 class ResidentRequestView(LinliModelView):
     column_list = ["reference_code", "received_at", "neighbourhood", "category", "status",
-                   "place", "text", "service_group"]
+                   "place", "text", "service_group", "level", "department"]
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
                            "category", "channel", "text", "place", "building", "service_group",
-                           "name", "phone", "email", "resolved_at", "board_title", "result",
-                           "posted_at", "merged_into", "me_too", "history"]
+                           "level", "department", "name", "phone", "email", "resolved_at",
+                           "board_title", "result", "posted_at", "merged_into", "me_too",
+                           "history"]
     column_export_list = ["reference_code", "received_at", "neighbourhood", "category",
                           "channel", "status", "place", "text", "service_group", "resolved_at",
                           "history"]
@@ -123,6 +139,7 @@ class ResidentRequestView(LinliModelView):
         "history": _l("History"), "board_title": _l("Title on the notice board"),
         "result": _l("Result for the notice board"), "posted_at": _l("On the notice board since"),
         "merged_into": _l("Merged into"), "me_too": _l("“Me too” on the public form"),
+        "level": _l("Handled at"), "department": _l("Department"),
     }
     column_formatters = {"text": _excerpt, "phone": _phone, "history": _history}
     column_formatters_detail = {"phone": _phone, "history": _history}
@@ -132,12 +149,14 @@ class ResidentRequestView(LinliModelView):
         *enum_filters(ResidentRequest.status, _l("State"), RequestStatus),
         *enum_filters(ResidentRequest.category, _l("Category"), RequestCategory),
         *enum_filters(ResidentRequest.channel, _l("Came in by"), RequestChannel),
+        *enum_filters(ResidentRequest.level, _l("Handled at"), EscalationLevel),
         *local_date_filters(ResidentRequest.received_at, _l("Received at")),
         *local_date_filters(ResidentRequest.posted_at, _l("On the notice board since")),
     ]
     column_default_sort = ("received_at", True)
     list_load_options = (joinedload(ResidentRequest.neighbourhood),
                          joinedload(ResidentRequest.service_group),
+                         joinedload(ResidentRequest.department),
                          selectinload(ResidentRequest.changes))
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-forward", ".handle_view", title=_l("Handle")),
@@ -147,6 +166,9 @@ class ResidentRequestView(LinliModelView):
     form_args = {"text": {"label": _l("Request")}, "place": {"label": _l("Place")}}
     #: After creation the resident's own words and contact stay as given; routing may change.
     edit_columns = ("category", "place", "building", "service_group", "board_title", "result")
+    #: Routing within the neighbourhood is the committee's, not a department's.
+    role_excluded_fields = {Role.department: ("category", "place", "building",
+                                              "service_group")}
 
     def edit_form(self, obj: Any = None) -> Any:
         form = super().edit_form(obj)
@@ -242,6 +264,7 @@ class ResidentRequestView(LinliModelView):
     # -- the workflow ----------------------------------------------------------------------
 
     def _writable_or_404(self, pk: Any) -> ResidentRequest:
+        """The row the user may change (a department: one it holds now), else 403/404."""
         if access.EDIT not in self._permissions():
             abort(403)
         number = parse_id(pk)
@@ -259,6 +282,42 @@ class ResidentRequestView(LinliModelView):
             form.expected.data = row.status.value
         return form
 
+    def _escalate_form(self, row: ResidentRequest, formdata: Any = None) -> EscalateForm:
+        form = EscalateForm(formdata)
+        levels = higher_levels(row.level)
+        if acting_user().role == Role.department:
+            levels = tuple(level for level in levels if level == EscalationLevel.district)
+        form.level.choices = [(level.value, str(level.label)) for level in levels]
+        form.department.choices = [("", "—")] + [
+            (str(d.id), f"{d} · {d.level.label}") for d in departments_for(db.session)
+            if d.level in levels]
+        return form
+
+    @expose("/escalate/", methods=["POST"])
+    def escalate_view(self) -> Any:
+        """Pass the request up the linkage, saying why."""
+        row = self._writable_or_404(request.args.get("id"))
+        form = self._escalate_form(row, request.form)
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        number = parse_id(form.department.data)
+        department = db.session.get(Department, number) if number is not None else None
+        try:
+            step = escalate(db.session, row, form.level.data or "", user=acting_user(),
+                            reason=form.reason.data, department=department)
+        except requests_service.RequestError as error:
+            db.session.rollback()
+            row = self._writable_or_404(request.args.get("id"))
+            flash(str(error.message), "error")
+            return self._render_handle(row, self._step_form(row), error.status,
+                                       escalate_form=self._escalate_form(row, request.form))
+        db.session.commit()
+        flash(gettext("Request %(code)s is passed on to %(to)s.", code=row.reference_code,
+                      to=step.department or step.to_level.label), "success")
+        if scoping.allows_row(db.session, acting_user(), ResidentRequest, row.id, write=True):
+            return redirect(url_for(".handle_view", id=row.id))
+        return redirect(url_for(".details_view", id=row.id))
+
     def _merge_form(self, row: ResidentRequest, formdata: Any = None) -> MergeForm:
         form = MergeForm(formdata)
         if formdata is None:
@@ -267,7 +326,8 @@ class ResidentRequestView(LinliModelView):
 
     def _render_handle(self, row: ResidentRequest, form: StepForm, status: int = 200,
                        meeting_form: MeetingForm | None = None,
-                       merge_form: MergeForm | None = None) -> Any:
+                       merge_form: MergeForm | None = None,
+                       escalate_form: EscalateForm | None = None) -> Any:
         similar = []
         if row.status in OPEN_REQUEST:
             similar = [candidate for candidate in requests_service.similar_open(
@@ -276,9 +336,12 @@ class ResidentRequestView(LinliModelView):
                 if scoping.allows_row(db.session, acting_user(), ResidentRequest, candidate.id,
                                       write=True)]
         body = self.render("admin/requests/handle.html", row=row, form=form,
+                           escalate_form=escalate_form or self._escalate_form(row),
                            meeting_form=meeting_form or MeetingForm(),
                            merge_form=merge_form or self._merge_form(row),
-                           similar=similar, may_merge=row.status in OPEN_REQUEST,
+                           similar=similar, open_states=OPEN_REQUEST,
+                           may_merge=row.status in OPEN_REQUEST
+                           and acting_user().role != Role.department,
                            residents=1 + row.me_too + len(row.merged),
                            meeting=row.council_event,
                            show_board=row.status in POSTABLE_PATHS, statuses=RequestStatus,
@@ -291,6 +354,8 @@ class ResidentRequestView(LinliModelView):
     @expose("/merge/", methods=["POST"])
     def merge_view(self) -> Any:
         """Merge this request into another open one of the same matter (by its code)."""
+        if acting_user().role == Role.department:
+            abort(403)  # merging is the neighbourhood committee's
         row = self._writable_or_404(request.args.get("id"))
         form = MergeForm(request.form)
         if not form.validate():
@@ -369,3 +434,17 @@ class ResidentRequestView(LinliModelView):
                       state=change.to_status.label), "success")
         return redirect(url_for(".handle_view", id=row.id))
 
+
+
+class DepartmentView(LinliModelView):
+    """The town's and the district's departments requests are escalated to: kept by the town
+    admin, read by everybody with the admin (to choose one). A department with history is
+    made inactive rather than deleted (the database refuses deleting it)."""
+
+    column_list = ["name", "name_en", "level", "active"]
+    column_searchable_list = ["name", "name_en"]
+    column_filters = [*enum_filters(Department.level, _l("Level"), EscalationLevel), "active"]
+    column_default_sort = "name"
+    column_labels = {"name": _l("Name"), "name_en": _l("Name in English"),
+                     "level": _l("Level"), "active": _l("Active")}
+    form_columns = ["name", "name_en", "level", "active"]

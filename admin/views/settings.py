@@ -43,7 +43,7 @@ class UserView(LinliModelView):
     `app.services.accounts` (hashing, length rules, ending old sessions)."""
 
     column_list = ["username", "display_name", "role", "active", "neighbourhoods", "teams",
-                   "last_login_at"]
+                   "department", "last_login_at"]
     column_details_list = ["username", "display_name", "email", "role", "active", "locale",
                            "neighbourhoods", "teams", "volunteer", "last_login_at",
                            "created_at"]
@@ -55,7 +55,7 @@ class UserView(LinliModelView):
     column_formatters_detail = {"locale": locale_formatter}
     list_load_options = (selectinload(User.neighbourhoods), selectinload(User.teams))
     form_columns = ["username", "display_name", "email", "role", "active", "locale",
-                    "neighbourhoods", "teams", "volunteer", "password"]
+                    "neighbourhoods", "teams", "department", "volunteer", "password"]
     form_overrides = {"locale": SelectField}
     form_args = {"locale": {"choices": [SelectChoice("", "—"), *LOCALE_CHOICES],
                             "validators": [Optional()]}}
@@ -77,6 +77,7 @@ class UserView(LinliModelView):
                 email=form.email.data or None,
                 neighbourhoods=list(form.neighbourhoods.data or []),
                 teams=list(form.teams.data or []),
+                department=form.department.data,
             )
             user.active = bool(form.active.data)
             user.locale = form.locale.data or None
@@ -91,6 +92,8 @@ class UserView(LinliModelView):
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         super().on_model_change(form, model, is_created)
+        if model.role == Role.department and model.department is None:
+            raise ValidationError(gettext("A department handler needs their department."))
         if form.password.data:
             try:
                 set_password(db.session, model, form.password.data)

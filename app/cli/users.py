@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.enums import Role
 from app.extensions import db
-from app.models import Neighbourhood, Team
+from app.models import Department, Neighbourhood, Team
 from app.services.accounts import AccountError, create_user, generate_password
 
 users_cli = AppGroup("users", help="Manage login accounts.")
@@ -26,6 +26,8 @@ users_cli = AppGroup("users", help="Manage login accounts.")
     help="Neighbourhood name (coordinators); repeat for several.",
 )
 @click.option("--team", "team_names", multiple=True, help="Team name (team leads).")
+@click.option("--department", "department_name", default=None,
+              help="Department name (department handlers).")
 @click.option(
     "--password", help="Leave out to generate one, printed once.", default=None
 )
@@ -36,6 +38,7 @@ def create_user_command(
     email: str | None,
     neighbourhood_names: tuple[str, ...],
     team_names: tuple[str, ...],
+    department_name: str | None,
     password: str | None,
 ) -> None:
     """Create a login account. No account or password exists until someone runs this."""
@@ -45,6 +48,12 @@ def create_user_command(
     missing = set(neighbourhood_names) - {n.name for n in neighbourhoods}
     teams = list(db.session.scalars(select(Team).where(Team.name.in_(team_names))))
     missing |= set(team_names) - {t.name for t in teams}
+    department = None
+    if department_name:
+        department = db.session.scalar(select(Department).where(
+            Department.name == department_name))
+        if department is None:
+            missing.add(department_name)
     if missing:
         raise click.ClickException(f"not found: {', '.join(sorted(missing))}")
     generated = password is None
@@ -53,6 +62,7 @@ def create_user_command(
         user = create_user(
             db.session, username=username, password=password, role=Role(role),
             display_name=display_name, email=email, neighbourhoods=neighbourhoods, teams=teams,
+            department=department,
         )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -5,6 +5,7 @@ from app.models.attendance import Attendance, HoursEntry
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.certificates import HoursCertificate
+from app.models.departments import Department
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
 from app.models.feeds import FeedTombstone
 from app.models.geography import Neighbourhood
@@ -36,7 +37,7 @@ from app.models.projects import Project, project_events, project_organisers
 from app.models.qualifications import Qualification
 from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights, ReportDataVersion
-from app.models.requests import RequestChange, ResidentRequest
+from app.models.requests import RequestChange, RequestEscalation, ResidentRequest
 from app.models.service_groups import Building, ServiceGroup, service_group_members
 from app.models.shift_changes import ShiftChangeRequest
 from app.models.skills import Skill
@@ -54,6 +55,7 @@ __all__ = [
     "CarePackage",
     "CareSubscription",
     "ComparisonWeights",
+    "Department",
     "Event",
     "EventTemplate",
     "FeedTombstone",
@@ -84,6 +86,7 @@ __all__ = [
     "Registration",
     "ReportDataVersion",
     "RequestChange",
+    "RequestEscalation",
     "ResidentRequest",
     "ScheduleRun",
     "ScheduleRunPart",

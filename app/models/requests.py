@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import RequestCategory, RequestChannel, RequestStatus
+from app.enums import EscalationLevel, RequestCategory, RequestChannel, RequestStatus
 from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
+    from app.models.departments import Department
     from app.models.events import Event
     from app.models.geography import Neighbourhood
     from app.models.households import Household
@@ -123,6 +124,15 @@ class ResidentRequest(TimestampMixin, Base):
     #: Residents who said "me too" on the public form instead of raising it again (a count:
     #: nothing about them is kept).
     me_too: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The linkage level handling it now; raised only by an escalation (`escalations`).
+    level: Mapped[EscalationLevel] = mapped_column(
+        enum_column_type(EscalationLevel, "request_level"),
+        default=EscalationLevel.neighbourhood, server_default=EscalationLevel.neighbourhood.value,
+    )
+    #: The town or district department handling it now (escalated to it), if any.
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     building: Mapped[Building | None] = relationship()
@@ -135,6 +145,11 @@ class ResidentRequest(TimestampMixin, Base):
         remote_side="ResidentRequest.id", back_populates="merged")
     merged: Mapped[list[ResidentRequest]] = relationship(
         back_populates="merged_into", order_by="ResidentRequest.id")
+    department: Mapped[Department | None] = relationship()
+    escalations: Mapped[list[RequestEscalation]] = relationship(
+        back_populates="request", cascade="all, delete-orphan",
+        order_by="(RequestEscalation.at, RequestEscalation.id)",
+    )
     changes: Mapped[list[RequestChange]] = relationship(
         back_populates="request", cascade="all, delete-orphan",
         order_by="(RequestChange.at, RequestChange.id)",
@@ -171,4 +186,40 @@ class RequestChange(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     request: Mapped[ResidentRequest] = relationship(back_populates="changes")
+    user: Mapped[User | None] = relationship()
+
+
+class RequestEscalation(Base):
+    """One push of a request up the linkage (四级联动): who, when, from which level to which
+    (and which department), and why. Append-only: "resolved at grassroots level" is a
+    request resolved without one of these to a department level."""
+
+    __tablename__ = "resident_request_escalations"
+    __table_args__ = (
+        CheckConstraint("length(reason) > 0", name="reason_not_empty"),
+        CheckConstraint("to_level IN ('group', 'neighbourhood') OR department_id IS NOT NULL",
+                        name="department_level_names_department"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("resident_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    from_level: Mapped[EscalationLevel] = mapped_column(
+        enum_column_type(EscalationLevel, "escalation_from"))
+    to_level: Mapped[EscalationLevel] = mapped_column(
+        enum_column_type(EscalationLevel, "escalation_to"))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: The name as it was, so the record still says who after an account is removed.
+    actor: Mapped[str] = mapped_column(String(80), default="")
+    reason: Mapped[str] = mapped_column(Text)
+
+    request: Mapped[ResidentRequest] = relationship(back_populates="escalations")
+    department: Mapped[Department | None] = relationship()
     user: Mapped[User | None] = relationship()

@@ -12,6 +12,7 @@ from app.models.base import Base, TimestampMixin, UTCDateTime
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
+    from app.models.departments import Department
     from app.models.geography import Neighbourhood
     from app.models.teams import Team
     from app.models.volunteers import Volunteer
@@ -49,6 +50,10 @@ class User(UserMixin, TimestampMixin, Base):
     volunteer_id: Mapped[int | None] = mapped_column(
         ForeignKey("volunteers.id", ondelete="SET NULL"), unique=True
     )
+    #: The department of a town department handler (role `department`): what they see.
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
     #: Changes whenever the password changes or sessions must end; part of the session id.
     session_version: Mapped[int] = mapped_column(default=1)
     failed_logins: Mapped[int] = mapped_column(default=0)
@@ -60,6 +65,7 @@ class User(UserMixin, TimestampMixin, Base):
     )
     teams: Mapped[list[Team]] = relationship(secondary=user_teams, order_by="Team.name")
     volunteer: Mapped[Volunteer | None] = relationship()
+    department: Mapped[Department | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

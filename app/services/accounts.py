@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import Role
-from app.models import Neighbourhood, Team, User, utcnow
+from app.models import Department, Neighbourhood, Team, User, utcnow
 from app.security import hash_password, password_needs_rehash, verify_password
 
 MIN_PASSWORD_LENGTH = 10
 #: Accounts that can see residents' data of a whole neighbourhood or the town.
-PRIVILEGED_ROLES = frozenset({Role.admin, Role.coordinator})
+PRIVILEGED_ROLES = frozenset({Role.admin, Role.coordinator, Role.department})
 MIN_PRIVILEGED_PASSWORD_LENGTH = 12
 #: The most used passwords (world-wide and in China) that a length rule alone lets through.
 COMMON_PASSWORDS = frozenset({
@@ -38,9 +38,10 @@ def password_problem(password: str, *, role: Role | None = None,
     """Why the password is refused (a translated message), or None when it is acceptable.
 
     For everybody: at least MIN_PASSWORD_LENGTH characters, not digits only, not one
-    character repeated, not a common password, not the username. Admins and coordinators
-    (who see residents' names, addresses and phones) need MIN_PRIVILEGED_PASSWORD_LENGTH
-    characters and at least two kinds of characters (letters, digits, other signs).
+    character repeated, not a common password, not the username. Admins, coordinators and
+    department handlers (who see residents' names, addresses, phones or words) need
+    MIN_PRIVILEGED_PASSWORD_LENGTH characters and at least two kinds of characters (letters,
+    digits, other signs).
     """
     privileged = role in PRIVILEGED_ROLES
     minimum = MIN_PRIVILEGED_PASSWORD_LENGTH if privileged else MIN_PASSWORD_LENGTH
@@ -99,6 +100,7 @@ def create_user(
     email: str | None = None,
     neighbourhoods: list[Neighbourhood] | None = None,
     teams: list[Team] | None = None,
+    department: Department | None = None,
 ) -> User:
     username = username.strip()
     if not username:
@@ -115,6 +117,8 @@ def create_user(
         raise AccountError(_l("A coordinator needs at least one neighbourhood."))
     if role == Role.team_lead and not teams:
         raise AccountError(_l("A team lead needs at least one team."))
+    if role == Role.department and department is None:
+        raise AccountError(_l("A department handler needs their department."))
     user = User(
         username=username,
         display_name=display_name or username,
@@ -123,6 +127,8 @@ def create_user(
         role=role,
         neighbourhoods=list(neighbourhoods or []),
         teams=list(teams or []),
+        department_id=department.id if department is not None and role == Role.department
+        else None,
     )
     session.add(user)
     session.flush()

@@ -14,6 +14,9 @@ for one model, or ``None`` when the user is unrestricted (the town administrator
 - **team lead**: their teams (``user.teams``): the members' volunteer records, availability and
   blackouts, the teams' shifts and those shifts' assignments; the events holding those shifts
   (read only).
+- **department handler**: the residents' requests ever escalated to their department
+  (``user.department``), with their history and escalations; of those, they change only the
+  ones their department holds now. Nothing else of any neighbourhood.
 - **volunteer** and anyone else: nothing.
 
 Unknown models are denied by default, so a new model is invisible until a rule names it.
@@ -36,6 +39,7 @@ from app.models import (
     CarePackage,
     CareSubscription,
     ComparisonWeights,
+    Department,
     Event,
     EventTemplate,
     HoursEntry,
@@ -60,6 +64,7 @@ from app.models import (
     Qualification,
     Registration,
     RequestChange,
+    RequestEscalation,
     ResidentRequest,
     ScheduleRun,
     ServiceGroup,
@@ -84,7 +89,7 @@ Filter = ColumnElement[bool] | None
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
     {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights,
-     PatrolChecklistItem}
+     PatrolChecklistItem, Department}
 )
 
 #: Models that carry their neighbourhood themselves.
@@ -135,6 +140,7 @@ _PARENT: dict[type, tuple[Any, type]] = {
     IncidentArea: (IncidentArea.incident_id, Incident),
     IncidentHousehold: (IncidentHousehold.incident_id, Incident),
     RequestChange: (RequestChange.request_id, ResidentRequest),
+    RequestEscalation: (RequestEscalation.request_id, ResidentRequest),
     PatrolMember: (PatrolMember.group_id, PatrolGroup),
     #: An inspection belongs to its site's neighbourhood.
     PatrolInspection: (PatrolInspection.site_id, PatrolSite),
@@ -200,6 +206,22 @@ def _by_team(model: type, ids: frozenset[int], *, write: bool) -> ColumnElement[
     return false()
 
 
+def _by_department(model: type, department_id: int | None, *,
+                   write: bool) -> ColumnElement[bool]:
+    if department_id is None:
+        return false()
+    if model is ResidentRequest:
+        if write:  # theirs to handle now
+            return ResidentRequest.department_id == department_id
+        return ResidentRequest.id.in_(select(RequestEscalation.request_id).where(
+            RequestEscalation.department_id == department_id))
+    if model in (RequestChange, RequestEscalation):
+        fk, parent = _PARENT[model]
+        return fk.in_(select(parent.id).where(_by_department(parent, department_id,
+                                                             write=write)))
+    return false()
+
+
 def row_filter(user: User, model: type, *, write: bool = False) -> Filter:
     """SQL condition selecting the rows of `model` the user may read (or, with `write`, change).
 
@@ -208,10 +230,12 @@ def row_filter(user: User, model: type, *, write: bool = False) -> Filter:
     """
     if user.role == Role.admin:
         return None
-    if user.role not in (Role.coordinator, Role.team_lead):
+    if user.role not in (Role.coordinator, Role.team_lead, Role.department):
         return false()
     if model in SHARED_MODELS:
         return None
+    if user.role == Role.department:
+        return _by_department(model, user.department_id, write=write)
     if user.role == Role.coordinator:
         ids = neighbourhood_ids(user) or frozenset()
         return _by_neighbourhood(model, ids, write=write)

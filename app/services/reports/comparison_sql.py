@@ -18,17 +18,17 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     func,
     literal_column,
     null,
     or_,
     select,
-    true,
     union_all,
 )
 from sqlalchemy.sql import Select
 
-from app.enums import EFFECTIVE, RequestChannel, RequestStatus
+from app.enums import DEPARTMENT_LEVELS, EFFECTIVE, RequestChannel, RequestStatus
 from app.models import (
     Building,
     Household,
@@ -36,6 +36,7 @@ from app.models import (
     HouseholdContactWindow,
     Incident,
     IncidentHousehold,
+    RequestEscalation,
     ResidentRequest,
     Visit,
 )
@@ -269,9 +270,12 @@ def _building_samples(periods: Sequence[Period], requests_in: Any,
 
 
 def resolved_locally() -> Any:
-    # No escalation is recorded yet (see five_comparisons' docstring): every resolution is
-    # at neighbourhood level.
-    return true()
+    """SQL, for a row of `ResidentRequest`: resolved at grassroots level — never passed on
+    to a town or district department (an escalation within the neighbourhood, from the
+    service group to the committee, stays at grassroots level)."""
+    E = RequestEscalation
+    return ~exists().where(E.request_id == ResidentRequest.id,
+                           E.to_level.in_(DEPARTMENT_LEVELS))
 
 
 def resolution_days() -> Any:

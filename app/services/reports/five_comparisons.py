@@ -30,10 +30,8 @@ its households are the households of those buildings. The period is a range of l
    A group with neither sample has no promptness figure and ranks last on it.
 5. **Problems solved** (比解决): requests routed to the group and resolved in the period
    (`status = resolved`, `resolved_at` in the period; a reopened request is not resolved), the
-   median days from receipt to resolution, and how many were resolved at neighbourhood level.
-   Linli does not record escalation through the linkage levels yet (issue 13), so every
-   resolution it records is at neighbourhood level and the two counts are equal; when escalation
-   lands, `comparison_sql.resolved_locally` excludes the escalated ones.
+   median days from receipt to resolution, and how many were resolved at neighbourhood level:
+   never escalated to a town or district department (`comparison_sql.resolved_locally`).
 
 **Combined rank.** For each measure the groups are ranked (1 = best; ties share a rank and the
 next rank is skipped; a group without a figure ranks after every group with one) by: contacts

@@ -20,6 +20,7 @@ from app.enums import RequestCategory, RequestChannel, RequestStatus
 from app.models import Building, Neighbourhood, ResidentRequest, ServiceGroup, User, utcnow
 from app.services.requests import notices
 from app.services.requests.errors import RequestError
+from app.services.requests.escalation import starting_level
 from app.services.requests.workflow import record_change
 from app.services.signup.applicant import SignupInvalid, normalise_phone
 from app.services.text_input import control_characters_message, has_control_characters
@@ -157,6 +158,7 @@ def create_request(session: Session, data: RequestInput, *,
         name=clean.name, phone=clean.phone, email=clean.email, locale=data.locale,
         consent_at=now if (clean.name or clean.phone or clean.email) else None,
         created_by_id=user.id if user else None, received_at=now,
+        level=starting_level(group.id if group else None),
     )
     session.add(request)
     change = record_change(session, request, None, RequestStatus.received, user=user,

@@ -20,6 +20,12 @@ def next_step(request: ResidentRequest) -> Any:
     if request.status == S.received:
         return _l("The %(committee)s neighbourhood committee has your request and will look at "
                   "it within a few working days.", committee=committee)
+    department = request.department
+    if department is not None and request.status in (S.handling, S.improving):
+        return _l("The %(committee)s neighbourhood committee passed it on to "
+                  "%(department)s, which is handling it now. You are told the outcome here.",
+                  committee=committee,
+                  department=localised(department.name, department.name_en))
     if request.status == S.handling:
         if holder:
             return _l("%(group)s of the %(committee)s neighbourhood committee is looking into "
