@@ -39,6 +39,7 @@ COMMON_LABELS = {
     "skills": _l("Skills"),
     "team": _l("Team"),
     "teams": _l("Teams"),
+    "department": _l("Department"),
     "lead": _l("Team lead"),
     "members": _l("Members"),
     "volunteer": _l("Volunteer"),

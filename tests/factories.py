@@ -25,6 +25,7 @@ from app.models import (
     Assignment,
     Availability,
     Building,
+    Department,
     Event,
     EventTemplate,
     Household,
@@ -219,6 +220,12 @@ def make_resident_request(session: Session, **kw: Any) -> ResidentRequest:
                   note=None)
     session.flush()
     return request
+
+
+def make_department(session: Session, **kw: Any) -> Department:
+    """A town department (or, with `level=EscalationLevel.district`, a district office)."""
+    kw.setdefault("name", f"镇城建办{_n()}")
+    return _save(session, Department(**kw))
 
 
 def make_pairing(session: Session, household: Household, volunteer: Volunteer,

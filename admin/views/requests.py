@@ -139,7 +139,7 @@ class ResidentRequestView(LinliModelView):
         "history": _l("History"), "board_title": _l("Title on the notice board"),
         "result": _l("Result for the notice board"), "posted_at": _l("On the notice board since"),
         "merged_into": _l("Merged into"), "me_too": _l("“Me too” on the public form"),
-        "level": _l("Handled at"), "department": _l("Department"),
+        "level": _l("Handled at"),
     }
     column_formatters = {"text": _excerpt, "phone": _phone, "history": _history}
     column_formatters_detail = {"phone": _phone, "history": _history}
@@ -445,6 +445,5 @@ class DepartmentView(LinliModelView):
     column_searchable_list = ["name", "name_en"]
     column_filters = [*enum_filters(Department.level, _l("Level"), EscalationLevel), "active"]
     column_default_sort = "name"
-    column_labels = {"name": _l("Name"), "name_en": _l("Name in English"),
-                     "level": _l("Level"), "active": _l("Active")}
+    column_labels = {"level": _l("Level")}
     form_columns = ["name", "name_en", "level", "active"]

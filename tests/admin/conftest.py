@@ -197,6 +197,7 @@ def world(db_session) -> World:
                 "slot_capacity": 1}],
     )
     town_team = f.make_team(db_session, name="镇级法律服务队", neighbourhood=None)
+    department = f.make_department(db_session, name="镇城建办")
     jiahong = _side(db_session, "佳虹", skill, package)
     yongye = _side(db_session, "永业", skill, package)
     users = {
@@ -208,11 +209,13 @@ def world(db_session) -> World:
                                teams=[jiahong.rows["team"]]),
         "volunteer": make_user(db_session, Role.volunteer, "volunteer-user",
                                display_name="普通志愿者"),
+        "department": make_user(db_session, Role.department, "town-works",
+                                display_name="城建办经办人", department=department),
     }
     shared = {"skill": skill, "caresubscription_package": package, "carepackage": package,
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
               "comparisonweights": db_session.get(ComparisonWeights, 1),
-              "patrolchecklistitem": checklist_item}
+              "patrolchecklistitem": checklist_item, "department": department}
     return World(jiahong, yongye, shared, users)
 
 

@@ -64,8 +64,9 @@ SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
     "user": ("User", "display_name"),
     "comparisonweights": ("ComparisonWeights", None),
     "patrolchecklistitem": ("PatrolChecklistItem", "question"),
+    "department": ("Department", "name"),
 }
-ROLES = ["admin", "coordinator", "team_lead", "volunteer"]
+ROLES = ["admin", "coordinator", "team_lead", "volunteer", "department"]
 
 
 def _target(world: World, endpoint: str) -> Any:
@@ -216,7 +217,8 @@ def test_assign_by_hand_page(client, db_session, world, role: str) -> None:
     foreign_page = client.get(f"/admin/schedule/run/{foreign.id}/hand?shift="
                               f"{world.yongye.rows['shift'].id}")
     expected = {"admin": (200, 200), "coordinator": (200, 404), "team_lead": (403, 403),
-                "volunteer": (403, 403), "anonymous": (302, 302)}[role]
+                "volunteer": (403, 403), "department": (403, 403),
+                "anonymous": (302, 302)}[role]
     assert (own_page.status_code, foreign_page.status_code) == expected
     if role == "coordinator":
         assert 'id="hand-candidates"' in as_text(own_page)
@@ -233,7 +235,7 @@ def test_five_comparisons_report(client, db_session, world, role: str) -> None:
     paths = ["/admin/reports/", "/admin/reports/data.json", "/admin/reports/export.xlsx",
              "/admin/reports/export.csv"]
     expected = {"admin": 200, "coordinator": 200, "team_lead": 403, "volunteer": 403,
-                "anonymous": 302}[role]
+                "department": 403, "anonymous": 302}[role]
     for path in paths:
         response = client.get(path)
         assert response.status_code == expected, path

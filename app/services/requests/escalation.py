@@ -64,7 +64,7 @@ def escalate(session: Session, request: ResidentRequest, to_level: EscalationLev
         raise RequestError("not_allowed", _l(
             "It is already with the %(level)s: it can only go higher.", level=current.label),
             "level")
-    if user is not None and user.role == Role.department and target not in DEPARTMENT_LEVELS:
+    if user is not None and user.role == Role.department and target != EscalationLevel.district:
         raise RequestError("not_allowed", _l("A department passes requests on to the district "
                                              "only."), "level")
     if target in DEPARTMENT_LEVELS:
