@@ -509,6 +509,22 @@ GRASSROOTS_LEVELS = (EscalationLevel.group, EscalationLevel.neighbourhood)
 DEPARTMENT_LEVELS = (EscalationLevel.town_department, EscalationLevel.district)
 
 
+class SatisfactionAnswer(LabelledEnum):
+    """The raiser's answer to the questionnaire sent when their request is resolved."""
+
+    satisfied = "satisfied"
+    partly = "partly"
+    not_satisfied = "not_satisfied"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.satisfied: _l("Yes, it is resolved"),
+            cls.partly: _l("Partly"),
+            cls.not_satisfied: _l("No, it is not resolved"),
+        }
+
+
 class RequestChannel(LabelledEnum):
     """How a request reached the committee."""
 

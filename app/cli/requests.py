@@ -85,7 +85,7 @@ def stats(first: datetime, last: datetime, neighbourhood_name: str | None,
             "from": period.first.isoformat(), "to": period.last.isoformat(),
             **{k: v for k, v in result.total.to_json().items()
                if k not in ("group_id", "group", "neighbourhood")},
-            "satisfied_pct": result.satisfied_pct,
+            "satisfied_pct": result.satisfied_pct, "answers": result.answers,
             "groups": [g.to_json() for g in result.groups],
             "volunteers": [{"volunteer_id": v.volunteer_id, "name": v.name, "filed": v.filed,
                             "resolved": v.resolved} for v in result.volunteers],

@@ -37,7 +37,12 @@ from app.models.projects import Project, project_events, project_organisers
 from app.models.qualifications import Qualification
 from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights, ReportDataVersion
-from app.models.requests import RequestChange, RequestEscalation, ResidentRequest
+from app.models.requests import (
+    RequestAnswer,
+    RequestChange,
+    RequestEscalation,
+    ResidentRequest,
+)
 from app.models.service_groups import Building, ServiceGroup, service_group_members
 from app.models.shift_changes import ShiftChangeRequest
 from app.models.skills import Skill
@@ -85,6 +90,7 @@ __all__ = [
     "RefusalClearance",
     "Registration",
     "ReportDataVersion",
+    "RequestAnswer",
     "RequestChange",
     "RequestEscalation",
     "ResidentRequest",

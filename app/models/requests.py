@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import EscalationLevel, RequestCategory, RequestChannel, RequestStatus
+from app.enums import (
+    EscalationLevel,
+    RequestCategory,
+    RequestChannel,
+    RequestStatus,
+    SatisfactionAnswer,
+)
 from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from app.models.types import enum_column_type
 
@@ -30,6 +36,11 @@ if TYPE_CHECKING:
 
 def new_follow_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def new_survey_token() -> str:
+    # 64 random bits in 11 characters: short enough for an SMS, not guessable.
+    return secrets.token_urlsafe(8)
 
 
 def new_request_code() -> str:
@@ -124,6 +135,9 @@ class ResidentRequest(TimestampMixin, Base):
     #: Residents who said "me too" on the public form instead of raising it again (a count:
     #: nothing about them is kept).
     me_too: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The secret of the questionnaire's short link, given when it is resolved and the raiser
+    #: can be asked (None: anonymous, or not resolved yet).
+    survey_token: Mapped[str | None] = mapped_column(String(16), unique=True)
     #: The linkage level handling it now; raised only by an escalation (`escalations`).
     level: Mapped[EscalationLevel] = mapped_column(
         enum_column_type(EscalationLevel, "request_level"),
@@ -146,6 +160,8 @@ class ResidentRequest(TimestampMixin, Base):
     merged: Mapped[list[ResidentRequest]] = relationship(
         back_populates="merged_into", order_by="ResidentRequest.id")
     department: Mapped[Department | None] = relationship()
+    answer: Mapped[RequestAnswer | None] = relationship(
+        back_populates="request", cascade="all, delete-orphan", uselist=False)
     escalations: Mapped[list[RequestEscalation]] = relationship(
         back_populates="request", cascade="all, delete-orphan",
         order_by="(RequestEscalation.at, RequestEscalation.id)",
@@ -223,3 +239,21 @@ class RequestEscalation(Base):
     request: Mapped[ResidentRequest] = relationship(back_populates="escalations")
     department: Mapped[Department | None] = relationship()
     user: Mapped[User | None] = relationship()
+
+
+class RequestAnswer(Base):
+    """The raiser's answer to the questionnaire after resolution: one per request, kept."""
+
+    __tablename__ = "resident_request_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("resident_requests.id", ondelete="CASCADE"), unique=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    answer: Mapped[SatisfactionAnswer] = mapped_column(
+        enum_column_type(SatisfactionAnswer, "satisfaction_answer"))
+    #: The resident's own words: personal, never on a public page.
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[ResidentRequest] = relationship(back_populates="answer")

@@ -71,3 +71,11 @@ class RequestForm(FlaskForm):
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
     #: Set by "send mine anyway" once the resident has seen the same matter raised already.
     confirm_new = HiddenField()
+
+
+class SurveyForm(FlaskForm):
+    """The questionnaire after resolution; the rules live in `app.services.requests.survey`."""
+
+    answer = RadioField(_l("Is your request resolved?"), choices=[], validate_choice=False)
+    comment = TextAreaField(_l("Anything you would like to add (optional)"),
+                            render_kw={"rows": 4, "maxlength": 1000})

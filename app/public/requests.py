@@ -18,15 +18,16 @@ from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.enums import RequestCategory, RequestChannel, RequestStatus
+from app.enums import RequestCategory, RequestChannel, RequestStatus, SatisfactionAnswer
 from app.extensions import db
 from app.i18n import current_locale, localised
 from app.ids import parse_id
 from app.models import Building, Neighbourhood, ResidentRequest
-from app.public.forms import RequestForm
+from app.public.forms import RequestForm, SurveyForm
 from app.public.limits import me_too_limits, request_limits
 from app.public.views import public_bp
 from app.services import requests as requests_service
+from app.services.requests.survey import answer_survey, find_by_survey_token
 from app.services.signup import mask_name
 
 
@@ -150,3 +151,47 @@ def request_me_too(request_id: int) -> tuple[str, int]:
                            else None, message=gettext(
         "Thank you: %(num)s residents have raised this now. The committee is handling it and "
         "posts the result on the notice board.", num=residents)), 200
+
+
+def _survey_request(token: str) -> ResidentRequest:
+    found = find_by_survey_token(db.session, token)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _render_survey(found: ResidentRequest, form: SurveyForm, errors: dict[str, Any],
+                   status: int = 200) -> Response:
+    form.answer.choices = [(a.value, a.label) for a in SatisfactionAnswer]
+    body = render_template("public/survey.html", req=found, form=form, errors=errors,
+                           answered=found.answer,
+                           neighbourhood=localised(found.neighbourhood.name,
+                                                   found.neighbourhood.name_en))
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@public_bp.get("/s/<token>")
+def survey(token: str) -> Response:
+    """The short link of the questionnaire sent when a request is resolved."""
+    return _render_survey(_survey_request(token), SurveyForm(), {})
+
+
+@public_bp.post("/s/<token>")
+@request_limits
+def survey_answer(token: str) -> Response:
+    found = _survey_request(token)
+    form = SurveyForm()
+    if not form.validate():
+        abort(400)  # the CSRF token is missing or wrong
+    try:
+        answer_survey(db.session, found, form.answer.data, form.comment.data)
+    except requests_service.RequestError as error:
+        db.session.rollback()
+        found = _survey_request(token)
+        return _render_survey(found, form, {error.field or "answer": error.message},
+                              error.status)
+    return Response(status=303, headers={
+        "Location": url_for("public.survey", token=token, thanks=1)})

@@ -243,6 +243,11 @@ def request_url(follow_token: str) -> str:
     return external_url("public.request_page", token=follow_token)
 
 
+def survey_url(survey_token: str) -> str:
+    """The short link of the questionnaire sent when a request is resolved."""
+    return external_url("public.survey", token=survey_token)
+
+
 def board_url(neighbourhood_id: int) -> str:
     """A neighbourhood's public notice board."""
     return external_url("public.board", neighbourhood_id=neighbourhood_id)

@@ -19,11 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
-from app.models import RequestChange, ResidentRequest, User, utcnow
+from app.models import RequestAnswer, RequestChange, ResidentRequest, User, utcnow
+from app.models.requests import new_survey_token
 from app.services.requests import notices
 from app.services.requests.board import POSTABLE_PATHS, clean_board_text
 from app.services.requests.errors import RequestError
@@ -161,6 +162,10 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
         values.update(board_title=board[0], result=board[1], posted_at=now)
     elif current == S.resolved:
         values["posted_at"] = None  # reopened: off the board until resolved again
+    if target == S.resolved and (request.phone or request.email) and not session.scalar(
+            select(exists().where(RequestAnswer.request_id == request.id))):
+        # The raiser is asked once whether it is resolved (`survey`).
+        values["survey_token"] = request.survey_token or new_survey_token()
     moved = session.execute(
         update(ResidentRequest)
         .where(ResidentRequest.id == request.id, ResidentRequest.status == current)

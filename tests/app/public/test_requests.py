@@ -171,3 +171,30 @@ def test_me_too_is_counted_once_per_browser_and_rate_limited(
     assert statuses == [200, 429]
     db_session.expire_all()
     assert (raised.me_too, private.me_too) == (2, 0)  # this browser's, and one more
+
+
+def test_the_questionnaire_link_records_one_answer(client: FlaskClient,
+                                                   db_session: Session) -> None:
+    _english(client)
+    n = f.make_neighbourhood(db_session, name="佳虹")
+    req = f.make_resident_request(db_session, neighbourhood=n, name="王阿婆",
+                                  phone="13800138000", status=RequestStatus.resolved,
+                                  survey_token="shortTOKEN1")
+    assert client.get("/s/unknown").status_code == 404
+    page = client.get("/s/shortTOKEN1")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
+    assert "王阿婆" not in body and "13800138000" not in body
+    token = csrf_token_from(body)
+    refused = client.post("/s/shortTOKEN1", data={"csrf_token": token, "answer": "meh"})
+    assert refused.status_code == 422 and "choose one of the answers" in \
+        refused.get_data(as_text=True)
+    sent = client.post("/s/shortTOKEN1", data={"csrf_token": token, "answer": "satisfied",
+                                                "comment": "谢谢居委会"})
+    assert sent.status_code == 303
+    thanks = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert 'id="answered"' in thanks and "<form" not in thanks.split('id="answered"')[1]
+    again = client.post("/s/shortTOKEN1", data={"csrf_token": token, "answer": "not_satisfied"})
+    assert again.status_code == 409
+    db_session.expire_all()
+    assert req.status == RequestStatus.resolved and req.answer.comment == "谢谢居委会"

@@ -93,6 +93,11 @@ CASES = {
         "name": "王阿婆", "code": "QK7M2QXA", "note": "花架已建成，种了紫藤。",
         "url": "http://linli.test/requests/TOKEN", "board_url": "http://linli.test/board/3",
     },
+    "requests/resolved#survey": {
+        "name": "王阿婆", "code": "QK7M2QXA", "note": "每月第一个周二有医生来量血压。",
+        "url": "http://linli.test/requests/TOKEN", "survey_url": "http://linli.test/s/SHORT",
+        "together_with": "QR3T8WNB",
+    },
     "pairing/confirmed": {
         "name": "郭琴",
         "families": [{"line": "王阿婆 · 佳虹路100弄12号1单元301室",

@@ -107,3 +107,23 @@ def test_grassroots_share_counts_only_what_never_reached_a_department(
     # 3 resolved: one through the town department, one within the neighbourhood, one direct
     assert (stats.total.resolved, stats.total.resolved_locally) == (3, 2)
     assert stats.total.resolved_locally_pct == 66.7
+
+
+def test_the_requests_table_keeps_the_report_triggers(db_session: Session) -> None:
+    """The linkage's and the questionnaire's migrations re-create `resident_requests` on
+    SQLite; the five comparisons' data version must still change on every write to it."""
+    from sqlalchemy import text
+
+    if db_session.get_bind().dialect.name == "sqlite":
+        names = set(db_session.scalars(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'resident_requests'")))
+        assert names == {f"report_data_changed_resident_requests_{event}"
+                         for event in ("insert", "update", "delete")}
+        before = db_session.scalar(text("SELECT version FROM report_data_version"))
+        f.make_resident_request(db_session)
+        assert db_session.scalar(text("SELECT version FROM report_data_version")) != before
+    else:
+        assert db_session.scalar(text(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'resident_requests'::regclass "
+            "AND tgname = 'report_data_changed'")) == 1

@@ -71,7 +71,7 @@ def test_the_month_in_figures(db_session, month) -> None:
     total = stats.total
     assert (total.received, total.resolved, total.median_days, total.overdue) == (4, 4, 8.0, 1)
     assert [(v.name, v.filed, v.resolved) for v in stats.volunteers] == [("陈志", 2, 1)]
-    assert stats.satisfied_pct is None  # no questionnaire yet: not made up
+    assert (stats.answers, stats.satisfied_pct) == (0, None)  # nobody answered: not made up
 
     town = request_stats(db_session, period.start, period.end, now=NOW)
     assert (town.total.received, town.total.overdue) == (5, 2)  # 永业's F joins
