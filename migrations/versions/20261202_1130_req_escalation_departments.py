@@ -1,7 +1,7 @@
 """resident requests: the four-level linkage (escalations, departments, department handlers)
 
 Revision ID: rq2e5c4l8t02
-Revises: pkg5e7v1c3a1
+Revises: pkg5m1s5e2d1
 Create Date: 2026-12-02 11:12:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "rq2e5c4l8t02"
-down_revision = 'pkg5e7v1c3a1'
+down_revision = 'pkg5m1s5e2d1'
 branch_labels = None
 depends_on = None
 
