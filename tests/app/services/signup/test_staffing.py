@@ -5,8 +5,6 @@ and are told, with their place in line) and grow when one confirms (the waitlist
 
 from __future__ import annotations
 
-import email
-import email.policy
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +22,7 @@ from app.services import links, signup
 from tests import factories
 from tests.admin.conftest import quick_login
 from tests.app.conftest import signup_form
+from tests.app.scheduling.test_publish_flow import _messages
 from tests.helpers import csrf_token_from
 
 pytestmark = pytest.mark.integration
@@ -32,12 +31,16 @@ LOCAL = "%Y-%m-%d %H:%M:%S"
 
 
 @pytest.fixture
-def outbox(app: Flask, tmp_path: Path) -> Iterator[Path]:
-    saved = app.config["LINLI_MAIL_OUTBOX"]
-    app.config["LINLI_MAIL_OUTBOX"] = str(tmp_path)
+def mail_server(app: Flask, smtp_server: tuple[int, Path]) -> Iterator[Path]:
+    """The app sends through a real SMTP server process (aiosmtpd, into a Maildir)."""
+    port, maildir = smtp_server
+    settings = {"LINLI_MAIL_SMTP_HOST": "127.0.0.1", "LINLI_MAIL_SMTP_PORT": port,
+                "LINLI_MAIL_SMTP_SECURITY": "none"}
+    saved = {key: app.config.get(key) for key in settings}
+    app.config.update(settings)
     app.extensions.pop("linli_notify", None)
-    yield tmp_path
-    app.config["LINLI_MAIL_OUTBOX"] = saved
+    yield maildir
+    app.config.update(saved)
     app.extensions.pop("linli_notify", None)
 
 
@@ -97,7 +100,8 @@ def told(session: Session, template: str) -> list[str]:
 
 
 def test_places_shrink_and_grow_with_the_barbers(
-        app: Flask, client: FlaskClient, db_session: Session, station, outbox: Path) -> None:
+        app: Flask, client: FlaskClient, db_session: Session, station,
+        mail_server: Path) -> None:
     first, later, after = station["first"], station["later"], station["after"]
     assert (first.capacity, later.capacity, after.capacity) == (4, 4, 5)
     for n in range(1, 6):  # five residents want the 9:00 slot: four places, one waits
@@ -120,9 +124,7 @@ def test_places_shrink_and_grow_with_the_barbers(
     by_position = {r.name: signup.waitlist_position(db_session, r) for r in db_session.scalars(
         select(Registration).where(Registration.status == waitlisted))}
     assert by_position == {"居民3": 1, "居民4": 2, "居民5": 3}
-    [mail] = [message for message in (email.message_from_bytes(m.read_bytes(),
-                                                               policy=email.policy.default)
-                                      for m in outbox.glob("*.eml"))
+    [mail] = [message for message in _messages(mail_server)
               if message["To"] == "jumin4@example.test"]
     text = mail.get_body(("plain",)).get_content()
     fourth = db_session.scalar(select(Registration).where(Registration.name == "居民4"))
