@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, format_datetime, get_locale
+from flask_babel import Babel, format_datetime, get_locale, get_timezone
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -87,6 +87,13 @@ def to_local(value: datetime) -> datetime:
 def local_datetime(value: datetime | None, fmt: str = "short") -> str:
     if value is None:
         return ""
+    return _formatted_time(value, fmt, get_locale(), get_timezone())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_time(value: datetime, fmt: str, locale: Locale, zone: tzinfo) -> str:
+    # What flask_babel.format_datetime does, remembered: a round's review page shows
+    # thousands of times on a few hundred half-hour marks.
     return format_datetime(value, fmt)
 
 

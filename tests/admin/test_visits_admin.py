@@ -129,6 +129,9 @@ def test_due_page_plan_review_publish(client, db_session, world) -> None:
 
     body = as_text(client.get(f"/admin/visits/round/{round_.id}"))
     assert "佳虹王阿婆" in body
+    # Each row's member list is the group's, with the proposed member chosen.
+    assert f'<option value="{member.id}" selected>{member.name}</option>' in body
+    assert body.count('<option value="">—</option>') == len(round_.visits)
     response = client.post(f"/admin/visits/round/{round_.id}/reassign/{visit.id}",
                            data={"csrf_token": token, "volunteer": ""})
     assert response.status_code == 302

@@ -72,3 +72,23 @@ def test_local_date_is_the_day_in_the_deployment_zone_in_the_users_language(app)
         with force_locale("en"):
             assert local_date(late_evening_utc, "medium") == "Mar 5, 2026"
         assert local_date(None) == ""
+
+
+def test_local_datetime_formats_as_flask_babel_does(app) -> None:
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale, format_datetime
+
+    from app.i18n import local_datetime
+
+    times = [datetime(2026, 3, 4, 20, 30, tzinfo=UTC), datetime(2026, 7, 1, 1, 5, tzinfo=UTC)]
+    with app.test_request_context():
+        for locale in ("zh_CN", "en"):
+            with force_locale(locale):
+                for value in times * 2:  # the second time from the cache
+                    for fmt in ("short", "medium"):
+                        assert local_datetime(value, fmt) == format_datetime(value, fmt)
+        with force_locale("zh_CN"):
+            chinese = local_datetime(times[0])
+        with force_locale("en"):
+            assert local_datetime(times[0]) != chinese

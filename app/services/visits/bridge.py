@@ -90,14 +90,18 @@ class Contact:
 
 def place_contacts(
     candidates: list[Candidate], windows: dict[int, list[ContactWindow]],
-    first: date, last: date, zone: ZoneInfo, members: int,
+    first: date, last: date, zone: ZoneInfo, members: int, weekly: int | None = None,
 ) -> list[Contact]:
     """Put each candidate on a day and time within [first, last]: by priority, then wanted
     day, then building, so one building's households sit side by side in time. A window of a
-    day holds at most (its 30-minute slots × members) contacts; a candidate for whom no day
-    is left is not placed."""
+    day holds at most (its 30-minute slots × members) contacts, and an ISO week at most
+    `weekly` (the contacts the members' weekly minutes allow altogether) while a later week
+    has room: a first week crammed with every overdue household leaves most of them without
+    a member, however long the engine searches. A candidate for whom no day is left is not
+    placed."""
     capacity = max(1, members)
     used: dict[tuple[date, ContactWindow], int] = defaultdict(int)
+    per_week: dict[tuple[int, int], int] = defaultdict(int)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     ordered = sorted(candidates, key=lambda c: (-c.priority, c.wanted_from, c.building_number,
                                                 c.household_id))
@@ -107,7 +111,12 @@ def place_contacts(
         order = [d for d in days if d >= wanted] + [d for d in days if d < wanted]
         own = windows.get(candidate.household_id) or list(DEFAULT_WINDOWS)
         placed = False
-        for day in order:
+        # First within the weeks' capacity; past it the contact is still proposed (without
+        # a member, for the coordinator to see) rather than silently left out.
+        for day, within_week in [(d, True) for d in order] + [(d, False) for d in order]:
+            week = day.isocalendar()[:2]
+            if within_week and weekly is not None and per_week[week] >= weekly:
+                continue
             for window in own:
                 if not window_applies(window, day):
                     continue
@@ -116,6 +125,7 @@ def place_contacts(
                 if index >= slots * capacity:
                     continue
                 used[(day, window)] += 1
+                per_week[week] += 1
                 start_time = WINDOW_HOURS[window][0]
                 local = datetime.combine(day, start_time, tzinfo=zone) + timedelta(
                     minutes=VISIT_MINUTES * (index % slots))

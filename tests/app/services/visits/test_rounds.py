@@ -173,3 +173,35 @@ def test_bad_round_requests(app, db_session, patch) -> None:
             plan_round(db_session, group_id=patch[1].id, starts_on=START, weeks=0, zone=ZONE)
         with pytest.raises(RoundError, match="no service group"):
             plan_round(db_session, group_id=999999, starts_on=START, weeks=2, zone=ZONE)
+
+
+def test_overdue_households_beyond_a_weeks_work_go_to_the_next_week(app, db_session,
+                                                                     patch) -> None:
+    """Three members may make 20 contacts a week each: 85 overdue households are not all
+    put in the first week (where 25 could have no member), but spread so that every one
+    has a member."""
+    n, group, _members, buildings, _ = patch
+    for k in range(80):
+        household = make_household(
+            db_session, neighbourhood=n, building=buildings[k % 2], floor=20 + k // 10,
+            room=f"x{k}", created_at=NOW - timedelta(days=700),
+            categories=[HouseholdCategory.elderly_only])
+        make_visit(db_session, household, visited_at=NOW - timedelta(days=100))
+    db_session.flush()
+    with in_english(app):
+        result = plan_round(db_session, group_id=group.id, starts_on=START, weeks=2, zone=ZONE,
+                            now=NOW, seconds=5)
+    assert result.proposed == 85
+    assert result.assigned == 85
+    first_week = [v for v in result.round.visits
+                  if v.visited_at.astimezone(ZONE).date() < START + timedelta(days=7)]
+    assert len(first_week) == 60
+
+
+def test_contacts_past_every_weeks_capacity_are_still_proposed() -> None:
+    from app.services.visits.bridge import Candidate, place_contacts
+
+    candidates = [Candidate(k, None, "1", START, 3) for k in range(5)]
+    contacts = place_contacts(candidates, {}, START, START + timedelta(days=6), ZONE, 1,
+                              weekly=2)
+    assert sorted(c.candidate.household_id for c in contacts) == list(range(5))
