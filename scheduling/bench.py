@@ -26,7 +26,7 @@ from typing import Any
 
 from scheduling.bounds import mip_optimum
 from scheduling.check import check
-from scheduling.eligibility import build_index
+from scheduling.eligibility import MIN_SEAT_BONUS, SEAT_WEIGHT, build_index
 from scheduling.generate import FAMILIES, generate, generate_family
 from scheduling.io import dumps_problem, loads_problem
 from scheduling.model import Problem, Solution
@@ -152,9 +152,13 @@ def optimum_reference(problem: Problem, sol: Solution,
     m = sol.metrics
     ref: dict[str, Any] = {}
     optima = _mip_optima(problem, time_limit)
-    # The engine's own bounds hold too: a schedule that meets its LP bound is optimal.
-    engine_bounds = {"seats": [m.best_bound],
-                     "weighted": [m.upper_bound_weighted_lp, m.cpsat_bound]}
+    # The engine's own bounds hold too (a schedule that meets its LP bound is optimal), and so
+    # does the value of every seat filled.
+    full = sum(s.priority * (SEAT_WEIGHT * s.max_count
+                             + MIN_SEAT_BONUS * min(s.min_count, s.max_count))
+               for s in problem.shifts)
+    engine_bounds = {"seats": [m.best_bound, m.total_seats],
+                     "weighted": [m.upper_bound_weighted_lp, m.cpsat_bound, full]}
     for key, own in (("seats", float(m.filled_seats)), ("weighted", float(m.weighted_fill))):
         found, dual = optima[key]
         bound = min([dual, *(b for b in engine_bounds[key] if b is not None)])
@@ -438,19 +442,19 @@ def family_table(rows: list[dict[str, Any]], seconds: float) -> str:
 
 def _optimum_columns(refs: list[dict[str, Any]]) -> list[str]:
     """%opt seats, %opt wtd (worst over the seeds), the seat optimum (mean; "proven" only when
-    every seed's optimum is, in seats and weighted) and the target mark (both shares)."""
+    every seed's is) and the target mark (both shares; "—" while one is not known)."""
     if not refs:
         return ["—", "—", "—", "—"]
     seats = _worst([r["quality"] for r in refs])
     weighted = _worst([r["weighted_quality"] for r in refs])
     optima = [r["seats"] for r in refs]
-    known = seats is not None and weighted is not None and None not in optima
     return [
         _pct(seats),
         _pct(weighted),
-        _optimum_cell(sum(optima) / len(optima) if known else None,
-                      all(r["proven"] for r in refs)),
-        _mark(seats >= OPTIMUM_TARGET and weighted >= OPTIMUM_TARGET) if known else "—",
+        _optimum_cell(sum(optima) / len(optima) if seats is not None else None,
+                      all(r["seats_proven"] for r in refs)),
+        ("—" if seats is None or weighted is None
+         else _mark(seats >= OPTIMUM_TARGET and weighted >= OPTIMUM_TARGET)),
     ]
 
 

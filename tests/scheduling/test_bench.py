@@ -28,6 +28,8 @@ def test_the_engine_is_measured_against_the_proven_optimum() -> None:
 
 
 def test_an_optimum_not_known_is_not_shown_as_reached() -> None:
-    unknown = {"seats": None, "weighted": None, "proven": False, "quality": None,
-               "weighted_quality": None}
+    unknown = {"seats": None, "weighted": None, "proven": False, "seats_proven": False,
+               "quality": None, "weighted_quality": None}
     assert _optimum_columns([unknown]) == ["—", "—", "not known", "—"]
+    seats_only = {**unknown, "seats": 90.0, "seats_proven": True, "quality": 1.0}
+    assert _optimum_columns([seats_only]) == ["100.00%", "—", "90 proven", "—"]
