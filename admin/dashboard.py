@@ -19,7 +19,7 @@ from app.extensions import db
 from app.i18n import deployment_zone, to_local
 from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
 from app.services import care_visits, qualifications, scoping
-from app.services.households.due import DueCount, due_counts, due_rows
+from app.services.households.due import DueCount, count_due
 from app.services.pairing import bridge as pairing_bridge
 from app.services.reports import activity
 from app.services.reports import dashboard as figures
@@ -61,10 +61,11 @@ def dashboard_tiles(user: Any) -> list[Tile]:
 
 
 def due_counts_for(user: Any) -> list[DueCount] | None:
-    """Contacts due and overdue per service group, for those who plan visits (3 queries)."""
+    """Contacts due and overdue per service group, for those who plan visits (counted in the
+    database: two queries, however many households)."""
     if access.READ not in access.permissions(user.role, "VisitRound"):
         return None
-    return due_counts(due_rows(db.session, neighbourhood_ids=scoping.neighbourhood_ids(user)))
+    return count_due(db.session, neighbourhood_ids=scoping.neighbourhood_ids(user))
 
 
 @dataclass(frozen=True)

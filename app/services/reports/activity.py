@@ -58,7 +58,7 @@ from app.models import (
     Volunteer,
     team_members,
 )
-from app.services.households.due import due_counts, due_rows
+from app.services.households.due import count_due
 from app.services.reports.five_comparisons import Period
 from app.services.reports.sql import bucket_of
 
@@ -222,7 +222,7 @@ def visits_by_group(session: Session, period: Period,
     for gid, group, hood, what, count in session.execute(statement):
         if what != "other":
             row(gid, f"{hood} · {group}" if gid is not None else no_group).values[what] = count
-    for due in due_counts(due_rows(session, now=now, neighbourhood_ids=neighbourhood_ids)):
+    for due in count_due(session, now=now, neighbourhood_ids=neighbourhood_ids):
         line = row(due.group_id, due.group_name or no_group)
         line.values["due_now"], line.values["overdue_now"] = due.due, due.overdue
     ordered = sorted(rows.values(), key=lambda r: (r.key is None, r.label))
