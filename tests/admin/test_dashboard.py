@@ -11,6 +11,8 @@ import pytest
 
 from app.enums import RequestStatus
 from tests.admin.conftest import as_text, quick_login
+from tests.factories import make_building, make_household, make_service_group, make_visit
+from tests.helpers import count_page_statements
 
 pytestmark = pytest.mark.integration
 
@@ -82,3 +84,29 @@ def test_expiring_licences_are_counted_in_the_users_scope(client, db_session, wo
 
     assert count("admin") == 1
     assert count("coordinator") == 0  # 永业's licence is not hers to chase
+
+
+def test_dashboard_runs_a_constant_number_of_queries(app, client, db_session, world) -> None:
+    """More households, contacts, buildings and groups: not one statement more (every figure,
+    the contacts due among them, is counted in the database)."""
+    from datetime import UTC, datetime, timedelta
+
+    quick_login(client, world.users["admin"])
+    client.get("/admin/")  # the session's user and menu, as on any page
+    before = count_page_statements(app, client, "/admin/")
+    body = as_text(client.get("/admin/"))
+    due_before = body.split('id="dashboard-due"')[1].split("</table>")[0]
+    long_ago = datetime.now(UTC) - timedelta(days=800)
+    for g in range(3):
+        hood = world.jiahong.neighbourhood
+        group = make_service_group(db_session, neighbourhood=hood, name=f"新{g}组")
+        building = make_building(db_session, neighbourhood=hood, service_group=group)
+        for h in range(4):
+            household = make_household(db_session, neighbourhood=hood, building=building,
+                                       room=f"{g}0{h}", created_at=long_ago)
+            make_visit(db_session, household=household, visited_at=long_ago)
+    db_session.flush()
+    assert count_page_statements(app, client, "/admin/") == before
+    due_after = as_text(client.get("/admin/")).split('id="dashboard-due"')[1]
+    assert due_after != due_before
+    assert all(f"新{g}组</a></td><td>4</td><td>4</td>" in due_after for g in range(3))
