@@ -46,7 +46,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    #: A request's photo may have 5 MB (`app.services.requests.photos`), plus the form.
+    "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     #: SQLite only: how long a connection waits for another writer before giving up (a
     #: request then answers 503 with Retry-After).
     "SQLITE_BUSY_TIMEOUT_MS": 10000,

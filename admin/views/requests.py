@@ -13,10 +13,19 @@ from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from werkzeug.datastructures import CombinedMultiDict
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import ValidationError
 
 from admin import access
@@ -34,10 +43,12 @@ from app.enums import (
 from app.extensions import db
 from app.i18n import local_datetime
 from app.ids import parse_id
-from app.models import Department, ResidentRequest
+from app.models import Department, RequestPhoto, ResidentRequest
+from app.public.requests import photo_response
 from app.services import requests as requests_service
 from app.services import scoping
 from app.services.households.files import mask_phone
+from app.services.requests import photos
 from app.services.requests.board import (
     MAX_RESULT,
     MAX_TITLE,
@@ -112,6 +123,16 @@ class EscalateForm(LinliForm):
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     reason = TextAreaField(_l("Why (what the level handling it cannot settle)"),
                            render_kw={"rows": 2, "maxlength": MAX_NOTE})
+
+
+class PhotoForm(LinliForm):
+    photo = FileField(_l("Photo (JPEG, PNG or WebP, at most 5 MB)"))
+
+
+class PublishPhotoForm(LinliForm):
+    publish = HiddenField()
+    no_people = BooleanField(_l("It shows no people and no personal data (faces, names, house "
+                                "numbers, number plates)"))
 
 
 class MeetingForm(LinliForm):
@@ -340,6 +361,8 @@ class ResidentRequestView(LinliModelView):
                            meeting_form=meeting_form or MeetingForm(),
                            merge_form=merge_form or self._merge_form(row),
                            similar=similar, open_states=OPEN_REQUEST,
+                           photo_form=PhotoForm(), publish_form=PublishPhotoForm(),
+                           max_photos=photos.MAX_PHOTOS, may_change=True,
                            may_merge=row.status in OPEN_REQUEST
                            and acting_user().role != Role.department,
                            residents=1 + row.me_too + len(row.merged),
@@ -384,6 +407,68 @@ class ResidentRequestView(LinliModelView):
                       "outcome of %(into)s.", code=row.reference_code,
                       into=into.reference_code), "success")
         return redirect(url_for(".handle_view", id=into.id))
+
+    # -- photos ---------------------------------------------------------------------------
+
+    def _photo_of(self, row: ResidentRequest) -> RequestPhoto:
+        number = parse_id(request.args.get("photo"))
+        photo = next((p for p in row.photos if p.id == number), None)
+        if photo is None:
+            abort(404)
+        return photo
+
+    def _refused(self, error: requests_service.RequestError) -> Any:
+        """The handling page again with the refusal; nothing of the attempt is kept."""
+        db.session.rollback()
+        flash(str(error.message), "error")
+        row = self._writable_or_404(request.args.get("id"))
+        return self._render_handle(row, self._step_form(row), error.status)
+
+    @expose("/photo/")
+    def photo_view(self) -> Any:
+        """A photo of a request the user may see (never cached by a shared cache)."""
+        number = parse_id(request.args.get("id"))
+        row = None if number is None else scoping.scoped_row(
+            db.session, acting_user(), ResidentRequest, number, write=False)
+        if row is None:
+            abort(404)
+        return photo_response(self._photo_of(row), "private, no-store")
+
+    @expose("/photo/upload/", methods=["POST"])
+    def photo_upload_view(self) -> Any:
+        request.max_content_length = photos.MAX_BYTES + 1024 * 1024
+        row = self._writable_or_404(request.args.get("id"))
+        form = PhotoForm(CombinedMultiDict((request.files, request.form)))
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        upload = form.photo.data
+        raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
+        try:
+            photos.add_photo(db.session, row, photos.clean_photo(raw), user=acting_user())
+        except requests_service.RequestError as error:
+            return self._refused(error)
+        db.session.commit()
+        flash(gettext("Photo added."), "success")
+        return redirect(url_for(".handle_view", id=row.id))
+
+    @expose("/photo/publish/", methods=["POST"])
+    def photo_publish_view(self) -> Any:
+        row = self._writable_or_404(request.args.get("id"))
+        photo = self._photo_of(row)
+        form = PublishPhotoForm(request.form)
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        try:
+            if form.publish.data == "1":
+                photos.publish(db.session, photo, no_people=bool(form.no_people.data))
+            else:
+                photos.unpublish(db.session, photo)
+        except requests_service.RequestError as error:
+            return self._refused(error)
+        db.session.commit()
+        flash(gettext("Photo published on the notice board.") if photo.published_at
+              else gettext("Photo taken off the notice board."), "success")
+        return redirect(url_for(".handle_view", id=row.id))
 
     @expose("/meeting/", methods=["POST"])
     def meeting_view(self) -> Any:

@@ -41,6 +41,7 @@ from app.models.requests import (
     RequestAnswer,
     RequestChange,
     RequestEscalation,
+    RequestPhoto,
     ResidentRequest,
 )
 from app.models.service_groups import Building, ServiceGroup, service_group_members
@@ -93,6 +94,7 @@ __all__ = [
     "RequestAnswer",
     "RequestChange",
     "RequestEscalation",
+    "RequestPhoto",
     "ResidentRequest",
     "ScheduleRun",
     "ScheduleRunPart",

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import (
@@ -160,6 +160,8 @@ class ResidentRequest(TimestampMixin, Base):
     merged: Mapped[list[ResidentRequest]] = relationship(
         back_populates="merged_into", order_by="ResidentRequest.id")
     department: Mapped[Department | None] = relationship()
+    photos: Mapped[list[RequestPhoto]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RequestPhoto.id")
     answer: Mapped[RequestAnswer | None] = relationship(
         back_populates="request", cascade="all, delete-orphan", uselist=False)
     escalations: Mapped[list[RequestEscalation]] = relationship(
@@ -257,3 +259,35 @@ class RequestAnswer(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
     request: Mapped[ResidentRequest] = relationship(back_populates="answer")
+
+
+class RequestPhoto(Base):
+    """A photo of a request, checked and stripped of its metadata before it is kept
+    (`app.services.requests.photos`). Personal data like the request; public only once a
+    coordinator publishes it on the notice board."""
+
+    __tablename__ = "resident_request_photos"
+    __table_args__ = (
+        CheckConstraint("size > 0 AND size <= 5242880", name="size_within_limit"),
+        CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("resident_requests.id", ondelete="CASCADE"), index=True
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The staff member who added it; None for the resident's own photo.
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int]
+    height: Mapped[int]
+    size: Mapped[int]
+    #: The re-encoded image (no EXIF, no GPS). Deferred: lists never load it.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: When a coordinator put it on the notice board (None: not public).
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    request: Mapped[ResidentRequest] = relationship(back_populates="photos")

@@ -22,8 +22,10 @@ from app.extensions import db
 from app.i18n import localised
 from app.models import Neighbourhood
 from app.public.caching import code_version
+from app.public.requests import photo_response
 from app.public.views import public_bp
 from app.services import requests as requests_service
+from app.services.requests.photos import board_photo, board_photos
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -52,7 +54,8 @@ def board(neighbourhood_id: int) -> Response:
     body = render_template(
         "public/board.html", neighbourhood=neighbourhood,
         name=localised(neighbourhood.name, neighbourhood.name_en),
-        entries=requests_service.board_entries(db.session, neighbourhood_id))
+        entries=(entries := requests_service.board_entries(db.session, neighbourhood_id)),
+        photos=board_photos(db.session, [e.id for e in entries]))
     response = Response(body, mimetype="text/html")
     if etag:
         response.set_etag(etag)
@@ -137,3 +140,12 @@ def board_atom(neighbourhood_id: int) -> Response:
     response = Response(body, mimetype="application/atom+xml")
     response.set_etag(etag)
     return response
+
+
+@public_bp.get("/board/photos/<int:photo_id>")
+def board_photo_file(photo_id: int) -> Response:
+    """A photo the committee published with a request on the notice board."""
+    photo = board_photo(db.session, photo_id)
+    if photo is None:
+        abort(404)
+    return photo_response(photo, "public, max-age=300")

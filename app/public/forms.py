@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -69,6 +70,8 @@ class RequestForm(FlaskForm):
     )
     website = StringField(_l("Leave this field empty"),
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
+    photo = FileField(_l("A photo (optional: JPEG, PNG or WebP, at most 5 MB)"),
+                      render_kw={"accept": "image/jpeg,image/png,image/webp"})
     #: Set by "send mine anyway" once the resident has seen the same matter raised already.
     confirm_new = HiddenField()
 

@@ -22,11 +22,12 @@ from app.enums import RequestCategory, RequestChannel, RequestStatus, Satisfacti
 from app.extensions import db
 from app.i18n import current_locale, localised
 from app.ids import parse_id
-from app.models import Building, Neighbourhood, ResidentRequest
+from app.models import Building, Neighbourhood, RequestPhoto, ResidentRequest
 from app.public.forms import RequestForm, SurveyForm
 from app.public.limits import me_too_limits, request_limits
 from app.public.views import public_bp
 from app.services import requests as requests_service
+from app.services.requests import photos
 from app.services.requests.survey import answer_survey, find_by_survey_token
 from app.services.signup import mask_name
 
@@ -94,17 +95,29 @@ def request_submit() -> Response | tuple[str, int]:
         text=form.text.data, place=form.place.data, name=form.name.data,
         phone=form.phone.data, email=form.email.data, consent=bool(form.consent.data),
         locale=current_locale(), building_id=building)
+    errors: dict[str, Any] = {}
     try:
         requests_service.check_input(db.session, data)
-        if not form.confirm_new.data:
-            matches = _matches(form)
-            if matches:
-                return _render_form(form, matches=matches)
-        created = requests_service.create_request(db.session, data,
-                                                  channel=RequestChannel.form)
     except requests_service.RequestInvalid as error:
+        errors.update(error.errors)
+    upload = form.photo.data
+    raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
+    clean = None
+    if raw:
+        try:
+            clean = photos.clean_photo(raw)
+        except requests_service.RequestError as error:
+            errors["photo"] = error.message
+    if errors:
         db.session.rollback()
-        return _render_form(form, error.errors, error.status)
+        return _render_form(form, errors, 422)
+    if not form.confirm_new.data:
+        matches = _matches(form)
+        if matches:
+            return _render_form(form, matches=matches)
+    created = requests_service.create_request(db.session, data, channel=RequestChannel.form)
+    if clean is not None:
+        photos.add_photo(db.session, created, clean, user=None)
     return Response(status=303, headers={
         "Location": url_for("public.request_page", token=created.follow_token, sent=1)})
 
@@ -195,3 +208,21 @@ def survey_answer(token: str) -> Response:
                               error.status)
     return Response(status=303, headers={
         "Location": url_for("public.survey", token=token, thanks=1)})
+
+
+@public_bp.get("/requests/<token>/photos/<int:photo_id>")
+def request_photo(token: str, photo_id: int) -> Response:
+    """A photo of the resident's own request, on their private page only."""
+    found = requests_service.find_by_token(db.session, token)
+    photo = next((p for p in found.photos if p.id == photo_id), None) if found else None
+    if photo is None:
+        abort(404)
+    return photo_response(photo, "private, no-store")
+
+
+def photo_response(photo: RequestPhoto, cache: str) -> Response:
+    """A kept photo as a response (the admin and the notice board serve them alike)."""
+    response = Response(photo.data, mimetype=photo.content_type)
+    response.headers["Cache-Control"] = cache
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -282,3 +282,50 @@ def test_escalation_and_what_a_department_handler_sees(app, client, db_session,
     assert [(e.to_level.value, e.actor) for e in fresh.escalations] == [
         ("town_department", "佳虹协调员"), ("district", "城建办经办人")]
     assert fresh.status == S.handling and fresh.changes[-1].actor == "城建办经办人"
+
+
+def test_photos_in_the_admin_and_on_the_board(app, client, db_session, world) -> None:
+    from io import BytesIO
+
+    from tests.app.services.requests.test_photos import jpeg_with_gps
+
+    quick_login(client, world.users["coordinator"])
+    _english(client)
+    row = world.jiahong.rows["residentrequest"]
+    foreign = world.yongye.rows["residentrequest"]
+    page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+    token = csrf_token_from(page)
+    assert 'id="photo-form"' in page
+    bad = client.post(f"/admin/residentrequest/photo/upload/?id={row.id}",
+                      content_type="multipart/form-data",
+                      data={"csrf_token": token, "photo": (BytesIO(b"GIF89a"), "a.gif")})
+    assert bad.status_code == 422 and "not a photo that can be read" in as_text(bad)
+    assert client.post(f"/admin/residentrequest/photo/upload/?id={foreign.id}",
+                       content_type="multipart/form-data", data={
+                           "csrf_token": token,
+                           "photo": (BytesIO(jpeg_with_gps()), "a.jpg")}).status_code == 404
+    done = client.post(f"/admin/residentrequest/photo/upload/?id={row.id}",
+                       content_type="multipart/form-data", data={
+                           "csrf_token": token, "photo": (BytesIO(jpeg_with_gps()), "a.jpg")})
+    assert done.status_code == 302
+    db_session.expire_all()
+    [photo] = db_session.get(ResidentRequest, row.id).photos
+    shown = client.get(f"/admin/residentrequest/photo/?id={row.id}&photo={photo.id}")
+    assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
+    lead = app.test_client()
+    quick_login(lead, world.users["team_lead"])
+    assert lead.get(f"/admin/residentrequest/photo/?id={row.id}&photo={photo.id}"
+                    ).status_code == 403
+    publish = f"/admin/residentrequest/photo/publish/?id={row.id}&photo={photo.id}"
+    unconfirmed = client.post(publish, data={"csrf_token": token, "publish": "1"})
+    assert unconfirmed.status_code == 422 and "no people" in as_text(unconfirmed)
+    assert client.post(publish, data={"csrf_token": token, "publish": "1",
+                                      "no_people": "y"}).status_code == 302
+    # published, but the request is not on the board yet: still not public
+    assert client.get(f"/board/photos/{photo.id}").status_code == 404
+    for status, note in ((S.handling, ""), (S.improving, "开工"), (S.resolved, "建成")):
+        _step(client, row.id, status.value, note,
+              **({"board_title": "花架", "result": "五月建成"} if status == S.resolved else {}))
+    board = app.test_client().get(f"/board/{world.jiahong.neighbourhood.id}")
+    assert f"/board/photos/{photo.id}" in as_text(board)
+    assert app.test_client().get(f"/board/photos/{photo.id}").status_code == 200

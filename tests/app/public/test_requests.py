@@ -198,3 +198,30 @@ def test_the_questionnaire_link_records_one_answer(client: FlaskClient,
     assert again.status_code == 409
     db_session.expire_all()
     assert req.status == RequestStatus.resolved and req.answer.comment == "谢谢居委会"
+
+
+def test_a_photo_is_sent_with_the_request_and_seen_only_where_allowed(
+        client: FlaskClient, db_session: Session) -> None:
+    from io import BytesIO
+
+    from tests.app.services.requests.test_photos import jpeg_with_gps
+
+    _english(client)
+    n = f.make_neighbourhood(db_session)
+    page = client.get("/requests/new").get_data(as_text=True)
+    base = {"csrf_token": csrf_token_from(page), "category": "public_facilities",
+            "text": "路灯坏了", "neighbourhood": str(n.id)}
+    refused = client.post("/requests/new", content_type="multipart/form-data", data={
+        **base, "photo": (BytesIO(b"%PDF-1.4 nothing"), "scan.pdf")})
+    assert refused.status_code == 422 and "not a photo" in refused.get_data(as_text=True)
+    assert _all(db_session) == []
+    sent = client.post("/requests/new", content_type="multipart/form-data", data={
+        **base, "photo": (BytesIO(jpeg_with_gps()), "IMG_0001.jpg")})
+    assert sent.status_code == 303
+    [created] = _all(db_session)
+    [photo] = created.photos
+    mine = client.get(f"/requests/{created.follow_token}/photos/{photo.id}")
+    assert mine.status_code == 200 and mine.mimetype == "image/jpeg"
+    assert b"PhoneMaker" not in mine.data and "no-store" in mine.headers["Cache-Control"]
+    assert client.get(f"/requests/not-the-token/photos/{photo.id}").status_code == 404
+    assert client.get(f"/board/photos/{photo.id}").status_code == 404  # not published

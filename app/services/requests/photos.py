@@ -1,0 +1,144 @@
+"""Photos of a request: a resident's on the public form, the committee's (before and after)
+in the admin.
+
+Every photo is checked before anything is kept — at most 5 MB, a JPEG, PNG or WebP image that
+Pillow can read, between 64 and 8000 pixels a side — then re-encoded without its metadata:
+EXIF (the phone's GPS position, the camera, the time), XMP and comments are gone; the EXIF
+orientation is applied first, so the picture stands as it was taken. The bytes are kept in the
+database (a neighbourhood's photos are few), so every web worker and host serves the same.
+
+A photo is personal data like the request: shown to the staff who may see the request and,
+on their private page, to the resident who sent it. It reaches the public notice board only
+when a coordinator publishes it, confirming it shows no people and no personal data, and only
+while the request is on the board.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.enums import RequestStatus
+from app.models import RequestPhoto, ResidentRequest, User, utcnow
+from app.services.requests.errors import RequestError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PHOTOS = 5
+MIN_SIDE = 64
+MAX_SIDE = 8000
+#: Pillow's format → the type the photo is served as.
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+#: Metadata Pillow would otherwise carry over: EXIF (GPS), XMP, comments.
+METADATA = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "comments")
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+def _refuse(message: object) -> RequestError:
+    return RequestError("invalid", message, "photo")
+
+
+def clean_photo(raw: bytes) -> CleanPhoto:
+    """The photo checked and re-encoded without metadata; `RequestError` (field "photo")
+    with a message the resident can read otherwise."""
+    if len(raw) > MAX_BYTES:
+        raise _refuse(_l("The photo is too large: at most 5 MB, please."))
+    if not raw:
+        raise _refuse(_l("The photo is empty."))
+    try:
+        with warnings.catch_warnings():
+            # A "decompression bomb" (a small file of enormous dimensions) is refused.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw))
+            kind = image.format
+            if kind not in FORMATS:
+                raise _refuse(_l("Please send a photo (JPEG, PNG or WebP)."))
+            width, height = image.size
+            if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE:
+                raise _refuse(_l("The photo must be between %(min)s and %(max)s pixels a side.",
+                                 min=MIN_SIDE, max=MAX_SIDE))
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except RequestError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+            Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(_l("This file is not a photo that can be read.")) from None
+    for key in METADATA:
+        upright.info.pop(key, None)
+    if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    out = io.BytesIO()
+    upright.save(out, kind, **({"quality": 88} if kind in ("JPEG", "WEBP") else {}))
+    return CleanPhoto(out.getvalue(), FORMATS[kind], *upright.size)
+
+
+def add_photo(session: Session, request: ResidentRequest, clean: CleanPhoto, *,
+              user: User | None) -> RequestPhoto:
+    """Keep a checked photo (`clean_photo`) of the request; flush only. At most MAX_PHOTOS
+    per request."""
+    count = session.scalar(select(func.count()).select_from(RequestPhoto)
+                           .where(RequestPhoto.request_id == request.id)) or 0
+    if count >= MAX_PHOTOS:
+        raise _refuse(_l("A request has at most %(n)s photos.", n=MAX_PHOTOS))
+    photo = RequestPhoto(request_id=request.id, content_type=clean.content_type,
+                         width=clean.width, height=clean.height, size=len(clean.data),
+                         data=clean.data, uploaded_by_id=user.id if user else None)
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+def publish(session: Session, photo: RequestPhoto, *, no_people: bool) -> None:
+    """Show the photo on the notice board with its request; flush only. The coordinator
+    confirms it shows no people and no personal data."""
+    if not no_people:
+        raise _refuse(_l("Confirm that the photo shows no people and no personal data "
+                         "(faces, names, house numbers, number plates)."))
+    photo.published_at = photo.published_at or utcnow()
+    _board_changed(photo)
+    session.flush()
+
+
+def unpublish(session: Session, photo: RequestPhoto) -> None:
+    photo.published_at = None
+    _board_changed(photo)
+    session.flush()
+
+
+def _board_changed(photo: RequestPhoto) -> None:
+    # The board's validator (`board.board_version`) follows the requests' `updated_at`.
+    photo.request.updated_at = utcnow()
+
+
+def board_photos(session: Session, request_ids: list[int]) -> dict[int, list[int]]:
+    """The published photos of the given requests (for the board page), by request."""
+    found: dict[int, list[int]] = {}
+    for photo_id, request_id in session.execute(
+            select(RequestPhoto.id, RequestPhoto.request_id)
+            .where(RequestPhoto.request_id.in_(request_ids),
+                   RequestPhoto.published_at.is_not(None))
+            .order_by(RequestPhoto.id)):
+        found.setdefault(request_id, []).append(photo_id)
+    return found
+
+
+def board_photo(session: Session, photo_id: int) -> RequestPhoto | None:
+    """A photo the public may see: published, of a request on the notice board."""
+    R = ResidentRequest
+    return session.scalars(
+        select(RequestPhoto).join(R, R.id == RequestPhoto.request_id)
+        .where(RequestPhoto.id == photo_id, RequestPhoto.published_at.is_not(None),
+               R.posted_at.is_not(None), R.status == RequestStatus.resolved)).first()
