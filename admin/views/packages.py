@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash
-from flask_babel import gettext
+from flask import flash, request
+from flask_admin import expose
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, selectinload
@@ -29,6 +31,7 @@ from admin.views.common import WEEKDAY_CHOICES
 from app.enums import PackageCadence, PackageVisitLeft
 from app.extensions import db
 from app.models import Event, Household, PackageVisit, ServicePackage, ServicePackageItem
+from app.services.packages import wording
 from app.tasks import packages as package_tasks
 from app.transactions import after_commit
 
@@ -123,6 +126,18 @@ class ServicePackageView(LinliModelView):
             },
         }),
     ]
+
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-print", ".card_view", title=_l("Print the package card")),
+    ]
+
+    @expose("/card/")
+    def card_view(self) -> Any:
+        """The A5 card for the elderly person: who comes, for what, when, and whom to call."""
+        package = self.get_one(request.args.get("id"))
+        lang = "en" if str(get_locale()) == "en" else "zh-CN"
+        return self.render("admin/packages/card.html", package=package, lang=lang,
+                           items=[(item, wording.when(item)) for item in package.items])
 
     def on_model_change(self, form: Any, model: ServicePackage, is_created: bool) -> None:
         _check_items(model)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 import app.tasks.packages
+from app.enums import PackageCadence
 from app.models import ServicePackage
 from tests.admin.conftest import as_text, quick_login
 
@@ -82,3 +83,21 @@ def test_a_foreign_helper_is_refused(client, db_session, world, queued) -> None:
     assert db_session.scalar(select(ServicePackage).where(
         ServicePackage.notes == "佳虹新套餐")) is None
     assert queued == []
+
+
+def test_the_package_card_says_who_comes_when_and_whom_to_call(client, db_session, world,
+                                                                 queued) -> None:
+    side = world.jiahong
+    package = side.rows["servicepackage"]
+    item = package.items[0]
+    item.cadence, item.weekday, item.nth = PackageCadence.monthly, 2, 1
+    side.rows["volunteer"].phone = "13911112222"
+    db_session.flush()
+    quick_login(client, world.users["coordinator"])
+    response = client.get(f"/admin/servicepackage/card/?id={package.id}")
+    body = as_text(response)
+    assert response.status_code == 200
+    assert "佳虹志愿者" in body and "13911112222" in body
+    assert "每月第一个星期三 09:30" in body
+    foreign = world.yongye.rows["servicepackage"]
+    assert client.get(f"/admin/servicepackage/card/?id={foreign.id}").status_code == 404
