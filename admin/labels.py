@@ -62,6 +62,8 @@ COMMON_LABELS = {
     "waitlist_enabled": _l("Waitlist"),
     "swaps_auto_approve": _l("Approve swaps automatically"),
     "max_party_size": _l("Max. party size"),
+    "completion_sessions": _l("Course: sessions to attend for completion"),
+    "session_notices": _l("Reminded before each session"),
     "registration_opens_at": _l("Registration opens"),
     "registration_closes_at": _l("Registration closes"),
     "cancelled_at": _l("Cancelled at"),

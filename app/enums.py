@@ -384,6 +384,22 @@ class RegistrationStatus(LabelledEnum):
         }
 
 
+class AttendanceMethod(LabelledEnum):
+    """How a resident's presence at a session was recorded."""
+
+    sheet_qr = "sheet_qr"  #: the resident scanned the printed sign-in sheet's code
+    staff = "staff"  #: a coordinator tapped the name on the staff page
+    code = "code"  #: the resident showed their reference code to the staff
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.sheet_qr: _l("Scanned the sign-in sheet"),
+            cls.staff: _l("Marked by staff"),
+            cls.code: _l("Showed the reference code"),
+        }
+
+
 class NotificationChannel(LabelledEnum):
     email = "email"
     sms = "sms"

@@ -156,9 +156,30 @@ class EventView(PlacesFollowStaffingMixin, TellPeopleOfChangesMixin, AutoSchedul
         (Slot, {}),
     ]
 
+    form_args = {"completion_sessions": {"description": _l(
+        "Leave empty for an ordinary event. Set, the event is a course: residents sign up "
+        "once for all its sessions (its slots) with the event's capacity, and complete it by "
+        "attending at least this many. A session with places of its own also takes "
+        "session-only sign-ups.")}}
+
     def on_model_change(self, form: Any, model: Event, is_created: bool) -> None:
         refuse_public_private_event(model)
+        refuse_unworkable_course(model)
         super().on_model_change(form, model, is_created)
+
+
+def refuse_unworkable_course(model: Event) -> None:
+    """A course needs places for the whole course and no more sessions to attend than it
+    has: say which, save nothing."""
+    if model.completion_sessions is None:
+        return
+    if model.capacity is None:
+        raise ValidationError(_(
+            "A course needs a capacity: the places for the whole course. Nothing was saved."))
+    if not 1 <= model.completion_sessions <= len(model.slots):
+        raise ValidationError(_(
+            "Sessions to attend must be between 1 and the course's %(n)s sessions (its time "
+            "slots). Nothing was saved.", n=len(model.slots)))
 
 
 def refuse_public_private_event(model: Any) -> None:

@@ -5,6 +5,7 @@ from app.models.attendance import Attendance, HoursEntry
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.certificates import HoursCertificate
+from app.models.courses import SessionAttendance, SessionNotice
 from app.models.departments import Department
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
 from app.models.feeds import FeedTombstone
@@ -101,6 +102,8 @@ __all__ = [
     "ServiceGroup",
     "ServicePackage",
     "ServicePackageItem",
+    "SessionAttendance",
+    "SessionNotice",
     "Shift",
     "ShiftChangeRequest",
     "Skill",

@@ -71,6 +71,10 @@ class Event(TimestampMixin, Base):
         #: One generated care visit per subscription and due date, however often it runs.
         UniqueConstraint("care_subscription_id", "care_due_on"),
         CheckConstraint(PRIVATE_NEVER_PUBLIC_SQL, name="private_never_public"),
+        #: A course is booked as a whole: it needs places for the whole course.
+        CheckConstraint(
+            "completion_sessions IS NULL OR (completion_sessions >= 1 AND capacity IS NOT NULL)",
+            name="course_completion"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +119,10 @@ class Event(TimestampMixin, Base):
         ForeignKey("care_subscriptions.id", ondelete="SET NULL"), index=True
     )
     care_due_on: Mapped[date | None]
+    #: Set, the event is a course 课程: a resident signs up once (for `capacity` places) for
+    #: all its sessions (its slots) and completes it by attending at least this many of them.
+    #: A session whose slot has places also takes session-only sign-ups (an open lecture).
+    completion_sessions: Mapped[int | None]
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     household: Mapped[Household | None] = relationship()
@@ -128,6 +136,10 @@ class Event(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_course(self) -> bool:
+        return self.completion_sessions is not None
 
     @property
     def is_private(self) -> bool:

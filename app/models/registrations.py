@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import RegistrationStatus
@@ -77,6 +77,8 @@ class Registration(TimestampMixin, Base):
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The language the resident signed up in; notices (e.g. "you have a place") use it.
     locale: Mapped[str | None] = mapped_column(String(10))
+    #: A course participant who asked to be told before each session.
+    session_notices: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: The coordinator who signed the resident up (on the phone, or from a paper list).
     registered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

@@ -18,6 +18,7 @@ from wtforms import (
 )
 
 from app.csrf import AnonymousAwareCSRF
+from app.models import Event, Slot
 
 
 class SignupForm(FlaskForm):
@@ -39,9 +40,32 @@ class SignupForm(FlaskForm):
         _l("I agree that the neighbourhood committee uses these details to organise this "
            "event and deletes them afterwards.")
     )
+    #: Shown for a course only.
+    session_notices = BooleanField(_l("Remind me before each session"))
     #: Honeypot: hidden from people by CSS; bots that fill every field give themselves away.
     website = StringField(_l("Leave this field empty"),
                           render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+
+def signup_form(event: Event, form: SignupForm | None = None) -> SignupForm:
+    """The form with the event's choices: party sizes, and the slots a resident may pick."""
+    form = form or SignupForm()
+    form.party_size.choices = [(str(n), str(n)) for n in range(1, event.max_party_size + 1)]
+    form.slot.choices = [(str(slot.id), slot.label) for slot in bookable_slots(event)]
+    if event.is_course and form.slot.choices:
+        form.slot.choices.insert(0, ("", str(_l("The whole course (%(n)s sessions)",
+                                                n=len(event.slots)))))
+    elif event.capacity is not None and event.slots:
+        form.slot.choices.insert(0, ("", str(_l("The whole event"))))
+    return form
+
+
+def bookable_slots(event: Event) -> list[Slot]:
+    """The slots a resident may choose: all of them, but of a course only the sessions with
+    places of their own (session-only sign-ups); the others come with the whole course."""
+    if event.is_course:
+        return [slot for slot in event.slots if slot.capacity > 0]
+    return list(event.slots)
 
 
 class RequestForm(FlaskForm):

@@ -25,8 +25,8 @@ from werkzeug.wrappers import Response
 from app.enums import RegistrationStatus, Role
 from app.extensions import db
 from app.models import Event, Registration
-from app.public.forms import SignupForm
-from app.services import links, signup
+from app.public.forms import SignupForm, signup_form
+from app.services import courses, links, signup
 from app.services.scoping import allows_row, scoped_row
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -60,15 +60,8 @@ def staff_page(view):  # type: ignore[no-untyped-def]
 @staff_page
 def sign_in_sheet(event_id: int) -> str:
     event = _event_in_scope(event_id, write=False)
-    registrations = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id,
-               Registration.status.in_(signup.HOLDING))
-        .order_by(Registration.slot_key, Registration.name, Registration.id)
-    ).all()
     return render_template("public/staff_sheet.html", event=event,
-                           registrations=registrations,
-                           total=sum(r.party_size for r in registrations))
+                           sheet=courses.sign_in_sheet(db.session, event))
 
 
 def qr_svg(url: str) -> Markup:
@@ -99,6 +92,7 @@ def register_on_behalf(event_id: int) -> str | Response | tuple[str, int]:
             building=form.building.data, room=form.room.data,
             party_size=form.party_size.data or "1", consent=bool(form.consent.data),
             email=form.email.data, locale=None,
+            session_notices=bool(form.session_notices.data),
         )
         user = current_user._get_current_object()
         try:
@@ -133,11 +127,7 @@ def register_on_behalf(event_id: int) -> str | Response | tuple[str, int]:
 def _render_register(event: Event, form: SignupForm | None = None,
                      errors: dict[str, Any] | None = None, message: Any = None,
                      status: int = 200) -> tuple[str, int]:
-    form = form or SignupForm()
-    form.party_size.choices = [(str(n), str(n)) for n in range(1, event.max_party_size + 1)]
-    form.slot.choices = [(str(s.id), s.label) for s in event.slots]
-    if event.capacity is not None and event.slots:
-        form.slot.choices.insert(0, ("", str(_l("The whole event"))))
+    form = signup_form(event, form)
     counts = signup.availability(db.session, [event.id])
     whole = signup.availability_for(counts, event) if event.capacity is not None else None
     slots = [(s, signup.availability_for(counts, event, s)) for s in event.slots]

@@ -23,9 +23,9 @@ from app.i18n import current_locale, day_in_range, local_day_start, localised, t
 from app.ids import parse_id
 from app.models import Event, Neighbourhood, Registration
 from app.public.caching import event_page_etag
-from app.public.forms import SignupForm
+from app.public.forms import SignupForm, signup_form
 from app.public.limits import signup_limits
-from app.services import signup
+from app.services import courses, signup
 
 public_bp = Blueprint("public", __name__)
 
@@ -106,21 +106,11 @@ def _summary(event: Event, counts: dict[tuple[int, int], signup.Availability]) -
             "bookable": bool(parts)}
 
 
-def _signup_form(event: Event, counts: dict[tuple[int, int], signup.Availability],
-                 form: SignupForm | None = None) -> SignupForm:
-    form = form or SignupForm()
-    form.party_size.choices = [(str(n), str(n)) for n in range(1, event.max_party_size + 1)]
-    form.slot.choices = [(str(slot.id), slot.label) for slot in event.slots]
-    if event.capacity is not None and event.slots:
-        form.slot.choices.insert(0, ("", str(_l("The whole event"))))
-    return form
-
-
 def _render_event(event: Event, form: SignupForm | None = None,
                   errors: dict[str, Any] | None = None, message: Any = None,
                   status: int = 200) -> tuple[str, int]:
     counts = signup.availability(db.session, [event.id])
-    form = _signup_form(event, counts, form)
+    form = signup_form(event, form)
     slots = [(slot, signup.availability_for(counts, event, slot)) for slot in event.slots]
     whole = signup.availability_for(counts, event) if event.capacity is not None else None
     return render_template(
@@ -172,6 +162,7 @@ def event_signup(event_id: int) -> Response | tuple[str, int]:
         consent=bool(form.consent.data),
         email=form.email.data,
         locale=current_locale(),
+        session_notices=bool(form.session_notices.data),
     )
     try:
         # The service is the first thing to touch the database (see its locking notes).
@@ -206,6 +197,7 @@ def registration(token: str) -> str:
         "public/registration.html",
         registration=found,
         position=signup.waitlist_position(db.session, found),
+        attended=courses.attended_slot_ids(db.session, found),
         statuses=RegistrationStatus,
         link=url_for("public.registration", token=token, _external=True),
     )

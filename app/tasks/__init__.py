@@ -10,6 +10,7 @@
 - `qualifications`: each morning, alerts for licences that expire within 30 days.
 - `pairing`: each night, pairings whose period is over are ended.
 - `packages`: service-package visits, generated as soon as a package is saved and each night.
+- `courses`: course participants told of their next session, the day before.
 
 Importing every task module here, where the consumer finds the queue, registers all tasks
 (huey's "not found in TaskRegistry" otherwise). Tasks take ids or plain data, never rows.
@@ -19,7 +20,16 @@ from flask import Flask
 
 from app.services.notify import DISPATCHER
 from app.services.scheduler.runs import PART_DISPATCHER
-from app.tasks import feeds, notify, packages, pairing, qualifications, scheduler, visits
+from app.tasks import (
+    courses,
+    feeds,
+    notify,
+    packages,
+    pairing,
+    qualifications,
+    scheduler,
+    visits,
+)
 from app.tasks.queue import huey, make_huey, task_app
 
 
@@ -33,6 +43,6 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
-    "feeds", "huey", "init_app", "make_huey", "notify", "packages", "pairing", "qualifications",
-    "scheduler", "task_app", "visits",
+    "courses", "feeds", "huey", "init_app", "make_huey", "notify", "packages", "pairing",
+    "qualifications", "scheduler", "task_app", "visits",
 ]

@@ -111,6 +111,8 @@ class Applicant:
     consent: bool = False
     email: str | None = None
     locale: str | None = None
+    #: A course participant's wish to be told before each session.
+    session_notices: bool = False
 
     def cleaned(self, max_party_size: int) -> Applicant:
         """Validated and normalised copy; raises `SignupInvalid` listing every bad field."""
@@ -153,6 +155,7 @@ class Applicant:
             )
         if errors:
             raise SignupInvalid(errors)
-        return Applicant(name, phone, building, room, party, True, email, self.locale)
+        return Applicant(name, phone, building, room, party, True, email, self.locale,
+                         bool(self.session_notices))
 
 

@@ -184,6 +184,8 @@ def register(
         raise SignupError("closed", _l("Sign-up for this event is closed."))
     if slot is None and event.capacity is None:
         raise SignupError("invalid", _l("Please choose a time slot."), "slot")
+    if event.is_course and slot is not None:
+        _refuse_session_only(session, event, slot, applicant.phone)
 
     capacity = _capacity(event, slot)
     # One query under the lock: places held, people waiting, and whether this number is in.
@@ -219,6 +221,7 @@ def register(
         )
 
     registration = Registration(
+        session_notices=applicant.session_notices and event.is_course and slot is None,
         event_id=event.id,
         slot_id=slot.id if slot else None,
         slot_key=_slot_key(slot),
@@ -245,6 +248,23 @@ def register(
         ) from error
     position = waiting + 1 if status == RegistrationStatus.waitlisted else None
     return SignupResult(registration, position)
+
+
+def _refuse_session_only(session: Session, course: Event, slot: Slot, phone: str) -> None:
+    """A course's session takes session-only sign-ups only when it has places of its own, and
+    not from someone who already has a place (or waits for one) in the whole course."""
+    if slot.capacity == 0:
+        raise SignupError(
+            "closed", _l("This session is for the course's participants only: please sign up "
+                         "for the whole course."), "slot")
+    in_course = session.scalar(select(Registration.id).where(
+        Registration.event_id == course.id, Registration.slot_key == 0,
+        Registration.phone == phone,
+        Registration.status.in_((*ACTIVE, RegistrationStatus.attended))).limit(1))
+    if in_course is not None:
+        raise SignupError(
+            "duplicate", _l("This mobile number already has a place in the whole course, "
+                            "which includes this session."), "phone")
 
 
 # -- Cancel and promote ------------------------------------------------------------------

@@ -118,6 +118,12 @@ CASES = {
     "scheduler/change_auto_approved#swap": {
         "name": "佳虹协调员", "volunteer": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
         "colleague": "李明", "reason": "", "outcome": "已交给李明，并已请对方确认。"},
+    "courses/session": {
+        "name": "朱巧珍", "title": "来沪女性素质提升培训(第二期)",
+        "session_label": "第3期 社交礼仪",
+        "starts": datetime(2027, 3, 20, 1, 0, tzinfo=UTC), "place": "城市家园社区学校",
+        "code": "K7M2QXAB", "url": "http://linli.test/r/CANCEL/cancel",
+    },
     "signup/promotion": {
         "name": "朱巧珍", "title": "外来媳妇培训班", "code": "K7M2QX",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),

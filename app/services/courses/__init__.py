@@ -1,0 +1,17 @@
+"""Courses 课程 and residents' attendance.
+
+A course is an event with a completion rule (`Event.completion_sessions`) whose sessions are its
+slots: a resident signs up once for the whole course through the one sign-up service
+(`app.services.signup`: its lock, capacity, waitlist and reference code), and is present or
+not at each session. A session with places of its own also takes session-only sign-ups (an
+open lecture); events that are not courses keep their slots as alternatives.
+
+- `attendance`: present at a session, by the sheet's code, the staff's tap or the
+  resident's reference code.
+- `sheet`: the staff's sign-in sheet, a section per session, counting people, not sign-ups.
+"""
+
+from app.services.courses.attendance import attended_slot_ids
+from app.services.courses.sheet import SheetLine, SheetSection, SignInSheet, sign_in_sheet
+
+__all__ = ["SheetLine", "SheetSection", "SignInSheet", "attended_slot_ids", "sign_in_sheet"]
