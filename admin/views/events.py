@@ -38,6 +38,7 @@ def _resident_links(view: Any, context: Any, model: Event, name: str) -> Markup:
     links = [
         (url_for("staff.register_on_behalf", event_id=model.id), _("Sign up a resident")),
         (url_for("staff.sign_in_sheet", event_id=model.id), _("Sign-in sheet")),
+        (url_for("staff.attendance", event_id=model.id), _("Take attendance")),
         (url_for("staff.poster", event_id=model.id), _("Poster")),
     ]
     return Markup(" · ").join(

@@ -1,5 +1,6 @@
 """Residents' pages (no login, phone first) and the coordinators' paper tools."""
 
+from app.public import attend as _attend  # noqa: F401 - its pages join public_bp
 from app.public import board as _board  # noqa: F401 - its pages join public_bp
 from app.public import certificates as _certificates  # noqa: F401 - its pages join public_bp
 from app.public import requests as _requests  # noqa: F401 - its pages join public_bp

@@ -62,3 +62,12 @@ def me_too_ip_limit() -> str:
 #: "Me too" on the public form: a budget of its own, so it cannot be used to inflate a count.
 me_too_limits = limiter.shared_limit(me_too_ip_limit, "me-too-ip",
                                      key_func=get_remote_address, methods=["POST"])
+
+
+def attend_ip_limit() -> str:
+    return current_app.config["LINLI_ATTEND_RATE_LIMIT_IP"]
+
+
+#: Residents signing in at a session with the sheet's code: a budget of its own, per client IP.
+attend_limits = limiter.shared_limit(attend_ip_limit, "attend-ip",
+                                     key_func=get_remote_address, methods=["POST"])

@@ -2,7 +2,10 @@
 
 - ``/staff/events/<id>/register``: sign up a resident who has no smartphone (on the phone or
   from a paper list) through the same service and rules, recording who did it.
-- ``/staff/events/<id>/sheet``: a printable sign-in sheet of the confirmed residents.
+- ``/staff/events/<id>/sheet``: a printable sign-in sheet of the confirmed residents, a list
+  per session with the session's code for residents to sign themselves in.
+- ``/staff/events/<id>/attendance``: who is here at a session, by tapping a name or typing the
+  reference code a resident shows (`app.services.courses`).
 - ``/staff/events/<id>/poster``: a printable poster with a QR code of the event's page.
 
 Login, role (town admin or coordinator) and neighbourhood scope are checked on every page
@@ -15,15 +18,16 @@ from functools import wraps
 from typing import Any
 
 import segno
-from flask import Blueprint, abort, flash, render_template, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.enums import RegistrationStatus, Role
+from app.enums import AttendanceMethod, RegistrationStatus, Role
 from app.extensions import db
+from app.ids import parse_id
 from app.models import Event, Registration
 from app.public.forms import SignupForm, signup_form
 from app.services import courses, links, signup
@@ -60,8 +64,14 @@ def staff_page(view):  # type: ignore[no-untyped-def]
 @staff_page
 def sign_in_sheet(event_id: int) -> str:
     event = _event_in_scope(event_id, write=False)
-    return render_template("public/staff_sheet.html", event=event,
-                           sheet=courses.sign_in_sheet(db.session, event))
+    sheet = courses.sign_in_sheet(db.session, event)
+    # Each session's own code: residents scan it and type their reference code.
+    codes = {}
+    for section in sheet.sections:
+        opens, closes = courses.sheet_window(event, section.slot)
+        key = section.slot.id if section.slot is not None else 0
+        codes[key] = qr_svg(links.session_sheet_url(event.id, key, opens, closes))
+    return render_template("public/staff_sheet.html", event=event, sheet=sheet, codes=codes)
 
 
 def qr_svg(url: str) -> Markup:
@@ -140,3 +150,53 @@ def _render_register(event: Event, form: SignupForm | None = None,
         message=message, whole=whole, slots=slots, recent=recent,
         state=signup.registration_state(event), statuses=RegistrationStatus,
     ), status
+
+
+@staff_bp.get("/events/<int:event_id>/attendance")
+@staff_page
+def attendance(event_id: int) -> str:
+    """Tap a name, or type the code a resident shows: who is here at one session."""
+    event = _event_in_scope(event_id, write=True)
+    sheet = courses.sign_in_sheet(db.session, event)
+    chosen = parse_id(request.args.get("session")) or 0
+    section = next((s for s in sheet.sections if (s.slot.id if s.slot else 0) == chosen),
+                   sheet.sections[0] if sheet.sections else None)
+    return render_template("public/staff_attendance.html", event=event, sheet=sheet,
+                           section=section)
+
+
+@staff_bp.post("/events/<int:event_id>/attendance")
+@staff_page
+def record_attendance(event_id: int) -> Response:
+    event = _event_in_scope(event_id, write=True)
+    key = parse_id(request.form.get("session")) or 0
+    back = Response(status=303, headers={"Location": url_for(
+        "staff.attendance", event_id=event.id, session=key or None)})
+    try:
+        slot = courses.session_of(event, key)
+        code = request.form.get("code")
+        if code is not None:
+            registration = courses.find_by_code(db.session, event, code)
+            method = AttendanceMethod.code
+            if registration is None:
+                raise courses.AttendanceRefused(str(_l(
+                    "No sign-up for this event has the code %(code)s.", code=code[:20])))
+        else:
+            registration = db.session.get(Registration,
+                                          parse_id(request.form.get("registration")) or 0)
+            method = AttendanceMethod.staff
+            if registration is None or registration.event_id != event.id:
+                abort(404)
+        if request.form.get("present") == "0":
+            courses.unmark(db.session, event, registration, slot)
+            flash(_l("%(name)s is no longer marked present.", name=registration.name), "info")
+        else:
+            marked = courses.mark_present(db.session, event, registration, slot, method=method,
+                                          actor_id=current_user.id)
+            flash(_l("%(name)s is present.", name=registration.name) if marked.newly else
+                  _l("%(name)s was already marked present.", name=registration.name),
+                  "success")
+    except courses.AttendanceRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    return back

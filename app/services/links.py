@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ ASSIGNMENT_SALT = "linli-assignment-response"
 HELP_SALT = "linli-help-offer"
 CHECKIN_SALT = "linli-station-checkin"
 PATROL_SITE_SALT = "linli-patrol-site"
+SESSION_SHEET_SALT = "linli-session-sheet"
 PORTAL_LINK_MAX_AGE = 7 * 24 * 3600
 PREVIEW_MAX_AGE = 3600
 #: Confirm/decline and help links carry the end of their shift and work until then (plus this
@@ -251,3 +253,39 @@ def survey_url(survey_token: str) -> str:
 def board_url(neighbourhood_id: int) -> str:
     """A neighbourhood's public notice board."""
     return external_url("public.board", neighbourhood_id=neighbourhood_id)
+
+
+# -- A session's sign-in sheet -----------------------------------------------------------------
+
+def session_sheet_token(event_id: int, slot_key: int, opens: datetime, closes: datetime) -> str:
+    """The code printed on a session's sign-in sheet: names the event, the session (0 for an
+    event without sessions) and the window it works in, so it marks nobody at another session
+    or another time."""
+    return _serializer(SESSION_SHEET_SALT).dumps(
+        {"e": event_id, "k": slot_key, "f": int(opens.timestamp()), "u": int(closes.timestamp())})
+
+
+@dataclass(frozen=True)
+class SheetCode:
+    event_id: int
+    slot_key: int
+    #: Whether now is inside the window the code works in.
+    current: bool
+
+
+def read_session_sheet_token(token: str, *, now: datetime | None = None) -> SheetCode | None:
+    """What a genuine sheet code names, and whether it works now; None for a forged one."""
+    data = _load(SESSION_SHEET_SALT, token, RESPONSE_LINK_MAX_AGE)
+    if not isinstance(data, dict):
+        return None
+    values = [data.get(key) for key in ("e", "k", "f", "u")]
+    if not all(isinstance(v, int) for v in values):
+        return None
+    event_id, slot_key, opens, closes = values
+    moment = (now or datetime.now(UTC)).timestamp()
+    return SheetCode(event_id, slot_key, opens <= moment <= closes)
+
+
+def session_sheet_url(event_id: int, slot_key: int, opens: datetime, closes: datetime) -> str:
+    return external_url("public.sheet_attend",
+                        token=session_sheet_token(event_id, slot_key, opens, closes))

@@ -11,7 +11,29 @@ open lecture); events that are not courses keep their slots as alternatives.
 - `sheet`: the staff's sign-in sheet, a section per session, counting people, not sign-ups.
 """
 
-from app.services.courses.attendance import attended_slot_ids
+from app.services.courses.attendance import (
+    AttendanceRefused,
+    Marked,
+    attended_slot_ids,
+    find_by_code,
+    mark_present,
+    session_of,
+    sheet_window,
+    unmark,
+)
 from app.services.courses.sheet import SheetLine, SheetSection, SignInSheet, sign_in_sheet
 
-__all__ = ["SheetLine", "SheetSection", "SignInSheet", "attended_slot_ids", "sign_in_sheet"]
+__all__ = [
+    "AttendanceRefused",
+    "Marked",
+    "SheetLine",
+    "SheetSection",
+    "SignInSheet",
+    "attended_slot_ids",
+    "find_by_code",
+    "mark_present",
+    "session_of",
+    "sheet_window",
+    "sign_in_sheet",
+    "unmark",
+]
