@@ -4,7 +4,7 @@ from app.models.assignments import Assignment, HelpRequest, ScheduleRun, Schedul
 from app.models.attendance import Attendance, HoursEntry
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
-from app.models.certificates import HoursCertificate
+from app.models.certificates import CourseCertificate, HoursCertificate
 from app.models.courses import SessionAttendance, SessionNotice
 from app.models.departments import Department
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
@@ -62,6 +62,7 @@ __all__ = [
     "CarePackage",
     "CareSubscription",
     "ComparisonWeights",
+    "CourseCertificate",
     "Department",
     "Event",
     "EventTemplate",

@@ -14,11 +14,12 @@ with `app.services.scoping`, the same rules the admin uses.
 
 from __future__ import annotations
 
+import io
 from functools import wraps
 from typing import Any
 
 import segno
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -31,6 +32,7 @@ from app.ids import parse_id
 from app.models import Event, Registration
 from app.public.forms import SignupForm, signup_form
 from app.services import courses, links, signup
+from app.services.attendance.certificates import CertificateError
 from app.services.scoping import allows_row, scoped_row
 
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -161,8 +163,9 @@ def attendance(event_id: int) -> str:
     chosen = parse_id(request.args.get("session")) or 0
     section = next((s for s in sheet.sections if (s.slot.id if s.slot else 0) == chosen),
                    sheet.sections[0] if sheet.sections else None)
+    attended = courses.attended_counts(db.session, event) if event.is_course else {}
     return render_template("public/staff_attendance.html", event=event, sheet=sheet,
-                           section=section)
+                           section=section, attended=attended)
 
 
 @staff_bp.post("/events/<int:event_id>/attendance")
@@ -200,3 +203,23 @@ def record_attendance(event_id: int) -> Response:
         db.session.rollback()
         flash(str(refused), "error")
     return back
+
+
+@staff_bp.post("/events/<int:event_id>/certificates/<int:registration_id>")
+@staff_page
+def course_certificate(event_id: int, registration_id: int) -> Response:
+    """A participant's completion certificate, printed by the coordinator."""
+    event = _event_in_scope(event_id, write=True)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    try:
+        certificate, pdf = courses.make_certificate(db.session, registration,
+                                                    issued_by_id=current_user.id)
+    except CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return Response(status=303, headers={"Location": url_for(
+            "staff.attendance", event_id=event.id)})
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=courses.certificate_file_name(certificate))

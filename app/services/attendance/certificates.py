@@ -126,9 +126,46 @@ def font_path(configured: str | None) -> Path:
         "the administrator to install fonts-wqy-microhei (or set LINLI_CJK_FONT).")))
 
 
+@dataclass(frozen=True)
+class CertificatePage:
+    """What one certificate says, in the words of its language; `draw` lays it out."""
+
+    title: str
+    body: str
+    #: The table's three headings (a day, what, a figure) and its rows.
+    columns: tuple[str, str, str]
+    rows: list[tuple[str, str, str]]
+    town: str
+    issued_on: date
+    code: str
+
+
 def render_pdf(certificate: HoursCertificate, lines: list[ActivityLine], *, verify_url: str,
                font: Path, locale: str = "zh_CN") -> bytes:
     """The certificate as an A4 PDF, in the deployment's language (Chinese by default)."""
+    with force_locale(locale):
+        shown, rest = lines[:MAX_LINES], lines[MAX_LINES:]
+        rows = [(line.day.isoformat(), line.activity, hours_text(line.minutes))
+                for line in shown]
+        if rest:
+            rows.append(("", _("%(n)s more activities", n=len(rest)),
+                         hours_text(sum(r.minutes for r in rest))))
+        page = CertificatePage(
+            title=_("Certificate of volunteer service hours"),
+            body=_("This certifies that %(name)s served as a volunteer in %(town)s from "
+                   "%(start)s to %(end)s, for %(hours)s hours in all.",
+                   name=certificate.volunteer_name, town=certificate.town,
+                   start=certificate.starts_on.isoformat(),
+                   end=certificate.ends_on.isoformat(),
+                   hours=hours_text(certificate.minutes)),
+            columns=(_("Date"), _("Activity"), _("Hours")), rows=rows, town=certificate.town,
+            issued_on=certificate.issued_at.date(), code=certificate.code)
+        return draw(page, verify_url=verify_url, font=font)
+
+
+def draw(page: CertificatePage, *, verify_url: str, font: Path) -> bytes:
+    """An A4 certificate: title, the certifying sentence, a table, the town, and the code
+    with its QR for the verification page. Call inside the certificate's locale."""
     from reportlab.graphics import renderPDF
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
@@ -144,49 +181,37 @@ def render_pdf(certificate: HoursCertificate, lines: list[ActivityLine], *, veri
     buffer = io.BytesIO()
     width, height = A4
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    with force_locale(locale):
-        title = _("Certificate of volunteer service hours")
-        pdf.setTitle(title)
-        pdf.setFont(name, 24)
-        pdf.drawCentredString(width / 2, height - 40 * mm, title)
-        pdf.setFont(name, 13)
-        body = _("This certifies that %(name)s served as a volunteer in %(town)s from "
-                 "%(start)s to %(end)s, for %(hours)s hours in all.",
-                 name=certificate.volunteer_name, town=certificate.town,
-                 start=certificate.starts_on.isoformat(), end=certificate.ends_on.isoformat(),
-                 hours=hours_text(certificate.minutes))
-        y = _wrap(pdf, body, 25 * mm, height - 60 * mm, width - 50 * mm, name, 13, 20)
-        y -= 14 * mm
-        pdf.setFont(name, 11)
-        pdf.drawString(25 * mm, y, _("Date"))
-        pdf.drawString(55 * mm, y, _("Activity"))
-        pdf.drawRightString(width - 25 * mm, y, _("Hours"))
-        y -= 2 * mm
-        pdf.line(25 * mm, y, width - 25 * mm, y)
-        shown, rest = lines[:MAX_LINES], lines[MAX_LINES:]
-        for line in shown:
-            y -= 6.5 * mm
-            pdf.drawString(25 * mm, y, line.day.isoformat())
-            pdf.drawString(55 * mm, y, _fit(pdf, line.activity, name, 11, width - 110 * mm))
-            pdf.drawRightString(width - 25 * mm, y, hours_text(line.minutes))
-        if rest:
-            y -= 6.5 * mm
-            pdf.drawString(55 * mm, y, _("%(n)s more activities", n=len(rest)))
-            pdf.drawRightString(width - 25 * mm, y, hours_text(sum(r.minutes for r in rest)))
-        pdf.setFont(name, 13)
-        pdf.drawRightString(width - 25 * mm, 64 * mm, certificate.town)
-        pdf.drawRightString(width - 25 * mm, 56 * mm, _("Issued on %(date)s",
-                                                        date=certificate.issued_at.date()))
-        qr = QrCodeWidget(verify_url)
-        x0, y0, x1, y1 = qr.getBounds()
-        size = 30 * mm
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(qr)
-        renderPDF.draw(drawing, pdf, 25 * mm, 25 * mm)
-        pdf.setFont(name, 10)
-        pdf.drawString(60 * mm, 45 * mm, _("Verification code: %(code)s", code=certificate.code))
-        pdf.drawString(60 * mm, 39 * mm, _("Scan the code or open this address to check it:"))
-        pdf.drawString(60 * mm, 33 * mm, verify_url)
+    pdf.setTitle(page.title)
+    pdf.setFont(name, 24)
+    pdf.drawCentredString(width / 2, height - 40 * mm, page.title)
+    pdf.setFont(name, 13)
+    y = _wrap(pdf, page.body, 25 * mm, height - 60 * mm, width - 50 * mm, name, 13, 20)
+    y -= 14 * mm
+    pdf.setFont(name, 11)
+    day, what, figure = page.columns
+    pdf.drawString(25 * mm, y, day)
+    pdf.drawString(55 * mm, y, what)
+    pdf.drawRightString(width - 25 * mm, y, figure)
+    y -= 2 * mm
+    pdf.line(25 * mm, y, width - 25 * mm, y)
+    for day, what, figure in page.rows:
+        y -= 6.5 * mm
+        pdf.drawString(25 * mm, y, day)
+        pdf.drawString(55 * mm, y, _fit(pdf, what, name, 11, width - 110 * mm))
+        pdf.drawRightString(width - 25 * mm, y, figure)
+    pdf.setFont(name, 13)
+    pdf.drawRightString(width - 25 * mm, 64 * mm, page.town)
+    pdf.drawRightString(width - 25 * mm, 56 * mm, _("Issued on %(date)s", date=page.issued_on))
+    qr = QrCodeWidget(verify_url)
+    x0, y0, x1, y1 = qr.getBounds()
+    size = 30 * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    renderPDF.draw(drawing, pdf, 25 * mm, 25 * mm)
+    pdf.setFont(name, 10)
+    pdf.drawString(60 * mm, 45 * mm, _("Verification code: %(code)s", code=page.code))
+    pdf.drawString(60 * mm, 39 * mm, _("Scan the code or open this address to check it:"))
+    pdf.drawString(60 * mm, 33 * mm, verify_url)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
