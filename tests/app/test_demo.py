@@ -165,10 +165,12 @@ def test_demo_sizes(db_session) -> None:
     assert haircut_slots and all(
         s.end_at - s.start_at == timedelta(minutes=20) for s in haircut_slots)
 
-    training = db_session.scalar(select(Event).where(Event.kind == EventKind.training))
+    training = db_session.scalar(select(Event).where(Event.title == d.TRAINING_TITLE))
     assert training.is_public and training.status == EventStatus.published
     assert len(training.shifts) == 4 and len(training.slots) == 4
-    assert {s.capacity for s in training.slots} == {50}
+    # A course: one sign-up for all four sessions, whose slots have no places of their own.
+    assert training.is_course and training.capacity == d.TRAINING_PLACES
+    assert {s.capacity for s in training.slots} == {0}
     days = [s.start_at.astimezone(SHANGHAI).date() for s in training.shifts]
     assert [b - a for a, b in itertools.pairwise(days)] == [timedelta(days=7)] * 3
     assert [s.skill.code for s in training.shifts] == [c for _t, c in d.TRAINING_SESSIONS]
@@ -383,3 +385,36 @@ def test_home_medical_visits_need_a_licence_every_medic_holds(db_session) -> Non
     assert soon.valid_until == TODAY + timedelta(days=20)
     paired = set(db_session.scalars(select(CareSubscription.volunteer_id)))
     assert soon.volunteer_id not in paired  # the care packages keep their person
+
+
+def test_meilong_second_round_was_held_as_a_course_with_attendance(db_session) -> None:
+    """Booked once for all four sessions by over 200 women; each session's attendance taken;
+    most completed (3 of 4), some did not; the sign-in sheet counts each woman once."""
+    from app.enums import RegistrationStatus
+    from app.models import Registration, SessionAttendance
+    from app.services import courses
+    from app.services.demo.courses import sessions_held
+
+    report = _load(db_session)
+    course = db_session.scalar(select(Event).where(Event.title == d.TRAINING_ROUND_TWO_TITLE))
+    assert course.is_course and course.capacity == 200 and course.completion_sessions == 3
+    assert [s.label.split()[1] for s in course.slots] == [t for t, _c in d.TRAINING_SESSIONS]
+    days = [s.start_at.astimezone(SHANGHAI).date() for s in course.slots]
+    assert days == sessions_held(TODAY) and days[-1] < TODAY
+    registrations = db_session.scalars(select(Registration).where(
+        Registration.event_id == course.id)).all()
+    assert len(registrations) >= 200 and all(r.slot_id is None for r in registrations)
+    assert len({r.phone for r in registrations}) == len(registrations)
+    holding = [r for r in registrations if r.status in (RegistrationStatus.confirmed,
+                                                        RegistrationStatus.attended)]
+    assert len(holding) == 200
+    assert any(r.status == RegistrationStatus.waitlisted for r in registrations)
+    marks = db_session.scalar(select(func.count()).select_from(SessionAttendance).where(
+        SessionAttendance.event_id == course.id))
+    assert marks == report.created["session_attendances"] > 400
+    counts = courses.attended_counts(db_session, course)
+    completed = sum(1 for n in counts.values() if n >= 3)
+    assert 100 < completed < 200
+    sheet = courses.sign_in_sheet(db_session, course)
+    assert sheet.people == 200 and [s.people for s in sheet.sections] == [200] * 4
+    assert all(0 < s.present < 200 for s in sheet.sections)

@@ -9,8 +9,10 @@ Dates follow `today`:
 - the Lei Feng service day is the next 5 March at least 7 days ahead; when that is more than
   100 days away, the next Saturday at least 7 days ahead instead, so a demo always has an
   upcoming service day to staff. It is keyed by its title, which carries the year;
-- the women's training course starts on the first Saturday at least 14 days ahead, four
-  sessions a week apart; keyed by its title;
+- the women's training course (its third round) starts on the first Saturday at least 14 days
+  ahead, four sessions a week apart, booked once for the whole course; keyed by its title;
+- its second round (`courses`) was held on the four Saturdays before `today`: over 200 women
+  signed up, with each session's attendance; keyed by its title;
 - the café patrol rota and Jiang Jiezhi's Monday round cover the 4 weeks from the next Monday,
   keyed by (title, start): loading again on a later day adds only the weeks not yet there;
 - the weekend service mornings of the past quarter, with their attendance and hours
@@ -38,6 +40,7 @@ from sqlalchemy.orm import Session
 from app.models import Neighbourhood
 from app.services.care_visits import generate_care_visits
 from app.services.demo import data as d
+from app.services.demo.courses import load_courses
 from app.services.demo.generate import build_plan
 from app.services.demo.history import load_history
 from app.services.demo.licences import load_licences
@@ -109,6 +112,9 @@ def load_demo(
         if n:
             loader.count(key, n)
     for key, n in load_packages(session, loader.neighbourhoods, zone, today).items():
+        if n:
+            loader.count(key, n)
+    for key, n in load_courses(session, loader.neighbourhoods, zone, today).items():
         if n:
             loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole

@@ -129,10 +129,17 @@ LEI_FENG_STATIONS: tuple[tuple[str, str, int, int | None], ...] = (
 LEI_FENG_STATION_SKILLS = frozenset(station[1] for station in LEI_FENG_STATIONS)
 
 TRAINING_TEMPLATE = "来沪女性素质提升培训"
-TRAINING_TITLE = "来沪女性多元一体化素质提升培训(第二期)"
+#: The round ahead (open for sign-up); the second round was held before `today` (`courses`).
+TRAINING_TITLE = "来沪女性多元一体化素质提升培训(第三期)"
+TRAINING_ROUND_TWO_TITLE = "来沪女性多元一体化素质提升培训(第二期)"
+TRAINING_DESCRIPTION = ("面向来沪女性的多元一体化素质提升培训，分四期：美容、营养、社交礼仪、插花。"
+                        "报名一次即参加全部四期，出席满三期即可结业并领取结业证明。学做新上海人。")
+TRAINING_PLACE = "城市家园社区学校"
 TRAINING_START = time(14, 0)
 TRAINING_MINUTES = 90
-TRAINING_CAPACITY = 50
+#: Places for the whole course, and the sessions to attend to complete it.
+TRAINING_PLACES = 200
+TRAINING_COMPLETION = 3
 TRAINING_WEEKDAY = 5  # Saturday
 TRAINING_SESSIONS: tuple[tuple[str, str], ...] = (
     ("美容", "trainer_beauty"),

@@ -195,15 +195,15 @@ class Loader:
         ))
         training = self.template(d.TRAINING_TEMPLATE, lambda: EventTemplate(
             name=d.TRAINING_TEMPLATE, kind=EventKind.training, title=d.TRAINING_TITLE,
-            description="面向来沪女性的多元一体化素质提升培训,分四期:美容、营养、社交礼仪、插花;"
-                        "每期50人。学做新上海人。",
-            place="城市家园社区学校", start_time=d.TRAINING_START, is_public=True,
+            description=d.TRAINING_DESCRIPTION, place=d.TRAINING_PLACE,
+            start_time=d.TRAINING_START, is_public=True, capacity=d.TRAINING_PLACES,
             registration_opens_days_before=30,
             items=[
+                # A session of the course: its slot has no places of its own.
                 TemplateItem(title=f"第{n + 1}期 {title}", skill=self.skills[skill],
                              day_offset=7 * n, duration_minutes=d.TRAINING_MINUTES,
                              min_volunteers=1, max_volunteers=2,
-                             slot_minutes=d.TRAINING_MINUTES, slot_capacity=d.TRAINING_CAPACITY)
+                             slot_minutes=d.TRAINING_MINUTES, slot_capacity=0)
                 for n, (title, skill) in enumerate(d.TRAINING_SESSIONS)
             ],
         ))
@@ -213,6 +213,10 @@ class Loader:
                                               f"{service_day.year}年学雷锋便民服务日")
         self.report.training_day = self.stamp(training, self.report.training_day,
                                               self.neighbourhoods[3], d.TRAINING_TITLE)
+        course = self.session.scalar(select(Event).where(
+            Event.title == d.TRAINING_TITLE, Event.neighbourhood_id == self.neighbourhoods[3].id))
+        if course is not None and course.completion_sessions is None and course.capacity:
+            course.completion_sessions = d.TRAINING_COMPLETION
 
     def template(self, name: str, build) -> EventTemplate:
         template = self.session.scalar(select(EventTemplate).where(EventTemplate.name == name))
