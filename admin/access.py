@@ -47,6 +47,7 @@ matrix says which *operations* a role has on a model at all.
 | PatrolInspection | CRU   | CRU (corrections kept in history)   | –                          |
 | Qualification    | CRUD  | CRUD (own volunteers)               | –                          |
 | RefusedAddress   | RU    | RU (own neighbourhoods' messages)   | –                          |
+| HoursRule        | CRUD  | R                                   | –                          |
 
 A town department handler (role `department`) has R on Department and RU on ResidentRequest
 (the requests escalated to their department: the workflow's steps and passing them on to the
@@ -138,6 +139,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "PatrolInspection": {_A: CRU, _C: CRU},
     "Qualification": {_A: CRUD, _C: CRUD},
     "RefusedAddress": {_A: RU, _C: RU},
+    "HoursRule": {_A: CRUD, _C: R},
 }
 
 #: Roles that may open the admin panel at all.

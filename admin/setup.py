@@ -12,7 +12,12 @@ from flask_babel import lazy_gettext as _l
 from admin import i18n as admin_i18n
 from admin.dashboard import LinliIndexView
 from admin.scheduling import ScheduleView
-from admin.views.attendance import AttendanceListView, AttendanceView, HoursEntryView
+from admin.views.attendance import (
+    AttendanceListView,
+    AttendanceView,
+    HoursEntryView,
+    HoursRuleView,
+)
 from admin.views.events import (
     AssignmentView,
     EventView,
@@ -73,6 +78,7 @@ from app.models import (
     Event,
     EventTemplate,
     HoursEntry,
+    HoursRule,
     Household,
     HouseholdAuditEntry,
     Incident,
@@ -184,6 +190,7 @@ def init_admin(app: Flask) -> Admin:
         UserView(User, name=_l("Users"), category=settings),
         ComparisonWeightsView(ComparisonWeights, name=_l("Weights of the five comparisons"),
                               category=settings),
+        HoursRuleView(HoursRule, name=_l("Service hours rules"), category=settings),
     ]
     admin.add_views(*views)
     return admin

@@ -400,6 +400,22 @@ class AttendanceMethod(LabelledEnum):
         }
 
 
+class HoursRounding(LabelledEnum):
+    """How a town rounds the minutes an attended shift credits (服务时长计算规则)."""
+
+    down = "down"
+    nearest = "nearest"
+    up = "up"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.down: _l("Round down"),
+            cls.nearest: _l("Round to the nearest"),
+            cls.up: _l("Round up"),
+        }
+
+
 class NotificationChannel(LabelledEnum):
     email = "email"
     sms = "sms"

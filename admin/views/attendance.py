@@ -24,17 +24,18 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from admin import access
 from admin import export as spreadsheet
 from admin.base import LinliForm, LinliModelView, ProtectedView, acting_user
 from admin.filters import enum_filters, local_date_filters
-from app.enums import AttendanceStatus, EventStatus, HoursKind
+from app.enums import AttendanceStatus, EventStatus, HoursKind, HoursRounding
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.ids import MAX_INT, parse_id
 from app.models import Assignment, Attendance, Event, HoursEntry, Shift, Volunteer, utcnow
+from app.models.attendance import MAX_ENTRY_MINUTES
 from app.portal.forms import CertificateForm
 from app.services import links, scoping
 from app.services.attendance import certificates, hours, platform, recording
@@ -322,3 +323,29 @@ class HoursEntryView(LinliModelView):
             return False
         db.session.commit()
         return entry
+
+
+class HoursRuleView(LinliModelView):
+    """A town's rounding and cap for credited hours: set by the town administrator, read by
+    coordinators (so they can tell a volunteer why a shift credits what it does)."""
+
+    column_list = ["town", "step_minutes", "rounding", "max_minutes_per_shift", "updated_at"]
+    form_columns = ["town", "step_minutes", "rounding", "max_minutes_per_shift"]
+    column_labels = {"step_minutes": _l("Round to (minutes)"), "rounding": _l("Rounding"),
+                     "max_minutes_per_shift": _l("At most per shift (minutes)")}
+    column_descriptions = {
+        "step_minutes": _l("1 (not rounded), 5, 10, 15, 30 or 60."),
+        "max_minutes_per_shift": _l("Empty: no cap."),
+    }
+    column_formatters = {"rounding": lambda v, c, m, n: m.rounding.label}
+    form_overrides = {"step_minutes": SelectField, "rounding": SelectField}
+    form_args = {
+        "step_minutes": {"choices": [SelectChoice(n, str(n)) for n in (1, 5, 10, 15, 30, 60)],
+                         "coerce": int},
+        "rounding": {"choices": [SelectChoice(value, label)
+                                 for value, label in HoursRounding.choices()],
+                     "coerce": HoursRounding},
+        "max_minutes_per_shift": {"validators": [Optional(), NumberRange(
+            1, MAX_ENTRY_MINUTES, message=_l("Between 1 and %(n)s minutes, or empty.",
+                                             n=MAX_ENTRY_MINUTES))]},
+    }

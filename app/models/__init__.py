@@ -1,7 +1,7 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
 from app.models.assignments import Assignment, HelpRequest, ScheduleRun, ScheduleRunPart
-from app.models.attendance import Attendance, HoursEntry
+from app.models.attendance import Attendance, HoursEntry, HoursRule
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.certificates import CourseCertificate, HoursCertificate
@@ -70,6 +70,7 @@ __all__ = [
     "HelpRequest",
     "HoursCertificate",
     "HoursEntry",
+    "HoursRule",
     "Household",
     "HouseholdAuditEntry",
     "HouseholdCategoryLink",

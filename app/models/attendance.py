@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import AttendanceStatus, HoursKind
+from app.enums import AttendanceStatus, HoursKind, HoursRounding
 from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from app.models.types import enum_column_type
 
@@ -102,6 +102,33 @@ class HoursEntry(Base):
 
     def __str__(self) -> str:
         return f"{self.volunteer} {self.service_on} {self.minutes}"
+
+
+class HoursRule(TimestampMixin, Base):
+    """A town's rules for the time an attended shift credits: rounded to a step, then capped.
+
+    Applied when hours are credited (a check-out, a coordinator's roster); hours already in
+    the ledger stay as they were credited. A town without a row credits the checked minutes.
+    """
+
+    __tablename__ = "hours_rules"
+    __table_args__ = (
+        CheckConstraint("step_minutes IN (1, 5, 10, 15, 30, 60)", name="step_allowed"),
+        CheckConstraint("max_minutes_per_shift IS NULL OR max_minutes_per_shift BETWEEN 1 AND "
+                        f"{MAX_ENTRY_MINUTES}", name="cap_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town: Mapped[str] = mapped_column(String(80), unique=True)
+    #: Credited minutes are rounded to a multiple of this (1: not rounded).
+    step_minutes: Mapped[int] = mapped_column(default=1)
+    rounding: Mapped[HoursRounding] = mapped_column(
+        enum_column_type(HoursRounding, "hours_rounding"), default=HoursRounding.down)
+    #: No shift credits more than this, whatever its length; empty: no cap.
+    max_minutes_per_shift: Mapped[int | None]
+
+    def __str__(self) -> str:
+        return self.town
 
 
 class LedgerIsAppendOnly(RuntimeError):

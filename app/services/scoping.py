@@ -43,6 +43,7 @@ from app.models import (
     Event,
     EventTemplate,
     HoursEntry,
+    HoursRule,
     Household,
     HouseholdAuditEntry,
     HouseholdCategoryLink,
@@ -90,6 +91,7 @@ Filter = ColumnElement[bool] | None
 SHARED_MODELS: frozenset[type] = frozenset(
     {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights,
      PatrolChecklistItem, Department}
+     PatrolChecklistItem, HoursRule}
 )
 
 #: Models that carry their neighbourhood themselves.

@@ -35,6 +35,7 @@ from app.models import (
     CareSubscription,
     ComparisonWeights,
     HoursEntry,
+    HoursRule,
     HouseholdAuditEntry,
     Neighbourhood,
     PackageVisit,
@@ -187,7 +188,8 @@ def world(db_session) -> World:
     policy = VisitPolicy(category=HouseholdCategory.living_alone, interval_days=7)
     checklist_item = PatrolChecklistItem(site_kind=PatrolSiteKind.internet_cafe,
                                          question="有未成年人上网吗", concern_answer="yes")
-    db_session.add_all([package, policy, checklist_item])
+    rule = HoursRule(town="示例镇", step_minutes=15)
+    db_session.add_all([package, policy, checklist_item, rule])
     template = f.make_template(
         db_session, name="学雷锋模板", kind=EventKind.service_day,
         start_time=time(9, 0),
@@ -216,6 +218,8 @@ def world(db_session) -> World:
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
               "comparisonweights": db_session.get(ComparisonWeights, 1),
               "patrolchecklistitem": checklist_item, "department": department}
+              "patrolchecklistitem": checklist_item,
+              "hoursrule": rule}
     return World(jiahong, yongye, shared, users)
 
 

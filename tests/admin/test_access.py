@@ -63,6 +63,7 @@ SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
     "carepackage": ("CarePackage", "name"),
     "user": ("User", "display_name"),
     "comparisonweights": ("ComparisonWeights", None),
+    "hoursrule": ("HoursRule", "town"),
     "patrolchecklistitem": ("PatrolChecklistItem", "question"),
     "department": ("Department", "name"),
 }

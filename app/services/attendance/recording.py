@@ -4,6 +4,7 @@ QR code, then the portal), and a coordinator's roster after the fact (present / 
 Each recording sets the attendance, moves the assignment to attended or no-show, and brings
 the hours ledger to the attendance's credited minutes by *adding* the difference: a first
 recording adds the shift's time, a later one that changes it adds the change, with who and why.
+The credited time follows the town's rounding and cap (`rules`), as they are when credited.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from app.enums import (
     HoursKind,
 )
 from app.models import Assignment, Attendance, Event, HoursEntry, Shift, utcnow
+from app.services.attendance.rules import AS_CHECKED, CreditRules, rules_for
 
 #: A volunteer may check in from this long before the shift starts...
 CHECK_IN_OPENS = timedelta(minutes=60)
@@ -61,11 +63,17 @@ def check_in_window(shift: Shift) -> tuple[datetime, datetime]:
     return shift.start_at - CHECK_IN_OPENS, shift.end_at
 
 
-def credited(status: AttendanceStatus, shift: Shift, late: int, early: int) -> int:
-    """The minutes an attendance earns: the shift's time less lateness and early leaving."""
+def credited(status: AttendanceStatus, shift: Shift, late: int, early: int,
+             rules: CreditRules = AS_CHECKED) -> int:
+    """The minutes an attendance earns: the shift's time less lateness and early leaving,
+    rounded and capped by the town's rules."""
     if status == AttendanceStatus.absent:
         return 0
-    return max(0, shift_minutes(shift) - late - early)
+    return rules.apply(max(0, shift_minutes(shift) - late - early))
+
+
+def town_rules(session: Session, shift: Shift) -> CreditRules:
+    return rules_for(session, shift.event.neighbourhood.town)
 
 
 def ledger_minutes(session: Session, assignment_id: int) -> int:
@@ -160,7 +168,8 @@ def check_out(session: Session, assignment: Assignment, *, zone: ZoneInfo,
     attendance.checked_out_at = now
     attendance.early_leave_minutes = _minutes(shift.end_at - now) if now < shift.end_at else 0
     attendance.credited_minutes = credited(attendance.status, shift, attendance.late_minutes,
-                                           attendance.early_leave_minutes)
+                                           attendance.early_leave_minutes,
+                                           town_rules(session, shift))
     session.flush()
     _sync_ledger(session, attendance, zone=zone, actor_id=None, reason=None)
     session.flush()
@@ -258,6 +267,7 @@ def record_roster(session: Session, shift: Shift, marks: list[Mark], *, zone: Zo
         raise AttendanceError(str(_l("The reason is limited to %(n)s characters.", n=MAX_REASON)))
     lines = {line.assignment.id: line for line in roster(session, shift, now=now)}
     length = shift_minutes(shift)
+    rules = town_rules(session, shift)
     plans: list[tuple[RosterLine, Mark, int]] = []
     for mark in marks:
         line = lines.get(mark.assignment_id)
@@ -272,7 +282,7 @@ def record_roster(session: Session, shift: Shift, marks: list[Mark], *, zone: Zo
                                          name=line.assignment.volunteer.name)))
         late = mark.late_minutes if mark.status == AttendanceStatus.late else 0
         early = mark.early_leave_minutes if mark.status != AttendanceStatus.absent else 0
-        minutes = credited(mark.status, shift, late, early)
+        minutes = credited(mark.status, shift, late, early, rules)
         if reason is None and _has_entries(session, line.assignment.id) \
                 and minutes != ledger_minutes(session, line.assignment.id):
             raise AttendanceError(str(_l(
