@@ -342,8 +342,9 @@ class HoursRuleView(LinliModelView):
     form_args = {
         "step_minutes": {"choices": [SelectChoice(n, str(n)) for n in (1, 5, 10, 15, 30, 60)],
                          "coerce": int},
-        "rounding": {"choices": [SelectChoice(value, label)
-                                 for value, label in HoursRounding.choices()],
+        # The lazy labels: the form is built once, the page in each user's language.
+        "rounding": {"choices": [SelectChoice(member.value, label)
+                                 for member, label in HoursRounding._labels().items()],
                      "coerce": HoursRounding},
         "max_minutes_per_shift": {"validators": [Optional(), NumberRange(
             1, MAX_ENTRY_MINUTES, message=_l("Between 1 and %(n)s minutes, or empty.",
