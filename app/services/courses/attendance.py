@@ -49,9 +49,9 @@ def sheet_window(event: Event, slot: Slot | None) -> tuple[datetime, datetime]:
 
 
 def session_of(event: Event, slot_key: int) -> Slot | None:
-    """The event's session with this key (0: the event itself, when it has no sessions);
-    refused when the event has no such session."""
-    if slot_key == 0 and not event.slots:
+    """The event's session with this key (0: the event itself, for whole-event places of an
+    event that is not a course); refused when the event has no such session."""
+    if slot_key == 0 and not event.is_course:
         return None
     for slot in event.slots:
         if slot.id == slot_key:

@@ -117,3 +117,24 @@ def test_the_database_refuses_a_course_without_places(db_session: Session) -> No
     db_session.rollback()
     with pytest.raises(IntegrityError):
         make_event(db_session, completion_sessions=0, capacity=10)
+
+
+def test_whole_event_places_beside_slots_are_marked_at_the_event(db_session: Session,
+                                                                ctx) -> None:
+    """A service day with places for the whole morning and haircut slots: a whole-event place
+    is present at the event, not at a slot; a course has no "event itself" to be present at."""
+    from app.enums import AttendanceMethod
+
+    event = make_event(db_session, status=EventStatus.published, capacity=10)
+    haircut = make_slot(db_session, event, capacity=2)
+    db_session.refresh(event)
+    morning = signup.register(db_session, event.id, person(1)).registration
+    assert courses.session_of(event, 0) is None
+    marked = courses.mark_present(db_session, event, morning, None,
+                                  method=AttendanceMethod.staff)
+    assert marked.newly
+    with pytest.raises(courses.AttendanceRefused):
+        courses.mark_present(db_session, event, morning, haircut, method=AttendanceMethod.staff)
+    with pytest.raises(courses.AttendanceRefused):
+        courses.session_of(make_course(db_session), 0)
+    assert [s.present for s in courses.sign_in_sheet(db_session, event).sections] == [1, 0]
