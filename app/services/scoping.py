@@ -90,8 +90,7 @@ Filter = ColumnElement[bool] | None
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
     {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights,
-     PatrolChecklistItem, Department}
-     PatrolChecklistItem, HoursRule}
+     PatrolChecklistItem, Department, HoursRule}
 )
 
 #: Models that carry their neighbourhood themselves.

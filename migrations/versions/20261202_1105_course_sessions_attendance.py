@@ -1,7 +1,7 @@
 """courses: an event booked as a whole with a completion rule, residents' attendance, notices
 
 Revision ID: c0a5e5e55101
-Revises: n0t1f7c1d2e3
+Revises: rq3s4t1s5f03
 Create Date: 2026-12-02 11:05:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c0a5e5e55101"
-down_revision = 'n0t1f7c1d2e3'
+down_revision = 'rq3s4t1s5f03'
 branch_labels = None
 depends_on = None
 

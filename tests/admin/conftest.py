@@ -217,8 +217,7 @@ def world(db_session) -> World:
     shared = {"skill": skill, "caresubscription_package": package, "carepackage": package,
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
               "comparisonweights": db_session.get(ComparisonWeights, 1),
-              "patrolchecklistitem": checklist_item, "department": department}
-              "patrolchecklistitem": checklist_item,
+              "patrolchecklistitem": checklist_item, "department": department,
               "hoursrule": rule}
     return World(jiahong, yongye, shared, users)
 
