@@ -1,7 +1,7 @@
 """courses: an event booked as a whole with a completion rule, residents' attendance, notices
 
 Revision ID: c0a5e5e55101
-Revises: rq3s4t1s5f03
+Revises: rq4p7h0t0s04
 Create Date: 2026-12-02 11:05:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c0a5e5e55101"
-down_revision = 'rq3s4t1s5f03'
+down_revision = 'rq4p7h0t0s04'
 branch_labels = None
 depends_on = None
 
