@@ -48,6 +48,8 @@ matrix says which *operations* a role has on a model at all.
 | Qualification    | CRUD  | CRUD (own volunteers)               | –                          |
 | RefusedAddress   | RU    | RU (own neighbourhoods' messages)   | –                          |
 | HoursRule        | CRUD  | R                                   | –                          |
+| FestivalCampaign | CRUD  | CRUD + "plan the visits"            | –                          |
+| Donation         | CRUD  | CRUD                                | –                          |
 
 A town department handler (role `department`) has R on Department and RU on ResidentRequest
 (the requests escalated to their department: the workflow's steps and passing them on to the
@@ -140,6 +142,8 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Qualification": {_A: CRUD, _C: CRUD},
     "RefusedAddress": {_A: RU, _C: RU},
     "HoursRule": {_A: CRUD, _C: R},
+    "FestivalCampaign": {_A: CRUD, _C: CRUD},
+    "Donation": {_A: CRUD, _C: CRUD},
 }
 
 #: Roles that may open the admin panel at all.

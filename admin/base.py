@@ -335,6 +335,16 @@ class LinliModelView(ProtectedView, ModelView):
             abort(404)
         return row
 
+    def writable_rows(self, ids: list[str]) -> list[Any]:
+        """The rows a bulk action may change: those of `ids` in the user's write scope (ids
+        that are not numbers, or out of scope, are simply not among them)."""
+        if not self.can_edit:
+            abort(403)
+        numbers = [n for n in (parse_id(i) for i in ids) if n is not None]
+        query = db.session.query(self.model).filter(self.model.id.in_(numbers))
+        condition = self._scope(write=True)
+        return (query if condition is None else query.filter(condition)).all()
+
     def _check_writable(self, model: Any) -> None:
         if scoping.row_filter(acting_user(), self.model, write=True) is None:
             return

@@ -26,6 +26,7 @@ from admin.views.events import (
     ShiftView,
     SlotView,
 )
+from admin.views.festivals import DonationView, FestivalCampaignView
 from admin.views.households import (
     CareSubscriptionView,
     HouseholdAuditView,
@@ -75,8 +76,10 @@ from app.models import (
     CareSubscription,
     ComparisonWeights,
     Department,
+    Donation,
     Event,
     EventTemplate,
+    FestivalCampaign,
     HoursEntry,
     HoursRule,
     Household,
@@ -166,6 +169,9 @@ def init_admin(app: Flask) -> Admin:
         ServicePackageView(ServicePackage, name=_l("Service packages"),
                            category=households),
         PackageVisitView(PackageVisit, name=_l("Package visits"), category=households),
+        FestivalCampaignView(FestivalCampaign, name=_l("Festival visits"),
+                             category=households),
+        DonationView(Donation, name=_l("Donations"), category=households),
         PairingProposalView(name=_l("Pairing proposals"), endpoint="pairing_proposals",
                             url="/admin/pairing-proposals", category=households),
         ResidentRequestView(ResidentRequest, name=_l("Residents' requests"),

@@ -235,6 +235,8 @@ class VisitKind(LabelledEnum):
     appointment = "appointment"
     care_package = "care_package"
     follow_up = "follow_up"
+    #: A festival visit of a campaign (Mid-Autumn, Spring Festival, Double Ninth), with a gift.
+    festival = "festival"
 
     @classmethod
     def _labels(cls):
@@ -244,6 +246,7 @@ class VisitKind(LabelledEnum):
             cls.appointment: _l("Appointment"),
             cls.care_package: _l("Care package visit"),
             cls.follow_up: _l("Follow-up after an incident"),
+            cls.festival: _l("Festival visit"),
         }
 
 
@@ -757,4 +760,40 @@ class PackageVisitLeft(LabelledEnum):
             cls.overlap: _l("The helper has another shift then"),
             cls.weekly_cap: _l("The helper's weekly limit would be exceeded"),
             cls.declined: _l("The helper declined this visit"),
+        }
+
+
+class Festival(LabelledEnum):
+    """The festivals on which neighbourhoods visit their elderly and families in need."""
+
+    spring_festival = "spring_festival"
+    lantern = "lantern"
+    dragon_boat = "dragon_boat"
+    mid_autumn = "mid_autumn"
+    double_ninth = "double_ninth"
+    other = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.spring_festival: _l("Spring Festival"),
+            cls.lantern: _l("Lantern Festival"),
+            cls.dragon_boat: _l("Dragon Boat Festival"),
+            cls.mid_autumn: _l("Mid-Autumn Festival"),
+            cls.double_ninth: _l("Double Ninth Festival"),
+            cls.other: _l("Other occasion"),
+        }
+
+
+class DonorKind(LabelledEnum):
+    company = "company"
+    organisation = "organisation"
+    individual = "individual"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.company: _l("Company"),
+            cls.organisation: _l("Organisation"),
+            cls.individual: _l("Individual"),
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g
+from flask import flash, g
 from flask_admin.actions import action
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -110,11 +110,7 @@ class IncidentView(LinliModelView):
     @action("mark_restored", _l("Mark restored now"),
             _l("Mark the selected incidents restored now? Follow-up contacts fall due."))
     def action_mark_restored(self, ids: list[str]) -> None:
-        if not self.can_edit:
-            abort(403)
-        query = db.session.query(Incident).filter(Incident.id.in_([int(i) for i in ids]))
-        condition = self._scope(write=True)
-        rows = (query if condition is None else query.filter(condition)).all()
+        rows = self.writable_rows(ids)
         count = 0
         now = utcnow()
         for incident in rows:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash
+from flask import flash
 from flask_admin.actions import action
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -74,17 +74,9 @@ class PairingView(LinliModelView):
     def _user_id() -> int | None:
         return current_user.id if current_user.is_authenticated else None
 
-    def _writable(self, ids: list[str]) -> list[Pairing]:
-        if not self.can_edit:
-            abort(403)
-        numbers = [int(i) for i in ids if str(i).isdigit()]
-        query = db.session.query(Pairing).filter(Pairing.id.in_(numbers))
-        condition = self._scope(write=True)
-        return (query if condition is None else query.filter(condition)).all()
-
     @action("confirm", _l("Confirm"), _l("Confirm the selected proposed pairings?"))
     def action_confirm(self, ids: list[str]) -> None:
-        rows = self._writable(ids)
+        rows = self.writable_rows(ids)
         confirmed, refused = [], []
         for row in rows:
             try:
@@ -101,7 +93,7 @@ class PairingView(LinliModelView):
 
     @action("end", _l("End today"), _l("End the selected pairings today?"))
     def action_end(self, ids: list[str]) -> None:
-        rows = self._writable(ids)
+        rows = self.writable_rows(ids)
         today = _today()
         ended, refused = 0, []
         for row in rows:

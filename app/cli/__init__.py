@@ -6,6 +6,7 @@ from flask import Flask
 from app.cli.attendance import attendance_cli, certificates_cli, hours_cli
 from app.cli.demo import demo_cli
 from app.cli.feeds import feeds_cli
+from app.cli.festivals import festivals_cli
 from app.cli.incidents import incidents_cli
 from app.cli.notifications import notifications_cli
 from app.cli.packages import packages_cli
@@ -23,5 +24,5 @@ def register_cli(app: Flask) -> None:
     for group in (users_cli, demo_cli, feeds_cli, events_cli, schedule_cli, visits_cli,
                   incidents_cli, notifications_cli, hours_cli, attendance_cli,
                   certificates_cli, report_cli, requests_cli, pairing_cli, patrols_cli,
-                  projects_cli, packages_cli):
+                  projects_cli, packages_cli, festivals_cli):
         app.cli.add_command(group)

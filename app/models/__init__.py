@@ -9,6 +9,7 @@ from app.models.courses import SessionAttendance, SessionNotice
 from app.models.departments import Department
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
 from app.models.feeds import FeedTombstone
+from app.models.festivals import Donation, FestivalCampaign, FestivalCampaignCategory
 from app.models.geography import Neighbourhood
 from app.models.households import (
     CarePackage,
@@ -64,9 +65,12 @@ __all__ = [
     "ComparisonWeights",
     "CourseCertificate",
     "Department",
+    "Donation",
     "Event",
     "EventTemplate",
     "FeedTombstone",
+    "FestivalCampaign",
+    "FestivalCampaignCategory",
     "HelpRequest",
     "HoursCertificate",
     "HoursEntry",

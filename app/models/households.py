@@ -19,6 +19,7 @@ from app.models.base import Base, TimestampMixin, UTCDateTime
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
+    from app.models.festivals import FestivalCampaign
     from app.models.geography import Neighbourhood
     from app.models.service_groups import Building, ServiceGroup
     from app.models.skills import Skill
@@ -194,6 +195,8 @@ class Visit(TimestampMixin, Base):
               postgresql_where=text(EFFECTIVE_SQL), sqlite_where=text(EFFECTIVE_SQL)),
         #: A care-visit event is recorded once (marking it again updates the outcome).
         UniqueConstraint("event_id"),
+        #: A festival campaign visits a household once.
+        UniqueConstraint("campaign_id", "household_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -209,6 +212,10 @@ class Visit(TimestampMixin, Base):
     )
     #: The care-visit event this visit records, when it came from one.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    #: The festival campaign that planned this visit (kind ``festival``).
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("festival_campaigns.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[VisitKind] = mapped_column(enum_column_type(VisitKind, "visit_kind"))
     outcome: Mapped[VisitOutcome] = mapped_column(
         enum_column_type(VisitOutcome, "visit_outcome"), default=VisitOutcome.done
@@ -218,6 +225,7 @@ class Visit(TimestampMixin, Base):
     household: Mapped[Household] = relationship(back_populates="visits")
     volunteer: Mapped[Volunteer | None] = relationship()
     round: Mapped[VisitRound | None] = relationship(back_populates="visits")
+    campaign: Mapped[FestivalCampaign | None] = relationship()
 
     def __str__(self) -> str:
         return f"{VisitKind(self.kind).label} · {VisitOutcome(self.outcome).label}"

@@ -40,8 +40,10 @@ from app.models import (
     CareSubscription,
     ComparisonWeights,
     Department,
+    Donation,
     Event,
     EventTemplate,
+    FestivalCampaign,
     HoursEntry,
     HoursRule,
     Household,
@@ -111,6 +113,8 @@ _DIRECT: dict[type, Any] = {
     PatrolSite: PatrolSite.neighbourhood_id,
     PatrolGroup: PatrolGroup.neighbourhood_id,
     PatrolSeason: PatrolSeason.neighbourhood_id,
+    FestivalCampaign: FestivalCampaign.neighbourhood_id,
+    Donation: Donation.neighbourhood_id,
 }
 
 #: Models whose rows without a neighbourhood are town-wide: readable by every coordinator,

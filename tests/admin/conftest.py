@@ -18,7 +18,9 @@ from flask.testing import FlaskClient
 from app.enums import (
     AttendanceStatus,
     AuditAction,
+    DonorKind,
     EventKind,
+    Festival,
     HoursKind,
     HouseholdCategory,
     PatrolSiteKind,
@@ -34,6 +36,8 @@ from app.models import (
     CarePackage,
     CareSubscription,
     ComparisonWeights,
+    Donation,
+    FestivalCampaign,
     HoursEntry,
     HoursRule,
     HouseholdAuditEntry,
@@ -162,6 +166,14 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
                       goal_events=1, goal_participants=30, events=[event],
                       organisers=[volunteer])
     session.add(project)
+    campaign = FestivalCampaign(neighbourhood=n, festival=Festival.mid_autumn,
+                                title=f"{prefix}中秋走访", starts_on=date(2026, 9, 23),
+                                ends_on=date(2026, 9, 26),
+                                categories=[HouseholdCategory.living_alone])
+    donation = Donation(neighbourhood=n, campaign=campaign, donor=f"{prefix}食品公司",
+                        donor_kind=DonorKind.company, received_on=date(2026, 9, 21),
+                        value_yuan=2000, recipients_count=20, recipients=f"{prefix}20位老人")
+    session.add_all([campaign, donation])
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -177,6 +189,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "shiftchangerequest": change,
         "qualification": qualification,
         "servicepackage": service_package, "packagevisit": package_visit,
+        "festivalcampaign": campaign, "donation": donation,
     })
 
 

@@ -54,6 +54,8 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "patrolinspection": ("PatrolInspection", None, "findings"),
     "shiftchangerequest": ("ShiftChangeRequest", None, "reason"),
     "qualification": ("Qualification", "volunteer", "licence_number"),
+    "festivalcampaign": ("FestivalCampaign", None, "title"),
+    "donation": ("Donation", None, "donor"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

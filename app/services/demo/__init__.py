@@ -25,7 +25,9 @@ Dates follow `today`:
 - the two service projects (`projects`) have events a fortnight or four weeks back (held,
   with participants) and ahead, keyed by their titles;
 - the service packages (`packages`) start on `today`, their visits generated over the
-  rolling horizon; keyed by household.
+  rolling horizon; keyed by household;
+- the festival visits (`festivals`): last Mid-Autumn's campaign 70 days back, visited, with
+  the food company's donation; the coming Spring Festival's, planned.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from app.models import Neighbourhood
 from app.services.care_visits import generate_care_visits
 from app.services.demo import data as d
 from app.services.demo.courses import load_courses
+from app.services.demo.festivals import load_festivals
 from app.services.demo.generate import build_plan
 from app.services.demo.history import load_history
 from app.services.demo.licences import load_licences
@@ -115,6 +118,9 @@ def load_demo(
         if n:
             loader.count(key, n)
     for key, n in load_courses(session, loader.neighbourhoods, zone, today).items():
+        if n:
+            loader.count(key, n)
+    for key, n in load_festivals(session, loader.neighbourhoods, zone, today).items():
         if n:
             loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole

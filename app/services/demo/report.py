@@ -20,6 +20,7 @@ COUNT_KEYS = (
     "patrol_inspections", "qualifications",
     "projects", "registrations", "service_packages", "package_items", "package_visits",
     "session_attendances",
+    "festival_campaigns", "festival_visits", "donations",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"
