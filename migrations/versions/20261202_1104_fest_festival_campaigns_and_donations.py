@@ -2,7 +2,7 @@
 visits are `visits` rows of kind ``festival``), donations record who gave what for whom
 
 Revision ID: 361cd3c85599
-Revises: rq1m3r6e7d01
+Revises: pkg5e7v1c3a1
 Create Date: 2026-12-02 11:04:32.875929
 
 """
@@ -23,7 +23,7 @@ def _kinds(extra: str) -> None:
 
 # revision identifiers, used by Alembic.
 revision = '361cd3c85599'
-down_revision = 'rq1m3r6e7d01'
+down_revision = 'pkg5e7v1c3a1'
 branch_labels = None
 depends_on = None
 
