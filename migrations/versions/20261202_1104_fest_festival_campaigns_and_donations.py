@@ -19,6 +19,19 @@ def _kinds(extra: str) -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(op.f(name), type_="check")
             batch_op.create_check_constraint(op.f(name), f"{column} IN ({KINDS}{extra})")
+    _restore_sqlite_report_triggers()
+
+
+def _restore_sqlite_report_triggers() -> None:
+    """SQLite's batch mode rebuilds `visits` as a new table, which loses its triggers: put back
+    the ones that keep the reports' data version (migration report_data_version)."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for event in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER IF EXISTS report_data_changed_visits_{event}")
+        op.execute(f"CREATE TRIGGER report_data_changed_visits_{event} AFTER {event.upper()}"
+                   " ON visits BEGIN UPDATE report_data_version"
+                   " SET version = lower(hex(randomblob(16))) WHERE id = 1; END")
 
 
 # revision identifiers, used by Alembic.
@@ -85,6 +98,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_visits_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_unique_constraint(batch_op.f('uq_visits_campaign_id_household_id'), ['campaign_id', 'household_id'])
         batch_op.create_foreign_key(batch_op.f('fk_visits_campaign_id_festival_campaigns'), 'festival_campaigns', ['campaign_id'], ['id'], ondelete='CASCADE')
+    _restore_sqlite_report_triggers()
 
     _kinds(", 'festival'")
 
@@ -99,6 +113,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('uq_visits_campaign_id_household_id'), type_='unique')
         batch_op.drop_index(batch_op.f('ix_visits_campaign_id'))
         batch_op.drop_column('campaign_id')
+    _restore_sqlite_report_triggers()
 
     op.drop_table('festival_campaign_categories')
     with op.batch_alter_table('donations', schema=None) as batch_op:
