@@ -2,7 +2,7 @@
 visits are `visits` rows of kind ``festival``), donations record who gave what for whom
 
 Revision ID: 361cd3c85599
-Revises: pkg5e7v1c3a1
+Revises: n0t1f7c1d2e3
 Create Date: 2026-12-02 11:04:32.875929
 
 """
@@ -36,7 +36,7 @@ def _restore_sqlite_report_triggers() -> None:
 
 # revision identifiers, used by Alembic.
 revision = '361cd3c85599'
-down_revision = 'pkg5e7v1c3a1'
+down_revision = 'n0t1f7c1d2e3'
 branch_labels = None
 depends_on = None
 
