@@ -20,6 +20,7 @@ COMMON_LABELS = {
     "service_group": _l("Service group"),
     "service_group.name": _l("Service group"),
     "round": _l("Visit round"),
+    "campaign": _l("Festival campaign"),
     "neighbourhoods": _l("Neighbourhoods"),
     "x_km": _l("East (km)"),
     "y_km": _l("North (km)"),

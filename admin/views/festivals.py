@@ -119,7 +119,7 @@ class DonationView(LinliModelView):
     column_labels = {"received_on": _l("Received on"), "donor": _l("Donor"),
                      "donor_kind": _l("Donor kind"), "value_yuan": _l("Value (yuan)"),
                      "items": _l("Items"), "recipients_count": _l("Number of recipients"),
-                     "recipients": _l("Recipients"), "campaign": _l("Festival campaign"),
+                     "recipients": _l("Recipients"),
                      "acknowledged_on": _l("Acknowledged on"),
                      "acknowledgement": _l("Acknowledgement")}
     column_descriptions = {

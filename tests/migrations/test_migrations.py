@@ -58,3 +58,28 @@ def test_writes_change_the_report_data_version_after_every_migration(db_session,
         make_visit(db_session, household)
     db_session.expire_all()
     assert db_session.scalar(sa.select(ReportDataVersion.version)) != before
+
+
+def test_every_table_the_reports_read_keeps_its_triggers(app: Flask) -> None:
+    """SQLite's batch mode rebuilds a table and loses its triggers; a migration that alters a
+    table the reports' data version watches must put them back (see the festival migration's
+    `_restore_sqlite_report_triggers`)."""
+    import importlib.util
+
+    [path] = MIGRATIONS_DIR.glob("versions/*_report_data_version.py")
+    spec = importlib.util.spec_from_file_location("report_data_version", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            rows = connection.execute(sa.text(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'report_data_changed_%'")).scalars().all()
+            per_table = {t: rows.count(t) for t in module.TABLES}
+            assert per_table == dict.fromkeys(module.TABLES, 3)
+        else:
+            rows = connection.execute(sa.text(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = 'report_data_changed' "
+                "AND c.relnamespace = to_regnamespace(current_schema())")).scalars().all()
+            assert sorted(rows) == sorted(module.TABLES)
