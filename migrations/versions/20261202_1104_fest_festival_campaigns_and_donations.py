@@ -2,7 +2,7 @@
 visits are `visits` rows of kind ``festival``), donations record who gave what for whom
 
 Revision ID: 361cd3c85599
-Revises: n0t1f7c1d2e3
+Revises: pkg5m1s5e2d1
 Create Date: 2026-12-02 11:04:32.875929
 
 """
@@ -36,7 +36,7 @@ def _restore_sqlite_report_triggers() -> None:
 
 # revision identifiers, used by Alembic.
 revision = '361cd3c85599'
-down_revision = 'n0t1f7c1d2e3'
+down_revision = 'pkg5m1s5e2d1'
 branch_labels = None
 depends_on = None
 
