@@ -2,7 +2,7 @@
 visits are `visits` rows of kind ``festival``), donations record who gave what for whom
 
 Revision ID: 361cd3c85599
-Revises: rq3s4t1s5f03
+Revises: h0125a1e5103
 Create Date: 2026-12-02 11:04:32.875929
 
 """
@@ -36,7 +36,7 @@ def _restore_sqlite_report_triggers() -> None:
 
 # revision identifiers, used by Alembic.
 revision = '361cd3c85599'
-down_revision = 'rq3s4t1s5f03'
+down_revision = 'h0125a1e5103'
 branch_labels = None
 depends_on = None
 
