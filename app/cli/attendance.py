@@ -17,6 +17,7 @@ from app.cli.options import neighbourhood_scope
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Event, Shift, Volunteer
+from app.services import courses
 from app.services.attendance import certificates, hours, recording
 
 hours_cli = AppGroup("hours", help="Service hours (服务时长): the ledger's totals.")
@@ -56,7 +57,8 @@ def report(start, end, neighbourhood_name: str | None, as_json: bool) -> None:  
 @click.option("--event", "event_id", type=int, required=True, help="The event's id.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def sheet(event_id: int, as_json: bool) -> None:
-    """Who is on each shift of an event and what was recorded."""
+    """Who is on each shift of an event and what was recorded; the residents expected at each
+    session (people, not sign-ups) and how many were present."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise click.ClickException(f"no event with id {event_id}")
@@ -80,8 +82,16 @@ def sheet(event_id: int, as_json: bool) -> None:
         out.append({"shift_id": shift.id, "title": shift.title,
                     "start_at": shift.start_at.astimezone(zone).isoformat(),
                     "end_at": shift.end_at.astimezone(zone).isoformat(), "lines": lines})
+    residents = courses.sign_in_sheet(db.session, event)
+    sessions = [{"slot_id": section.slot.id if section.slot else None,
+                 "label": section.slot.label if section.slot else event.title,
+                 "people": section.people, "present": section.present}
+                for section in residents.sections]
     if as_json:
-        click.echo(json.dumps({"event_id": event.id, "title": event.title, "shifts": out},
+        click.echo(json.dumps({"event_id": event.id, "title": event.title, "shifts": out,
+                               "residents": {"people": residents.people,
+                                             "registrations": residents.registrations,
+                                             "sessions": sessions}},
                               ensure_ascii=False, indent=2))
         return
     click.echo(f"{event.title}")
@@ -90,6 +100,10 @@ def sheet(event_id: int, as_json: bool) -> None:
         for ln in s["lines"]:
             click.echo(f"    {ln['volunteer']:<10} {ln['status'] or '-':<8} "
                        f"{hours.hours_text(ln['credited_minutes'])} h")
+    click.echo(f"  residents: {residents.people} people ({residents.registrations} sign-ups)")
+    for session in sessions:
+        click.echo(f"    {session['label']:<20} {session['present']:>4} of "
+                   f"{session['people']} present")
 
 
 certificates_cli = AppGroup("certificates", help="Service-hours certificates (PDF).")

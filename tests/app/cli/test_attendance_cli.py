@@ -103,3 +103,34 @@ def test_attendance_sheet_command(app, db_session, ledger) -> None:
     assert lines == {"王芳": ("present", 180), "李强": ("late", 150)}
     missing = runner.invoke(args=["attendance", "sheet", "--event", "999999"])
     assert missing.exit_code != 0 and "no event with id 999999" in missing.output
+
+
+def test_attendance_sheet_counts_residents_per_session(app, db_session) -> None:
+    """A course's sheet: every participant at every session, each counted once."""
+    from app.enums import AttendanceMethod, EventKind, EventStatus, RegistrationStatus
+    from app.models import Registration
+    from app.services import courses
+
+    start = datetime(2026, 11, 7, 6, 0, tzinfo=UTC)
+    course = f.make_event(db_session, kind=EventKind.training, status=EventStatus.published,
+                          title="插花班", capacity=20, completion_sessions=2, start_at=start,
+                          end_at=start + timedelta(days=7, hours=2))
+    slots = [f.make_slot(db_session, course, label=f"第{n + 1}期",
+                         start_at=start + timedelta(days=7 * n),
+                         end_at=start + timedelta(days=7 * n, hours=2), capacity=0)
+             for n in range(2)]
+    db_session.refresh(course)
+    people = [Registration(event=course, name=f"学员{n}", phone=f"1350000000{n}",
+                           status=RegistrationStatus.confirmed) for n in range(3)]
+    db_session.add_all(people)
+    db_session.flush()
+    courses.mark_present(db_session, course, people[0], slots[0],
+                         method=AttendanceMethod.staff)
+    db_session.commit()
+    result = app.test_cli_runner().invoke(args=["attendance", "sheet", "--event",
+                                                str(course.id), "--json"])
+    assert result.exit_code == 0, result.output
+    residents = json.loads(result.output)["residents"]
+    assert residents["people"] == 3
+    assert [(s["label"], s["people"], s["present"]) for s in residents["sessions"]] == [
+        ("第1期", 3, 1), ("第2期", 3, 0)]
