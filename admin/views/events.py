@@ -25,6 +25,7 @@ from app.enums import (
     RunStatus,
 )
 from app.extensions import db
+from app.i18n import local_datetime
 from app.models import Assignment, Event, Registration, ScheduleRun, Shift, Slot
 from app.models.events import PRIVATE_KINDS
 from app.services import signup
@@ -254,11 +255,24 @@ class ScheduleRunView(LinliModelView):
                          joinedload(ScheduleRun.created_by))
 
 
+def _after_the_move(view: Any, context: Any, model: Registration, name: str) -> str:
+    """Whether the resident said "still coming" after the event last moved."""
+    if model.moved_at is None:
+        return ""
+    if model.still_coming_at is None:
+        return _("Not answered yet")
+    return _("Still coming (said %(when)s)", when=local_datetime(model.still_coming_at))
+
+
 class RegistrationView(LinliModelView):
-    column_list = ["name", "phone", "event", "slot", "party_size", "status", "reference_code",
-                   "created_at"]
+    column_list = ["name", "phone", "event", "slot", "party_size", "status", "moved_at",
+                   "reference_code", "created_at"]
     column_export_list = ["id", "name", "phone", "email", "building", "room", "event", "slot",
-                          "party_size", "status", "reference_code", "consent_at", "created_at"]
+                          "party_size", "status", "moved_at", "reference_code", "consent_at",
+                          "created_at"]
+    column_labels = {"moved_at": _l("After the event moved")}
+    column_formatters = {"moved_at": _after_the_move}
+    column_formatters_export = {"moved_at": _after_the_move}
     column_searchable_list = ["name", "phone", "reference_code"]
     column_filters = [*enum_filters(Registration.status, _l("Status"), RegistrationStatus),
                       "event.title"]

@@ -75,6 +75,10 @@ class Registration(TimestampMixin, Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: When a waitlisted place became confirmed.
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the event last moved to a new time after this sign-up (the resident is asked to
+    #: confirm with one tap), and when she answered "still coming" for that time.
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    still_coming_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The language the resident signed up in; notices (e.g. "you have a place") use it.
     locale: Mapped[str | None] = mapped_column(String(10))
     #: A course participant who asked to be told before each session.

@@ -203,6 +203,22 @@ def registration(token: str) -> str:
     )
 
 
+@public_bp.post("/r/<token>/still-coming")
+def still_coming(token: str) -> str | Response | tuple[str, int]:
+    """After the event moved: the resident's one tap to say she is still coming."""
+    try:
+        signup.confirm_still_coming(db.session, token)
+    except signup.SignupError as error:
+        db.session.rollback()
+        if error.code == "not_found":
+            abort(404)
+        return render_template("public/message.html", status=error.status,
+                               message=error.message), error.status
+    return Response(status=303, headers={
+        "Location": url_for("public.registration", token=token, still_coming=1)
+    })
+
+
 @public_bp.route("/r/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str) -> str | Response | tuple[str, int]:
     """GET asks (link previews must not cancel anything); POST cancels."""

@@ -235,6 +235,11 @@ def cancel_url(cancel_token: str) -> str:
     return external_url("public.cancel", token=cancel_token)
 
 
+def registration_url(cancel_token: str) -> str:
+    """A resident's own sign-up page: see it, say "still coming" after a move, or cancel."""
+    return external_url("public.registration", token=cancel_token)
+
+
 def event_url(event_id: int) -> str:
     """An event's public page (posters, QR codes)."""
     return external_url("public.event_detail", event_id=event_id)

@@ -84,3 +84,20 @@ def test_places_cannot_be_created_or_deleted_around_the_service(client, world) -
     response = client.post("/admin/registration/delete/",
                            data={"id": registration.id, "csrf_token": token})
     assert response.status_code == 403
+
+
+def test_the_list_shows_who_said_still_coming_after_a_move(client, db_session, world) -> None:
+    from datetime import UTC, datetime
+
+    quick_login(client, world.users["coordinator"])
+    event = world.jiahong.rows["event"]
+    answered = f.make_registration(db_session, event, name="佳虹已答复")
+    silent = f.make_registration(db_session, event, name="佳虹未答复")
+    moved = datetime(2026, 12, 1, 2, tzinfo=UTC)
+    answered.moved_at = silent.moved_at = moved
+    answered.still_coming_at = datetime(2026, 12, 1, 3, 30, tzinfo=UTC)
+    db_session.flush()
+    page = as_text(client.get("/admin/registration/"))
+    assert "活动改期后" in page
+    assert "仍会参加（2026/12/1 11:30 答复）" in page or "仍会参加" in page
+    assert "尚未答复" in page

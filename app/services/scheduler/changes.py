@@ -100,19 +100,26 @@ def cancel_event(session: Session, event: Event, *, now: datetime | None = None)
     return report
 
 
-def _tell_residents(session: Session, event: Event, template: str) -> list[Notification]:
-    """Every resident holding or waiting for a place of `event` (with their cancel link)."""
-    return [
-        notify.to_resident(
+def _tell_residents(session: Session, event: Event, template: str, *,
+                    moved_at: datetime | None = None) -> list[Notification]:
+    """Every resident holding or waiting for a place of `event`: with their cancel link, or
+    after a move (`moved_at`) with their sign-up page, where one tap says "still coming" for
+    the new time and another cancels."""
+    told = []
+    for registration in session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status.in_(signup.ACTIVE))
+        .order_by(Registration.id)
+    ):
+        if moved_at is None:
+            url = links.cancel_url(registration.cancel_token)
+        else:
+            registration.moved_at, registration.still_coming_at = moved_at, None
+            url = links.registration_url(registration.cancel_token)
+        told.append(notify.to_resident(
             session, registration, template, title=event.title, starts=event.start_at,
-            place=event.place or "", url=links.cancel_url(registration.cancel_token),
-        )
-        for registration in session.scalars(
-            select(Registration)
-            .where(Registration.event_id == event.id, Registration.status.in_(signup.ACTIVE))
-            .order_by(Registration.id)
-        )
-    ]
+            place=event.place or "", url=url))
+    return told
 
 
 
@@ -132,8 +139,8 @@ def reschedule_event(session: Session, event: Event, new_start: datetime) -> Res
     """Move a whole event day — the event, its shifts and its slots — by the same offset, all
     or nothing. Volunteers who can still come are told of the new time; those who cannot are
     released and their seats offered to someone free; residents keep their places and are told,
-    with a link to cancel. Calendar feeds follow (SEQUENCE goes up with the times). Flush only;
-    a failure changes nothing."""
+    with a link where one tap says "still coming" and another cancels. Calendar feeds follow
+    (SEQUENCE goes up with the times). Flush only; a failure changes nothing."""
     if new_start.tzinfo is None:
         raise ValueError("new_start must be timezone-aware")
     offset = new_start - event.start_at
@@ -171,7 +178,8 @@ def reschedule_event(session: Session, event: Event, new_start: datetime) -> Res
                 if refill.assignment is None:
                     break
                 report.refilled.append(refill.assignment)
-        report.notifications += _tell_residents(session, event, "signup/event_moved")
+        report.notifications += _tell_residents(session, event, "signup/event_moved",
+                                                moved_at=utcnow())
         signup.follow_staffing(session, event.id)
     session.flush()
     return report

@@ -283,6 +283,23 @@ def find_by_token(session: Session, token: str) -> Registration | None:
     return session.scalar(select(Registration).where(Registration.cancel_token == token))
 
 
+def confirm_still_coming(session: Session, token: str, *,
+                         now: datetime | None = None) -> Registration:
+    """The resident's one tap after the event moved: she is still coming at the new time.
+    Saying it twice keeps the first answer. Flush only."""
+    registration = find_by_token(session, token)
+    if registration is None:
+        raise SignupError("not_found", _l("This sign-up was not found."))
+    if registration.status not in ACTIVE:
+        raise SignupError("closed", _l("This sign-up is cancelled; there is nothing to confirm."))
+    if registration.moved_at is None:
+        raise SignupError("invalid", _l("The event has not moved; your place stands as it is."))
+    if registration.still_coming_at is None:
+        registration.still_coming_at = now or utcnow()
+        session.flush()
+    return registration
+
+
 def cancel(session: Session, token: str, *, now: datetime | None = None) -> CancelResult:
     """Cancel the place behind a cancel token, free it and promote the waitlist in order.
 

@@ -331,3 +331,37 @@ def test_list_page_query_count_does_not_grow(client: FlaskClient, db_session: Se
         make_shift(db_session, event)
     assert queries_for_list() == one
     assert db_session.scalar(select(func.count()).select_from(Registration)) == 0
+
+
+def test_after_a_move_one_tap_says_still_coming(client: FlaskClient, db_session: Session) -> None:
+    english(client)
+    event = open_event(db_session, capacity=2)
+    location = post_signup(client, event.id).headers["Location"]
+    [registration] = registrations(db_session)
+    page = client.get(location).get_data(as_text=True)
+    assert "Are you still coming?" not in page  # nothing moved: nothing to answer
+    token = csrf_token_from(page)
+    refused = client.post(f"{location}/still-coming", data={"csrf_token": token})
+    assert refused.status_code == 422 and "has not moved" in refused.get_data(as_text=True)
+
+    registration.moved_at = datetime.now(UTC)
+    db_session.flush()
+    page = client.get(location).get_data(as_text=True)
+    assert "Are you still coming?" in page and "No, cancel my place" in page
+    assert client.get(f"{location}/still-coming").status_code == 405  # a GET changes nothing
+    assert client.post(f"{location}/still-coming").status_code == 400  # no CSRF token
+    assert registrations(db_session)[0].still_coming_at is None
+    done = client.post(f"{location}/still-coming", data={"csrf_token": csrf_token_from(page)})
+    assert done.status_code == 303
+    answered = registrations(db_session)[0].still_coming_at
+    assert answered is not None
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "we know you are still coming" in page and "Are you still coming?" not in page
+    client.post(f"{location}/still-coming", data={"csrf_token": csrf_token_from(page)})
+    assert registrations(db_session)[0].still_coming_at == answered  # the first answer stands
+
+    signup.cancel(db_session, registration.cancel_token)
+    gone = client.post(f"{location}/still-coming", data={"csrf_token": csrf_token_from(page)})
+    assert gone.status_code == 409 and "cancelled" in gone.get_data(as_text=True)
+    assert client.post("/r/nosuchtoken/still-coming",
+                       data={"csrf_token": csrf_token_from(page)}).status_code == 404

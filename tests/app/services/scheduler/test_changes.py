@@ -61,6 +61,12 @@ def test_moving_an_event_day(app: Flask, db_session: Session) -> None:
         assert ("scheduler/changed", stays.id, None) in told
         assert ("scheduler/publish", spare.id, None) in told
         assert ("signup/event_moved", None, resident.id) in told
+        # She is asked to say "still coming" for the new time, on her own sign-up page.
+        assert resident.moved_at is not None and resident.still_coming_at is None
+        [moved] = [n for n in db_session.scalars(select(Notification)) if
+                   n.template == "signup/event_moved"]
+        assert f"/r/{resident.cancel_token}" in moved.body
+        assert f"/r/{resident.cancel_token}/cancel" not in moved.body
 
 
 def test_moving_by_nothing_changes_nothing(app: Flask, db_session: Session) -> None:
