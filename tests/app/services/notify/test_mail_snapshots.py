@@ -61,6 +61,22 @@ CASES = {
         "name": "朱巧珍", "title": "外来媳妇培训班", "place": "金桥镇社区学校",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC), "url": "http://linli.test/r/C/cancel",
     },
+    "packages/changed": {
+        "name": "郭琴", "count": 3,
+        "removed": ["2027-03-03 09:30–10:30  王阿婆 · 买菜送米"],
+        "kept": ["2027-03-10 09:30–10:30  王阿婆 · 买菜送米"],
+        "added": ["2027-03-04 14:00–15:00  王阿婆 · 买菜送米"],
+    },
+    "packages/missed": {
+        "name": "佳虹居委协调员", "family": "王阿婆", "address": "佳虹路1号301室",
+        "line": "2027-03-03 09:30–10:30  买菜送米", "helper": "郭琴",
+        "makeup": "2027-03-04 09:30–10:30  买菜送米", "makeup_helper": "郭琴",
+    },
+    "packages/missed#no_makeup": {
+        "name": "佳虹居委协调员", "family": "王阿婆", "address": "佳虹路1号301室",
+        "line": "2027-03-03 09:30–10:30  买菜送米", "helper": "郭琴", "makeup": None,
+        "makeup_helper": None,
+    },
     "qualifications/expiring": {
         "name": "顾医生", "volunteer_name": "顾医生", "skill": "上门医疗",
         "licence": "沪医执110", "valid_until": "2027-03-05",
