@@ -270,7 +270,8 @@ class RegistrationView(LinliModelView):
     column_export_list = ["id", "name", "phone", "email", "building", "room", "event", "slot",
                           "party_size", "status", "moved_at", "reference_code", "consent_at",
                           "created_at"]
-    column_labels = {"moved_at": _l("After the event moved")}
+    column_labels = {"moved_at": _l("After the event moved"),
+                     "still_coming_at": _l("Said still coming at")}
     column_formatters = {"moved_at": _after_the_move}
     column_formatters_export = {"moved_at": _after_the_move}
     column_searchable_list = ["name", "phone", "reference_code"]

@@ -2,7 +2,7 @@
 "still coming" for the new time
 
 Revision ID: st1llc0m1ng1
-Revises: h0125a1e5103
+Revises: 361cd3c85599
 Create Date: 2026-12-02 12:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "st1llc0m1ng1"
-down_revision = 'h0125a1e5103'
+down_revision = '361cd3c85599'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
 """Issue 11: on the demo data, a care visit goes to someone the household knows (its paired
-volunteer, or one who visited before) unless that is impossible, and then the run says why;
-fairness never replaces continuity."""
+volunteer — the care subscription's, or the service-package item's helper — or one who visited
+before) unless that is impossible, and then the run says why; fairness never replaces
+continuity."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 import scheduling
 from app.enums import EventKind
-from app.models import CareSubscription, Event, Shift
+from app.models import CareSubscription, Event, PackageVisit, ServicePackageItem, Shift
 from app.services.demo import load_demo
 from app.services.scheduler import bridge
 
@@ -34,6 +35,13 @@ def test_every_possible_pairing_is_kept_on_the_demo(db_session: Session) -> None
             .join(Event, Shift.event_id == Event.id)
             .join(CareSubscription, Event.care_subscription_id == CareSubscription.id)
             .where(Event.kind == EventKind.care_visit, CareSubscription.volunteer_id.is_not(None))
+        ).tuples()
+    } | {
+        s.id: v for s, v in db_session.execute(
+            select(Shift, ServicePackageItem.volunteer_id)
+            .join(PackageVisit, PackageVisit.event_id == Shift.event_id)
+            .join(ServicePackageItem, ServicePackageItem.id == PackageVisit.item_id)
+            .where(ServicePackageItem.volunteer_id.is_not(None))
         ).tuples()
     }
     assert len(shifts) > 50 and len(paired) > 50
