@@ -1,6 +1,8 @@
 """Missed package visits: a visit whose time has passed by more than `MISSED_AFTER_DAYS` without
 being recorded as done (or recorded as missed, not at home, refused) is escalated once — the
-coordinators of the family's neighbourhood are told, and a make-up visit is made for the same
+coordinators of the family's neighbourhood and the members of the service group whose patch
+holds the family's building (the missed visit's own helper excepted) are told, and a make-up
+visit is made for the same
 service, given to the same helper on the first of the next days the engine's rules allow
 (otherwise left for the scheduler, saying why).
 
@@ -124,5 +126,11 @@ def escalate(session: Session, *, now: datetime, zone: ZoneInfo,
         result.notifications += [
             notify.to_staff(session, user, "packages/missed", event_id=event.id, **values)
             for user in coordinators]
+        building = event.household.building
+        group = building.service_group if building is not None else None
+        result.notifications += [
+            notify.to_volunteer(session, member, "packages/missed", event_id=event.id, **values)
+            for member in (group.members if group is not None else [])
+            if member.active and member.id != missed.helper_id]
     session.flush()
     return result

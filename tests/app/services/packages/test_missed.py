@@ -41,8 +41,14 @@ def test_missed_visits_are_escalated_once_with_a_makeup_by_the_same_helper(
     for day in range(7):
         factories.make_availability(db_session, helper, weekday=day, start_time=time(8),
                                     end_time=time(18))
+    group = factories.make_service_group(db_session, neighbourhood=neighbourhood, name="第二团组")
+    group_member = factories.make_volunteer(db_session, neighbourhood=neighbourhood,
+                                            name="团组成员", email="member@example.cn")
+    group.members.extend([group_member, helper])
+    building = factories.make_building(db_session, neighbourhood=neighbourhood, number="7",
+                                       address="佳虹路7号楼", service_group=group)
     household = factories.make_household(db_session, neighbourhood=neighbourhood,
-                                          contact_name="李阿婆")
+                                          contact_name="李阿婆", building=building)
     factories.make_package(db_session, household, starts_on=START, items=[dict(
         skill=skill, volunteer=helper, cadence=PackageCadence.weekly, weekday=0,
         time_of_day=time(9, 0), duration_minutes=60)])
@@ -67,7 +73,10 @@ def test_missed_visits_are_escalated_once_with_a_makeup_by_the_same_helper(
         # the 18 January one is still within its two days of grace.
         assert [v.due_on for v in result.missed] == [date(2027, 1, 4), date(2027, 1, 11)]
         assert in_grace.missed_alerted_at is None
-        assert {n.user_id for n in result.notifications} == {coordinator.id}
+        # The coordinator and the family's service group are told (the helper who missed it
+        # is not told by this message; she gets the make-up visit).
+        assert {n.user_id for n in result.notifications} == {coordinator.id, None}
+        assert {n.volunteer_id for n in result.notifications} == {None, group_member.id}
         assert elsewhere.id not in {n.user_id for n in result.notifications}
         body = result.notifications[0].body
         assert "李阿婆" in body and "2027-01-04 09:00" in body and "江洁志" in body
