@@ -33,6 +33,7 @@ from app.services.households.files import (
     check_household,
     completeness,
     mask_phone,
+    same_flat,
 )
 
 _HOUSEHOLD_LOOKUP = {"fields": ["address", "contact_name"], "page_size": 10}
@@ -145,6 +146,13 @@ class HouseholdView(HouseholdImportMixin, LinliModelView):
             check_household(model)
         except HouseholdError as error:
             raise ValidationError(str(error)) from error
+        existing = same_flat(db.session, model)
+        if existing is not None:
+            raise ValidationError(_(
+                "Building %(building)s, unit %(unit)s, room %(room)s already has a household "
+                "file: %(existing)s (ID %(id)s). Nothing was saved; change that file instead.",
+                building=model.building.number, unit=model.unit or "—", room=model.room,
+                existing=str(existing), id=existing.id))
         fields = () if is_created else audit.changed_fields(model)
         super().on_model_change(form, model, is_created)  # flushes: the new file has its id
         if is_created or fields:

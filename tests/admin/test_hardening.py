@@ -159,3 +159,19 @@ def test_a_nul_byte_in_an_event_title_is_refused(client, db_session, world) -> N
 def test_control_characters_in_queries_are_refused_everywhere(client, path) -> None:
     response = client.get(path)
     assert response.status_code == 400 and "控制字符" in as_text(response)
+
+
+def test_a_second_file_for_the_same_flat_names_the_first(client, db_session, world) -> None:
+    """The database refuses two files for one flat; the form says which file is there."""
+    from app.models import Household
+
+    token = quick_login(client, world.users["coordinator"])
+    first = world.jiahong.rows["household"]
+    before = db_session.scalar(select(func.count()).select_from(Household))
+    response = client.post("/admin/household/new/", data=_household_form(
+        world, token, building=str(first.building_id), floor="3", room=first.room,
+        unit=first.unit or "", address="佳虹路1号301室（重复）"))
+    page = as_text(response)
+    assert response.status_code == 200
+    assert f"已有住户档案：{first}（编号 {first.id}）" in page, page[-3000:]
+    assert db_session.scalar(select(func.count()).select_from(Household)) == before

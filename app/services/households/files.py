@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session, selectinload
 
 from app.enums import HouseholdCategory
@@ -57,6 +57,18 @@ def check_household(household: Household) -> None:
     if household.floor is not None and not 1 <= household.floor <= building.floors:
         raise HouseholdError(_("Floor %(floor)s: the building has %(n)s floors.",
                                floor=household.floor, n=building.floors))
+
+
+def same_flat(session: Session, household: Household) -> Household | None:
+    """Another household file at the same building, unit and room, if there is one (the
+    database refuses a second one; this lets the form say which file is already there)."""
+    if household.building is None or not household.room:
+        return None
+    with session.no_autoflush:
+        return session.scalar(select(Household).where(
+            Household.building_id == household.building.id,
+            Household.unit == (household.unit or ""), Household.room == household.room,
+            Household.id != household.id if household.id is not None else true()))
 
 
 def mask_phone(phone: str | None) -> str:
