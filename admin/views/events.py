@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g, url_for
+from flask import flash, g, url_for
 from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -288,10 +288,7 @@ class RegistrationView(LinliModelView):
     @action("cancel_registrations", _l("Cancel sign-up"),
             _l("Cancel the selected sign-ups? Their places go to the waitlist."))
     def action_cancel_registrations(self, ids: list[str]) -> None:
-        if not self.can_edit:
-            abort(403)
-        rows = self.get_query().filter(Registration.id.in_([int(i) for i in ids])).all()
-        tokens = [row.cancel_token for row in rows]
+        tokens = [row.cancel_token for row in self.writable_rows(ids)]
         promoted = 0
         for token in tokens:
             promoted += len(signup.cancel(db.session, token).promoted)

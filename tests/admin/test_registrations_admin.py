@@ -68,8 +68,8 @@ def test_cancel_action_frees_places_and_leaves_other_neighbourhoods_alone(
         slot_id=slot.id, status=RegistrationStatus.confirmed).first()
     foreign = world.yongye.rows["registration"]
     response = client.post("/admin/registration/action/", data={
-        "action": "cancel_registrations", "rowid": [str(confirmed.id), str(foreign.id)],
-        "csrf_token": token})
+        "action": "cancel_registrations",
+        "rowid": [str(confirmed.id), str(foreign.id), "x", "1e9"], "csrf_token": token})
     assert response.status_code == 302
     db_session.expire_all()
     assert db_session.get(Registration, confirmed.id).status == RegistrationStatus.cancelled
