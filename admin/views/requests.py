@@ -13,25 +13,27 @@ from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
-from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.datastructures import CombinedMultiDict
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
 from wtforms.validators import ValidationError
 
 from admin import access
-from admin.base import LinliForm, LinliModelView, acting_user
-from admin.fields import LocalDateTimeField
+from admin.base import LinliModelView, acting_user
 from admin.filters import enum_filters, local_date_filters
+from admin.views.request_forms import (
+    EscalateForm,
+    MeetingForm,
+    MergeForm,
+    PhotoForm,
+    PublishPhotoForm,
+    StepForm,
+    excerpt,
+    history,
+    history_rows,
+    history_text,
+    phone,
+)
+from admin.views.request_photos import RequestPhotoPages
 from app.enums import (
     OPEN_REQUEST,
     EscalationLevel,
@@ -43,104 +45,19 @@ from app.enums import (
 from app.extensions import db
 from app.i18n import local_datetime
 from app.ids import parse_id
-from app.models import Department, RequestPhoto, ResidentRequest
-from app.public.requests import photo_response
+from app.models import Department, ResidentRequest
 from app.services import requests as requests_service
 from app.services import scoping
-from app.services.households.files import mask_phone
 from app.services.requests import photos
 from app.services.requests.board import (
-    MAX_RESULT,
-    MAX_TITLE,
     POSTABLE_PATHS,
     clean_board_text,
 )
 from app.services.requests.escalation import departments_for, escalate, higher_levels
-from app.services.requests.workflow import MAX_NOTE, step_label
-
-EXCERPT = 60
+from app.services.requests.workflow import step_label
 
 
-def _excerpt(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
-    text = " ".join(model.text.split())
-    return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
-
-
-def _phone(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
-    if scoping.may_see_phone(acting_user()):
-        return model.phone or ""
-    return mask_phone(model.phone)
-
-
-def history_rows(model: ResidentRequest) -> list[dict[str, Any]]:
-    return [{
-        "at": local_datetime(change.at),
-        "step": change.to_status.label,
-        "who": change.actor or gettext("The resident"),
-        "note": change.note or "",
-    } for change in model.changes]
-
-
-def _history(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup:
-    items = [
-        Markup("<li>{at} · {step} · {who}{note}</li>").format(
-            at=row["at"], step=row["step"], who=row["who"],
-            note=Markup("<br>") + escape(row["note"]) if row["note"] else "")
-        for row in history_rows(model)
-    ]
-    return Markup('<ol class="request-history">') + Markup("").join(items) + Markup("</ol>")
-
-
-def _history_text(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
-    return "\n".join(f"{r['at']} {r['step']} {r['who']} {r['note']}".strip()
-                     for r in history_rows(model))
-
-
-class StepForm(LinliForm):
-    status = RadioField(_l("Next step"), choices=[], validate_choice=False)
-    note = TextAreaField(_l("What was decided or said (the resident reads this)"),
-                         render_kw={"rows": 4, "maxlength": MAX_NOTE})
-    expected = HiddenField()
-    council_decision = TextAreaField(
-        _l("The residents' council's decision (posted on the notice board)"),
-        render_kw={"rows": 3, "maxlength": MAX_NOTE})
-    board_title = StringField(_l("Title on the notice board"),
-                              render_kw={"maxlength": MAX_TITLE})
-    result = TextAreaField(_l("Result for the notice board"),
-                           render_kw={"rows": 3, "maxlength": MAX_RESULT})
-
-
-class MergeForm(LinliForm):
-    into = StringField(_l("Reference code of the request to merge into"),
-                       render_kw={"maxlength": 12, "autocomplete": "off"})
-    note = TextAreaField(_l("What was said (the resident reads this)"),
-                         render_kw={"rows": 2, "maxlength": MAX_NOTE})
-    expected = HiddenField()
-
-
-class EscalateForm(LinliForm):
-    level = RadioField(_l("Pass it on to"), choices=[], validate_choice=False)
-    department = SelectField(_l("Department"), choices=[], validate_choice=False)
-    reason = TextAreaField(_l("Why (what the level handling it cannot settle)"),
-                           render_kw={"rows": 2, "maxlength": MAX_NOTE})
-
-
-class PhotoForm(LinliForm):
-    photo = FileField(_l("Photo (JPEG, PNG or WebP, at most 5 MB)"))
-
-
-class PublishPhotoForm(LinliForm):
-    publish = HiddenField()
-    no_people = BooleanField(_l("It shows no people and no personal data (faces, names, house "
-                                "numbers, number plates)"))
-
-
-class MeetingForm(LinliForm):
-    starts_at = LocalDateTimeField(_l("Meeting starts"))
-    place = StringField(_l("Meeting place"), render_kw={"maxlength": 200})
-
-
-class ResidentRequestView(LinliModelView):
+class ResidentRequestView(RequestPhotoPages, LinliModelView):
     column_list = ["reference_code", "received_at", "neighbourhood", "category", "status",
                    "place", "text", "service_group", "level", "department"]
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
@@ -162,9 +79,9 @@ class ResidentRequestView(LinliModelView):
         "merged_into": _l("Merged into"), "me_too": _l("“Me too” on the public form"),
         "level": _l("Handled at"),
     }
-    column_formatters = {"text": _excerpt, "phone": _phone, "history": _history}
-    column_formatters_detail = {"phone": _phone, "history": _history}
-    column_formatters_export = {"history": _history_text}
+    column_formatters = {"text": excerpt, "phone": phone, "history": history}
+    column_formatters_detail = {"phone": phone, "history": history}
+    column_formatters_export = {"history": history_text}
     column_searchable_list = ["reference_code", "text", "place"]
     column_filters = [
         *enum_filters(ResidentRequest.status, _l("State"), RequestStatus),
@@ -244,19 +161,11 @@ class ResidentRequestView(LinliModelView):
         except requests_service.RequestError as error:
             raise ValidationError(str(error.message)) from error
 
-    def _writable_rows(self, ids: list[str]) -> list[ResidentRequest]:
-        if not self.can_edit:
-            abort(403)
-        numbers = [n for n in (parse_id(i) for i in ids) if n is not None]
-        query = db.session.query(ResidentRequest).filter(ResidentRequest.id.in_(numbers))
-        condition = self._scope(write=True)
-        return (query if condition is None else query.filter(condition)).all()
-
     @action("post_board", _l("Post on the notice board"),
             _l("Post the selected resolved requests' results on their notice boards?"))
     def action_post_board(self, ids: list[str]) -> None:
         posted, refused = 0, []
-        for row in self._writable_rows(ids):
+        for row in self.writable_rows(ids):
             try:
                 if requests_service.post(db.session, row, row.board_title, row.result):
                     posted += 1
@@ -275,7 +184,7 @@ class ResidentRequestView(LinliModelView):
             _l("Take the selected requests off their notice boards?"))
     def action_take_down(self, ids: list[str]) -> None:
         count = 0
-        for row in self._writable_rows(ids):
+        for row in self.writable_rows(ids):
             if row.posted_at is not None:
                 requests_service.take_down(db.session, row)
                 count += 1
@@ -369,7 +278,7 @@ class ResidentRequestView(LinliModelView):
                            meeting=row.council_event,
                            show_board=row.status in POSTABLE_PATHS, statuses=RequestStatus,
                            history=history_rows(row), next_step=requests_service.next_step(row),
-                           phone=_phone(self, None, row, "phone"),
+                           phone=phone(self, None, row, "phone"),
                            list_url=self.get_url(".index_view"),
                            details_url=self.get_url(".details_view", id=row.id))
         return body, status
@@ -407,68 +316,6 @@ class ResidentRequestView(LinliModelView):
                       "outcome of %(into)s.", code=row.reference_code,
                       into=into.reference_code), "success")
         return redirect(url_for(".handle_view", id=into.id))
-
-    # -- photos ---------------------------------------------------------------------------
-
-    def _photo_of(self, row: ResidentRequest) -> RequestPhoto:
-        number = parse_id(request.args.get("photo"))
-        photo = next((p for p in row.photos if p.id == number), None)
-        if photo is None:
-            abort(404)
-        return photo
-
-    def _refused(self, error: requests_service.RequestError) -> Any:
-        """The handling page again with the refusal; nothing of the attempt is kept."""
-        db.session.rollback()
-        flash(str(error.message), "error")
-        row = self._writable_or_404(request.args.get("id"))
-        return self._render_handle(row, self._step_form(row), error.status)
-
-    @expose("/photo/")
-    def photo_view(self) -> Any:
-        """A photo of a request the user may see (never cached by a shared cache)."""
-        number = parse_id(request.args.get("id"))
-        row = None if number is None else scoping.scoped_row(
-            db.session, acting_user(), ResidentRequest, number, write=False)
-        if row is None:
-            abort(404)
-        return photo_response(self._photo_of(row), "private, no-store")
-
-    @expose("/photo/upload/", methods=["POST"])
-    def photo_upload_view(self) -> Any:
-        request.max_content_length = photos.MAX_BYTES + 1024 * 1024
-        row = self._writable_or_404(request.args.get("id"))
-        form = PhotoForm(CombinedMultiDict((request.files, request.form)))
-        if not form.validate():
-            abort(400)  # the CSRF token is missing or wrong
-        upload = form.photo.data
-        raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
-        try:
-            photos.add_photo(db.session, row, photos.clean_photo(raw), user=acting_user())
-        except requests_service.RequestError as error:
-            return self._refused(error)
-        db.session.commit()
-        flash(gettext("Photo added."), "success")
-        return redirect(url_for(".handle_view", id=row.id))
-
-    @expose("/photo/publish/", methods=["POST"])
-    def photo_publish_view(self) -> Any:
-        row = self._writable_or_404(request.args.get("id"))
-        photo = self._photo_of(row)
-        form = PublishPhotoForm(request.form)
-        if not form.validate():
-            abort(400)  # the CSRF token is missing or wrong
-        try:
-            if form.publish.data == "1":
-                photos.publish(db.session, photo, no_people=bool(form.no_people.data))
-            else:
-                photos.unpublish(db.session, photo)
-        except requests_service.RequestError as error:
-            return self._refused(error)
-        db.session.commit()
-        flash(gettext("Photo published on the notice board.") if photo.published_at
-              else gettext("Photo taken off the notice board."), "success")
-        return redirect(url_for(".handle_view", id=row.id))
 
     @expose("/meeting/", methods=["POST"])
     def meeting_view(self) -> Any:

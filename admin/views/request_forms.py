@@ -1,0 +1,103 @@
+"""The residents' requests admin's list formatters and the handling page's forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from markupsafe import Markup, escape
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+
+from admin.base import LinliForm, acting_user
+from admin.fields import LocalDateTimeField
+from app.i18n import local_datetime
+from app.models import ResidentRequest
+from app.services import scoping
+from app.services.households.files import mask_phone
+from app.services.requests.board import MAX_RESULT, MAX_TITLE
+from app.services.requests.workflow import MAX_NOTE
+
+EXCERPT = 60
+
+
+def excerpt(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
+    text = " ".join(model.text.split())
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+
+
+def phone(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
+    if scoping.may_see_phone(acting_user()):
+        return model.phone or ""
+    return mask_phone(model.phone)
+
+
+def history_rows(model: ResidentRequest) -> list[dict[str, Any]]:
+    return [{
+        "at": local_datetime(change.at),
+        "step": change.to_status.label,
+        "who": change.actor or gettext("The resident"),
+        "note": change.note or "",
+    } for change in model.changes]
+
+
+def history(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup:
+    items = [
+        Markup("<li>{at} · {step} · {who}{note}</li>").format(
+            at=row["at"], step=row["step"], who=row["who"],
+            note=Markup("<br>") + escape(row["note"]) if row["note"] else "")
+        for row in history_rows(model)
+    ]
+    return Markup('<ol class="request-history">') + Markup("").join(items) + Markup("</ol>")
+
+
+def history_text(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
+    return "\n".join(f"{r['at']} {r['step']} {r['who']} {r['note']}".strip()
+                     for r in history_rows(model))
+
+
+class StepForm(LinliForm):
+    status = RadioField(_l("Next step"), choices=[], validate_choice=False)
+    note = TextAreaField(_l("What was decided or said (the resident reads this)"),
+                         render_kw={"rows": 4, "maxlength": MAX_NOTE})
+    expected = HiddenField()
+    council_decision = TextAreaField(
+        _l("The residents' council's decision (posted on the notice board)"),
+        render_kw={"rows": 3, "maxlength": MAX_NOTE})
+    board_title = StringField(_l("Title on the notice board"),
+                              render_kw={"maxlength": MAX_TITLE})
+    result = TextAreaField(_l("Result for the notice board"),
+                           render_kw={"rows": 3, "maxlength": MAX_RESULT})
+
+
+class MergeForm(LinliForm):
+    into = StringField(_l("Reference code of the request to merge into"),
+                       render_kw={"maxlength": 12, "autocomplete": "off"})
+    note = TextAreaField(_l("What was said (the resident reads this)"),
+                         render_kw={"rows": 2, "maxlength": MAX_NOTE})
+    expected = HiddenField()
+
+
+class EscalateForm(LinliForm):
+    level = RadioField(_l("Pass it on to"), choices=[], validate_choice=False)
+    department = SelectField(_l("Department"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Why (what the level handling it cannot settle)"),
+                           render_kw={"rows": 2, "maxlength": MAX_NOTE})
+
+
+class PhotoForm(LinliForm):
+    photo = FileField(_l("Photo (JPEG, PNG or WebP, at most 5 MB)"))
+
+
+class PublishPhotoForm(LinliForm):
+    publish = HiddenField()
+    no_people = BooleanField(_l("It shows no people and no personal data (faces, names, house "
+                                "numbers, number plates)"))
+
+
+class MeetingForm(LinliForm):
+    starts_at = LocalDateTimeField(_l("Meeting starts"))
+    place = StringField(_l("Meeting place"), render_kw={"maxlength": 200})
+
+

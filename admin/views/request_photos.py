@@ -1,0 +1,87 @@
+"""The photos of a request on its handling page: shown to whoever may see the request, added
+and published (with the no-people tick) by whoever may change it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext
+from werkzeug.datastructures import CombinedMultiDict
+
+from admin.base import acting_user
+from admin.views.request_forms import PhotoForm, PublishPhotoForm
+from app.extensions import db
+from app.ids import parse_id
+from app.models import RequestPhoto, ResidentRequest
+from app.public.requests import photo_response
+from app.services import requests as requests_service
+from app.services import scoping
+from app.services.requests import photos
+
+
+class RequestPhotoPages:
+    """Mixed into `ResidentRequestView`, whose `_writable_or_404`, `_render_handle` and
+    `_step_form` these pages use."""
+
+    def _photo_of(self, row: ResidentRequest) -> RequestPhoto:
+        number = parse_id(request.args.get("photo"))
+        photo = next((p for p in row.photos if p.id == number), None)
+        if photo is None:
+            abort(404)
+        return photo
+
+    def _refused(self, error: requests_service.RequestError) -> Any:
+        """The handling page again with the refusal; nothing of the attempt is kept."""
+        db.session.rollback()
+        flash(str(error.message), "error")
+        row = self._writable_or_404(request.args.get("id"))
+        return self._render_handle(row, self._step_form(row), error.status)
+
+    @expose("/photo/")
+    def photo_view(self) -> Any:
+        """A photo of a request the user may see (never cached by a shared cache)."""
+        number = parse_id(request.args.get("id"))
+        row = None if number is None else scoping.scoped_row(
+            db.session, acting_user(), ResidentRequest, number, write=False)
+        if row is None:
+            abort(404)
+        return photo_response(self._photo_of(row), "private, no-store")
+
+    @expose("/photo/upload/", methods=["POST"])
+    def photo_upload_view(self) -> Any:
+        request.max_content_length = photos.MAX_BYTES + 1024 * 1024
+        row = self._writable_or_404(request.args.get("id"))
+        form = PhotoForm(CombinedMultiDict((request.files, request.form)))
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        upload = form.photo.data
+        raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
+        try:
+            photos.add_photo(db.session, row, photos.clean_photo(raw), user=acting_user())
+        except requests_service.RequestError as error:
+            return self._refused(error)
+        db.session.commit()
+        flash(gettext("Photo added."), "success")
+        return redirect(url_for(".handle_view", id=row.id))
+
+    @expose("/photo/publish/", methods=["POST"])
+    def photo_publish_view(self) -> Any:
+        row = self._writable_or_404(request.args.get("id"))
+        photo = self._photo_of(row)
+        form = PublishPhotoForm(request.form)
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        try:
+            if form.publish.data == "1":
+                photos.publish(db.session, photo, no_people=bool(form.no_people.data))
+            else:
+                photos.unpublish(db.session, photo)
+        except requests_service.RequestError as error:
+            return self._refused(error)
+        db.session.commit()
+        flash(gettext("Photo published on the notice board.") if photo.published_at
+              else gettext("Photo taken off the notice board."), "success")
+        return redirect(url_for(".handle_view", id=row.id))
+
