@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from scheduling import solve
-from scheduling.bench import OPTIMUM_TARGET, _optimum_columns, optimum_reference
+from scheduling.bench import _optimum_columns
 from scheduling.bounds import HAVE_HIGHS
 from scheduling.eligibility import MIN_SEAT_BONUS, SEAT_WEIGHT
+from scheduling.optimum import OPTIMUM_TARGET, optimum_reference
 from tests.scheduling.test_bounds import tight_caps
 
 pytestmark = pytest.mark.skipif(not HAVE_HIGHS, reason="highspy is not installed")

@@ -99,30 +99,22 @@ def load_demo(
     loader.report.lei_feng_day = service_day
     loader.report.training_day = training_start_day(today)
     loader.run(plan)
-    for key, n in load_residents(session, loader.neighbourhoods, zone, today).items():
-        loader.count(key, n)
-    for key, n in (load_history(session, loader.neighbourhoods, zone, today)
-                   | load_licences(session, today)).items():
-        if n:
-            loader.count(key, n)
-    for key, n in load_pairings(session, loader.neighbourhoods, today).items():
-        if n:
-            loader.count(key, n)
-    for key, n in load_patrols(session, loader.neighbourhoods, zone, today).items():
-        if n:
-            loader.count(key, n)
-    for key, n in load_projects(session, loader.neighbourhoods, zone, today).items():
-        if n:
-            loader.count(key, n)
-    for key, n in load_packages(session, loader.neighbourhoods, zone, today).items():
-        if n:
-            loader.count(key, n)
-    for key, n in load_courses(session, loader.neighbourhoods, zone, today).items():
-        if n:
-            loader.count(key, n)
-    for key, n in load_festivals(session, loader.neighbourhoods, zone, today).items():
-        if n:
-            loader.count(key, n)
+    places = loader.neighbourhoods
+    # In this order: each part builds on the people, households and events before it.
+    parts = (
+        lambda: load_residents(session, places, zone, today),
+        lambda: load_history(session, places, zone, today) | load_licences(session, today),
+        lambda: load_pairings(session, places, today),
+        lambda: load_patrols(session, places, zone, today),
+        lambda: load_projects(session, places, zone, today),
+        lambda: load_packages(session, places, zone, today),
+        lambda: load_courses(session, places, zone, today),
+        lambda: load_festivals(session, places, zone, today),
+    )
+    for part in parts:
+        for key, n in part().items():
+            if n:
+                loader.count(key, n)
     # The elder-care service packages become visits right away, so the demo shows the whole
     # rolling horizon instead of waiting for the nightly task.
     visits = generate_care_visits(session, today=today, zone=zone)
