@@ -50,6 +50,7 @@ matrix says which *operations* a role has on a model at all.
 | HoursRule        | CRUD  | R                                   | –                          |
 | FestivalCampaign | CRUD  | CRUD + "plan the visits"            | –                          |
 | Donation         | CRUD  | CRUD                                | –                          |
+| HolidayPeriod    | CRUD  | R                                   | –                          |
 
 A town department handler (role `department`) has R on Department and RU on ResidentRequest
 (the requests escalated to their department: the workflow's steps and passing them on to the
@@ -144,6 +145,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "HoursRule": {_A: CRUD, _C: R},
     "FestivalCampaign": {_A: CRUD, _C: CRUD},
     "Donation": {_A: CRUD, _C: CRUD},
+    "HolidayPeriod": {_A: CRUD, _C: R},
 }
 
 #: Roles that may open the admin panel at all.

@@ -27,6 +27,7 @@ from admin.views.events import (
     SlotView,
 )
 from admin.views.festivals import DonationView, FestivalCampaignView
+from admin.views.holidays import HolidayPeriodView
 from admin.views.households import (
     CareSubscriptionView,
     HouseholdAuditView,
@@ -81,6 +82,7 @@ from app.models import (
     EventTemplate,
     FestivalCampaign,
     HoursEntry,
+    HolidayPeriod,
     HoursRule,
     Household,
     HouseholdAuditEntry,
@@ -197,6 +199,8 @@ def init_admin(app: Flask) -> Admin:
         ComparisonWeightsView(ComparisonWeights, name=_l("Weights of the five comparisons"),
                               category=settings),
         HoursRuleView(HoursRule, name=_l("Service hours rules"), category=settings),
+        HolidayPeriodView(HolidayPeriod, name=_l("Public holidays and make-up days"),
+                          category=settings),
     ]
     admin.add_views(*views)
     return admin

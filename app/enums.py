@@ -797,3 +797,17 @@ class DonorKind(LabelledEnum):
             cls.organisation: _l("Organisation"),
             cls.individual: _l("Individual"),
         }
+
+
+class HolidayKind(LabelledEnum):
+    """A day in the State Council's yearly arrangement (国务院节假日安排)."""
+
+    holiday = "holiday"  #: 放假: a public holiday, or a day off moved next to one
+    workday = "workday"  #: 调休上班: a weekend day worked in exchange
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.holiday: _l("Public holiday (day off)"),
+            cls.workday: _l("Make-up working day"),
+        }

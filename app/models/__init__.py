@@ -11,6 +11,7 @@ from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
 from app.models.feeds import FeedTombstone
 from app.models.festivals import Donation, FestivalCampaign, FestivalCampaignCategory
 from app.models.geography import Neighbourhood
+from app.models.holidays import HolidayPeriod
 from app.models.households import (
     CarePackage,
     CareSubscription,
@@ -72,6 +73,7 @@ __all__ = [
     "FestivalCampaign",
     "FestivalCampaignCategory",
     "HelpRequest",
+    "HolidayPeriod",
     "HoursCertificate",
     "HoursEntry",
     "HoursRule",

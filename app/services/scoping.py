@@ -45,6 +45,7 @@ from app.models import (
     EventTemplate,
     FestivalCampaign,
     HoursEntry,
+    HolidayPeriod,
     HoursRule,
     Household,
     HouseholdAuditEntry,
@@ -92,7 +93,7 @@ Filter = ColumnElement[bool] | None
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
     {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights,
-     PatrolChecklistItem, Department, HoursRule}
+     PatrolChecklistItem, Department, HoursRule, HolidayPeriod}
 )
 
 #: Models that carry their neighbourhood themselves.

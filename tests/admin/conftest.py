@@ -21,6 +21,7 @@ from app.enums import (
     DonorKind,
     EventKind,
     Festival,
+    HolidayKind,
     HoursKind,
     HouseholdCategory,
     PatrolSiteKind,
@@ -39,6 +40,7 @@ from app.models import (
     Donation,
     FestivalCampaign,
     HoursEntry,
+    HolidayPeriod,
     HoursRule,
     HouseholdAuditEntry,
     Neighbourhood,
@@ -202,7 +204,9 @@ def world(db_session) -> World:
     checklist_item = PatrolChecklistItem(site_kind=PatrolSiteKind.internet_cafe,
                                          question="有未成年人上网吗", concern_answer="yes")
     rule = HoursRule(town="示例镇", step_minutes=15)
-    db_session.add_all([package, policy, checklist_item, rule])
+    holiday = HolidayPeriod(name="示例节", kind=HolidayKind.holiday,
+                            first_day=date(2030, 10, 1), last_day=date(2030, 10, 3))
+    db_session.add_all([package, policy, checklist_item, rule, holiday])
     template = f.make_template(
         db_session, name="学雷锋模板", kind=EventKind.service_day,
         start_time=time(9, 0),
@@ -231,7 +235,7 @@ def world(db_session) -> World:
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
               "comparisonweights": db_session.get(ComparisonWeights, 1),
               "patrolchecklistitem": checklist_item, "department": department,
-              "hoursrule": rule}
+              "hoursrule": rule, "holidayperiod": holiday}
     return World(jiahong, yongye, shared, users)
 
 

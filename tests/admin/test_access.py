@@ -68,6 +68,7 @@ SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
     "hoursrule": ("HoursRule", "town"),
     "patrolchecklistitem": ("PatrolChecklistItem", "question"),
     "department": ("Department", "name"),
+    "holidayperiod": ("HolidayPeriod", "name"),
 }
 ROLES = ["admin", "coordinator", "team_lead", "volunteer", "department"]
 
