@@ -32,8 +32,10 @@ class HolidayPeriodView(LinliModelView):
     form_columns = ["name", "name_en", "kind", "first_day", "last_day", "confirmed"]
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
-        super().on_model_change(form, model, is_created)
+        # Checked first: the base class's queries would flush a backward period into the
+        # database's own refusal, which cannot say what is wrong.
         try:
             check_period(db.session, model)
         except HolidayError as error:
             raise ValidationError(str(error)) from error
+        super().on_model_change(form, model, is_created)

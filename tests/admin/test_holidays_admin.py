@@ -32,7 +32,7 @@ def test_the_town_admin_adds_a_year_and_is_refused_a_clash(client, db_session, w
     response = client.post("/admin/holidayperiod/new/", data=_form(
         token, first_day="2028-01-02"))
     assert response.status_code == 200
-    assert "最后一天早于第一天" in as_text(response)
+    assert "最后一天早于开始日期" in as_text(response)
 
     response = client.post("/admin/holidayperiod/new/", data=_form(token))
     assert response.status_code == 302
