@@ -3,6 +3,8 @@ day already arranged (with the clashing festival named); a coordinator reads the
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -37,7 +39,7 @@ def test_the_town_admin_adds_a_year_and_is_refused_a_clash(client, db_session, w
     response = client.post("/admin/holidayperiod/new/", data=_form(token))
     assert response.status_code == 302
     saved = db_session.scalars(select(HolidayPeriod).where(
-        HolidayPeriod.first_day == "2028-01-01")).one()
+        HolidayPeriod.first_day == date(2028, 1, 1))).one()
     assert saved.confirmed and str(saved) == "元旦"
 
 
