@@ -70,6 +70,9 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_REQUEST_RATE_LIMIT_IP": "10/minute;100/day",
     #: "Me too" on an open improvement from the public form, per client IP.
     "LINLI_ME_TOO_RATE_LIMIT_IP": "5/minute;30/day",
+    #: Verification codes sent by SMS for a request from the API, per number and per client.
+    "LINLI_REQUEST_VERIFY_RATE_LIMIT_PHONE": "1/minute;5/day",
+    "LINLI_REQUEST_VERIFY_RATE_LIMIT_IP": "10/hour;50/day",
     #: Residents signing themselves in at a session with the sheet's code, per client IP (a
     #: class on the venue's Wi-Fi shares one address; the limit stops guessing codes).
     "LINLI_ATTEND_RATE_LIMIT_IP": "120/minute;2000/day",

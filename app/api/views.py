@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from app import errors
 from app.api import problems
 from app.api.member import member_blp
+from app.api.open311 import open311_blp, open311_error_page
 from app.api.reports import reports_blp
 from app.api.schemas import (
     EventListSchema,
@@ -98,6 +99,8 @@ def _signup_error(error: signup.SignupError):  # type: ignore[no-untyped-def]
 
 def _routing_error(error: HTTPException):  # type: ignore[no-untyped-def]
     """404/405 for unknown API addresses, which no blueprint sees."""
+    if request.path.startswith("/api/v1/open311/"):
+        return open311_error_page(error)
     if request.path.startswith("/api/"):
         return problems.from_http_exception(error)
     return errors.error_page(error)
@@ -262,7 +265,8 @@ def init_api(app: Flask) -> Api:
         "Residents' side of Linli: list and read public events, sign up, cancel; and a "
         "member's own visits under /me (bearer token of her portal link, or her session); "
         "the five comparisons under /reports for the town admin and coordinators (their "
-        "admin-panel session). "
+        "admin-panel session); residents' requests under /open311 (Open311 GeoReport v2, "
+        "with its own error shape: a list of `code` and `description`). "
         "Errors are "
         "`application/problem+json` (RFC 9457) in the language of `Accept-Language`.")}})
     api.init_app(app)
@@ -271,6 +275,8 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(member_blp)
     csrf.exempt(member_blp)
     api.register_blueprint(reports_blp)
+    api.register_blueprint(open311_blp)
+    csrf.exempt(open311_blp)
     app.register_error_handler(404, _routing_error)
     app.register_error_handler(405, _routing_error)
     app.extensions["linli_api"] = api

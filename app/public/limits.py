@@ -71,3 +71,22 @@ def attend_ip_limit() -> str:
 #: Residents signing in at a session with the sheet's code: a budget of its own, per client IP.
 attend_limits = limiter.shared_limit(attend_ip_limit, "attend-ip",
                                      key_func=get_remote_address, methods=["POST"])
+
+
+def verify_phone_limit() -> str:
+    return current_app.config["LINLI_REQUEST_VERIFY_RATE_LIMIT_PHONE"]
+
+
+def verify_ip_limit() -> str:
+    return current_app.config["LINLI_REQUEST_VERIFY_RATE_LIMIT_IP"]
+
+
+_verify_by_phone = limiter.shared_limit(verify_phone_limit, "request-verify-phone",
+                                        key_func=phone_key, methods=["POST"])
+_verify_by_ip = limiter.shared_limit(verify_ip_limit, "request-verify-ip",
+                                     key_func=get_remote_address, methods=["POST"])
+
+
+def verify_limits(view):  # type: ignore[no-untyped-def]
+    """Verification codes by SMS: per number (no one's phone can be flooded) and per client."""
+    return _verify_by_ip(_verify_by_phone(view))

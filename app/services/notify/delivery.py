@@ -118,6 +118,14 @@ def to_requester(session: Session, request: ResidentRequest, template: str,
                    resident_request_id=request.id)
 
 
+def to_phone(session: Session, phone: str, template: str, locale: str | None,
+             **context: object) -> Notification:
+    """Render `template` for a mobile number that belongs to no one Linli knows yet (a
+    resident proving the number is theirs), record it, send it by SMS after commit."""
+    rendered = render(template, locale, name="", **context)
+    return _create(session, template, rendered, email=None, phone=phone)
+
+
 def to_staff(session: Session, user: User, template: str, *, event_id: int | None = None,
              **context: object) -> Notification:
     """Render `template` for a staff member (by e-mail), record it, send after commit."""

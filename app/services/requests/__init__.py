@@ -16,12 +16,14 @@ from app.services.requests.board import (
 from app.services.requests.council import link_meeting, schedule_meeting
 from app.services.requests.errors import RequestError
 from app.services.requests.intake import (
+    MAX_LOOKUP,
     MAX_TEXT,
     RequestInput,
     RequestInvalid,
     check_input,
     check_routing,
     create_request,
+    find_by_codes,
     find_by_token,
 )
 from app.services.requests.merging import add_me_too, merge
@@ -35,6 +37,7 @@ from app.services.requests.workflow import (
 )
 
 __all__ = [
+    "MAX_LOOKUP",
     "MAX_TEXT",
     "NOTE_REQUIRED",
     "TRANSITIONS",
@@ -51,6 +54,7 @@ __all__ = [
     "check_input",
     "check_routing",
     "create_request",
+    "find_by_codes",
     "find_by_token",
     "link_meeting",
     "merge",

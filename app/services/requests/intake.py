@@ -176,6 +176,21 @@ def find_by_token(session: Session, token: str) -> ResidentRequest | None:
         select(ResidentRequest).where(ResidentRequest.follow_token == token)).first()
 
 
+#: How many requests one status lookup may name.
+MAX_LOOKUP = 20
+
+
+def find_by_codes(session: Session, codes: list[str]) -> list[ResidentRequest]:
+    """The requests of the residents' reference codes (any case), in the order asked;
+    unknown codes are left out."""
+    wanted = [c.strip().upper() for c in codes if c.strip() and len(c.strip()) <= 12]
+    if not wanted:
+        return []
+    found = {r.reference_code: r for r in session.scalars(
+        select(ResidentRequest).where(ResidentRequest.reference_code.in_(wanted)))}
+    return [found[c] for c in dict.fromkeys(wanted) if c in found]
+
+
 def check_routing(session: Session, request: ResidentRequest) -> None:
     """The building and the service group of a request belong to its neighbourhood."""
     building = session.get(Building, request.building_id) if request.building_id else None

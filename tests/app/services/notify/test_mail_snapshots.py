@@ -114,6 +114,7 @@ CASES = {
         "url": "http://linli.test/requests/TOKEN", "survey_url": "http://linli.test/s/SHORT",
         "together_with": "QR3T8WNB",
     },
+    "requests/verify": {"name": "", "code": "482913", "minutes": 10},
     "pairing/confirmed": {
         "name": "郭琴",
         "families": [{"line": "王阿婆 · 佳虹路100弄12号1单元301室",
