@@ -104,11 +104,15 @@ def test_loading_twice_creates_nothing_twice(db_session) -> None:
     assert first.created["availabilities"] == counts["availabilities"]
     care_visits = len(_demo_shifts(db_session, care_visits=True))
     # Care visits come from the subscriptions and from the service packages' items.
-    assert first.created["care_visits"] + first.created["package_visits"] == care_visits
+    # Care visits come from the subscriptions and from the service packages' items, and the
+    # make-ups of the packages' missed visits.
+    assert first.created["care_visits"] + first.created["package_visits"] + first.created[
+        "makeup_visits"] == care_visits
     assert first.created["care_visits"] > 0 and first.created["package_visits"] > 0
     held = first.created["shifts"] - len(_demo_shifts(db_session))
     assert held == 4 * 6 * 2  # the past quarter's mornings
-    assert first.created["shifts"] + care_visits == counts["shifts"]
+    assert first.created["shifts"] + care_visits + first.created[
+        "package_visits_missed"] == counts["shifts"]
     assert first.created["attendances"] == counts["attendances"] == 4 * 6 * 5
     assert len(first.logins) == 6 and not first.existing_logins
 

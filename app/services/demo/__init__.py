@@ -24,8 +24,10 @@ Dates follow `today`:
   neighbourhood left proposed, the families left over with the engine's reason;
 - the two service projects (`projects`) have events a fortnight or four weeks back (held,
   with participants) and ahead, keyed by their titles;
-- the service packages (`packages`) start on `today`, their visits generated over the
-  rolling horizon; keyed by household;
+- the service packages (`packages`) started four weeks before `today`, their visits generated
+  over the rolling horizon from `today`; keyed by household. In each neighbourhood the first
+  family's weekly groceries found nobody at home the last two weeks (`missed_visits`): both
+  visits escalated, make-ups proposed, the family flagged; keyed by household;
 - the festival visits (`festivals`): last Mid-Autumn's campaign 70 days back, visited, with
   the food company's donation; the coming Spring Festival's, planned.
 """
@@ -48,6 +50,7 @@ from app.services.demo.generate import build_plan
 from app.services.demo.history import load_history
 from app.services.demo.licences import load_licences
 from app.services.demo.loader import Loader
+from app.services.demo.missed_visits import load_missed_visits
 from app.services.demo.packages import load_packages
 from app.services.demo.pairing import load_pairings
 from app.services.demo.patrols import load_patrols
@@ -108,6 +111,7 @@ def load_demo(
         lambda: load_patrols(session, places, zone, today),
         lambda: load_projects(session, places, zone, today),
         lambda: load_packages(session, places, zone, today),
+        lambda: load_missed_visits(session, places, zone, today),
         lambda: load_courses(session, places, zone, today),
         lambda: load_festivals(session, places, zone, today),
     )

@@ -4,7 +4,8 @@ another brings groceries and rice, a third cuts their hair — each item by a di
 of the neighbourhood with that skill, at a time the member is available. The visits over the
 rolling horizon are then generated as a save in the admin would (`packages.generation`).
 
-Keyed by household: one with a package is left alone on a second load.
+The packages began four weeks before `today`; the visits before it are the demo's missed ones
+(`missed_visits`). Keyed by household: one with a package is left alone on a second load.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from app.services.packages import generation
 
 #: Households given a package in each neighbourhood.
 PACKAGES_PER_NEIGHBOURHOOD = 3
+#: The packages began four weeks ago (a whole number of fortnights, so the fortnightly
+#: items keep the rhythm they had from `today`): the demo's missed visits happened under them.
+PACKAGE_AGE_DAYS = 28
 #: (skill, cadence, nth of the month, minutes, what the member does)
 ITEMS: tuple[tuple[str, PackageCadence, int | None, int, str], ...] = (
     ("opera", PackageCadence.fortnightly, None, 60, "上门为老人唱一段沪剧、越剧。"),
@@ -74,7 +78,8 @@ def load_packages(session: Session, neighbourhoods: list[Neighbourhood], zone: Z
         for household in families:
             if household.id in have:
                 continue
-            package = ServicePackage(household=household, starts_on=today,
+            package = ServicePackage(household=household,
+                                     starts_on=today - timedelta(days=PACKAGE_AGE_DAYS),
                                      notes="按文章中的服务套餐:唱戏、买菜送米、理发。")
             helpers: set[int] = set()
             for code, cadence, nth, minutes, description in ITEMS:

@@ -19,7 +19,7 @@ COUNT_KEYS = (
     "patrol_groups", "patrol_sites", "patrol_checklist_items", "patrol_seasons",
     "patrol_inspections", "qualifications",
     "projects", "registrations", "service_packages", "package_items", "package_visits",
-    "session_attendances",
+    "package_visits_missed", "makeup_visits", "session_attendances",
     "festival_campaigns", "festival_visits", "donations",
 )
 

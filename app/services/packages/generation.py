@@ -125,8 +125,10 @@ def visit_event(household: Household, title: str, description: str | None,
     )
 
 
-def _new_visit(session: Session, item: ServicePackageItem, household: Household, day: date,
-               zone: ZoneInfo) -> PackageVisit | None:
+def new_visit(session: Session, item: ServicePackageItem, household: Household, day: date,
+              zone: ZoneInfo) -> PackageVisit | None:
+    """The item's visit on `day`, its seat still empty (`place_helper` fills it); None when
+    that visit exists already."""
     event = visit_event(household, item.skill.name_zh, item.description,
                         _start(day, item, zone), item.duration_minutes, item.skill_id)
     visit = PackageVisit(item_id=item.id, due_on=day, event=event, helper_id=item.volunteer_id)
@@ -230,7 +232,7 @@ def sync(session: Session, household_ids: Iterable[int], *, today: date, zone: Z
         for day in due[item_id]:
             if (item_id, day) in taken:
                 continue
-            visit = _new_visit(session, item, package.household, day, zone)
+            visit = new_visit(session, item, package.household, day, zone)
             if visit is None:
                 continue
             result.created += 1

@@ -8,11 +8,16 @@ service, given to the same helper on the first of the next days the engine's rul
 
 A make-up visit belongs to the missed one (`PackageVisit.makeup_of_id`), not to the item's
 cadence: generation never replaces it, and it is escalated in turn if it is missed too.
-Flushes only; the caller (the hourly task, `flask packages missed`) commits.
+An escalation has two halves: `record` is the database's part (the visit marked escalated,
+the make-up made) and `alert` tells people. `escalate` does both — the hourly task and
+`flask packages missed` call it. The demo calls only `record`: it loads outside any request
+and must send nothing to its made-up people, and a message recorded as sent that never left
+would be a false count. Flushes only; the caller commits (the messages leave after it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -44,16 +49,22 @@ MAKEUP_WITHIN_DAYS = 7
 class MissedResult:
     missed: list[PackageVisit] = field(default_factory=list)
     makeups: list[PackageVisit] = field(default_factory=list)
+    #: Each escalated visit's make-up, by the missed visit's id (None: none could be made).
+    makeup_of: dict[int, PackageVisit | None] = field(default_factory=dict)
     notifications: list[Notification] = field(default_factory=list)
 
 
-def _unrecorded(session: Session, *, now: datetime, days: int) -> list[PackageVisit]:
+def _unrecorded(session: Session, *, now: datetime, days: int,
+                visit_ids: Iterable[int] | None) -> list[PackageVisit]:
     def recorded(outcomes: tuple) -> object:
         return select(Visit.event_id).where(Visit.event_id.is_not(None),
                                             Visit.outcome.in_(outcomes))
 
+    statement = select(PackageVisit)
+    if visit_ids is not None:
+        statement = statement.where(PackageVisit.id.in_(list(visit_ids)))
     return list(session.scalars(
-        select(PackageVisit).join(Event, Event.id == PackageVisit.event_id)
+        statement.join(Event, Event.id == PackageVisit.event_id)
         .where(PackageVisit.missed_alerted_at.is_(None),
                # Recorded as missed: at once; not recorded at all: after the days of grace.
                or_(PackageVisit.event_id.in_(recorded(NOT_EFFECTIVE)),
@@ -97,19 +108,31 @@ def _makeup(session: Session, missed: PackageVisit, *, now: datetime,
     return makeup
 
 
-def escalate(session: Session, *, now: datetime, zone: ZoneInfo,
-             days: int = MISSED_AFTER_DAYS) -> MissedResult:
-    """Escalate every package visit not recorded as done `days` after its end, once each."""
+def record(session: Session, *, now: datetime, zone: ZoneInfo, days: int = MISSED_AFTER_DAYS,
+           visit_ids: Iterable[int] | None = None) -> MissedResult:
+    """The database's half of escalating every package visit not recorded as done `days`
+    after its end (of `visit_ids` only, when given), once each: marked escalated at `now`,
+    a make-up made. Tells nobody (`alert` does)."""
     result = MissedResult()
-    for missed in _unrecorded(session, now=now, days=days):
+    for missed in _unrecorded(session, now=now, days=days, visit_ids=visit_ids):
         missed.missed_alerted_at = now
         result.missed.append(missed)
         makeup = _makeup(session, missed, now=now, zone=zone)
+        result.makeup_of[missed.id] = makeup
         if makeup is not None:
             result.makeups.append(makeup)
+    session.flush()
+    return result
+
+
+def alert(session: Session, result: MissedResult, *, zone: ZoneInfo) -> MissedResult:
+    """Tell of each visit `record` escalated: the coordinators of the family's neighbourhood
+    and the members of its service group (the helper who missed it excepted)."""
+    for missed in result.missed:
         event = missed.event
         if event.household is None:
             continue
+        makeup = result.makeup_of.get(missed.id)
         coordinators = session.scalars(
             select(User).join(user_neighbourhoods, user_neighbourhoods.c.user_id == User.id)
             .where(User.role == Role.coordinator, User.active.is_(True),
@@ -134,3 +157,10 @@ def escalate(session: Session, *, now: datetime, zone: ZoneInfo,
             if member.active and member.id != missed.helper_id]
     session.flush()
     return result
+
+
+def escalate(session: Session, *, now: datetime, zone: ZoneInfo,
+             days: int = MISSED_AFTER_DAYS) -> MissedResult:
+    """Escalate every package visit not recorded as done `days` after its end, once each:
+    `record`, then `alert`."""
+    return alert(session, record(session, now=now, zone=zone, days=days), zone=zone)
