@@ -5,7 +5,7 @@ matrix says which *operations* a role has on a model at all.
 
 | model            | admin | coordinator                         | team lead                  |
 |------------------|-------|-------------------------------------|----------------------------|
-| Neighbourhood    | CRUD  | R (own)                             | –                          |
+| Neighbourhood    | CRUD  | RU own: the duty phone only         | –                          |
 | User             | CRUD  | –                                   | –                          |
 | Skill            | CRUD  | R                                   | R                          |
 | Team             | CRUD  | CRUD own; town-wide teams R         | R (own teams)              |
@@ -100,7 +100,7 @@ CRUD = frozenset({READ, CREATE, EDIT, DELETE})
 _A, _C, _T, _D = Role.admin, Role.coordinator, Role.team_lead, Role.department
 
 MATRIX: dict[str, dict[Role, frozenset[str]]] = {
-    "Neighbourhood": {_A: CRUD, _C: R},
+    "Neighbourhood": {_A: CRUD, _C: RU},
     "User": {_A: CRUD},
     "Skill": {_A: CRUD, _C: R, _T: R},
     "Team": {_A: CRUD, _C: CRUD, _T: R},

@@ -30,12 +30,31 @@ from app.i18n import deployment_zone
 from app.models import CarePackage, EventTemplate, Neighbourhood, TemplateItem, User
 from app.services.accounts import AccountError, create_user, set_password
 from app.services.templates import TemplateError, stamp_event
+from app.services.text_input import normalise_contact_phone
 
 
 class NeighbourhoodView(LinliModelView):
-    column_list = ["town", "name", "name_en"]
+    """Neighbourhoods. A coordinator keeps only their committee's duty phone up to date (the
+    number printed on package cards); the rest is the town admin's."""
+
+    column_list = ["town", "name", "name_en", "duty_phone"]
     column_searchable_list = ["town", "name", "name_en"]
     column_default_sort = "name"
+    form_columns = ["town", "name", "name_en", "x_km", "y_km", "duty_phone"]
+    column_labels = {"duty_phone": _l("Duty phone")}
+    column_descriptions = {"duty_phone": _l(
+        "The committee's phone that elderly people are given to call (printed on the service "
+        "package cards), e.g. 021-58881234.")}
+    role_excluded_fields = {Role.coordinator: ("town", "name", "name_en", "x_km", "y_km")}
+    form_args = {"duty_phone": {"validators": [Optional()], "filters": [
+        lambda value: value.strip() if isinstance(value, str) else value]}}
+
+    def on_model_change(self, form: Any, model: Neighbourhood, is_created: bool) -> None:
+        try:
+            model.duty_phone = normalise_contact_phone(model.duty_phone)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        super().on_model_change(form, model, is_created)
 
 
 class UserView(LinliModelView):

@@ -16,7 +16,7 @@ from app.enums import (
     VisitOutcome,
 )
 from app.models.base import Base, TimestampMixin, UTCDateTime
-from app.models.types import enum_column_type
+from app.models.types import enum_column_type, mainland_phone_sql
 
 if TYPE_CHECKING:
     from app.models.festivals import FestivalCampaign
@@ -27,11 +27,7 @@ if TYPE_CHECKING:
     from app.models.volunteers import Volunteer
 
 
-HOUSEHOLD_PHONE_SQL = (
-    "contact_phone IS NULL OR (trim(contact_phone, '0123456789-') = '' AND ("
-    "(length(contact_phone) = 11 AND contact_phone LIKE '1%' AND contact_phone NOT LIKE '%-%')"
-    " OR (contact_phone LIKE '0%-%' AND length(contact_phone) BETWEEN 11 AND 13)))"
-)
+HOUSEHOLD_PHONE_SQL = mainland_phone_sql("contact_phone")
 
 
 class Household(TimestampMixin, Base):

@@ -18,3 +18,13 @@ def enum_column_type(enum_cls: type[StrEnum], name: str) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def mainland_phone_sql(column: str) -> str:
+    """The stored forms of `app.services.text_input.normalise_contact_phone`, as a portable
+    CHECK: empty, a mobile ("13812345678") or a landline with its area code ("021-58881234")."""
+    return (
+        f"{column} IS NULL OR (trim({column}, '0123456789-') = '' AND ("
+        f"(length({column}) = 11 AND {column} LIKE '1%' AND {column} NOT LIKE '%-%')"
+        f" OR ({column} LIKE '0%-%' AND length({column}) BETWEEN 11 AND 13)))"
+    )

@@ -17,7 +17,9 @@ from flask_babel import lazy_gettext as _l
 
 _PHONE_NOISE = re.compile(r"[\s()（）.]")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"(0\d{2,3})-?(\d{7,8})")
+#: Beijing (010) and the 02x cities have three-digit area codes, every other one four: so
+#: "02158881234" is Shanghai's 021-58881234, never "0215-8881234".
+_LANDLINE = re.compile(r"(0[12]\d|0[3-9]\d{2})-?(\d{7,8})")
 
 
 def has_control_characters(value: Any) -> bool:

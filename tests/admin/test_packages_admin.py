@@ -97,7 +97,44 @@ def test_the_package_card_says_who_comes_when_and_whom_to_call(client, db_sessio
     response = client.get(f"/admin/servicepackage/card/?id={package.id}")
     body = as_text(response)
     assert response.status_code == 200
-    assert "佳虹志愿者" in body and "13911112222" in body
     assert "每月第一个星期三 09:30" in body
+    # No number yet: the card says so on screen (not in print) instead of a helper's mobile.
+    assert "佳虹志愿者" in body and "13911112222" not in body
+    assert 'class="print warning"' in body
+
+    side.neighbourhood.duty_phone = "021-58881234"
+    db_session.flush()
+    body = as_text(client.get(f"/admin/servicepackage/card/?id={package.id}"))
+    # The committee's duty phone is the number to call; the helper's own mobile stays private.
+    assert "021-58881234" in body and "13911112222" not in body
+    assert 'class="print warning"' not in body
     foreign = world.yongye.rows["servicepackage"]
     assert client.get(f"/admin/servicepackage/card/?id={foreign.id}").status_code == 404
+
+
+def test_a_coordinator_keeps_the_duty_phone_of_their_own_neighbourhood(
+        client, db_session, world) -> None:
+    own, foreign = world.jiahong.neighbourhood, world.yongye.neighbourhood
+    name = own.name
+    token = quick_login(client, world.users["coordinator"])
+    form = client.get(f"/admin/neighbourhood/edit/?id={own.id}")
+    assert form.status_code == 200 and 'name="duty_phone"' in as_text(form)
+    assert 'name="town"' not in as_text(form)  # the rest is the town admin's
+
+    # Bad input: a clear message, nothing changed.
+    response = client.post(f"/admin/neighbourhood/edit/?id={own.id}", data={
+        "duty_phone": "5888-1234", "csrf_token": token})
+    assert response.status_code == 200 and "021-58881234" in as_text(response)
+    db_session.expire_all()
+    assert db_session.get(type(own), own.id).duty_phone is None
+
+    # A name posted by hand is ignored; the phone is stored in its one form.
+    response = client.post(f"/admin/neighbourhood/edit/?id={own.id}", data={
+        "duty_phone": "（021）5888 1234", "name": "HACKED", "csrf_token": token})
+    assert response.status_code == 302
+    db_session.expire_all()
+    saved = db_session.get(type(own), own.id)
+    assert (saved.duty_phone, saved.name) == ("021-58881234", name)
+    # Another neighbourhood's phone is out of reach.
+    assert client.post(f"/admin/neighbourhood/edit/?id={foreign.id}", data={
+        "duty_phone": "021-50000000", "csrf_token": token}).status_code == 404
