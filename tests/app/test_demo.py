@@ -137,7 +137,7 @@ def test_demo_sizes(db_session) -> None:
     neighbourhoods = db_session.scalars(
         select(Neighbourhood).where(Neighbourhood.town == d.TOWN)).all()
     assert {n.name for n in neighbourhoods} >= {"佳虹", "永业", "新城", "城市家园"}
-    assert all(n.name_en and n.x_km is not None for n in neighbourhoods)
+    assert all(n.name_en and n.x_km is not None and n.duty_phone for n in neighbourhoods)
     assert db_session.scalar(select(func.count()).select_from(Volunteer)) >= 150
 
     teams = {t.name: t for t in db_session.scalars(select(Team))}

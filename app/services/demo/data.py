@@ -32,6 +32,10 @@ NEIGHBOURHOODS: tuple[NeighbourhoodSpec, ...] = (
                       ("云山路1888弄", "张杨路3611弄")),
 )
 
+#: Each committee's duty phone (值班电话), printed on its package cards (made-up numbers).
+DUTY_PHONES: dict[str, str] = {"佳虹": "021-58991201", "永业": "021-58991202",
+                               "新城": "021-58991203", "城市家园": "021-58991204"}
+
 #: (code, name_zh, name_en)
 SKILLS: tuple[tuple[str, str, str], ...] = (
     ("blood_pressure", "量血压", "Blood pressure measurement"),

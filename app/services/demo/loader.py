@@ -86,7 +86,8 @@ class Loader:
             neighbourhood = existing.get(spec.name)
             if neighbourhood is None:
                 neighbourhood = Neighbourhood(town=d.TOWN, name=spec.name, name_en=spec.name_en,
-                                              x_km=spec.x_km, y_km=spec.y_km)
+                                              x_km=spec.x_km, y_km=spec.y_km,
+                                              duty_phone=d.DUTY_PHONES.get(spec.name))
                 self.session.add(neighbourhood)
                 self.count("neighbourhoods")
             self.neighbourhoods.append(neighbourhood)
