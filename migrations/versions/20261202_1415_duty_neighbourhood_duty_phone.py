@@ -1,7 +1,7 @@
 """neighbourhoods: the committee's duty phone, the number printed on package cards
 
 Revision ID: d0typh0ne001
-Revises: st1llc0m1ng1
+Revises: h0l1day2026a
 Create Date: 2026-12-02 14:15:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d0typh0ne001"
-down_revision = "st1llc0m1ng1"
+down_revision = "h0l1day2026a"
 branch_labels = None
 depends_on = None
 
