@@ -200,12 +200,14 @@ class BuildingContact:
 def buildings_since_contact(session: Session, user: User, today: date,
                             zone: ZoneInfo) -> list[BuildingContact]:
     """Every building in scope, by neighbourhood and number, with the local days since its
-    latest effective contact. One query."""
+    latest effective contact. One query; the contacts are aggregated for the buildings in
+    scope only (a coordinator's grid does not read the whole town's contacts)."""
     latest = (
-        select(Household.building_id.label("bid"), func.max(Visit.visited_at).label("at"))
-        .join(Visit, Visit.household_id == Household.id)
-        .where(Visit.outcome.in_(EFFECTIVE), Household.building_id.is_not(None))
-        .group_by(Household.building_id)
+        scoped(select(Building.id.label("bid"), func.max(Visit.visited_at).label("at"))
+               .join(Household, Household.building_id == Building.id)
+               .join(Visit, Visit.household_id == Household.id)
+               .where(Visit.outcome.in_(EFFECTIVE)), user, Building)
+        .group_by(Building.id)
         .subquery("latest")
     )
     statement = (

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from app.enums import (
     AssignmentStatus,
@@ -152,3 +153,52 @@ def test_buildings_by_days_since_the_last_contact(db_session, data) -> None:
     assert [(r.building_id, r.days) for r in rows] == [(seen.id, 10), (never.id, None)]
     everyone = dashboard.buildings_since_contact(db_session, data["admin"], TODAY, ZONE)
     assert len(everyone) == 3
+
+
+def _statements_of(db_session, call) -> tuple[int, object]:
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db_session.get_bind().engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        result = call()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return len(statements), result
+
+
+def test_buildings_grid_reads_the_coordinators_neighbourhood_only(db_session, data) -> None:
+    """The coordinator's grid: her buildings' latest contacts, not those of the other
+    neighbourhood's buildings (a later contact there changes nothing), in one statement
+    however many buildings and contacts there are."""
+    coordinator, admin = data["coordinator"], data["admin"]
+    own = coordinator.neighbourhoods[0]
+    mine = f.make_building(db_session, neighbourhood=own, number="1")
+    theirs = f.make_building(db_session, number="9")
+    household = f.make_household(db_session, neighbourhood=own, building=mine)
+    f.make_visit(db_session, household, visited_at=datetime(2026, 3, 17, 10, tzinfo=ZONE))
+    other = f.make_household(db_session, neighbourhood=theirs.neighbourhood, building=theirs)
+    f.make_visit(db_session, other, visited_at=datetime(2026, 3, 19, 10, tzinfo=ZONE))
+    db_session.flush()
+
+    def grid(user):
+        return _statements_of(db_session, lambda: dashboard.buildings_since_contact(
+            db_session, user, TODAY, ZONE))
+
+    count, rows = grid(coordinator)
+    assert count == 1
+    assert [(r.building_id, r.days) for r in rows] == [(mine.id, 3)]
+    count, rows = grid(admin)
+    assert count == 1
+    assert {(r.building_id, r.days) for r in rows} == {(mine.id, 3), (theirs.id, 1)}
+    for number in range(10, 13):
+        building = f.make_building(db_session, neighbourhood=own, number=str(number))
+        more = f.make_household(db_session, neighbourhood=own, building=building)
+        f.make_visit(db_session, more, visited_at=datetime(2026, 3, number, 10, tzinfo=ZONE))
+    db_session.flush()
+    count, rows = grid(coordinator)
+    assert count == 1
+    assert [r.days for r in rows] == [3, 10, 9, 8]
