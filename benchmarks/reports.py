@@ -225,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         f"households, {sizes['visits']:,} contacts, {sizes['requests']:,} requests "
         f"(seeded in {seeded:.0f} s); {queries} SQL statements per report (this period and "
         "the previous); loaded machine",
-        "", "| route | seconds per round | median | target |", "|---|---|---|---|",
+        "", "| route | seconds per round | median | min–max | target | answers checked |",
+        "|---|---|---|---|---|---|",
     ]
     met = True
     for name, values in times.items():
@@ -235,8 +236,11 @@ def main(argv: list[str] | None = None) -> int:
             ok = median <= TARGET_SECONDS
             met &= ok
             mark = f"≤ {TARGET_SECONDS:.0f} s " + ("✓" if ok else "✗ MISSED")
+        # a wrong answer stops the run, so every round listed was checked
+        check = "contacts +1 each round" if name == after_write else "200 and a group's name"
         lines.append(f"| {name} | {' '.join(f'{v:.2f}' for v in values)} | {median:.2f} | "
-                     f"{mark} |")
+                     f"{min(values):.2f}–{max(values):.2f} | {mark} | "
+                     f"{len(values)}/{len(values)} ({check}) |")
     print("\n".join(lines))
     return 0 if met else 1
 

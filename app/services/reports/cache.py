@@ -60,7 +60,8 @@ def compare_cached(session: Session, period: Period, *,
         if found is not None:
             _reports.move_to_end(key)
             return found
-    report = compare(session, period, neighbourhood_ids=neighbourhood_ids)
+    # nothing written in this transaction: the aggregates may run on connections of their own
+    report = compare(session, period, neighbourhood_ids=neighbourhood_ids, apart=True)
     with _lock:
         _reports[key] = report
         while len(_reports) > SIZE:

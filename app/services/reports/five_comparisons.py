@@ -48,6 +48,7 @@ PostgreSQL a ``SET LOCAL jit = off``: see `five_comparisons`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -180,9 +181,11 @@ def five_comparisons(
 def several_periods(
     session: Session, periods: Sequence[Period], *,
     neighbourhood_ids: frozenset[int] | None = None, weighting: dict[str, int] | None = None,
+    apart: bool = False,
 ) -> list[list[GroupFigures]]:
     """`five_comparisons` for each of `periods`, in as many queries as for one: each query
-    computes every period at once (`app.services.reports.comparison_sql`)."""
+    computes every period at once (`app.services.reports.comparison_sql`); with `apart`, on
+    connections of their own at the same time (`aggregate`)."""
     groups_q = (
         select(ServiceGroup.id, ServiceGroup.name, Neighbourhood.name)
         .join(Neighbourhood, Neighbourhood.id == ServiceGroup.neighbourhood_id)
@@ -194,21 +197,60 @@ def several_periods(
     rows = [{gid: GroupFigures(gid, name, hood) for gid, name, hood in groups}
             for _ in periods]
     if groups:
-        ids = [gid for gid, _name, _hood in groups]
-        if session.get_bind().dialect.name == "postgresql":
-            # These aggregates run in a fraction of a second, but their correlated subqueries
-            # make the planner's estimates large enough to trigger JIT compilation, which
-            # alone costs about a second per query. Off for this transaction only.
-            session.execute(text("SET LOCAL jit = off"))
-        comparison_sql.household_figures(session, periods, ids, rows)
-        comparison_sql.promptness(session, periods, ids, rows)
-        comparison_sql.solved(session, periods, ids, rows)
+        aggregate(session, periods, [gid for gid, _name, _hood in groups], rows, apart=apart)
     weighting = weighting or weights(session)
     out = []
     for period_rows in rows:
         rank_groups(list(period_rows.values()), weighting)
         out.append(sorted(period_rows.values(), key=lambda g: (g.rank, g.neighbourhood, g.group)))
     return out
+
+
+#: The aggregates, each filling its own figures of the rows (none writes another's).
+AGGREGATES = (comparison_sql.household_figures, comparison_sql.promptness,
+              comparison_sql.solved)
+
+
+def _jit_off(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # These aggregates run in a fraction of a second, but their correlated subqueries
+        # make the planner's estimates large enough to trigger JIT compilation, which
+        # alone costs about a second per query. Off for this transaction only.
+        session.execute(text("SET LOCAL jit = off"))
+
+
+def aggregate(session: Session, periods: Sequence[Period], ids: list[int], rows: Any, *,
+              apart: bool = False) -> None:
+    """Run the `AGGREGATES` into `rows`: one after the other in `session`, or — `apart`, on
+    PostgreSQL — the first in `session` while each other runs at the same time on a
+    connection of its own, so the database's cores share the work (the households' and the
+    promptness samples' aggregates take about as long as each other).
+
+    Apart, each aggregate reads its own snapshot, all taken after the caller read the data's
+    version (`app.services.reports.cache`): each figure includes at least every write up to
+    that version. Only for a transaction that has written nothing: the other connections
+    would not see its writes."""
+    if not apart or session.get_bind().dialect.name != "postgresql":
+        _jit_off(session)
+        for step in AGGREGATES:
+            step(session, periods, ids, rows)
+        return
+    engine = session.get_bind().engine
+    first, *others = AGGREGATES
+    with ThreadPoolExecutor(max_workers=len(others)) as pool:
+        running = [pool.submit(_on_own_connection, engine, step, periods, ids, rows)
+                   for step in others]
+        _jit_off(session)
+        first(session, periods, ids, rows)
+        for future in running:
+            future.result()
+
+
+def _on_own_connection(engine: Any, step: Any, periods: Sequence[Period], ids: list[int],
+                       rows: Any) -> None:
+    with Session(engine) as session, session.begin():
+        _jit_off(session)
+        step(session, periods, ids, rows)
 
 
 def competition_ranks(values: list[float | None], *, lower_is_better: bool) -> list[int]:
@@ -260,12 +302,12 @@ class Comparison:
 
 
 def compare(session: Session, period: Period, *,
-            neighbourhood_ids: frozenset[int] | None = None) -> Comparison:
+            neighbourhood_ids: frozenset[int] | None = None, apart: bool = False) -> Comparison:
     """This period and the one before, with the same weights: five queries for both (one more
-    on PostgreSQL)."""
+    on PostgreSQL; `apart`: see `aggregate`)."""
     weighting = weights(session)
     before = period.previous()
     current, previous = several_periods(session, [period, before],
                                         neighbourhood_ids=neighbourhood_ids,
-                                        weighting=weighting)
+                                        weighting=weighting, apart=apart)
     return Comparison(period, before, weighting, current, {g.group_id: g for g in previous})

@@ -9,10 +9,15 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
+from app.database import MIGRATIONS_DIR
+from app.extensions import db
 from app.models import ComparisonWeights, ReportDataVersion
 from app.services.reports import cache
+from app.services.reports.five_comparisons import compare
 from tests.app.services.reports.town import MARCH, build_town
+from tests.conftest import temporary_app
 from tests.factories import make_visit
 
 #: Each table the report reads, and a column to write to itself.
@@ -95,3 +100,44 @@ def test_a_write_to_each_table_read_changes_the_version(db_session, town) -> Non
     weights.solved = 3
     db_session.flush()
     assert db_session.scalar(sa.select(ReportDataVersion.version)) != before
+
+
+def _figures(report) -> list[dict]:
+    return [g.to_json() for g in report.groups]
+
+
+def test_committed_data_is_aggregated_apart_with_the_same_figures(empty_database_url) -> None:
+    """A transaction that wrote nothing (a page view) computes the report on PostgreSQL with
+    its aggregates on three connections at once; the figures are those computed one after
+    the other, and a committed write is in the next report. On SQLite, one connection."""
+    with temporary_app(empty_database_url) as app, app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        town = build_town(db.session)
+        db.session.commit()
+        one_by_one = compare(db.session, MARCH)
+        db.session.commit()
+        connections: set[int] = set()
+
+        def listener(conn, cursor, statement, *args):
+            connections.add(id(conn.connection.dbapi_connection))
+
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            apart = cache.compare_cached(db.session, MARCH)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        postgresql = db.engine.dialect.name == "postgresql"
+        assert len(connections) == (3 if postgresql else 1)
+        assert _figures(apart) == _figures(one_by_one)
+        assert apart.previous.keys() == one_by_one.previous.keys()
+        assert [g.to_json() for g in apart.previous.values()] == [
+            g.to_json() for g in one_by_one.previous.values()]
+        db.session.commit()
+        make_visit(db.session, household=town["households"][1],
+                   visited_at=datetime(2026, 3, 20, 2, tzinfo=UTC))
+        db.session.commit()
+        a = town["a"].id
+        after = cache.compare_cached(db.session, MARCH)
+        contacts = {g.group_id: g.contacts for g in one_by_one.groups}[a]
+        assert {g.group_id: g.contacts for g in after.groups}[a] == contacts + 1
+        db.session.commit()
