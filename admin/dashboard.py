@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import url_for
+from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from admin import access
 from admin.base import ProtectedView, acting_user
+from admin.views.reports import page_number
 from app.enums import AssignmentStatus, EventStatus
 from app.extensions import db
 from app.i18n import deployment_zone, to_local
@@ -21,8 +22,9 @@ from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
 from app.services import care_visits, qualifications, scoping
 from app.services.households.due import DueCount, count_due
 from app.services.pairing import bridge as pairing_bridge
-from app.services.reports import activity
+from app.services.reports import activity, chart_rows, drilldown
 from app.services.reports import dashboard as figures
+from app.services.reports.columns import format_value
 from app.services.reports.five_comparisons import READERS, Period
 
 
@@ -123,9 +125,24 @@ class Chart:
     data: dict[str, Any]
 
 
-#: How far the dashboard's coverage chart looks ahead, and how many event-and-skill rows it
-#: shows (the soonest).
-COVERAGE_DAYS, COVERAGE_ROWS = 30, 15
+#: Each chart's title (the page of a figure's rows names its chart by it).
+CHART_TITLES: dict[str, Any] = {
+    "contacts": _l("Contacts per month: done and still due"),
+    "requests": _l("Requests by state"),
+    "hours": _l("Volunteer service hours per month"),
+    "trend": _l("Monthly trends"),
+    "coverage": _l("Shift coverage in the next 30 days, by event and skill"),
+    "team_hours": _l("Volunteer service hours by team and month"),
+    "requests_way": _l("Requests of the last six months by way and state"),
+    "buildings": _l("Buildings by days since the last contact"),
+}
+
+
+def _chart(key: str, data: dict[str, Any]) -> Chart:
+    """A chart whose bars, points and cells link to their rows: the address of its rows,
+    the category and series keys appended by the page (`chart_rows`)."""
+    return Chart(key, CHART_TITLES[key], {**data, "rows": url_for("admin.chart_rows",
+                                                                   chart=key)})
 
 
 def charts(user: Any) -> list[Chart]:
@@ -136,32 +153,27 @@ def charts(user: Any) -> list[Chart]:
     zone = deployment_zone()
     today = to_local(utcnow()).date()
     out = []
-    trend: dict[str, Any] = {}
+    trend: list[tuple[str, Any, list[float]]] = []
     if _may(user, "Visit"):
         series = figures.contacts_by_month(db.session, user, today, zone)
-        trend[str(_l("Effective contacts"))] = series.series["done"]
-        out.append(Chart("contacts", _l("Contacts per month: done and still due"),
-                         series.to_json({"done": _l("Effective"),
-                                         "not_effective": _l("Not effective"),
-                                         "planned": _l("Planned, not yet recorded")},
-                                        "stack")))
+        trend.append(("contacts", _l("Effective contacts"), series.series["done"]))
+        out.append(_chart("contacts", series.to_json(figures.CONTACT_LABELS, "stack")))
     if _may(user, "ResidentRequest"):
         series = figures.requests_by_state(db.session, user)
-        out.append(Chart("requests", _l("Requests by state"),
-                         series.to_json({"requests": _l("Requests")}, "hbar")))
+        out.append(_chart("requests", series.to_json({"requests": _l("Requests")}, "hbar")))
         monthly = figures.requests_by_month(db.session, user, today, zone)
-        trend[str(_l("Requests received"))] = monthly.series["received"]
-        trend[str(_l("Requests resolved"))] = monthly.series["resolved"]
+        trend.append(("received", _l("Requests received"), monthly.series["received"]))
+        trend.append(("resolved", _l("Requests resolved"), monthly.series["resolved"]))
     if _may(user, "HoursEntry"):
         series = figures.hours_by_month(db.session, user, today)
-        trend[str(_l("Service hours"))] = series.series["hours"]
-        out.append(Chart("hours", _l("Volunteer service hours per month"),
-                         series.to_json({"hours": _l("Hours")}, "bar")))
+        trend.append(("hours", _l("Service hours"), series.series["hours"]))
+        out.append(_chart("hours", series.to_json({"hours": _l("Hours")}, "bar")))
     if trend:
         months = [f"{f:%Y-%m}" for f in figures.month_starts(today, 6)]
-        out.append(Chart("trend", _l("Monthly trends"), {
-            "kind": "line", "categories": months,
-            "series": [{"name": name, "values": values} for name, values in trend.items()]}))
+        out.append(_chart("trend", {
+            "kind": "line", "categories": months, "keys": months,
+            "series": [{"name": str(name), "key": key, "values": values}
+                       for key, name, values in trend]}))
     if user.role in READERS:
         out += _town_charts(user, today, zone)
     return out
@@ -174,28 +186,27 @@ def _town_charts(user: Any, today: Any, zone: Any) -> list[Chart]:
     half_year = Period.of_days(figures.month_starts(today, 6)[0], today, zone)
     out = []
     if _may(user, "Shift"):
-        ahead = Period.of_days(today, today + timedelta(days=COVERAGE_DAYS - 1), zone)
+        ahead = Period.of_days(today, today + timedelta(days=figures.COVERAGE_DAYS - 1), zone)
         table = activity.coverage(db.session, ahead, zone, ids)
-        out.append(Chart("coverage", _l("Shift coverage in the next 30 days, by event and skill"),
-                         activity.chart(table, "hstack", ("filled", "missing"),
-                                        limit=COVERAGE_ROWS)))
+        out.append(_chart("coverage", activity.chart(table, "hstack", ("filled", "missing"),
+                                                     limit=figures.COVERAGE_ROWS)))
     if _may(user, "HoursEntry"):
         table = activity.hours_by_team(db.session, half_year, ids)
         table.rows = [r for r in table.rows if r.key != "all"]
         months = [k for k, _label in table.columns if k != "total"]
-        out.append(Chart("team_hours", _l("Volunteer service hours by team and month"),
-                         activity.chart(table, "stack", months, by_column=True)))
+        out.append(_chart("team_hours", activity.chart(table, "stack", months,
+                                                       by_column=True)))
     if _may(user, "ResidentRequest"):
         table = activity.requests_by_way(db.session, half_year, ids)
         states = [k for k, _label in table.columns
                   if k != "total" and any(table.column(k))]
-        out.append(Chart("requests_way", _l("Requests of the last six months by way and state"),
-                         activity.chart(table, "hstack", states)))
+        out.append(_chart("requests_way", activity.chart(table, "hstack", states)))
     if _may(user, "Visit"):
         buildings = figures.buildings_since_contact(db.session, user, today, zone)
-        out.append(Chart("buildings", _l("Buildings by days since the last contact"), {
+        out.append(_chart("buildings", {
             "kind": "grid", "categories": [b.label for b in buildings],
-            "series": [{"name": str(_l("Days since the last contact")),
+            "keys": [str(b.building_id) for b in buildings],
+            "series": [{"name": str(_l("Days since the last contact")), "key": "days",
                         "values": [b.days for b in buildings]}],
             "pieces": [{"value": -1, "label": str(_l("Never")), "color": "#9e9e9e"},
                        {"min": 0, "max": 7, "label": str(_l("Within a week")),
@@ -208,6 +219,14 @@ def _town_charts(user: Any, today: Any, zone: Any) -> list[Chart]:
     return out
 
 
+def may_drill(user: Any, chart: str, series: str) -> bool:
+    """Whether the user sees `chart` (and so the rows behind its figures)."""
+    named = chart_rows.drill_of(chart, series)
+    if named is None or not _may(user, named[0]):
+        return False
+    return not chart_rows.CHART_DRILLS[chart].town or user.role in READERS
+
+
 class LinliIndexView(ProtectedView, AdminIndexView):
     @expose("/")
     def index(self) -> str:
@@ -215,3 +234,27 @@ class LinliIndexView(ProtectedView, AdminIndexView):
         due = due_counts_for(user)
         return self.render("linli_admin/index.html", tiles=dashboard_tiles(user),
                            due=due, todos=todos(user, due), charts=charts(user))
+
+    @expose("/chart-rows")
+    def chart_rows(self) -> Any:
+        """The rows behind one bar, point or cell of a dashboard chart, 50 a page; a chart
+        the user does not see, or keys that name no figure, are 404."""
+        user = acting_user()
+        chart, series = request.args.get("chart", ""), request.args.get("series", "")
+        category = request.args.get("category", "")
+        if not may_drill(user, chart, series):
+            abort(404)
+        page, size = page_number(), drilldown.PAGE_SIZE
+        asked = chart_rows.Asked(user, category, series, to_local(utcnow()).date(),
+                                 deployment_zone())
+        found = chart_rows.rows(db.session, chart, asked, offset=(page - 1) * size,
+                                limit=size)
+        if found is None:
+            abort(404)
+        args = {"chart": chart, "category": category, "series": series}
+        pages = max(1, -(-found.total // size))
+        if page > pages:
+            return redirect(url_for(".chart_rows", **args, page=pages))
+        return self.render("linli_admin/chart_rows.html", title=CHART_TITLES[chart],
+                           found=found, page=page, pages=pages, first=(page - 1) * size + 1,
+                           args=args, fmt=format_value)

@@ -164,7 +164,7 @@ def read_drill() -> DrillRequest:
     return DrillRequest(scope, figure, group)
 
 
-def _page_number() -> int:
+def page_number() -> int:
     raw = request.args.get("page", "1").strip()
     return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) else 1
 
@@ -238,7 +238,7 @@ class FiveComparisonsView(ProtectedView, BaseView):
         wanted = read_drill()
         if wanted.scope.error:
             flash(wanted.scope.error, "error")
-        page = _page_number()
+        page = page_number()
         size = drilldown.PAGE_SIZE
         found = drilldown.rows(db.session, wanted.figure, wanted.scope.period, wanted.group.id,
                                deployment_zone(), offset=(page - 1) * size, limit=size)

@@ -68,7 +68,8 @@
   /* Dashboard charts: data-series is JSON {"kind": "bar"|"hbar"|"line"|"stack"|"hstack"|"grid",
    * "categories": [...], "series": [{"name": ..., "values": [...]}]} ("h…": horizontal bars;
    * "…stack": stacked; "grid": one cell per category coloured by its value, `pieces` the
-   * colour bands, a null value taking the band below 0). */
+   * colour bands, a null value taking the band below 0); "rows", "keys" and each series'
+   * "key" link a figure to its rows. */
   function drawInline(el, locale) {
     var spec = JSON.parse(el.getAttribute("data-series"));
     var chart = echarts.init(el, null, { renderer: "canvas", locale: locale });
@@ -77,9 +78,23 @@
     } else {
       drawAxes(el, chart, spec);
     }
+    linkPoints(chart, spec, spec.kind === "hbar" || spec.kind === "hstack");
     window.addEventListener("resize", function () { chart.resize(); });
     window.addEventListener("beforeprint", function () { chart.resize(); });
     el.setAttribute("data-drawn", "1");
+  }
+
+  /* A bar, point or cell opens the rows behind its figure: `spec.rows` is their address, the
+   * category's and the series' keys are appended (horizontal bars run bottom-up). */
+  function linkPoints(chart, spec, reversed) {
+    if (!spec.rows || !spec.keys) { return; }
+    chart.on("click", function (p) {
+      var s = spec.series[p.seriesIndex];
+      if (!s || s.key == null) { return; }
+      var i = reversed ? spec.keys.length - 1 - p.dataIndex : p.dataIndex;
+      window.location.href = spec.rows + "&category=" + encodeURIComponent(spec.keys[i]) +
+        "&series=" + encodeURIComponent(s.key);
+    });
   }
 
   function drawAxes(el, chart, spec) {

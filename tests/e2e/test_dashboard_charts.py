@@ -1,6 +1,7 @@
 """The dashboard's and the five-comparisons report's charts render in a real browser (Debian's
 chromium): each chart's canvas has painted pixels, in Chinese and in English, at 1366 px and
-390 px. Screenshots go to test-artifacts/ (dashboard-<lang>-<width>.png, report-…)."""
+390 px, and a click on a bar opens the rows behind it. Screenshots go to test-artifacts/
+(dashboard-<lang>-<width>.png, report-…)."""
 
 from __future__ import annotations
 
@@ -129,6 +130,13 @@ def test_charts_render_in_zh_and_en(browser, site, width: int) -> None:
                 assert page.evaluate(PAINTED, f"#chart-{key}") > 500, (lang, width, key)
             page.screenshot(path=str(ARTIFACTS / f"dashboard-{lang}-{width}.png"),
                             full_page=True)
+            # a bar of a dashboard chart opens its rows: the three requests received
+            x, y = page.evaluate(TOP_BAR, "#chart-requests")
+            with page.expect_navigation():
+                page.mouse.click(x, y)
+            assert "/admin/chart-rows?" in page.url and "chart=requests" in page.url
+            assert "category=received" in page.url
+            assert page.locator("#drill-rows tbody tr").count() == 3
 
             page.goto(f"{base}/admin/reports/")
             page.wait_for_selector(".report-chart[data-measure=contacts][data-drawn]",

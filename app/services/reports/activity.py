@@ -149,12 +149,17 @@ def held_seats() -> Any:
     )
 
 
+def filled_seats(held: Any) -> Any:
+    """A shift's seats filled: those held (`held_seats`), up to its minimum headcount."""
+    have = func.coalesce(held.c.n, 0)
+    return case((have < Shift.min_volunteers, have), else_=Shift.min_volunteers)
+
+
 def coverage(session: Session, period: Period, zone: Any,
              neighbourhood_ids: frozenset[int] | None = None) -> CrossTab:
     """One query."""
     held = held_seats()
-    have = func.coalesce(held.c.n, 0)
-    filled = case((have < Shift.min_volunteers, have), else_=Shift.min_volunteers)
+    filled = filled_seats(held)
     statement = (
         select(Event.id, Event.title, func.min(Shift.start_at), Skill.id, Skill.name_zh,
                Skill.name_en, func.count(Shift.id), func.sum(Shift.min_volunteers),
@@ -271,13 +276,20 @@ REPORTS: dict[str, Report] = {
 def chart(table: CrossTab, kind: str, keys: Sequence[str], *, by_column: bool = False,
           limit: int | None = None) -> dict[str, Any]:
     """What a dashboard chart draws from a table: one category per row and a series per
-    column of `keys` (or, `by_column`, one category per column and a series per row)."""
+    column of `keys` (or, `by_column`, one category per column and a series per row), each
+    with the key its rows are asked for by."""
     labels = dict(table.columns)
     rows = table.rows[:limit] if limit is not None else table.rows
     if by_column:
-        return {"kind": kind, "categories": [str(labels[k]) for k in keys],
-                "series": [{"name": r.label, "values": [r.values.get(k) for k in keys]}
-                           for r in rows]}
+        return {"kind": kind, "categories": [str(labels[k]) for k in keys], "keys": list(keys),
+                "series": [{"name": r.label, "key": _key(r.key),
+                            "values": [r.values.get(k) for k in keys]} for r in rows]}
     return {"kind": kind, "categories": [r.label for r in rows],
-            "series": [{"name": str(labels[k]), "values": [r.values.get(k) for r in rows]}
-                       for k in keys]}
+            "keys": [_key(r.key) for r in rows],
+            "series": [{"name": str(labels[k]), "key": k,
+                        "values": [r.values.get(k) for r in rows]} for k in keys]}
+
+
+def _key(key: Any) -> str:
+    """A row's key as a link carries it (`app.services.reports.chart_rows`)."""
+    return "none" if key is None else str(key)

@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -59,6 +60,19 @@ from app.services.scoping import scoped
 
 WEEK = timedelta(days=7)
 
+#: How far the coverage chart looks ahead, and how many event-and-skill rows it shows (the
+#: soonest).
+COVERAGE_DAYS, COVERAGE_ROWS = 30, 15
+
+#: The contacts chart's kinds: what counts in each (its bars' rows are chosen the same way).
+CONTACT_KINDS: dict[str, Any] = {
+    "done": Visit.outcome.in_(EFFECTIVE),
+    "not_effective": Visit.outcome.in_(NOT_EFFECTIVE),
+    "planned": Visit.outcome == VisitOutcome.planned,
+}
+CONTACT_LABELS: dict[str, Any] = {"done": _l("Effective"), "not_effective": _l("Not effective"),
+                                  "planned": _l("Planned, not yet recorded")}
+
 
 def month_starts(today: date, count: int) -> list[date]:
     """The first days of the last `count` months, the current one last."""
@@ -68,14 +82,14 @@ def month_starts(today: date, count: int) -> list[date]:
     return firsts
 
 
-def _next_month(first: date) -> date:
+def next_month(first: date) -> date:
     return (first + timedelta(days=32)).replace(day=1)
 
 
-def _local_bounds(firsts: list[date], zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
+def local_bounds(firsts: list[date], zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
     def at(day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=zone)
-    return [(at(f), at(_next_month(f))) for f in firsts]
+    return [(at(f), at(next_month(f))) for f in firsts]
 
 
 def unfilled_seats(session: Session, user: User, now: datetime) -> int:
@@ -113,21 +127,24 @@ class Series:
 
     categories: list[str]
     series: dict[str, list[float]]
+    #: The categories as links ask for their rows (`app.services.reports.chart_rows`), when
+    #: not the categories themselves (months are their own keys).
+    keys: list[str] | None = None
 
     def to_json(self, names: dict[str, Any], kind: str) -> dict[str, Any]:
         return {"kind": kind, "categories": self.categories,
-                "series": [{"name": str(names[key]), "values": values}
+                "keys": self.keys if self.keys is not None else self.categories,
+                "series": [{"name": str(names[key]), "key": key, "values": values}
                            for key, values in self.series.items()]}
 
 
 def contacts_by_month(session: Session, user: User, today: date, zone: ZoneInfo,
                       months: int = 6) -> Series:
     firsts = month_starts(today, months)
-    bounds = _local_bounds(firsts, zone)
+    bounds = local_bounds(firsts, zone)
     bucket = bucket_of(Visit.visited_at, bounds)
-    kind = case((Visit.outcome.in_(EFFECTIVE), "done"),
-                (Visit.outcome.in_(NOT_EFFECTIVE), "not_effective"),
-                (Visit.outcome == VisitOutcome.planned, "planned"), else_="other")
+    kind = case(*((condition, key) for key, condition in CONTACT_KINDS.items()),
+                else_="other")
     statement = (
         select(bucket.label("month"), kind.label("kind"), func.count())
         .where(Visit.visited_at >= bounds[0][0], Visit.visited_at < bounds[-1][1])
@@ -147,12 +164,12 @@ def requests_by_state(session: Session, user: User) -> Series:
         scoped(statement, user, ResidentRequest))}
     states = list(RequestStatus)
     return Series([str(s.label) for s in states],
-                  {"requests": [counts.get(s, 0) for s in states]})
+                  {"requests": [counts.get(s, 0) for s in states]}, [s.value for s in states])
 
 
 def hours_by_month(session: Session, user: User, today: date, months: int = 6) -> Series:
     firsts = month_starts(today, months)
-    bounds = [(f, _next_month(f)) for f in firsts]
+    bounds = [(f, next_month(f)) for f in firsts]
     bucket = bucket_of(HoursEntry.service_on, bounds)
     statement = (
         select(bucket.label("month"), func.sum(HoursEntry.minutes))
@@ -171,7 +188,7 @@ def requests_by_month(session: Session, user: User, today: date, zone: ZoneInfo,
     """Received and resolved per month: one query (a request counts in the month it came in
     and, if resolved, in the month it was resolved)."""
     firsts = month_starts(today, months)
-    bounds = _local_bounds(firsts, zone)
+    bounds = local_bounds(firsts, zone)
     R = ResidentRequest
     received, resolved = bucket_of(R.received_at, bounds), bucket_of(R.resolved_at, bounds)
     statement = (
