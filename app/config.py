@@ -51,6 +51,14 @@ DEFAULTS: dict[str, Any] = {
     #: SQLite only: how long a connection waits for another writer before giving up (a
     #: request then answers 503 with Retry-After).
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
+    #: PostgreSQL: connections each process keeps open (SQLAlchemy's pool). None: one per
+    #: gunicorn thread (GUNICORN_THREADS, default 8), as a thread holds one at a time; so a
+    #: host opens at most WEB_CONCURRENCY × (pool size + overflow), see the README.
+    "LINLI_DB_POOL_SIZE": None,
+    #: Connections opened beyond the pool size when every pooled one is busy (closed after
+    #: use), and seconds a request waits for one before answering 503 with Retry-After.
+    "LINLI_DB_MAX_OVERFLOW": 0,
+    "LINLI_DB_POOL_TIMEOUT": 10,
     #: The task queue: "redis://…" for RedisHuey; None: SqliteHuey in the instance folder.
     "HUEY_URL": None,
     #: Queue name, so several deployments (or test runs) can share one Redis.
@@ -137,7 +145,8 @@ _INTEGER_SETTINGS = (
     "LINLI_PROXY_FIX_X_FOR", "LINLI_PROXY_FIX_X_PROTO", "LINLI_PROXY_FIX_X_HOST",
     "LINLI_PROXY_FIX_X_PORT", "LINLI_PROXY_FIX_X_PREFIX", "LINLI_LOGIN_MAX_FAILURES",
     "LINLI_LOGIN_LOCK_MINUTES", "LINLI_MAIL_SMTP_PORT", "LINLI_CARE_HORIZON_WEEKS",
-    "LINLI_SCHEDULE_MIN_GAP_MINUTES", "SQLITE_BUSY_TIMEOUT_MS",
+    "LINLI_SCHEDULE_MIN_GAP_MINUTES", "SQLITE_BUSY_TIMEOUT_MS", "LINLI_DB_MAX_OVERFLOW",
+    "LINLI_DB_POOL_TIMEOUT",
 )
 
 INSTANCE_CONFIG_TEMPLATE = '''\
@@ -289,10 +298,25 @@ def resolve_settings(
     settings["BABEL_DEFAULT_LOCALE"] = settings["LINLI_DEFAULT_LOCALE"]
     settings["BABEL_DEFAULT_TIMEZONE"] = settings["LINLI_TIMEZONE"]
     if not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A server connection can die between requests; a SQLite file cannot, so the extra
-        # round trip is spent only where it buys something.
-        settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", server_pool_options(settings))
     return settings
+
+
+#: gunicorn's threads per worker when GUNICORN_THREADS is not set (deploy/gunicorn.conf.py).
+DEFAULT_THREADS = 8
+
+
+def server_pool_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """The connection pool of a database server (PostgreSQL), sized from the deployment."""
+    size = settings["LINLI_DB_POOL_SIZE"] or os.environ.get("GUNICORN_THREADS") or DEFAULT_THREADS
+    return {
+        # A server connection can die between requests (a restart, a failover, an idle
+        # timeout); a SQLite file cannot, so the extra round trip is spent only here.
+        "pool_pre_ping": True,
+        "pool_size": int(size),
+        "max_overflow": settings["LINLI_DB_MAX_OVERFLOW"],
+        "pool_timeout": settings["LINLI_DB_POOL_TIMEOUT"],
+    }
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:

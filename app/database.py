@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from app import transactions, unavailable
@@ -149,10 +149,14 @@ def _commit_on_success(response: Response) -> Response:
     if response.status_code < 400:
         try:
             db.session.commit()
-        except OperationalError as error:
-            # A full disk or a lock held too long at the last moment: nothing was saved.
-            db.session.rollback()
+        except DBAPIError as error:
+            # A full disk, a lock held too long or the connection lost at the last moment:
+            # nothing was saved.
             cause = unavailable.unavailable_cause(error)
+            try:
+                db.session.rollback()
+            except DBAPIError:
+                cause = cause or "down"
             if cause is None:
                 raise
             return unavailable.unavailable_response(cause)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, NoReturn
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, text
@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.models import Event, Registration, Slot
+from app.services.database_errors import unavailable_cause
 
 #: Statuses that hold a place (and count against capacity).
 from app.services.signup.applicant import EVENT_NOT_FOUND, MAX_ID, SLOT_NOT_FOUND, SignupError
@@ -41,6 +42,16 @@ def _sqlite_writer_mutex(session: Session) -> None:
     session.info[_MUTEX_KEY] = mutex
 
 
+def _refuse_as_busy(error: OperationalError) -> NoReturn:
+    """A lock the database could not give in time is the sign-up's "busy"; a lost connection
+    stays what it is, for the web's "cannot be reached" answer."""
+    if unavailable_cause(error) == "down":
+        raise error
+    raise SignupError(
+        "busy", _l("Many people are signing up right now. Please try again.")
+    ) from error
+
+
 def release_sqlite_writer_mutex(session: Session, transaction: SessionTransaction) -> None:
     """Part of the `after_transaction_end` listener (`app.database`): the mutex is held until
     the outermost transaction ends."""
@@ -67,9 +78,7 @@ def _lock(session: Session, model: type[Event] | type[Slot], pk: int) -> Any:
             statement = select(model).where(model.id == pk).with_for_update()
         row = session.scalars(statement.execution_options(populate_existing=True)).first()
     except OperationalError as error:
-        raise SignupError(
-            "busy", _l("Many people are signing up right now. Please try again.")
-        ) from error
+        _refuse_as_busy(error)
     if row is None:
         raise SignupError("not_found", missing, "slot" if model is Slot else None)
     return row
@@ -90,9 +99,7 @@ def _lock_for_token(session: Session, token: str) -> Any:
                 {"token": token},
             )
         except OperationalError as error:
-            raise SignupError(
-                "busy", _l("Many people are signing up right now. Please try again.")
-            ) from error
+            _refuse_as_busy(error)
         if not result.rowcount:  # type: ignore[attr-defined]
             raise SignupError("not_found", _l("This sign-up does not exist."))
         return None

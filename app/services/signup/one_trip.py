@@ -173,7 +173,8 @@ def _sign_up_in_one_trip(session: Session, event_id: int, slot_id: int | None,
     }
     import psycopg  # the `postgres` extra, present whenever the engine is PostgreSQL
 
-    driver = session.connection().connection.driver_connection
+    connection = session.connection()
+    driver = connection.connection.driver_connection
     if driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         # Something of this transaction is already in the database (or it is not ours, as
         # in the tests' rolled-back connection): committing here would commit that too.
@@ -192,10 +193,14 @@ def _sign_up_in_one_trip(session: Session, event_id: int, slot_id: int | None,
             on_disk_to = flushing.fetchone()
     except psycopg.Error as error:
         # As SQLAlchemy would raise it, so the app's handlers (503 for a busy or full
-        # database) treat it like any other; the session's rollback ends the transaction.
-        # Its parameters (a resident's name and number) stay out of the logs.
-        raise DBAPIError.instance(insert, params, error, psycopg.Error,
-                                  hide_parameters=True) from error
+        # database, or a lost connection) treat it like any other; the session's rollback
+        # ends the transaction. Its parameters (a resident's name and number) stay out of
+        # the logs. A connection that died here is not given back to the pool.
+        lost = driver.closed or driver.broken
+        if lost:
+            connection.invalidate(error)
+        raise DBAPIError.instance(insert, params, error, psycopg.Error, hide_parameters=True,
+                                  connection_invalidated=lost) from error
     if row is None:
         return None
     registration_id, status, waiting = row
