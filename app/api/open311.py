@@ -51,7 +51,7 @@ from app.public.limits import request_limits, verify_limits
 from app.services import requests as requests_service
 from app.services.households.files import mask_phone
 from app.services.requests import photos, verification
-from app.services.requests.photos import board_photos
+from app.services.requests.photos import BoardPhoto, board_photos
 
 open311_blp = Blueprint(
     "api_open311", __name__, url_prefix="/api/v1/open311",
@@ -272,11 +272,11 @@ def _agency(found: ResidentRequest) -> str:
     return committee
 
 
-def _service_request(found: ResidentRequest, photos_of: dict[int, list[int]]
+def _service_request(found: ResidentRequest, photos_of: dict[int, list[BoardPhoto]]
                      ) -> dict[str, Any]:
     handled = _handled(found)
     posted = handled.posted_at is not None and handled.status == RequestStatus.resolved
-    photo_ids = photos_of.get(handled.id, []) if posted else []
+    published = photos_of.get(handled.id, []) if posted else []
     neighbourhood = localised(found.neighbourhood.name, found.neighbourhood.name_en)
     return {
         "service_request_id": found.reference_code,
@@ -292,8 +292,8 @@ def _service_request(found: ResidentRequest, photos_of: dict[int, list[int]]
         "address": f"{neighbourhood} {found.building.number}" if found.building
         else neighbourhood,
         "address_id": found.building_id,
-        "media_url": url_for("public.board_photo_file", photo_id=photo_ids[0],
-                             _external=True) if photo_ids else None,
+        "media_url": url_for("public.board_photo_file", photo_id=published[0].id,
+                             _external=True) if published else None,
         "linli_state": found.status.value,
         "linli_state_label": str(found.status.label),
         "linli_board_title": handled.board_title if posted else None,

@@ -3,7 +3,8 @@ decisions per neighbourhood, only the committee's public texts (`app.services.re
 
 Cacheable like the event pages: no session cookie for an anonymous visitor, an ETag from a
 cheap version key, and a 304 without rendering when the visitor's copy is current. The same
-texts as JSON and as an Atom feed, for the neighbourhood's WeChat account editor.
+texts as JSON and as an Atom feed, for the neighbourhood's WeChat account editor, with the
+photos the committee published (by the address that serves only those, as on the page).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.public.caching import code_version
 from app.public.requests import photo_response
 from app.public.views import public_bp
 from app.services import requests as requests_service
-from app.services.requests.photos import board_photo, board_photos
+from app.services.requests.photos import BoardPhoto, board_photo, board_photos
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -80,6 +81,15 @@ def _cached(neighbourhood_id: int, kind: str) -> tuple[str, Response | None]:
     return etag, None
 
 
+def _photo_url(photo: BoardPhoto) -> str:
+    return url_for("public.board_photo_file", photo_id=photo.id, _external=True)
+
+
+def _photo_json(photo: BoardPhoto) -> dict[str, object]:
+    return {"url": _photo_url(photo), "content_type": photo.content_type,
+            "width": photo.width, "height": photo.height}
+
+
 @public_bp.get("/board/<int:neighbourhood_id>.json")
 def board_json(neighbourhood_id: int) -> Response:
     """The board for the neighbourhood's WeChat account editor and other sites: the public
@@ -89,6 +99,7 @@ def board_json(neighbourhood_id: int) -> Response:
         return not_modified
     neighbourhood = _board_or_404(neighbourhood_id)
     entries = requests_service.board_entries(db.session, neighbourhood_id)
+    photos = board_photos(db.session, [e.id for e in entries])
     response = jsonify({
         "neighbourhood": localised(neighbourhood.name, neighbourhood.name_en),
         "url": url_for("public.board", neighbourhood_id=neighbourhood_id, _external=True),
@@ -98,7 +109,8 @@ def board_json(neighbourhood_id: int) -> Response:
             "council_decision": e.council_decision,
             "received_at": e.received_at.isoformat(),
             "resolved_at": (e.resolved_at or e.posted_at).isoformat(),
-            "posted_at": e.posted_at.isoformat()} for e in entries]})
+            "posted_at": e.posted_at.isoformat(),
+            "photos": [_photo_json(p) for p in photos.get(e.id, [])]} for e in entries]})
     response.set_etag(etag)
     return response
 
@@ -111,6 +123,7 @@ def board_atom(neighbourhood_id: int) -> Response:
         return not_modified
     neighbourhood = _board_or_404(neighbourhood_id)
     entries = requests_service.board_entries(db.session, neighbourhood_id)
+    photos = board_photos(db.session, [e.id for e in entries])
     page = url_for("public.board", neighbourhood_id=neighbourhood_id, _external=True)
     tag = f"tag:{current_app.config['LINLI_DEPLOYMENT_ID']},2026:board-{neighbourhood_id}"
     feed = ET.Element("feed", xmlns=ATOM)
@@ -128,6 +141,10 @@ def board_atom(neighbourhood_id: int) -> Response:
         ET.SubElement(entry, "id").text = f"{tag}:{e.id}"
         ET.SubElement(entry, "title").text = e.title
         ET.SubElement(entry, "link", rel="alternate", type="text/html", href=page)
+        for photo in photos.get(e.id, []):
+            # RFC 4287 4.2.7.2: an enclosure is a related resource, possibly large.
+            ET.SubElement(entry, "link", rel="enclosure", type=photo.content_type,
+                          href=_photo_url(photo), length=str(photo.size))
         ET.SubElement(entry, "published").text = (e.resolved_at or e.posted_at).isoformat()
         ET.SubElement(entry, "updated").text = e.posted_at.isoformat()
         ET.SubElement(entry, "category", term=e.category.value, label=str(e.category.label))

@@ -123,15 +123,29 @@ def _board_changed(photo: RequestPhoto) -> None:
     photo.request.updated_at = utcnow()
 
 
-def board_photos(session: Session, request_ids: list[int]) -> dict[int, list[int]]:
-    """The published photos of the given requests (for the board page), by request."""
-    found: dict[int, list[int]] = {}
-    for photo_id, request_id in session.execute(
-            select(RequestPhoto.id, RequestPhoto.request_id)
-            .where(RequestPhoto.request_id.in_(request_ids),
-                   RequestPhoto.published_at.is_not(None))
-            .order_by(RequestPhoto.id)):
-        found.setdefault(request_id, []).append(photo_id)
+@dataclass(frozen=True)
+class BoardPhoto:
+    """A published photo as the board, its feeds and the API describe it (never its bytes,
+    never who took it)."""
+
+    id: int
+    content_type: str
+    width: int
+    height: int
+    size: int
+
+
+def board_photos(session: Session, request_ids: list[int]) -> dict[int, list[BoardPhoto]]:
+    """The published photos of the given requests, by request, in the order they were
+    added (the "before" photos come first): one query."""
+    found: dict[int, list[BoardPhoto]] = {}
+    P = RequestPhoto
+    for row in session.execute(
+            select(P.id, P.request_id, P.content_type, P.width, P.height, P.size)
+            .where(P.request_id.in_(request_ids), P.published_at.is_not(None))
+            .order_by(P.id)):
+        found.setdefault(row.request_id, []).append(BoardPhoto(
+            row.id, row.content_type, row.width, row.height, row.size))
     return found
 
 

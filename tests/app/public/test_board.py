@@ -1,8 +1,11 @@
 """The notice board: resolved improvements and council decisions posted per neighbourhood with
 the committee's public texts only — never the resident's name, phone, place or own words —,
+with the photos the committee published (in the page, the JSON and the Atom feed),
 cacheable for anonymous visitors; explanations stay private; reopening takes an entry down."""
 
 from __future__ import annotations
+
+import xml.etree.ElementTree as ET
 
 import pytest
 from flask import Flask
@@ -11,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
 from app.services import requests
+from app.services.requests import photos
 from tests import factories as f
+from tests.app.services.requests.test_photos import jpeg_with_gps
 from tests.helpers import in_english
 
 pytestmark = pytest.mark.integration
@@ -155,3 +160,39 @@ def test_the_board_as_json_and_atom_carries_the_public_texts_only(
         assert again.status_code == 304
     assert client.get("/board/99999999.json").status_code == 404
     assert client.get("/board/99999999.atom").status_code == 404
+
+
+def test_the_json_and_atom_carry_only_the_published_photos(
+        app: Flask, client: FlaskClient, db_session: Session) -> None:
+    n = f.make_neighbourhood(db_session)
+    req = _resolved(app, db_session, n, S.improving)
+    before = photos.add_photo(db_session, req, photos.clean_photo(jpeg_with_gps()), user=None)
+    after = photos.add_photo(db_session, req, photos.clean_photo(jpeg_with_gps((640, 480))),
+                             user=None)
+    private = photos.add_photo(db_session, req, photos.clean_photo(jpeg_with_gps()),
+                               user=None)
+    photos.publish(db_session, before, no_people=True)
+    photos.publish(db_session, after, no_people=True)
+
+    [entry] = client.get(f"/board/{n.id}.json").get_json()["entries"]
+    urls = [p["url"] for p in entry["photos"]]
+    assert urls == [f"http://localhost/board/photos/{before.id}",
+                    f"http://localhost/board/photos/{after.id}"]
+    assert entry["photos"][1] | {"url": ""} == {"url": "", "content_type": "image/jpeg",
+                                                 "width": 640, "height": 480}
+    served = client.get(urls[0].removeprefix("http://localhost"))
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert b"PhoneMaker" not in served.data  # EXIF gone
+    assert client.get(f"/board/photos/{private.id}").status_code == 404
+
+    feed = ET.fromstring(client.get(f"/board/{n.id}.atom").data)
+    atom = "{http://www.w3.org/2005/Atom}"
+    enclosures = [link.attrib for link in feed.iter(f"{atom}link")
+                  if link.get("rel") == "enclosure"]
+    assert [e["href"] for e in enclosures] == urls
+    assert enclosures[0]["type"] == "image/jpeg" and int(enclosures[0]["length"]) == before.size
+
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.handling, user=None, note="还没修好")
+    assert client.get(f"/board/{n.id}.json").get_json()["entries"] == []
+    assert client.get(urls[0].removeprefix("http://localhost")).status_code == 404
