@@ -51,6 +51,7 @@ matrix says which *operations* a role has on a model at all.
 | FestivalCampaign | CRUD  | CRUD + "plan the visits"            | –                          |
 | Donation         | CRUD  | CRUD                                | –                          |
 | HolidayPeriod    | CRUD  | R                                   | –                          |
+| EventSeries      | CRUD  | CRUD (future occurrences follow)    | –                          |
 
 A town department handler (role `department`) has R on Department and RU on ResidentRequest
 (the requests escalated to their department: the workflow's steps and passing them on to the
@@ -146,6 +147,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "FestivalCampaign": {_A: CRUD, _C: CRUD},
     "Donation": {_A: CRUD, _C: CRUD},
     "HolidayPeriod": {_A: CRUD, _C: R},
+    "EventSeries": {_A: CRUD, _C: CRUD},
 }
 
 #: Roles that may open the admin panel at all.

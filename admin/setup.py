@@ -56,6 +56,7 @@ from admin.views.people import (
 from admin.views.projects import ProjectView
 from admin.views.reports import ComparisonWeightsView, FiveComparisonsView
 from admin.views.requests import DepartmentView, ResidentRequestView
+from admin.views.series import EventSeriesView
 from admin.views.service_groups import BuildingView, ServiceGroupView
 from admin.views.settings import (
     CarePackageView,
@@ -79,6 +80,7 @@ from app.models import (
     Department,
     Donation,
     Event,
+    EventSeries,
     EventTemplate,
     FestivalCampaign,
     HolidayPeriod,
@@ -140,6 +142,7 @@ def init_admin(app: Flask) -> Admin:
         AvailabilityView(Availability, name=_l("Availability"), category=people),
         BlackoutView(Blackout, name=_l("Blackouts"), category=people),
         EventView(Event, name=_l("Events"), category=events),
+        EventSeriesView(EventSeries, name=_l("Event series"), category=events),
         ShiftView(Shift, name=_l("Shifts"), category=events),
         SlotView(Slot, name=_l("Resident slots"), category=events),
         AssignmentView(Assignment, name=_l("Assignments"), category=events),

@@ -811,3 +811,17 @@ class HolidayKind(LabelledEnum):
             cls.holiday: _l("Public holiday (day off)"),
             cls.workday: _l("Make-up working day"),
         }
+
+
+class SeriesFrequency(LabelledEnum):
+    """How an event series repeats (RFC 5545's FREQ)."""
+
+    weekly = "weekly"
+    monthly = "monthly"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.weekly: _l("Weekly"),
+            cls.monthly: _l("Monthly"),
+        }

@@ -27,6 +27,7 @@ from app.models import (
     Building,
     Department,
     Event,
+    EventSeries,
     EventTemplate,
     Household,
     Incident,
@@ -283,3 +284,19 @@ def make_inspection(session: Session, site: PatrolSite, group: PatrolGroup,
     _save(session, inspection)
     refresh_certified(session, inspection, ZoneInfo("Asia/Shanghai"))
     return inspection
+
+
+def make_series(session: Session, **kw: Any) -> EventSeries:
+    """A weekly event series (every Monday 09:00 for 90 minutes unless told otherwise)."""
+    if "neighbourhood" not in kw and "neighbourhood_id" not in kw:
+        kw["neighbourhood"] = make_neighbourhood(session)
+    kw.setdefault("kind", EventKind.patrol)
+    kw.setdefault("title", f"小区巡查{_n()}")
+    kw.setdefault("shift_title", "巡查")
+    kw.setdefault("is_public", False)
+    kw.setdefault("start_time", time(9, 0))
+    kw.setdefault("duration_minutes", 90)
+    kw.setdefault("weekdays_mask", 1)
+    kw.setdefault("starts_on", date(2027, 1, 4))
+    kw.setdefault("skipped_days", [])
+    return _save(session, EventSeries(**kw))

@@ -30,6 +30,7 @@ from app.models import Assignment, Event, Registration, ScheduleRun, Shift, Slot
 from app.models.events import PRIVATE_KINDS
 from app.services import signup
 from app.services.scheduler import changes
+from app.services.series import exceptions as series_exceptions
 
 _TIMESTAMPS = ["created_at", "updated_at"]
 
@@ -151,7 +152,10 @@ class EventView(PlacesFollowStaffingMixin, TellPeopleOfChangesMixin, AutoSchedul
     ]
     column_default_sort = ("start_at", True)
     list_load_options = (joinedload(Event.neighbourhood),)
-    form_excluded_columns = _TIMESTAMPS
+    #: An occurrence's series and day are set by its series, never on the form.
+    form_excluded_columns = [*_TIMESTAMPS, "series", "series_day", "series_detached"]
+    column_labels = {"series": _l("Series"), "series_day": _l("Day in the series"),
+                     "series_detached": _l("Changed on its own")}
     form_ajax_refs = {"household": {"fields": ["address", "contact_name"], "page_size": 10}}
     inline_models = [
         (Shift, {"form_excluded_columns": ["assignments", *_TIMESTAMPS]}),
@@ -167,7 +171,13 @@ class EventView(PlacesFollowStaffingMixin, TellPeopleOfChangesMixin, AutoSchedul
     def on_model_change(self, form: Any, model: Event, is_created: bool) -> None:
         refuse_public_private_event(model)
         refuse_unworkable_course(model)
+        # One occurrence of a series edited here: the series keeps it as it is from now on.
+        series_exceptions.detach_if_changed(model)
         super().on_model_change(form, model, is_created)
+
+    def on_model_delete(self, model: Event) -> None:
+        super().on_model_delete(model)
+        series_exceptions.forget_occurrence(db.session, model)
 
 
 def refuse_unworkable_course(model: Event) -> None:

@@ -16,6 +16,7 @@ from app.cli.projects import projects_cli
 from app.cli.report import report_cli
 from app.cli.requests import requests_cli
 from app.cli.schedule import events_cli, schedule_cli
+from app.cli.series import series_cli
 from app.cli.users import users_cli
 from app.cli.visits import visits_cli
 
@@ -24,5 +25,5 @@ def register_cli(app: Flask) -> None:
     for group in (users_cli, demo_cli, feeds_cli, events_cli, schedule_cli, visits_cli,
                   incidents_cli, notifications_cli, hours_cli, attendance_cli,
                   certificates_cli, report_cli, requests_cli, pairing_cli, patrols_cli,
-                  projects_cli, packages_cli, festivals_cli):
+                  projects_cli, packages_cli, festivals_cli, series_cli):
         app.cli.add_command(group)

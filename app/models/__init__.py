@@ -47,6 +47,7 @@ from app.models.requests import (
     RequestPhoto,
     ResidentRequest,
 )
+from app.models.series import EventSeries
 from app.models.service_groups import Building, ServiceGroup, service_group_members
 from app.models.shift_changes import ShiftChangeRequest
 from app.models.skills import Skill
@@ -68,6 +69,7 @@ __all__ = [
     "Department",
     "Donation",
     "Event",
+    "EventSeries",
     "EventTemplate",
     "FeedTombstone",
     "FestivalCampaign",

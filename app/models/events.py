@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from app.models.assignments import Assignment
     from app.models.geography import Neighbourhood
     from app.models.households import Household
+    from app.models.series import EventSeries
     from app.models.skills import Skill
     from app.models.teams import Team
 
@@ -75,6 +76,8 @@ class Event(TimestampMixin, Base):
         CheckConstraint(
             "completion_sessions IS NULL OR (completion_sessions >= 1 AND capacity IS NOT NULL)",
             name="course_completion"),
+        #: One occurrence per series and day, however often generation runs.
+        UniqueConstraint("series_id", "series_day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,10 +126,19 @@ class Event(TimestampMixin, Base):
     #: all its sessions (its slots) and completes it by attending at least this many of them.
     #: A session whose slot has places also takes session-only sign-ups (an open lecture).
     completion_sessions: Mapped[int | None]
+    #: The series that made this event, and the day of its rule it stands for (kept when the
+    #: occurrence is moved; `app.services.series`).
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_series.id", ondelete="SET NULL"), index=True
+    )
+    series_day: Mapped[date | None]
+    #: Edited on its own: an exception the series keeps as it is.
+    series_detached: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     household: Mapped[Household | None] = relationship()
     template: Mapped[EventTemplate | None] = relationship()
+    series: Mapped[EventSeries | None] = relationship()
     shifts: Mapped[list[Shift]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Shift.start_at"
     )

@@ -42,6 +42,7 @@ from app.models import (
     Department,
     Donation,
     Event,
+    EventSeries,
     EventTemplate,
     FestivalCampaign,
     HolidayPeriod,
@@ -116,6 +117,7 @@ _DIRECT: dict[type, Any] = {
     PatrolSeason: PatrolSeason.neighbourhood_id,
     FestivalCampaign: FestivalCampaign.neighbourhood_id,
     Donation: Donation.neighbourhood_id,
+    EventSeries: EventSeries.neighbourhood_id,
 }
 
 #: Models whose rows without a neighbourhood are town-wide: readable by every coordinator,

@@ -11,6 +11,7 @@
 - `pairing`: each night, pairings whose period is over are ended.
 - `packages`: service-package visits, generated as soon as a package is saved and each night.
 - `courses`: course participants told of their next session, the day before.
+- `series`: event series' occurrences, made as soon as a series is saved and each night.
 
 Importing every task module here, where the consumer finds the queue, registers all tasks
 (huey's "not found in TaskRegistry" otherwise). Tasks take ids or plain data, never rows.
@@ -28,6 +29,7 @@ from app.tasks import (
     pairing,
     qualifications,
     scheduler,
+    series,
     visits,
 )
 from app.tasks.queue import huey, make_huey, task_app
@@ -44,5 +46,5 @@ def init_app(app: Flask) -> None:
 
 __all__ = [
     "courses", "feeds", "huey", "init_app", "make_huey", "notify", "packages", "pairing",
-    "qualifications", "scheduler", "task_app", "visits",
+    "qualifications", "scheduler", "series", "task_app", "visits",
 ]

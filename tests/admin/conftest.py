@@ -176,6 +176,8 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
                         donor_kind=DonorKind.company, received_on=date(2026, 9, 21),
                         value_yuan=2000, recipients_count=20, recipients=f"{prefix}20位老人")
     session.add_all([campaign, donation])
+    series = f.make_series(session, neighbourhood=n, title=f"{prefix}每周一巡查",
+                           volunteer=volunteer, starts_on=date(2030, 9, 30))
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -191,7 +193,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "shiftchangerequest": change,
         "qualification": qualification,
         "servicepackage": service_package, "packagevisit": package_visit,
-        "festivalcampaign": campaign, "donation": donation,
+        "festivalcampaign": campaign, "donation": donation, "eventseries": series,
     })
 
 

@@ -56,6 +56,7 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "qualification": ("Qualification", "volunteer", "licence_number"),
     "festivalcampaign": ("FestivalCampaign", None, "title"),
     "donation": ("Donation", None, "donor"),
+    "eventseries": ("EventSeries", "volunteer", "title"),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

@@ -13,8 +13,11 @@ Dates follow `today`:
   ahead, four sessions a week apart, booked once for the whole course; keyed by its title;
 - its second round (`courses`) was held on the four Saturdays before `today`: over 200 women
   signed up, with each session's attendance; keyed by its title;
-- the café patrol rota and Jiang Jiezhi's Monday round cover the 4 weeks from the next Monday,
-  keyed by (title, start): loading again on a later day adds only the weeks not yet there;
+- the café patrol rota covers the 4 weeks from the next Monday, keyed by (title, start):
+  loading again on a later day adds only the weeks not yet there;
+- the event series (`series`) start on `today`: Jiang Jiezhi's Monday round of Yongye and
+  Jiahong's Saturday service mornings, public holidays skipped, their occurrences made over
+  the rolling horizon; keyed by (neighbourhood, title);
 - the weekend service mornings of the past quarter, with their attendance and hours
   (`history`), are the six every-other Saturdays before `today`;
 - the café squad's inspection log (`patrols`) is the last summer holiday ended before `today`
@@ -57,6 +60,7 @@ from app.services.demo.patrols import load_patrols
 from app.services.demo.projects import load_projects
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
 from app.services.demo.residents import load_residents
+from app.services.demo.series import load_series
 
 __all__ = [
     "DEFAULT_SEED",
@@ -109,6 +113,7 @@ def load_demo(
         lambda: load_history(session, places, zone, today) | load_licences(session, today),
         lambda: load_pairings(session, places, today),
         lambda: load_patrols(session, places, zone, today),
+        lambda: load_series(session, places, zone, today),
         lambda: load_projects(session, places, zone, today),
         lambda: load_packages(session, places, zone, today),
         lambda: load_missed_visits(session, places, zone, today),

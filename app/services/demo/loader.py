@@ -255,24 +255,17 @@ class Loader:
                     start = self.local(monday + timedelta(days=7 * week + weekday), d.PATROL_START)
                     wanted.append((f"网吧巡查 · {cafe}", start, g, f"{cafe}({address})", team,
                                    f"巡查{cafe}"))
-        yongye_group = self.teams[service_group_name(d.NEIGHBOURHOODS[1])]
-        for week in range(d.PATROL_WEEKS):
-            start = self.local(monday + timedelta(days=7 * week), d.YONGYE_PATROL_START)
-            wanted.append((d.YONGYE_PATROL_TITLE, start, 1, "永业居民区", yongye_group,
-                           "小区巡查:绿化、路灯、健身器、车辆停放"))
+        # Jiang Jiezhi's Monday round is an event series (`demo.series`), not events by hand.
         titles = {title for title, *_rest in wanted}
         existing = set(self.session.execute(
             select(Event.title, Event.start_at).where(Event.title.in_(titles))).tuples())
         for title, start, n, place, team, shift_title in wanted:
             if (title, start) in existing:
                 continue
-            yongye = title == d.YONGYE_PATROL_TITLE
-            end = start + timedelta(minutes=d.YONGYE_PATROL_MINUTES if yongye
-                                    else d.PATROL_MINUTES)
+            end = start + timedelta(minutes=d.PATROL_MINUTES)
             event = Event(
                 neighbourhood=self.neighbourhoods[n], kind=EventKind.patrol, title=title,
-                description=("江洁志等团组成员每周一巡查小区,收集居民意见建议。" if yongye else
-                             "持证集体检查:观察网吧附近,及时制止未成年人进入网吧。"),
+                description="持证集体检查:观察网吧附近,及时制止未成年人进入网吧。",
                 place=place, start_at=start, end_at=end, is_public=False,
                 contact=f"{team.lead.name} {team.lead.phone}" if team.lead else None,
                 status=EventStatus.published,

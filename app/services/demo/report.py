@@ -20,7 +20,7 @@ COUNT_KEYS = (
     "patrol_inspections", "qualifications",
     "projects", "registrations", "service_packages", "package_items", "package_visits",
     "package_visits_missed", "makeup_visits", "session_attendances",
-    "festival_campaigns", "festival_visits", "donations",
+    "festival_campaigns", "festival_visits", "donations", "event_series",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"

@@ -1,0 +1,106 @@
+"""The series form: a preview of the next occurrences with the holidays skipped named, saved
+nothing; a rule that cannot work refused in words; a save queues the occurrences; editing one
+occurrence on its own makes it an exception, deleting it keeps its day out."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+import app.tasks.series
+from app.models import Event, EventSeries
+from app.services.series import generation
+from tests.admin.conftest import as_text, quick_login
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[list[int]]:
+    """The series whose occurrences a save queued (the queue itself is
+    tests/app/services/series/test_series_queue.py's)."""
+    calls: list[list[int]] = []
+    monkeypatch.setattr(app.tasks.series, "enqueue_sync", calls.append)
+    return calls
+
+
+def _form(world, token: str, **fields: object) -> dict[str, object]:
+    side = world.jiahong
+    data: dict[str, object] = {
+        "csrf_token": token, "neighbourhood": side.neighbourhood.id, "kind": "patrol",
+        "title": "佳虹周二巡查", "place": "佳虹小区", "start_time": "09:00",
+        "duration_minutes": 90, "frequency": "weekly", "repeat_interval": 1,
+        "weekdays_mask": ["1"], "month_position": "", "starts_on": "2030-09-30",
+        "ends_on": "", "occurrences": "", "skip_holidays": "y", "publish": "y",
+        "shift_title": "巡查", "min_volunteers": 1, "max_volunteers": 2}
+    data.update(fields)
+    return data
+
+
+def test_the_preview_names_the_holiday_and_saves_nothing(client, db_session, world,
+                                                         queued) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post("/admin/eventseries/new/", data={**_form(world, token),
+                                                            "_preview": "1"})
+    assert response.status_code == 200
+    page = as_text(response)
+    assert 'id="series-preview"' in page
+    # The world's test holiday (1–3 October 2030) falls on the first Tuesday.
+    assert "示例节" in page and "2030年10月8日" in page
+    assert db_session.scalar(select(EventSeries.id).where(
+        EventSeries.title == "佳虹周二巡查")) is None
+    assert queued == []
+
+
+@pytest.mark.parametrize(("fields", "words"), [
+    ({"weekdays_mask": []}, "请至少勾选一个星期几"),
+    ({"frequency": "monthly"}, "每月重复需要选择"),
+    ({"ends_on": "2030-12-31", "occurrences": 5}, "不能同时"),
+    ({"on_makeup_days": "y", "weekdays_mask": ["5"]}, "调休上班日只适用于"),
+])
+def test_a_rule_that_cannot_work_is_refused_in_words(client, db_session, world, queued,
+                                                     fields, words) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post("/admin/eventseries/new/", data=_form(world, token, **fields))
+    assert response.status_code == 200
+    assert words in as_text(response)
+    assert db_session.scalar(select(EventSeries.id).where(
+        EventSeries.title == "佳虹周二巡查")) is None
+
+
+def test_a_save_queues_the_occurrences_and_exceptions_stay(app, client, db_session, world,
+                                                           queued) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post("/admin/eventseries/new/", data=_form(world, token))
+    assert response.status_code == 302, as_text(response)
+    series = db_session.scalars(select(EventSeries).where(
+        EventSeries.title == "佳虹周二巡查")).one()
+    assert queued == [[series.id]]
+    with app.app_context():
+        generation.sync(db_session, [series.id], today=date(2030, 9, 30),
+                        zone=ZoneInfo(app.config["LINLI_TIMEZONE"]), horizon_days=21)
+    events = list(db_session.scalars(select(Event).where(Event.series_id == series.id)
+                                     .order_by(Event.series_day)))
+    assert [e.series_day for e in events] == [date(2030, 10, 8), date(2030, 10, 15)]
+
+    page = as_text(client.get(f"/admin/eventseries/edit/?id={series.id}"))
+    assert "示例节" in page and 'id="series-preview"' in page
+
+    first, second = events
+    response = client.post(f"/admin/event/edit/?id={first.id}", data={
+        "csrf_token": token, "neighbourhood": first.neighbourhood_id, "kind": "patrol",
+        "title": first.title, "place": "佳虹小区东门", "status": "published",
+        "start_at": "2030-10-08 09:00", "end_at": "2030-10-08 10:30",
+        "max_party_size": 1, "waitlist_enabled": "y"})
+    assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
+    assert db_session.get(Event, first.id).series_detached
+
+    response = client.post("/admin/event/delete/", data={"id": second.id,
+                                                         "csrf_token": token})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(EventSeries, series.id).skipped_days == ["2030-10-15"]
