@@ -1,7 +1,7 @@
 """event series: repeat rules whose occurrences are events (one per series and day)
 
 Revision ID: s3r1e5rep001
-Revises: h0l1day2026a
+Revises: d0typh0ne001
 Create Date: 2026-12-02 14:20:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "s3r1e5rep001"
-down_revision = "h0l1day2026a"
+down_revision = "d0typh0ne001"
 branch_labels = None
 depends_on = None
 
