@@ -110,13 +110,18 @@ class ServicePackageView(LinliModelView):
         (ServicePackageItem, {
             "form_columns": ["id", "skill", "volunteer", "cadence", "weekday", "nth",
                              "weekdays_mask", "time_of_day", "duration_minutes",
-                             "description"],
+                             "skip_holidays", "description"],
             "column_labels": {**COMMON_LABELS, "volunteer": _l("Helper"), "skill": _l("Service"),
                               "cadence": _l("How often"), "nth": _l("Which of the month"),
                               "weekdays_mask": _l("On these weekdays"),
                               "time_of_day": _l("Time"),
                               "duration_minutes": _l("Duration (minutes)"),
-                              "weekday": _l("Weekday")},
+                              "weekday": _l("Weekday"),
+                              "skip_holidays": _l("Move off public holidays")},
+            "column_descriptions": {"skip_holidays": _l(
+                "A visit due on a public holiday comes on the next day instead (make-up "
+                "working days are not holidays). Leave it off for meals, medicine and company: "
+                "they are needed on holidays too.")},
             "form_overrides": {"weekday": SelectField, "nth": SelectField,
                                "weekdays_mask": WeekdaysField},
             "form_args": {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import PackageCadence, PackageVisitLeft
@@ -91,6 +91,12 @@ class ServicePackageItem(Base):
     time_of_day: Mapped[time] = mapped_column(default=time(9, 30))
     duration_minutes: Mapped[int] = mapped_column(default=60)
     description: Mapped[str | None] = mapped_column(Text)
+    #: Whether a visit due on a public holiday moves to the next day that is not one. Off by
+    #: default: an elderly person's meals, medicine and company are needed on holidays too,
+    #: and the long ones (Spring Festival, National Day) are when someone living alone is most
+    #: cut off; a helper away for the festival sets a blackout, and the engine then leaves the
+    #: visit to the scheduler saying why. Turned on for what can wait (a haircut, a show).
+    skip_holidays: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     package: Mapped[ServicePackage] = relationship(back_populates="items")
     skill: Mapped[Skill] = relationship()

@@ -1,13 +1,15 @@
 """When a package item comes round: its due dates in a window. Pure date arithmetic, no
 database, so every cadence and month end is tested on its own (tests/app/services/packages).
 
-There is no holiday calendar in Linli yet; when there is one, a visit falling on a holiday
-should move here, in one place.
+An item that skips public holidays has a visit due on one moved to the next day that is not
+(a make-up working Saturday is not a holiday: visits due on it stay). The holiday days come in
+as a set, read once by the caller from the town's calendar (`app.services.holidays`).
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -27,12 +29,14 @@ class Cadence:
     #: Nothing is due before this day; fortnightly items count their weeks from it.
     starts_on: date = date.min
     ends_on: date | None = None
+    #: A visit due on a public holiday moves to the next day that is not one.
+    skip_holidays: bool = False
 
     @classmethod
     def of(cls, item: Any, starts_on: date, ends_on: date | None) -> Cadence:
         """The cadence of a package item (anything with the item's fields)."""
         return cls(PackageCadence(item.cadence), item.weekday, item.nth, item.weekdays_mask,
-                   starts_on, ends_on)
+                   starts_on, ends_on, bool(item.skip_holidays))
 
     def weekdays(self) -> list[int]:
         return [d for d in range(7) if self.weekdays_mask & (1 << d)]
@@ -59,8 +63,29 @@ def _months(first: date, last: date) -> list[tuple[int, int]]:
     return out
 
 
-def due_dates(cadence: Cadence, first: date, last: date) -> list[date]:
-    """The days in [first, last] on which the item is due, in order."""
+#: How far back a visit may come from, moved over a run of public holidays (the longest,
+#: Spring Festival's, is nine days).
+MOVED_AT_MOST = timedelta(days=14)
+
+
+def due_dates(cadence: Cadence, first: date, last: date,
+              holidays: Container[date] = frozenset()) -> list[date]:
+    """The days in [first, last] on which the item is due, in order. When the item skips
+    public holidays, a visit due on one of `holidays` comes on the next day that is not one;
+    on a day the item is due anyway, the two are one visit."""
+    if not cadence.skip_holidays:
+        return _cadence_dates(cadence, first, last)
+    moved = set()
+    # From further back: a visit due before the window may be moved into it.
+    for day in _cadence_dates(cadence, first - MOVED_AT_MOST, last):
+        while day in holidays:
+            day += timedelta(days=1)
+        if first <= day <= last and (cadence.ends_on is None or day <= cadence.ends_on):
+            moved.add(day)
+    return sorted(moved)
+
+
+def _cadence_dates(cadence: Cadence, first: date, last: date) -> list[date]:
     first = max(first, cadence.starts_on)
     if cadence.ends_on is not None:
         last = min(last, cadence.ends_on)

@@ -52,8 +52,8 @@ from app.models import (
     Volunteer,
     utcnow,
 )
-from app.services import notify
-from app.services.packages.cadence import Cadence, due_dates
+from app.services import holidays, notify
+from app.services.packages.cadence import MOVED_AT_MOST, Cadence, due_dates
 from app.services.scheduler.eligibility import rule_breaks
 from app.services.scheduler.text import shift_line
 
@@ -104,11 +104,19 @@ def _matches(visit: PackageVisit, item: ServicePackageItem | None, due: set[date
 
 
 def _item_dates(item: ServicePackageItem, package: ServicePackage, first: date,
-                last: date, now: datetime, zone: ZoneInfo) -> list[date]:
+                last: date, now: datetime, zone: ZoneInfo,
+                holiday_days: frozenset[date]) -> list[date]:
     if not package.active:
         return []
     cadence = Cadence.of(item, package.starts_on, package.ends_on)
-    return [d for d in due_dates(cadence, first, last) if _start(d, item, zone) > now]
+    return [d for d in due_dates(cadence, first, last, holiday_days)
+            if _start(d, item, zone) > now]
+
+
+def public_holidays(session: Session, first: date, last: date) -> frozenset[date]:
+    """The public holidays visits in [first, last] may be moved from or over (one query)."""
+    calendar = holidays.calendar_between(session, first - MOVED_AT_MOST, last)
+    return frozenset(day for day in calendar.days if calendar.is_public_holiday(day))
 
 
 def visit_event(household: Household, title: str, description: str | None,
@@ -190,7 +198,8 @@ def sync(session: Session, household_ids: Iterable[int], *, today: date, zone: Z
     ))
     items: dict[int, tuple[ServicePackageItem, ServicePackage]] = {
         item.id: (item, package) for package in packages for item in package.items}
-    due = {item_id: _item_dates(item, package, today, last, now, zone)
+    holiday_days = public_holidays(session, today, last)
+    due = {item_id: _item_dates(item, package, today, last, now, zone, holiday_days)
            for item_id, (item, package) in items.items()}
     told: dict[int, _Told] = defaultdict(_Told)
     helpers: dict[int, Volunteer] = {}

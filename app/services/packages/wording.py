@@ -21,7 +21,14 @@ def _day(weekday: int) -> str:
 
 
 def when(item: Any) -> str:
-    """The item's cadence and time of day as a sentence."""
+    """The item's cadence and time of day as a sentence, saying when public holidays move it."""
+    text = _cadence_words(item)
+    if item.skip_holidays:
+        return str(_l("%(when)s (on a public holiday: the next day)", when=text))
+    return text
+
+
+def _cadence_words(item: Any) -> str:
     cadence = Cadence(PackageCadence(item.cadence), item.weekday, item.nth, item.weekdays_mask)
     at = item.time_of_day.strftime("%H:%M")
     if cadence.kind == PackageCadence.weekdays:

@@ -56,3 +56,40 @@ def test_nothing_is_due_outside_the_package_dates() -> None:
     assert due_dates(cadence, date(2026, 12, 1), date(2026, 12, 31)) == [
         date(2026, 12, 14), date(2026, 12, 21)]
     assert due_dates(cadence, date(2027, 1, 1), date(2027, 1, 31)) == []
+
+
+#: 2026's Spring Festival as the State Council arranged it: 15–23 February off, Saturdays
+#: 14 and 28 February worked (make-up working days, not holidays).
+SPRING_FESTIVAL_2026 = frozenset(date(2026, 2, d) for d in range(15, 24))
+
+
+def test_a_visit_due_in_the_spring_festival_week_comes_the_day_after_it() -> None:
+    saturdays = Cadence(PackageCadence.weekly, weekday=SAT, skip_holidays=True)
+    # The make-up Saturdays are working days: their visits stay; 21 February moves to the
+    # 24th, the first day off the holiday (Monday the 23rd is still one).
+    assert due_dates(saturdays, date(2026, 2, 9), date(2026, 3, 8), SPRING_FESTIVAL_2026) == [
+        date(2026, 2, 14), date(2026, 2, 24), date(2026, 2, 28), date(2026, 3, 7)]
+    # By default an item keeps its days: elderly people need their groceries on holidays too.
+    wednesdays = Cadence(PackageCadence.weekly, weekday=WED)
+    assert due_dates(wednesdays, date(2026, 2, 9), date(2026, 3, 1), SPRING_FESTIVAL_2026) == [
+        date(2026, 2, 11), date(2026, 2, 18), date(2026, 2, 25)]
+
+
+def test_moved_visits_never_double_up_and_may_come_from_before_the_window() -> None:
+    weekdays = Cadence(PackageCadence.weekdays, weekdays_mask=0b11111, skip_holidays=True)
+    # The six working days the holiday took become one visit, on the 24th.
+    assert due_dates(weekdays, date(2026, 2, 16), date(2026, 2, 25), SPRING_FESTIVAL_2026) == [
+        date(2026, 2, 24), date(2026, 2, 25)]
+    # A window opening on the 24th still has the visit moved there from the 18th…
+    wednesdays = Cadence(PackageCadence.weekly, weekday=WED, skip_holidays=True)
+    assert due_dates(wednesdays, date(2026, 2, 24), date(2026, 2, 25), SPRING_FESTIVAL_2026) == [
+        date(2026, 2, 24), date(2026, 2, 25)]
+    # …but none moved past the package's end, nor to before its start.
+    ended = Cadence(PackageCadence.weekly, weekday=WED, skip_holidays=True,
+                    ends_on=date(2026, 2, 20))
+    assert due_dates(ended, date(2026, 2, 9), date(2026, 3, 1), SPRING_FESTIVAL_2026) == [
+        date(2026, 2, 11)]
+    late = Cadence(PackageCadence.weekly, weekday=WED, skip_holidays=True,
+                   starts_on=date(2026, 2, 19))
+    assert due_dates(late, date(2026, 2, 9), date(2026, 3, 1), SPRING_FESTIVAL_2026) == [
+        date(2026, 2, 25)]

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2027, 1, 11)  # a Monday
 NOW = datetime(2027, 1, 11, 8, 0, tzinfo=SHANGHAI)
-TUE, THU = 1, 3
+TUE, WED, THU, SAT = 1, 2, 3, 5
 
 
 def _setup(session: Session, *, available: bool = True):
@@ -195,3 +195,45 @@ def test_the_database_refuses_a_second_visit_for_an_item_and_day(app: Flask,
     db_session.add(PackageVisit(item_id=visit.item_id, due_on=visit.due_on, event=twin))
     with pytest.raises(IntegrityError):
         db_session.flush()
+
+
+def test_items_that_skip_holidays_move_off_the_town_calendars_spring_festival(
+        app: Flask, db_session: Session) -> None:
+    """The calendar is the town's (seeded with the 2026 notice by the migration): 15–23
+    February off, Saturdays 14 and 28 February worked."""
+    household = factories.make_household(db_session, contact_name="周阿公")
+    haircut = factories.make_skill(db_session, code="haircut_hol", name_zh="理发")
+    groceries = factories.make_skill(db_session, code="grocery_hol", name_zh="买菜送米")
+    package = factories.make_package(db_session, household, starts_on=date(2026, 2, 1), items=[
+        dict(skill=haircut, cadence=PackageCadence.weekly, weekday=SAT, skip_holidays=True,
+             time_of_day=time(14, 0)),
+        dict(skill=groceries, cadence=PackageCadence.weekly, weekday=WED,
+             time_of_day=time(9, 0))])
+    haircut_item, groceries_item = package.items
+
+    def days(item_id: int) -> list[date]:
+        return list(db_session.scalars(select(PackageVisit.due_on).where(
+            PackageVisit.item_id == item_id).order_by(PackageVisit.due_on)))
+
+    monday = date(2026, 2, 9)
+    with app.app_context():
+        generation.sync(db_session, [household.id], today=monday, zone=SHANGHAI,
+                        horizon_days=28, now=datetime.combine(monday, time(8), SHANGHAI))
+        # The make-up Saturdays keep their haircut; the one on the 21st comes on the 24th.
+        assert days(haircut_item.id) == [date(2026, 2, 14), date(2026, 2, 24),
+                                         date(2026, 2, 28), date(2026, 3, 7)]
+        moved = db_session.scalar(select(Event).join(
+            PackageVisit, PackageVisit.event_id == Event.id).where(
+            PackageVisit.item_id == haircut_item.id, PackageVisit.due_on == date(2026, 2, 24)))
+        assert moved.start_at == datetime(2026, 2, 24, 14, 0, tzinfo=SHANGHAI)
+        # Groceries by default come on the holiday too.
+        assert days(groceries_item.id) == [date(2026, 2, 11), date(2026, 2, 18),
+                                           date(2026, 2, 25), date(2026, 3, 4)]
+
+        groceries_item.skip_holidays = True
+        db_session.flush()
+        result = generation.sync(db_session, [household.id], today=monday, zone=SHANGHAI,
+                                 horizon_days=28, now=datetime.combine(monday, time(8), SHANGHAI))
+    assert (result.replaced, result.created) == (1, 1)
+    assert days(groceries_item.id) == [date(2026, 2, 11), date(2026, 2, 24),
+                                       date(2026, 2, 25), date(2026, 3, 4)]
