@@ -1,7 +1,7 @@
 """service_package_items: whether an item's visits move off public holidays
 
 Revision ID: sk1pheadays1
-Revises: d0typh0ne001
+Revises: s3r1e5rep001
 Create Date: 2026-12-02 15:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "sk1pheadays1"
-down_revision = "d0typh0ne001"
+down_revision = "s3r1e5rep001"
 branch_labels = None
 depends_on = None
 
