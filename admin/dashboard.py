@@ -166,7 +166,7 @@ def charts(user: Any) -> list[Chart]:
         trend.append(("resolved", _l("Requests resolved"), monthly.series["resolved"]))
     if _may(user, "HoursEntry"):
         series = figures.hours_by_month(db.session, user, today)
-        trend.append(("hours", _l("Service hours"), series.series["hours"]))
+        trend.append(("hours", _l("Hours of service"), series.series["hours"]))
         out.append(_chart("hours", series.to_json({"hours": _l("Hours")}, "bar")))
     if trend:
         months = [f"{f:%Y-%m}" for f in figures.month_starts(today, 6)]

@@ -139,8 +139,10 @@
       animation: false,
       grid: { left: 4, top: 4, width: cols * 30, height: rows * 28 },
       tooltip: { formatter: function (p) {
+        // the building, what the number is, and "never" in words rather than a dash
         var i = p.data[1] * cols + p.data[0];
-        return spec.categories[i] + ": " + (values[i] == null ? "—" : values[i]);
+        return spec.categories[i] + "<br>" + spec.series[0].name + ": " +
+          (values[i] == null ? spec.pieces[0].label : values[i]);
       } },
       xAxis: { type: "category", data: columns, show: false },
       yAxis: { type: "category", data: lines, show: false, inverse: true },
