@@ -96,5 +96,5 @@ def stats(first: datetime, last: datetime, neighbourhood_name: str | None,
             "(all)" if g is result.total else "(no group)")
         click.echo(f"{label:<24} received {g.received:>5}  resolved {g.resolved:>5} "
                    f"(level 1 {g.resolved_locally_pct if g.resolved else '-'}%)  "
-                   f"median {g.median_days if g.median_days is not None else '-'} d  "
+                   f"median {round(g.median_days, 1) if g.median_days is not None else '-'} d  "
                    f"overdue {g.overdue}")

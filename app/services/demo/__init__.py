@@ -32,7 +32,10 @@ Dates follow `today`:
   family's weekly groceries found nobody at home the last two weeks (`missed_visits`): both
   visits escalated, make-ups proposed, the family flagged; keyed by household;
 - the festival visits (`festivals`): last Mid-Autumn's campaign 70 days back, visited, with
-  the food company's donation; the coming Spring Festival's, planned.
+  the food company's donation; the coming Spring Festival's, planned;
+- the residents' requests (`requests`): the 365 days before `today` — Jiang Jiezhi's 235
+  Monday suggestions, the pergola decided by the residents' council, the blood-pressure
+  doctor, and about a hundred more per neighbourhood in every way and state; written once.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from app.services.demo.pairing import load_pairings
 from app.services.demo.patrols import load_patrols
 from app.services.demo.projects import load_projects
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
+from app.services.demo.requests import load_requests
 from app.services.demo.residents import load_residents
 from app.services.demo.series import load_series
 
@@ -119,6 +123,7 @@ def load_demo(
         lambda: load_missed_visits(session, places, zone, today),
         lambda: load_courses(session, places, zone, today),
         lambda: load_festivals(session, places, zone, today),
+        lambda: load_requests(session, places, zone, today),
     )
     for part in parts:
         for key, n in part().items():

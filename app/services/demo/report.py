@@ -21,6 +21,8 @@ COUNT_KEYS = (
     "projects", "registrations", "service_packages", "package_items", "package_visits",
     "package_visits_missed", "makeup_visits", "session_attendances",
     "festival_campaigns", "festival_visits", "donations", "event_series",
+    "departments", "council_meetings", "resident_requests", "request_changes",
+    "request_escalations", "request_answers",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"

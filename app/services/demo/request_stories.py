@@ -1,0 +1,109 @@
+"""The demo's requests as stories (`app.services.demo.requests` tells them): each a row, its
+history, maybe an escalation and the raiser's answer; told up to now, then written with one
+insert per table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.enums import EscalationLevel, RequestStatus, SatisfactionAnswer
+from app.models import RequestAnswer, RequestChange, RequestEscalation, ResidentRequest
+from app.services.requests.escalation import starting_level
+
+S = RequestStatus
+
+
+def start_level(row: dict) -> EscalationLevel:
+    return starting_level(row["service_group_id"])
+
+
+@dataclass
+class Story:
+    """One request as it happened: its row, its history and what came of it."""
+
+    row: dict
+    steps: list[tuple[RequestStatus | None, RequestStatus, datetime, str | None]] = field(
+        default_factory=list)
+    escalation: tuple[datetime, EscalationLevel, int, str] | None = None
+    answer: tuple[datetime, SatisfactionAnswer, str | None] | None = None
+    merged_into: str | None = None
+    #: The coordinator who moved it (the history's "who").
+    actor: tuple[int | None, str] = (None, "")
+
+
+def cut(story: Story, now: datetime) -> bool:
+    """The story told up to `now`: the steps still ahead are left out, the request stays in
+    the state it has reached (a recent one is still in hand, maybe overdue). False when it
+    was not even raised by then."""
+    if story.steps[-1][2] <= now and (
+            story.answer is None or story.answer[0] <= now):
+        return True
+    if story.answer is not None and story.answer[0] > now:
+        story.answer = None
+    story.steps = [step for step in story.steps if step[2] <= now]
+    if not story.steps:
+        return False
+    reached = story.steps[-1][1]
+    row = story.row
+    row.update(status=reached, updated_at=story.steps[-1][2])
+    if reached == S.resolved:
+        row["resolved_at"] = story.steps[-1][2]
+    else:
+        row.update(resolved_at=None, posted_at=None, survey_token=None)
+        story.answer = None
+    if reached != S.merged:
+        story.merged_into = None
+    if story.escalation is not None and story.escalation[0] > now:
+        story.escalation = None
+        row.update(level=start_level(row), department_id=None)
+    return True
+
+
+def write(session: Session, stories: list[Story]) -> dict[str, int]:
+    """One insert per table (and one update for the merged); returns what was created."""
+    if not stories:
+        return {}
+    session.execute(insert(ResidentRequest), [s.row for s in stories])
+    codes = [s.row["reference_code"] for s in stories]
+    ids = dict(session.execute(
+        select(ResidentRequest.reference_code, ResidentRequest.id)
+        .where(ResidentRequest.reference_code.in_(codes))).tuples().all())
+    merged = [{"rid": ids[s.row["reference_code"]], "into": ids[s.merged_into]}
+              for s in stories if s.merged_into in ids]
+    if merged:
+        session.execute(
+            update(ResidentRequest.__table__)
+            .where(ResidentRequest.__table__.c.id == bindparam("rid"))
+            .values(merged_into_id=bindparam("into")), merged)
+    changes, escalations, answers = [], [], []
+    for story in stories:
+        rid = ids[story.row["reference_code"]]
+        for from_status, to_status, at, note in story.steps:
+            # Raised and reopened by the resident; every other step by the coordinator.
+            by_resident = from_status is None or from_status == S.resolved
+            user_id, actor = (None, "") if by_resident else story.actor
+            changes.append({"request_id": rid, "at": at, "from_status": from_status,
+                            "to_status": to_status, "user_id": user_id, "actor": actor,
+                            "note": note})
+        if story.escalation:
+            at, level, department, reason = story.escalation
+            escalations.append({"request_id": rid, "at": at,
+                                "from_level": start_level(story.row),
+                                "to_level": level, "department_id": department,
+                                "user_id": story.actor[0], "actor": story.actor[1],
+                                "reason": reason})
+        if story.answer:
+            at, answer, comment = story.answer
+            answers.append({"request_id": rid, "at": at, "answer": answer,
+                            "comment": comment})
+    session.execute(insert(RequestChange), changes)
+    if escalations:
+        session.execute(insert(RequestEscalation), escalations)
+    if answers:
+        session.execute(insert(RequestAnswer), answers)
+    return {"resident_requests": len(stories), "request_changes": len(changes),
+            "request_escalations": len(escalations), "request_answers": len(answers)}
