@@ -56,7 +56,6 @@ class TeamKind(LabelledEnum):
     youth = "youth"
     legal = "legal"
     patrol = "patrol"
-    service_group = "service_group"
     other = "other"
 
     @classmethod
@@ -71,7 +70,6 @@ class TeamKind(LabelledEnum):
             cls.youth: _l("Youth holiday tutoring"),
             cls.legal: _l("Legal advice"),
             cls.patrol: _l("Patrol"),
-            cls.service_group: _l("Neighbourhood service group"),
             cls.other: _l("Other"),
         }
 

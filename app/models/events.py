@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from app.models.geography import Neighbourhood
     from app.models.households import Household
     from app.models.series import EventSeries
+    from app.models.service_groups import ServiceGroup
     from app.models.skills import Skill
     from app.models.teams import Team
 
@@ -184,6 +185,8 @@ class Shift(TimestampMixin, Base):
         CheckConstraint("min_volunteers <= max_volunteers", name="min_le_max"),
         CheckConstraint("places_per_volunteer IS NULL OR places_per_volunteer >= 1",
                         name="places_per_volunteer_positive"),
+        CheckConstraint("team_id IS NULL OR service_group_id IS NULL",
+                        name="one_team_or_service_group"),
         Index("ix_shifts_start_end", "start_at", "end_at"),
     )
 
@@ -197,6 +200,13 @@ class Shift(TimestampMixin, Base):
     )
     team_id: Mapped[int | None] = mapped_column(
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    #: Reserved for the members of a service group (团组) of the event's neighbourhood, as
+    #: `team_id` reserves it for a team's (one or the other, never both). No ON DELETE in the
+    #: database: SQLite added the column without a table rebuild, and cannot report a column's
+    #: ON DELETE; deleting a group frees its shifts through `ServiceGroup.shifts` instead.
+    service_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_groups.id"), index=True
     )
     min_volunteers: Mapped[int] = mapped_column(default=1)
     max_volunteers: Mapped[int] = mapped_column(default=1)
@@ -212,6 +222,7 @@ class Shift(TimestampMixin, Base):
     event: Mapped[Event] = relationship(back_populates="shifts")
     skill: Mapped[Skill | None] = relationship()
     team: Mapped[Team | None] = relationship()
+    service_group: Mapped[ServiceGroup | None] = relationship(back_populates="shifts")
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="shift", cascade="all, delete-orphan"
     )

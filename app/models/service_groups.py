@@ -12,6 +12,7 @@ from app.models.base import Base
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
+    from app.models.events import Shift
     from app.models.geography import Neighbourhood
     from app.models.households import Household
     from app.models.volunteers import Volunteer
@@ -42,12 +43,15 @@ class ServiceGroup(Base):
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     members: Mapped[list[Volunteer]] = relationship(
-        secondary=service_group_members, order_by="Volunteer.name"
+        secondary=service_group_members, back_populates="service_groups", order_by="Volunteer.name"
     )
     #: The patch: a building belongs to at most one group (the foreign key on the building).
     buildings: Mapped[list[Building]] = relationship(
         back_populates="service_group", order_by="Building.number"
     )
+    #: Shifts reserved for the members; deleting the group opens them to anyone (the ORM sets
+    #: their `service_group_id` to NULL: the column has no ON DELETE, see `Shift`).
+    shifts: Mapped[list[Shift]] = relationship(back_populates="service_group")
 
     def __str__(self) -> str:
         return self.name

@@ -24,13 +24,17 @@ team_members = Table(
 
 
 class Team(Base):
-    """A neighbourhood service group (团组) or a professional team working across the town."""
+    """A professional team working across the town, or a patrol group.
+
+    A neighbourhood's service groups (团组) are `ServiceGroup`s, not teams: one concept, with its
+    members and its patch of buildings."""
 
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[TeamKind] = mapped_column(enum_column_type(TeamKind, "team_kind"))
+    #: As wide as when "service_group" was a kind (now a `ServiceGroup`, not a team).
+    kind: Mapped[TeamKind] = mapped_column(enum_column_type(TeamKind, "team_kind", length=21))
     town: Mapped[str] = mapped_column(String(80))
     #: Empty for a town-wide professional team.
     neighbourhood_id: Mapped[int | None] = mapped_column(

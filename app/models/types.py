@@ -7,14 +7,17 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 
-def enum_column_type(enum_cls: type[StrEnum], name: str) -> sa.Enum:
-    """A portable enum: VARCHAR plus a named CHECK constraint (no native PG type to migrate)."""
+def enum_column_type(enum_cls: type[StrEnum], name: str, *, length: int | None = None) -> sa.Enum:
+    """A portable enum: VARCHAR plus a named CHECK constraint (no native PG type to migrate).
+
+    `length` keeps a column as wide as it was when a longer value was dropped: narrowing it
+    would rebuild the table on SQLite (see the service-group merge migration)."""
     return sa.Enum(
         enum_cls,
         name=name,
         native_enum=False,
         create_constraint=True,
-        length=max(len(m.value) for m in enum_cls) + 8,
+        length=length or max(len(m.value) for m in enum_cls) + 8,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )

@@ -12,6 +12,7 @@ from app.sorting import pinyin_key
 
 if TYPE_CHECKING:
     from app.models.geography import Neighbourhood
+    from app.models.service_groups import ServiceGroup
     from app.models.skills import Skill
     from app.models.teams import Team
 
@@ -75,6 +76,10 @@ class Volunteer(TimestampMixin, Base):
     neighbourhood: Mapped[Neighbourhood] = relationship()
     skills: Mapped[list[Skill]] = relationship(secondary=volunteer_skills, order_by="Skill.code")
     teams: Mapped[list[Team]] = relationship(secondary="team_members", back_populates="members")
+    #: The neighbourhood service groups (团组) the volunteer is a member of.
+    service_groups: Mapped[list[ServiceGroup]] = relationship(
+        secondary="service_group_members", back_populates="members"
+    )
     availabilities: Mapped[list[Availability]] = relationship(
         back_populates="volunteer", cascade="all, delete-orphan",
         order_by="(Availability.weekday, Availability.start_time)",
