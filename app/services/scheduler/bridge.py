@@ -16,7 +16,8 @@ replaces the run's own unpinned drafts and never inserts a pair twice: a pair th
 published is just counted as kept. It only flushes; the caller commits.
 
 Engine ids are strings: ``v<id>`` for volunteers, ``s<id>`` for shifts, ``h<id>`` for
-households, ``t<id>`` for teams; `db_id` turns one back into an integer.
+households, ``t<id>`` for teams and ``g<id>`` for service groups (团组); `db_id` turns one
+back into an integer.
 
 Slightly over 400 lines: building the problem and writing its answer back share the engine-id
 mapping and must stay symmetrical, so they are kept side by side.
@@ -136,6 +137,8 @@ class BuiltProblem:
     shift_labels: dict[str, str] = field(default_factory=dict)
     #: Shifts a volunteer already works outside the scope in its busiest week (by volunteer id).
     used_shifts: dict[int, int] = field(default_factory=dict)
+    #: Names for messages: engine team id ("t3", "g5") → the team's or service group's name.
+    team_names: dict[str, str] = field(default_factory=dict)
 
 
 def _volunteers(session: Session) -> list[Volunteer]:
@@ -146,12 +149,23 @@ def _volunteers(session: Session) -> list[Volunteer]:
             .options(
                 selectinload(Volunteer.skills),
                 selectinload(Volunteer.teams),
+                selectinload(Volunteer.service_groups),
                 selectinload(Volunteer.availabilities),
                 selectinload(Volunteer.blackouts),
             )
             .order_by(Volunteer.id)
         )
     )
+
+
+def _reserved_for(shift: Shift) -> str | None:
+    """The engine's team of a shift kept for a team's (``t<id>``) or a service group's
+    (``g<id>``) members: the engine treats both alike."""
+    if shift.team_id is not None:
+        return f"t{shift.team_id}"
+    if shift.service_group_id is not None:
+        return f"g{shift.service_group_id}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -307,8 +321,12 @@ def build_problem(
             licensed_days[s.skill.code].append((sid(s.id), s.start_at.astimezone(zone).date()))
 
     volunteers: list[scheduling.Volunteer] = []
+    team_names: dict[str, str] = {}
     used: dict[int, int] = {}
     for v in _volunteers(session):
+        teams = {f"t{t.id}": t.name for t in v.teams} | {
+            f"g{g.id}": g.name for g in v.service_groups}
+        team_names |= teams
         skills: list[str] = []
         for sk in v.skills:
             lapsed = licences.lapsed(v.id, sk.code, licensed_days.get(sk.code, []))
@@ -332,7 +350,7 @@ def build_problem(
             scheduling.Volunteer(
                 id=vid(v.id),
                 skills=tuple(skills),
-                teams=tuple(f"t{t.id}" for t in v.teams),
+                teams=tuple(teams),
                 availability=tuple(scheduling.Interval(s, e) for s, e in spans),
                 max_minutes_per_week=max(0, v.max_minutes_per_week - used_minutes),
                 max_shifts_per_week=max(0, v.max_shifts_per_week - used_shifts),
@@ -367,7 +385,7 @@ def build_problem(
                 start=s.start_at,
                 end=s.end_at,
                 skill=s.skill.code if s.skill else None,
-                team=f"t{s.team_id}" if s.team_id else None,
+                team=_reserved_for(s),
                 min_count=min(s.min_volunteers, s.max_volunteers),
                 max_count=s.max_volunteers,
                 priority=max(1, s.priority),
@@ -393,7 +411,7 @@ def build_problem(
         rules=scheduling.Rules(min_gap_minutes=min_gap_minutes),
         name=name or (f"run {run_id}" if run_id else ""),
     )
-    return BuiltProblem(problem, shift_ids, published, labels, used)
+    return BuiltProblem(problem, shift_ids, published, labels, used, team_names)
 
 
 # -- Writing the answer back -----------------------------------------------------------------

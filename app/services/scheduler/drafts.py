@@ -47,7 +47,8 @@ def rule_warnings(session: Session, shift: Shift, volunteer: Volunteer) -> list[
     """Every hard rule the assignment of `volunteer` to `shift` would break, by the engine's
     rules (availability, minimum gap, weekly caps and drafts counted as in a run)."""
     tz = deployment_zone()
-    values = {"name": volunteer.name, "skill": str(shift.skill), "team": str(shift.team)}
+    values = {"name": volunteer.name, "skill": str(shift.skill),
+              "team": str(shift.team or shift.service_group)}
     out = []
     lapse = qualifications.lapse(session, volunteer, shift.skill,
                                  shift.start_at.astimezone(tz).date())

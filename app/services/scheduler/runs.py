@@ -162,6 +162,14 @@ def discard_run(session: Session, run: ScheduleRun) -> None:
 
 # -- Executing (the task's body) -------------------------------------------------------------
 
+def _named(params: dict[str, Any], team_names: dict[str, str]) -> dict[str, Any]:
+    """The engine's params with its team id ("t3", "g5") replaced by the name people know."""
+    out = dict(params)
+    if "team" in out:
+        out["team"] = team_names.get(out["team"], out["team"])
+    return out
+
+
 def weighted_total(problem: scheduling.Problem) -> int:
     """The engine's fill value of a schedule with every seat filled."""
     return sum(
@@ -316,7 +324,7 @@ def solution_metrics(
                 "below_min": u.below_min,
                 "code": u.reason.code,
                 "counts": dict(u.reason.counts),
-                "params": dict(u.reason.params),
+                "params": _named(u.reason.params, built.team_names),
                 "shifts": [bridge.db_id(s) for s in u.reason.ids.get("shifts", [])],
                 "events": list(u.reason.ids.get("events", [])),
             }
@@ -329,7 +337,7 @@ def solution_metrics(
                 "volunteer_id": bridge.db_id(miss.volunteer),
                 "code": miss.reason.code,
                 "counts": dict(miss.reason.counts),
-                "params": dict(miss.reason.params),
+                "params": _named(miss.reason.params, built.team_names),
             }
             for miss in solution.continuity
         ],
