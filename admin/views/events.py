@@ -171,6 +171,8 @@ class EventView(PlacesFollowStaffingMixin, TellPeopleOfChangesMixin, AutoSchedul
     def on_model_change(self, form: Any, model: Event, is_created: bool) -> None:
         refuse_public_private_event(model)
         refuse_unworkable_course(model)
+        for shift in model.shifts:
+            refuse_misreserved_shift(shift, model)
         # One occurrence of a series edited here: the series keeps it as it is from now on.
         series_exceptions.detach_if_changed(model)
         super().on_model_change(form, model, is_created)
@@ -194,6 +196,26 @@ def refuse_unworkable_course(model: Event) -> None:
             "slots). Nothing was saved.", n=len(model.slots)))
 
 
+def refuse_misreserved_shift(shift: Shift, event: Event | None) -> None:
+    """A shift is kept for a team or for one of its neighbourhood's service groups (团组), not
+    both: say which, save nothing."""
+    group = shift.service_group
+    if group is None:
+        return
+    if shift.team is not None:
+        raise ValidationError(_(
+            "“%(shift)s” is kept for the team “%(team)s” and for the service group "
+            "“%(group)s”: choose one. Nothing was saved.",
+            shift=shift.title, team=shift.team.name, group=group.name))
+    neighbourhood_id = event and (event.neighbourhood_id or (
+        event.neighbourhood.id if event.neighbourhood else None))
+    if group.neighbourhood_id != neighbourhood_id:
+        raise ValidationError(_(
+            "“%(shift)s” can only be kept for a service group of its event's neighbourhood; "
+            "“%(group)s” is another neighbourhood's. Nothing was saved.",
+            shift=shift.title, group=group.name))
+
+
 def refuse_public_private_event(model: Any) -> None:
     """Care visits and events for a household are never public: say so, save nothing."""
     if model.is_public and (getattr(model, "household_id", None) is not None
@@ -205,19 +227,26 @@ def refuse_public_private_event(model: Any) -> None:
 
 
 class ShiftView(PlacesFollowStaffingMixin, TellPeopleOfChangesMixin, LinliModelView):
-    column_list = ["title", "event", "start_at", "end_at", "skill", "team", "min_volunteers",
-                   "max_volunteers", "priority"]
+    column_list = ["title", "event", "start_at", "end_at", "skill", "team", "service_group",
+                   "min_volunteers", "max_volunteers", "priority"]
     column_searchable_list = ["title"]
     column_filters = [*local_date_filters(Shift.start_at, _l("Starts")), "event.title",
-                      "team.name", "skill.code"]
+                      "team.name", "service_group.name", "skill.code"]
     column_default_sort = ("start_at", True)
-    list_load_options = (joinedload(Shift.event), joinedload(Shift.skill), joinedload(Shift.team))
+    list_load_options = (joinedload(Shift.event), joinedload(Shift.skill), joinedload(Shift.team),
+                         joinedload(Shift.service_group))
     form_excluded_columns = ["assignments", *_TIMESTAMPS]
     column_descriptions = {"places_per_volunteer": _l(
         "Leave empty to set residents' places by hand. When set, each slot of the event "
         "within this shift's time has this many places per confirmed volunteer (2 haircuts "
         "per barber per slot): places shrink when a volunteer drops out (the latest sign-ups "
-        "go to the waitlist and are told) and grow when one confirms.")}
+        "go to the waitlist and are told) and grow when one confirms."),
+        "service_group": _l("Only this service group's members take the shift (a group's "
+                            "patrol round, say). Leave empty, or choose a team instead.")}
+
+    def on_model_change(self, form: Any, model: Shift, is_created: bool) -> None:
+        refuse_misreserved_shift(model, model.event)
+        super().on_model_change(form, model, is_created)
 
 
 class SlotView(PlacesFollowStaffingMixin, CapacityThroughSignupMixin, LinliModelView):

@@ -62,8 +62,9 @@ class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
                             "is_dual_registered", "active", "feed_fetched_at"]
     list_load_options = (joinedload(Volunteer.neighbourhood), selectinload(Volunteer.skills),
                          selectinload(Volunteer.teams))
+    #: Service groups are edited on the group (members of its own neighbourhood only).
     form_excluded_columns = ["feed_token", "feed_fetched_at", "name_sort", "created_at",
-                             "updated_at"]
+                             "updated_at", "service_groups"]
     form_overrides = {"locale": SelectField, "max_minutes_per_week": HoursField}
     form_args = {"locale": {"choices": LOCALE_CHOICES},
                  "max_minutes_per_week": {"validators": [InputRequired(),
