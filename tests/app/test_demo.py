@@ -20,6 +20,7 @@ from app.models import (
     Event,
     Household,
     Neighbourhood,
+    ServiceGroup,
     Shift,
     Team,
     User,
@@ -72,7 +73,7 @@ def _demo_shifts(session: Session, *, care_visits: bool = False) -> list[Shift]:
 def _volunteers(session: Session) -> list[Volunteer]:
     return list(session.scalars(select(Volunteer).options(
         selectinload(Volunteer.skills), selectinload(Volunteer.teams),
-        selectinload(Volunteer.availabilities))))
+        selectinload(Volunteer.service_groups), selectinload(Volunteer.availabilities))))
 
 
 def _covers(volunteer: Volunteer, shift: Shift) -> bool:
@@ -91,6 +92,8 @@ def _eligible(volunteer: Volunteer, shift: Shift) -> bool:
         volunteer.active
         and (shift.skill_id is None or shift.skill_id in {s.id for s in volunteer.skills})
         and (shift.team_id is None or shift.team_id in {t.id for t in volunteer.teams})
+        and (shift.service_group_id is None
+             or shift.service_group_id in {g.id for g in volunteer.service_groups})
         and volunteer.max_minutes_per_week >= minutes
         and volunteer.max_shifts_per_week >= 1
         and _covers(volunteer, shift)
@@ -149,13 +152,24 @@ def test_demo_sizes(db_session) -> None:
     assert {s.kind for s in d.PROFESSIONAL_TEAMS} == {
         TeamKind.medical, TeamKind.haircut, TeamKind.elder_care, TeamKind.repair,
         TeamKind.environment, TeamKind.youth, TeamKind.counselling}
-    groups = [t for t in teams.values() if t.kind == TeamKind.service_group]
-    assert len(groups) == 4 and all(g.neighbourhood_id and g.lead for g in groups)
     patrol = [t for t in teams.values() if t.kind == TeamKind.patrol]
     assert len(patrol) == 4 and sum(len(t.members) for t in patrol) == 14
+    # The 团组 are service groups, not teams (issue 12): teams are professional or patrols.
+    assert len(teams) == len(d.PROFESSIONAL_TEAMS) + len(patrol)
+    party = db_session.scalars(select(ServiceGroup).where(
+        ServiceGroup.name == d.PARTY_GROUP)).all()
+    assert {g.neighbourhood_id for g in party} == {n.id for n in neighbourhoods}
+    assert all(len(g.members) >= 6 and all(m.is_party_member for m in g.members)
+               for g in party)
 
     jiang = db_session.scalar(select(Volunteer).where(Volunteer.name == "江洁志"))
     assert jiang.is_party_member and jiang.neighbourhood.name == "永业"
+    [yongye_party] = [g for g in party if g.neighbourhood_id == jiang.neighbourhood_id]
+    assert jiang in yongye_party.members
+    yongye_patrols = [s for s in _demo_shifts(db_session)
+                      if s.event.title == d.YONGYE_PATROL_TITLE]
+    assert yongye_patrols and all(s.service_group == yongye_party and s.team is None
+                                  for s in yongye_patrols)
     assert any(a.weekday == 0 for a in jiang.availabilities)
     assert {"patrol", "grocery_delivery"} <= {s.code for s in jiang.skills}
 
@@ -237,7 +251,7 @@ def test_greedy_scheduler_staffs_the_demo(db_session) -> None:
     volunteers = [
         SchedVolunteer(
             id=str(v.id), skills=tuple(s.code for s in v.skills),
-            teams=tuple(str(t.id) for t in v.teams),
+            teams=(*(f"t{t.id}" for t in v.teams), *(f"g{g.id}" for g in v.service_groups)),
             availability=tuple(
                 Interval(datetime.combine(day, a.start_time, tzinfo=SHANGHAI),
                          datetime.combine(day, a.end_time, tzinfo=SHANGHAI))
@@ -251,7 +265,8 @@ def test_greedy_scheduler_staffs_the_demo(db_session) -> None:
         timezone="Asia/Shanghai", volunteers=volunteers,
         shifts=[SchedShift(id=str(s.id), start=s.start_at, end=s.end_at,
                            skill=s.skill.code if s.skill else None,
-                           team=str(s.team_id) if s.team_id else None,
+                           team=(f"t{s.team_id}" if s.team_id else
+                                 f"g{s.service_group_id}" if s.service_group_id else None),
                            min_count=s.min_volunteers, max_count=s.max_volunteers,
                            priority=s.priority) for s in shifts],
     )

@@ -95,6 +95,9 @@ PROFESSIONAL_TEAMS: tuple[TeamSpec, ...] = (
 )
 
 PATROL_SQUAD = "网吧监督中队"
+#: Each neighbourhood's service group (团组) of party members on responsibility posts: the
+#: article's Yongye members (Jiang Jiezhi and the others) are in Yongye's, and patrol with it.
+PARTY_GROUP = "党员责任岗团组"
 #: Four groups, 14 supervisors in all (the Yuepu squad of the article).
 PATROL_GROUP_SIZES = (4, 4, 3, 3)
 PATROL_GROUP_NAMES = ("第一小组", "第二小组", "第三小组", "第四小组")

@@ -40,6 +40,8 @@ class VolunteerPlan:
     max_shifts_per_week: int = 3
     windows: dict[int, list[Window]] = field(default_factory=dict)
     notes: str | None = None
+    #: A member of the neighbourhood's service group of party members on posts (`PARTY_GROUP`).
+    in_party_group: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -119,10 +121,6 @@ class DemoPlan:
 
 def _minutes(start: time, end: time) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-
-
-def service_group_name(neighbourhood: d.NeighbourhoodSpec) -> str:
-    return f"{neighbourhood.name}居民区团组"
 
 
 def patrol_group_name(index: int) -> str:
@@ -223,9 +221,10 @@ def build_plan(
     yongye = 1
     article = {}
     for name, skills, note in d.ARTICLE_VOLUNTEERS:
-        plan = new(yongye, set(skills), [service_group_name(d.NEIGHBOURHOODS[yongye])],
-                   retired=True, female=name != "张杰", name=name, party=1.0)
+        plan = new(yongye, set(skills), [], retired=True, female=name != "张杰", name=name,
+                   party=1.0)
         plan.notes = note
+        plan.in_party_group = True
         article[name] = plan
     jiang = article["江洁志"]
     jiang.add_window(0, (time(8, 0), time(11, 30)))  # patrols every Monday
@@ -243,13 +242,13 @@ def build_plan(
                                retired=team.retired, party=0.4))
         leads[team.name] = next(m for m in members if m.name not in article)
 
-    # A service group (团组) per neighbourhood: party members who visit and patrol.
-    for n, spec in enumerate(d.NEIGHBOURHOODS):
-        group = service_group_name(spec)
-        members = [v for v in volunteers if group in v.teams]
+    # The party members' service group (团组) of each neighbourhood, who visit and patrol.
+    for n in range(len(d.NEIGHBOURHOODS)):
+        members = [v for v in volunteers if v.in_party_group and v.neighbourhood == n]
         while len(members) < 6:
             retired = rng.random() < 0.6
-            plan = new(n, {"companionship"}, [group], retired=retired, party=0.85)
+            plan = new(n, {"companionship"}, [], retired=retired, party=0.85)
+            plan.in_party_group = True
             if not retired:
                 plan.is_party_member = True
                 plan.is_dual_registered = True
@@ -259,7 +258,6 @@ def build_plan(
             partner = next(m for m in members if m.name not in article)
             partner.skills.add("patrol")
             partner.add_window(0, MORNING)
-        leads[group] = jiang if n == yongye else members[0]
 
     # The internet-café supervision squad: 14 supervisors in 4 groups.
     patrol_groups = []

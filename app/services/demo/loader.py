@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.enums import EventKind, EventStatus, Role, TeamKind, VisitOutcome
+from app.enums import EventKind, EventStatus, Role, ServiceGroupKind, TeamKind, VisitOutcome
 from app.models import (
     Availability,
     CarePackage,
@@ -17,6 +17,7 @@ from app.models import (
     EventTemplate,
     Household,
     Neighbourhood,
+    ServiceGroup,
     Shift,
     Skill,
     Team,
@@ -33,7 +34,6 @@ from app.services.demo.generate import (
     HouseholdPlan,
     VolunteerPlan,
     patrol_group_name,
-    service_group_name,
 )
 from app.services.demo.report import (
     ADMIN_USERNAME,
@@ -56,6 +56,8 @@ class Loader:
         self.teams: dict[str, Team] = {}
         self.packages: dict[str, CarePackage] = {}
         self.volunteers: dict[tuple[str, str], Volunteer] = {}
+        #: Each neighbourhood's service group of party members on posts (`d.PARTY_GROUP`).
+        self.party_groups: list[ServiceGroup] = []
 
     def count(self, key: str, n: int = 1) -> None:
         self.report.created[key] += n
@@ -69,6 +71,7 @@ class Loader:
         self.load_policies_and_packages()
         self.load_teams(plan)
         self.load_volunteers(plan)
+        self.load_party_groups(plan)
         self.load_templates_and_events()
         self.load_patrols(plan)
         self.load_households(plan.households)
@@ -130,10 +133,6 @@ class Loader:
 
         for spec in d.PROFESSIONAL_TEAMS:
             ensure(spec.name, kind=spec.kind, description=spec.description)
-        for spec, neighbourhood in zip(d.NEIGHBOURHOODS, self.neighbourhoods, strict=True):
-            ensure(service_group_name(spec), kind=TeamKind.service_group,
-                   neighbourhood=neighbourhood,
-                   description=f"{spec.name}居民区组团式联系服务群众团组:走访、收集民意、结对帮扶。")
         for g, cafes in enumerate(_cafes_by_group()):
             ensure(patrol_group_name(g), kind=TeamKind.patrol,
                    description=f"{d.PATROL_SQUAD}:就近巡查{'、'.join(c for c, _a in cafes)},"
@@ -176,6 +175,25 @@ class Loader:
         self.count("team_members", len(vp.teams))
         self.count("availabilities", len(volunteer.availabilities))
         return volunteer
+
+    def load_party_groups(self, plan: DemoPlan) -> None:
+        """The service group (团组) of party members in each neighbourhood; the resident files
+        (`residents`) add the neighbourhood's other groups and deal them the other volunteers."""
+        existing = {(g.neighbourhood_id, g.name): g for g in self.session.scalars(
+            select(ServiceGroup).where(ServiceGroup.name == d.PARTY_GROUP))}
+        for n, neighbourhood in enumerate(self.neighbourhoods):
+            group = existing.get((neighbourhood.id, d.PARTY_GROUP))
+            if group is None:
+                group = ServiceGroup(neighbourhood=neighbourhood, name=d.PARTY_GROUP,
+                                     kind=ServiceGroupKind.party_posts)
+                self.session.add(group)
+                self.count("service_groups")
+            for vp in plan.volunteers:
+                volunteer = self.volunteers[vp.key]
+                if vp.in_party_group and vp.neighbourhood == n and volunteer not in group.members:
+                    group.members.append(volunteer)
+            self.party_groups.append(group)
+        self.session.flush()
 
     # -- templates and events ---------------------------------------------------------------
 
@@ -246,7 +264,7 @@ class Loader:
 
     def load_patrols(self, plan: DemoPlan) -> None:
         monday = self.today + timedelta(days=7 - self.today.weekday())
-        wanted: list[tuple[str, datetime, int, str, Team, str]] = []
+        wanted: list[tuple[str, datetime, int, str, Team | ServiceGroup, str]] = []
         for g, cafes in enumerate(_cafes_by_group()):
             team = self.teams[plan.patrol_groups[g]]
             for c, (cafe, address) in enumerate(cafes):
@@ -259,18 +277,23 @@ class Loader:
         titles = {title for title, *_rest in wanted}
         existing = set(self.session.execute(
             select(Event.title, Event.start_at).where(Event.title.in_(titles))).tuples())
-        for title, start, n, place, team, shift_title in wanted:
+        for title, start, n, place, by, shift_title in wanted:
             if (title, start) in existing:
                 continue
+            # A patrol group's lead answers for its round; the committee for its 团组's.
+            lead = by.lead if isinstance(by, Team) else None
+            contact = (f"{lead.name} {lead.phone}" if lead
+                       else f"{self.neighbourhoods[n].name}居委会")
             end = start + timedelta(minutes=d.PATROL_MINUTES)
             event = Event(
                 neighbourhood=self.neighbourhoods[n], kind=EventKind.patrol, title=title,
                 description="持证集体检查:观察网吧附近,及时制止未成年人进入网吧。",
                 place=place, start_at=start, end_at=end, is_public=False,
-                contact=f"{team.lead.name} {team.lead.phone}" if team.lead else None,
-                status=EventStatus.published,
+                contact=contact, status=EventStatus.published,
                 shifts=[Shift(title=shift_title, start_at=start, end_at=end,
-                              skill=self.skills["patrol"], team=team,
+                              skill=self.skills["patrol"],
+                              team=by if isinstance(by, Team) else None,
+                              service_group=by if isinstance(by, ServiceGroup) else None,
                               min_volunteers=1, max_volunteers=2)],
             )
             self.session.add(event)

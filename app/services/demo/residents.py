@@ -53,7 +53,7 @@ HOUSEHOLDS_PER_NEIGHBOURHOOD = 1500
 #: (kind, name) of each neighbourhood's service groups.
 GROUPS: tuple[tuple[ServiceGroupKind, str], ...] = (
     (ServiceGroupKind.officials, "居委干部团组"),
-    (ServiceGroupKind.party_posts, "党员责任岗团组"),
+    (ServiceGroupKind.party_posts, d.PARTY_GROUP),
     (ServiceGroupKind.in_service_party, "在职党员团组"),
     (ServiceGroupKind.resident_volunteers, "居民志愿者一组"),
     (ServiceGroupKind.resident_volunteers, "居民志愿者二组"),
@@ -148,9 +148,14 @@ def _load_neighbourhood(
     intervals: dict[HouseholdCategory, int], created: dict[str, int],
 ) -> None:
     specs = building_specs(jiahong, HOUSEHOLDS_PER_NEIGHBOURHOOD)
-    groups = [ServiceGroup(neighbourhood=neighbourhood, name=name, kind=kind)
-              for kind, name in GROUPS]
-    session.add_all(groups)
+    # The party members' group is there already (the loader: it patrols), with its members.
+    existing = {g.name: g for g in session.scalars(select(ServiceGroup).where(
+        ServiceGroup.neighbourhood_id == neighbourhood.id))}
+    new_groups = [ServiceGroup(neighbourhood=neighbourhood, name=name, kind=kind)
+                  for kind, name in GROUPS if name not in existing]
+    session.add_all(new_groups)
+    groups = [existing.get(name) or next(g for g in new_groups if g.name == name)
+              for _kind, name in GROUPS]
     street = spec.streets[0]
     cx, cy = neighbourhood.x_km or 0.0, neighbourhood.y_km or 0.0
     per_group = -(-len(specs) // len(groups))
@@ -165,15 +170,18 @@ def _load_neighbourhood(
         ))
     session.add_all(buildings)
     session.flush()
-    _add(created, "service_groups", len(groups))
+    _add(created, "service_groups", len(new_groups))
     _add(created, "buildings", len(buildings))
 
-    # Members: the neighbourhood's volunteers, dealt round the groups.
+    # Members: the neighbourhood's volunteers in no group yet, dealt round the groups without
+    # members.
+    empty = [g for g in groups if not g.members]
     volunteers = list(session.scalars(select(Volunteer.id).where(
-        Volunteer.neighbourhood_id == neighbourhood.id).order_by(Volunteer.id)))
-    members: dict[int, list[int]] = {g.id: [] for g in groups}
-    for k, vid in enumerate(volunteers):
-        members[groups[k % len(groups)].id].append(vid)
+        Volunteer.neighbourhood_id == neighbourhood.id,
+        Volunteer.id.not_in(select(service_group_members.c.volunteer_id))).order_by(Volunteer.id)))
+    members: dict[int, list[int]] = {g.id: [] for g in empty}
+    for k, vid in enumerate(volunteers if empty else []):
+        members[empty[k % len(empty)].id].append(vid)
     rows = [{"group_id": g, "volunteer_id": v} for g, vs in members.items() for v in vs]
     if rows:
         session.execute(insert(service_group_members), rows)

@@ -17,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import EventKind, SeriesFrequency
-from app.models import EventSeries, Neighbourhood, Skill, Team, Volunteer
+from app.models import EventSeries, Neighbourhood, Skill, Volunteer
 from app.services.demo import data as d
-from app.services.demo.generate import service_group_name
 from app.services.series import generation
 
 MONDAY, SATURDAY = 0, 5
@@ -29,8 +28,6 @@ SERVICE_TITLE = "佳虹周六便民服务"
 def _series(neighbourhoods: list[Neighbourhood], session: Session,
             today: date) -> list[EventSeries]:
     yongye, jiahong = neighbourhoods[1], neighbourhoods[0]
-    group = session.scalar(select(Team).where(
-        Team.name == service_group_name(d.NEIGHBOURHOODS[1])))
     jiang = session.scalar(select(Volunteer).where(Volunteer.name == "江洁志",
                                                    Volunteer.neighbourhood_id == yongye.id))
     patrol = session.scalar(select(Skill).where(Skill.code == "patrol"))
@@ -39,11 +36,12 @@ def _series(neighbourhoods: list[Neighbourhood], session: Session,
             neighbourhood=yongye, kind=EventKind.patrol, title=d.YONGYE_PATROL_TITLE,
             description="江洁志等团组成员每周一巡查小区,收集居民意见建议。",
             place="永业居民区", is_public=False, publish=True,
-            contact=f"{group.lead.name} {group.lead.phone}" if group and group.lead else None,
+            # A series cannot be kept for a service group (团组) yet: Jiang is its regular.
+            contact=f"{yongye.name}居委会",
             start_time=d.YONGYE_PATROL_START, duration_minutes=d.YONGYE_PATROL_MINUTES,
             frequency=SeriesFrequency.weekly, weekdays_mask=1 << MONDAY, starts_on=today,
             skip_holidays=True, shift_title="小区巡查:绿化、路灯、健身器、车辆停放",
-            skill=patrol, team=group, min_volunteers=1, max_volunteers=2, volunteer=jiang),
+            skill=patrol, min_volunteers=1, max_volunteers=2, volunteer=jiang),
         EventSeries(
             neighbourhood=jiahong, kind=EventKind.service_day, title=SERVICE_TITLE,
             description="每周六上午在居委会门口设摊:量血压、政策咨询、小修小补。节假日暂停。",
