@@ -132,7 +132,7 @@ CHART_TITLES: dict[str, Any] = {
     "hours": _l("Volunteer service hours per month"),
     "trend": _l("Monthly trends"),
     "coverage": _l("Shift coverage in the next 30 days, by event and skill"),
-    "team_hours": _l("Volunteer service hours by team and month"),
+    "team_hours": _l("Volunteer service hours by team or service group and month"),
     "requests_way": _l("Requests of the last six months by way and state"),
     "buildings": _l("Buildings by days since the last contact"),
 }

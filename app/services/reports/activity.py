@@ -1,10 +1,10 @@
 """The period reports beside the five comparisons, each a table of SQL aggregates for local
 days ``first``…``last`` and a scope (every neighbourhood, or some):
 
-- **hours** (`hours_by_team`): the service-hours ledger's minutes by the volunteer's team and
-  the month of the service day, in hours (corrections included). A volunteer in two teams
-  counts in both; the last line, all volunteers, counts each hour once. Scope: the
-  volunteer's neighbourhood.
+- **hours** (`hours_by_team`): the service-hours ledger's minutes by the volunteer's team or
+  service group (团组) and the month of the service day, in hours (corrections included). A
+  volunteer in two teams or groups counts in each; the last line, all volunteers, counts each
+  hour once. Scope: the volunteer's neighbourhood.
 - **coverage** (`coverage`): shifts starting in the period (events not cancelled) by event and
   skill: seats needed (the shifts' minimum headcount), seats filled (held by a pending,
   confirmed or attended assignment, up to the minimum; extra volunteers on one shift do not
@@ -29,8 +29,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, nulls_last, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, and_, case, cast, func, null, nulls_last, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from app.enums import (
     EFFECTIVE,
@@ -56,6 +56,7 @@ from app.models import (
     Team,
     Visit,
     Volunteer,
+    service_group_members,
     team_members,
 )
 from app.services.households.due import count_due
@@ -103,12 +104,19 @@ def _hours(minutes: Any) -> float:
 
 def hours_by_team(session: Session, period: Period,
                   neighbourhood_ids: frozenset[int] | None = None) -> CrossTab:
-    """Two queries: per team and month, and each hour once per month."""
+    """Two queries: per team or service group and month, and each hour once per month."""
     firsts = months_of(period)
     bucket = bucket_of(HoursEntry.service_on, [
         (f, (f + timedelta(days=32)).replace(day=1)) for f in firsts])
     in_period = and_(HoursEntry.service_on >= period.first, HoursEntry.service_on <= period.last)
-    team = team_members.c.team_id
+    no_id = cast(null(), Integer)
+    # A volunteer's teams and service groups (团组), one row each.
+    belongs = union_all(
+        select(team_members.c.volunteer_id.label("volunteer_id"),
+               team_members.c.team_id.label("team_id"), no_id.label("group_id")),
+        select(service_group_members.c.volunteer_id, no_id,
+               service_group_members.c.group_id),
+    ).subquery()
 
     def scoped(statement: Any) -> Any:
         statement = statement.join(Volunteer, Volunteer.id == HoursEntry.volunteer_id)
@@ -116,17 +124,25 @@ def hours_by_team(session: Session, period: Period,
             statement = statement.where(Volunteer.neighbourhood_id.in_(neighbourhood_ids))
         return statement.where(in_period)
 
+    # Every neighbourhood has its 党员责任岗团组: a group is named with its neighbourhood's.
+    place = aliased(Neighbourhood)
+    names = (Team.name, ServiceGroup.name, place.name)
     per_team = scoped(
-        select(team, Team.name, bucket, func.sum(HoursEntry.minutes)).select_from(HoursEntry)
-        .outerjoin(team_members, team_members.c.volunteer_id == HoursEntry.volunteer_id)
-        .outerjoin(Team, Team.id == team)
-    ).group_by(team, Team.name, bucket)
+        select(belongs.c.team_id, belongs.c.group_id, *names, bucket,
+               func.sum(HoursEntry.minutes)).select_from(HoursEntry)
+        .outerjoin(belongs, belongs.c.volunteer_id == HoursEntry.volunteer_id)
+        .outerjoin(Team, Team.id == belongs.c.team_id)
+        .outerjoin(ServiceGroup, ServiceGroup.id == belongs.c.group_id)
+        .outerjoin(place, place.id == ServiceGroup.neighbourhood_id)
+    ).group_by(belongs.c.team_id, belongs.c.group_id, *names, bucket)
     everyone = scoped(select(bucket, func.sum(HoursEntry.minutes)).select_from(HoursEntry)
                       ).group_by(bucket)
     keys = [f"{f:%Y-%m}" for f in firsts]
     rows: dict[Any, TabRow] = {}
-    for tid, name, month, minutes in session.execute(per_team):
-        row = rows.setdefault(tid, TabRow(tid, name if tid is not None else str(_l("No team"))))
+    for tid, gid, team, group, where, month, minutes in session.execute(per_team):
+        key = tid if tid is not None else f"g{gid}" if gid is not None else None
+        label = team or (f"{where} · {group}" if group else str(_l("No team")))
+        row = rows.setdefault(key, TabRow(key, label))
         row.values[keys[month]] = _hours(minutes)
     ordered = sorted(rows.values(), key=lambda r: (r.key is None, r.label))
     total = TabRow("all", str(_l("All volunteers (each hour once)")))
@@ -263,7 +279,7 @@ class Report:
 
 #: The reports by the name the CLI and the API call them.
 REPORTS: dict[str, Report] = {
-    "hours": Report(_l("Volunteer service hours by team and month"),
+    "hours": Report(_l("Volunteer service hours by team or service group and month"),
                     lambda s, p, zone, ids: hours_by_team(s, p, ids)),
     "coverage": Report(_l("Shift coverage by event and skill"), coverage),
     "visits": Report(_l("Contacts done and due by service group"),

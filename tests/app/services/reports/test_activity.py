@@ -16,6 +16,7 @@ from tests.factories import (
     make_assignment,
     make_event,
     make_neighbourhood,
+    make_service_group,
     make_shift,
     make_skill,
     make_team,
@@ -150,3 +151,23 @@ def test_months_of_a_period() -> None:
     assert activity.months_of(Period.of_days(date(2025, 12, 30), date(2026, 2, 1), ZONE)) == [
         date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
     assert activity.months_of(MARCH) == [date(2026, 3, 1)]
+
+
+def test_a_service_groups_hours_have_a_row_of_their_own(db_session, volunteers) -> None:
+    """The 团组 are service groups, not teams (issue 12): their members' hours are theirs."""
+    s, v = db_session, volunteers
+    group = make_service_group(s, neighbourhood=v["n2"], name="党员责任岗团组",
+                               members=[v["v1"], v["v3"]])
+    _hours(s, v["v1"], date(2026, 3, 5), 120)
+    _hours(s, v["v3"], date(2026, 4, 30), 180)
+    s.flush()
+    table = activity.hours_by_team(s, SPRING)
+    rows = _rows(table)
+    t1 = v["v1"].teams[0].id
+    assert rows[f"g{group.id}"] == {"2026-03": 2.0, "2026-04": 3.0, "total": 5.0}
+    assert rows[t1]["total"] == 2.0 and None not in rows  # v3 is in a group now
+    assert rows["all"]["total"] == 5.0
+    assert "永业 · 党员责任岗团组" in [r.label for r in table.rows]
+    # A coordinator of the first neighbourhood sees the hours of her volunteers only.
+    scoped = _rows(activity.hours_by_team(s, SPRING, frozenset({v["n1"].id})))
+    assert scoped[f"g{group.id}"]["total"] == 2.0 and scoped["all"]["total"] == 2.0
