@@ -70,9 +70,11 @@ def test_charts_and_rows_outside_the_users_scope_are_404(app, client, world) -> 
     building = world.yongye.rows["building"].id
     event = world.yongye.rows["event"].id
     team = world.yongye.rows["team"].id
+    group = world.yongye.rows["servicegroup"].id
     foreign = [f"chart=buildings&category={building}&series=days",
                f"chart=coverage&category={event}-0&series=filled",
-               f"chart=team_hours&category=2026-11&series={team}"]
+               f"chart=team_hours&category=2026-11&series={team}",
+               f"chart=team_hours&category=2026-11&series=g{group}"]
     bad = ["chart=contacts&category=2026-13&series=done",
            "chart=contacts&category=2026-11&series=everything",
            "chart=requests&category=lost&series=requests",

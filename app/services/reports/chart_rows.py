@@ -33,12 +33,14 @@ from app.models import (
     HoursEntry,
     Household,
     ResidentRequest,
+    ServiceGroup,
     Shift,
     Skill,
     Team,
     User,
     Visit,
     Volunteer,
+    service_group_members,
     team_members,
 )
 from app.services.reports import dashboard
@@ -250,10 +252,12 @@ def _coverage(session: Session, asked: Asked) -> Found:
 
 
 def _team_hours(session: Session, asked: Asked) -> Found:
-    """One team's (or the volunteers in no team's) hours in one month of the half-year."""
+    """One team's or service group's (``g<id>``), or the volunteers in neither's, hours in
+    one month of the half-year."""
     bounds = month_of(asked.category, asked.zone)
-    team_id = parse_id(asked.series)
-    if bounds is None or (team_id is None and asked.series != "none"):
+    group = asked.series.startswith("g")
+    member_id = parse_id(asked.series[1:] if group else asked.series)
+    if bounds is None or (member_id is None and asked.series != "none"):
         return None
     first = bounds[0]
     period = _half_year(asked)
@@ -261,17 +265,24 @@ def _team_hours(session: Session, asked: Asked) -> Found:
         HoursEntry.service_on >= max(first, period.first),
         HoursEntry.service_on < dashboard.next_month(first),
         HoursEntry.service_on <= period.last)
-    if team_id is None:
-        statement = statement.where(~HoursEntry.volunteer_id.in_(
-            select(team_members.c.volunteer_id)))
+    in_team = select(team_members.c.volunteer_id)
+    in_group = select(service_group_members.c.volunteer_id)
+    if member_id is None:
+        statement = statement.where(~HoursEntry.volunteer_id.in_(in_team),
+                                    ~HoursEntry.volunteer_id.in_(in_group))
         name = str(_l("No team"))
+    elif group:
+        statement = statement.where(HoursEntry.volunteer_id.in_(
+            in_group.where(service_group_members.c.group_id == member_id)))
+        name = session.scalar(scoped(select(ServiceGroup.name).where(
+            ServiceGroup.id == member_id), asked.user, ServiceGroup))
     else:
         statement = statement.where(HoursEntry.volunteer_id.in_(
-            select(team_members.c.volunteer_id).where(team_members.c.team_id == team_id)))
-        name = session.scalar(scoped(select(Team.name).where(Team.id == team_id),
+            in_team.where(team_members.c.team_id == member_id)))
+        name = session.scalar(scoped(select(Team.name).where(Team.id == member_id),
                                      asked.user, Team))
-        if name is None:
-            return None
+    if name is None:
+        return None
     ids = neighbourhood_ids(asked.user)
     if ids is not None:
         statement = statement.where(Volunteer.neighbourhood_id.in_(ids))
