@@ -18,7 +18,7 @@ The downgrade gives back a "service_group" team for every group that staffs a sh
 members, the shifts); the groups stay.
 
 Revision ID: grp1s3rv1c3
-Revises: h0l1day2026a
+Revises: d0typh0ne001
 Create Date: 2026-12-02 14:15:00
 
 """
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "grp1s3rv1c3"
-down_revision = "h0l1day2026a"
+down_revision = "d0typh0ne001"
 branch_labels = None
 depends_on = None
 
