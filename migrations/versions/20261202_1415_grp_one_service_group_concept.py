@@ -18,7 +18,7 @@ The downgrade gives back a "service_group" team for every group that staffs a sh
 members, the shifts); the groups stay.
 
 Revision ID: grp1s3rv1c3
-Revises: d0typh0ne001
+Revises: sk1pheadays1
 Create Date: 2026-12-02 14:15:00
 
 """
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "grp1s3rv1c3"
-down_revision = "d0typh0ne001"
+down_revision = "sk1pheadays1"
 branch_labels = None
 depends_on = None
 
