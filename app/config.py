@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_DEFAULT_LOCALE": "zh_CN",
     "LINLI_LOCALES": ["zh_CN", "en"],
     "LINLI_TOWN": "金桥镇",
+    #: Where the town's kilometre grid (homes' and buildings' x_km, y_km) has its origin on
+    #: the map, as [latitude, longitude]: patrol sites placed by their map coordinates are
+    #: projected onto the grid to measure members' distances to them.
+    "LINLI_MAP_ORIGIN": [31.2480, 121.5950],
     #: The CJK font embedded in certificates (a .ttf/.ttc path). None: the first found of
     #: Debian's fonts-wqy-microhei, fonts-wqy-zenhei, fonts-noto-cjk.
     "LINLI_CJK_FONT": None,

@@ -64,6 +64,18 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The household's volunteer {volunteer} was free but not assigned "
             "(solver stopped early)."
         ),
+        "kept_usual": "Kept by its usual group {group}.",
+        "nearest_group": "Given to {group}, whose members live nearest ({km} km on average).",
+        "nearest_full": (
+            "Given to {group} ({km} km on average): the nearest group, {nearest}, already has "
+            "its share of sites."
+        ),
+        "nearest_unknown": "Given to {group}: the site or the members' homes have no location.",
+        "usual_too_small": (
+            "Its usual group {usual} has {members} members able to inspect, fewer than the "
+            "{seats} an inspection needs; given to {group}."
+        ),
+        "no_group_able": "No group has the {seats} members an inspection needs.",
     },
     "zh_CN": {
         "no_skill": "没有志愿者具备所需技能“{skill}”（共核查 {volunteers} 名志愿者）。",
@@ -92,6 +104,15 @@ MESSAGES: dict[str, dict[str, str]] = {
             "该住户的结对志愿者 {volunteer} 已安排在时间冲突的班次：{shifts}。"
         ),
         "paired_not_chosen": "该住户的结对志愿者 {volunteer} 有空但未被安排（求解提前结束）。",
+        "kept_usual": "由原巡查小组{group}继续负责。",
+        "nearest_group": "交给{group}：组员住得最近（平均 {km} 公里）。",
+        "nearest_full": "交给{group}（平均 {km} 公里）：最近的{nearest}已分满应承担的点位。",
+        "nearest_unknown": "交给{group}：点位或组员住址没有位置信息。",
+        "usual_too_small": (
+            "原巡查小组{usual}能参加检查的组员只有 {members} 名，少于每次检查所需的 {seats} 名；"
+            "改由{group}负责。"
+        ),
+        "no_group_able": "没有一个小组有每次检查所需的 {seats} 名组员。",
     },
 }
 

@@ -103,3 +103,4 @@ def season_rota(season_id: int, seconds: float, save: bool, as_json: bool) -> No
     for site in result.per_site:
         reasons = f"  — {'; '.join(site.reasons)}" if site.shortfall or site.reasons else ""
         click.echo(f"{site.planned:>4}/{site.required:<4} {site.name}{reasons}")
+        click.echo(f"          {site.group or '—'}: {site.territory}")

@@ -39,13 +39,11 @@ from app.models import (
 from app.services.demo import data as d
 from app.services.demo.generate import patrol_group_name
 from app.services.patrols.stats import season_bounds
+from app.services.patrols.territory import KM_PER_DEGREE_LAT, map_origin
 
 CERTIFIED_GROUP_INSPECTIONS = 200
 PERSON_VISITS = 1568
 REQUIRED_PER_SITE = 16
-#: Where the demo town's grid (x_km, y_km) is on the map (Jinqiao, Pudong).
-ORIGIN_LAT, ORIGIN_LON = 31.2480, 121.5950
-KM_PER_DEGREE_LAT = 111.2
 OPENS, CLOSES = time(8, 0), time(0, 0)
 
 #: (question, English, the answer that is a finding)
@@ -78,8 +76,10 @@ def cafe_position(n: int, c: int, neighbourhood: d.NeighbourhoodSpec) -> tuple[f
     angle = 2 * math.pi * (c / 3 + n / 12)
     x = neighbourhood.x_km + 0.6 * math.cos(angle)
     y = neighbourhood.y_km + 0.6 * math.sin(angle)
-    lat = ORIGIN_LAT + y / KM_PER_DEGREE_LAT
-    lon = ORIGIN_LON + x / (KM_PER_DEGREE_LAT * math.cos(math.radians(ORIGIN_LAT)))
+    # Where the deployment's grid is on the map (`LINLI_MAP_ORIGIN`): the rota projects back.
+    origin_lat, origin_lon = map_origin()
+    lat = origin_lat + y / KM_PER_DEGREE_LAT
+    lon = origin_lon + x / (KM_PER_DEGREE_LAT * math.cos(math.radians(origin_lat)))
     return round(lat, 6), round(lon, 6)
 
 

@@ -4,13 +4,17 @@ answer; the engine's rules — availability, no overlap, weekly caps, fair load 
 1. **Slots**: each active site of the season gets its required inspections (and at least
    `min_per_week` in every week), spread over the weeks, on varied weekdays and at varied
    times within its opening hours (afternoon, early and late evening).
-2. **Problem**: each slot is an engine shift of two seats (a certified group inspection needs
-   two certified members). A site with a usual group is patrolled by that group only (the
-   shift's team; continuity: the same group keeps its site); a site without one by any
-   certified supervisor. The volunteers are the groups' members certified on the day, with
-   their weekly availability minus blackouts and the shifts they already hold; a certificate
-   that ends during the season forbids the later slots.
-3. **Answer**: the slots the engine staffed with two members, per site how many of its
+2. **Territories** (`territory`): each site's group for the season — its usual group unless
+   that group cannot staff an inspection (continuity), else the able group whose members
+   live nearest, loads kept even; each site's answer says why.
+3. **Problem**: each slot is an engine shift of two seats (a certified group inspection needs
+   two certified members), restricted to the site's group (the shift's team), at the site's
+   place on the grid, so among the group the engine prefers members living nearer (its
+   distance term) once seats and fairness are settled. The volunteers are the groups'
+   members certified on the day, with their weekly availability minus blackouts and the
+   shifts they already hold; a certificate that ends during the season forbids the later
+   slots.
+4. **Answer**: the slots the engine staffed with two members, per site how many of its
    required inspections are planned, and for every slot left short the engine's reason in
    the reader's language.
 
@@ -45,13 +49,13 @@ from app.models import (
     Volunteer,
 )
 from app.services.patrols.stats import site_condition
+from app.services.patrols.territory import SEATS, map_origin, site_location, territories
 from app.services.scheduler.availability import free_spans
 
 SLOT_MINUTES = 60
 #: Start times tried in turn, each used when it fits the site's opening hours.
 START_TIMES = (time(19, 0), time(15, 0), time(20, 30), time(16, 30))
 CERTIFIED_SKILL = "certified_patrol"
-SEATS = 2
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,14 @@ class SiteRota:
     planned: int
     #: Why slots stayed short (distinct messages, in the reader's language).
     reasons: list[str] = field(default_factory=list)
+    #: The group patrolling it this season, its members' mean distance from it, and why
+    #: that group (continuity, distance, or its usual group being unable).
+    group_id: int | None = None
+    group: str = ""
+    km: float | None = None
+    territory: str = ""
+    #: The territory's reason as the engine gives it (code, counts, params), for a saved run.
+    why: dict[str, Any] = field(default_factory=dict)
 
     @property
     def shortfall(self) -> int:
@@ -142,14 +154,17 @@ def wanted_per_site(season: PatrolSeason) -> int:
 
 
 def plan_slots(season: PatrolSeason, sites: list[PatrolSite], zone: ZoneInfo,
-               free_count: FreeCount | None = None) -> list[Slot]:
+               free_count: FreeCount | None = None,
+               group_of: dict[int, int | None] | None = None) -> list[Slot]:
     """Each site's required inspections over the season's weeks, at least `min_per_week`
     in each, on varied weekdays and times within its opening hours — where two of its
-    group's members are usually free (`free_count`), and not two of a group's at once."""
+    group's members are usually free (`free_count`), and not two of a group's at once.
+    The site's group is `group_of[site id]` (the season's territories), else its usual one."""
     weeks = season_weeks(season)
     taken: set[tuple[int | None, datetime]] = set()
     slots: list[Slot] = []
     for i, site in enumerate(sites):
+        group_id = (group_of or {}).get(site.id, site.group_id)
         times = [t for t in START_TIMES if _fits(site, t)]
         if not times:
             continue
@@ -165,26 +180,28 @@ def plan_slots(season: PatrolSeason, sites: list[PatrolSite], zone: ZoneInfo,
                           for d_ in range((last - first).days + 1) for t in times]
             if free_count is not None:
                 staffed = [c for c in candidates
-                           if free_count(site.group_id, c.weekday(), c.time()) >= SEATS]
+                           if free_count(group_id, c.weekday(), c.time()) >= SEATS]
                 candidates = staffed or candidates
             used_days: set[date] = set()
             for _j in range(per_week[w]):
                 # Rotate through the candidates: a different day and time each time.
                 order = candidates[(i + 5 * n) % len(candidates):] + \
                     candidates[:(i + 5 * n) % len(candidates)]
-                pick = next((c for c in order if (site.group_id, c) not in taken
+                pick = next((c for c in order if (group_id, c) not in taken
                              and c.date() not in used_days), order[0])
-                taken.add((site.group_id, pick))
+                taken.add((group_id, pick))
                 used_days.add(pick.date())
-                slots.append(Slot(site.id, site.name, site.group_id, pick,
+                slots.append(Slot(site.id, site.name, group_id, pick,
                                   pick + timedelta(minutes=SLOT_MINUTES)))
                 n += 1
     return slots
 
 
-def weekly_free_count(session: Session, sites: list[PatrolSite]) -> FreeCount:
+def weekly_free_count(session: Session, sites: list[PatrolSite],
+                      group_ids: set[int] | None = None) -> FreeCount:
     """From the groups' members' weekly windows: how many are free for a slot."""
-    group_ids = {s.group_id for s in sites if s.group_id is not None}
+    if group_ids is None:
+        group_ids = {s.group_id for s in sites if s.group_id is not None}
     windows: dict[int, list[tuple[int, int, time, time]]] = defaultdict(list)
     rows = session.execute(
         select(PatrolMember.group_id, Availability.volunteer_id, Availability.weekday,
@@ -227,7 +244,10 @@ def build_problem(session: Session, season: PatrolSeason, slots: list[Slot],
                   zone: ZoneInfo) -> tuple[scheduling.Problem, dict[int, str]]:
     """The engine's problem, and the volunteers' names by id."""
     group_ids = {s.group_id for s in slots if s.group_id is not None}
-    neighbourhood_ids = {site.neighbourhood_id for site in season_sites(session, season)}
+    sites = season_sites(session, season)
+    neighbourhood_ids = {site.neighbourhood_id for site in sites}
+    origin = map_origin()
+    where = {site.id: site_location(site, origin) for site in sites}
     memberships = list(session.scalars(
         select(PatrolMember).join(PatrolGroup, PatrolGroup.id == PatrolMember.group_id)
         .where(PatrolMember.certified.is_(True),
@@ -254,7 +274,10 @@ def build_problem(session: Session, season: PatrolSeason, slots: list[Slot],
             teams=tuple(sorted({f"g{m.group_id}" for m in own})),
             availability=tuple(scheduling.Interval(s, e) for s, e in spans),
             max_minutes_per_week=member.max_minutes_per_week,
-            max_shifts_per_week=member.max_shifts_per_week, name=member.name))
+            max_shifts_per_week=member.max_shifts_per_week, name=member.name,
+            # Home: the engine prefers the member living nearer the site (−2 per km).
+            location=(scheduling.Location(member.x_km, member.y_km)
+                      if member.x_km is not None and member.y_km is not None else None)))
         for index, slot in enumerate(slots):
             day = slot.start.astimezone(zone).date()
             valid = [m for m in own if slot.group_id in (None, m.group_id)]
@@ -267,7 +290,7 @@ def build_problem(session: Session, season: PatrolSeason, slots: list[Slot],
         id=f"s{index}", start=slot.start, end=slot.end, skill=CERTIFIED_SKILL,
         team=f"g{slot.group_id}" if slot.group_id is not None else None,
         min_count=SEATS, max_count=SEATS, household=f"site{slot.site_id}",
-        title=slot.site_name, event=slot.site_name)
+        location=where.get(slot.site_id), title=slot.site_name, event=slot.site_name)
         for index, slot in enumerate(slots)]
     history = {f"site{slot.site_id}": usual.get(f"g{slot.group_id}", [])
                for slot in slots if slot.group_id is not None}
@@ -282,7 +305,10 @@ def build_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
                seconds: float = 10.0, locale: str = "zh_CN") -> tuple[Rota, dict[int, str]]:
     """Plan the season's slots, solve, and say per site what is planned and why not more."""
     sites = season_sites(session, season)
-    slots = plan_slots(season, sites, zone, weekly_free_count(session, sites))
+    chosen = territories(session, sites, locale=locale)
+    group_of = {site_id: t.group_id for site_id, t in chosen.items()}
+    free = weekly_free_count(session, sites, {g for g in group_of.values() if g is not None})
+    slots = plan_slots(season, sites, zone, free, group_of)
     problem, names = build_problem(session, season, slots, zone)
     solution = scheduling.solve(problem, seconds=seconds, workers=2)
     assigned: dict[int, list[int]] = defaultdict(list)
@@ -300,8 +326,10 @@ def build_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
             planned[slots[index].site_id] += 1
     per_site = []
     for site in sites:
+        mine = chosen[site.id]
         row = SiteRota(site.id, site.name, wanted_per_site(season), planned[site.id],
-                       reasons[site.id])
+                       reasons[site.id], mine.group_id, mine.group, mine.km, mine.reason,
+                       {"code": mine.code, "counts": mine.counts, "params": mine.params})
         if not any(slot.site_id == site.id for slot in slots):
             row.reasons.append(str(_l("Its opening hours leave no time for an inspection.")))
         per_site.append(row)

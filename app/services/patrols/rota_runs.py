@@ -101,6 +101,9 @@ def save_rota(session: Session, season: PatrolSeason, rota: Rota, *,
                        if s.startswith("s")],
             "events": list(u.reason.ids.get("events", [])),
         } for u in rota.unfilled],
+        # Which group patrols each site and why, for the run page (the review).
+        "territories": [{"site": s.name, "group": s.group, "km": s.km, **s.why}
+                        for s in rota.per_site],
     }
     run.log = str(_l("Patrol rota of %(season)s: %(planned)s of %(required)s inspections "
                      "planned.", season=season.name, planned=rota.planned,

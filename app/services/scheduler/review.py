@@ -102,6 +102,8 @@ class RunReport:
     drafts: list[Assignment] = field(default_factory=list)
     #: Household visits not given to the volunteer the household knows, with the reason.
     continuity: list[dict[str, Any]] = field(default_factory=list)
+    #: A patrol rota's sites: the group patrolling each, its distance, and why that group.
+    territories: list[dict[str, Any]] = field(default_factory=list)
     #: The latest message of this run to each volunteer, once it is published.
     messages: dict[int, Notification] = field(default_factory=dict)
 
@@ -186,6 +188,11 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
         {"shift_id": miss["shift_id"], "label": labels.get(miss["shift_id"], ""),
          "reason": reason_message(miss, labels)}
         for miss in metrics.get("continuity", [])
+    ]
+    report.territories = [
+        {"site": t["site"], "group": t["group"], "km": t["km"],
+         "reason": reason_message(t, labels)}
+        for t in metrics.get("territories", [])
     ]
     for message in session.scalars(
         select(Notification).where(Notification.schedule_run_id == run.id)

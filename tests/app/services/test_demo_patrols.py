@@ -14,6 +14,7 @@ from app.models import PatrolGroup, PatrolInspection, PatrolSeason, PatrolSite
 from app.services.demo import load_demo
 from app.services.demo.patrols import summer_of
 from app.services.patrols import stats
+from app.services.patrols.territory import territories
 
 pytestmark = pytest.mark.integration
 
@@ -70,3 +71,20 @@ def test_a_summer_rota_for_the_demo_squad(app, db_session) -> None:
     assert result.planned >= 0.95 * result.required
     assert all(site.reasons for site in result.per_site if site.shortfall)
     assert all(site.planned >= 14 for site in result.per_site)
+    # Each café is patrolled by its usual group, whose members live near it (continuity)...
+    groups = {g.id: g for g in db_session.scalars(select(PatrolGroup))}
+    usual = {s.id: s.group_id for s in rota.season_sites(db_session, season)}
+    for site in result.per_site:
+        assert site.group_id == usual[site.site_id] and site.km is not None and site.km < 1.2
+        assert site.territory == f"Kept by its usual group {groups[site.group_id].name}."
+    for index, slot in enumerate(result.slots):
+        group_members = {m.volunteer_id for m in groups[slot.group_id].members}
+        assert set(result.assigned.get(index, [])) <= group_members
+    # ...and distance alone would give each café the same group.
+    for site in rota.season_sites(db_session, season):
+        site.group_id = None
+    db_session.flush()
+    with in_english(app):
+        fresh = territories(db_session, rota.season_sites(db_session, season), locale="en")
+    assert {t.site_id: t.group_id for t in fresh.values()} == usual
+    assert {t.code for t in fresh.values()} == {"nearest_group"}

@@ -1,8 +1,10 @@
-"""The rota bridge: slots spread over the season within opening hours where the group is
-free, two certified members of the site's group per slot, and a reason for every shortfall."""
+"""The rota bridge: each site's group (its usual one unless impossible, else the nearest able
+one), slots spread over the season within opening hours where the group is free, two certified
+members of the site's group per slot, and a reason for every shortfall."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
@@ -73,8 +75,11 @@ def test_the_rota_staffs_what_it_can_and_says_why_not(app, db_session, season) -
     rows = {s.name: s for s in result.per_site}
     assert (rows["甲网吧"].planned, rows["乙网吧"].planned) == (2, 2)
     assert rows["甲网吧"].reasons == [] and rows["甲网吧"].shortfall == 0
-    assert rows["丙网吧"].planned == 0 and rows["丙网吧"].shortfall == 2
-    assert rows["丙网吧"].reasons  # one certified member: the engine says why
+    # Its usual group has one certified member: continuity is impossible, so the able
+    # group takes it, and the rota says why.
+    assert rows["丙网吧"].group == "满员组" and rows["丙网吧"].planned == 2
+    assert "单人组" in rows["丙网吧"].territory and "1" in rows["丙网吧"].territory
+    assert rows["甲网吧"].territory == "Kept by its usual group 满员组."
     assert rows["早市"].planned == 0
     assert rows["早市"].reasons == ["Its opening hours leave no time for an inspection."]
     for index, slot in enumerate(result.slots):
@@ -82,7 +87,7 @@ def test_the_rota_staffs_what_it_can_and_says_why_not(app, db_session, season) -
             assert {names[v] for v in result.assigned[index]} <= {"轮甲", "轮乙", "轮丙"}
             assert len(result.assigned[index]) == 2
     data = result.to_json(names)
-    assert (data["required"], data["planned"]) == (8, 4)
+    assert (data["required"], data["planned"]) == (8, 6)
 
 
 def test_a_certificate_ending_mid_season_is_honoured(app, db_session, season) -> None:
@@ -120,18 +125,55 @@ def test_a_saved_rota_is_a_run_to_review_and_publish(app, db_session, season) ->
                    and not e.is_public for e in events)
         drafts = db_session.scalars(select(Assignment).where(
             Assignment.schedule_run_id == run.id)).all()
-        # The four staffed slots, and the lone certified member of 丙网吧's group on one
-        # of its slots (below the minimum of two: the run page says so).
-        assert len(drafts) == result.filled_seats == 9
+        # Every slot staffed by two of 满员组 (丙网吧 moved to it from the one-member group).
+        assert len(drafts) == result.filled_seats == 12
         assert {a.status for a in drafts} == {AssignmentStatus.proposed}
         report = run_report(db_session, run)
-        assert (report.filled, report.needed) == (9, 12)
-        # The empty seats carry the engine's reason on the run page.
-        assert report.unfilled and all(u["code"] for u in report.unfilled)
+        assert (report.filled, report.needed) == (12, 12)
+        # The review says which group patrols each site and why.
+        why = {t["site"]: t for t in report.territories}
+        assert why["丙网吧"]["group"] == "满员组" and "单人组" in why["丙网吧"]["reason"]
         with pytest.raises(PatrolError):
             rota_runs.save_rota(db_session, season, result)
         published = publish_run(db_session, run)
-        assert published.published == 9 and run.status == RunStatus.published
+        assert published.published == 12 and run.status == RunStatus.published
         db_session.flush()
         staffed = [e for e in events if e.shifts[0].assignments]
         assert staffed and all(e.status == EventStatus.published for e in staffed)
+
+
+def test_a_site_without_a_group_goes_to_the_group_living_nearest(app, db_session) -> None:
+    """Distance decides for a new site; within the group the member living nearer is chosen
+    when both are free (the engine's distance term)."""
+    from app.services.patrols.territory import KM_PER_DEGREE_LAT, map_origin, to_grid
+
+    n = f.make_neighbourhood(db_session, town="月浦镇", name="月浦远近村")
+    west = [_member(db_session, n, f"西{k}") for k in range(3)]
+    east = [_member(db_session, n, f"东{k}") for k in range(2)]
+    far_east = _member(db_session, n, "东远")
+    for k, v in enumerate(west):
+        v.x_km, v.y_km = 0.1 * k, 0.0
+    for k, v in enumerate(east):
+        v.x_km, v.y_km = 8.0 + 0.1 * k, 0.0
+    far_east.x_km, far_east.y_km = 11.0, 0.0
+    f.make_patrol_group(db_session, neighbourhood=n, name="西组", members=west)
+    f.make_patrol_group(db_session, neighbourhood=n, name="东组", members=[*east, far_east])
+    with app.app_context():
+        lat0, lon0 = map_origin()
+    # The new café is 8 km east of the grid's origin, next to the east group's homes.
+    lon = lon0 + 8.0 / (KM_PER_DEGREE_LAT * math.cos(math.radians(lat0)))
+    f.make_patrol_site(db_session, neighbourhood=n, name="新开网吧", latitude=lat0,
+                       longitude=lon, opens_at=time(8, 0), closes_at=time(0, 0))
+    season = PatrolSeason(town="月浦镇", neighbourhood=n, name="一周", required_per_site=1,
+                          min_per_week=1, starts_on=date(2027, 7, 5), ends_on=date(2027, 7, 11))
+    db_session.add(season)
+    db_session.flush()
+    assert round(to_grid(lat0, lon, (lat0, lon0)).x, 3) == 8.0
+    with in_english(app):
+        result, names = rota.build_rota(db_session, season, zone=ZONE, seconds=3,
+                                        locale="en")
+    (row,) = result.per_site
+    assert row.group == "东组" and row.planned == 1 and row.km is not None and row.km < 2
+    assert row.territory.startswith("Given to 东组, whose members live nearest")
+    (members,) = result.assigned.values()
+    assert {names[v] for v in members} == {"东0", "东1"}  # not 东远, 3 km farther
