@@ -112,12 +112,14 @@ class FestivalCampaignView(LinliModelView):
 class DonationView(LinliModelView):
     column_list = ["received_on", "donor", "donor_kind", "value_yuan", "recipients",
                    "campaign", "neighbourhood", "acknowledged_on"]
-    column_details_list = ["received_on", "donor", "donor_kind", "value_yuan", "items",
+    column_details_list = ["received_on", "donor", "donor_kind", "donor_named", "value_yuan",
+                           "items",
                            "recipients_count", "recipients", "campaign", "neighbourhood",
                            "acknowledged_on", "acknowledgement"]
     column_export_list = column_details_list
     column_labels = {"received_on": _l("Received on"), "donor": _l("Donor"),
                      "donor_kind": _l("Donor kind"), "value_yuan": _l("Value (yuan)"),
+                     "donor_named": _l("May be named in public"),
                      "items": _l("Items"), "recipients_count": _l("Number of recipients"),
                      "recipients": _l("Recipients"),
                      "acknowledged_on": _l("Acknowledged on"),
@@ -125,7 +127,11 @@ class DonationView(LinliModelView):
     column_descriptions = {
         "value_yuan": _l("Estimated value in whole yuan; for gifts in kind, from the "
                          "donor's receipt."),
-        "recipients": _l("Who received it, in words, e.g. “100多位老人”."),
+        "recipients": _l("Who received it, in words, e.g. “100多位老人”. Never shown in "
+                         "public: the thank-you page gives only the number."),
+        "donor_named": _l("An individual donor agreed to be named on the public thank-you "
+                          "page. Companies and organisations are always named there; only "
+                          "acknowledged donations appear."),
         "acknowledgement": _l("How the donor was thanked (letter, notice board, banner)."),
     }
     column_searchable_list = ["donor", "items"]
@@ -133,7 +139,8 @@ class DonationView(LinliModelView):
                       "neighbourhood.name"]
     column_default_sort = ("received_on", True)
     list_load_options = (joinedload(Donation.neighbourhood), joinedload(Donation.campaign))
-    form_columns = ["neighbourhood", "campaign", "donor", "donor_kind", "received_on",
+    form_columns = ["neighbourhood", "campaign", "donor", "donor_kind", "donor_named",
+                    "received_on",
                     "value_yuan", "items", "recipients_count", "recipients", "acknowledged_on",
                     "acknowledgement"]
 

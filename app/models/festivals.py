@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -96,6 +96,9 @@ class Donation(TimestampMixin, Base):
     )
     donor: Mapped[str] = mapped_column(String(200))
     donor_kind: Mapped[DonorKind] = mapped_column(enum_column_type(DonorKind, "donor_kind"))
+    #: An individual donor agreed to be named on the public thank-you page (a company or an
+    #: organisation is always named there; an individual without consent is not).
+    donor_named: Mapped[bool] = mapped_column(default=False, server_default=false())
     received_on: Mapped[date]
     #: The estimated value in whole yuan (gifts in kind are valued by the donor's receipt).
     value_yuan: Mapped[int] = mapped_column(default=0)

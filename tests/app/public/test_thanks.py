@@ -1,0 +1,86 @@
+"""The public thank-you to donors: acknowledged gifts only, companies and organisations by
+name, individuals only with their consent, recipients only as a count — no recipient's or
+anonymous donor's personal data in Chinese or English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from app.enums import DonorKind, Festival
+from app.models import Donation, FestivalCampaign
+from tests import factories as f
+
+pytestmark = pytest.mark.integration
+
+#: What must never reach the public page: the recipients' words, the acknowledgement text,
+#: and the name of an individual who did not agree to be named.
+PRIVATE = ("王阿婆", "12号楼302室", "李大爷家", "13800138000", "赵秀英")
+
+
+def _donation(session: Session, neighbourhood, donor: str, kind: DonorKind, *,
+              named: bool = False, acknowledged: bool = True, **kw) -> Donation:
+    row = Donation(neighbourhood=neighbourhood, donor=donor, donor_kind=kind,
+                   donor_named=named, received_on=kw.pop("received_on", date(2026, 9, 20)),
+                   acknowledged_on=date(2026, 9, 25) if acknowledged else None,
+                   recipients="王阿婆、12号楼302室李大爷家等", recipients_count=120,
+                   acknowledgement="电话13800138000致谢", **kw)
+    session.add(row)
+    session.flush()
+    return row
+
+
+@pytest.fixture
+def gifts(db_session: Session):
+    n = f.make_neighbourhood(db_session, name="鸣谢村", name_en="Thanks Village")
+    other = f.make_neighbourhood(db_session, name="别村")
+    campaign = FestivalCampaign(neighbourhood=n, festival=Festival.mid_autumn,
+                                title="2026年中秋走访", starts_on=date(2026, 9, 20),
+                                ends_on=date(2026, 9, 30), institution="镇敬老院")
+    db_session.add(campaign)
+    _donation(db_session, n, "金桥食品有限公司", DonorKind.company, items="月饼200盒",
+              value_yuan=20000, campaign=campaign)
+    _donation(db_session, n, "赵秀英", DonorKind.individual, items="大米10袋", value_yuan=800,
+              received_on=date(2026, 9, 21))
+    _donation(db_session, n, "钱志明", DonorKind.individual, named=True, items="食用油20桶",
+              value_yuan=1500, received_on=date(2026, 9, 22))
+    _donation(db_session, n, "未致谢公司", DonorKind.company, acknowledged=False,
+              value_yuan=999)
+    _donation(db_session, other, "别村商会", DonorKind.organisation, value_yuan=5000)
+    return n
+
+
+def test_the_page_thanks_whom_it_may_and_shows_no_personal_data(
+        app: Flask, client: FlaskClient, gifts) -> None:
+    for language in ("zh_CN", "en"):
+        with client.session_transaction() as session:
+            session["locale"] = language
+        page = client.get(f"/thanks/{gifts.id}")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "金桥食品有限公司" in html and "钱志明" in html  # by name
+        assert "月饼200盒" in html and "20000" in html and "2026年中秋走访" in html
+        for secret in PRIVATE:
+            assert secret not in html, (language, secret)
+        assert "未致谢公司" not in html and "别村商会" not in html
+    with client.session_transaction() as session:
+        session["locale"] = "zh_CN"
+    html = client.get(f"/thanks/{gifts.id}").get_data(as_text=True)
+    assert "一位不愿具名的居民" in html and "120" in html
+    assert "共 3 份捐赠，价值 22300 元，惠及 360 位居民。" in html
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    text = client.get(f"/thanks/{gifts.id}").get_data(as_text=True)
+    assert "A resident who asked not to be named" in text
+    assert "3 gifts worth 22300 yuan reached 360 residents." in text
+
+
+def test_the_notice_board_links_to_it_and_unknown_neighbourhoods_are_404(
+        client: FlaskClient, gifts) -> None:
+    board = client.get(f"/board/{gifts.id}").get_data(as_text=True)
+    assert f"/thanks/{gifts.id}" in board
+    assert client.get("/thanks/999999").status_code == 404
