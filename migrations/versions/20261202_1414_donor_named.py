@@ -1,7 +1,7 @@
 """donations: whether an individual donor agreed to be named on the public thank-you page
 
 Revision ID: d0n0rnamed01
-Revises: h0l1day2026a
+Revises: d0typh0ne001
 Create Date: 2026-12-02 14:14:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d0n0rnamed01"
-down_revision = "h0l1day2026a"
+down_revision = "d0typh0ne001"
 branch_labels = None
 depends_on = None
 
