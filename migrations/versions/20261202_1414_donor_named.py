@@ -1,7 +1,7 @@
 """donations: whether an individual donor agreed to be named on the public thank-you page
 
 Revision ID: d0n0rnamed01
-Revises: d0typh0ne001
+Revises: grp1s3rv1c3
 Create Date: 2026-12-02 14:14:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d0n0rnamed01"
-down_revision = "d0typh0ne001"
+down_revision = "grp1s3rv1c3"
 branch_labels = None
 depends_on = None
 
