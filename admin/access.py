@@ -45,9 +45,10 @@ matrix says which *operations* a role has on a model at all.
 | PatrolSeason     | CRUD  | CRUD own; town-wide seasons R       | –                          |
 | PatrolChecklistItem | CRUD | R                                  | –                          |
 | PatrolInspection | CRU   | CRU (corrections kept in history)   | –                          |
-| Qualification    | CRUD  | CRUD (own volunteers)               | –                          |
+| Qualification    | CRUD  | CRUD (own volunteers), their scans  | –                          |
 | RefusedAddress   | RU    | RU (own neighbourhoods' messages)   | –                          |
 | HoursRule        | CRUD  | R                                   | –                          |
+| ReliabilityRule  | CRUD  | R                                   | –                          |
 | FestivalCampaign | CRUD  | CRUD + "plan the visits"            | –                          |
 | Donation         | CRUD  | CRUD                                | –                          |
 | HolidayPeriod    | CRUD  | R                                   | –                          |
@@ -144,6 +145,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Qualification": {_A: CRUD, _C: CRUD},
     "RefusedAddress": {_A: RU, _C: RU},
     "HoursRule": {_A: CRUD, _C: R},
+    "ReliabilityRule": {_A: CRUD, _C: R},
     "FestivalCampaign": {_A: CRUD, _C: CRUD},
     "Donation": {_A: CRUD, _C: CRUD},
     "HolidayPeriod": {_A: CRUD, _C: R},

@@ -17,6 +17,7 @@ from admin.views.attendance import (
     AttendanceView,
     HoursEntryView,
     HoursRuleView,
+    ReliabilityRuleView,
 )
 from admin.views.events import (
     AssignmentView,
@@ -100,6 +101,7 @@ from app.models import (
     Project,
     Qualification,
     Registration,
+    ReliabilityRule,
     ResidentRequest,
     ScheduleRun,
     ServiceGroup,
@@ -204,6 +206,8 @@ def init_admin(app: Flask) -> Admin:
         HoursRuleView(HoursRule, name=_l("Service hours rules"), category=settings),
         HolidayPeriodView(HolidayPeriod, name=_l("Public holidays and make-up days"),
                           category=settings),
+        ReliabilityRuleView(ReliabilityRule, name=_l("Scheduler: weight of no-shows"),
+                            category=settings),
     ]
     admin.add_views(*views)
     return admin

@@ -10,10 +10,11 @@ Objective (maximised; weights in scheduling/eligibility.py), lexicographic in th
    fairness or preference term can ever trade a pairing away; fill can (a pairing is kept
    unless that costs a seat elsewhere), and every miss is explained in ``Solution.continuity``.
 3. **Secondary** (with fill and continuity held), per assignment: preferred shift +10; avoided
-   shift −20; distance −2 per km (capped at 20 km); keeping a previous assignment +50; and a
-   convex load penalty over the whole horizon at every level: a volunteer's k-th shift costs
-   15·(k−1) (so n shifts cost 15·n(n−1)/2 — with fill fixed this minimises the variance of the
-   shift counts).
+   shift −20; distance −2 per km (capped at 20 km); keeping a previous assignment +50; a
+   volunteer who often does not turn up −``reliability_weight``·(no-shows / recorded shifts)
+   (reliability.py; a soft preference, default weight 20); and a convex load penalty over the
+   whole horizon at every level: a volunteer's k-th shift costs 15·(k−1) (so n shifts cost
+   15·n(n−1)/2 — with fill fixed this minimises the variance of the shift counts).
 
 ``resolve`` uses one combined objective ``10·fill + 30·continuity + secondary`` with a keep
 bonus of +400. ``solve`` runs everything — index, greedy, LP warm start, MIPs, CP-SAT,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from scheduling import reliability
 from scheduling.model import Problem, Shift, Volunteer
 
 # Seat values (the primary, fill objective): a seat of priority p is worth p * SEAT_WEIGHT, plus
@@ -189,6 +190,11 @@ def build_index(
         h: {v_pos[x] for x in vs if x in v_pos} for h, vs in problem.household_history.items()
     }
     radius = problem.rules.max_distance_km
+    unreliable = None
+    if problem.reliability_weight > 0:
+        unreliable = np.array([reliability.penalty(v.no_shows, v.recorded_shifts,
+                                                   problem.reliability_weight) for v in vols],
+                              dtype=np.int64)
     arr = _volunteer_arrays(problem, index.v_intervals)
     skill_mask: dict[str | None, np.ndarray] = {None: np.ones(len(vols), dtype=bool)}
     for vi, vol in enumerate(vols):
@@ -242,6 +248,8 @@ def build_index(
         if km is not None:
             penalty = np.round(DISTANCE_PENALTY_PER_KM * np.minimum(km, DISTANCE_PENALTY_CAP_KM))
             score -= np.nan_to_num(penalty, nan=0.0).astype(np.int64)
+        if unreliable is not None:
+            score -= unreliable[cand]
         for table, delta in ((preferred, PREFERRED_BONUS), (avoided, -AVOIDED_PENALTY)):
             if shift.id in table:
                 score += delta * np.isin(cand, list(table[shift.id]))

@@ -9,10 +9,11 @@ at most 3 km, so towns are independent components; neighbourhoods of a town over
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from scheduling import reliability
 from scheduling.model import (
     Forbidden,
     Interval,
@@ -264,7 +265,7 @@ def generate(
         if out and final_vols
         else []
     )
-    return Problem(
+    return with_attendance(Problem(
         name=f"generated-{volunteers}x{shifts}-seed{seed}",
         timezone=TIMEZONE,
         volunteers=final_vols,
@@ -272,7 +273,20 @@ def generate(
         forbidden=forbidden,
         household_history=history,
         rules=Rules(min_gap_minutes=30, max_distance_km=3.0),
-    )
+    ), seed)
+
+
+def with_attendance(problem: Problem, seed: object) -> Problem:
+    """Past attendance for every volunteer (most always come, one in five misses some) and
+    the default reliability weight. Its own random stream: the rest of the instance is the
+    same as without it."""
+    rng = random.Random(f"attendance-{seed}")
+    vols = []
+    for v in problem.volunteers:
+        recorded = rng.choice([0, 0, 2, 4, 8, 12, 20])
+        rate = rng.choice([0.0] * 8 + [0.1, 0.4])
+        vols.append(replace(v, recorded_shifts=recorded, no_shows=round(recorded * rate)))
+    return replace(problem, volunteers=vols, reliability_weight=reliability.DEFAULT_WEIGHT)
 
 
 def _fields(v: Volunteer) -> dict[str, object]:
@@ -458,14 +472,14 @@ def generate_family(name: str, volunteers: int, shifts: int, seed: int = 0) -> P
             history[f"hh-{h}"] = sorted(
                 v.id for v in rng.sample(group, min(len(group), rng.randint(1, 2)))
             )
-    return Problem(
+    return with_attendance(Problem(
         name=f"{name}-{volunteers}x{shifts}-seed{seed}",
         timezone=TIMEZONE,
         volunteers=vols,
         shifts=out,
         household_history=history,
         rules=Rules(min_gap_minutes=fam.gap, max_distance_km=3.0 if fam.distance else None),
-    )
+    ), f"{name}-{seed}")
 
 
 QUICKSTART_LOCATIONS = ["Ambulatory care", "Critical care", "Pediatric care"]

@@ -53,6 +53,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
             "min_gap_minutes": problem.rules.min_gap_minutes,
             "max_distance_km": problem.rules.max_distance_km,
         },
+        "reliability_weight": problem.reliability_weight,
         "volunteers": [
             {
                 "id": v.id,
@@ -68,6 +69,8 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
                 "preferred_shifts": list(v.preferred_shifts),
                 "avoided_shifts": list(v.avoided_shifts),
                 "neighbourhood": v.neighbourhood,
+                "recorded_shifts": v.recorded_shifts,
+                "no_shows": v.no_shows,
                 "commitments": [
                     {
                         "start": c.start.isoformat(),
@@ -115,6 +118,7 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
             min_gap_minutes=int(rules.get("min_gap_minutes", 0)),
             max_distance_km=rules.get("max_distance_km"),
         ),
+        reliability_weight=int(data.get("reliability_weight", 0)),
         volunteers=[
             Volunteer(
                 id=str(v["id"]),
@@ -130,6 +134,8 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
                 preferred_shifts=tuple(v.get("preferred_shifts", ())),
                 avoided_shifts=tuple(v.get("avoided_shifts", ())),
                 neighbourhood=v.get("neighbourhood"),
+                recorded_shifts=int(v.get("recorded_shifts", 0)),
+                no_shows=int(v.get("no_shows", 0)),
                 commitments=tuple(
                     Commitment(
                         _dt(c["start"]),

@@ -54,6 +54,10 @@ class Volunteer:
     neighbourhood: str | None = None
     name: str = ""
     commitments: tuple[Commitment, ...] = ()
+    # Attendance so far: shifts recorded (present or not) and those missed; with the
+    # problem's reliability_weight they make a soft preference (scheduling/reliability.py).
+    recorded_shifts: int = 0
+    no_shows: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,9 @@ class Problem:
     household_history: dict[str, list[str]] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
     name: str = ""
+    # What an assignment of a volunteer who never turns up costs in the secondary objective
+    # (0: reliability is not considered); see scheduling/reliability.py.
+    reliability_weight: int = 0
 
 
 @dataclass(frozen=True, slots=True)

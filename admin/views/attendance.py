@@ -35,7 +35,7 @@ from app.extensions import db
 from app.i18n import deployment_zone
 from app.ids import MAX_INT, parse_id
 from app.models import Assignment, Attendance, Event, HoursEntry, Shift, Volunteer, utcnow
-from app.models.attendance import MAX_ENTRY_MINUTES
+from app.models.attendance import MAX_ENTRY_MINUTES, RELIABILITY_MAX_WEIGHT
 from app.portal.forms import CertificateForm
 from app.services import links, scoping
 from app.services.attendance import certificates, hours, platform, recording
@@ -350,3 +350,18 @@ class HoursRuleView(LinliModelView):
             1, MAX_ENTRY_MINUTES, message=_l("Between 1 and %(n)s minutes, or empty.",
                                              n=MAX_ENTRY_MINUTES))]},
     }
+
+
+class ReliabilityRuleView(LinliModelView):
+    """How much a town's scheduler weighs no-shows: set by the town administrator, read by
+    coordinators (so they can tell why the run asked someone else first)."""
+
+    column_list = ["town", "no_show_weight", "updated_at"]
+    form_columns = ["town", "no_show_weight"]
+    column_labels = {"no_show_weight": _l("Weight of no-shows")}
+    column_descriptions = {"no_show_weight": _l(
+        "0 to 100. What one shift of a volunteer who never turns up counts against them when "
+        "the scheduler chooses between people; others in proportion to how often they miss "
+        "(20: as much as a shift they asked to avoid). Never leaves a seat empty.")}
+    form_args = {"no_show_weight": {"validators": [InputRequired(), NumberRange(
+        0, RELIABILITY_MAX_WEIGHT, message=_l("Between 0 and %(n)s.", n=RELIABILITY_MAX_WEIGHT))]}}

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import SelectField
+from werkzeug.wrappers import Response
+from wtforms import FileField, SelectField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -18,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from admin.base import LinliModelView
+from admin.base import LinliModelView, acting_user
 from admin.feeds import FeedAdminMixin, import_link_formatter, last_synced_formatter
 from admin.fields import HoursField, hours_formatter, hours_value
 from admin.filters import enum_filters, local_date_filters
@@ -30,10 +35,14 @@ from admin.views.common import (
 )
 from admin.volunteer_import import VolunteerImportMixin
 from app.enums import Role, TeamKind
+from app.extensions import db
 from app.i18n import deployment_zone
+from app.ids import parse_id
 from app.models import Availability, Blackout, Qualification, Team, Volunteer, utcnow
+from app.models.qualifications import SCAN_MAX_BYTES
 from app.models.volunteers import DEFAULT_MAX_FAMILIES
-from app.services import qualifications
+from app.portal.qualifications import scan_response
+from app.services import qualification_scans, qualifications, scoping
 
 
 class VolunteerView(VolunteerImportMixin, FeedAdminMixin, LinliModelView):
@@ -140,21 +149,36 @@ def _expiry(view: Any, context: Any, model: Any, name: str) -> str:
     return until.isoformat()
 
 
+def _scan_link(view: Any, context: Any, model: Any, name: str) -> Markup:
+    if model.scan is None:
+        return Markup("")
+    return Markup('<a href="{}">{}</a>').format(
+        url_for(".scan_view", id=model.id), _l("The scan"))
+
+
 class QualificationView(LinliModelView):
-    """Licences and certificates behind skills that require one (资质)."""
+    """Licences and certificates behind skills that require one (资质), with a scan (a photo
+    without its metadata, or a PDF) that only the coordinators in scope and the volunteer
+    herself can open."""
 
     column_list = ["volunteer", "skill", "licence_number", "issued_by", "valid_from",
-                   "valid_until"]
+                   "valid_until", "scan"]
     column_labels = {"licence_number": _l("Licence number"), "issued_by": _l("Issued by"),
                      "valid_from": _l("Valid from"), "valid_until": _l("Valid until"),
-                     "expiry_alerted_at": _l("Expiry alert sent")}
-    column_formatters = {"valid_until": _expiry}
+                     "expiry_alerted_at": _l("Expiry alert sent"), "scan": _l("Scan")}
+    column_formatters = {"valid_until": _expiry, "scan": _scan_link}
+    column_formatters_export = {"scan": lambda v, c, m, n: ""}
     column_searchable_list = ["licence_number", "issued_by"]
     column_filters = ["volunteer.name", "skill.name_zh", "valid_until"]
     column_default_sort = "valid_until"
-    list_load_options = (joinedload(Qualification.volunteer), joinedload(Qualification.skill))
+    list_load_options = (joinedload(Qualification.volunteer), joinedload(Qualification.skill),
+                         joinedload(Qualification.scan))
     form_columns = ["volunteer", "skill", "licence_number", "issued_by", "valid_from",
-                    "valid_until"]
+                    "valid_until", "scan_upload"]
+    form_extra_fields = {"scan_upload": FileField(_l("Scan (photo or PDF)"), description=_l(
+        "At most 5 MB. A photo is kept without its metadata (such as where it was taken). "
+        "Only coordinators of the volunteer's neighbourhood and the volunteer can open it. "
+        "A new file replaces the old one."))}
     form_ajax_refs = {"volunteer": {"fields": ["name", "phone"], "page_size": 10}}
     form_args = {"licence_number": {"validators": [DataRequired(), Length(max=80)]},
                  "issued_by": {"validators": [Length(max=120)]}}
@@ -168,4 +192,23 @@ class QualificationView(LinliModelView):
             raise ValidationError(str(_l("“Valid until” is before “valid from”.")))
         if not is_created and form.valid_until.object_data != form.valid_until.data:
             qualifications.renewed(model)
+        upload = form.scan_upload.data
+        if upload and getattr(upload, "filename", ""):
+            try:
+                clean = qualification_scans.clean_scan(
+                    upload.read(SCAN_MAX_BYTES + 1))
+            except qualification_scans.ScanError as error:
+                raise ValidationError(f"{error} {_('Nothing was saved.')}") from None
+            qualification_scans.attach(db.session, model, clean, user=acting_user())
         super().on_model_change(form, model, is_created)
+
+    @expose("/scan/")
+    def scan_view(self) -> Response:
+        """The scan, for a user whose scope holds the volunteer (404 for anyone else's)."""
+        number = parse_id(request.args.get("id"))
+        row = None if number is None else scoping.scoped_row(
+            db.session, acting_user(), Qualification, number, write=False)
+        scan = None if row is None else qualification_scans.scan_with_data(db.session, row.id)
+        if scan is None:
+            abort(404)
+        return scan_response(scan)

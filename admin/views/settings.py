@@ -153,15 +153,25 @@ class EventTemplateView(LinliModelView):
     column_list = ["name", "kind", "title", "start_time", "is_public", "capacity"]
     column_details_list = ["name", "kind", "title", "description", "place", "start_time",
                            "is_public", "capacity", "waitlist_enabled", "max_party_size",
-                           "registration_opens_days_before", "items"]
+                           "registration_opens_days_before", "completion_sessions", "items"]
     column_searchable_list = ["name", "title"]
     column_filters = [*enum_filters(EventTemplate.kind, _l("Kind"), EventKind)]
     column_default_sort = "name"
     form_excluded_columns = ["created_at", "updated_at"]
     inline_models = [(TemplateItem, {})]
 
+    form_args = {"completion_sessions": {"description": _l(
+        "Leave empty for an ordinary event. Set, each event made from the template is a "
+        "course: residents sign up once for all its sessions (the items' slots) with the "
+        "template's capacity, and complete it by attending at least this many.")}}
+
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
         refuse_public_private_event(model)
+        if model.completion_sessions is not None and (
+                model.capacity is None or model.completion_sessions < 1):
+            raise ValidationError(gettext(
+                "A course needs a capacity (the places for the whole course) and at least one "
+                "session to attend. Nothing was saved."))
         super().on_model_change(form, model, is_created)
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-calendar-plus-o", ".stamp_view",

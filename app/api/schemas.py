@@ -65,6 +65,15 @@ class SlotSchema(ma.Schema):
     places = fields.Nested(PlacesSchema)
 
 
+class CourseSchema(ma.Schema):
+    """A course 课程: one sign-up for all its sessions (the event's slots, with the event's
+    places); completed by attending at least `completion_sessions` of them."""
+
+    completion_sessions = fields.Integer(metadata={
+        "description": "Sessions to attend to complete the course (and get its certificate)"})
+    sessions = fields.Integer(metadata={"description": "How many sessions the course has"})
+
+
 class EventSchema(ma.Schema):
     id = fields.Integer()
     title = fields.String()
@@ -85,7 +94,12 @@ class EventSchema(ma.Schema):
     places = fields.Nested(PlacesSchema, allow_none=True,
                            metadata={"description": "Whole-event places; null when only "
                                                     "slots are bookable"})
-    slots = fields.List(fields.Nested(SlotSchema))
+    slots = fields.List(fields.Nested(SlotSchema), metadata={
+        "description": "Bookable time slots; for a course, its sessions (a course sign-up "
+                       "without `slot_id` books them all; a session with places of its own "
+                       "also takes a session-only sign-up)"})
+    course = fields.Nested(CourseSchema, allow_none=True, metadata={
+        "description": "The completion rule when the event is a course; null otherwise"})
     services = fields.List(fields.String())
     url = fields.String(metadata={"description": "The event's public page"})
 
@@ -114,6 +128,9 @@ class RegistrationInSchema(ma.Schema):
         "description": "The resident agrees to the use of these details for this event"})
     slot_id = fields.Integer(allow_none=True, strict=True,
                              validate=validate.Range(min=-(2**31), max=2**31 - 1))
+    session_notices = fields.Boolean(load_default=False, metadata={
+        "description": "Courses only (a sign-up for the whole course): remind me the day "
+                       "before each session. Ignored for other sign-ups"})
 
 
 class RegistrationSchema(ma.Schema):
@@ -124,6 +141,8 @@ class RegistrationSchema(ma.Schema):
     party_size = fields.Integer()
     event_id = fields.Integer()
     slot_id = fields.Integer(allow_none=True)
+    session_notices = fields.Boolean(metadata={
+        "description": "Whether the resident is reminded before each session of the course"})
     cancel_token = fields.String(metadata={"description": "Keep it secret: it cancels"})
     url = fields.String(metadata={"description": "The resident's own page with a cancel "
                                                  "button"})

@@ -136,6 +136,8 @@ def _event(event: Event, counts: dict[tuple[int, int], signup.Availability]) -> 
              "places": _places(signup.availability_for(counts, event, s))}
             for s in event.slots
         ],
+        "course": {"completion_sessions": event.completion_sessions,
+                   "sessions": len(event.slots)} if event.is_course else None,
         "services": signup.services_offered(event),
         "url": url_for("public.event_detail", event_id=event.id, _external=True),
     }
@@ -150,6 +152,7 @@ def _registration(registration: Registration, position: int | None) -> dict[str,
         "party_size": registration.party_size,
         "event_id": registration.event_id,
         "slot_id": registration.slot_id,
+        "session_notices": registration.session_notices,
         "cancel_token": registration.cancel_token,
         "url": url_for("public.registration", token=registration.cancel_token,
                        _external=True),
@@ -221,7 +224,7 @@ def create_registration(data: dict[str, Any], event_id: int):  # type: ignore[no
         name=data["name"], phone=data["phone"], building=data.get("building"),
         room=data.get("room"), party_size=data.get("party_size", 1),
         consent=data["consent"] is True, email=data.get("email"),
-        locale=current_locale(),
+        locale=current_locale(), session_notices=data["session_notices"],
     )
     result = signup.register_and_commit(db.session, event_id, applicant, slot_id=slot_id)
     return _registration(result.registration, result.waitlist_position)

@@ -1,7 +1,7 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
 from app.models.assignments import Assignment, HelpRequest, ScheduleRun, ScheduleRunPart
-from app.models.attendance import Attendance, HoursEntry, HoursRule
+from app.models.attendance import Attendance, HoursEntry, HoursRule, ReliabilityRule
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.certificates import CourseCertificate, HoursCertificate
@@ -37,7 +37,7 @@ from app.models.patrols import (
     patrol_inspection_members,
 )
 from app.models.projects import Project, project_events, project_organisers
-from app.models.qualifications import Qualification
+from app.models.qualifications import Qualification, QualificationScan
 from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights, ReportDataVersion
 from app.models.requests import (
@@ -99,8 +99,10 @@ __all__ = [
     "PatrolSite",
     "Project",
     "Qualification",
+    "QualificationScan",
     "RefusalClearance",
     "Registration",
+    "ReliabilityRule",
     "ReportDataVersion",
     "RequestAnswer",
     "RequestChange",

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.enums import AttendanceStatus, HoursKind, HoursRounding
 from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from app.models.types import enum_column_type
+from scheduling.reliability import DEFAULT_WEIGHT as RELIABILITY_DEFAULT_WEIGHT
+from scheduling.reliability import MAX_WEIGHT as RELIABILITY_MAX_WEIGHT
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -126,6 +128,27 @@ class HoursRule(TimestampMixin, Base):
         enum_column_type(HoursRounding, "hours_rounding"), default=HoursRounding.down)
     #: No shift credits more than this, whatever its length; empty: no cap.
     max_minutes_per_shift: Mapped[int | None]
+
+    def __str__(self) -> str:
+        return self.town
+
+
+class ReliabilityRule(TimestampMixin, Base):
+    """How much a town's scheduler weighs a volunteer's no-shows: what one assignment of a
+    volunteer who never turns up costs, others in proportion to their rate
+    (`scheduling.reliability`). A preference between schedules of equal fill, never a rule. A
+    town without a row uses the engine's default."""
+
+    __tablename__ = "reliability_rules"
+    __table_args__ = (
+        CheckConstraint(f"no_show_weight BETWEEN 0 AND {RELIABILITY_MAX_WEIGHT}",
+                        name="weight_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town: Mapped[str] = mapped_column(String(80), unique=True)
+    #: 0: no-shows are not considered; 20 weighs like "asked to avoid this shift".
+    no_show_weight: Mapped[int] = mapped_column(default=RELIABILITY_DEFAULT_WEIGHT)
 
     def __str__(self) -> str:
         return self.town

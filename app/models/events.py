@@ -261,6 +261,10 @@ class EventTemplate(TimestampMixin, Base):
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_non_negative"),
         CheckConstraint("max_party_size >= 1", name="party_size_positive"),
         CheckConstraint(TEMPLATE_PRIVATE_NEVER_PUBLIC_SQL, name="private_never_public"),
+        #: As on events: a course is booked as a whole and needs places for the whole course.
+        CheckConstraint(
+            "completion_sessions IS NULL OR (completion_sessions >= 1 AND capacity IS NOT NULL)",
+            name="course_completion"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -277,6 +281,8 @@ class EventTemplate(TimestampMixin, Base):
     max_party_size: Mapped[int] = mapped_column(default=1)
     #: Registration opens this many days before the event starts; empty means "open now".
     registration_opens_days_before: Mapped[int | None]
+    #: Set, the stamped event is a course with this completion rule (`Event.completion_sessions`).
+    completion_sessions: Mapped[int | None]
 
     items: Mapped[list[TemplateItem]] = relationship(
         back_populates="template", cascade="all, delete-orphan",

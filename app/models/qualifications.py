@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, UTCDateTime
+from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.skills import Skill
+    from app.models.users import User
     from app.models.volunteers import Volunteer
 
 
@@ -45,6 +46,8 @@ class Qualification(TimestampMixin, Base):
 
     volunteer: Mapped[Volunteer] = relationship()
     skill: Mapped[Skill] = relationship()
+    scan: Mapped[QualificationScan | None] = relationship(
+        back_populates="qualification", cascade="all, delete-orphan")
 
     def valid_on(self, day: date) -> bool:
         return ((self.valid_from is None or self.valid_from <= day)
@@ -52,3 +55,34 @@ class Qualification(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"{self.skill} · {self.licence_number}"
+
+
+#: The largest scan kept (a phone photo or a scanned PDF page or two).
+SCAN_MAX_BYTES = 5 * 1024 * 1024
+
+
+class QualificationScan(Base):
+    """The scan of a qualification (a photo re-encoded without metadata, or a PDF): personal
+    data, kept in the database (never under static files) and served only to the coordinators
+    of the volunteer's neighbourhood and to the volunteer herself
+    (`app.services.qualification_scans`)."""
+
+    __tablename__ = "qualification_scans"
+    __table_args__ = (
+        CheckConstraint(f"size > 0 AND size <= {SCAN_MAX_BYTES}", name="size_within_limit"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: One scan per qualification: a new upload replaces it.
+    qualification_id: Mapped[int] = mapped_column(
+        ForeignKey("qualifications.id", ondelete="CASCADE"), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    #: Deferred: lists never load it.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    qualification: Mapped[Qualification] = relationship(back_populates="scan")
+    uploaded_by: Mapped[User | None] = relationship()

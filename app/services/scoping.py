@@ -68,6 +68,7 @@ from app.models import (
     Project,
     Qualification,
     Registration,
+    ReliabilityRule,
     RequestChange,
     RequestEscalation,
     ResidentRequest,
@@ -94,7 +95,7 @@ Filter = ColumnElement[bool] | None
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
     {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights,
-     PatrolChecklistItem, Department, HoursRule, HolidayPeriod}
+     PatrolChecklistItem, Department, HoursRule, HolidayPeriod, ReliabilityRule}
 )
 
 #: Models that carry their neighbourhood themselves.

@@ -67,6 +67,7 @@ def stamp_event(
         capacity=template.capacity,
         waitlist_enabled=template.waitlist_enabled,
         max_party_size=template.max_party_size,
+        completion_sessions=template.completion_sessions,
         template=template,
     )
     for item in template.items:
@@ -78,6 +79,12 @@ def stamp_event(
             places_per_volunteer=item.places_per_volunteer,
         ))
         event.slots.extend(_slots_for(item, start, end, zone))
+    if template.completion_sessions is not None and template.completion_sessions > len(
+            event.slots):
+        raise TemplateError(_l(
+            "The template %(name)s is a course to complete by attending %(n)s sessions, but "
+            "its items make only %(slots)s sessions (give each session item a slot length).",
+            name=template.name, n=template.completion_sessions, slots=len(event.slots)))
     event.start_at = min(shift.start_at for shift in event.shifts)
     event.end_at = max(shift.end_at for shift in event.shifts)
     if template.registration_opens_days_before is not None:

@@ -50,6 +50,7 @@ from app.models import (
     PatrolSeason,
     Project,
     Qualification,
+    ReliabilityRule,
     ScheduleRun,
     ServicePackage,
     ServicePackageItem,
@@ -208,7 +209,8 @@ def world(db_session) -> World:
     rule = HoursRule(town="示例镇", step_minutes=15)
     holiday = HolidayPeriod(name="示例节", kind=HolidayKind.holiday,
                             first_day=date(2030, 10, 1), last_day=date(2030, 10, 3))
-    db_session.add_all([package, policy, checklist_item, rule, holiday])
+    reliability = ReliabilityRule(town="示例镇", no_show_weight=30)
+    db_session.add_all([package, policy, checklist_item, rule, holiday, reliability])
     template = f.make_template(
         db_session, name="学雷锋模板", kind=EventKind.service_day,
         start_time=time(9, 0),
@@ -237,7 +239,7 @@ def world(db_session) -> World:
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
               "comparisonweights": db_session.get(ComparisonWeights, 1),
               "patrolchecklistitem": checklist_item, "department": department,
-              "hoursrule": rule, "holidayperiod": holiday}
+              "hoursrule": rule, "holidayperiod": holiday, "reliabilityrule": reliability}
     return World(jiahong, yongye, shared, users)
 
 

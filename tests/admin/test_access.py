@@ -67,6 +67,7 @@ SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
     "user": ("User", "display_name"),
     "comparisonweights": ("ComparisonWeights", None),
     "hoursrule": ("HoursRule", "town"),
+    "reliabilityrule": ("ReliabilityRule", "town"),
     "patrolchecklistitem": ("PatrolChecklistItem", "question"),
     "department": ("Department", "name"),
     "holidayperiod": ("HolidayPeriod", "name"),

@@ -81,3 +81,33 @@ def test_places_that_follow_the_barbers_are_stamped_too(db_session) -> None:
                           status=AssignmentStatus.confirmed)
     signup.follow_staffing(db_session, event.id)
     assert [slot.capacity for slot in event.slots] == [4, 4, 4]
+
+
+def _course_template(session, **kw):  # type: ignore[no-untyped-def]
+    return f.make_template(
+        session, kind=EventKind.training, capacity=200, **kw,
+        items=[{"title": t, "day_offset": 7 * i, "duration_minutes": 90, "slot_minutes": 90,
+                "slot_capacity": 0} for i, t in enumerate(["美容", "营养", "礼仪", "插花"])])
+
+
+def test_a_course_template_makes_a_course(db_session) -> None:
+    template = _course_template(db_session, completion_sessions=3)
+    event = stamp_event(db_session, template, day=date(2027, 4, 3),
+                        neighbourhood=f.make_neighbourhood(db_session), zone=SHANGHAI)
+    assert event.is_course and event.completion_sessions == 3
+    assert event.capacity == 200 and len(event.slots) == 4
+
+
+def test_a_course_template_with_too_few_sessions_is_refused(db_session) -> None:
+    template = _course_template(db_session, completion_sessions=5)
+    with pytest.raises(TemplateError) as refused:
+        stamp_event(db_session, template, day=date(2027, 4, 3),
+                    neighbourhood=f.make_neighbourhood(db_session), zone=SHANGHAI)
+    assert "5" in str(refused.value) and "4" in str(refused.value)
+
+
+def test_the_database_refuses_a_course_template_without_places(db_session) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), db_session.begin_nested():
+        f.make_template(db_session, kind=EventKind.training, completion_sessions=3)

@@ -317,18 +317,21 @@ def record_roster(session: Session, shift: Shift, marks: list[Mark], *, zone: Zo
     return RosterResult(recorded, unchanged, added)
 
 
-def no_show_rates(session: Session, volunteer_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(absent, recorded) attendances per volunteer: the no-show rate's two figures."""
-    if not volunteer_ids:
+def no_show_rates(session: Session,
+                  volunteer_ids: list[int] | None) -> dict[int, tuple[int, int]]:
+    """(absent, recorded) attendances per volunteer: the no-show rate's two figures. None:
+    every volunteer with a record (one aggregate, for the scheduler)."""
+    if volunteer_ids is not None and not volunteer_ids:
         return {}
-    rows = session.execute(
+    statement = (
         select(Assignment.volunteer_id,
                func.count(Attendance.id).filter(Attendance.status == AttendanceStatus.absent),
                func.count(Attendance.id))
         .join(Attendance, Attendance.assignment_id == Assignment.id)
-        .where(Assignment.volunteer_id.in_(volunteer_ids))
-        .group_by(Assignment.volunteer_id)).all()
-    return {vid: (int(absent), int(total)) for vid, absent, total in rows}
+        .group_by(Assignment.volunteer_id))
+    if volunteer_ids is not None:
+        statement = statement.where(Assignment.volunteer_id.in_(volunteer_ids))
+    return {vid: (int(absent), int(total)) for vid, absent, total in session.execute(statement)}
 
 
 def shift_for_roster(session: Session, shift_id: int) -> Shift | None:

@@ -1,11 +1,10 @@
 """Photos of a request: a resident's on the public form, the committee's (before and after)
 in the admin.
 
-Every photo is checked before anything is kept — at most 5 MB, a JPEG, PNG or WebP image that
-Pillow can read, between 64 and 8000 pixels a side — then re-encoded without its metadata:
-EXIF (the phone's GPS position, the camera, the time), XMP and comments are gone; the EXIF
-orientation is applied first, so the picture stands as it was taken. The bytes are kept in the
-database (a neighbourhood's photos are few), so every web worker and host serves the same.
+Every photo is checked before anything is kept (at most 5 MB) and re-encoded without its
+metadata by `app.services.images`: EXIF (the phone's GPS position), XMP and comments are gone.
+The bytes are kept in the database (a neighbourhood's photos are few), so every web worker and
+host serves the same.
 
 A photo is personal data like the request: shown to the staff who may see the request and,
 on their private page, to the resident who sent it. It reaches the public notice board only
@@ -15,74 +14,42 @@ while the request is on the board.
 
 from __future__ import annotations
 
-import io
-import warnings
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
 from app.models import RequestPhoto, ResidentRequest, User, utcnow
+from app.services.images import MAX_SIDE, MIN_SIDE, CleanImage, ImageRefused, clean_image
 from app.services.requests.errors import RequestError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 5
-MIN_SIDE = 64
-MAX_SIDE = 8000
-#: Pillow's format → the type the photo is served as.
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-#: Metadata Pillow would otherwise carry over: EXIF (GPS), XMP, comments.
-METADATA = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "comments")
-
-
-@dataclass(frozen=True)
-class CleanPhoto:
-    data: bytes
-    content_type: str
-    width: int
-    height: int
+#: A checked photo, re-encoded without its metadata.
+CleanPhoto = CleanImage
 
 
 def _refuse(message: object) -> RequestError:
     return RequestError("invalid", message, "photo")
 
 
+def _refusal(reason: str) -> object:
+    return {
+        "too_large": _l("The photo is too large: at most 5 MB, please."),
+        "empty": _l("The photo is empty."),
+        "not_image": _l("Please send a photo (JPEG, PNG or WebP)."),
+        "dimensions": _l("The photo must be between %(min)s and %(max)s pixels a side.",
+                         min=MIN_SIDE, max=MAX_SIDE),
+    }.get(reason, _l("This file is not a photo that can be read."))
+
+
 def clean_photo(raw: bytes) -> CleanPhoto:
-    """The photo checked and re-encoded without metadata; `RequestError` (field "photo")
-    with a message the resident can read otherwise."""
-    if len(raw) > MAX_BYTES:
-        raise _refuse(_l("The photo is too large: at most 5 MB, please."))
-    if not raw:
-        raise _refuse(_l("The photo is empty."))
+    """The photo checked and re-encoded without metadata (`app.services.images`);
+    `RequestError` (field "photo") with a message the resident can read otherwise."""
     try:
-        with warnings.catch_warnings():
-            # A "decompression bomb" (a small file of enormous dimensions) is refused.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(raw))
-            kind = image.format
-            if kind not in FORMATS:
-                raise _refuse(_l("Please send a photo (JPEG, PNG or WebP)."))
-            width, height = image.size
-            if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE:
-                raise _refuse(_l("The photo must be between %(min)s and %(max)s pixels a side.",
-                                 min=MIN_SIDE, max=MAX_SIDE))
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-    except RequestError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _refuse(_l("This file is not a photo that can be read.")) from None
-    for key in METADATA:
-        upright.info.pop(key, None)
-    if kind == "JPEG" and upright.mode not in ("RGB", "L"):
-        upright = upright.convert("RGB")
-    out = io.BytesIO()
-    upright.save(out, kind, **({"quality": 88} if kind in ("JPEG", "WEBP") else {}))
-    return CleanPhoto(out.getvalue(), FORMATS[kind], *upright.size)
+        return clean_image(raw, max_bytes=MAX_BYTES)
+    except ImageRefused as refused:
+        raise _refuse(_refusal(refused.reason)) from None
 
 
 def add_photo(session: Session, request: ResidentRequest, clean: CleanPhoto, *,

@@ -56,6 +56,7 @@ from app.models import (
     Volunteer,
 )
 from app.services import qualifications
+from app.services.scheduler import reliability
 from app.services.scheduler.availability import free_spans
 
 
@@ -323,10 +324,12 @@ def build_problem(
     volunteers: list[scheduling.Volunteer] = []
     team_names: dict[str, str] = {}
     used: dict[int, int] = {}
+    records = reliability.no_show_rates(session, None)
     for v in _volunteers(session):
         teams = {f"t{t.id}": t.name for t in v.teams} | {
             f"g{g.id}": g.name for g in v.service_groups}
         team_names |= teams
+        no_shows, recorded = records.get(v.id, (0, 0))
         skills: list[str] = []
         for sk in v.skills:
             lapsed = licences.lapsed(v.id, sk.code, licensed_days.get(sk.code, []))
@@ -357,6 +360,8 @@ def build_problem(
                 location=_location(v.x_km, v.y_km),
                 neighbourhood=f"n{v.neighbourhood_id}",
                 name=v.name,
+                recorded_shifts=recorded,
+                no_shows=no_shows,
                 commitments=tuple(
                     scheduling.Commitment(b.start, b.end, label=b.event_title,
                                           shift=sid(b.shift_id))
@@ -410,6 +415,8 @@ def build_problem(
         household_history=_household_history(session, households),
         rules=scheduling.Rules(min_gap_minutes=min_gap_minutes),
         name=name or (f"run {run_id}" if run_id else ""),
+        reliability_weight=reliability.town_weight(
+            session, {s.event.neighbourhood.town for s in shifts}),
     )
     return BuiltProblem(problem, shift_ids, published, labels, used, team_names)
 

@@ -27,7 +27,7 @@ from app.models import (
 )
 from app.services import qualifications
 from app.services.notify import DeliveryCounts
-from app.services.scheduler import bridge, district
+from app.services.scheduler import bridge, district, reliability
 from app.services.scheduler.runs import run_error_message
 from app.services.scheduler.text import shift_label
 
@@ -183,6 +183,10 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
             ),
         })
     _say_lapsed_licences(session, report.unfilled, tz)
+    records = reliability.no_show_rates(session, list(load))
+    for volunteer_id, entry in load.items():
+        # why the scheduler asked others first where it could
+        entry["reliability"] = reliability.note(records.get(volunteer_id))
     report.load = sorted(load.values(), key=lambda e: (-e["minutes"], e["volunteer"].name))
     report.continuity = [
         {"shift_id": miss["shift_id"], "label": labels.get(miss["shift_id"], ""),
@@ -244,7 +248,7 @@ def report_json(report: RunReport) -> dict[str, Any]:
         ],
         "load": [
             {"volunteer_id": e["volunteer"].id, "name": e["volunteer"].name,
-             "shifts": e["shifts"], "minutes": e["minutes"]}
+             "shifts": e["shifts"], "minutes": e["minutes"], "reliability": e["reliability"]}
             for e in report.load
         ],
         "diff": {
