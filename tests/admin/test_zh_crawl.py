@@ -33,7 +33,7 @@ pytestmark = pytest.mark.integration
 
 #: Short tokens that are names or universal abbreviations, not English left untranslated.
 ALLOWED = {"English", "Linli", "iCal", "CSV", "XLSX", "ID", "QR", "ics", "Excel", "SMS", "MB",
-           "xlsx", "csv"}
+           "xlsx", "csv", "PDF"}
 
 #: Attributes a person sees or hears (tooltips, placeholders, screen-reader labels).
 VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-placeholder")
