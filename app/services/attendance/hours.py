@@ -75,23 +75,31 @@ def report(session: Session, *, neighbourhood_ids: frozenset[int] | None = None,
            start: date | None = None, end: date | None = None) -> list[ReportRow]:
     """The hours report: every volunteer with ledger entries in the period, most hours first.
 
-    One aggregate query, whatever the number of volunteers or entries.
+    One statement, whatever the number of volunteers or entries: the ledger is summed per
+    volunteer first (no join on its hundreds of thousands of lines; a shift is counted by its
+    one "attendance" entry, later changes being "change" entries), then the totals are named.
     """
     corrected = func.sum(case((HoursEntry.kind == HoursKind.correction, HoursEntry.minutes),
                               else_=0))
-    statement = (
-        select(Volunteer.id, Volunteer.name, Neighbourhood.name,
-               func.sum(HoursEntry.minutes),
-               func.count(func.distinct(HoursEntry.assignment_id)), corrected)
-        .join(Volunteer, Volunteer.id == HoursEntry.volunteer_id)
-        .outerjoin(Neighbourhood, Neighbourhood.id == Volunteer.neighbourhood_id)
-        .group_by(Volunteer.id, Volunteer.name, Neighbourhood.name)
-        .order_by(func.sum(HoursEntry.minutes).desc(), Volunteer.id))
+    per_volunteer = (
+        select(HoursEntry.volunteer_id.label("volunteer_id"),
+               func.sum(HoursEntry.minutes).label("minutes"),
+               func.count().filter(HoursEntry.kind == HoursKind.attendance).label("shifts"),
+               corrected.label("corrected"))
+        .group_by(HoursEntry.volunteer_id))
+    per_volunteer = _period(per_volunteer, start, end)
     if neighbourhood_ids is not None:
-        statement = statement.where(Volunteer.neighbourhood_id.in_(neighbourhood_ids))
+        per_volunteer = per_volunteer.where(HoursEntry.volunteer_id.in_(
+            select(Volunteer.id).where(Volunteer.neighbourhood_id.in_(neighbourhood_ids))))
+    sums = per_volunteer.subquery()
+    statement = (
+        select(Volunteer.id, Volunteer.name, Neighbourhood.name, sums.c.minutes, sums.c.shifts,
+               sums.c.corrected)
+        .join(sums, sums.c.volunteer_id == Volunteer.id)
+        .outerjoin(Neighbourhood, Neighbourhood.id == Volunteer.neighbourhood_id)
+        .order_by(sums.c.minutes.desc(), Volunteer.id))
     return [ReportRow(vid, name, place, int(total), int(shifts), int(fixed or 0))
-            for vid, name, place, total, shifts, fixed
-            in session.execute(_period(statement, start, end))]
+            for vid, name, place, total, shifts, fixed in session.execute(statement)]
 
 
 def entries(session: Session, volunteer_id: int, *, start: date | None = None,

@@ -69,6 +69,17 @@ def test_report_totals_per_volunteer(db_session, ledger) -> None:
     assert {r.name for r in only_jiahong} == {"王芳", "李强"}
 
 
+def test_a_shift_recorded_again_counts_once(db_session, ledger) -> None:
+    """李强 was late, then the coordinator corrects the roster to present: the ledger gets a
+    "changed" line of +30, the report still one shift."""
+    li, seat = ledger["li"], ledger["seats"][1]
+    recording.record_roster(db_session, seat.shift, [Mark(seat.id, AttendanceStatus.present)],
+                            zone=ZONE, actor_id=None, reason="其实准时到了",
+                            now=START + timedelta(hours=5))
+    row = next(r for r in hours.report(db_session) if r.volunteer_id == li.id)
+    assert (row.minutes, row.shifts, row.corrected_minutes) == (180, 1, 0)
+
+
 def test_hours_report_command(app, db_session, ledger) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["hours", "report", "--from", "2026-11-01", "--to",
