@@ -78,6 +78,7 @@ bench: $(STAMP)
 	-$(BIN)/python -m benchmarks.district
 	-$(BIN)/python -m benchmarks.reports
 	-$(BIN)/python -m benchmarks.visits
+	-$(BIN)/python -m benchmarks.hours
 
 # For developers: refresh the catalogs after changing user-facing strings.
 extract-messages: $(STAMP)
