@@ -1,7 +1,7 @@
 """reliability rules: how much a town's scheduler weighs a volunteer's no-shows
 
 Revision ID: r3l1ab1l1ty1
-Revises: grp1s3rv1c3
+Revises: d0n0rnamed01
 Create Date: 2026-12-02 14:15:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "r3l1ab1l1ty1"
-down_revision = "grp1s3rv1c3"
+down_revision = "d0n0rnamed01"
 branch_labels = None
 depends_on = None
 
