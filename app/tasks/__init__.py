@@ -10,6 +10,7 @@
 - `qualifications`: each morning, alerts for licences that expire within 30 days.
 - `pairing`: each night, pairings whose period is over are ended.
 - `packages`: service-package visits, generated as soon as a package is saved and each night.
+- `patrols`: a rota inspection re-solved after a member withdrew from it.
 - `courses`: course participants told of their next session, the day before.
 - `series`: event series' occurrences, made as soon as a series is saved and each night.
 
@@ -20,6 +21,7 @@ Importing every task module here, where the consumer finds the queue, registers 
 from flask import Flask
 
 from app.services.notify import DISPATCHER
+from app.services.scheduler import freed
 from app.services.scheduler.runs import PART_DISPATCHER
 from app.tasks import (
     courses,
@@ -27,6 +29,7 @@ from app.tasks import (
     notify,
     packages,
     pairing,
+    patrols,
     qualifications,
     scheduler,
     series,
@@ -42,9 +45,10 @@ def init_app(app: Flask) -> None:
     if app.config.get("LINLI_NOTIFY_QUEUE", True):
         app.extensions[DISPATCHER] = notify.enqueue
     app.extensions[PART_DISPATCHER] = scheduler.enqueue_part
+    app.extensions[freed.DISPATCHER] = patrols.enqueue_refill
 
 
 __all__ = [
     "courses", "feeds", "huey", "init_app", "make_huey", "notify", "packages", "pairing",
-    "qualifications", "scheduler", "series", "task_app", "visits",
+    "patrols", "qualifications", "scheduler", "series", "task_app", "visits",
 ]

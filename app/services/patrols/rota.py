@@ -56,6 +56,8 @@ SLOT_MINUTES = 60
 #: Start times tried in turn, each used when it fits the site's opening hours.
 START_TIMES = (time(19, 0), time(15, 0), time(20, 30), time(16, 30))
 CERTIFIED_SKILL = "certified_patrol"
+#: Between two inspections of one member (walking from one café to the next).
+MIN_GAP_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,7 @@ def build_problem(session: Session, season: PatrolSeason, slots: list[Slot],
                for slot in slots if slot.group_id is not None}
     problem = scheduling.Problem(
         timezone=str(zone), volunteers=volunteers, shifts=shifts, forbidden=forbidden,
-        household_history=history, rules=scheduling.Rules(min_gap_minutes=30),
+        household_history=history, rules=scheduling.Rules(min_gap_minutes=MIN_GAP_MINUTES),
         name=f"patrol rota {season.name}")
     return problem, {m.id: m.name for m in members}
 

@@ -39,6 +39,16 @@ from app.services.patrols.rota import SEATS, Rota
 PATROL_SKILL = "patrol"
 
 
+def patrol_run_of(session: Session, shift_id: int) -> tuple[ScheduleRun, int, int] | None:
+    """The published rota run an inspection (a shift) belongs to, with its site and group."""
+    for run in session.scalars(select(ScheduleRun).where(
+            ScheduleRun.status == RunStatus.published).order_by(ScheduleRun.id.desc())):
+        place = (run.parameters or {}).get("patrol_shifts", {}).get(str(shift_id))
+        if place is not None:
+            return run, place[0], place[1]
+    return None
+
+
 def season_run(session: Session, season: PatrolSeason) -> ScheduleRun | None:
     """The season's rota run awaiting review or published, if any."""
     for run in session.scalars(select(ScheduleRun).where(
@@ -88,6 +98,10 @@ def save_rota(session: Session, season: PatrolSeason, rota: Rota, *,
                                    source=AssignmentSource.solver, schedule_run_id=run.id))
             drafts += 1
     run.scope = {"events": sorted({s.event_id for s in shifts})}
+    # Each inspection's site and group: a withdrawal is re-solved by the rota's rules.
+    run.parameters = {**run.parameters, "patrol_shifts": {
+        str(shift.id): [slot.site_id, slot.group_id]
+        for shift, slot in zip(shifts, rota.slots, strict=True)}}
     run.metrics = {
         "seats_filled": rota.filled_seats, "seats_total": rota.total_seats,
         "fill_rate": round(rota.filled_seats / rota.total_seats, 4) if rota.total_seats

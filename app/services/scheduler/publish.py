@@ -17,6 +17,7 @@ from app.i18n import deployment_zone
 from app.models import Assignment, Notification, ScheduleRun, Shift, Volunteer
 from app.services import feeds, links, notify, signup
 from app.services.scheduler.errors import RunError
+from app.services.scheduler.freed import seat_freed
 from app.services.scheduler.text import shift_line
 
 
@@ -108,6 +109,7 @@ def cancel_assignment(session: Session, assignment: Assignment) -> None:
             line=shift_line(assignment.shift, deployment_zone()),
             event_id=assignment.shift.event_id,
         )
+        seat_freed(session, assignment.shift)
     signup.follow_staffing(session, assignment.shift.event_id)
 
 

@@ -39,6 +39,7 @@ from app.models.users import user_neighbourhoods
 from app.services import links, notify, signup
 from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
+from app.services.scheduler.freed import seat_freed
 from app.services.scheduler.publish import tell_assigned
 from app.services.scheduler.runs import min_gap_minutes
 from app.services.scheduler.text import shift_line
@@ -68,6 +69,9 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
         if target == AssignmentStatus.declined:
             tell_coordinators_of_decline(session, assignment_id)
             reoffer_declined_handover(session, assignment_id)
+            declined = session.get(Assignment, assignment_id)
+            if declined is not None:
+                seat_freed(session, declined.shift)
         _follow_staffing_of(session, assignment_id)
         return target.value
     current = session.scalar(select(Assignment.status).where(Assignment.id == assignment_id))

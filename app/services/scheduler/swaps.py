@@ -36,6 +36,7 @@ from app.models import Assignment, ShiftChangeRequest, User, Volunteer, utcnow
 from app.services import notify, signup
 from app.services.scheduler import eligibility
 from app.services.scheduler.errors import RunError
+from app.services.scheduler.freed import seat_freed
 from app.services.scheduler.publish import calendar_file, tell_assigned
 from app.services.scheduler.runs import min_gap_minutes
 from app.services.scheduler.seats import ask_for_help, coordinators_of
@@ -190,6 +191,9 @@ def approve(session: Session, request: ShiftChangeRequest, *, user: User | None,
         tell_assigned(session, colleague, [handed])
         outcome = _("Handed over to %(name)s, who has been asked to confirm.",
                     name=colleague.name)
+    elif seat_freed(session, shift):
+        outcome = _("The inspection is re-planned with the patrol group's free certified "
+                    "members; the coordinators are told who takes it, or why nobody can.")
     else:
         try:
             offer = ask_for_help(session, shift, user=user)

@@ -42,6 +42,11 @@ CASES = {
     "scheduler/declined": {"name": "佳虹协调员", "volunteer": "郭琴", "title": "学雷锋服务日",
                            "line": SHIFT_A},
     "scheduler/event_cancelled": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A},
+    "patrols/refill": {"name": "佳虹协调员", "title": "巡查：星光网吧", "line": SHIFT_A,
+                       "taken": "郭琴", "empty": 0, "reason": ""},
+    "patrols/refill#unfilled": {
+        "name": "佳虹协调员", "title": "巡查：星光网吧", "line": SHIFT_A, "taken": "", "empty": 1,
+        "reason": "仅有 1 名志愿者符合条件，且都已安排在此班次。"},
     "signup/event_cancelled": {
         "name": "朱巧珍", "title": "外来媳妇培训班", "place": "金桥镇社区学校",
         "starts": datetime(2027, 3, 6, 1, 0, tzinfo=UTC),

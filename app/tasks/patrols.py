@@ -1,0 +1,34 @@
+"""huey tasks of patrols: the local re-solve of a rota inspection a member withdrew from
+(`app.services.patrols.refill`), queued after the commit of the withdrawal
+(`app.services.scheduler.freed`)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from app.extensions import db
+from app.i18n import deployment_zone
+from app.models import utcnow
+from app.services.patrols import refill
+from app.tasks.queue import huey, in_transaction
+
+
+def _refill(shift_id: int) -> dict[str, object]:
+    done = refill.refill(db.session, shift_id, zone=deployment_zone(), now=utcnow(),
+                         locale=current_app.config["LINLI_DEFAULT_LOCALE"])
+    if done is None:
+        return {"shift_id": shift_id, "skipped": True}
+    return {"shift_id": shift_id, "taken_by": done.taken_by, "moved": done.moved,
+            "empty": done.empty, "reason": done.reason_code}
+
+
+@huey.task(retries=1, retry_delay=30, context=False)
+def refill_inspection(shift_id: int) -> dict[str, object]:
+    """Re-solve a rota inspection after a withdrawal; running it again changes nothing more
+    (a filled inspection has no empty seat left)."""
+    return in_transaction(lambda: _refill(shift_id))
+
+
+def enqueue_refill(shift_id: int) -> None:
+    """Queue a committed withdrawal's re-solve for a consumer."""
+    refill_inspection(shift_id)
