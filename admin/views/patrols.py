@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from flask import abort, request, url_for
+from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -21,6 +23,7 @@ from admin.base import LinliModelView, acting_user
 from admin.filters import enum_filters, local_date_filters
 from app.enums import PatrolSiteKind
 from app.extensions import db
+from app.ids import parse_id
 from app.models import (
     PatrolChecklistItem,
     PatrolGroup,
@@ -29,9 +32,11 @@ from app.models import (
     PatrolSeason,
     PatrolSite,
 )
+from app.public.requests import photo_response
 from app.services import links, scoping
 from app.services.households.files import mask_phone
 from app.services.patrols import log, stats
+from app.services.patrols import photos as patrol_photos
 
 EXCERPT = 60
 
@@ -209,6 +214,13 @@ def _history(view: Any, context: Any, model: PatrolInspection, name: str) -> Mar
     return Markup("<ol>") + Markup("").join(items) + Markup("</ol>")
 
 
+def _photos(view: Any, context: Any, model: PatrolInspection, name: str) -> Markup:
+    return Markup("").join(
+        Markup('<a href="{0}"><img src="{0}" alt="{1}" style="max-width:12rem" class="mr-2 mb-2">'
+               '</a>').format(url_for(".photo_view", id=model.id, photo=p.id), p.id)
+        for p in model.photos) or Markup("—")
+
+
 def _history_text(view: Any, context: Any, model: PatrolInspection, name: str) -> str:
     return "\n".join(log.history_lines(model))
 
@@ -218,7 +230,7 @@ class PatrolInspectionView(LinliModelView):
                    "findings"]
     column_details_list = ["started_at", "ended_at", "site", "group", "present", "checklist",
                            "findings", "follow_up_needed", "request", "started_by",
-                           "recorded_by", "history"]
+                           "recorded_by", "photos", "history"]
     column_export_list = ["started_at", "ended_at", "site", "group", "present", "checklist",
                           "findings", "follow_up_needed", "history"]
     column_labels = {
@@ -228,10 +240,11 @@ class PatrolInspectionView(LinliModelView):
         "follow_up_needed": _l("Follow-up needed"), "request": _l("Residents' request"),
         "started_by": _l("Started by"), "recorded_by": _l("Entered by"),
         "history": _l("History"), "site.name": _l("Site"), "group.name": _l("Patrol group"),
+        "photos": _l("Photos"),
     }
     column_formatters = {"findings": _findings, "present": _present}
     column_formatters_detail = {"present": _present, "checklist": _checklist,
-                                "history": _history}
+                                "history": _history, "photos": _photos}
     column_formatters_export = {"present": _present, "checklist": _checklist,
                                 "history": _history_text}
     column_searchable_list = ["findings"]
@@ -243,6 +256,18 @@ class PatrolInspectionView(LinliModelView):
                          selectinload(PatrolInspection.changes))
     form_columns = ["site", "group", "started_at", "ended_at", "present", "findings",
                     "follow_up_needed"]
+
+    @expose("/photo/")
+    def photo_view(self) -> Any:
+        """A photo of an inspection the user may see (never cached by a shared cache)."""
+        number = parse_id(request.args.get("id"))
+        row = None if number is None else scoping.scoped_row(
+            db.session, acting_user(), PatrolInspection, number, write=False)
+        photo = None if row is None else patrol_photos.photo_of(
+            row, parse_id(request.args.get("photo")))
+        if photo is None:
+            abort(404)
+        return photo_response(photo, "private, no-store")
 
     def update_model(self, form: Any, model: PatrolInspection) -> Any:
         # What the record said before the form is applied, for its history.

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -257,6 +258,9 @@ class PatrolInspection(TimestampMixin, Base):
     request: Mapped[ResidentRequest | None] = relationship()
     present: Mapped[list[Volunteer]] = relationship(
         secondary=patrol_inspection_members, order_by="Volunteer.name_sort")
+    photos: Mapped[list[PatrolInspectionPhoto]] = relationship(
+        back_populates="inspection", cascade="all, delete-orphan",
+        order_by="PatrolInspectionPhoto.id")
     changes: Mapped[list[PatrolInspectionChange]] = relationship(
         back_populates="inspection", cascade="all, delete-orphan",
         order_by="(PatrolInspectionChange.at, PatrolInspectionChange.id)")
@@ -284,3 +288,33 @@ class PatrolInspectionChange(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     inspection: Mapped[PatrolInspection] = relationship(back_populates="changes")
+
+
+class PatrolInspectionPhoto(Base):
+    """A photo of an inspection, checked and stripped of its metadata before it is kept
+    (`app.services.patrols.photos`). Seen by the inspection's group and the staff in scope,
+    never in public."""
+
+    __tablename__ = "patrol_inspection_photos"
+    __table_args__ = (
+        CheckConstraint("size > 0 AND size <= 5242880", name="size_within_limit"),
+        CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("patrol_inspections.id", ondelete="CASCADE"), index=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The member who took it on the phone, or the coordinator who added it in the admin.
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL"), index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int]
+    height: Mapped[int]
+    size: Mapped[int]
+    #: The re-encoded image (no EXIF, no GPS). Deferred: lists never load it.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    inspection: Mapped[PatrolInspection] = relationship(back_populates="photos")

@@ -16,8 +16,11 @@ from app.extensions import db
 from app.i18n import current_locale, deployment_zone, localised
 from app.models import PatrolInspection, PatrolSite, Volunteer
 from app.portal.views import _require_volunteer, portal_bp
+from app.public.requests import photo_response
 from app.services import links
 from app.services.patrols import inspecting, log
+from app.services.patrols import photos as patrol_photos
+from app.services.requests.photos import MAX_BYTES
 
 
 @portal_bp.get("/patrols")
@@ -123,6 +126,33 @@ def save_inspection(inspection_id: int) -> Response | tuple[str, int]:
         return redirect(url_for("portal.patrols"))
     flash(_("Saved."), "success")
     return redirect(url_for("portal.inspection", inspection_id=inspection_id))
+
+
+@portal_bp.post("/patrols/<int:inspection_id>/photos")
+def add_inspection_photo(inspection_id: int) -> Response | tuple[str, int]:
+    """A photo taken at the site; checked and cleaned before it is kept."""
+    volunteer = _require_volunteer()
+    found = _own_inspection(inspection_id, volunteer)
+    upload = request.files.get("photo")
+    raw = upload.read(MAX_BYTES + 1) if upload else b""
+    try:
+        patrol_photos.add_photo(db.session, found, raw, volunteer=volunteer)
+    except log.PatrolError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return _page(_own_inspection(inspection_id, volunteer), volunteer, status=400)
+    flash(_("Photo added."), "success")
+    return redirect(url_for("portal.inspection", inspection_id=inspection_id))
+
+
+@portal_bp.get("/patrols/photos/<int:photo_id>")
+def inspection_photo(photo_id: int) -> Response:
+    """A photo of one of the member's group's inspections; nobody else's."""
+    volunteer = _require_volunteer()
+    photo = patrol_photos.member_photo(db.session, photo_id, volunteer.id)
+    if photo is None:
+        abort(404)
+    return photo_response(photo, "private, no-store")
 
 
 def _typed(data: inspecting.InspectionInput) -> dict[str, Any]:

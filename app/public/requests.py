@@ -22,7 +22,13 @@ from app.enums import RequestCategory, RequestChannel, RequestStatus, Satisfacti
 from app.extensions import db
 from app.i18n import current_locale, localised
 from app.ids import parse_id
-from app.models import Building, Neighbourhood, RequestPhoto, ResidentRequest
+from app.models import (
+    Building,
+    Neighbourhood,
+    PatrolInspectionPhoto,
+    RequestPhoto,
+    ResidentRequest,
+)
 from app.public.forms import RequestForm, SurveyForm
 from app.public.limits import me_too_limits, request_limits
 from app.public.views import public_bp
@@ -220,8 +226,9 @@ def request_photo(token: str, photo_id: int) -> Response:
     return photo_response(photo, "private, no-store")
 
 
-def photo_response(photo: RequestPhoto, cache: str) -> Response:
-    """A kept photo as a response (the admin and the notice board serve them alike)."""
+def photo_response(photo: RequestPhoto | PatrolInspectionPhoto, cache: str) -> Response:
+    """A kept photo as a response (the admin, the notice board and the portal serve them
+    alike)."""
     response = Response(photo.data, mimetype=photo.content_type)
     response.headers["Cache-Control"] = cache
     response.headers["X-Content-Type-Options"] = "nosniff"
