@@ -1,6 +1,8 @@
 """Alembic environment, driven by Flask-Migrate inside the application context."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -37,6 +39,41 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+@contextmanager
+def sqlite_foreign_keys_off(connection) -> Iterator[None]:
+    """On SQLite, run the migrations with foreign keys off and check them before the commit.
+
+    Batch mode rebuilds a table by copying it and dropping the old one; with foreign keys on,
+    SQLite's DROP TABLE first deletes every row and fires ON DELETE CASCADE on the tables that
+    point at it (shifts, visits, assignments…): an upgrade would wipe them. The pragma is a
+    no-op inside a transaction, so it is set on the driver's connection before Alembic begins.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver_connection = connection.connection.driver_connection
+    driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        # Alembic commits each SQLite migration on its own (no transactional DDL); what is
+        # still open here is a failed step's or a read after the last commit, and the pragma
+        # would be ignored inside it.
+        if connection.in_transaction():
+            connection.rollback()
+        driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def check_sqlite_foreign_keys(connection) -> None:
+    """Fail the upgrade loudly if a migration left a row pointing at nothing (foreign keys
+    were off while it ran)."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left rows that point at nothing: {broken[:10]}")
+
+
 def run_migrations_online():
     def process_revision_directives(context, revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False):
@@ -49,16 +86,18 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("render_item", render_item)
 
+    def run(connection):
+        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
+        with sqlite_foreign_keys_off(connection), context.begin_transaction():
+            context.run_migrations()
+            check_sqlite_foreign_keys(connection)
+
     connectable = config.attributes.get("connection")
     if connectable is not None:
-        context.configure(connection=connectable, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        run(connectable)
         return
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        run(connection)
 
 
 if context.is_offline_mode():
