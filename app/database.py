@@ -22,6 +22,7 @@ from app.services.feeds import (
     record_bulk_tombstones,
     record_tombstones,
 )
+from app.services.series.exceptions import detach_changed_occurrences
 from app.services.signup import release_sqlite_writer_mutex
 
 
@@ -98,6 +99,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     # went up.
     record_tombstones(session)
     bump_sequences_for_changes(session)
+    # An occurrence of a series changed by hand, by whatever path, is the series' exception.
+    detach_changed_occurrences(session)
 
 
 def _do_orm_execute(state: ORMExecuteState) -> None:

@@ -173,8 +173,6 @@ class EventView(PlacesFollowStaffingMixin, TellPeopleOfChangesMixin, AutoSchedul
         refuse_unworkable_course(model)
         for shift in model.shifts:
             refuse_misreserved_shift(shift, model)
-        # One occurrence of a series edited here: the series keeps it as it is from now on.
-        series_exceptions.detach_if_changed(model)
         super().on_model_change(form, model, is_created)
 
     def on_model_delete(self, model: Event) -> None:

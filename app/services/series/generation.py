@@ -45,6 +45,7 @@ from app.services.holidays import calendar_between
 from app.services.scheduler import changes
 from app.services.scheduler.eligibility import rule_breaks
 from app.services.scheduler.publish import notify_shift_changed
+from app.services.series.exceptions import series_at_work
 from app.services.series.rules import Rule, expand
 
 #: How far ahead occurrences exist: eight weeks, so a monthly series always has its next two.
@@ -204,8 +205,14 @@ def _future(session: Session, series: EventSeries, today: date) -> list[Event]:
 def sync_one(session: Session, series: EventSeries, *, today: date, zone: ZoneInfo,
              horizon_days: int = DEFAULT_HORIZON_DAYS, now: datetime | None = None,
              result: SyncResult | None = None) -> SyncResult:
-    now = now or utcnow()
-    result = result if result is not None else SyncResult()
+    with series_at_work(session):
+        return _sync_one(session, series, today=today, zone=zone, horizon_days=horizon_days,
+                         now=now or utcnow(),
+                         result=result if result is not None else SyncResult())
+
+
+def _sync_one(session: Session, series: EventSeries, *, today: date, zone: ZoneInfo,
+              horizon_days: int, now: datetime, result: SyncResult) -> SyncResult:
     last = today + timedelta(days=horizon_days - 1)
     wanted = {d for d in wanted_days(session, series, today, last)
               if occurrence_times(series, d, zone)[0] > now}
@@ -249,8 +256,9 @@ def end_series(session: Session, series: EventSeries, *, today: date,
     told); the past and the exceptions stay as they were."""
     now = now or utcnow()
     result = SyncResult()
-    for event in _future(session, series, today):
-        if not event.series_detached and event.start_at > now:
-            _remove(session, event, result)
-    session.flush()
+    with series_at_work(session):
+        for event in _future(session, series, today):
+            if not event.series_detached and event.start_at > now:
+                _remove(session, event, result)
+        session.flush()
     return result

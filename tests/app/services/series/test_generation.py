@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import AssignmentStatus, EventStatus
 from app.models import Assignment, Event, EventSeries, Notification, Shift
+from app.services.scheduler import changes
 from app.services.series import exceptions, generation
 from tests import factories
 
@@ -166,3 +167,32 @@ def test_ending_a_series_calls_off_its_future(app: Flask, db_session: Session) -
     assert statuses == [EventStatus.published] + [EventStatus.cancelled] * 6
     assert db_session.scalar(select(Assignment.status).join(Shift).join(Event).where(
         Event.series_day == MONDAYS[0])) == AssignmentStatus.pending
+
+
+def test_an_occurrence_changed_by_any_path_is_kept_by_the_series(app: Flask,
+                                                                 db_session: Session) -> None:
+    """Not only the events admin: a reschedule (the shifts page, `flask events reschedule`),
+    a shift edited on its own and a cancellation each make the occurrence an exception, so
+    the next series edit does not undo them; publishing a drafted one keeps it in the series."""
+    series = _setup(db_session, publish=False)
+    with app.app_context():
+        _sync(db_session, series)
+        events = _occurrences(db_session, series)
+        rescheduled, own_shift, called_off, published = events[1], events[2], events[3], events[4]
+        later = rescheduled.start_at + timedelta(hours=2)
+        changes.reschedule_event(db_session, rescheduled, later)
+        own_shift.shifts[0].title = "巡查（东片）"
+        changes.cancel_event(db_session, called_off)
+        published.status = EventStatus.published
+        db_session.flush()
+        series.start_time = time(9, 30)
+        _sync(db_session, series)
+    by_day = {e.series_day: e for e in _occurrences(db_session, series)}
+    assert by_day[MONDAYS[1]].start_at == later
+    assert by_day[MONDAYS[2]].shifts[0].title == "巡查（东片）"
+    assert by_day[MONDAYS[2]].start_at.astimezone(SHANGHAI).time() == time(9, 0)
+    assert by_day[MONDAYS[3]].status == EventStatus.cancelled
+    assert [e.series_detached for e in (by_day[d] for d in MONDAYS[1:5])] == [
+        True, True, True, False]
+    assert by_day[MONDAYS[4]].status == EventStatus.published
+    assert by_day[MONDAYS[4]].start_at.astimezone(SHANGHAI).time() == time(9, 30)
