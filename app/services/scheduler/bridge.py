@@ -256,6 +256,19 @@ def _household_history(session: Session, household_ids: set[int]) -> dict[str, l
     return dict(history)
 
 
+def _with_paired(history: dict[str, list[str]], shifts: Sequence[Shift],
+                 paired: dict[int, int]) -> dict[str, list[str]]:
+    """A visit's paired volunteer (a package item's helper) is someone the household knows,
+    even before her first visit counted as done: continuity, and its reasons, need her there."""
+    for s in shifts:
+        household, volunteer = s.event.household_id, paired.get(s.event.id)
+        if household is not None and volunteer is not None:
+            known = history.setdefault(f"h{household}", [])
+            if vid(volunteer) not in known:
+                known.append(vid(volunteer))
+    return history
+
+
 def _location(x: float | None, y: float | None) -> scheduling.Location | None:
     return scheduling.Location(x, y) if x is not None and y is not None else None
 
@@ -412,7 +425,8 @@ def build_problem(
         pins=pins,
         forbidden=forbidden,
         previous=previous,
-        household_history=_household_history(session, households),
+        household_history=_with_paired(_household_history(session, households), shifts,
+                                       paired),
         rules=scheduling.Rules(min_gap_minutes=min_gap_minutes),
         name=name or (f"run {run_id}" if run_id else ""),
         reliability_weight=reliability.town_weight(

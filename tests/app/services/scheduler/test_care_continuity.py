@@ -59,4 +59,8 @@ def test_every_possible_pairing_is_kept_on_the_demo(db_session: Session) -> None
                    if bridge.db_id(m.shift) == shift_id and bridge.db_id(m.volunteer) == v]
         assert reasons, f"visit {shift_id} lost its pairing without a reason"
         assert reasons[0].startswith("paired_") and reasons[0] != "paired_not_chosen"
-    assert len(kept) / len(paired) >= 0.8  # with the paired volunteer exactly
+    # With the paired volunteer exactly. 0.8 before the demo's packages started four weeks
+    # back (issue 14's missed visits): about a fifth of the pairings now meet a helper who
+    # lacks the visit's service, is away, booked or at her weekly limit, each with its reason
+    # above; none is merely "not chosen".
+    assert len(kept) / len(paired) >= 0.75
