@@ -37,5 +37,5 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint(NAME, "neighbourhoods", type_="check")
+        op.drop_constraint(op.f(NAME), "neighbourhoods", type_="check")
     op.execute("ALTER TABLE neighbourhoods DROP COLUMN duty_phone")

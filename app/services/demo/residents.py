@@ -185,6 +185,9 @@ def _load_neighbourhood(
     rows = [{"group_id": g, "volunteer_id": v} for g, vs in members.items() for v in vs]
     if rows:
         session.execute(insert(service_group_members), rows)
+        # Written past the ORM: the groups' member lists loaded above are stale.
+        for group in empty:
+            session.expire(group, ["members"])
 
     # Households, in bulk.
     mixes = [m for m, _w in MIXES]
