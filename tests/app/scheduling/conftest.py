@@ -31,7 +31,7 @@ from app.enums import AssignmentStatus
 from app.extensions import db
 from app.models import Assignment, ScheduleRun
 from app.tasks import make_huey
-from tests.conftest import _empty_database, make_test_app
+from tests.conftest import _empty_database, make_test_app, temporary_app
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -169,3 +169,13 @@ def run_drafts(run_id: int) -> int:
             Assignment.status == AssignmentStatus.proposed,
         )
     ) or 0
+
+
+@pytest.fixture
+def queued_app(live_app: Flask, live_url: str, live_secret: str,
+               live_dir: Path) -> Iterator[Flask]:
+    """The app as the web side runs it with a consumer: messages go through the queue, and
+    mail lands in the live directory's outbox."""
+    with temporary_app(live_url, SECRET_KEY=live_secret, LINLI_NOTIFY_QUEUE=True,
+                       LINLI_MAIL_OUTBOX=str(live_dir / "outbox")) as application:
+        yield application

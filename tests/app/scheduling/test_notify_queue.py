@@ -24,14 +24,6 @@ from tests.helpers import csrf_token_from
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def queued_app(live_app: Flask, live_url: str, live_secret: str,
-               live_dir: Path) -> Iterator[Flask]:
-    with temporary_app(live_url, SECRET_KEY=live_secret, LINLI_NOTIFY_QUEUE=True,
-                       LINLI_MAIL_OUTBOX=str(live_dir / "outbox")) as application:
-        yield application
-
-
 def _tell(volunteer: Volunteer, title: str) -> bool:
     return notify.to_volunteer(db.session, volunteer, "scheduler/cancelled", title=title,
                                line="2027-03-05 08:30–11:30  " + title)

@@ -5,7 +5,6 @@ mail the consumer actually sends."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,19 +21,10 @@ from app.tasks import packages as package_tasks
 from tests import factories
 from tests.admin.conftest import make_user, quick_login
 from tests.app.scheduling.conftest import outbox, wait_for
-from tests.conftest import temporary_app
 
 pytestmark = pytest.mark.integration
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def queued_app(live_app: Flask, live_url: str, live_secret: str,
-               live_dir: Path) -> Iterator[Flask]:
-    with temporary_app(live_url, SECRET_KEY=live_secret, LINLI_NOTIFY_QUEUE=True,
-                       LINLI_MAIL_OUTBOX=str(live_dir / "outbox")) as application:
-        yield application
 
 
 def _starts(household_id: int) -> list[tuple[datetime, str | None]]:

@@ -5,7 +5,6 @@ actually sends) and tells the coordinator who took it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,20 +22,11 @@ from app.services.scheduler.publish import publish_run
 from tests import factories
 from tests.admin.conftest import make_user
 from tests.app.scheduling.conftest import outbox, wait_for
-from tests.conftest import temporary_app
 from tests.helpers import csrf_token_from
 
 pytestmark = pytest.mark.integration
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def queued_app(live_app: Flask, live_url: str, live_secret: str,
-               live_dir: Path) -> Iterator[Flask]:
-    with temporary_app(live_url, SECRET_KEY=live_secret, LINLI_NOTIFY_QUEUE=True,
-                       LINLI_MAIL_OUTBOX=str(live_dir / "outbox")) as application:
-        yield application
 
 
 def _holders(shift_id: int) -> set[int]:
