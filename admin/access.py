@@ -30,6 +30,7 @@ matrix says which *operations* a role has on a model at all.
 | VisitRound       | R     | R + plan, reassign, publish, discard| –                          |
 | ResidentRequest  | CRUD  | CRU + the workflow's steps          | –                          |
 | Department       | CRUD  | R                                   | –                          |
+| RequestDeadline  | CRUD  | R                                   | –                          |
 | HouseholdAuditEntry | R  | R (own neighbourhoods)              | –                          |
 | Attendance       | R     | R + the roster (own shifts)         | –                          |
 | HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
@@ -127,6 +128,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "VisitRound": {_A: R, _C: R},
     "ResidentRequest": {_A: CRUD, _C: CRU, _D: RU},
     "Department": {_A: CRUD, _C: R, _D: R},
+    "RequestDeadline": {_A: CRUD, _C: R},
     "HouseholdAuditEntry": {_A: R, _C: R},
     "Attendance": {_A: R, _C: R},
     "HoursEntry": {_A: RC, _C: RC},

@@ -12,8 +12,9 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 
 from admin.base import LinliForm, acting_user
 from admin.fields import LocalDateTimeField
+from app.enums import OPEN_REQUEST
 from app.i18n import local_datetime
-from app.models import ResidentRequest
+from app.models import ResidentRequest, utcnow
 from app.services import scoping
 from app.services.households.files import mask_phone
 from app.services.requests.board import MAX_RESULT, MAX_TITLE
@@ -31,6 +32,17 @@ def phone(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
     if scoping.may_see_phone(acting_user()):
         return model.phone or ""
     return mask_phone(model.phone)
+
+
+def due(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup | str:
+    """The deadline, marked when an open request is past it."""
+    if model.due_at is None:
+        return ""
+    when = local_datetime(model.due_at)
+    if model.status in OPEN_REQUEST and model.due_at < utcnow():
+        return Markup('<span class="text-danger fw-bold">{} ({})</span>').format(
+            when, gettext("overdue"))
+    return when
 
 
 def history_rows(model: ResidentRequest) -> list[dict[str, Any]]:

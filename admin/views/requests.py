@@ -13,7 +13,7 @@ from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
@@ -27,6 +27,7 @@ from admin.views.request_forms import (
     PhotoForm,
     PublishPhotoForm,
     StepForm,
+    due,
     excerpt,
     history,
     history_rows,
@@ -43,12 +44,12 @@ from app.enums import (
     Role,
 )
 from app.extensions import db
-from app.i18n import local_datetime
+from app.i18n import deployment_zone, local_datetime
 from app.ids import parse_id
 from app.models import Department, ResidentRequest
 from app.services import requests as requests_service
 from app.services import scoping
-from app.services.requests import photos
+from app.services.requests import deadlines, photos
 from app.services.requests.board import (
     POSTABLE_PATHS,
     clean_board_text,
@@ -59,15 +60,15 @@ from app.services.requests.workflow import step_label
 
 class ResidentRequestView(RequestPhotoPages, LinliModelView):
     column_list = ["reference_code", "received_at", "neighbourhood", "category", "status",
-                   "place", "text", "service_group", "level", "department"]
+                   "place", "text", "service_group", "level", "department", "due_at"]
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
                            "category", "channel", "text", "place", "building", "service_group",
-                           "level", "department", "name", "phone", "email", "resolved_at",
+                           "level", "department", "name", "phone", "email", "due_at", "resolved_at",
                            "board_title", "result", "posted_at", "merged_into", "me_too",
                            "history"]
     column_export_list = ["reference_code", "received_at", "neighbourhood", "category",
-                          "channel", "status", "place", "text", "service_group", "resolved_at",
-                          "history"]
+                          "channel", "status", "place", "text", "service_group", "due_at",
+                          "resolved_at", "history"]
     column_labels = {
         "reference_code": _l("Reference code"), "received_at": _l("Received at"),
         "category": _l("Category"), "status": _l("State"), "place": _l("Place"),
@@ -77,10 +78,10 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
         "history": _l("History"), "board_title": _l("Title on the notice board"),
         "result": _l("Result for the notice board"), "posted_at": _l("On the notice board since"),
         "merged_into": _l("Merged into"), "me_too": _l("“Me too” on the public form"),
-        "level": _l("Handled at"),
+        "level": _l("Handled at"), "due_at": _l("Due by"),
     }
-    column_formatters = {"text": excerpt, "phone": phone, "history": history}
-    column_formatters_detail = {"phone": phone, "history": history}
+    column_formatters = {"text": excerpt, "phone": phone, "history": history, "due_at": due}
+    column_formatters_detail = {"phone": phone, "history": history, "due_at": due}
     column_formatters_export = {"history": history_text}
     column_searchable_list = ["reference_code", "text", "place"]
     column_filters = [
@@ -150,7 +151,11 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
         return created
 
     def on_model_change(self, form: Any, model: ResidentRequest, is_created: bool) -> None:
+        # Read before the base class's checks query (and so flush) the session.
+        recategorised = not is_created and inspect(model).attrs.category.history.has_changes()
         super().on_model_change(form, model, is_created)
+        if recategorised:
+            deadlines.recategorised(db.session, model, deployment_zone())
         try:
             requests_service.check_routing(db.session, model)
             if model.posted_at is not None or model.board_title or model.result:

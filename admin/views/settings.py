@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from admin import access
 from admin.base import LinliModelView, scoped_query
@@ -134,6 +134,21 @@ class SkillView(LinliModelView):
 class VisitPolicyView(LinliModelView):
     column_list = ["category", "interval_days", "preferred_kind"]
     column_default_sort = "interval_days"
+
+
+class RequestDeadlineView(LinliModelView):
+    """Per category of residents' requests, the working days to resolve one: the town admin's;
+    a coordinator reads them. A new or re-categorised request takes its due date from here."""
+
+    column_list = ["category", "working_days"]
+    column_default_sort = "working_days"
+    form_columns = ["category", "working_days"]
+    column_labels = {"category": _l("Category"), "working_days": _l("Working days to resolve")}
+    column_descriptions = {"working_days": _l(
+        "Counted from the day after a request comes in, on the public holiday calendar "
+        "(weekends and holidays off, make-up days worked). An open request past it is overdue. "
+        "A change applies to requests that come in or change category afterwards.")}
+    form_args = {"working_days": {"validators": [InputRequired(), NumberRange(min=1, max=250)]}}
 
 
 class CarePackageView(LinliModelView):

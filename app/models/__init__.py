@@ -44,6 +44,7 @@ from app.models.reports import ComparisonWeights, ReportDataVersion
 from app.models.requests import (
     RequestAnswer,
     RequestChange,
+    RequestDeadline,
     RequestEscalation,
     RequestPhoto,
     ResidentRequest,
@@ -108,6 +109,7 @@ __all__ = [
     "ReportDataVersion",
     "RequestAnswer",
     "RequestChange",
+    "RequestDeadline",
     "RequestEscalation",
     "RequestPhoto",
     "ResidentRequest",

@@ -177,6 +177,29 @@ class ResidentRequest(TimestampMixin, Base):
         return self.reference_code
 
 
+class RequestDeadline(Base):
+    """How many working days a request of one category should take (the town admin's).
+
+    A request's `due_at` is set from it when the request comes in or changes category
+    (`app.services.requests.deadlines`); a category without a row has no deadline.
+    """
+
+    __tablename__ = "request_deadlines"
+    __table_args__ = (
+        CheckConstraint("working_days > 0 AND working_days <= 250", name="working_days_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[RequestCategory] = mapped_column(
+        enum_column_type(RequestCategory, "deadline_category"), unique=True
+    )
+    #: Working days (weekdays and make-up days, public holidays off) after the day received.
+    working_days: Mapped[int]
+
+    def __str__(self) -> str:
+        return str(RequestCategory(self.category).label)
+
+
 class RequestChange(Base):
     """One step in a request's history: who moved it, when, from what to what, and what they
     said. Append-only; the resident reads the notes on their private page."""

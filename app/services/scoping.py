@@ -70,6 +70,7 @@ from app.models import (
     Registration,
     ReliabilityRule,
     RequestChange,
+    RequestDeadline,
     RequestEscalation,
     ResidentRequest,
     ScheduleRun,
@@ -95,7 +96,8 @@ Filter = ColumnElement[bool] | None
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
     {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights,
-     PatrolChecklistItem, Department, HoursRule, HolidayPeriod, ReliabilityRule}
+     PatrolChecklistItem, Department, HoursRule, HolidayPeriod, ReliabilityRule,
+     RequestDeadline}
 )
 
 #: Models that carry their neighbourhood themselves.

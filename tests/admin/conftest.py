@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app.enums import (
     AttendanceStatus,
@@ -51,6 +52,7 @@ from app.models import (
     Project,
     Qualification,
     ReliabilityRule,
+    RequestDeadline,
     ScheduleRun,
     ServicePackage,
     ServicePackageItem,
@@ -239,7 +241,9 @@ def world(db_session) -> World:
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
               "comparisonweights": db_session.get(ComparisonWeights, 1),
               "patrolchecklistitem": checklist_item, "department": department,
-              "hoursrule": rule, "holidayperiod": holiday, "reliabilityrule": reliability}
+              "hoursrule": rule, "holidayperiod": holiday, "reliabilityrule": reliability,
+              # The migration writes one per category.
+              "requestdeadline": db_session.scalars(select(RequestDeadline)).first()}
     return World(jiahong, yongye, shared, users)
 
 

@@ -71,6 +71,7 @@ SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
     "patrolchecklistitem": ("PatrolChecklistItem", "question"),
     "department": ("Department", "name"),
     "holidayperiod": ("HolidayPeriod", "name"),
+    "requestdeadline": ("RequestDeadline", "working_days"),
 }
 ROLES = ["admin", "coordinator", "team_lead", "volunteer", "department"]
 

@@ -49,6 +49,7 @@ from app.models import (
 from app.services.demo import data as d
 from app.services.demo.request_stories import Story, cut, write
 from app.services.demo.request_texts import DEPARTMENTS, MATTERS, PATROL_FINDINGS
+from app.services.requests.deadlines import DeadlineClock
 from app.services.requests.escalation import starting_level
 
 S = RequestStatus
@@ -58,8 +59,6 @@ JIANG = "江洁志"
 JIANG_SUGGESTIONS = 235
 #: Requests by other channels and people, per neighbourhood and year.
 OTHERS_PER_NEIGHBOURHOOD = 100
-#: Days a request should take (its deadline).
-DEADLINE_DAYS = 15
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 #: The demo's requests are known by their follow tokens (loading again adds none).
 DEMO_TOKEN = "demo-"
@@ -102,6 +101,9 @@ class _Writer:
         self.codes: set[str] = set()
         self.created: dict[str, int] = {}
         self.departments = self._departments()
+        #: Due dates as the intake sets them: the category's working days on the calendar.
+        self.deadlines = DeadlineClock(session, today - timedelta(days=YEAR_DAYS + 7), today,
+                                       zone)
 
     # -- reference data ----------------------------------------------------------------------
 
@@ -156,7 +158,7 @@ class _Writer:
             "service_group_id": group, "name": None, "phone": None, "email": None,
             "locale": "zh_CN", "consent_at": None, "household_id": None, "volunteer_id": None,
             "created_by_id": None, "received_at": received,
-            "due_at": received + timedelta(days=DEADLINE_DAYS), "resolved_at": None,
+            "due_at": self.deadlines.due(category, received), "resolved_at": None,
             "board_title": None, "result": None, "posted_at": None, "council_event_id": None,
             "council_decision": None, "council_decided_at": None, "merged_into_id": None,
             "me_too": 0, "survey_token": None,

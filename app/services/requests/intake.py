@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import RequestCategory, RequestChannel, RequestStatus
+from app.i18n import deployment_zone
 from app.models import Building, Neighbourhood, ResidentRequest, ServiceGroup, User, utcnow
-from app.services.requests import notices
+from app.services.requests import deadlines, notices
 from app.services.requests.errors import RequestError
 from app.services.requests.escalation import starting_level
 from app.services.requests.workflow import record_change
@@ -158,6 +159,7 @@ def create_request(session: Session, data: RequestInput, *,
         name=clean.name, phone=clean.phone, email=clean.email, locale=data.locale,
         consent_at=now if (clean.name or clean.phone or clean.email) else None,
         created_by_id=user.id if user else None, received_at=now,
+        due_at=deadlines.due_at(session, clean.category, now, deployment_zone()),
         level=starting_level(group.id if group else None),
     )
     session.add(request)
