@@ -5,8 +5,8 @@ form set a session cookie, and no two visitors saw the same page: nothing could 
 For a visitor without a session cookie, the public event pages (ANONYMOUS_PAGES) carry an
 *anonymous token* instead: signed with SECRET_KEY, the same for everyone within an hour, valid
 for WTF_CSRF_TIME_LIMIT. It is accepted only by the two forms those pages post to
-(ANONYMOUS_ENDPOINTS: the resident's sign-up, a resident's new request or "me too", and the
-language switch), which act for nobody in
+(ANONYMOUS_ENDPOINTS: the resident's sign-up, a resident's new request, its SMS code or
+"me too", and the language switch), which act for nobody in
 particular; every other POST (admin, portal, logout, cancel) still needs the session token.
 
 Those pages then answer an anonymous GET with a strong ETag of the body and `Cache-Control:
@@ -23,8 +23,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 ANONYMOUS_PAGES = frozenset({"public.event_detail", "public.event_signup", "public.event_list",
                              "public.request_form", "public.request_submit",
+                             "public.request_send_code",
                              "public.board_index", "public.board"})
 ANONYMOUS_ENDPOINTS = frozenset({"public.event_signup", "public.request_submit",
+                                 "public.request_send_code",
                                  "public.request_me_too", "main.set_language"})
 _BUCKET_SECONDS = 3600
 _SALT = "linli-anonymous-form"

@@ -86,6 +86,9 @@ class RequestForm(FlaskForm):
                        render_kw={"autocomplete": "name", "maxlength": 80})
     phone = TelField(_l("Mobile number (optional, to be told the outcome by SMS)"),
                      render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20})
+    verification_code = StringField(
+        _l("Verification code from the SMS"),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6})
     email = EmailField(_l("E-mail (optional)"),
                        render_kw={"autocomplete": "email", "maxlength": 254})
     consent = BooleanField(

@@ -4,6 +4,11 @@ No login. The form refuses bad input field by field and keeps what was typed; th
 page is reached only through its secret link (shown once sent, and in every message), shows
 the state in plain words, who has it and what happens next, and never the resident's phone.
 
+A mobile number is kept only with the code sent to it by SMS (the API's code service,
+`app.services.requests.verification`): "send me a code" posts the form to `request_send_code`,
+which sends it and shows the form again with everything typed; without a number the request
+is anonymous.
+
 Before a request is sent, the form shows the open improvements already raised for the same
 building (or much like it elsewhere in the neighbourhood), by their public title only, so a
 resident can say "me too" instead of raising it again (as FixMyStreet shows nearby reports).
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request, session, url_for
+from flask import abort, current_app, render_template, request, session, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -30,10 +35,11 @@ from app.models import (
     ResidentRequest,
 )
 from app.public.forms import RequestForm, SurveyForm
-from app.public.limits import me_too_limits, request_limits
+from app.public.limits import me_too_limits, request_limits, verify_limits
 from app.public.views import public_bp
 from app.services import requests as requests_service
-from app.services.requests import photos
+from app.services.households.files import mask_phone
+from app.services.requests import photos, verification
 from app.services.requests.survey import answer_survey, find_by_survey_token
 from app.services.signup import mask_name
 
@@ -68,9 +74,11 @@ def _matches(form: RequestForm) -> list[requests_service.PublicMatch]:
 def _render_form(form: RequestForm, errors: dict[str, Any] | None = None,
                  status: int = 200,
                  matches: list[requests_service.PublicMatch] | None = None,
-                 ) -> tuple[str, int]:
+                 code_sent_to: str | None = None) -> tuple[str, int]:
     return render_template("public/request_new.html", form=form, errors=errors or {},
-                           matches=matches or [], statuses=RequestStatus), status
+                           matches=matches or [], statuses=RequestStatus,
+                           code_sent_to=code_sent_to,
+                           code_minutes=verification.MINUTES), status
 
 
 @public_bp.get("/requests/new")
@@ -106,6 +114,8 @@ def request_submit() -> Response | tuple[str, int]:
         requests_service.check_input(db.session, data)
     except requests_service.RequestInvalid as error:
         errors.update(error.errors)
+    verification.check_given(current_app.config["SECRET_KEY"], data.phone,
+                             form.verification_code.data, errors)
     upload = form.photo.data
     raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
     clean = None
@@ -126,6 +136,22 @@ def request_submit() -> Response | tuple[str, int]:
         photos.add_photo(db.session, created, clean, user=None)
     return Response(status=303, headers={
         "Location": url_for("public.request_page", token=created.follow_token, sent=1)})
+
+
+@public_bp.post("/requests/new/code")
+@verify_limits
+def request_send_code() -> tuple[str, int]:
+    """Send the code to the number typed on the form and show the form again, all kept."""
+    form = _form(RequestForm())
+    if form.website.data:
+        abort(400)
+    try:
+        sent = verification.send_code(db.session, current_app.config["SECRET_KEY"],
+                                      form.phone.data, current_locale())
+    except requests_service.RequestInvalid as error:
+        db.session.rollback()
+        return _render_form(form, error.errors, 422)
+    return _render_form(form, code_sent_to=mask_phone(sent.address))
 
 
 @public_bp.get("/requests/<token>")

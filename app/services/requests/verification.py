@@ -1,9 +1,10 @@
-"""Proving a mobile number is the resident's before a request from the API keeps it.
+"""Proving a mobile number is the resident's before a request keeps it.
 
-The public form is a page the resident fills in themselves; the API is any client, so a number
-typed there may be someone else's, who would then be sent every step of a stranger's request.
-A request from the API therefore keeps a number only with the code sent to it by SMS; without
-a number it stays anonymous (nobody is told anything, by choice).
+A number typed on the public form or sent through the API may be someone else's, who would
+then be sent every step of a stranger's request. A request from either therefore keeps a
+number only with the code sent to it by SMS (`check_given`); without a number it stays
+anonymous (nobody is told anything, by choice). A coordinator taking a call records the
+caller's number without one.
 
 The code is not stored: it is an HMAC of the number and a ten-minute window under the
 deployment's secret, so every web worker and host checks it alike. A code stays good for the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -64,6 +66,19 @@ def code_matches(secret: str, phone: str, code: str | None) -> bool:
     now = _window()
     return any(hmac.compare_digest(given, code_for(secret, phone, window))
                for window in (now, now - 1))
+
+
+def check_given(secret: str, raw_phone: str | None, code: str | None,
+                errors: dict[str, Any]) -> None:
+    """If a number is given (and well formed: a malformed one is the intake's to refuse),
+    add to `errors` unless `code` was sent to it lately: so the form and the API name this
+    with every other mistake in one round."""
+    if not (raw_phone or "").strip() or "phone" in errors:
+        return
+    try:
+        require_code(secret, checked_phone(raw_phone), code)
+    except RequestInvalid as error:
+        errors.update(error.errors)
 
 
 def require_code(secret: str, phone: str, code: str | None) -> None:
