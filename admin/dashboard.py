@@ -3,6 +3,7 @@ the user's role and scope let them see (`app.services.reports.dashboard` compute
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -11,9 +12,12 @@ from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
 
 from admin import access
 from admin.base import ProtectedView, acting_user
+from admin.export import content_disposition, csv_bytes, xlsx_bytes
+from admin.spreadsheet_import import XLSX_MIMETYPE
 from admin.views.reports import page_number
 from app.enums import AssignmentStatus, EventStatus
 from app.extensions import db
@@ -239,22 +243,57 @@ class LinliIndexView(ProtectedView, AdminIndexView):
     def chart_rows(self) -> Any:
         """The rows behind one bar, point or cell of a dashboard chart, 50 a page; a chart
         the user does not see, or keys that name no figure, are 404."""
-        user = acting_user()
-        chart, series = request.args.get("chart", ""), request.args.get("series", "")
-        category = request.args.get("category", "")
-        if not may_drill(user, chart, series):
-            abort(404)
         page, size = page_number(), drilldown.PAGE_SIZE
-        asked = chart_rows.Asked(user, category, series, to_local(utcnow()).date(),
-                                 deployment_zone())
-        found = chart_rows.rows(db.session, chart, asked, offset=(page - 1) * size,
-                                limit=size)
-        if found is None:
-            abort(404)
-        args = {"chart": chart, "category": category, "series": series}
+        chart, args, found = _chart_found(offset=(page - 1) * size, limit=size)
         pages = max(1, -(-found.total // size))
         if page > pages:
             return redirect(url_for(".chart_rows", **args, page=pages))
         return self.render("linli_admin/chart_rows.html", title=CHART_TITLES[chart],
                            found=found, page=page, pages=pages, first=(page - 1) * size + 1,
                            args=args, fmt=format_value)
+
+    @expose("/chart-rows.csv")
+    def chart_rows_csv(self) -> Response:
+        """Every row behind the figure, as CSV (the same scope and 404s as the page)."""
+        chart, args, found = _chart_found(offset=0, limit=None)
+        name, fallback = _chart_filename(chart, args, found, "csv")
+        return Response(csv_bytes(chart_rows.headers(found), found.rows), headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": content_disposition(name, fallback)})
+
+    @expose("/chart-rows.xlsx")
+    def chart_rows_xlsx(self) -> Response:
+        """Every row behind the figure, as XLSX (numbers as numbers, phones as text)."""
+        chart, args, found = _chart_found(offset=0, limit=None)
+        name, fallback = _chart_filename(chart, args, found, "xlsx")
+        return Response(
+            xlsx_bytes(str(CHART_TITLES[chart]), chart_rows.headers(found), found.rows),
+            headers={"Content-Type": XLSX_MIMETYPE,
+                     "Content-Disposition": content_disposition(name, fallback)})
+
+
+def _chart_found(*, offset: int, limit: int | None) -> tuple[str, dict[str, str],
+                                                               chart_rows.ChartRows]:
+    """The chart, its keys and the rows they ask for; 404 for a chart the user does not see
+    or keys that name no figure (or one outside the user's scope)."""
+    user = acting_user()
+    chart, series = request.args.get("chart", ""), request.args.get("series", "")
+    category = request.args.get("category", "")
+    if not may_drill(user, chart, series):
+        abort(404)
+    asked = chart_rows.Asked(user, category, series, to_local(utcnow()).date(),
+                             deployment_zone())
+    found = chart_rows.rows(db.session, chart, asked, offset=offset, limit=limit)
+    if found is None:
+        abort(404)
+    return chart, {"chart": chart, "category": category, "series": series}, found
+
+
+def _chart_filename(chart: str, args: dict[str, str], found: chart_rows.ChartRows,
+                    suffix: str) -> tuple[str, str]:
+    """The download's name: the chart's title and the figure's words (a path separator in
+    an event's title would make it a folder); an ASCII fallback of the keys."""
+    words = " ".join([str(CHART_TITLES[chart]), *found.caption])
+    name = re.sub(r'[\\/:*?"<>|]', " ", words).strip()
+    keys = "-".join(args[k] for k in ("chart", "category", "series"))
+    return f"{name}.{suffix}", f"chart-rows-{keys}.{suffix}"

@@ -263,3 +263,34 @@ def test_five_comparisons_report(client, db_session, world, role: str) -> None:
     for path in paths[1:]:
         response = client.get(f"{path}?neighbourhood={foreign}")
         assert response.status_code == {"admin": 200, "coordinator": 404}.get(role, expected)
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_dashboard_figure_rows_and_their_exports(client, world, role: str) -> None:
+    """The rows behind a dashboard figure (a building's households) as a page, CSV and XLSX:
+    the admin reaches both neighbourhoods' buildings, a coordinator only their own (the
+    other's is 404 like a building that does not exist); a team lead or a department, who
+    see no such chart, get 404; a volunteer is refused the admin."""
+    from admin.export import read_xlsx
+
+    if role != "anonymous":
+        quick_login(client, world.users[role])
+    own, foreign = (f"chart=buildings&category={side.rows['building'].id}&series=days"
+                    for side in (world.jiahong, world.yongye))
+    expected = {"admin": (200, 200), "coordinator": (200, 404), "team_lead": (404, 404),
+                "volunteer": (403, 403), "department": (404, 404),
+                "anonymous": (302, 302)}[role]
+    for path in ("/admin/chart-rows", "/admin/chart-rows.csv", "/admin/chart-rows.xlsx"):
+        statuses = []
+        for query, name in ((own, OWN), (foreign, FOREIGN)):
+            response = client.get(f"{path}?{query}")
+            statuses.append(response.status_code)
+            if response.status_code != 200:
+                continue
+            if path.endswith(".xlsx"):
+                body = " ".join(" ".join(row) for row in read_xlsx(response.data))
+            else:
+                body = as_text(response)
+            assert f"{name}路1号" in body, (path, query)
+            assert role == "admin" or FOREIGN not in body, path
+        assert tuple(statuses) == expected, path
