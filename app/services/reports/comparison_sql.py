@@ -41,7 +41,7 @@ from app.models import (
     Visit,
 )
 from app.services.households.files import BASE_FIELDS, CATEGORY_FIELDS
-from app.services.reports.sql import median_of, ranked, seconds_between
+from app.services.reports.sql import median_of, ranked, seconds_between, within_seconds
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -234,39 +234,29 @@ BUILDING_LOOKBACK = timedelta(days=90)
 def _building_samples(periods: Sequence[Period], requests_in: Any,
                       request_period: Any) -> Select[Any]:
     """Requests naming only their building: hours since the building's latest effective
-    contact before them (within `BUILDING_LOOKBACK`). Set-based: the building's contacts and
-    its requests in one time line, the latest contact so far carried along by a window
-    (``max(…) OVER (PARTITION BY building ORDER BY time)``), instead of a lookup per request
-    and household."""
+    contact before them (within `BUILDING_LOOKBACK`; NULL without one). Each request is paired
+    with its building's households, each pair with that household's contacts of the 90 days
+    before the request, and the latest kept: PostgreSQL hashes the pairs (a few per request)
+    and reads the contacts once from their index, instead of sorting every contact of those
+    buildings into one time line with the requests (a window, ``max(…) OVER (PARTITION BY
+    building ORDER BY time)``, which took a third longer)."""
     R = ResidentRequest
     building_requests = and_(requests_in, R.household_id.is_(None), R.building_id.is_not(None))
-    first = min(p.start for p in periods) - BUILDING_LOOKBACK
-    last = max(p.end for p in periods)
-    none = null()
-    contacts = (
-        select(Household.building_id.label("bid"), Visit.visited_at.label("t"),
-               literal_column("0").label("is_request"), cast(none, Integer).label("gid"),
-               cast(none, Integer).label("period"), cast(none, Integer).label("rid"))
-        .join(Household, Household.id == Visit.household_id)
-        .where(Visit.outcome.in_(EFFECTIVE), Visit.visited_at >= first, Visit.visited_at < last,
-               Household.building_id.in_(select(R.building_id).where(building_requests)))
+    latest = func.max(Visit.visited_at)
+    none = cast(null(), Integer)
+    return (
+        select(R.service_group_id, request_period, literal_column("'request'"),
+               seconds_between(R.received_at, latest) / HOUR, R.id, none, none)
+        .select_from(R)
+        .outerjoin(Household, Household.building_id == R.building_id)
+        .outerjoin(Visit, and_(
+            Visit.household_id == Household.id, Visit.outcome.in_(EFFECTIVE),
+            Visit.visited_at <= R.received_at,
+            within_seconds(R.received_at, Visit.visited_at,
+                           BUILDING_LOOKBACK.total_seconds())))
+        .where(building_requests)
+        .group_by(R.id)
     )
-    requests = select(R.building_id, R.received_at, literal_column("1"), R.service_group_id,
-                      request_period, R.id).where(building_requests)
-    line = union_all(contacts, requests).subquery("line")
-    latest = func.max(case((line.c.is_request == 0, line.c.t))).over(
-        partition_by=line.c.bid, order_by=(line.c.t, line.c.is_request),
-        rows=(None, 0))
-    carried = select(line.c.gid, line.c.period, line.c.t, line.c.is_request, line.c.rid,
-                     latest.label("latest")).subquery("carried")
-    within = and_(carried.c.latest.is_not(None),
-                  seconds_between(carried.c.t, carried.c.latest)
-                  <= BUILDING_LOOKBACK.total_seconds())
-    return select(
-        carried.c.gid, carried.c.period, literal_column("'request'"),
-        case((within, seconds_between(carried.c.t, carried.c.latest) / HOUR)),
-        carried.c.rid, cast(none, Integer), cast(none, Integer),
-    ).where(carried.c.is_request == 1)
 
 
 def resolved_locally() -> Any:

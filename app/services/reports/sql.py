@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, func, nulls_last
+from sqlalchemy import Boolean, ColumnElement, Float, and_, case, func, nulls_last
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -41,6 +41,28 @@ def _seconds_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
     later, earlier = list(element.clauses)
     return (f"((julianday({compiler.process(later, **kw)})"
             f" - julianday({compiler.process(earlier, **kw)})) * 86400.0)")
+
+
+class within_seconds(FunctionElement[bool]):
+    """``later - earlier <= seconds``, exactly as ``seconds_between(later, earlier) <= seconds``
+    (which SQLite runs); PostgreSQL compares the timestamps themselves (``earlier >= later -
+    interval``), cheaper than an epoch per row when a join tests many pairs."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "within_seconds"
+
+
+@compiles(within_seconds)
+def _within_generic(element: within_seconds, compiler: Any, **kw: Any) -> str:
+    later, earlier, seconds = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(({earlier}) >= ({later}) - make_interval(secs => {seconds}))"
+
+
+@compiles(within_seconds, "sqlite")
+def _within_sqlite(element: within_seconds, compiler: Any, **kw: Any) -> str:
+    later, earlier, seconds = element.clauses
+    return compiler.process(seconds_between(later, earlier) <= seconds, **kw)
 
 
 def bucket_of(column: Any, bounds: list[tuple[Any, Any]]) -> Any:

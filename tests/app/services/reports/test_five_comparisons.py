@@ -190,3 +190,66 @@ def test_a_building_contact_older_than_the_lookback_did_not_produce_the_request(
     assert row.request_samples == 1
     assert row.request_hours == pytest.approx((BUILDING_LOOKBACK - ZONE_DAY).total_seconds()
                                               / 3600)
+
+
+def test_building_samples_equal_a_straightforward_recomputation(db_session, town) -> None:
+    """Requests naming only their building, against the obvious definition computed here in
+    Python: the latest effective contact of any of the building's households at or before the
+    request and at most `BUILDING_LOOKBACK` before it. Contacts just inside and just outside
+    the lookback, at the request's very minute, after it, not effective, in another building;
+    a building without households; requests in both periods."""
+    from app.enums import EFFECTIVE, RequestChannel
+    from app.services.reports.comparison_sql import BUILDING_LOOKBACK, promptness_samples
+    from tests.app.services.reports.town import at
+    from tests.factories import make_building, make_household, make_resident_request, make_visit
+
+    c = town["c"]
+    hood = c.neighbourhood_id
+    minute = timedelta(minutes=1)
+    busy, quiet, empty = (make_building(db_session, neighbourhood_id=hood, service_group=c)
+                          for _ in range(3))
+    homes = [make_household(db_session, neighbourhood_id=hood, building=building, floor=1,
+                            room=str(101 + i))
+             for i, building in enumerate((busy, busy, busy, quiet, quiet))]
+    asked = [(busy, at(3, 10)), (busy, at(3, 25, 15, 30)), (busy, at(2, 20)),
+             (quiet, at(3, 12)), (quiet, at(3, 28)), (empty, at(3, 5))]
+    contacts = [
+        (homes[0], at(3, 10) - BUILDING_LOOKBACK + minute, "done"),  # just inside
+        (homes[1], at(3, 10) - timedelta(days=40), "phone_instead"),
+        (homes[2], at(3, 10) - timedelta(days=2), "missed"),  # not effective
+        (homes[2], at(3, 25, 15, 30), "done"),  # the request's very minute
+        (homes[0], at(3, 26), "done"),  # after every request of the building
+        (homes[1], at(2, 20) - BUILDING_LOOKBACK - minute, "done"),  # just outside
+        (homes[1], at(2, 19, 23, 59), "refused"),
+        (homes[3], at(3, 12) - BUILDING_LOOKBACK - minute, "done"),  # outside: not measured
+        (homes[4], at(3, 27, 8), "done"),
+    ]
+    for home, when, outcome in contacts:
+        make_visit(db_session, home, visited_at=when, outcome=outcome)
+    requests = [make_resident_request(db_session, neighbourhood_id=hood, service_group_id=c.id,
+                                      building_id=building.id, channel=RequestChannel.visit,
+                                      received_at=when)
+                for building, when in asked]
+    db_session.flush()
+
+    def expected(request) -> tuple[int, float | None]:
+        building = request.building_id
+        before = [when for home, when, outcome in contacts
+                  if home.building_id == building and outcome in {o.value for o in EFFECTIVE}
+                  and request.received_at - BUILDING_LOOKBACK <= when <= request.received_at]
+        hours = ((request.received_at - max(before)).total_seconds() / 3600 if before
+                 else None)
+        return (0 if request.received_at >= MARCH.start else 1), hours
+
+    samples = promptness_samples([MARCH, MARCH.previous()], [c.id])
+    found = {rid: (period, hours) for rid, period, hours in db_session.execute(
+        sa.select(samples.c.request_id, samples.c.period, samples.c.hours)
+        .where(samples.c.kind == "request",
+               samples.c.request_id.in_([r.id for r in requests])))}
+    wanted = {r.id: expected(r) for r in requests}
+    assert set(found) == set(wanted)
+    for rid, (period, hours) in wanted.items():
+        assert found[rid][0] == period, rid
+        assert found[rid][1] == (pytest.approx(hours) if hours is not None else None), rid
+    measured = [h for _p, h in wanted.values() if h is not None]
+    assert len(measured) == 4 and 0.0 in measured  # the test covers what it says
