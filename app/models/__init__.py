@@ -1,7 +1,13 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
 from app.models.assignments import Assignment, HelpRequest, ScheduleRun, ScheduleRunPart
-from app.models.attendance import Attendance, HoursEntry, HoursRule, ReliabilityRule
+from app.models.attendance import (
+    Attendance,
+    HoursEntry,
+    HoursMonth,
+    HoursRule,
+    ReliabilityRule,
+)
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.certificates import CourseCertificate, HoursCertificate
@@ -80,6 +86,7 @@ __all__ = [
     "HolidayPeriod",
     "HoursCertificate",
     "HoursEntry",
+    "HoursMonth",
     "HoursRule",
     "Household",
     "HouseholdAuditEntry",

@@ -2,7 +2,9 @@
 
 The ledger is append-only: an entry is never edited or deleted. Recording an attendance again
 adds the difference as a new entry; a coordinator's correction is a new entry with who and why.
-A volunteer's hours are the sum of their entries (`app.services.attendance.hours`).
+A volunteer's hours are the sum of their entries (`app.services.attendance.hours`); the
+monthly totals (`HoursMonth`) hold the same sums per volunteer and month, added to by every
+entry as it is written, so a year's report reads twelve rows a volunteer instead of every line.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import AttendanceStatus, HoursKind, HoursRounding
@@ -106,6 +109,32 @@ class HoursEntry(Base):
         return f"{self.volunteer} {self.service_on} {self.minutes}"
 
 
+class HoursMonth(Base):
+    """A volunteer's ledger summed over one calendar month of service days: what the month's
+    entries add up to, never written but by the ledger (`_add_to_month`). A row exists exactly
+    when the volunteer has entries in that month."""
+
+    __tablename__ = "hours_months"
+    __table_args__ = (
+        CheckConstraint("shifts >= 0", name="shifts_non_negative"),
+        Index("ix_hours_months_month", "month"),
+    )
+
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
+    #: The month's first day.
+    month: Mapped[date] = mapped_column(primary_key=True)
+    #: The sum of the month's entries (signed, as they are).
+    minutes: Mapped[int] = mapped_column(default=0)
+    #: Its "attendance" entries: one per shift that earned hours.
+    shifts: Mapped[int] = mapped_column(default=0)
+    #: The corrections' part of `minutes` (either sign).
+    corrected_minutes: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.month:%Y-%m} {self.minutes}"
+
+
 class HoursRule(TimestampMixin, Base):
     """A town's rules for the time an attended shift credits: rounded to a step, then capped.
 
@@ -168,3 +197,25 @@ def _refuse_update(mapper: Mapper[HoursEntry], connection: Connection,
 def _refuse_delete(mapper: Mapper[HoursEntry], connection: Connection,
                    target: HoursEntry) -> None:
     raise LedgerIsAppendOnly("hours entries are never deleted; add a correction")
+
+
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+@event.listens_for(HoursEntry, "after_insert")
+def _add_to_month(mapper: Mapper[HoursEntry], connection: Connection,
+                  target: HoursEntry) -> None:
+    """Every entry the ORM writes adds itself to its month's totals, in the same transaction
+    and whichever path wrote it. An atomic upsert: two transactions adding to the same month
+    at once each add their own (PostgreSQL locks the row on conflict)."""
+    months = HoursMonth.__table__
+    statement = _UPSERTS[connection.dialect.name](months).values(
+        volunteer_id=target.volunteer_id, month=target.service_on.replace(day=1),
+        minutes=target.minutes, shifts=int(target.kind == HoursKind.attendance),
+        corrected_minutes=target.minutes if target.kind == HoursKind.correction else 0)
+    added = statement.excluded
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=[months.c.volunteer_id, months.c.month],
+        set_={"minutes": months.c.minutes + added.minutes,
+              "shifts": months.c.shifts + added.shifts,
+              "corrected_minutes": months.c.corrected_minutes + added.corrected_minutes}))

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import HoursKind
 from app.models import HoursEntry, Neighbourhood, Volunteer
 from app.models.attendance import MAX_ENTRY_MINUTES
+from app.services.attendance import monthly
 from app.services.attendance.recording import MAX_REASON, AttendanceError
 
 
@@ -75,23 +76,18 @@ def report(session: Session, *, neighbourhood_ids: frozenset[int] | None = None,
            start: date | None = None, end: date | None = None) -> list[ReportRow]:
     """The hours report: every volunteer with ledger entries in the period, most hours first.
 
-    One statement, whatever the number of volunteers or entries: the ledger is summed per
-    volunteer first (no join on its hundreds of thousands of lines; a shift is counted by its
-    one "attendance" entry, later changes being "change" entries), then the totals are named.
+    One statement, whatever the number of volunteers or entries: the period's monthly totals
+    (and the ledger's lines of a part-month at either end, `monthly.month_rows`) summed per
+    volunteer, then named.
     """
-    corrected = func.sum(case((HoursEntry.kind == HoursKind.correction, HoursEntry.minutes),
-                              else_=0))
-    per_volunteer = (
-        select(HoursEntry.volunteer_id.label("volunteer_id"),
-               func.sum(HoursEntry.minutes).label("minutes"),
-               func.count().filter(HoursEntry.kind == HoursKind.attendance).label("shifts"),
-               corrected.label("corrected"))
-        .group_by(HoursEntry.volunteer_id))
-    per_volunteer = _period(per_volunteer, start, end)
+    volunteers = None
     if neighbourhood_ids is not None:
-        per_volunteer = per_volunteer.where(HoursEntry.volunteer_id.in_(
-            select(Volunteer.id).where(Volunteer.neighbourhood_id.in_(neighbourhood_ids))))
-    sums = per_volunteer.subquery()
+        volunteers = select(Volunteer.id).where(Volunteer.neighbourhood_id.in_(neighbourhood_ids))
+    months = monthly.month_rows(start, end, volunteers=volunteers)
+    sums = (select(months.c.volunteer_id, func.sum(months.c.minutes).label("minutes"),
+                   func.sum(months.c.shifts).label("shifts"),
+                   func.sum(months.c.corrected).label("corrected"))
+            .group_by(months.c.volunteer_id).subquery())
     statement = (
         select(Volunteer.id, Volunteer.name, Neighbourhood.name, sums.c.minutes, sums.c.shifts,
                sums.c.corrected)

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, and_, case, cast, func, null, nulls_last, select, union_all
+from sqlalchemy import Integer, case, cast, func, null, nulls_last, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.enums import (
@@ -46,7 +46,6 @@ from app.models import (
     Assignment,
     Building,
     Event,
-    HoursEntry,
     Household,
     Neighbourhood,
     ResidentRequest,
@@ -59,6 +58,7 @@ from app.models import (
     service_group_members,
     team_members,
 )
+from app.services.attendance import monthly
 from app.services.households.due import count_due
 from app.services.reports.five_comparisons import Period
 from app.services.reports.sql import bucket_of
@@ -104,11 +104,14 @@ def _hours(minutes: Any) -> float:
 
 def hours_by_team(session: Session, period: Period,
                   neighbourhood_ids: frozenset[int] | None = None) -> CrossTab:
-    """Two queries: per team or service group and month, and each hour once per month."""
+    """Two queries: per team or service group and month, and each hour once per month; both
+    over the monthly totals (`app.services.attendance.monthly`), not the ledger's lines."""
     firsts = months_of(period)
-    bucket = bucket_of(HoursEntry.service_on, [
-        (f, (f + timedelta(days=32)).replace(day=1)) for f in firsts])
-    in_period = and_(HoursEntry.service_on >= period.first, HoursEntry.service_on <= period.last)
+    volunteers = None
+    if neighbourhood_ids is not None:
+        volunteers = select(Volunteer.id).where(Volunteer.neighbourhood_id.in_(neighbourhood_ids))
+    ledger = monthly.month_rows(period.first, period.last, volunteers=volunteers)
+    bucket = bucket_of(ledger.c.month, [(f, monthly.next_month(f)) for f in firsts])
     no_id = cast(null(), Integer)
     # A volunteer's teams and service groups (团组), one row each.
     belongs = union_all(
@@ -117,26 +120,18 @@ def hours_by_team(session: Session, period: Period,
         select(service_group_members.c.volunteer_id, no_id,
                service_group_members.c.group_id),
     ).subquery()
-
-    def scoped(statement: Any) -> Any:
-        statement = statement.join(Volunteer, Volunteer.id == HoursEntry.volunteer_id)
-        if neighbourhood_ids is not None:
-            statement = statement.where(Volunteer.neighbourhood_id.in_(neighbourhood_ids))
-        return statement.where(in_period)
-
     # Every neighbourhood has its 党员责任岗团组: a group is named with its neighbourhood's.
     place = aliased(Neighbourhood)
     names = (Team.name, ServiceGroup.name, place.name)
-    per_team = scoped(
+    per_team = (
         select(belongs.c.team_id, belongs.c.group_id, *names, bucket,
-               func.sum(HoursEntry.minutes)).select_from(HoursEntry)
-        .outerjoin(belongs, belongs.c.volunteer_id == HoursEntry.volunteer_id)
+               func.sum(ledger.c.minutes)).select_from(ledger)
+        .outerjoin(belongs, belongs.c.volunteer_id == ledger.c.volunteer_id)
         .outerjoin(Team, Team.id == belongs.c.team_id)
         .outerjoin(ServiceGroup, ServiceGroup.id == belongs.c.group_id)
         .outerjoin(place, place.id == ServiceGroup.neighbourhood_id)
     ).group_by(belongs.c.team_id, belongs.c.group_id, *names, bucket)
-    everyone = scoped(select(bucket, func.sum(HoursEntry.minutes)).select_from(HoursEntry)
-                      ).group_by(bucket)
+    everyone = select(bucket, func.sum(ledger.c.minutes)).group_by(bucket)
     keys = [f"{f:%Y-%m}" for f in firsts]
     rows: dict[Any, TabRow] = {}
     for tid, gid, team, group, where, month, minutes in session.execute(per_team):
