@@ -82,11 +82,14 @@ def month_rows(start: date | None = None, end: date | None = None, *,
         part = (
             select(HoursEntry.volunteer_id.label("volunteer_id"),
                    literal(first.replace(day=1), Date).label("month"),
-                   func.sum(HoursEntry.minutes).label("minutes"),
+                   # integers as the totals' columns are (PostgreSQL sums them into
+                   # bigint; its sum of a bigint is a numeric, a Decimal in Python)
+                   cast(func.sum(HoursEntry.minutes), Integer).label("minutes"),
                    cast(func.count().filter(HoursEntry.kind == HoursKind.attendance),
                         Integer).label("shifts"),
-                   func.sum(case((HoursEntry.kind == HoursKind.correction, HoursEntry.minutes),
-                                 else_=0)).label("corrected"))
+                   cast(func.sum(case((HoursEntry.kind == HoursKind.correction,
+                                       HoursEntry.minutes), else_=0)),
+                        Integer).label("corrected"))
             .where(HoursEntry.service_on >= first, HoursEntry.service_on <= last)
             .group_by(HoursEntry.volunteer_id))
         if volunteers is not None:

@@ -204,6 +204,8 @@ def test_hours_by_team_equals_the_ledgers_sum(app, ledger, db_session, start, en
     for key, _label in table.columns[:-1]:
         everyone[key] = round(sum(per_month[v][key] for v in per_month) / 60, 1)
     assert table.rows[-1].key == "all"
+    # floats on both engines (PostgreSQL's sum of a bigint would be a Decimal)
+    assert {type(row.values[key]) for row in table.rows for key in everyone} == {float}
     assert {k: v for k, v in table.rows[-1].values.items() if k != "total"} == everyone
     # A team's row when its members have entries in the period; bo counts in both teams, cai
     # and dan in none.
