@@ -193,7 +193,7 @@ def test_the_report_equals_the_ledgers_sum(ledger, db_session, start, end) -> No
 @pytest.mark.parametrize(("start", "end"), [p for p in PERIODS if None not in p
                                             and p[0] <= p[1]])
 def test_hours_by_team_equals_the_ledgers_sum(app, ledger, db_session, start, end) -> None:
-    ann, bo, cai, dan = ledger["people"]
+    _ann, _bo, cai, dan = ledger["people"]
     with in_english(app):
         table = activity.hours_by_team(db_session, Period.of_days(start, end, ZONE))
     per_month: dict = defaultdict(lambda: defaultdict(int))
