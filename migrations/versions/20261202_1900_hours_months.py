@@ -1,7 +1,7 @@
 """hours_months: the service-hours ledger summed per volunteer and month, back-filled
 
 Revision ID: h0ur5m0nth01
-Revises: p4tr0lph0t01
+Revises: d3adl1n3s001
 Create Date: 2026-12-02 19:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "h0ur5m0nth01"
-down_revision = "p4tr0lph0t01"
+down_revision = "d3adl1n3s001"
 branch_labels = None
 depends_on = None
 
