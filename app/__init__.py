@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import database, errors, feeds, i18n, logs, security, tasks, unavailable
+from app import database, errors, feeds, i18n, logs, ratelimits, security, tasks, unavailable
 from app.api import init_api
 from app.auth import auth_bp
 from app.cli import register_cli
@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(portal_bp)
     app.register_blueprint(respond_bp)
     limiter.init_app(app)
+    ratelimits.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp)
     init_api(app)

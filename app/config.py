@@ -74,7 +74,9 @@ DEFAULTS: dict[str, Any] = {
     #: Flask-Limiter storage. None: the Redis of HUEY_URL or REDIS_URL when there is one (so
     #: every gunicorn worker and host shares one budget), else "memory://" (one process).
     "LINLI_RATELIMIT_STORAGE_URI": None,
-    "RATELIMIT_HEADERS_ENABLED": True,
+    #: X-RateLimit-* headers on every limited answer cost two reads of the limiter's storage
+    #: each; off, a 429 alone carries Retry-After (app.ratelimits).
+    "RATELIMIT_HEADERS_ENABLED": False,
     #: Sign-ups (pages and API) per client IP, and per mobile number (Flask-Limiter syntax).
     "LINLI_SIGNUP_RATE_LIMIT_IP": "30/minute;300/day",
     "LINLI_SIGNUP_RATE_LIMIT_PHONE": "5/minute;20/day",

@@ -1,7 +1,9 @@
 """The server as deployed, for benchmarks that measure from a separate client process.
 
 `deployed_server()` makes a fresh PostgreSQL database of its own, migrates it (and loads the
-demo when asked) with the README's commands, starts gunicorn with deploy/gunicorn.conf.py and
+demo when asked) with the README's commands, starts gunicorn with deploy/gunicorn.conf.py on
+Redis as deploy/linli.env.example sets it (HUEY_URL: the queue, and the rate limits every
+worker shares, under a queue name of the run's own whose keys are deleted afterwards) and
 yields its port; `hammer()` sends requests over keep-alive connections from this process and
 checks every answer. The server runs with LINLI_BENCHMARK_BASELINE on, so `/_baseline` (no
 database, no session) is there to divide by.
@@ -32,17 +34,20 @@ from topology_check import free_port, fresh_database, wait_for  # noqa: E402
 
 DEFAULT_DATABASE = os.environ.get("TEST_DATABASE_URL",
                                   "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DEFAULT_REDIS = os.environ.get("TEST_HUEY_URL", "redis://127.0.0.1:6379/0")
 #: An answer's check: None when it is right, else what is wrong with it.
 Check = Callable[[int, dict[str, str], bytes], "str | None"]
 
 
 @contextmanager
 def deployed_server(database: str = DEFAULT_DATABASE, *, workers: int = 2, demo: bool = False,
-                    env: dict[str, str] | None = None) -> Iterator[tuple[int, str]]:
-    """gunicorn on a fresh database; yields (port, database URL)."""
+                    env: dict[str, str] | None = None,
+                    redis: str = DEFAULT_REDIS) -> Iterator[tuple[int, str]]:
+    """gunicorn on a fresh database and Redis; yields (port, database URL)."""
     bin_dir = Path(sys.executable).parent
+    name = f"bench-{secrets.token_hex(4)}"
     with tempfile.TemporaryDirectory(prefix="linli-bench-") as folder, \
-            fresh_database(database) as database_url:
+            fresh_database(database) as database_url, redis_keys(redis, name):
         server_env = {k: v for k, v in os.environ.items()
                       if not k.startswith(("LINLI_", "HUEY_", "FLASK_", "TEST_"))}
         port = free_port()
@@ -52,6 +57,7 @@ def deployed_server(database: str = DEFAULT_DATABASE, *, workers: int = 2, demo:
             "LINLI_INSTANCE_PATH": str(Path(folder) / "instance"),
             "LINLI_LOG_LEVEL": "WARNING", "GUNICORN_BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": str(workers), "LINLI_BENCHMARK_BASELINE": "true",
+            "HUEY_URL": redis, "HUEY_NAME": name,
             **(env or {}),
         })
         commands = ["flask db upgrade"] + (["flask demo load"] if demo else [])
@@ -70,6 +76,21 @@ def deployed_server(database: str = DEFAULT_DATABASE, *, workers: int = 2, demo:
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@contextmanager
+def redis_keys(url: str, name: str) -> Iterator[None]:
+    """The run's keys (queue `name`, limits under `name`-limits) deleted afterwards."""
+    import redis
+
+    try:
+        yield
+    finally:
+        connection = redis.Redis.from_url(url)
+        for pattern in (f"*{name}*",):
+            for key in connection.scan_iter(pattern):
+                connection.delete(key)
+        connection.close()
 
 
 @contextmanager
