@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -76,7 +76,7 @@ def hit(shared: Sequence[Budget]) -> None:
     for budget in shared:
         identifiers = [prefix, budget.key_func(), budget.scope] if prefix else \
             [budget.key_func(), budget.scope]
-        items += [(item, identifiers) for item in parse_many(current_app.config[budget.setting])]
+        items += [(item, identifiers) for item in _parsed(current_app.config[budget.setting])]
     items.sort(key=lambda pair: pair[0].GRANULARITY.seconds)  # stable, as Flask-Limiter's
     storage, strategy = limiter.storage, limiter.limiter
     if type(storage) is RedisStorage and isinstance(strategy, FixedWindowRateLimiter):
@@ -86,6 +86,11 @@ def hit(shared: Sequence[Budget]) -> None:
     if exceeded:
         g.linli_retry_after = max(int(seconds), 1)
         raise TooManyRequests(retry_after=g.linli_retry_after)
+
+
+@lru_cache(maxsize=64)
+def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(limits))
 
 
 def _hit_on_redis(storage: RedisStorage, items: list[tuple[RateLimitItem, list[str]]]
