@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.signup [--database postgresql+psycopg://…/test]
         [--redis redis://…/0] [--rounds 5] [--requests 400] [--threads 16] [--workers 2]
+        [--slices 4]
 
 Runs gunicorn as deployed (deploy/gunicorn.conf.py, gthread workers) on a fresh PostgreSQL
 database of its own, the rate limits counted in Redis as deployed (`--redis`); this separate
@@ -11,8 +12,9 @@ locks the event, counts, inserts and commits), then as many `POST /_baseline` (t
 stack, no database). Every answer is checked (201, "confirmed" or "waitlisted", no
 Retry-After), and after each round the database must hold exactly one
 registration per 201 with no more confirmed places than the event has: an overbooking or a
-lost sign-up fails the run. The two alternate which goes first in a round, and the ratio is
-taken per round (each against its own round's baseline); prints requests/s per round, median,
+lost sign-up fails the run. A round is cut into `--slices` slices of sign-ups and baselines in
+turn (which goes first alternating), and the ratio is taken per round (each against its own
+round's baseline); prints requests/s per round, median,
 spread and the ratio per round (target ≥ 0.30 in every round); exits 1 when a round misses it.
 """
 
@@ -106,34 +108,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--slices", type=int, default=4)
     args = parser.parse_args(argv)
     rates: dict[str, list[float]] = {"sign-up": [], "/_baseline": []}
     checks: list[str] = []
     with deployed_server(args.database, workers=args.workers, env=NO_LIMITS,
                          redis=args.redis) as (port, url), \
             client_app(url):
-        requests = args.requests - args.requests % args.threads
+        # Each round is cut into slices of sign-ups and baselines taken in turn, so the
+        # machine's load (shared, and it swings within seconds) weighs on both alike.
+        chunk = args.requests // args.slices - args.requests // args.slices % args.threads
+        requests = chunk * args.slices
         for round_ in range(args.rounds + 1):  # round 0 warms both paths and is not counted
-            count = requests if round_ else args.threads * 2
-            capacity = count // 2
+            size = chunk if round_ else args.threads * 2
+            capacity = size * args.slices // 2
             event_id = add_event(capacity)
-            offset = round_ * 1_000_000
+            seconds = {"sign-up": 0.0, "/_baseline": 0.0}
+            for slice_ in range(args.slices):
+                offset = round_ * 1_000_000 + slice_ * size
 
-            def make(n: int, e: int = event_id, o: int = offset) -> tuple[Any, ...]:
-                return "POST", f"/api/v1/events/{e}/registrations", signup_body(o + n), JSON
+                def make(n: int, e: int = event_id, o: int = offset) -> tuple[Any, ...]:
+                    return "POST", f"/api/v1/events/{e}/registrations", signup_body(o + n), JSON
 
-            def baseline_round(c: int = count) -> float:
-                return hammer(port, c, args.threads,
-                              lambda n: ("POST", "/_baseline", b"{}", JSON), check_baseline)
+                def baseline(n: int) -> tuple[Any, ...]:
+                    return "POST", "/_baseline", b"{}", JSON
 
-            # Which goes first alternates, so a trend in the machine's load favours neither.
-            baseline = baseline_round() if round_ % 2 else 0.0
-            signups = hammer(port, count, args.threads, make, check_signup)
-            result = check_round(event_id, capacity, count)
-            baseline = baseline or baseline_round()
+                runs = [("sign-up", make, check_signup), ("/_baseline", baseline, check_baseline)]
+                # Which goes first alternates, so a trend in the load favours neither.
+                for name, maker, check in runs[::-1] if (round_ + slice_) % 2 else runs:
+                    seconds[name] += size / hammer(port, size, args.threads, maker, check)
+            result = check_round(event_id, capacity, size * args.slices)
             if round_:
-                rates["sign-up"].append(signups)
-                rates["/_baseline"].append(baseline)
+                for name, spent in seconds.items():
+                    rates[name].append(size * args.slices / spent)
                 checks.append(result)
     table, met = ratio_table(
         f"Sign-ups for one event: gunicorn -w {args.workers} (gthread) on PostgreSQL, rate "
