@@ -21,8 +21,6 @@ matrix says which *operations* a role has on a model at all.
 | Household        | CRUD  | CRUD                                | –                          |
 | VisitPolicy      | CRUD  | R                                   | –                          |
 | Visit            | CRUD  | CRUD                                | –                          |
-| CarePackage      | CRUD  | R                                   | –                          |
-| CareSubscription | CRUD  | CRUD                                | –                          |
 | Registration     | RU    | RU + "cancel sign-up"               | –                          |
 | Building         | CRUD  | CRUD                                | –                          |
 | ServiceGroup     | CRUD  | CRUD (members, patch)               | –                          |
@@ -119,8 +117,6 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "Household": {_A: CRUD, _C: CRUD},
     "VisitPolicy": {_A: CRUD, _C: R},
     "Visit": {_A: CRUD, _C: CRUD},
-    "CarePackage": {_A: CRUD, _C: R},
-    "CareSubscription": {_A: CRUD, _C: CRUD},
     "Registration": {_A: RU, _C: RU},
     "Building": {_A: CRUD, _C: CRUD},
     "ServiceGroup": {_A: CRUD, _C: CRUD},

@@ -39,8 +39,8 @@ from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Skill, Volunteer
 from app.services import care_visits, notify, scoping
-from app.services.scheduler import bridge, drafts, errors, publish, review, runs, seats, text
-from app.services.scheduler.bridge import Scope
+from app.services.scheduler import drafts, errors, publish, review, runs, seats, text
+from app.services.scheduler.scope import Scope, scope_shifts
 from app.sorting import pinyin_key
 from app.tasks import scheduler as scheduler_tasks
 from app.transactions import after_commit
@@ -167,7 +167,7 @@ class ScheduleView(ProtectedView, BaseView):
             chosen = [n for n in form.neighbourhoods.data if n in allowed]
             scope = Scope(neighbourhood_ids=tuple(chosen), date_from=form.date_from.data,
                           date_to=form.date_to.data)
-            if not bridge.scope_shifts(db.session, scope, deployment_zone()):
+            if not scope_shifts(db.session, scope, deployment_zone()):
                 flash(_("There are no shifts to schedule in this scope."), "warning")
             else:
                 run = runs.create_run(db.session, scope, user=acting_user(),
@@ -226,7 +226,7 @@ class ScheduleView(ProtectedView, BaseView):
         if shift_id is None or scoping.scoped_row(
                 db.session, acting_user(), Shift, shift_id, write=True) is None:
             return None
-        return next((s for s in bridge.scope_shifts(
+        return next((s for s in scope_shifts(
             db.session, Scope.from_json(run.scope or {}), deployment_zone()) if s.id == shift_id),
             None)
 
@@ -266,7 +266,7 @@ class ScheduleView(ProtectedView, BaseView):
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None:
             abort(404)
-        report_shift_ids = {s.id for s in bridge.scope_shifts(
+        report_shift_ids = {s.id for s in scope_shifts(
             db.session, Scope.from_json(run.scope or {}), deployment_zone())}
         if assignment.shift_id not in report_shift_ids:
             abort(404)

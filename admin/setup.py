@@ -30,7 +30,6 @@ from admin.views.events import (
 from admin.views.festivals import DonationView, FestivalCampaignView
 from admin.views.holidays import HolidayPeriodView
 from admin.views.households import (
-    CareSubscriptionView,
     HouseholdAuditView,
     HouseholdView,
     VisitView,
@@ -60,7 +59,6 @@ from admin.views.requests import DepartmentView, ResidentRequestView
 from admin.views.series import EventSeriesView
 from admin.views.service_groups import BuildingView, ServiceGroupView
 from admin.views.settings import (
-    CarePackageView,
     EventTemplateView,
     NeighbourhoodView,
     RequestDeadlineView,
@@ -76,8 +74,6 @@ from app.models import (
     Availability,
     Blackout,
     Building,
-    CarePackage,
-    CareSubscription,
     ComparisonWeights,
     Department,
     Donation,
@@ -172,8 +168,6 @@ def init_admin(app: Flask) -> Admin:
                    url="/admin/visits", category=households),
         VisitView(Visit, name=_l("Visits"), category=households),
         IncidentView(Incident, name=_l("Incidents"), category=households),
-        CareSubscriptionView(CareSubscription, name=_l("Care subscriptions"),
-                             category=households),
         PairingView(Pairing, name=_l("Pairings"), category=households),
         ServicePackageView(ServicePackage, name=_l("Service packages"),
                            category=households),
@@ -200,7 +194,6 @@ def init_admin(app: Flask) -> Admin:
         VisitPolicyView(VisitPolicy, name=_l("Visit policies"), category=settings),
         RequestDeadlineView(RequestDeadline, name=_l("Deadlines of residents' requests"),
                             category=settings),
-        CarePackageView(CarePackage, name=_l("Care packages"), category=settings),
         NeighbourhoodView(Neighbourhood, name=_l("Neighbourhoods"), category=settings),
         DepartmentView(Department, name=_l("Town and district departments"),
                        category=settings),

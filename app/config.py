@@ -126,8 +126,6 @@ DEFAULTS: dict[str, Any] = {
     #: heartbeat for this many seconds is failed as stale.
     "LINLI_SCHEDULE_MIN_GAP_MINUTES": 0,
     "LINLI_RUN_STALE_SECONDS": 90,
-    #: How many weeks ahead the nightly job (02:15 local time) creates care visits.
-    "LINLI_CARE_HORIZON_WEEKS": 8,
     #: Benchmarks only: serve GET/POST /_baseline, a route that touches neither the database
     #: nor the session, so throughput ratios compare against the server itself.
     "LINLI_BENCHMARK_BASELINE": False,
@@ -150,7 +148,7 @@ _BOOLEAN_SETTINGS = ("LINLI_RATELIMIT_ENABLED", "LINLI_MAIL_SMTP_STARTTLS", "LIN
 _INTEGER_SETTINGS = (
     "LINLI_PROXY_FIX_X_FOR", "LINLI_PROXY_FIX_X_PROTO", "LINLI_PROXY_FIX_X_HOST",
     "LINLI_PROXY_FIX_X_PORT", "LINLI_PROXY_FIX_X_PREFIX", "LINLI_LOGIN_MAX_FAILURES",
-    "LINLI_LOGIN_LOCK_MINUTES", "LINLI_MAIL_SMTP_PORT", "LINLI_CARE_HORIZON_WEEKS",
+    "LINLI_LOGIN_LOCK_MINUTES", "LINLI_MAIL_SMTP_PORT",
     "LINLI_SCHEDULE_MIN_GAP_MINUTES", "SQLITE_BUSY_TIMEOUT_MS", "LINLI_DB_MAX_OVERFLOW",
     "LINLI_DB_POOL_TIMEOUT",
 )

@@ -129,7 +129,7 @@ def main() -> None:
         from app.extensions import db
         from app.models import ScheduleRun
         from app.services.scheduler import review, runs
-        from app.services.scheduler.bridge import Scope
+        from app.services.scheduler.scope import Scope
         from app.tasks import huey
         from app.tasks.scheduler import enqueue_run
 

@@ -1,4 +1,4 @@
-"""Households: resident files, visits, care subscriptions."""
+"""Households: resident files and visits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import SelectField
 from wtforms.validators import ValidationError
 
 from admin.base import LinliModelView, acting_user
@@ -16,11 +15,9 @@ from admin.fields import EnumMultipleField
 from admin.filters import HasCategoryFilter, enum_filters, local_date_filters
 from admin.labels import COMMON_LABELS
 from admin.spreadsheet_import import SpreadsheetImportMixin
-from admin.views.common import WEEKDAY_CHOICES, weekday_formatter
 from app.enums import AuditAction, ContactWindow, HouseholdCategory, VisitKind, VisitOutcome
 from app.extensions import db
 from app.models import (
-    CareSubscription,
     Household,
     HouseholdAuditEntry,
     HouseholdCategoryLink,
@@ -134,7 +131,7 @@ class HouseholdView(HouseholdImportMixin, LinliModelView):
     list_load_options = (joinedload(Household.neighbourhood), joinedload(Household.building),
                          selectinload(Household.category_links),
                          selectinload(Household.window_links))
-    form_excluded_columns = ["category_links", "window_links", "visits", "subscriptions",
+    form_excluded_columns = ["category_links", "window_links", "visits",
                              "created_at", "updated_at"]
     form_extra_fields = {
         "categories": EnumMultipleField(_l("Categories"), enum=HouseholdCategory),
@@ -215,18 +212,4 @@ class VisitView(LinliModelView):
     column_default_sort = ("visited_at", True)
     list_load_options = (joinedload(Visit.household), joinedload(Visit.volunteer))
     form_excluded_columns = ["created_at", "updated_at"]
-    form_ajax_refs = {"household": _HOUSEHOLD_LOOKUP, "volunteer": _VOLUNTEER_LOOKUP}
-
-
-class CareSubscriptionView(LinliModelView):
-    column_list = ["household", "package", "volunteer", "starts_on", "ends_on",
-                   "preferred_weekday", "preferred_time", "active"]
-    column_formatters = {"preferred_weekday": weekday_formatter}
-    column_filters = ["package.name", "active"]
-    list_load_options = (joinedload(CareSubscription.household),
-                         joinedload(CareSubscription.package),
-                         joinedload(CareSubscription.volunteer))
-    form_excluded_columns = ["created_at", "updated_at"]
-    form_overrides = {"preferred_weekday": SelectField}
-    form_args = {"preferred_weekday": {"choices": WEEKDAY_CHOICES, "coerce": int}}
     form_ajax_refs = {"household": _HOUSEHOLD_LOOKUP, "volunteer": _VOLUNTEER_LOOKUP}

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -27,7 +27,7 @@ from admin.views.events import refuse_public_private_event
 from app.enums import EventKind, Role
 from app.extensions import db
 from app.i18n import deployment_zone
-from app.models import CarePackage, EventTemplate, Neighbourhood, TemplateItem, User
+from app.models import EventTemplate, Neighbourhood, TemplateItem, User
 from app.services.accounts import AccountError, create_user, set_password
 from app.services.templates import TemplateError, stamp_event
 from app.services.text_input import normalise_contact_phone
@@ -149,12 +149,6 @@ class RequestDeadlineView(LinliModelView):
         "(weekends and holidays off, make-up days worked). An open request past it is overdue. "
         "A change applies to requests that come in or change category afterwards.")}
     form_args = {"working_days": {"validators": [InputRequired(), NumberRange(min=1, max=250)]}}
-
-
-class CarePackageView(LinliModelView):
-    column_list = ["name", "skill", "cadence_days", "duration_minutes"]
-    column_searchable_list = ["name"]
-    list_load_options = (joinedload(CarePackage.skill),)
 
 
 class StampForm(FlaskForm):

@@ -20,10 +20,10 @@ from app.enums import EventKind, EventStatus, RunStatus
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Event, Neighbourhood, ScheduleRun
-from app.services import care_visits, reminders
+from app.services import reminders
 from app.services.scheduler import changes, publish, review, runs
-from app.services.scheduler.bridge import Scope
 from app.services.scheduler.errors import RunError
+from app.services.scheduler.scope import Scope
 from app.tasks import scheduler as scheduler_tasks
 
 events_cli = AppGroup("events", help="Events and their ids.")
@@ -165,17 +165,6 @@ def show_command(run_id: int, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         _print_summary(data)
-
-
-@schedule_cli.command("care-visits")
-@click.option("--weeks", type=int, default=care_visits.DEFAULT_WEEKS, show_default=True)
-def care_visits_command(weeks: int) -> None:
-    """Generate the care-visit events of the rolling horizon (idempotent)."""
-    tz = deployment_zone()
-    created = care_visits.generate_care_visits(
-        db.session, today=datetime.now(tz).date(), zone=tz, weeks=weeks)
-    db.session.commit()
-    click.echo(f"{created} care visits created")
 
 
 @schedule_cli.command("reminders")

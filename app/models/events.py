@@ -70,7 +70,7 @@ class Event(TimestampMixin, Base):
         ),
         Index("ix_events_neighbourhood_start", "neighbourhood_id", "start_at"),
         Index("ix_events_public_start", "is_public", "status", "start_at"),
-        #: One generated care visit per subscription and due date, however often it runs.
+        #: One care visit per (former) care subscription and due date.
         UniqueConstraint("care_subscription_id", "care_due_on"),
         CheckConstraint(PRIVATE_NEVER_PUBLIC_SQL, name="private_never_public"),
         #: A course is booked as a whole: it needs places for the whole course.
@@ -118,7 +118,9 @@ class Event(TimestampMixin, Base):
     #: A volunteer's drop or swap is done at once, without a coordinator, whenever the shift
     #: keeps its minimum staffing (`app.services.scheduler.swaps.ask`); otherwise it waits.
     swaps_auto_approve: Mapped[bool] = mapped_column(default=False, server_default=false())
-    #: The care subscription that generated this care visit, and the local date it is due.
+    #: History: the care subscription that generated this care visit before subscriptions
+    #: became package items, and the local date it was due. Nothing sets them any more;
+    #: kept because dropping the column would rebuild `events` on SQLite.
     care_subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("care_subscriptions.id", ondelete="SET NULL"), index=True
     )

@@ -81,9 +81,6 @@ class Household(TimestampMixin, Base):
     visits: Mapped[list[Visit]] = relationship(
         back_populates="household", cascade="all, delete-orphan", order_by="Visit.visited_at"
     )
-    subscriptions: Mapped[list[CareSubscription]] = relationship(
-        back_populates="household", cascade="all, delete-orphan"
-    )
     #: What the family needs help with (matched against members' skills when pairing).
     needs: Mapped[list[Skill]] = relationship(secondary="household_needs",
                                               order_by="Skill.code")
@@ -228,7 +225,10 @@ class Visit(TimestampMixin, Base):
 
 
 class CarePackage(Base):
-    """A service package template for elderly households: what, which skill, how often."""
+    """History, read-only: what a care subscription delivered (which skill, how often). Care
+    subscriptions became service-package items (migration c4r3subm3rg3); no code writes these
+    rows, kept because dropping `events.care_subscription_id` would rebuild `events` on
+    SQLite."""
 
     __tablename__ = "care_packages"
     __table_args__ = (
@@ -250,7 +250,9 @@ class CarePackage(Base):
 
 
 class CareSubscription(TimestampMixin, Base):
-    """A household receives a package, ideally from the same paired volunteer each time."""
+    """History, read-only: a household received a care package from a paired volunteer. Now
+    a service-package item (`ServicePackageItem.care_subscription_id`); past visits still
+    point here through `Event.care_subscription_id`."""
 
     __tablename__ = "care_subscriptions"
     __table_args__ = (
@@ -273,7 +275,7 @@ class CareSubscription(TimestampMixin, Base):
     preferred_time: Mapped[time] = mapped_column(default=time(9, 30))
     active: Mapped[bool] = mapped_column(default=True)
 
-    household: Mapped[Household] = relationship(back_populates="subscriptions")
+    household: Mapped[Household] = relationship()
     package: Mapped[CarePackage] = relationship()
     volunteer: Mapped[Volunteer | None] = relationship()
 

@@ -97,6 +97,11 @@ class ServicePackageItem(Base):
     #: cut off; a helper away for the festival sets a blackout, and the engine then leaves the
     #: visit to the scheduler saying why. Turned on for what can wait (a haircut, a show).
     skip_holidays: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The care subscription this item was made from when subscriptions were merged into
+    #: packages (history; the downgrade of that migration reads it). No ON DELETE: SQLite
+    #: cannot report one for a column added by ALTER TABLE.
+    care_subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("care_subscriptions.id", name="fk_package_items_care_subscription_id"))
 
     package: Mapped[ServicePackage] = relationship(back_populates="items")
     skill: Mapped[Skill] = relationship()

@@ -1,24 +1,16 @@
-"""Recurring elder-care visits from care subscriptions, and the overdue-households list.
+"""Care visits once they happen: recording one as done or missed, the households overdue for
+a visit, the visits around now, and the households missed several times in a row.
 
-`generate_care_visits` creates, for each active subscription, one ``care_visit`` event (not
-public, the household set) with one shift (the package's skill and duration) per due date in a
-rolling horizon. Due dates start at the first preferred weekday on or after the subscription's
-start and follow the package's cadence. The natural key (subscription, due date) is a unique
-constraint, so running twice — or two runs at once — never creates a visit twice.
-
-The scheduler prefers the paired volunteer through the household history (the subscription's
-volunteer and those of done visits; see `scheduler.bridge`).
+The visits themselves come from service packages (`app.services.packages.generation`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.enums import (
@@ -27,13 +19,11 @@ from app.enums import (
     ON_DUTY,
     AssignmentStatus,
     EventKind,
-    EventStatus,
     VisitKind,
     VisitOutcome,
 )
 from app.models import (
     Assignment,
-    CareSubscription,
     Event,
     Household,
     HouseholdCategoryLink,
@@ -43,94 +33,6 @@ from app.models import (
     Volunteer,
     utcnow,
 )
-
-DEFAULT_WEEKS = 8
-
-
-def due_dates(subscription: CareSubscription, first: date, last: date) -> list[date]:
-    """The subscription's due dates within [first, last]."""
-    start = subscription.starts_on
-    anchor = start + timedelta(days=(subscription.preferred_weekday - start.weekday()) % 7)
-    cadence = max(1, subscription.package.cadence_days)
-    end = min(last, subscription.ends_on) if subscription.ends_on else last
-    if anchor < first:
-        steps = -(-(first - anchor).days // cadence)
-        anchor += timedelta(days=steps * cadence)
-    out = []
-    day = anchor
-    while day <= end:
-        out.append(day)
-        day += timedelta(days=cadence)
-    return out
-
-
-def generate_care_visits(
-    session: Session, *, today: date, zone: ZoneInfo, weeks: int = DEFAULT_WEEKS
-) -> int:
-    """Create the missing care-visit events in [today, today + weeks); returns how many."""
-    now = utcnow()
-    last = today + timedelta(days=7 * weeks - 1)
-    subscriptions = session.scalars(
-        select(CareSubscription)
-        .where(
-            CareSubscription.active.is_(True),
-            CareSubscription.starts_on <= last,
-            (CareSubscription.ends_on.is_(None)) | (CareSubscription.ends_on >= today),
-        )
-        .options(
-            selectinload(CareSubscription.package),
-            selectinload(CareSubscription.household),
-        )
-        .order_by(CareSubscription.id)
-    ).all()
-    existing = set(
-        session.execute(
-            select(Event.care_subscription_id, Event.care_due_on).where(
-                Event.care_subscription_id.in_([s.id for s in subscriptions]),
-                Event.care_due_on >= today,
-            )
-        ).tuples()
-    )
-    created = 0
-    for subscription in subscriptions:
-        package = subscription.package
-        household = subscription.household
-        for day in due_dates(subscription, today, last):
-            if (subscription.id, day) in existing:
-                continue
-            start = datetime.combine(day, subscription.preferred_time, tzinfo=zone)
-            if start <= now:
-                continue  # today's visit time has already passed
-            end = start + timedelta(minutes=package.duration_minutes)
-            event = Event(
-                neighbourhood_id=household.neighbourhood_id,
-                kind=EventKind.care_visit,
-                title=f"{package.name} · {household.contact_name}",
-                description=package.description,
-                place=household.address,
-                start_at=start,
-                end_at=end,
-                is_public=False,
-                status=EventStatus.published,
-                household_id=household.id,
-                care_subscription_id=subscription.id,
-                care_due_on=day,
-                shifts=[
-                    Shift(
-                        title=package.name, start_at=start, end_at=end,
-                        skill_id=package.skill_id, min_volunteers=1, max_volunteers=1,
-                        priority=2,
-                    )
-                ],
-            )
-            try:
-                with session.begin_nested():
-                    session.add(event)
-            except IntegrityError:  # generated concurrently by another worker
-                continue
-            created += 1
-    session.flush()
-    return created
 
 
 class CareVisitError(ValueError):

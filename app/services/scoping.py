@@ -36,8 +36,6 @@ from app.models import (
     Availability,
     Blackout,
     Building,
-    CarePackage,
-    CareSubscription,
     ComparisonWeights,
     Department,
     Donation,
@@ -95,7 +93,7 @@ Filter = ColumnElement[bool] | None
 
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
-    {Skill, EventTemplate, TemplateItem, VisitPolicy, CarePackage, ComparisonWeights,
+    {Skill, EventTemplate, TemplateItem, VisitPolicy, ComparisonWeights,
      PatrolChecklistItem, Department, HoursRule, HolidayPeriod, ReliabilityRule,
      RequestDeadline}
 )
@@ -140,7 +138,6 @@ _PARENT: dict[type, tuple[Any, type]] = {
     HoursEntry: (HoursEntry.volunteer_id, Volunteer),
     Qualification: (Qualification.volunteer_id, Volunteer),
     Visit: (Visit.household_id, Household),
-    CareSubscription: (CareSubscription.household_id, Household),
     Pairing: (Pairing.household_id, Household),
     ServicePackage: (ServicePackage.household_id, Household),
     ServicePackageItem: (ServicePackageItem.package_id, ServicePackage),

@@ -1,4 +1,5 @@
-"""huey tasks of the scheduler: runs, stale-run checks, reminders, care-visit generation.
+"""huey tasks of the scheduler: runs, stale-run checks, reminders. (Care visits come from
+service packages: `app.tasks.packages`.)
 
 Tasks take ids, load rows, call a service, inside an app context (one app per consumer
 process, `app.tasks.queue.task_app`). `app.tasks` imports this module so the consumer's
@@ -8,13 +9,9 @@ registry knows these tasks.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 from app.extensions import db
-from app.services import care_visits, reminders
+from app.services import reminders
 from app.services.scheduler import district, runs
 from app.tasks.queue import huey, in_transaction, local_crontab, task_context
 
@@ -56,15 +53,3 @@ def check_stale_runs() -> list[int]:
 @huey.periodic_task(local_crontab(minute="*/10"), retries=0)
 def send_reminders() -> int:
     return in_transaction(lambda: reminders.send_due_reminders(db.session))
-
-
-@huey.periodic_task(local_crontab(hour="2", minute="15"), retries=0)
-def generate_care_visits() -> int:
-    def work() -> int:
-        zone = ZoneInfo(current_app.config["LINLI_TIMEZONE"])
-        weeks = int(current_app.config["LINLI_CARE_HORIZON_WEEKS"])
-        return care_visits.generate_care_visits(
-            db.session, today=datetime.now(zone).date(), zone=zone, weeks=weeks
-        )
-
-    return in_transaction(work)

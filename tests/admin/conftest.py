@@ -35,8 +35,6 @@ from app.extensions import login_manager
 from app.models import (
     Attendance,
     Blackout,
-    CarePackage,
-    CareSubscription,
     ComparisonWeights,
     Donation,
     FestivalCampaign,
@@ -96,7 +94,7 @@ class World:
     users: dict[str, User]
 
 
-def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
+def _side(session: Any, prefix: str, skill: Any) -> Side:
     n = f.make_neighbourhood(session, name=f"{prefix}居民区", name_en=f"{prefix} area")
     volunteer = f.make_volunteer(session, neighbourhood=n, name=f"{prefix}志愿者",
                                  notes=f"{prefix}备注")
@@ -135,8 +133,6 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
     session.flush()
     visit = Visit(household=household, visited_at=f.future(-3), kind=VisitKind.door,
                   volunteer=volunteer, notes=f"{prefix}走访")
-    subscription = CareSubscription(household=household, package=package,
-                                    volunteer=volunteer, starts_on=date(2027, 1, 1))
     run = ScheduleRun(neighbourhood=n, status=RunStatus.succeeded, log=f"{prefix}日志")
     audit_entry = HouseholdAuditEntry(neighbourhood=n, household_id=household.id,
                                       household_label=str(household), user_name=f"{prefix}协调员",
@@ -152,7 +148,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
     qualification = Qualification(volunteer=volunteer, skill=skill,
                                   licence_number=f"{prefix}执业证001", issued_by=f"{prefix}卫健委",
                                   valid_until=date(2030, 12, 31))
-    session.add_all([blackout, visit, subscription, run, audit_entry, attendance, entry,
+    session.add_all([blackout, visit, run, audit_entry, attendance, entry,
                      pairing, change, qualification])
     service_package = ServicePackage(household=household, starts_on=date(2027, 1, 1),
                                      notes=f"{prefix}套餐备注", items=[ServicePackageItem(
@@ -186,7 +182,7 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
         "neighbourhood": n, "volunteer": volunteer, "team": team,
         "availability": availability, "blackout": blackout, "event": event, "shift": shift,
         "slot": slot, "assignment": assignment, "registration": registration,
-        "household": household, "visit": visit, "caresubscription": subscription,
+        "household": household, "visit": visit,
         "schedulerun": run, "building": building, "servicegroup": group,
         "incident": incident, "residentrequest": resident_request,
         "householdauditentry": audit_entry, "attendancerecord": attendance,
@@ -204,7 +200,6 @@ def _side(session: Any, prefix: str, skill: Any, package: CarePackage) -> Side:
 def world(db_session) -> World:
     skill = f.make_skill(db_session, code="blood_pressure", name_zh="量血压技能",
                          name_en="Blood pressure")
-    package = CarePackage(name="共享助餐包", cadence_days=7, duration_minutes=60, skill=skill)
     policy = VisitPolicy(category=HouseholdCategory.living_alone, interval_days=7)
     checklist_item = PatrolChecklistItem(site_kind=PatrolSiteKind.internet_cafe,
                                          question="有未成年人上网吗", concern_answer="yes")
@@ -212,7 +207,7 @@ def world(db_session) -> World:
     holiday = HolidayPeriod(name="示例节", kind=HolidayKind.holiday,
                             first_day=date(2030, 10, 1), last_day=date(2030, 10, 3))
     reliability = ReliabilityRule(town="示例镇", no_show_weight=30)
-    db_session.add_all([package, policy, checklist_item, rule, holiday, reliability])
+    db_session.add_all([policy, checklist_item, rule, holiday, reliability])
     template = f.make_template(
         db_session, name="学雷锋模板", kind=EventKind.service_day,
         start_time=time(9, 0),
@@ -223,8 +218,8 @@ def world(db_session) -> World:
     )
     town_team = f.make_team(db_session, name="镇级法律服务队", neighbourhood=None)
     department = f.make_department(db_session, name="镇城建办")
-    jiahong = _side(db_session, "佳虹", skill, package)
-    yongye = _side(db_session, "永业", skill, package)
+    jiahong = _side(db_session, "佳虹", skill)
+    yongye = _side(db_session, "永业", skill)
     users = {
         "admin": make_user(db_session, Role.admin, "town-admin", display_name="镇管理员"),
         "coordinator": make_user(db_session, Role.coordinator, "jh-coordinator",
@@ -237,7 +232,7 @@ def world(db_session) -> World:
         "department": make_user(db_session, Role.department, "town-works",
                                 display_name="城建办经办人", department=department),
     }
-    shared = {"skill": skill, "caresubscription_package": package, "carepackage": package,
+    shared = {"skill": skill,
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
               "comparisonweights": db_session.get(ComparisonWeights, 1),
               "patrolchecklistitem": checklist_item, "department": department,

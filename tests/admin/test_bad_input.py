@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 from app.database import MIGRATIONS_DIR
 from app.enums import Role
 from app.extensions import db
-from app.models import CarePackage, Volunteer
+from app.models import VisitPolicy, Volunteer
 from tests.admin.conftest import as_text, make_user, quick_login
 from tests.conftest import make_test_app
 from tests.factories import make_volunteer
@@ -55,15 +55,16 @@ def test_extreme_dates_on_the_public_pages_and_api(client, db_session) -> None:
 def test_database_constraint_in_an_admin_form_shows_the_form_again(
         client, db_session, world) -> None:
     quick_login(client, world.users["admin"])
-    package = world.shared["carepackage"]
-    url = f"/admin/carepackage/edit/?id={package.id}"
+    policy = world.shared["visitpolicy"]
+    url = f"/admin/visitpolicy/edit/?id={policy.id}"
     fields = form_fields(as_text(client.get(url)))
-    response = client.post(url, data={**fields, "cadence_days": "-1", "name": "改名了"})
+    response = client.post(url, data={**fields, "interval_days": "-1", "notes": "改了"})
     assert response.status_code == 200
     body = as_text(response)
-    assert "未能保存" in body and "cadence_days" in body  # the message, and the form again
+    assert "未能保存" in body and "interval_days" in body  # the message, and the form again
     db_session.expire_all()
-    assert db_session.get(CarePackage, package.id).name == "共享助餐包"
+    saved = db_session.get(VisitPolicy, policy.id)
+    assert (saved.interval_days, saved.notes) == (7, None)
 
 
 def test_admin_form_posted_with_a_nul_character_is_refused(client, db_session, world) -> None:

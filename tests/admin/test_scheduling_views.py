@@ -17,6 +17,7 @@ from app.enums import AssignmentStatus, Role, RunStatus
 from app.extensions import db
 from app.models import Assignment, Availability, Event, ScheduleRun, utcnow
 from app.services.scheduler import bridge, review, runs, seats
+from app.services.scheduler.scope import Scope, scope_shifts
 from tests import factories as f
 from tests.admin.conftest import as_text, make_user, quick_login
 from tests.app.scheduling.builders import ZONE
@@ -55,7 +56,7 @@ def client(sched_app: Flask, db_session, monkeypatch):
 
 def _finish_inline(session, run: ScheduleRun) -> None:
     """What the consumer does, on the test's connection."""
-    shifts = bridge.scope_shifts(session, bridge.Scope.from_json(run.scope), ZONE)
+    shifts = scope_shifts(session, Scope.from_json(run.scope), ZONE)
     built = bridge.build_problem(session, shifts, ZONE)
     solution = scheduling.solve_greedy(built.problem)
     written = bridge.write_proposals(session, run, built.shift_ids, solution.assignments)
@@ -374,7 +375,7 @@ def test_a_removal_is_forbidden_to_the_next_run_until_undone(client, world,
                        data={"csrf_token": token}).status_code == 302
     assert client.queued == [run.id]
     db_session.expire_all()
-    shifts = bridge.scope_shifts(db_session, bridge.Scope.from_json(run.scope), ZONE)
+    shifts = scope_shifts(db_session, Scope.from_json(run.scope), ZONE)
     built = bridge.build_problem(db_session, shifts, ZONE, run_id=run.id)
     assert scheduling.Forbidden(bridge.vid(helpers[0].id), bridge.sid(shift.id)) in \
         built.problem.forbidden

@@ -20,7 +20,10 @@ from app.models import (
     Event,
     Household,
     Neighbourhood,
+    PackageVisit,
     ServiceGroup,
+    ServicePackage,
+    ServicePackageItem,
     Shift,
     Team,
     User,
@@ -106,12 +109,11 @@ def test_loading_twice_creates_nothing_twice(db_session) -> None:
     assert first.created["volunteers"] == counts["volunteers"] >= 150
     assert first.created["availabilities"] == counts["availabilities"]
     care_visits = len(_demo_shifts(db_session, care_visits=True))
-    # Care visits come from the subscriptions and from the service packages' items.
-    # Care visits come from the subscriptions and from the service packages' items, and the
-    # make-ups of the packages' missed visits.
-    assert first.created["care_visits"] + first.created["package_visits"] + first.created[
-        "makeup_visits"] == care_visits
-    assert first.created["care_visits"] > 0 and first.created["package_visits"] > 0
+    # Care visits come from the service packages' items only, and the make-ups of the
+    # packages' missed visits.
+    assert first.created["package_visits"] + first.created["makeup_visits"] == care_visits
+    assert first.created["package_visits"] > 0
+    assert "care_visits" not in first.created and "care_subscriptions" not in first.created
     held = first.created["shifts"] - len(_demo_shifts(db_session))
     assert held == 4 * 6 * 2  # the past quarter's mornings
     assert first.created["shifts"] + care_visits + first.created[
@@ -202,13 +204,16 @@ def test_demo_sizes(db_session) -> None:
     households = db_session.scalars(select(Household).where(
         Household.building_id.is_(None))).all()
     assert len(households) >= 20
-    assert all(h.subscriptions for h in households)
+    packages = {p.household_id: p for p in db_session.scalars(select(ServicePackage))}
+    assert all(packages[h.id].items for h in households)
     elderly = {HouseholdCategory.elderly_only, HouseholdCategory.living_alone}
     assert all(elderly & set(h.categories) for h in households)
-    for sub in db_session.scalars(select(CareSubscription)):
-        assert sub.volunteer.neighbourhood_id == sub.household.neighbourhood_id
-        assert sub.package.skill in sub.volunteer.skills
-        assert any(a.weekday == sub.preferred_weekday for a in sub.volunteer.availabilities)
+    for package in packages.values():
+        for item in package.items:
+            assert item.volunteer.neighbourhood_id == package.household.neighbourhood_id
+            assert item.skill in item.volunteer.skills
+            assert any(a.weekday == item.weekday for a in item.volunteer.availabilities)
+    assert db_session.scalar(select(func.count()).select_from(CareSubscription)) == 0
     assert db_session.scalar(select(func.count()).select_from(Visit)) >= 20
     policies = {p.category: p.interval_days for p in db_session.scalars(select(VisitPolicy))}
     assert policies[HouseholdCategory.ordinary] == 365
@@ -350,16 +355,17 @@ def test_cli_prints_logins_on_first_run_only(
 
 
 def test_care_packages_become_visits_with_their_paired_volunteer_able_to_go(db_session) -> None:
-    """Every active subscription has visits in the horizon, and the paired volunteer has the
-    package's skill, so the scheduler can keep the pairing (continuity)."""
+    """Every package item has visits in the horizon, and its helper has the item's skill, so
+    the visit can go to her (continuity)."""
     _load(db_session)
     visits = _demo_shifts(db_session, care_visits=True)
-    subscriptions = db_session.scalars(select(CareSubscription)).all()
-    covered = {shift.event.care_subscription_id for shift in visits}
-    assert {s.id for s in subscriptions if s.active} <= covered
-    for subscription in subscriptions:
-        if subscription.volunteer is not None and subscription.package.skill is not None:
-            assert subscription.package.skill in subscription.volunteer.skills
+    by_event = dict(db_session.execute(
+        select(PackageVisit.event_id, PackageVisit.item_id)).tuples().all())
+    covered = {by_event.get(shift.event_id) for shift in visits}
+    items = db_session.scalars(select(ServicePackageItem)).all()
+    assert len(items) > 50 and {i.id for i in items} <= covered
+    for item in items:
+        assert item.volunteer is not None and item.skill in item.volunteer.skills
 
 
 def test_the_past_quarter_has_attendance_and_hours(db_session) -> None:
@@ -398,7 +404,7 @@ def test_home_medical_visits_need_a_licence_every_medic_holds(db_session) -> Non
     assert {m.id for m in team.members if skill in m.skills} == held
     [soon] = qualifications.expiring(db_session, TODAY)
     assert soon.valid_until == TODAY + timedelta(days=20)
-    paired = set(db_session.scalars(select(CareSubscription.volunteer_id)))
+    paired = set(db_session.scalars(select(ServicePackageItem.volunteer_id)))
     assert soon.volunteer_id not in paired  # the care packages keep their person
 
 

@@ -89,15 +89,17 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     assert missing == []
 
 
-def test_care_visits_run_at_0215_in_the_deployment_zone(instance: Path) -> None:
-    """huey hands periodic tasks naive UTC times; 02:15 in Shanghai is 18:15 UTC."""
+def test_package_visits_extend_at_0225_in_the_deployment_zone(instance: Path) -> None:
+    """huey hands periodic tasks naive UTC times; 02:25 in Shanghai is 18:25 UTC."""
     from app.tasks import huey
 
     def due(utc: datetime) -> set[str]:
         return {task.name for task in huey.read_periodic(utc)}
 
-    assert "generate_care_visits" in due(datetime(2026, 3, 9, 18, 15))
-    assert "generate_care_visits" not in due(datetime(2026, 3, 10, 2, 15))
+    assert "extend_package_visits" in due(datetime(2026, 3, 9, 18, 25))
+    assert "extend_package_visits" not in due(datetime(2026, 3, 10, 2, 25))
+    # Care subscriptions became package items: their nightly job is gone.
+    assert "generate_care_visits" not in due(datetime(2026, 3, 9, 18, 15))
     assert "send_reminders" in due(datetime(2026, 3, 9, 18, 20))
     assert "purge_feed_tombstones" in due(datetime(2026, 3, 9, 19, 40))
 

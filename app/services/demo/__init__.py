@@ -48,7 +48,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Neighbourhood
-from app.services.care_visits import generate_care_visits
 from app.services.demo import data as d
 from app.services.demo.courses import load_courses
 from app.services.demo.festivals import load_festivals
@@ -129,9 +128,4 @@ def load_demo(
         for key, n in part().items():
             if n:
                 loader.count(key, n)
-    # The elder-care service packages become visits right away, so the demo shows the whole
-    # rolling horizon instead of waiting for the nightly task.
-    visits = generate_care_visits(session, today=today, zone=zone)
-    if visits:
-        loader.count("care_visits", visits)
     return loader.report

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from app.enums import HouseholdCategory, TeamKind, VisitKind
+from app.enums import HouseholdCategory, PackageCadence, TeamKind, VisitKind
 
 TOWN = "金桥镇"
 
@@ -176,13 +176,17 @@ VISIT_POLICIES: tuple[tuple[HouseholdCategory, int, VisitKind, str], ...] = (
     (HouseholdCategory.major_misfortune, 14, VisitKind.door, "结对帮扶。"),
 )
 
-#: (name, skill, cadence days, duration minutes, description)
-CARE_PACKAGES: tuple[tuple[str, str, int, int, str], ...] = (
-    ("买菜送米上门", "grocery_delivery", 7, 60, "每周为老人买菜买米送上门。"),
-    ("陪伴聊天", "companionship", 7, 60, "每周上门闲话家常,了解老人近况。"),
-    ("上门健康检查", "home_medical", 14, 45, "每两周上门量血压、问诊。"),
-    ("上门理发护发", "haircut", 30, 45, "每月上门剪发护发。"),
-    ("戏曲表演", "opera", 30, 60, "每月为老人表演戏曲。"),
+#: The services households receive as package items: (name, skill, cadence, nth of the month
+#: for monthly ones, duration minutes, description).
+CARE_PACKAGES: tuple[tuple[str, str, PackageCadence, int | None, int, str], ...] = (
+    ("买菜送米上门", "grocery_delivery", PackageCadence.weekly, None, 60,
+     "每周为老人买菜买米送上门。"),
+    ("陪伴聊天", "companionship", PackageCadence.weekly, None, 60,
+     "每周上门闲话家常,了解老人近况。"),
+    ("上门健康检查", "home_medical", PackageCadence.fortnightly, None, 45,
+     "每两周上门量血压、问诊。"),
+    ("上门理发护发", "haircut", PackageCadence.monthly, 2, 45, "每月上门剪发护发。"),
+    ("戏曲表演", "opera", PackageCadence.monthly, 3, 60, "每月为老人表演戏曲。"),
 )
 
 #: Household category combinations for elderly households, drawn in turn.

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from app.enums import HouseholdCategory, VisitKind
+from app.enums import HouseholdCategory, PackageCadence, VisitKind
 from app.services.demo import data as d
 
 MORNING = (time(8, 0), time(12, 0))
@@ -78,8 +78,10 @@ class VolunteerPlan:
 
 
 @dataclass
-class SubscriptionPlan:
-    package: str
+class PackageItemPlan:
+    """One service of a household's package (`data.CARE_PACKAGES`), by one helper."""
+
+    service: str
     volunteer: VolunteerPlan
     weekday: int
     preferred_time: time
@@ -105,7 +107,7 @@ class HouseholdPlan:
     x_km: float
     y_km: float
     notes: str | None = None
-    subscriptions: list[SubscriptionPlan] = field(default_factory=list)
+    package_items: list[PackageItemPlan] = field(default_factory=list)
     visits: list[VisitPlan] = field(default_factory=list)
 
 
@@ -307,6 +309,43 @@ def build_plan(
                     patrol_groups=patrol_groups)
 
 
+#: How many visits a week an item of each cadence brings (for the helper's weekly limits).
+VISITS_A_WEEK = {PackageCadence.weekly: 1.0, PackageCadence.fortnightly: 0.5,
+                 PackageCadence.monthly: 0.25, PackageCadence.weekdays: 7.0}
+
+
+def free_start(window: Window, minutes: int, busy: list[Window], begin: time | None = None
+               ) -> time | None:
+    """The first start from `begin` (the window's start) on the half hour inside `window`
+    leaving half an hour before and after each of the `busy` visits; None when none fits."""
+    gap = timedelta(minutes=30)
+    at = datetime.combine(date.min, begin or window[0])
+    end = datetime.combine(date.min, window[1])
+    while at + timedelta(minutes=minutes) <= end:
+        stop = at + timedelta(minutes=minutes)
+        if all(stop + gap <= datetime.combine(date.min, b0)
+               or datetime.combine(date.min, b1) + gap <= at for b0, b1 in busy):
+            return at.time()
+        at += gap
+    return None
+
+
+def _free_slot(windows: list[tuple[int, Window]], key: tuple[str, str], minutes: int,
+               on_day: dict[tuple[tuple[str, str], int], list[Window]], *,
+               first: tuple[int, time]) -> tuple[int, time] | None:
+    """A weekday and time for a helper's next item clear of the visits she has already been
+    given: in the drawn window from the drawn time first, then in her other windows. None
+    when every window is full."""
+    drawn_day, drawn = first
+    ordered = sorted(windows, key=lambda w: (w[0] != drawn_day, w[0], w[1][0]))
+    for weekday, window in ordered:
+        begin = drawn if weekday == drawn_day and window[0] <= drawn < window[1] else None
+        at = free_start(window, minutes, on_day.get((key, weekday), []), begin)
+        if at is not None:
+            return weekday, at
+    return None
+
+
 def _households(
     rng: random.Random,
     draw: _Drawer,
@@ -314,8 +353,14 @@ def _households(
     article: dict[str, VolunteerPlan],
     today: date,
 ) -> list[HouseholdPlan]:
-    packages = {name: (skill, minutes) for name, skill, _c, minutes, _desc in d.CARE_PACKAGES}
+    packages = {name: (skill, cadence, minutes)
+                for name, skill, cadence, _n, minutes, _d in d.CARE_PACKAGES}
     load: dict[tuple[str, str], int] = {}
+    #: Visits a week and minutes a week each helper's items already bring, and how many
+    #: visits each of her days already holds (the next starts after them, not on top).
+    per_week: dict[tuple[str, str], float] = {}
+    minutes_a_week: dict[tuple[str, str], float] = {}
+    on_day: dict[tuple[tuple[str, str], int], list[Window]] = {}
     favourites = {"grocery_delivery": article["江洁志"], "opera": article["邬国兰"],
                   "haircut": article["张杰"]}
     households = []
@@ -343,10 +388,17 @@ def _households(
             chosen = [rng.choice(("买菜送米上门", "陪伴聊天"))]
             chosen += rng.sample(("上门健康检查", "上门理发护发", "戏曲表演"), rng.randint(0, 2))
             for package in chosen:
-                skill, minutes = packages[package]
-                candidates = [v for v in volunteers
-                              if v.neighbourhood == n and skill in v.skills
-                              and v.daytime_windows(minutes)]
+                skill, cadence, minutes = packages[package]
+                weekly = VISITS_A_WEEK[cadence]
+                able = [v for v in volunteers
+                        if v.neighbourhood == n and skill in v.skills
+                        and v.daytime_windows(minutes)]
+                # Within her weekly limits with one visit's room to spare for her other
+                # duties, so the package's visits can go to her; the nearest fit otherwise.
+                candidates = [v for v in able
+                              if per_week.get(v.key, 0) + weekly <= v.max_shifts_per_week - 1
+                              and minutes_a_week.get(v.key, 0) + weekly * minutes
+                              <= v.max_minutes_per_week - 120] or able
                 if not candidates:
                     continue
                 favourite = favourites.get(skill)
@@ -355,15 +407,26 @@ def _households(
                 else:
                     volunteer = min(candidates, key=lambda v: (load.get(v.key, 0), v.phone))
                 load[volunteer.key] = load.get(volunteer.key, 0) + 1
-                weekday, (start, _end) = rng.choice(volunteer.daytime_windows(minutes))
+                per_week[volunteer.key] = per_week.get(volunteer.key, 0) + weekly
+                minutes_a_week[volunteer.key] = (minutes_a_week.get(volunteer.key, 0)
+                                                 + weekly * minutes)
+                windows = volunteer.daytime_windows(minutes)
+                weekday, (start, _end) = rng.choice(windows)
                 preferred = time(start.hour, start.minute) if start.minute else time(
                     start.hour, 30)
-                household.subscriptions.append(SubscriptionPlan(
-                    package=package, volunteer=volunteer, weekday=weekday,
+                free = _free_slot(windows, volunteer.key, minutes, on_day,
+                                  first=(weekday, preferred))
+                if free is not None:
+                    weekday, preferred = free
+                finish = (datetime.combine(date.min, preferred)
+                          + timedelta(minutes=minutes)).time()
+                on_day.setdefault((volunteer.key, weekday), []).append((preferred, finish))
+                household.package_items.append(PackageItemPlan(
+                    service=package, volunteer=volunteer, weekday=weekday,
                     preferred_time=preferred,
                     starts_on=today - timedelta(days=rng.randint(30, 240)),
                 ))
-            paired = household.subscriptions[0].volunteer if household.subscriptions else None
+            paired = household.package_items[0].volunteer if household.package_items else None
             # Every fourth household was last seen long ago: it is overdue for a visit.
             last = rng.randint(60, 120) if i % 4 == 3 else rng.randint(2, 12)
             household.visits.append(VisitPlan(last, VisitKind.door, paired))

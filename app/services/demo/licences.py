@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import CareSubscription, Qualification, Skill, Team
+from app.models import Qualification, ServicePackageItem, Skill, Team
 
 LICENSED_SKILL = "home_medical"
 TEAM = "上门医疗队"
@@ -25,7 +25,7 @@ def load_licences(session: Session, today: date) -> dict[str, int]:
     skill.requires_qualification = True
     held = set(session.scalars(select(Qualification.volunteer_id).where(
         Qualification.skill_id == skill.id)))
-    paired = set(session.scalars(select(CareSubscription.volunteer_id)))
+    paired = set(session.scalars(select(ServicePackageItem.volunteer_id)))
     members = sorted((m for m in team.members if skill in m.skills), key=lambda m: m.id)
     # The expiring one is nobody's paired helper: the care packages keep their person.
     expiring = next((m for m in members if m.id not in paired), None)

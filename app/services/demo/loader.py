@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from app.enums import EventKind, EventStatus, Role, ServiceGroupKind, TeamKind, VisitOutcome
 from app.models import (
     Availability,
-    CarePackage,
-    CareSubscription,
     Event,
     EventTemplate,
     Household,
     Neighbourhood,
     ServiceGroup,
+    ServicePackage,
+    ServicePackageItem,
     Shift,
     Skill,
     Team,
@@ -54,7 +54,6 @@ class Loader:
         self.neighbourhoods: list[Neighbourhood] = []
         self.skills: dict[str, Skill] = {}
         self.teams: dict[str, Team] = {}
-        self.packages: dict[str, CarePackage] = {}
         self.volunteers: dict[tuple[str, str], Volunteer] = {}
         #: Each neighbourhood's service group of party members on posts (`d.PARTY_GROUP`).
         self.party_groups: list[ServiceGroup] = []
@@ -68,7 +67,7 @@ class Loader:
     def run(self, plan: DemoPlan) -> None:
         self.load_neighbourhoods()
         self.load_skills()
-        self.load_policies_and_packages()
+        self.load_policies()
         self.load_teams(plan)
         self.load_volunteers(plan)
         self.load_party_groups(plan)
@@ -105,21 +104,13 @@ class Loader:
                 self.count("skills")
         self.session.flush()
 
-    def load_policies_and_packages(self) -> None:
+    def load_policies(self) -> None:
         policies = set(self.session.scalars(select(VisitPolicy.category)))
         for category, interval, kind, notes in d.VISIT_POLICIES:
             if category not in policies:
                 self.session.add(VisitPolicy(category=category, interval_days=interval,
                                              preferred_kind=kind, notes=notes))
                 self.count("visit_policies")
-        self.packages = {p.name: p for p in self.session.scalars(select(CarePackage))}
-        for name, skill, cadence, minutes, description in d.CARE_PACKAGES:
-            if name not in self.packages:
-                self.packages[name] = CarePackage(
-                    name=name, description=description, skill=self.skills[skill],
-                    cadence_days=cadence, duration_minutes=minutes)
-                self.session.add(self.packages[name])
-                self.count("care_packages")
         self.session.flush()
 
     def load_teams(self, plan: DemoPlan) -> None:
@@ -316,12 +307,6 @@ class Loader:
                 x_km=hp.x_km, y_km=hp.y_km, notes=hp.notes,
             )
             household.categories.extend(hp.categories)
-            for sp in hp.subscriptions:
-                household.subscriptions.append(CareSubscription(
-                    package=self.packages[sp.package], volunteer=self.volunteers[sp.volunteer.key],
-                    starts_on=sp.starts_on, preferred_weekday=sp.weekday,
-                    preferred_time=sp.preferred_time,
-                ))
             for vp in hp.visits:
                 household.visits.append(Visit(
                     visited_at=self.local(self.today - timedelta(days=vp.days_ago), time(10, 0)),
@@ -330,9 +315,26 @@ class Loader:
                 ))
             self.session.add(household)
             self.count("households")
-            self.count("care_subscriptions", len(household.subscriptions))
+            if hp.package_items:
+                self.session.add(self.package(household, hp))
+                self.count("service_packages")
+                self.count("package_items", len(hp.package_items))
             self.count("visits", len(household.visits))
         self.session.flush()
+
+    def package(self, household: Household, hp: HouseholdPlan) -> ServicePackage:
+        """The household's service package: an item for each service it receives, by its
+        helper (visits are generated once everything is loaded, `packages.load_packages`)."""
+        services = {name: rest for name, *rest in d.CARE_PACKAGES}
+        package = ServicePackage(household=household,
+                                 starts_on=min(p.starts_on for p in hp.package_items))
+        for p in hp.package_items:
+            skill, cadence, nth, minutes, description = services[p.service]
+            package.items.append(ServicePackageItem(
+                skill=self.skills[skill], volunteer=self.volunteers[p.volunteer.key],
+                cadence=cadence, weekday=p.weekday, nth=nth, time_of_day=p.preferred_time,
+                duration_minutes=minutes, description=description))
+        return package
 
     # -- accounts ---------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""The demo's missed package visits (issue 14): in each neighbourhood the first family with a
-package found nobody at the door for its weekly groceries the last `MISSES_IN_A_ROW` weeks
+"""The demo's missed package visits (issue 14): in each neighbourhood the first family with the
+article's package found nobody at the door for its weekly groceries the last `MISSES_IN_A_ROW` weeks
 running. The helper recorded both visits as "not at home", so the family is flagged on the
 dashboard (`care_visits.missed_in_a_row`), both visits are escalated and a make-up visit with
 the same helper is proposed for each in the coming days.
@@ -29,6 +29,7 @@ from app.models import (
     utcnow,
 )
 from app.services.care_visits import MISSES_IN_A_ROW, mark_visit
+from app.services.demo.packages import ARTICLE_NOTES
 from app.services.packages import generation, missed
 from app.services.packages.cadence import Cadence, due_dates
 
@@ -38,7 +39,8 @@ NOTES = "敲门无人应答,电话也没有接通。"
 def _first_package(session: Session, neighbourhood: Neighbourhood) -> ServicePackage | None:
     return session.scalar(
         select(ServicePackage).join(Household, Household.id == ServicePackage.household_id)
-        .where(Household.neighbourhood_id == neighbourhood.id)
+        .where(Household.neighbourhood_id == neighbourhood.id,
+               ServicePackage.notes == ARTICLE_NOTES)
         .options(selectinload(ServicePackage.household),
                  selectinload(ServicePackage.items).selectinload(ServicePackageItem.skill),
                  selectinload(ServicePackage.items).selectinload(ServicePackageItem.volunteer))

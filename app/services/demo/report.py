@@ -12,8 +12,8 @@ DEFAULT_SEED = 20120305
 #: What the report counts, in the order the CLI prints it.
 COUNT_KEYS = (
     "neighbourhoods", "skills", "teams", "team_members", "volunteers", "availabilities",
-    "visit_policies", "care_packages", "templates", "events", "shifts", "slots",
-    "households", "care_subscriptions", "visits", "care_visits", "users",
+    "visit_policies", "templates", "events", "shifts", "slots",
+    "households", "visits", "users",
     "buildings", "service_groups", "incidents", "assignments", "attendances",
     "hours_corrections", "household_needs", "pairings",
     "patrol_groups", "patrol_sites", "patrol_checklist_items", "patrol_seasons",

@@ -8,8 +8,8 @@ into a `scheduling.Problem`:
   *outside* the scope are engine `commitments` (busy then, named after their event);
 - published assignments (pending, confirmed) inside the scope are the ``previous`` schedule;
   pinned ones (published or drafts) are pins; declined or cancelled pairs are forbidden;
-- care visits carry their household, whose history (volunteers of done visits, the
-  subscription's paired volunteer) gives continuity.
+- care visits carry their household, whose history (the package item's helper, volunteers
+  of done visits) gives continuity (`scheduler.continuity`).
 
 `write_proposals` writes a solution back as draft (``proposed``) assignments of one run. It
 replaces the run's own unpinned drafts and never inserts a pair twice: a pair that is already
@@ -19,8 +19,9 @@ Engine ids are strings: ``v<id>`` for volunteers, ``s<id>`` for shifts, ``h<id>`
 households, ``t<id>`` for teams and ``g<id>`` for service groups (团组); `db_id` turns one
 back into an integer.
 
-Slightly over 400 lines: building the problem and writing its answer back share the engine-id
-mapping and must stay symmetrical, so they are kept side by side.
+Building the problem and writing its answer back share the engine-id mapping and must stay
+symmetrical, so they are kept side by side; which shifts a run covers is `scheduler.scope`,
+who a household knows is `scheduler.continuity`.
 """
 
 from __future__ import annotations
@@ -41,22 +42,16 @@ from app.enums import (
     HOLDS_SEAT,
     AssignmentSource,
     AssignmentStatus,
-    EventStatus,
-    VisitOutcome,
 )
 from app.models import (
     Assignment,
-    CareSubscription,
     Event,
-    PackageVisit,
     ScheduleRun,
-    ServicePackageItem,
     Shift,
-    Visit,
     Volunteer,
 )
 from app.services import qualifications
-from app.services.scheduler import reliability
+from app.services.scheduler import continuity, reliability
 from app.services.scheduler.availability import free_spans
 
 
@@ -70,60 +65,6 @@ def sid(shift_id: int) -> str:
 
 def db_id(engine_id: str) -> int:
     return int(engine_id[1:])
-
-
-# -- Scope -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Scope:
-    """Either explicit events, or neighbourhoods (empty: all) between two local dates."""
-
-    event_ids: tuple[int, ...] = ()
-    neighbourhood_ids: tuple[int, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        if self.event_ids:
-            return {"events": list(self.event_ids)}
-        return {
-            "neighbourhoods": list(self.neighbourhood_ids),
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Scope:
-        if data.get("events"):
-            return cls(event_ids=tuple(int(i) for i in data["events"]))
-        return cls(
-            neighbourhood_ids=tuple(int(i) for i in data.get("neighbourhoods") or ()),
-            date_from=date.fromisoformat(data["from"]) if data.get("from") else None,
-            date_to=date.fromisoformat(data["to"]) if data.get("to") else None,
-        )
-
-
-def scope_shifts(session: Session, scope: Scope, zone: ZoneInfo) -> list[Shift]:
-    """The shifts to schedule: of events that are not cancelled, in the scope."""
-    statement = (
-        select(Shift)
-        .join(Event, Shift.event_id == Event.id)
-        .where(Event.status != EventStatus.cancelled)
-        .options(selectinload(Shift.skill), selectinload(Shift.event))
-        .order_by(Shift.start_at, Shift.id)
-    )
-    if scope.event_ids:
-        statement = statement.where(Event.id.in_(scope.event_ids))
-    else:
-        if scope.neighbourhood_ids:
-            statement = statement.where(Event.neighbourhood_id.in_(scope.neighbourhood_ids))
-        if scope.date_from:
-            start = datetime.combine(scope.date_from, time(0), tzinfo=zone)
-            statement = statement.where(Shift.start_at >= start)
-        if scope.date_to:
-            end = datetime.combine(scope.date_to + timedelta(days=1), time(0), tzinfo=zone)
-            statement = statement.where(Shift.start_at < end)
-    return list(session.scalars(statement))
 
 
 # -- Building the problem --------------------------------------------------------------------
@@ -204,69 +145,6 @@ def _busy_outside(
         minutes = int((s_end - s_start).total_seconds() // 60)
         busy[volunteer_id].append(Busy(s_start, s_end, minutes, shift_id, title))
     return busy
-
-
-def _paired(session: Session, shifts: Sequence[Shift]) -> dict[int, int]:
-    """Event id → the volunteer paired with that visit: the care subscription's volunteer, or
-    the helper of the service-package item that generated it."""
-    events = {s.event.id: s.event for s in shifts}
-    subscriptions = {e.care_subscription_id for e in events.values()} - {None}
-    by_subscription = dict(session.execute(
-        select(CareSubscription.id, CareSubscription.volunteer_id).where(
-            CareSubscription.id.in_(subscriptions), CareSubscription.volunteer_id.is_not(None),
-            CareSubscription.active.is_(True))
-    ).tuples().all()) if subscriptions else {}
-    paired = {event_id: by_subscription[e.care_subscription_id]
-              for event_id, e in events.items() if e.care_subscription_id in by_subscription}
-    households = [event_id for event_id, e in events.items() if e.household_id is not None]
-    if households:
-        paired.update(session.execute(
-            select(PackageVisit.event_id, ServicePackageItem.volunteer_id)
-            .join(ServicePackageItem, ServicePackageItem.id == PackageVisit.item_id)
-            .where(PackageVisit.event_id.in_(households),
-                   ServicePackageItem.volunteer_id.is_not(None))
-        ).tuples().all())
-    return paired
-
-
-def _household_history(session: Session, household_ids: set[int]) -> dict[str, list[str]]:
-    if not household_ids:
-        return {}
-    history: dict[str, list[str]] = defaultdict(list)
-    for household_id, volunteer_id in session.execute(
-        select(CareSubscription.household_id, CareSubscription.volunteer_id).where(
-            CareSubscription.household_id.in_(household_ids),
-            CareSubscription.volunteer_id.is_not(None),
-            CareSubscription.active.is_(True),
-        )
-    ).tuples():
-        history[f"h{household_id}"].append(vid(volunteer_id))
-    for household_id, volunteer_id in session.execute(
-        select(Visit.household_id, Visit.volunteer_id)
-        .where(
-            Visit.household_id.in_(household_ids),
-            Visit.volunteer_id.is_not(None),
-            Visit.outcome == VisitOutcome.done,
-        )
-        .distinct()
-    ).tuples():
-        key = f"h{household_id}"
-        if vid(volunteer_id) not in history[key]:
-            history[key].append(vid(volunteer_id))
-    return dict(history)
-
-
-def _with_paired(history: dict[str, list[str]], shifts: Sequence[Shift],
-                 paired: dict[int, int]) -> dict[str, list[str]]:
-    """A visit's paired volunteer (a package item's helper) is someone the household knows,
-    even before her first visit counted as done: continuity, and its reasons, need her there."""
-    for s in shifts:
-        household, volunteer = s.event.household_id, paired.get(s.event.id)
-        if household is not None and volunteer is not None:
-            known = history.setdefault(f"h{household}", [])
-            if vid(volunteer) not in known:
-                known.append(vid(volunteer))
-    return history
 
 
 def _location(x: float | None, y: float | None) -> scheduling.Location | None:
@@ -384,14 +262,12 @@ def build_problem(
         )
 
     engine_shifts: list[scheduling.Shift] = []
-    paired = _paired(session, shifts)
+    paired = continuity.paired(session, shifts)
     labels: dict[str, str] = {}
-    households: set[int] = set()
     for s in shifts:
         event = s.event
         household = event.household_id
         if household is not None:
-            households.add(household)
             hh = event.household
             location = _location(hh.x_km, hh.y_km) if hh else None
         else:
@@ -425,8 +301,7 @@ def build_problem(
         pins=pins,
         forbidden=forbidden,
         previous=previous,
-        household_history=_with_paired(_household_history(session, households), shifts,
-                                       paired),
+        household_history=continuity.household_history(session, shifts, paired),
         rules=scheduling.Rules(min_gap_minutes=min_gap_minutes),
         name=name or (f"run {run_id}" if run_id else ""),
         reliability_weight=reliability.town_weight(

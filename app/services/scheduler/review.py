@@ -27,8 +27,9 @@ from app.models import (
 )
 from app.services import qualifications
 from app.services.notify import DeliveryCounts
-from app.services.scheduler import bridge, district, reliability
+from app.services.scheduler import district, reliability
 from app.services.scheduler.runs import run_error_message
+from app.services.scheduler.scope import Scope, scope_shifts
 from app.services.scheduler.text import shift_label
 
 #: Why seats stayed empty, by the engine's stable reason code (translated in the app).
@@ -124,8 +125,8 @@ class RunReport:
 def run_report(session: Session, run: ScheduleRun) -> RunReport:
     """Coverage, unfilled seats with reasons, load per volunteer and the diff from published."""
     tz = deployment_zone()
-    scope = bridge.Scope.from_json(run.scope or {})
-    shifts = bridge.scope_shifts(session, scope, tz)
+    scope = Scope.from_json(run.scope or {})
+    shifts = scope_shifts(session, scope, tz)
     report = RunReport(run=run, shifts=shifts)
     shift_ids = [s.id for s in shifts]
     rows = list(

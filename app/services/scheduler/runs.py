@@ -43,6 +43,7 @@ from app.models import Assignment, ScheduleRun, ScheduleRunPart, User, utcnow
 from app.services.scheduler import bridge
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
+from app.services.scheduler.scope import Scope, scope_shifts
 from app.transactions import after_commit
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def run_error_message(run: ScheduleRun) -> str | None:
 
 def create_run(
     session: Session,
-    scope: bridge.Scope,
+    scope: Scope,
     *,
     user: User | None = None,
     seconds: float | None = None,
@@ -111,7 +112,7 @@ def create_run(
     seed: int = 0,
 ) -> ScheduleRun:
     """A queued run for the scope; the caller commits and then enqueues its id."""
-    shifts = bridge.scope_shifts(session, scope, deployment_zone())
+    shifts = scope_shifts(session, scope, deployment_zone())
     neighbourhoods = {s.event.neighbourhood_id for s in shifts}
     if scope.neighbourhood_ids and len(scope.neighbourhood_ids) == 1:
         neighbourhoods = {scope.neighbourhood_ids[0]}
@@ -225,9 +226,9 @@ def execute_run(session: Session, engine: Engine, run_id: int, *,
     try:
         run = session.get(ScheduleRun, run_id)
         assert run is not None
-        scope = bridge.Scope.from_json(run.scope or {})
+        scope = Scope.from_json(run.scope or {})
         tz = deployment_zone()
-        shifts = bridge.scope_shifts(session, scope, tz)
+        shifts = scope_shifts(session, scope, tz)
         if not shifts:
             _fail(session, run_id, "no_shifts")
             return RunStatus.failed.value

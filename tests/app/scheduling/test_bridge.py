@@ -13,9 +13,8 @@ from app.models import (
     Assignment,
     Availability,
     Blackout,
-    CarePackage,
-    CareSubscription,
     Event,
+    PackageVisit,
     ScheduleRun,
     Shift,
     Visit,
@@ -84,10 +83,8 @@ def test_published_pinned_declined_and_household_history(db_session) -> None:
     factories.make_assignment(db_session, s3, d, status=AssignmentStatus.declined)
 
     household = factories.make_household(db_session, neighbourhood=town.neighbourhood)
-    package = CarePackage(name="助浴", skill=town.skills[0], cadence_days=7,
-                          duration_minutes=60)
-    db_session.add(CareSubscription(household=household, package=package, volunteer=a,
-                                    starts_on=next_monday()))
+    package = factories.make_package(db_session, household, starts_on=next_monday(), items=[
+        {"skill": town.skills[0], "volunteer": a}])
     db_session.add(Visit(household=household, volunteer=b, kind=VisitKind.door,
                          outcome=VisitOutcome.done, visited_at=datetime.now(UTC)))
     db_session.add(Visit(household=household, volunteer=c, kind=VisitKind.door,
@@ -98,6 +95,8 @@ def test_published_pinned_declined_and_household_history(db_session) -> None:
     visit_shift = Shift(event=visit_event, title="助浴", start_at=visit_event.start_at,
                         end_at=visit_event.end_at, skill=town.skills[0])
     db_session.add_all([visit_event, visit_shift])
+    db_session.add(PackageVisit(item=package.items[0], due_on=next_monday(), event=visit_event,
+                                helper=a))
     db_session.flush()
 
     built = bridge.build_problem(db_session, [s1, s2, s3, visit_shift], ZONE)

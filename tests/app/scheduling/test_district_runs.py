@@ -16,7 +16,7 @@ from app.enums import PartStatus, RunStatus
 from app.extensions import db
 from app.models import Assignment, ScheduleRun, ScheduleRunPart, utcnow
 from app.services.scheduler import review, runs
-from app.services.scheduler.bridge import Scope
+from app.services.scheduler.scope import Scope
 from app.tasks.scheduler import enqueue_run
 from tests.app.scheduling.builders import build_town
 from tests.app.scheduling.conftest import fresh_run, run_drafts, wait_for

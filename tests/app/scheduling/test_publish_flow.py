@@ -34,7 +34,7 @@ from app.models import (
 )
 from app.services import links, notify
 from app.services.scheduler import publish, review, runs, seats
-from app.services.scheduler.bridge import Scope
+from app.services.scheduler.scope import Scope
 from tests.app.scheduling.builders import build_town, next_monday
 from tests.app.scheduling.conftest import outbox, wait_for
 from tests.conftest import make_test_app

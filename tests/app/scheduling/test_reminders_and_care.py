@@ -1,14 +1,14 @@
-"""Day-before reminders exactly once; care visits generated idempotently; done / missed
-visits and the overdue-households list."""
+"""Day-before reminders exactly once; done / missed care visits and the overdue-households
+list. (Care visits are generated from service packages: tests/app/services/packages.)"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.enums import (
     AssignmentStatus,
@@ -21,17 +21,15 @@ from app.enums import (
 from app.extensions import db
 from app.models import (
     Assignment,
-    CarePackage,
-    CareSubscription,
     Event,
     Shift,
     Visit,
     VisitPolicy,
 )
 from app.services import care_visits
-from app.tasks.scheduler import generate_care_visits, send_reminders
+from app.tasks.scheduler import send_reminders
 from tests import factories
-from tests.app.scheduling.builders import ZONE, local, next_monday
+from tests.app.scheduling.builders import ZONE, local
 from tests.app.scheduling.conftest import outbox
 
 pytestmark = pytest.mark.integration
@@ -78,59 +76,6 @@ def test_reminder_task_run_twice_sends_one_mail_each(live, live_dir) -> None:
     assert db.session.get(Assignment, pending.id).reminded_at is not None
     assert db.session.get(Assignment, not_yet.id).reminded_at is None
     assert db.session.get(Assignment, of_cancelled.id).reminded_at is None
-
-
-def test_care_visits_generated_once_at_the_preferred_time(db_session, app) -> None:
-    household = factories.make_household(db_session)
-    other = factories.make_household(db_session)
-    skill = factories.make_skill(db_session)
-    paired = factories.make_volunteer(db_session, skills=[skill])
-    package = CarePackage(name=f"助餐{household.id}", skill=skill, cadence_days=14,
-                          duration_minutes=90)
-    today = next_monday() + timedelta(days=1)  # a Tuesday
-    subscription = CareSubscription(household=household, package=package, volunteer=paired,
-                                    starts_on=today - timedelta(days=30), preferred_weekday=3,
-                                    preferred_time=time(9, 30))
-    ended = CareSubscription(household=other, package=package,
-                             starts_on=today - timedelta(days=60),
-                             ends_on=today - timedelta(days=1))
-    db_session.add_all([subscription, ended])
-    db_session.flush()
-
-    created = care_visits.generate_care_visits(db_session, today=today, zone=ZONE, weeks=8)
-    again = care_visits.generate_care_visits(db_session, today=today, zone=ZONE, weeks=8)
-    assert again == 0
-    events = db_session.scalars(
-        select(Event).where(Event.care_subscription_id == subscription.id)
-        .order_by(Event.start_at)).all()
-    assert created == len(events) == 4  # every 14 days within 8 weeks
-    first = events[0]
-    thursday = today + timedelta(days=2)
-    assert first.start_at.astimezone(ZONE) == datetime.combine(thursday, time(9, 30), tzinfo=ZONE)
-    assert [e.care_due_on.weekday() for e in events] == [3, 3, 3, 3]
-    assert (events[1].care_due_on - events[0].care_due_on).days == 14
-    assert first.kind == EventKind.care_visit and not first.is_public
-    assert first.household_id == household.id
-    (shift,) = first.shifts
-    assert shift.skill_id == skill.id
-    assert shift.end_at - shift.start_at == timedelta(minutes=90)
-    assert db_session.scalar(select(func.count()).select_from(Event).where(
-        Event.care_subscription_id == ended.id)) == 0
-
-
-def test_care_visit_task_is_idempotent(live) -> None:
-    household = factories.make_household(db.session)
-    package = CarePackage(name=f"理发{household.id}", cadence_days=7, duration_minutes=30)
-    # Tomorrow's weekday: today's visit may already be past (its time is fixed), tomorrow's
-    # never is, so the 8-week horizon always holds 8 visits whatever day the test runs.
-    today = datetime.now(ZONE).date()
-    db.session.add(CareSubscription(household=household, package=package, starts_on=today,
-                                    preferred_weekday=(today.weekday() + 1) % 7))
-    db.session.commit()
-    first = generate_care_visits.call_local()
-    # Eight weeks of Wednesdays: seven when today is a Wednesday whose visit time has passed.
-    assert first >= 7
-    assert generate_care_visits.call_local() == 0
 
 
 def test_missed_visit_makes_the_household_overdue(db_session) -> None:

@@ -13,7 +13,7 @@ from app.enums import RunStatus
 from app.extensions import db
 from app.models import utcnow
 from app.services.scheduler import runs
-from app.services.scheduler.bridge import Scope
+from app.services.scheduler.scope import Scope
 from app.tasks.scheduler import enqueue_run
 from tests.app.scheduling.builders import build_town, next_monday
 from tests.app.scheduling.conftest import fresh_run, run_drafts, wait_for

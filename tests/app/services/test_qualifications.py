@@ -133,7 +133,7 @@ def test_nobody_to_reach_counts_nothing(app, db_session, doctor) -> None:
 
 def test_an_empty_licensed_seat_says_how_many_lapsed(app, db_session, doctor) -> None:
     from app.services.scheduler import review
-    from app.services.scheduler.bridge import Scope
+    from app.services.scheduler.scope import Scope
 
     volunteer, skill = doctor
     day = next_monday()

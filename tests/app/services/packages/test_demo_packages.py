@@ -23,6 +23,7 @@ from app.models import (
 )
 from app.services.care_visits import MISSES_IN_A_ROW, missed_in_a_row
 from app.services.demo import load_demo
+from app.services.demo.packages import ARTICLE_NOTES
 from app.services.packages import missed
 from app.services.scheduler.eligibility import rule_breaks
 
@@ -37,10 +38,14 @@ def test_every_package_visit_goes_to_its_helper_unless_a_rule_forbids_it(
     report = load_demo(db_session, zone=SHANGHAI, today=TODAY)
     packages = list(db_session.scalars(
         select(ServicePackage).options(selectinload(ServicePackage.items))))
-    assert report.created["service_packages"] == len(packages) >= 8
-    for package in packages:  # the article's package: 2–3 services by different members
+    assert report.created["service_packages"] == len(packages)
+    article = [p for p in packages if p.notes == ARTICLE_NOTES]
+    assert len(article) >= 8 and len(packages) > len(article)
+    for package in article:  # the article's package: 2–3 services by different members
         helpers = [item.volunteer_id for item in package.items]
         assert 2 <= len(helpers) <= 3 and len(set(helpers)) == len(helpers)
+    # The other households' packages: the services of their plan, each by a helper.
+    assert all(p.items and all(i.volunteer_id for i in p.items) for p in packages)
 
     visits = list(db_session.scalars(
         select(PackageVisit)

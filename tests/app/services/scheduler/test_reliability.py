@@ -12,7 +12,7 @@ import scheduling
 from app.enums import AssignmentStatus, AttendanceStatus, RunStatus
 from app.models import Attendance, ReliabilityRule, ScheduleRun
 from app.services.scheduler import bridge, review
-from app.services.scheduler.bridge import Scope
+from app.services.scheduler.scope import Scope
 from scheduling.reliability import DEFAULT_WEIGHT
 from tests import factories as f
 from tests.app.scheduling.builders import ZONE, build_town, local, next_monday
