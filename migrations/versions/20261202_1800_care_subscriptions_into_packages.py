@@ -23,7 +23,7 @@ visits subscription visits again (their subscription and due date), removes the 
 packages made here, and keeps the skills it made.
 
 Revision ID: c4r3subm3rg3
-Revises: d3adl1n3s001
+Revises: h0ur5m0nth01
 Create Date: 2026-12-02 18:00:00
 
 """
@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c4r3subm3rg3"
-down_revision = "d3adl1n3s001"
+down_revision = "h0ur5m0nth01"
 branch_labels = None
 depends_on = None
 
