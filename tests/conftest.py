@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from app import create_app
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
+from app.services.demo import load_demo
+from tests.demo import DEMO_TODAY, DEMO_ZONE, LoadedDemo
 from tests.helpers import DEPLOYMENT_ID
 
 
@@ -111,16 +113,11 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-@pytest.fixture
-def db_session(app: Flask) -> Iterator[Session]:
-    """A session for the test body; everything in the test shares one connection whose outer
-    transaction is rolled back at the end, so commits (by requests, CLI commands and the
-    test) only release savepoints.
-
-    The test body deliberately runs outside an application context: each request through
-    the test client then gets a fresh one (fresh `g`, login state and locale), exactly as in
-    production. After a request changed rows, `expire_all()` shows the test the new state.
-    """
+@contextmanager
+def _rolled_back_session(app: Flask) -> Iterator[Session]:
+    """A session on one connection of `app`'s database whose outer transaction is rolled back
+    at the end; the app's requests and CLI commands run on that connection too, so their
+    commits only release savepoints."""
     with app.app_context():
         engines = db.engines
         engine = engines[None]
@@ -136,6 +133,43 @@ def db_session(app: Flask) -> Iterator[Session]:
             engines[None] = engine
         transaction.rollback()
         connection.close()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session for the test body; everything in the test shares one connection whose outer
+    transaction is rolled back at the end, so commits (by requests, CLI commands and the
+    test) only release savepoints.
+
+    The test body deliberately runs outside an application context: each request through
+    the test client then gets a fresh one (fresh `g`, login state and locale), exactly as in
+    production. After a request changed rows, `expire_all()` shows the test the new state.
+    """
+    with _rolled_back_session(app) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def loaded_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoadedDemo]:
+    """The demonstration town, loaded once per test session into a database of its own
+    (loading it takes tens of seconds, and many tests read it); `demo_session` gives each
+    test a rolled-back session on it, as `db_session` does on the empty one."""
+    with _empty_database(tmp_path_factory.mktemp("demo-db")) as url:
+        application = make_test_app(url)
+        with application.app_context():
+            upgrade(directory=str(MIGRATIONS_DIR))
+            report = load_demo(db.session, zone=DEMO_ZONE, today=DEMO_TODAY)
+            db.session.commit()
+            db.session.remove()
+        yield LoadedDemo(application, report)
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def demo_session(loaded_demo: LoadedDemo) -> Iterator[Session]:
+    with _rolled_back_session(loaded_demo.app) as session:
+        yield session
 
 
 @pytest.fixture

@@ -40,12 +40,13 @@ from scheduling.model import Shift as SchedShift
 from scheduling.model import Volunteer as SchedVolunteer
 from scheduling.solve import solve_greedy
 from tests import factories as f
+from tests.demo import DEMO_TODAY
 
 pytestmark = pytest.mark.integration
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: 5 March 2027 (a Friday) is 53 days ahead: the service day falls on a weekday.
-TODAY = date(2027, 1, 11)
+TODAY = DEMO_TODAY
 MOBILE = re.compile(r"^1[358]\d{9}$")
 DEMO_USERNAMES = {"jinqiao", "jiahong", "yongye", "xincheng", "chengshijiayuan", "yiliao"}
 
@@ -103,49 +104,48 @@ def _eligible(volunteer: Volunteer, shift: Shift) -> bool:
     )
 
 
-def test_loading_twice_creates_nothing_twice(db_session) -> None:
-    first = _load(db_session)
-    counts = _row_counts(db_session)
+def test_loading_twice_creates_nothing_twice(demo_session, loaded_demo) -> None:
+    first = loaded_demo.report
+    counts = _row_counts(demo_session)
     assert first.created["volunteers"] == counts["volunteers"] >= 150
     assert first.created["availabilities"] == counts["availabilities"]
-    care_visits = len(_demo_shifts(db_session, care_visits=True))
+    care_visits = len(_demo_shifts(demo_session, care_visits=True))
     # Care visits come from the service packages' items only, and the make-ups of the
     # packages' missed visits.
     assert first.created["package_visits"] + first.created["makeup_visits"] == care_visits
     assert first.created["package_visits"] > 0
     assert "care_visits" not in first.created and "care_subscriptions" not in first.created
-    held = first.created["shifts"] - len(_demo_shifts(db_session))
+    held = first.created["shifts"] - len(_demo_shifts(demo_session))
     assert held == 4 * 6 * 2  # the past quarter's mornings
     assert first.created["shifts"] + care_visits + first.created[
         "package_visits_missed"] == counts["shifts"]
     assert first.created["attendances"] == counts["attendances"] == 4 * 6 * 5
     assert len(first.logins) == 6 and not first.existing_logins
 
-    second = _load(db_session)
+    second = _load(demo_session)
     assert second.total_created == 0
     assert set(second.created.values()) == {0}
-    assert _row_counts(db_session) == counts
+    assert _row_counts(demo_session) == counts
     assert second.logins == []
     assert set(second.existing_logins) == DEMO_USERNAMES
 
 
-def test_same_seed_draws_the_same_people(db_session) -> None:
-    _load(db_session)
-    names = sorted(db_session.execute(select(Volunteer.name, Volunteer.phone)).tuples())
+def test_same_seed_draws_the_same_people(demo_session) -> None:
+    names = sorted(demo_session.execute(select(Volunteer.name, Volunteer.phone)).tuples())
     plan = build_plan(random.Random(DEFAULT_SEED), today=TODAY,
                       lei_feng_weekday=lei_feng_day(TODAY).weekday())
     assert sorted(v.key for v in plan.volunteers) == names
 
 
-def test_demo_sizes(db_session) -> None:
-    report = _load(db_session)
-    neighbourhoods = db_session.scalars(
+def test_demo_sizes(demo_session, loaded_demo) -> None:
+    report = loaded_demo.report
+    neighbourhoods = demo_session.scalars(
         select(Neighbourhood).where(Neighbourhood.town == d.TOWN)).all()
     assert {n.name for n in neighbourhoods} >= {"佳虹", "永业", "新城", "城市家园"}
     assert all(n.name_en and n.x_km is not None and n.duty_phone for n in neighbourhoods)
-    assert db_session.scalar(select(func.count()).select_from(Volunteer)) >= 150
+    assert demo_session.scalar(select(func.count()).select_from(Volunteer)) >= 150
 
-    teams = {t.name: t for t in db_session.scalars(select(Team))}
+    teams = {t.name: t for t in demo_session.scalars(select(Team))}
     for spec in d.PROFESSIONAL_TEAMS:
         team = teams[spec.name]
         assert team.neighbourhood_id is None and team.kind == spec.kind
@@ -158,20 +158,20 @@ def test_demo_sizes(db_session) -> None:
     assert len(patrol) == 4 and sum(len(t.members) for t in patrol) == 14
     # The 团组 are service groups, not teams (issue 12): teams are professional or patrols.
     assert len(teams) == len(d.PROFESSIONAL_TEAMS) + len(patrol)
-    party = db_session.scalars(select(ServiceGroup).where(
+    party = demo_session.scalars(select(ServiceGroup).where(
         ServiceGroup.name == d.PARTY_GROUP)).all()
     assert {g.neighbourhood_id for g in party} == {n.id for n in neighbourhoods}
     assert all(len(g.members) >= 6 and all(m.is_party_member for m in g.members)
                for g in party)
 
-    jiang = db_session.scalar(select(Volunteer).where(Volunteer.name == "江洁志"))
+    jiang = demo_session.scalar(select(Volunteer).where(Volunteer.name == "江洁志"))
     assert jiang.is_party_member and jiang.neighbourhood.name == "永业"
     [yongye_party] = [g for g in party if g.neighbourhood_id == jiang.neighbourhood_id]
     assert jiang in yongye_party.members
     assert any(a.weekday == 0 for a in jiang.availabilities)
     assert {"patrol", "grocery_delivery"} <= {s.code for s in jiang.skills}
 
-    lei_feng = db_session.scalar(select(Event).where(Event.kind == EventKind.service_day,
+    lei_feng = demo_session.scalar(select(Event).where(Event.kind == EventKind.service_day,
                                                      Event.title.contains("学雷锋")))
     assert lei_feng.start_at.astimezone(SHANGHAI).date() == date(2027, 3, 5)
     assert lei_feng.status == EventStatus.published and lei_feng.is_public
@@ -181,7 +181,7 @@ def test_demo_sizes(db_session) -> None:
     assert haircut_slots and all(
         s.end_at - s.start_at == timedelta(minutes=20) for s in haircut_slots)
 
-    training = db_session.scalar(select(Event).where(Event.title == d.TRAINING_TITLE))
+    training = demo_session.scalar(select(Event).where(Event.title == d.TRAINING_TITLE))
     assert training.is_public and training.status == EventStatus.published
     assert len(training.shifts) == 4 and len(training.slots) == 4
     # A course: one sign-up for all four sessions, whose slots have no places of their own.
@@ -192,7 +192,7 @@ def test_demo_sizes(db_session) -> None:
     assert [s.skill.code for s in training.shifts] == [c for _t, c in d.TRAINING_SESSIONS]
     assert report.training_day == days[0] and days[0].weekday() == 5
 
-    patrol_shifts = [s for s in _demo_shifts(db_session)
+    patrol_shifts = [s for s in _demo_shifts(demo_session)
                      if s.event.kind == EventKind.patrol and s.title.startswith("巡查")]
     cafes = {s.title for s in patrol_shifts}
     assert len(cafes) == 12
@@ -201,10 +201,10 @@ def test_demo_sizes(db_session) -> None:
     assert lei_feng.contact == "佳虹居委会"
 
     # The care-package households (the resident files with buildings: test_demo_residents).
-    households = db_session.scalars(select(Household).where(
+    households = demo_session.scalars(select(Household).where(
         Household.building_id.is_(None))).all()
     assert len(households) >= 20
-    packages = {p.household_id: p for p in db_session.scalars(select(ServicePackage))}
+    packages = {p.household_id: p for p in demo_session.scalars(select(ServicePackage))}
     assert all(packages[h.id].items for h in households)
     elderly = {HouseholdCategory.elderly_only, HouseholdCategory.living_alone}
     assert all(elderly & set(h.categories) for h in households)
@@ -213,9 +213,9 @@ def test_demo_sizes(db_session) -> None:
             assert item.volunteer.neighbourhood_id == package.household.neighbourhood_id
             assert item.skill in item.volunteer.skills
             assert any(a.weekday == item.weekday for a in item.volunteer.availabilities)
-    assert db_session.scalar(select(func.count()).select_from(CareSubscription)) == 0
-    assert db_session.scalar(select(func.count()).select_from(Visit)) >= 20
-    policies = {p.category: p.interval_days for p in db_session.scalars(select(VisitPolicy))}
+    assert demo_session.scalar(select(func.count()).select_from(CareSubscription)) == 0
+    assert demo_session.scalar(select(func.count()).select_from(Visit)) >= 20
+    policies = {p.category: p.interval_days for p in demo_session.scalars(select(VisitPolicy))}
     assert policies[HouseholdCategory.ordinary] == 365
     assert policies[HouseholdCategory.resource] == 180
     assert set(policies) == set(HouseholdCategory)
@@ -229,11 +229,10 @@ def test_demo_sizes(db_session) -> None:
     assert 0 < len(overdue) < len(households)
 
 
-def test_staffing_is_feasible(db_session) -> None:
+def test_staffing_is_feasible(demo_session) -> None:
     """For each shift: volunteers with the skill (and team) and a weekly window covering it."""
-    _load(db_session)
-    volunteers = _volunteers(db_session)
-    shifts = _demo_shifts(db_session)
+    volunteers = _volunteers(demo_session)
+    shifts = _demo_shifts(demo_session)
     seats = sum(s.max_volunteers for s in shifts)
     fillable = sum(
         min(sum(_eligible(v, s) for v in volunteers), s.max_volunteers) for s in shifts)
@@ -242,10 +241,9 @@ def test_staffing_is_feasible(db_session) -> None:
     assert all(any(_eligible(v, s) for v in volunteers) for s in shifts)
 
 
-def test_greedy_scheduler_staffs_the_demo(db_session) -> None:
+def test_greedy_scheduler_staffs_the_demo(demo_session) -> None:
     """The real engine, with caps and overlaps, fills ≥ 95% of the seats."""
-    _load(db_session)
-    shifts = _demo_shifts(db_session)
+    shifts = _demo_shifts(demo_session)
     first = min(s.start_at for s in shifts).astimezone(SHANGHAI).date()
     last = max(s.end_at for s in shifts).astimezone(SHANGHAI).date()
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
@@ -260,7 +258,7 @@ def test_greedy_scheduler_staffs_the_demo(db_session) -> None:
             max_minutes_per_week=v.max_minutes_per_week,
             max_shifts_per_week=v.max_shifts_per_week,
         )
-        for v in _volunteers(db_session)
+        for v in _volunteers(demo_session)
     ]
     problem = Problem(
         timezone="Asia/Shanghai", volunteers=volunteers,
@@ -275,32 +273,31 @@ def test_greedy_scheduler_staffs_the_demo(db_session) -> None:
     assert metrics.filled_seats >= 0.95 * metrics.total_seats, metrics
 
 
-def test_volunteer_phones_are_valid_and_unique(db_session) -> None:
-    _load(db_session)
-    phones = list(db_session.scalars(select(Volunteer.phone)))
+def test_volunteer_phones_are_valid_and_unique(demo_session) -> None:
+    phones = list(demo_session.scalars(select(Volunteer.phone)))
     assert all(p and MOBILE.match(p) for p in phones)
     assert len(set(phones)) == len(phones)
-    names = list(db_session.scalars(select(Volunteer.name)))
+    names = list(demo_session.scalars(select(Volunteer.name)))
     assert len(set(names)) == len(names)
     assert all(2 <= len(n) <= 3 for n in names)
-    emails = [e for e in db_session.scalars(select(Volunteer.email)) if e]
+    emails = [e for e in demo_session.scalars(select(Volunteer.email)) if e]
     assert emails and all(e.endswith("@example.com") for e in emails)
 
 
-def test_passwords_are_not_stored_in_plain_text(db_session) -> None:
-    report = _load(db_session)
+def test_passwords_are_not_stored_in_plain_text(demo_session, loaded_demo) -> None:
+    report = loaded_demo.report
     assert {login.username for login in report.logins} == DEMO_USERNAMES
     assert len({login.password for login in report.logins}) == len(report.logins)
     for login in report.logins:
-        user = db_session.scalar(select(User).where(User.username == login.username))
+        user = demo_session.scalar(select(User).where(User.username == login.username))
         assert user.role == login.role
         assert user.password_hash.startswith("$argon2")
         assert login.password not in user.password_hash
         assert verify_password(user.password_hash, login.password)
         assert login.password not in repr(login)
-    coordinators = db_session.scalars(select(User).where(User.role == Role.coordinator)).all()
+    coordinators = demo_session.scalars(select(User).where(User.role == Role.coordinator)).all()
     assert len(coordinators) == 4 and all(len(u.neighbourhoods) == 1 for u in coordinators)
-    lead = db_session.scalar(select(User).where(User.role == Role.team_lead))
+    lead = demo_session.scalar(select(User).where(User.role == Role.team_lead))
     assert lead.volunteer is not None and lead.teams[0].lead == lead.volunteer
 
 
@@ -354,61 +351,59 @@ def test_cli_prints_logins_on_first_run_only(
     assert "not loaded" in third.output
 
 
-def test_care_packages_become_visits_with_their_paired_volunteer_able_to_go(db_session) -> None:
+def test_care_packages_become_visits_with_their_paired_volunteer_able_to_go(demo_session) -> None:
     """Every package item has visits in the horizon, and its helper has the item's skill, so
     the visit can go to her (continuity)."""
-    _load(db_session)
-    visits = _demo_shifts(db_session, care_visits=True)
-    by_event = dict(db_session.execute(
+    visits = _demo_shifts(demo_session, care_visits=True)
+    by_event = dict(demo_session.execute(
         select(PackageVisit.event_id, PackageVisit.item_id)).tuples().all())
     covered = {by_event.get(shift.event_id) for shift in visits}
-    items = db_session.scalars(select(ServicePackageItem)).all()
+    items = demo_session.scalars(select(ServicePackageItem)).all()
     assert len(items) > 50 and {i.id for i in items} <= covered
     for item in items:
         assert item.volunteer is not None and item.skill in item.volunteer.skills
 
 
-def test_the_past_quarter_has_attendance_and_hours(db_session) -> None:
+def test_the_past_quarter_has_attendance_and_hours(demo_session) -> None:
     """Six fortnightly mornings per neighbourhood were held: rosters recorded, the ledger holds
     each attendance's credited time, a paper-sheet correction says why."""
     from app.enums import AttendanceStatus, HoursKind
     from app.models import Attendance, HoursEntry
     from app.services.demo.history import held_days
 
-    _load(db_session)
     days = held_days(TODAY)
     assert len(days) == 6 and all(day.weekday() == 5 and day < TODAY for day in days)
     assert [b - a for a, b in itertools.pairwise(days)] == [timedelta(days=14)] * 5
-    statuses = list(db_session.scalars(select(Attendance.status)))
+    statuses = list(demo_session.scalars(select(Attendance.status)))
     assert len(statuses) == 120
     assert {AttendanceStatus.present, AttendanceStatus.late,
             AttendanceStatus.absent} <= set(statuses)
-    credited = db_session.scalar(select(func.sum(Attendance.credited_minutes)))
-    ledger = db_session.scalar(select(func.sum(HoursEntry.minutes)).where(
+    credited = demo_session.scalar(select(func.sum(Attendance.credited_minutes)))
+    ledger = demo_session.scalar(select(func.sum(HoursEntry.minutes)).where(
         HoursEntry.kind == HoursKind.attendance))
     assert credited == ledger > 0
-    [correction] = db_session.scalars(select(HoursEntry).where(
+    [correction] = demo_session.scalars(select(HoursEntry).where(
         HoursEntry.kind == HoursKind.correction))
     assert correction.minutes == 90 and "纸质签到表" in correction.reason
 
 
-def test_home_medical_visits_need_a_licence_every_medic_holds(db_session) -> None:
+def test_home_medical_visits_need_a_licence_every_medic_holds(demo_session) -> None:
     from app.models import Qualification, Skill
     from app.services import qualifications
 
-    _load(db_session)
-    skill = db_session.scalar(select(Skill).where(Skill.code == "home_medical"))
+    skill = demo_session.scalar(select(Skill).where(Skill.code == "home_medical"))
     assert skill.requires_qualification
-    team = db_session.scalar(select(Team).where(Team.name == "上门医疗队"))
-    held = {q.volunteer_id for q in db_session.scalars(select(Qualification))}
+    team = demo_session.scalar(select(Team).where(Team.name == "上门医疗队"))
+    held = {q.volunteer_id for q in demo_session.scalars(select(Qualification))}
     assert {m.id for m in team.members if skill in m.skills} == held
-    [soon] = qualifications.expiring(db_session, TODAY)
+    [soon] = qualifications.expiring(demo_session, TODAY)
     assert soon.valid_until == TODAY + timedelta(days=20)
-    paired = set(db_session.scalars(select(ServicePackageItem.volunteer_id)))
+    paired = set(demo_session.scalars(select(ServicePackageItem.volunteer_id)))
     assert soon.volunteer_id not in paired  # the care packages keep their person
 
 
-def test_meilong_second_round_was_held_as_a_course_with_attendance(db_session) -> None:
+def test_meilong_second_round_was_held_as_a_course_with_attendance(
+        demo_session, loaded_demo) -> None:
     """Booked once for all four sessions by over 200 women; each session's attendance taken;
     most completed (3 of 4), some did not; the sign-in sheet counts each woman once."""
     from app.enums import RegistrationStatus
@@ -416,13 +411,13 @@ def test_meilong_second_round_was_held_as_a_course_with_attendance(db_session) -
     from app.services import courses
     from app.services.demo.courses import sessions_held
 
-    report = _load(db_session)
-    course = db_session.scalar(select(Event).where(Event.title == d.TRAINING_ROUND_TWO_TITLE))
+    report = loaded_demo.report
+    course = demo_session.scalar(select(Event).where(Event.title == d.TRAINING_ROUND_TWO_TITLE))
     assert course.is_course and course.capacity == 200 and course.completion_sessions == 3
     assert [s.label.split()[1] for s in course.slots] == [t for t, _c in d.TRAINING_SESSIONS]
     days = [s.start_at.astimezone(SHANGHAI).date() for s in course.slots]
     assert days == sessions_held(TODAY) and days[-1] < TODAY
-    registrations = db_session.scalars(select(Registration).where(
+    registrations = demo_session.scalars(select(Registration).where(
         Registration.event_id == course.id)).all()
     assert len(registrations) >= 200 and all(r.slot_id is None for r in registrations)
     assert len({r.phone for r in registrations}) == len(registrations)
@@ -430,12 +425,12 @@ def test_meilong_second_round_was_held_as_a_course_with_attendance(db_session) -
                                                         RegistrationStatus.attended)]
     assert len(holding) == 200
     assert any(r.status == RegistrationStatus.waitlisted for r in registrations)
-    marks = db_session.scalar(select(func.count()).select_from(SessionAttendance).where(
+    marks = demo_session.scalar(select(func.count()).select_from(SessionAttendance).where(
         SessionAttendance.event_id == course.id))
     assert marks == report.created["session_attendances"] > 400
-    counts = courses.attended_counts(db_session, course)
+    counts = courses.attended_counts(demo_session, course)
     completed = sum(1 for n in counts.values() if n >= 3)
     assert 100 < completed < 200
-    sheet = courses.sign_in_sheet(db_session, course)
+    sheet = courses.sign_in_sheet(demo_session, course)
     assert sheet.people == 200 and [s.people for s in sheet.sections] == [200] * 4
     assert all(0 < s.present < 200 for s in sheet.sections)

@@ -6,11 +6,10 @@ figures from `flask requests stats` (over 90% resolved at neighbourhood level)."
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
 from app.enums import RequestChannel, RequestStatus
@@ -18,6 +17,7 @@ from app.models import Event, RequestChange, ResidentRequest, Volunteer
 from app.services.demo import load_demo
 from app.services.demo.requests import JIANG, JIANG_SUGGESTIONS
 from app.services.requests import board_entries
+from tests.demo import DEMO_TODAY
 
 pytestmark = pytest.mark.integration
 
@@ -25,10 +25,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_a_year_of_requests_with_the_articles_examples_and_believable_stats(
-        app: Flask, db_session) -> None:
-    today = date.today()
-    report = load_demo(db_session, zone=SHANGHAI, today=today)
-    requests = db_session.scalars(select(ResidentRequest)).all()
+        demo_session, loaded_demo) -> None:
+    today = DEMO_TODAY
+    report = loaded_demo.report
+    requests = demo_session.scalars(select(ResidentRequest)).all()
     assert report.created["resident_requests"] == len(requests) > 500
     assert {r.status for r in requests} == set(RequestStatus)
     assert {r.channel for r in requests} == set(RequestChannel)
@@ -36,7 +36,7 @@ def test_a_year_of_requests_with_the_articles_examples_and_believable_stats(
 
     pergola = next(r for r in requests if "花架" in r.text and r.council_event_id)
     assert pergola.status == RequestStatus.resolved and pergola.posted_at is not None
-    meeting = db_session.get(Event, pergola.council_event_id)
+    meeting = demo_session.get(Event, pergola.council_event_id)
     assert meeting.neighbourhood_id == pergola.neighbourhood_id and "议事会" in meeting.title
     assert "27票赞成" in pergola.council_decision
     path = [c.to_status for c in pergola.changes]
@@ -44,25 +44,25 @@ def test_a_year_of_requests_with_the_articles_examples_and_believable_stats(
                     RequestStatus.improving, RequestStatus.resolved]
     doctor = next(r for r in requests if "量血压" in r.text)
     assert [c.to_status for c in doctor.changes][2] == RequestStatus.improving
-    board = board_entries(db_session, doctor.neighbourhood_id)
+    board = board_entries(demo_session, doctor.neighbourhood_id)
     assert any("量血压" in e.title for e in board)
     assert not any(doctor.text in e.result or (doctor.name or "?") in e.result for e in board)
 
-    jiang = db_session.scalars(select(Volunteer).where(Volunteer.name == JIANG)).one()
+    jiang = demo_session.scalars(select(Volunteer).where(Volunteer.name == JIANG)).one()
     filed = [r for r in requests if r.volunteer_id == jiang.id]
     assert len(filed) == JIANG_SUGGESTIONS == 235
     assert all(r.status == RequestStatus.resolved for r in filed)
     assert {r.received_at.astimezone(SHANGHAI).weekday() for r in filed} == {0}
     assert len({r.received_at.astimezone(SHANGHAI).date() for r in filed}) >= 48
 
-    again = load_demo(db_session, zone=SHANGHAI, today=today)
+    again = load_demo(demo_session, zone=SHANGHAI, today=today)
     assert again.created["resident_requests"] == 0
-    assert db_session.scalar(select(func.count()).select_from(ResidentRequest)) == len(requests)
-    assert db_session.scalar(select(func.count()).select_from(RequestChange)) == \
+    assert demo_session.scalar(select(func.count()).select_from(ResidentRequest)) == len(requests)
+    assert demo_session.scalar(select(func.count()).select_from(RequestChange)) == \
         report.created["request_changes"]
 
     # `flask requests stats` over the year shows believable figures.
-    result = app.test_cli_runner().invoke(args=[
+    result = loaded_demo.app.test_cli_runner().invoke(args=[
         "requests", "stats", "--from", (today - timedelta(days=365)).isoformat(),
         "--to", today.isoformat(), "--json"])
     assert result.exit_code == 0, result.output

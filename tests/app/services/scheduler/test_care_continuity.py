@@ -5,7 +5,6 @@ continuity."""
 
 from __future__ import annotations
 
-from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,22 +14,21 @@ from sqlalchemy.orm import Session
 import scheduling
 from app.enums import EventKind
 from app.models import Event, PackageVisit, ServicePackageItem, Shift
-from app.services.demo import load_demo
 from app.services.scheduler import bridge
+from tests.demo import DEMO_TODAY
 
 pytestmark = pytest.mark.integration
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TODAY = date(2027, 1, 11)
+TODAY = DEMO_TODAY
 
 
-def test_every_possible_pairing_is_kept_on_the_demo(db_session: Session) -> None:
-    load_demo(db_session, zone=SHANGHAI, today=TODAY)
-    shifts = list(db_session.scalars(
+def test_every_possible_pairing_is_kept_on_the_demo(demo_session: Session) -> None:
+    shifts = list(demo_session.scalars(
         select(Shift).join(Shift.event).where(Event.kind == EventKind.care_visit)
         .order_by(Shift.start_at, Shift.id)))
     paired = {
-        s.id: v for s, v in db_session.execute(
+        s.id: v for s, v in demo_session.execute(
             select(Shift, ServicePackageItem.volunteer_id)
             .join(PackageVisit, PackageVisit.event_id == Shift.event_id)
             .join(ServicePackageItem, ServicePackageItem.id == PackageVisit.item_id)
@@ -38,7 +36,7 @@ def test_every_possible_pairing_is_kept_on_the_demo(db_session: Session) -> None
         ).tuples()
     }
     assert len(shifts) > 50 and len(paired) > 50
-    built = bridge.build_problem(db_session, shifts, SHANGHAI)
+    built = bridge.build_problem(demo_session, shifts, SHANGHAI)
     solution = scheduling.solve(built.problem, seconds=20, workers=2, seed=1)
     given = {(bridge.db_id(a.shift), bridge.db_id(a.volunteer)) for a in solution.assignments}
     assert sum(1 for s in built.problem.shifts if s.paired) == len(paired)
