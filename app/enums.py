@@ -145,6 +145,9 @@ class AssignmentSource(LabelledEnum):
     solver = "solver"
     manual = "manual"
     self = "self"
+    #: A series' regular volunteer on one of its occurrences (`app.services.series`): told
+    #: apart from a coordinator's seats, so a change of regular volunteer moves only these.
+    series = "series"
 
     @classmethod
     def _labels(cls):
@@ -152,6 +155,7 @@ class AssignmentSource(LabelledEnum):
             cls.solver: _l("Scheduler"),
             cls.manual: _l("Coordinator"),
             cls.self: _l("Volunteer"),
+            cls.series: _l("Series' regular volunteer"),
         }
 
 

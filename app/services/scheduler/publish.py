@@ -96,14 +96,16 @@ def publish_run(session: Session, run: ScheduleRun) -> PublishResult:
     return result
 
 
-def cancel_assignment(session: Session, assignment: Assignment) -> None:
-    """Cancel a published assignment and tell the volunteer (after commit)."""
+def cancel_assignment(session: Session, assignment: Assignment) -> Notification | None:
+    """Cancel a published assignment and tell the volunteer (after commit); returns the
+    message, None when the seat was not upcoming (nobody to tell)."""
     was_upcoming = assignment.status in UPCOMING
     assignment.status = AssignmentStatus.cancelled
     assignment.sequence += 1
     session.flush()
+    told = None
     if was_upcoming:
-        notify.to_volunteer(
+        told = notify.to_volunteer(
             session, assignment.volunteer, "scheduler/cancelled",
             title=assignment.shift.event.title,
             line=shift_line(assignment.shift, deployment_zone()),
@@ -111,6 +113,7 @@ def cancel_assignment(session: Session, assignment: Assignment) -> None:
         )
         seat_freed(session, assignment.shift)
     signup.follow_staffing(session, assignment.shift.event_id)
+    return told
 
 
 def notify_shift_changed(session: Session, shift: Shift) -> list[Notification]:

@@ -13,8 +13,11 @@ the future to match the series as it is now:
   releases those who cannot come then; a new place through `apply_changes`, which tells them;
 - one of a day the rule no longer gives is called off (`cancel_event`: people told, feeds show
   it CANCELLED) or, a draft nobody is on, deleted;
-- missing days get a new event; the series' regular volunteer is given its seat when the
-  engine's checker finds no rule broken, else it is left to the scheduler.
+- missing days get a new event; the series' regular volunteer is given its seat (source
+  `series`) when the engine's checker finds no rule broken, else it is left to the scheduler;
+- a new regular volunteer: the former one's upcoming series seats are cancelled (she is told
+  of each, her feed drops them) and given to the new one, asked once to confirm them. A
+  coordinator's own seats (source `manual`) are left as they are.
 
 Past occurrences and the exceptions (`Event.series_detached`: one occurrence edited on its own)
 are never touched. It only flushes; the caller commits (messages leave after the commit).
@@ -44,7 +47,11 @@ from app.models import (
 from app.services.holidays import calendar_between
 from app.services.scheduler import changes
 from app.services.scheduler.eligibility import rule_breaks
-from app.services.scheduler.publish import notify_shift_changed
+from app.services.scheduler.publish import (
+    cancel_assignment,
+    notify_shift_changed,
+    tell_assigned,
+)
 from app.services.series.exceptions import series_at_work
 from app.services.series.rules import Rule, expand
 
@@ -63,12 +70,17 @@ class SyncResult:
     cancelled: int = 0
     #: Drafts nobody was on, of days the rule no longer gives.
     deleted: int = 0
+    #: A former regular volunteer's future seats cancelled (she is told each), and of their
+    #: occurrences those given to the new regular volunteer (asked once to confirm).
+    released: int = 0
+    handed_over: int = 0
     #: What the people concerned were sent; `notify.ChannelCounts.of(...)` says how.
     notifications: list[Notification] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "assigned": self.assigned, "updated": self.updated,
                 "cancelled": self.cancelled, "deleted": self.deleted,
+                "released": self.released, "handed_over": self.handed_over,
                 "messages": len(self.notifications)}
 
 
@@ -125,21 +137,51 @@ def _remove(session: Session, event: Event, result: SyncResult) -> None:
 
 
 def _place_volunteer(session: Session, series: EventSeries, event: Event,
-                     zone: ZoneInfo) -> bool:
-    """The regular volunteer on the occurrence's seat, when no rule of the engine is broken."""
+                     zone: ZoneInfo) -> Assignment | None:
+    """The regular volunteer on the occurrence's seat, when no rule of the engine is broken;
+    the seat, or None when she is on it already or cannot be."""
     volunteer = series.volunteer
     if volunteer is None or not event.shifts:
-        return False
+        return None
     shift = event.shifts[0]
-    if any(a.volunteer_id == volunteer.id and a.status in UPCOMING for a in shift.assignments):
-        return False
-    if rule_breaks(session, shift, volunteer, zone):
-        return False
-    session.add(Assignment(shift=shift, volunteer=volunteer, status=AssignmentStatus.pending,
-                           source=AssignmentSource.manual, pinned=True))
+    former = next((a for a in shift.assignments if a.volunteer_id == volunteer.id), None)
+    # A seat she declined or a coordinator gave or took stays as it is; only a series seat
+    # of hers cancelled by a change of regular volunteer (A → B → A) is given back.
+    if former is not None and (former.status in UPCOMING
+                               or former.source != AssignmentSource.series
+                               or former.status != AssignmentStatus.cancelled):
+        return None
+    # Her own cancelled series seat is no refusal of hers: the checker may put her back.
+    if rule_breaks(session, shift, volunteer, zone, readmit_cancelled=former is not None):
+        return None
+    if former is not None:
+        seat = former
+        seat.status, seat.responded_at, seat.pinned = AssignmentStatus.pending, None, True
+        seat.sequence += 1
+    else:
+        seat = Assignment(shift=shift, volunteer=volunteer, status=AssignmentStatus.pending,
+                          source=AssignmentSource.series, pinned=True)
+        session.add(seat)
     # Flushed now: her next occurrence is checked against this one (caps, overlaps).
     session.flush()
-    return True
+    return seat
+
+
+def _release_former(session: Session, series: EventSeries, event: Event,
+                    result: SyncResult) -> bool:
+    """A former regular volunteer's upcoming series seats on this occurrence, cancelled with
+    her told; a coordinator's seats (source manual) are not the series' to take."""
+    released = False
+    for shift in event.shifts:
+        for seat in list(shift.assignments):
+            if (seat.source == AssignmentSource.series and seat.status in UPCOMING
+                    and seat.volunteer_id != series.volunteer_id):
+                told = cancel_assignment(session, seat)
+                if told is not None:
+                    result.notifications.append(told)
+                result.released += 1
+                released = True
+    return released
 
 
 def _update(session: Session, series: EventSeries, event: Event, zone: ZoneInfo,
@@ -168,7 +210,6 @@ def _update(session: Session, series: EventSeries, event: Event, zone: ZoneInfo,
     elif not moved and pending.moved_shift_ids:
         result.notifications += changes.apply_changes(session, event, pending).notifications
     result.updated += 1
-    _place_volunteer(session, series, event, zone)
 
 
 def _create(session: Session, series: EventSeries, day: date, zone: ZoneInfo,
@@ -183,7 +224,7 @@ def _create(session: Session, series: EventSeries, day: date, zone: ZoneInfo,
     except IntegrityError:  # made at the same moment by another worker
         return
     result.created += 1
-    if _place_volunteer(session, series, event, zone):
+    if _place_volunteer(session, series, event, zone) is not None:
         result.assigned += 1
 
 
@@ -217,6 +258,7 @@ def _sync_one(session: Session, series: EventSeries, *, today: date, zone: ZoneI
     wanted = {d for d in wanted_days(session, series, today, last)
               if occurrence_times(series, d, zone)[0] > now}
     have: set[date] = set()
+    handed_over: list[Assignment] = []
     for event in _future(session, series, today):
         assert event.series_day is not None
         have.add(event.series_day)
@@ -224,9 +266,21 @@ def _sync_one(session: Session, series: EventSeries, *, today: date, zone: ZoneI
             continue
         if event.series_day not in wanted:
             _remove(session, event, result)
-        elif not _matches(event, series, zone):
+            continue
+        released = _release_former(session, series, event, result)
+        changed = not _matches(event, series, zone)
+        if changed:
             _update(session, series, event, zone, result)
+        if changed or released:
+            seat = _place_volunteer(session, series, event, zone)
+            if seat is not None and released:
+                handed_over.append(seat)
     session.flush()
+    if handed_over:
+        # The new regular volunteer is asked once to confirm the seats she takes over.
+        result.handed_over += len(handed_over)
+        result.notifications.append(tell_assigned(session, handed_over[0].volunteer,
+                                                  handed_over))
     for day in sorted(wanted - have):
         _create(session, series, day, zone, result)
     session.flush()
