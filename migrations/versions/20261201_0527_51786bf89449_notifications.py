@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '51786bf89449'
-down_revision = 'a36c7c285477'
+revision = "51786bf89449"
+down_revision = "a36c7c285477"
 branch_labels = None
 depends_on = None
 

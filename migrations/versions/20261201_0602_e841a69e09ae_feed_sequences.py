@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'e841a69e09ae'
-down_revision = '5e4c1d2b9f07'
+revision = "e841a69e09ae"
+down_revision = "5e4c1d2b9f07"
 branch_labels = None
 depends_on = None
 

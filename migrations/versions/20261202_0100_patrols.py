@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "p17a0c5e1a01"
-down_revision = 'n0t1f7d4e5f6'
+down_revision = "n0t1f7d4e5f6"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r18a0c0e0w01"
-down_revision = 'p3a1r2i3n4g5'
+down_revision = "p3a1r2i3n4g5"
 branch_labels = None
 depends_on = None
 

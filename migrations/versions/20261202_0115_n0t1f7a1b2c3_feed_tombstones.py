@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7a1b2c3"
-down_revision = 'r18a0c0e0w01'
+down_revision = "r18a0c0e0w01"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7d4e5f6"
-down_revision = '5c4ed0a7a001'
+down_revision = "5c4ed0a7a001"
 branch_labels = None
 depends_on = None
 

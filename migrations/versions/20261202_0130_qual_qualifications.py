@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "q0a11f1ca7e5"
-down_revision = 'n0t1f7c8d9e0'
+down_revision = "n0t1f7c8d9e0"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c4ed0a7a001"
-down_revision = 'n0t1f7a1b2c3'
+down_revision = "n0t1f7a1b2c3"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "p3r0j3c7s0a1"
-down_revision = 'q0a11f1ca7e5'
+down_revision = "q0a11f1ca7e5"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3e71f1ca7e5"
-down_revision = 'p3r0j3c7s0a1'
+down_revision = "p3r0j3c7s0a1"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7c8d9e0"
-down_revision = 'p17a0c5e1a01'
+down_revision = "p17a0c5e1a01"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pkg5e7v1c3a1"
-down_revision = 'r18d4t4v3r5'
+down_revision = "r18d4t4v3r5"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "rq1m3r6e7d01"
-down_revision = 'n0t1f7f3a4b5'
+down_revision = "n0t1f7f3a4b5"
 branch_labels = None
 depends_on = None
 

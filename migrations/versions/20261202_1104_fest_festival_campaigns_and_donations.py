@@ -35,8 +35,8 @@ def _restore_sqlite_report_triggers() -> None:
 
 
 # revision identifiers, used by Alembic.
-revision = '361cd3c85599'
-down_revision = 'h0125a1e5103'
+revision = "361cd3c85599"
+down_revision = "h0125a1e5103"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c0a5e5e55101"
-down_revision = 'rq4p7h0t0s04'
+down_revision = "rq4p7h0t0s04"
 branch_labels = None
 depends_on = None
 

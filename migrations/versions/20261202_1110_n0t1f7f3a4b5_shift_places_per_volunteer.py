@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7f3a4b5"
-down_revision = 'n0t1f7e1f2a3'
+down_revision = "n0t1f7e1f2a3"
 branch_labels = None
 depends_on = None
 

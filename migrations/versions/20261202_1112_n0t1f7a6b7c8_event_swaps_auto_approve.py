@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7a6b7c8"
-down_revision = 'rq1m3r6e7d01'
+down_revision = "rq1m3r6e7d01"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7b8c9d0"
-down_revision = 'n0t1f7a6b7c8'
+down_revision = "n0t1f7a6b7c8"
 branch_labels = None
 depends_on = None
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r18d4t4v3r5"
-down_revision = 'n0t1f7b8c9d0'
+down_revision = "n0t1f7b8c9d0"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "rq2e5c4l8t02"
-down_revision = 'pkg5m1s5e2d1'
+down_revision = "pkg5m1s5e2d1"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c0a5ec3e7102"
-down_revision = 'c0a5e5e55101'
+down_revision = "c0a5e5e55101"
 branch_labels = None
 depends_on = None
 

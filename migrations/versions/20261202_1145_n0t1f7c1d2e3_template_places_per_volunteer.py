@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "n0t1f7c1d2e3"
-down_revision = 'pkg5e7v1c3a1'
+down_revision = "pkg5e7v1c3a1"
 branch_labels = None
 depends_on = None
 

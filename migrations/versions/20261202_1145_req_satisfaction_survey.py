@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "rq3s4t1s5f03"
-down_revision = 'rq2e5c4l8t02'
+down_revision = "rq2e5c4l8t02"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "h0125a1e5103"
-down_revision = 'c0a5ec3e7102'
+down_revision = "c0a5ec3e7102"
 branch_labels = None
 depends_on = None
 

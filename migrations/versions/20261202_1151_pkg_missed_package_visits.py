@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pkg5m1s5e2d1"
-down_revision = 'n0t1f7c1d2e3'
+down_revision = "n0t1f7c1d2e3"
 branch_labels = None
 depends_on = None
 

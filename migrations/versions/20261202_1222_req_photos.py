@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "rq4p7h0t0s04"
-down_revision = 'rq3s4t1s5f03'
+down_revision = "rq3s4t1s5f03"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "st1llc0m1ng1"
-down_revision = '361cd3c85599'
+down_revision = "361cd3c85599"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "tm9c0urse001"
-down_revision = 'r3l1ab1l1ty1'
+down_revision = "r3l1ab1l1ty1"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "q5can0000001"
-down_revision = 'tm9c0urse001'
+down_revision = "tm9c0urse001"
 branch_labels = None
 depends_on = None
 
