@@ -97,4 +97,4 @@ def test_a_saved_series_is_made_by_the_consumer_and_an_edit_tells_her(
         again = series_tasks.sync_series([series_id])
         assert again.get(blocking=True, timeout=60) == {
             "created": 0, "assigned": 0, "updated": 0, "cancelled": 0, "deleted": 0,
-            "messages": 0}
+            "released": 0, "handed_over": 0, "messages": 0}
