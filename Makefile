@@ -40,8 +40,13 @@ topology-check: translations
 
 install: $(STAMP)
 
-translations: $(STAMP)
-	$(BIN)/pybabel compile -d app/translations
+# Compiled only when a catalog changed, so two test runs side by side (.ci/run) never rewrite
+# a catalog the other is reading.
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGS:.po=.mo)
+
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
 
 run: translations
 	$(BIN)/flask db upgrade
