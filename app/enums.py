@@ -827,3 +827,20 @@ class SeriesFrequency(LabelledEnum):
             cls.weekly: _l("Weekly"),
             cls.monthly: _l("Monthly"),
         }
+
+
+class SeriesOnHoliday(LabelledEnum):
+    """What a series does with a day of its rule that falls on a public holiday."""
+
+    skip = "skip"
+    #: To the next working day (a make-up working Saturday counts).
+    move = "move"
+    keep = "keep"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.skip: _l("Skip the day"),
+            cls.move: _l("Move it to the next working day"),
+            cls.keep: _l("Keep the day"),
+        }

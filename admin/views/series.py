@@ -41,10 +41,21 @@ def _holiday_line(entry: HolidayDay) -> str:
     return line if entry.confirmed else f"{line} ({gettext('to be confirmed')})"
 
 
+def _day_line(day: Any, moved_from: HolidayDay | None) -> str:
+    if moved_from is None:
+        return local_date(day, "full")
+    return gettext("%(day)s (moved from %(holiday)s)", day=local_date(day, "full"),
+                   holiday=_holiday_line(moved_from))
+
+
 def preview_lines(found: Expansion) -> dict[str, list[str]]:
-    """The preview as lines to show: days, holidays skipped, make-up days added."""
-    return {"days": [local_date(day, "full") for day in found.days],
+    """The preview as lines to show: days (a moved one says so), holidays skipped, holidays
+    moved, make-up days added."""
+    moved = {m.to: m.holiday for m in found.moved}
+    return {"days": [_day_line(day, moved.get(day)) for day in found.days],
             "skipped": [_holiday_line(entry) for entry in found.skipped],
+            "moved": [gettext("%(holiday)s → %(day)s", holiday=_holiday_line(m.holiday),
+                              day=local_date(m.to, "full")) for m in found.moved],
             "added": [_holiday_line(entry) for entry in found.added]}
 
 
@@ -78,7 +89,7 @@ class EventSeriesView(LinliModelView):
         "frequency": _l("How often"), "repeat_interval": _l("Every (weeks or months)"),
         "weekdays_mask": _l("On these weekdays"), "month_position": _l("Which of the month"),
         "starts_on": _l("From"), "ends_on": _l("Until"), "occurrences": _l("Times in all"),
-        "skip_holidays": _l("Skip public holidays"),
+        "on_holiday": _l("On a public holiday"),
         "on_makeup_days": _l("Also on make-up working days"),
         "shift_title": _l("Shift"), "is_public": _l("Public"),
     }
@@ -88,6 +99,9 @@ class EventSeriesView(LinliModelView):
                              "first weekday of the month."),
         "ends_on": _l("Empty, with “Times in all” empty too: the series goes on."),
         "occurrences": _l("Instead of an end date; skipped holidays do not count."),
+        "on_holiday": _l("A day of the rule that is a public holiday: skipped, moved to the "
+                         "next working day (the first weekday of October runs after the "
+                         "National Day holiday), or kept."),
         "on_makeup_days": _l("Weekly series on working weekdays only: also run on the "
                              "weekend days the State Council makes working days (调休上班)."),
         "volunteer": _l("Given each occurrence's seat when the scheduler's rules allow "
@@ -108,7 +122,7 @@ class EventSeriesView(LinliModelView):
     form_columns = ["neighbourhood", "kind", "title", "description", "place", "contact",
                     "is_public", "publish", "capacity", "start_time", "duration_minutes",
                     "frequency", "repeat_interval", "weekdays_mask", "month_position",
-                    "starts_on", "ends_on", "occurrences", "skip_holidays", "on_makeup_days",
+                    "starts_on", "ends_on", "occurrences", "on_holiday", "on_makeup_days",
                     "shift_title", "skill", "team", "min_volunteers", "max_volunteers",
                     "volunteer"]
     form_overrides = {"weekdays_mask": WeekdaysField, "month_position": SelectField}

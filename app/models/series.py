@@ -2,9 +2,10 @@
 
 A series says what happens (kind, title, place, the one shift and who usually does it) and
 when (a repeat rule: weekly on set weekdays every N weeks, or monthly on the nth of set
-weekdays; from a day, until a day or N times; skipping public holidays and, for a weekday
-series, also running on make-up working days). `app.services.series` turns it into events over
-a rolling horizon; everything else (the scheduler, sign-ups, feeds) sees plain events.
+weekdays; from a day, until a day or N times; a public holiday skipped, moved to the next
+working day or kept and, for a weekday series, also running on make-up working days).
+`app.services.series` turns it into events over a rolling horizon; everything else (the
+scheduler, sign-ups, feeds) sees plain events.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import EventKind, SeriesFrequency
+from app.enums import EventKind, SeriesFrequency, SeriesOnHoliday
 from app.models.base import Base, TimestampMixin
 from app.models.events import TEMPLATE_PRIVATE_NEVER_PUBLIC_SQL, _template_public_by_default
 from app.models.types import enum_column_type
@@ -77,7 +78,9 @@ class EventSeries(TimestampMixin, Base):
     ends_on: Mapped[date | None]
     #: Occurrences in all (holidays skipped do not count), instead of an end date.
     occurrences: Mapped[int | None]
-    skip_holidays: Mapped[bool] = mapped_column(default=True)
+    #: A day of the rule on a public holiday: skipped, moved to the next working day, or kept.
+    on_holiday: Mapped[SeriesOnHoliday] = mapped_column(
+        enum_column_type(SeriesOnHoliday, "series_on_holiday"), default=SeriesOnHoliday.skip)
     #: A weekday series also runs on the make-up working days (调休上班) in its span.
     on_makeup_days: Mapped[bool] = mapped_column(default=False)
     #: Days a coordinator removed one occurrence of (ISO dates): never made again.

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 import app.tasks.series
+from app.enums import SeriesOnHoliday
 from app.models import Event, EventSeries
 from app.services.series import generation
 from tests.admin.conftest import as_text, quick_login
@@ -34,7 +35,7 @@ def _form(world, token: str, **fields: object) -> dict[str, object]:
         "title": "佳虹周二巡查", "place": "佳虹小区", "start_time": "09:00",
         "duration_minutes": 90, "frequency": "weekly", "repeat_interval": 1,
         "weekdays_mask": ["1"], "month_position": "", "starts_on": "2030-09-30",
-        "ends_on": "", "occurrences": "", "skip_holidays": "y", "publish": "y",
+        "ends_on": "", "occurrences": "", "on_holiday": "skip", "publish": "y",
         "shift_title": "巡查", "min_volunteers": 1, "max_volunteers": 2}
     data.update(fields)
     return data
@@ -104,3 +105,39 @@ def test_a_save_queues_the_occurrences_and_exceptions_stay(app, client, db_sessi
     assert response.status_code == 302
     db_session.expire_all()
     assert db_session.get(EventSeries, series.id).skipped_days == ["2030-10-15"]
+
+
+def test_moved_holidays_are_offered_in_chinese_and_previewed_as_moved(
+        app, client, db_session, world, queued) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    page = as_text(client.get("/admin/eventseries/new/"))
+    assert "遇法定节假日" in page and "顺延至下一个工作日" in page and "照常进行" in page
+
+    response = client.post("/admin/eventseries/new/", data={
+        **_form(world, token, on_holiday="move"), "_preview": "1"})
+    page = as_text(response)
+    # Tuesday 1 October 2030 is the world's test holiday: moved to Friday the 4th.
+    assert 'id="series-preview-moved"' in page
+    assert "2030年10月4日星期五（由2030年10月1日星期二 示例节" in page
+    assert "2030年10月8日" in page
+
+    response = client.post("/admin/eventseries/new/",
+                           data=_form(world, token, on_holiday="sometimes"))
+    assert response.status_code == 200
+    assert db_session.scalar(select(EventSeries.id).where(
+        EventSeries.title == "佳虹周二巡查")) is None
+
+    response = client.post("/admin/eventseries/new/", data=_form(world, token,
+                                                                 on_holiday="move"))
+    assert response.status_code == 302, as_text(response)
+    series = db_session.scalars(select(EventSeries).where(
+        EventSeries.title == "佳虹周二巡查")).one()
+    assert series.on_holiday == SeriesOnHoliday.move
+    page = as_text(client.get(f"/admin/eventseries/edit/?id={series.id}"))
+    assert "2030年10月4日星期五（由2030年10月1日星期二 示例节" in page
+    with app.app_context():
+        generation.sync(db_session, [series.id], today=date(2030, 9, 30),
+                        zone=ZoneInfo(app.config["LINLI_TIMEZONE"]), horizon_days=14)
+    days = db_session.scalars(select(Event.series_day).where(Event.series_id == series.id)
+                              .order_by(Event.series_day)).all()
+    assert days == [date(2030, 10, 4), date(2030, 10, 8)]

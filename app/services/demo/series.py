@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import EventKind, SeriesFrequency
+from app.enums import EventKind, SeriesFrequency, SeriesOnHoliday
 from app.models import EventSeries, Neighbourhood, Skill, Volunteer
 from app.services.demo import data as d
 from app.services.series import generation
@@ -40,7 +40,7 @@ def _series(neighbourhoods: list[Neighbourhood], session: Session,
             contact=f"{yongye.name}居委会",
             start_time=d.YONGYE_PATROL_START, duration_minutes=d.YONGYE_PATROL_MINUTES,
             frequency=SeriesFrequency.weekly, weekdays_mask=1 << MONDAY, starts_on=today,
-            skip_holidays=True, shift_title="小区巡查:绿化、路灯、健身器、车辆停放",
+            on_holiday=SeriesOnHoliday.skip, shift_title="小区巡查:绿化、路灯、健身器、车辆停放",
             skill=patrol, min_volunteers=1, max_volunteers=2, volunteer=jiang),
         EventSeries(
             neighbourhood=jiahong, kind=EventKind.service_day, title=SERVICE_TITLE,
@@ -48,7 +48,7 @@ def _series(neighbourhoods: list[Neighbourhood], session: Session,
             place="佳虹居委会门口", is_public=True, publish=True, contact="佳虹居委会",
             start_time=time(8, 30), duration_minutes=150,
             frequency=SeriesFrequency.weekly, weekdays_mask=1 << SATURDAY, starts_on=today,
-            ends_on=date(today.year + 1, 12, 31), skip_holidays=True,
+            ends_on=date(today.year + 1, 12, 31), on_holiday=SeriesOnHoliday.skip,
             shift_title="便民服务摊位", min_volunteers=1, max_volunteers=2),
     ]
 

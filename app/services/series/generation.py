@@ -53,7 +53,7 @@ from app.services.scheduler.publish import (
     tell_assigned,
 )
 from app.services.series.exceptions import series_at_work
-from app.services.series.rules import Rule, expand
+from app.services.series.rules import CALENDAR_REACH, Rule, expand
 
 #: How far ahead occurrences exist: eight weeks, so a monthly series always has its next two.
 DEFAULT_HORIZON_DAYS = 56
@@ -230,7 +230,7 @@ def _create(session: Session, series: EventSeries, day: date, zone: ZoneInfo,
 
 def wanted_days(session: Session, series: EventSeries, first: date, last: date) -> list[date]:
     """The days the series runs on in [first, last], without those removed one by one."""
-    calendar = calendar_between(session, min(series.starts_on, first), last)
+    calendar = calendar_between(session, min(series.starts_on, first), last + CALENDAR_REACH)
     removed = set(series.skipped_days or ())
     return [d for d in expand(Rule.of(series), calendar, first, last).days
             if d.isoformat() not in removed]

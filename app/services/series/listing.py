@@ -15,7 +15,7 @@ from app.enums import SeriesFrequency
 from app.models import Event, EventSeries
 from app.models.events import PRIVATE_KINDS
 from app.services.holidays import calendar_between
-from app.services.series.rules import FAR, Expansion, Rule, next_days
+from app.services.series.rules import CALENDAR_REACH, FAR, Expansion, Rule, next_days
 from app.services.series.wording import rule_text
 
 
@@ -52,16 +52,18 @@ def check_series(series: EventSeries) -> None:
 
 
 def preview(session: Session, series: EventSeries, today: date, n: int = 8) -> Expansion:
-    """The next `n` occurrences from `today`, and the holidays skipped (or make-up days added)
-    before the last of them, named."""
+    """The next `n` occurrences from `today`, and the holidays skipped or moved (or make-up days
+    added) before the last of them, named."""
     start = max(today, series.starts_on)
-    calendar = calendar_between(session, min(series.starts_on, start), start + FAR)
+    calendar = calendar_between(session, min(series.starts_on, start),
+                                start + FAR + CALENDAR_REACH)
     found = next_days(Rule.of(series), calendar, start, n + len(series.skipped_days or []))
     removed = set(series.skipped_days or ())
     days = [d for d in found.days if d.isoformat() not in removed][:n]
     last = days[-1] if days else start
     return Expansion(days, [s for s in found.skipped if s.day <= last],
-                     [a for a in found.added if a.day <= last])
+                     [a for a in found.added if a.day <= last],
+                     [m for m in found.moved if m.to in days])
 
 
 @dataclass(frozen=True)

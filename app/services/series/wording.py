@@ -9,7 +9,7 @@ from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.enums import SeriesFrequency
+from app.enums import SeriesFrequency, SeriesOnHoliday
 from app.services.packages.wording import NTH_WORDS
 
 #: Monday to Friday: said as "working day" ("the first working day of the month").
@@ -46,8 +46,10 @@ def rule_text(series: Any) -> str:
         parts.append(str(_l("until %(day)s", day=series.ends_on.isoformat())))
     elif series.occurrences is not None:
         parts.append(str(_l("%(n)s times in all", n=series.occurrences)))
-    if series.skip_holidays:
+    if series.on_holiday == SeriesOnHoliday.skip:
         parts.append(str(_l("public holidays skipped")))
+    elif series.on_holiday == SeriesOnHoliday.move:
+        parts.append(str(_l("public holidays moved to the next working day")))
     if series.on_makeup_days:
         parts.append(str(_l("also on make-up working days")))
     return str(_l("; ")).join(parts)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.enums import SeriesOnHoliday
 from app.models import utcnow
 from tests import factories as f
 
@@ -23,7 +24,7 @@ def test_extend_then_list(app, db_session) -> None:
     jiang = f.make_volunteer(db_session, neighbourhood=hood, name="江洁志")
     series = f.make_series(db_session, neighbourhood=hood, title="命令行巡查", volunteer=jiang,
                            starts_on=day, weekdays_mask=1 << day.weekday(), occurrences=2,
-                           skip_holidays=False)
+                           on_holiday=SeriesOnHoliday.keep)
     runner = app.test_cli_runner()
     made = runner.invoke(args=["series", "extend", "--series", str(series.id), "--json"])
     assert made.exit_code == 0, made.output

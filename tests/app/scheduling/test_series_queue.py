@@ -41,8 +41,8 @@ def _form(ids: dict[str, object], at: str) -> dict[str, object]:
             "start_time": at, "duration_minutes": 90, "frequency": "weekly",
             "repeat_interval": 1, "weekdays_mask": [str(ids["weekday"])],
             "month_position": "", "starts_on": ids["today"], "occurrences": 3,
-            "publish": "y", "shift_title": "巡查", "min_volunteers": 1, "max_volunteers": 2,
-            "volunteer": ids["volunteer"]}
+            "on_holiday": "keep", "publish": "y", "shift_title": "巡查", "min_volunteers": 1,
+            "max_volunteers": 2, "volunteer": ids["volunteer"]}
 
 
 def test_a_saved_series_is_made_by_the_consumer_and_an_edit_tells_her(

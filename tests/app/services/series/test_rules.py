@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from flask_babel import force_locale
 
-from app.enums import SeriesFrequency
+from app.enums import SeriesFrequency, SeriesOnHoliday
 from app.services.holidays import calendar_between
 from app.services.series.rules import Rule, expand, next_days
 
@@ -32,7 +32,8 @@ def test_every_monday_skips_the_spring_festival_mondays(app, db_session) -> None
     assert [(s.day, s.name) for s in found.skipped] == [
         (date(2026, 2, 16), "春节"), (date(2026, 2, 23), "春节")]
     kept = _expand(db_session, Rule(SeriesFrequency.weekly, (MON,), date(2026, 2, 2),
-                                    skip_holidays=False), date(2026, 2, 1), date(2026, 3, 8))
+                                    on_holiday=SeriesOnHoliday.keep),
+                   date(2026, 2, 1), date(2026, 3, 8))
     assert len(kept.days) == 5 and kept.skipped == []
 
 
@@ -89,3 +90,30 @@ def test_the_preview_names_2027s_days_as_unconfirmed(db_session) -> None:
     found = next_days(rule, calendar, date(2027, 9, 20), 3)
     assert found.days == [date(2027, 9, 24), date(2027, 10, 8), date(2027, 10, 15)]
     assert [(s.day, s.confirmed) for s in found.skipped] == [(date(2027, 10, 1), False)]
+
+
+def test_the_first_weekday_of_october_moves_past_national_day(app, db_session) -> None:
+    rule = Rule(SeriesFrequency.monthly, WEEKDAYS, date(2026, 9, 1), month_position=1,
+                on_holiday=SeriesOnHoliday.move)
+    with app.test_request_context(), force_locale("en"):
+        found = _expand(db_session, rule, date(2026, 9, 1), date(2026, 11, 30))
+    # 1 October (a Thursday) moves to the first working day after the holiday week.
+    assert found.days == [date(2026, 9, 1), date(2026, 10, 8), date(2026, 11, 2)]
+    assert [(m.holiday.day, m.holiday.name, m.to) for m in found.moved] == [
+        (date(2026, 10, 1), "National Day", date(2026, 10, 8))]
+    assert found.skipped == []
+
+
+def test_two_holiday_mondays_moved_onto_one_day_run_once_and_count_once(db_session) -> None:
+    rule = Rule(SeriesFrequency.weekly, (MON,), date(2026, 2, 2), occurrences=4,
+                on_holiday=SeriesOnHoliday.move)
+    found = _expand(db_session, rule, date(2026, 2, 1), date(2026, 12, 31))
+    # 16 and 23 February are Spring Festival days off: both move to Tuesday the 24th.
+    assert found.days == [date(2026, 2, 2), date(2026, 2, 9), date(2026, 2, 24),
+                          date(2026, 3, 2)]
+    assert [(m.holiday.day, m.to) for m in found.moved] == [
+        (date(2026, 2, 16), date(2026, 2, 24)), (date(2026, 2, 23), date(2026, 2, 24))]
+    # A window ending on the holiday leaves the moved day to the next window, which has it.
+    assert _expand(db_session, rule, date(2026, 2, 10), date(2026, 2, 23)).days == []
+    assert _expand(db_session, rule, date(2026, 2, 10), date(2026, 3, 1)).days == [
+        date(2026, 2, 24)]

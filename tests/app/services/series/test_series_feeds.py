@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from app.enums import SeriesOnHoliday
 from app.models import utcnow
 from app.services.series import generation
 from tests import factories
@@ -38,7 +39,7 @@ def test_occurrences_move_and_cancel_in_the_feed(app: Flask, client: FlaskClient
                                     start_time=time(7, 0), end_time=time(13, 0))
     series = factories.make_series(db_session, neighbourhood=hood, volunteer=volunteer,
                                    starts_on=day, weekdays_mask=1 << day.weekday(),
-                                   skip_holidays=False, occurrences=3)
+                                   on_holiday=SeriesOnHoliday.keep, occurrences=3)
 
     def sync() -> generation.SyncResult:
         return generation.sync(db_session, [series.id], today=today, zone=SHANGHAI,
