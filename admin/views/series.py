@@ -143,8 +143,12 @@ class EventSeriesView(LinliModelView):
         except SeriesError as error:
             flash(str(error), "error")
             return False
-        self._template_args["series_preview"] = preview_lines(
-            preview(db.session, series, _today()))
+        # On the edit page, the saved series' days removed or called off one by one stay out.
+        saved = self.get_one(request.args["id"]) if request.args.get("id") else None
+        if saved is not None:
+            series.skipped_days = list(saved.skipped_days or ())
+        self._template_args["series_preview"] = preview_lines(preview(
+            db.session, series, _today(), series_id=saved.id if saved is not None else None))
         # Not saved: the form comes back with the preview under it.
         return False
 

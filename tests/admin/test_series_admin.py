@@ -141,3 +141,33 @@ def test_moved_holidays_are_offered_in_chinese_and_previewed_as_moved(
     days = db_session.scalars(select(Event.series_day).where(Event.series_id == series.id)
                               .order_by(Event.series_day)).all()
     assert days == [date(2030, 10, 4), date(2030, 10, 8)]
+
+
+def test_the_edit_preview_leaves_out_days_removed_or_called_off_one_by_one(
+        app, client, db_session, world, queued) -> None:
+    from app.services.scheduler import changes
+    from app.services.series import exceptions
+
+    token = quick_login(client, world.users["coordinator"])
+    assert client.post("/admin/eventseries/new/", data=_form(world, token)).status_code == 302
+    series = db_session.scalars(select(EventSeries).where(
+        EventSeries.title == "佳虹周二巡查")).one()
+    with app.app_context():
+        generation.sync(db_session, [series.id], today=date(2030, 9, 30),
+                        zone=ZoneInfo(app.config["LINLI_TIMEZONE"]), horizon_days=28)
+        by_day = {e.series_day: e for e in db_session.scalars(
+            select(Event).where(Event.series_id == series.id))}
+        changes.cancel_event(db_session, by_day[date(2030, 10, 15)])
+        exceptions.forget_occurrence(db_session, by_day[date(2030, 10, 22)])
+        db_session.delete(by_day[date(2030, 10, 22)])
+        db_session.flush()
+    assert by_day[date(2030, 10, 15)].series_detached
+
+    saved = as_text(client.get(f"/admin/eventseries/edit/?id={series.id}"))
+    previewed = as_text(client.post(f"/admin/eventseries/edit/?id={series.id}",
+                                    data={**_form(world, token), "_preview": "1"}))
+    for page in (saved, previewed):
+        preview = page[page.index('id="series-preview"'):]
+        assert "2030年10月8日" in preview and "2030年10月29日" in preview
+        assert "2030年10月15日" not in preview and "2030年10月22日" not in preview
+        assert preview.count("<li>") >= 8  # still eight days ahead

@@ -11,7 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.enums import SeriesFrequency
+from app.enums import EventStatus, SeriesFrequency
 from app.models import Event, EventSeries
 from app.models.events import PRIVATE_KINDS
 from app.services.holidays import calendar_between
@@ -51,14 +51,30 @@ def check_series(series: EventSeries) -> None:
         series.month_position = None
 
 
-def preview(session: Session, series: EventSeries, today: date, n: int = 8) -> Expansion:
+def called_off_days(session: Session, series_id: int | None, start: date) -> set[str]:
+    """Days from `start` whose occurrence was called off on its own (an exception the series
+    keeps: it is never made again), as ISO dates."""
+    if series_id is None:
+        return set()
+    return {day.isoformat() for day in session.scalars(
+        select(Event.series_day).where(
+            Event.series_id == series_id, Event.series_detached.is_(True),
+            Event.status == EventStatus.cancelled, Event.series_day >= start))
+        if day is not None}
+
+
+def preview(session: Session, series: EventSeries, today: date, n: int = 8, *,
+            series_id: int | None = None) -> Expansion:
     """The next `n` occurrences from `today`, and the holidays skipped or moved (or make-up days
-    added) before the last of them, named."""
+    added) before the last of them, named. The days removed or called off one by one are left
+    out: they are not coming. `series_id` names the saved series of an edited copy (the edit
+    form's preview), else the series' own."""
     start = max(today, series.starts_on)
     calendar = calendar_between(session, min(series.starts_on, start),
                                 start + FAR + CALENDAR_REACH)
-    found = next_days(Rule.of(series), calendar, start, n + len(series.skipped_days or []))
-    removed = set(series.skipped_days or ())
+    removed = set(series.skipped_days or ()) | called_off_days(
+        session, series_id if series_id is not None else series.id, start)
+    found = next_days(Rule.of(series), calendar, start, n + len(removed))
     days = [d for d in found.days if d.isoformat() not in removed][:n]
     last = days[-1] if days else start
     return Expansion(days, [s for s in found.skipped if s.day <= last],
