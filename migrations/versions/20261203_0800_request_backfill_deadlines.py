@@ -1,7 +1,7 @@
 """request_backfill_deadlines: a deadline for open requests received before deadlines existed
 
 Revision ID: rq5d3adl1n05
-Revises: s3r1e5s0urc3
+Revises: s3r1e5h0l1d4
 Create Date: 2026-12-03 08:00:00
 
 Requests received before `request_deadlines` came in have no `due_at`, so they are never
@@ -21,7 +21,7 @@ from alembic import op
 from flask import current_app, has_app_context
 
 revision = "rq5d3adl1n05"
-down_revision = "s3r1e5s0urc3"
+down_revision = "s3r1e5h0l1d4"
 branch_labels = None
 depends_on = None
 
