@@ -110,7 +110,7 @@ def test_open_requests_get_the_deadline_intake_would_have_given(
         # The copied rule agrees with the service intake uses.
         upgrade(directory=str(MIGRATIONS_DIR))
         with Session(db.engine) as session:
-            for code, (category, status, received, due, after) in ROWS.items():
+            for code, (category, _, received, due, after) in ROWS.items():
                 if due is None and after is not None:
                     assert deadlines.due_at(session, RequestCategory(category), received,
                                             ZONE) == after, code
