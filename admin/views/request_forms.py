@@ -111,5 +111,8 @@ class PublishPhotoForm(LinliForm):
 class MeetingForm(LinliForm):
     starts_at = LocalDateTimeField(_l("Meeting starts"))
     place = StringField(_l("Meeting place"), render_kw={"maxlength": 200})
+    representatives = TextAreaField(
+        _l("Residents' representatives invited (one name a line)"),
+        render_kw={"rows": 4, "maxlength": 20000})
 
 

@@ -281,6 +281,9 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
                            and acting_user().role != Role.department,
                            residents=1 + row.me_too + len(row.merged),
                            meeting=row.council_event,
+                           invited=requests_service.attendees(db.session, row.council_event_id),
+                           ticked=request.form.getlist("attended") if request.method == "POST"
+                           else None,
                            show_board=row.status in POSTABLE_PATHS, statuses=RequestStatus,
                            history=history_rows(row), next_step=requests_service.next_step(row),
                            phone=phone(self, None, row, "phone"),
@@ -334,7 +337,8 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
             return self._render_handle(row, self._step_form(row), 422, form)
         try:
             event = requests_service.schedule_meeting(
-                db.session, row, starts_at=form.starts_at.data, place=form.place.data)
+                db.session, row, starts_at=form.starts_at.data, place=form.place.data,
+                representatives=form.representatives.data)
         except requests_service.RequestError as error:
             db.session.rollback()
             row = self._writable_or_404(request.args.get("id"))
@@ -358,7 +362,8 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
                 db.session, row, form.status.data or "", user=acting_user(),
                 note=form.note.data, expected=form.expected.data or None,
                 board_title=form.board_title.data, result=form.result.data,
-                council_decision=form.council_decision.data)
+                council_decision=form.council_decision.data,
+                attended=request.form.getlist("attended"))
         except requests_service.RequestError as error:
             db.session.rollback()
             row = self._writable_or_404(request.args.get("id"))

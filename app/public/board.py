@@ -63,6 +63,11 @@ def board(neighbourhood_id: int) -> Response:
     return response
 
 
+def _turnout_text(turnout: requests_service.Turnout) -> str:
+    return _("%(attended)s of the %(invited)s residents' representatives invited came to the "
+             "meeting.", attended=turnout.attended, invited=turnout.invited)
+
+
 def _board_or_404(neighbourhood_id: int) -> Neighbourhood:
     neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
     if neighbourhood is None:
@@ -107,6 +112,8 @@ def board_json(neighbourhood_id: int) -> Response:
             "id": e.id, "title": e.title, "category": e.category.value,
             "category_label": str(e.category.label), "result": e.result,
             "council_decision": e.council_decision,
+            "council_attendance": {"attended": e.turnout.attended,
+                                   "invited": e.turnout.invited} if e.turnout else None,
             "received_at": e.received_at.isoformat(),
             "resolved_at": (e.resolved_at or e.posted_at).isoformat(),
             "posted_at": e.posted_at.isoformat(),
@@ -152,6 +159,8 @@ def board_atom(neighbourhood_id: int) -> Response:
         if e.council_decision:
             decision = _("Residents' council decision:")
             text = f"{decision} {e.council_decision}\n\n{text}"
+            if e.turnout:
+                text = f"{_turnout_text(e.turnout)}\n{text}"
         ET.SubElement(entry, "content", type="text").text = text
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     response = Response(body, mimetype="application/atom+xml")

@@ -165,6 +165,8 @@ def request_page(token: str) -> Response:
         masked_name=mask_name(found.name or ""),
         link=url_for("public.request_page", token=token, _external=True),
         neighbourhood=localised(found.neighbourhood.name, found.neighbourhood.name_en),
+        turnout=requests_service.turnouts(db.session, [found.council_event_id]).get(
+            found.council_event_id) if found.council_decision else None,
     )
     response = Response(body, mimetype="text/html")
     # A private page: never kept by a shared cache, never indexed.

@@ -37,6 +37,7 @@ from app.models import (
     Blackout,
     Building,
     ComparisonWeights,
+    CouncilAttendee,
     Department,
     Donation,
     Event,
@@ -143,6 +144,8 @@ _PARENT: dict[type, tuple[Any, type]] = {
     ServicePackageItem: (ServicePackageItem.package_id, ServicePackage),
     #: A package visit belongs to its event's (the household's) neighbourhood.
     PackageVisit: (PackageVisit.event_id, Event),
+    #: A representative invited to a council meeting: the meeting's neighbourhood.
+    CouncilAttendee: (CouncilAttendee.event_id, Event),
     HouseholdCategoryLink: (HouseholdCategoryLink.household_id, Household),
     HouseholdContactWindow: (HouseholdContactWindow.household_id, Household),
     IncidentArea: (IncidentArea.incident_id, Incident),

@@ -175,7 +175,7 @@ def test_a_council_meeting_is_scheduled_from_the_handling_page(client, db_sessio
     assert missing.status_code == 422
     done = client.post(f"/admin/residentrequest/meeting/?id={row.id}",
                        data={"csrf_token": token, "starts_at": "2027-05-08 19:00",
-                             "place": "佳虹居委会会议室"})
+                             "place": "佳虹居委会会议室", "representatives": "王建国\n李秀英"})
     assert done.status_code == 302, as_text(done)[-800:]
     db_session.expire_all()
     fresh = db_session.get(ResidentRequest, row.id)

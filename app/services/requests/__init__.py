@@ -13,7 +13,13 @@ from app.services.requests.board import (
     posted_counts,
     take_down,
 )
-from app.services.requests.council import link_meeting, schedule_meeting
+from app.services.requests.council import (
+    Turnout,
+    attendees,
+    link_meeting,
+    schedule_meeting,
+    turnouts,
+)
 from app.services.requests.errors import RequestError
 from app.services.requests.intake import (
     MAX_LOOKUP,
@@ -46,8 +52,10 @@ __all__ = [
     "RequestError",
     "RequestInput",
     "RequestInvalid",
+    "Turnout",
     "add_me_too",
     "allowed_steps",
+    "attendees",
     "board_entries",
     "board_version",
     "change_status",
@@ -65,4 +73,5 @@ __all__ = [
     "schedule_meeting",
     "similar_open",
     "take_down",
+    "turnouts",
 ]

@@ -2,8 +2,9 @@
 neighbourhood.
 
 Only the text the committee wrote for the public is ever read here (`board_title`, `result`,
-`council_decision`) together with the category and dates: the query selects those columns and
-nothing else, so a resident's name, phone, address or own words cannot reach a board page.
+`council_decision`) together with the category, the dates and a council meeting's turnout
+(two counts): the query selects those columns and nothing else, so a resident's or a
+representative's name, phone, address or own words cannot reach a board page.
 A personal demand answered with an explanation is not posted; a reopened request leaves the
 board until it is resolved again.
 """
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import RequestCategory, RequestStatus
 from app.models import RequestChange, ResidentRequest, utcnow
+from app.services.requests.council import Turnout, turnouts
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
@@ -43,6 +45,8 @@ class BoardEntry:
     received_at: datetime
     resolved_at: datetime | None
     posted_at: datetime
+    #: How many residents' representatives came to the council meeting, of how many invited.
+    turnout: Turnout | None = None
 
 
 def clean_board_text(title: str | None, result: str | None) -> tuple[str, str] | None:
@@ -107,16 +111,19 @@ def board_entries(session: Session, neighbourhood_id: int,
     R = ResidentRequest
     rows = session.execute(
         select(R.id, R.category, R.board_title, R.result, R.council_decision, R.received_at,
-               R.resolved_at, R.posted_at)
+               R.resolved_at, R.posted_at, R.council_event_id)
         .where(R.neighbourhood_id == neighbourhood_id, R.posted_at.is_not(None),
                R.status == RequestStatus.resolved)
         .order_by(R.posted_at.desc(), R.id.desc())
         .limit(limit)
     ).all()
+    came = turnouts(session, [r.council_event_id for r in rows if r.council_decision])
     return [BoardEntry(id=r.id, category=r.category, title=r.board_title or "",
                        result=r.result or "", council_decision=r.council_decision,
                        received_at=r.received_at, resolved_at=r.resolved_at,
-                       posted_at=r.posted_at) for r in rows]
+                       posted_at=r.posted_at,
+                       turnout=came.get(r.council_event_id) if r.council_decision else None)
+            for r in rows]
 
 
 def posted_counts(session: Session) -> dict[int, int]:

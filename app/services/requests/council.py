@@ -1,26 +1,35 @@
 """The residents' council (居民议事会): a matter with both benefit and harm is decided by
 residents' representatives at a meeting, which is an event of the neighbourhood like any other
-(its calendar, its place, its volunteers). The decision is recorded when the request leaves the
-council (`workflow.change_status`: approved → carried out as an improvement; not approved →
-explained; or resolved directly), and goes on the notice board with the result.
+(its calendar, its place, its volunteers). The representatives invited are named when the
+meeting is scheduled (`CouncilAttendee` rows); who came is ticked when the decision is
+recorded (`workflow.change_status`: approved → carried out as an improvement; not approved →
+explained; or resolved directly), and the decision goes on the notice board with the result
+and the turnout (counts only, never the names).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import EventKind, EventStatus, RequestStatus
-from app.models import Event, ResidentRequest
+from app.models import CouncilAttendee, Event, ResidentRequest
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
 MEETING_MINUTES = 90
 MAX_PLACE = 200
+#: Names on one meeting's invitation list, at most (a neighbourhood's representatives).
+MAX_ATTENDEES = 200
+MAX_NAME = 80
 
 
 def _title(request: ResidentRequest) -> str:
@@ -30,11 +39,36 @@ def _title(request: ResidentRequest) -> str:
         return str(_l("Residents' council: %(subject)s", subject=subject))[:200]
 
 
+def representative_names(raw: str | None) -> list[str]:
+    """The names typed one a line (or separated by 、 , ，; ；), cleaned, each once; refused
+    (field "representatives") when there is none, one is too long or there are too many."""
+    if has_control_characters((raw or "").replace("\r", " ").replace("\n", " ")):
+        raise RequestError("invalid", control_characters_message(), "representatives")
+    names: list[str] = []
+    for part in re.split(r"[\r\n、,，;；]+", raw or ""):
+        name = " ".join(part.split())
+        if not name or name in names:
+            continue
+        if len(name) > MAX_NAME:
+            raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NAME),
+                               "representatives")
+        names.append(name)
+    if not names:
+        raise RequestError("invalid", _l(
+            "Name the residents' representatives invited to the meeting, one a line."),
+            "representatives")
+    if len(names) > MAX_ATTENDEES:
+        raise RequestError("invalid", _l("At most %(n)s representatives, please.",
+                                         n=MAX_ATTENDEES), "representatives")
+    return names
+
+
 def schedule_meeting(session: Session, request: ResidentRequest, *, starts_at: datetime | None,
-                     place: str | None, minutes: int = MEETING_MINUTES) -> Event:
-    """Create the council meeting for a request referred to the council, and link it; flush
-    only. Refused, with nothing written, unless the request is with the council and the time
-    and place are given."""
+                     place: str | None, representatives: str | None,
+                     minutes: int = MEETING_MINUTES) -> Event:
+    """Create the council meeting for a request referred to the council, with the residents'
+    representatives invited to it, and link it; flush only. Refused, with nothing written,
+    unless the request is with the council and the time, place and invited are given."""
     if request.status != RequestStatus.council:
         raise RequestError("not_allowed", _l(
             "Only a request referred to the residents' council gets a council meeting."))
@@ -48,12 +82,14 @@ def schedule_meeting(session: Session, request: ResidentRequest, *, starts_at: d
     if len(where) > MAX_PLACE:
         raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_PLACE),
                            "place")
+    names = representative_names(representatives)
     event = Event(neighbourhood_id=request.neighbourhood_id, kind=EventKind.other,
                   title=_title(request), place=where, start_at=starts_at,
                   end_at=starts_at + timedelta(minutes=minutes), is_public=False,
                   status=EventStatus.published)
     session.add(event)
     session.flush()
+    session.add_all(CouncilAttendee(event_id=event.id, name=name) for name in names)
     request.council_event_id = event.id
     session.flush()
     return event
@@ -69,3 +105,56 @@ def link_meeting(session: Session, request: ResidentRequest, event: Event) -> No
                            "event")
     request.council_event_id = event.id
     session.flush()
+
+
+def attendees(session: Session, event_id: int | None) -> list[CouncilAttendee]:
+    """The representatives invited to a meeting, in the order they were named."""
+    if event_id is None:
+        return []
+    return list(session.scalars(select(CouncilAttendee)
+                                .where(CouncilAttendee.event_id == event_id)
+                                .order_by(CouncilAttendee.id)))
+
+
+def attendance_plan(session: Session, request: ResidentRequest,
+                    attended: Collection[str] | None) -> dict[CouncilAttendee, bool] | None:
+    """Who of the representatives invited to the request's meeting came, from the ids ticked;
+    writes nothing (the workflow applies it with the step). None when the meeting has no
+    invitation list. Refused when nobody is ticked or a ticked id is not on this meeting's
+    list (another meeting's, another neighbourhood's)."""
+    invited = attendees(session, request.council_event_id)
+    given = {str(value).strip() for value in attended or () if str(value).strip()}
+    if not invited:
+        if given:
+            raise RequestError("invalid", _l(
+                "Tick only representatives invited to this request's meeting."), "attended")
+        return None
+    by_id = {str(person.id): person for person in invited}
+    if given - set(by_id):
+        raise RequestError("invalid", _l(
+            "Tick only representatives invited to this request's meeting."), "attended")
+    if not given:
+        raise RequestError("invalid", _l(
+            "Tick the residents' representatives who came to the meeting."), "attended")
+    return {person: key in given for key, person in by_id.items()}
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """How many representatives were invited to a meeting and how many came (no names)."""
+
+    attended: int
+    invited: int
+
+
+def turnouts(session: Session, event_ids: Collection[int | None]) -> dict[int, Turnout]:
+    """The turnout of each of these meetings that has an invitation list, in one query."""
+    ids = sorted({event_id for event_id in event_ids if event_id is not None})
+    if not ids:
+        return {}
+    A = CouncilAttendee
+    rows = session.execute(
+        select(A.event_id, func.count(), func.sum(case((A.attended.is_(True), 1), else_=0)))
+        .where(A.event_id.in_(ids)).group_by(A.event_id)).all()
+    return {event_id: Turnout(attended=int(came or 0), invited=invited)
+            for event_id, invited, came in rows}

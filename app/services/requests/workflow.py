@@ -16,6 +16,7 @@ saw, so two coordinators acting at once cannot both move the same request.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.enums import RequestStatus
 from app.models import RequestAnswer, RequestChange, ResidentRequest, User, utcnow
 from app.models.requests import new_survey_token
-from app.services.requests import notices
+from app.services.requests import council, notices
 from app.services.requests.board import POSTABLE_PATHS, clean_board_text
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
@@ -114,7 +115,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
                   *, user: User | None, note: str | None = None,
                   expected: RequestStatus | str | None = None,
                   board_title: str | None = None, result: str | None = None,
-                  council_decision: str | None = None) -> RequestChange:
+                  council_decision: str | None = None,
+                  attended: Collection[str] | None = None) -> RequestChange:
     """Move `request` to `to_status`, recording who, when and the note; flush only.
 
     `expected` is the state the user saw: if the request has moved since, nothing changes and
@@ -124,7 +126,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     Resolving an improvement or a council matter may post it on the notice board: give the
     entry's `board_title` and public `result` (both, or neither). Reopening takes it down.
     Leaving the residents' council needs its `council_decision` (public: it is posted with
-    the result).
+    the result) and, when its meeting has an invitation list, the ids of the representatives
+    who came (`attended`; the others are marked absent).
     """
     try:
         target = RequestStatus(to_status)
@@ -145,8 +148,10 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
         raise RequestError("invalid", _l(
             "Please write what was decided or said: the resident reads this note."), "note")
     decision = None
+    turnout = None
     if current == S.council:
         decision = _clean_decision(council_decision)
+        turnout = council.attendance_plan(session, request, attended)
     board = clean_board_text(board_title, result)
     if board is not None and (target != S.resolved or not (
             current in POSTABLE_PATHS or _went_through(session, request, POSTABLE_PATHS))):
@@ -178,6 +183,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
             "Someone changed this request meanwhile: it is now “%(now)s”. Nothing was changed; "
             "look at it again.", now=request.status.label))
     session.refresh(request, list(values))
+    for person, came in (turnout or {}).items():
+        person.attended = came
     change = record_change(session, request, current, target, user=user, note=text)
     session.flush()
     notices.tell(session, request, change)

@@ -16,7 +16,7 @@ from app.enums import RequestChannel, RequestStatus
 from app.models import Event, RequestChange, ResidentRequest, Volunteer
 from app.services.demo import load_demo
 from app.services.demo.requests import JIANG, JIANG_SUGGESTIONS
-from app.services.requests import board_entries
+from app.services.requests import Turnout, board_entries, turnouts
 from tests.demo import DEMO_TODAY
 
 pytestmark = pytest.mark.integration
@@ -39,6 +39,12 @@ def test_a_year_of_requests_with_the_articles_examples_and_believable_stats(
     meeting = demo_session.get(Event, pergola.council_event_id)
     assert meeting.neighbourhood_id == pergola.neighbourhood_id and "议事会" in meeting.title
     assert "27票赞成" in pergola.council_decision
+    # Attendance as rows: 31 of the 33 representatives invited came; the board counts them.
+    assert turnouts(demo_session, [meeting.id]) == {meeting.id: Turnout(attended=31,
+                                                                        invited=33)}
+    [posted] = [e for e in board_entries(demo_session, pergola.neighbourhood_id)
+                if e.id == pergola.id]
+    assert posted.turnout == Turnout(attended=31, invited=33)
     path = [c.to_status for c in pergola.changes]
     assert path == [RequestStatus.received, RequestStatus.handling, RequestStatus.council,
                     RequestStatus.improving, RequestStatus.resolved]

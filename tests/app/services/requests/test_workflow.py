@@ -177,15 +177,17 @@ def test_a_council_meeting_is_an_event_of_the_neighbourhood(app: Flask,
     req = f.make_resident_request(db_session, neighbourhood=n, status=S.handling)
     starts = f.future(10)
     with in_english(app), pytest.raises(requests.RequestError):
-        requests.schedule_meeting(db_session, req, starts_at=starts, place="居委会会议室")
+        requests.schedule_meeting(db_session, req, starts_at=starts, place="居委会会议室",
+                                  representatives="王建国")
     req.status = S.council
     db_session.flush()
     with in_english(app), pytest.raises(requests.RequestError) as caught:
-        requests.schedule_meeting(db_session, req, starts_at=starts, place=" ")
+        requests.schedule_meeting(db_session, req, starts_at=starts, place=" ",
+                                  representatives="王建国")
     assert caught.value.field == "place" and req.council_event_id is None
     with app.test_request_context():
         event = requests.schedule_meeting(db_session, req, starts_at=starts,
-                                          place="居委会会议室")
+                                          place="居委会会议室", representatives="王建国")
     assert req.council_event_id == event.id and event.neighbourhood_id == n.id
     assert event.title.startswith("居民议事会") and not event.is_public
     assert event.end_at - event.start_at == timedelta(minutes=90)

@@ -1,0 +1,107 @@
+"""The council path end to end in the admin: the coordinator schedules the meeting with the
+representatives invited, ticks who came when recording the decision (refused without a tick,
+changing nothing), resolves it onto the notice board, which shows how many came and no name;
+another neighbourhood's request stays out of reach."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.enums import RequestStatus
+from app.models import CouncilAttendee, ResidentRequest
+from tests.admin.conftest import as_text, quick_login
+from tests.helpers import csrf_token_from, form_fields
+
+pytestmark = pytest.mark.integration
+
+S = RequestStatus
+NAMES = ("王建国", "李秀英", "张伟")
+
+
+def _handle(client, row_id: int) -> str:
+    page = client.get(f"/admin/residentrequest/handle/?id={row_id}")
+    assert page.status_code == 200, as_text(page)[-500:]
+    return as_text(page)
+
+
+def _step(client, row_id: int, status: str, note: str = "", attended=(), **extra: str):
+    fields = form_fields(_handle(client, row_id))
+    data = {"csrf_token": fields["csrf_token"], "status": status, "note": note,
+            "expected": fields["expected"], "attended": list(attended), **extra}
+    return client.post(f"/admin/residentrequest/handle/?id={row_id}", data=data)
+
+
+def _invited(db_session, event_id: int) -> dict[str, tuple[int, bool]]:
+    db_session.expire_all()
+    return {a.name: (a.id, a.attended) for a in db_session.scalars(
+        select(CouncilAttendee).where(CouncilAttendee.event_id == event_id))}
+
+
+def test_the_council_path_with_attendance(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    assert _step(client, row.id, S.handling.value).status_code == 302
+    assert _step(client, row.id, S.council.value, "涉及底楼采光，提交议事会").status_code == 302
+    token = csrf_token_from(_handle(client, row.id))
+    meeting = {"csrf_token": token, "starts_at": "2027-05-08 19:00", "place": "佳虹居委会会议室"}
+    nobody = client.post(f"/admin/residentrequest/meeting/?id={row.id}",
+                         data={**meeting, "representatives": "  "})
+    assert nobody.status_code == 422
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).council_event_id is None
+    done = client.post(f"/admin/residentrequest/meeting/?id={row.id}",
+                       data={**meeting, "representatives": "\n".join(NAMES)})
+    assert done.status_code == 302, as_text(done)[-800:]
+    db_session.expire_all()
+    event_id = db_session.get(ResidentRequest, row.id).council_event_id
+    invited = _invited(db_session, event_id)
+    assert list(invited) == list(NAMES) and not any(came for _, came in invited.values())
+    page = _handle(client, row.id)
+    assert 'id="council-attendance"' in page and all(name in page for name in NAMES)
+
+    decision = {"council_decision": "2票赞成：同意搭建花架"}
+    refused = _step(client, row.id, S.improving.value, "议事会同意", **decision)
+    assert refused.status_code == 422
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).status == S.council
+    came = [str(invited["王建国"][0]), str(invited["张伟"][0])]
+    decided = _step(client, row.id, S.improving.value, "议事会同意", attended=came, **decision)
+    assert decided.status_code == 302, as_text(decided)[-800:]
+    assert {name: c for name, (_, c) in _invited(db_session, event_id).items()} == {
+        "王建国": True, "李秀英": False, "张伟": True}
+    resolved = _step(client, row.id, S.resolved.value, "花架已建成",
+                     board_title="小花园搭建花架", result="花架已建成，种上紫藤")
+    assert resolved.status_code == 302, as_text(resolved)[-800:]
+
+    n = world.jiahong.neighbourhood.id
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    board = as_text(client.get(f"/board/{n}"))
+    assert "2 of the 3 residents" in board and "invited came to the meeting." in board
+    data = client.get(f"/board/{n}.json").get_json()
+    [entry] = [e for e in data["entries"] if e["title"] == "小花园搭建花架"]
+    assert entry["council_attendance"] == {"attended": 2, "invited": 3}
+    atom = as_text(client.get(f"/board/{n}.atom"))
+    assert "2 of the 3 residents' representatives" in atom
+    for public in (board, str(data), atom):
+        assert not any(name in public for name in NAMES)
+    fresh = db_session.get(ResidentRequest, row.id)
+    mine = as_text(client.get(f"/requests/{fresh.follow_token}"))
+    assert 'id="council-turnout"' in mine and "2 of the 3" in mine
+    assert not any(name in mine for name in NAMES)
+
+
+def test_another_neighbourhoods_meeting_is_out_of_reach(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    foreign = world.yongye.rows["residentrequest"]
+    token = csrf_token_from(_handle(client, world.jiahong.rows["residentrequest"].id))
+    scheduled = client.post(f"/admin/residentrequest/meeting/?id={foreign.id}", data={
+        "csrf_token": token, "starts_at": "2027-05-08 19:00", "place": "会议室",
+        "representatives": "王建国"})
+    assert scheduled.status_code == 404
+    stepped = client.post(f"/admin/residentrequest/handle/?id={foreign.id}", data={
+        "csrf_token": token, "status": S.handling.value, "note": "", "attended": ["1"]})
+    assert stepped.status_code == 404
+    db_session.expire_all()
+    assert db_session.scalar(select(CouncilAttendee.id)) is None
