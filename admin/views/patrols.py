@@ -11,16 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import abort, request, url_for
+from flask import abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import CombinedMultiDict
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from admin.base import LinliModelView, acting_user
 from admin.filters import enum_filters, local_date_filters
+from admin.views.request_forms import PhotoForm
 from app.enums import PatrolSiteKind
 from app.extensions import db
 from app.ids import parse_id
@@ -37,6 +39,7 @@ from app.services import links, scoping
 from app.services.households.files import mask_phone
 from app.services.patrols import log, stats
 from app.services.patrols import photos as patrol_photos
+from app.services.requests.photos import MAX_BYTES as PHOTO_MAX_BYTES
 
 EXCERPT = 60
 
@@ -226,6 +229,7 @@ def _history_text(view: Any, context: Any, model: PatrolInspection, name: str) -
 
 
 class PatrolInspectionView(LinliModelView):
+    details_template = "admin/patrols/inspection_details.html"
     column_list = ["started_at", "site", "group", "ended_at", "present", "follow_up_needed",
                    "findings"]
     column_details_list = ["started_at", "ended_at", "site", "group", "present", "checklist",
@@ -268,6 +272,47 @@ class PatrolInspectionView(LinliModelView):
         if photo is None:
             abort(404)
         return photo_response(photo, "private, no-store")
+
+    def _writable(self) -> PatrolInspection | None:
+        """The inspection named by `?id=` if this user may change it, else None."""
+        number = parse_id(request.args.get("id"))
+        return None if number is None else scoping.scoped_row(
+            db.session, acting_user(), PatrolInspection, number, write=True)
+
+    @expose("/details/")
+    def details_view(self) -> Any:
+        """The record, with the form to add a photo when this user may add one."""
+        row = self._writable()
+        if (row is not None and len(row.photos) < patrol_photos.MAX_PHOTOS
+                and log.may_change(db.session, row, user=acting_user())):
+            self._template_args["photo_form"] = PhotoForm()
+        return super().details_view()
+
+    @expose("/photo/upload/", methods=["POST"])
+    def photo_upload_view(self) -> Any:
+        """A photo added by the coordinator (a paper record's, one sent by a member later);
+        refused in the user's language with nothing kept."""
+        request.max_content_length = PHOTO_MAX_BYTES + 1024 * 1024
+        row = self._writable()
+        if row is None:
+            abort(404)
+        row_id = row.id
+        form = PhotoForm(CombinedMultiDict((request.files, request.form)))
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        upload = form.photo.data
+        raw = upload.read(PHOTO_MAX_BYTES + 1) if upload else b""
+        try:
+            patrol_photos.add_photo(db.session, row, raw, user=acting_user())
+        except log.PatrolError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            page = make_response(self.details_view())
+            page.status_code = 422
+            return page
+        db.session.commit()
+        flash(gettext("Photo added."), "success")
+        return redirect(url_for(".details_view", id=row_id))
 
     def update_model(self, form: Any, model: PatrolInspection) -> Any:
         # What the record said before the form is applied, for its history.

@@ -292,3 +292,35 @@ def test_dashboard_figure_rows_and_their_exports(client, world, role: str) -> No
             assert f"{name}路1号" in body, (path, query)
             assert role == "admin" or FOREIGN not in body, path
         assert tuple(statuses) == expected, path
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_inspection_photo_upload(client, db_session, world, role: str) -> None:
+    """Adding a photo to a patrol inspection (POST, CSRF): the town admin to any, a
+    coordinator to their own neighbourhood's only (another's is not found), nobody else."""
+    from io import BytesIO
+
+    from app.models import PatrolInspection
+    from tests.app.services.requests.test_photos import jpeg_with_gps
+    from tests.helpers import csrf_token
+
+    token = quick_login(client, world.users[role]) if role != "anonymous" \
+        else csrf_token(client)
+    statuses = []
+    for side in (world.jiahong, world.yongye):
+        response = client.post(
+            f"/admin/patrolinspection/photo/upload/?id={side.rows['patrolinspection'].id}",
+            content_type="multipart/form-data",
+            data={"csrf_token": token, "photo": (BytesIO(jpeg_with_gps()), "a.jpg")})
+        statuses.append(response.status_code)
+        if role == "anonymous":
+            assert "/login" in response.headers["Location"]
+    expected = {"admin": (302, 302), "coordinator": (302, 404), "team_lead": (403, 403),
+                "volunteer": (403, 403), "department": (403, 403),
+                "anonymous": (302, 302)}[role]
+    assert tuple(statuses) == expected
+    db_session.expire_all()
+    added = [len(db_session.get(PatrolInspection, side.rows["patrolinspection"].id).photos)
+             for side in (world.jiahong, world.yongye)]
+    assert added == [1 if status == 302 and role != "anonymous" else 0
+                     for status in statuses]

@@ -121,3 +121,48 @@ def test_site_details_show_the_code_to_print(client, db_session, world) -> None:
     site = world.jiahong.rows["patrolsite"]
     body = as_text(client.get(f"/admin/patrolsite/details/?id={site.id}"))
     assert "<svg" in body and "/portal/patrols/site/" in body
+
+
+def test_photos_are_added_on_the_inspection_page(client, db_session, world) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    from tests.app.services.requests.test_photos import jpeg_with_gps
+
+    token = quick_login(client, world.users["coordinator"])
+    own = world.jiahong.rows["patrolinspection"]
+    foreign = world.yongye.rows["patrolinspection"]
+    page = as_text(client.get(f"/admin/patrolinspection/details/?id={own.id}"))
+    assert 'id="inspection-photo-form"' in page and "添加照片" in page
+    upload = f"/admin/patrolinspection/photo/upload/?id={own.id}"
+
+    def post(url: str, raw: bytes, name: str, **extra: str):
+        return client.post(url, content_type="multipart/form-data",
+                           data={"csrf_token": token, "photo": (BytesIO(raw), name), **extra})
+
+    bad = post(upload, b"GIF89a", "a.gif")
+    assert bad.status_code == 422 and "这个文件不是能打开的照片。" in as_text(bad)
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    bad = post(upload, b"GIF89a", "a.gif")
+    assert bad.status_code == 422 and "This file is not a photo that can be read." in as_text(bad)
+    no_token = client.post(upload, content_type="multipart/form-data",
+                           data={"photo": (BytesIO(jpeg_with_gps()), "a.jpg")})
+    assert no_token.status_code == 400
+    assert post(f"/admin/patrolinspection/photo/upload/?id={foreign.id}", jpeg_with_gps(),
+                "a.jpg").status_code == 404
+    db_session.expire_all()
+    assert db_session.get(PatrolInspection, own.id).photos == []
+    assert db_session.get(PatrolInspection, foreign.id).photos == []
+
+    done = post(upload, jpeg_with_gps(), "a.jpg")
+    assert done.status_code == 302
+    db_session.expire_all()
+    [photo] = db_session.get(PatrolInspection, own.id).photos
+    assert photo.recorded_by_id == world.users["coordinator"].id
+    shown = client.get(f"/admin/patrolinspection/photo/?id={own.id}&photo={photo.id}")
+    assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
+    assert not Image.open(BytesIO(shown.data)).getexif().get(0x8825)  # no position kept
+    details = as_text(client.get(f"/admin/patrolinspection/details/?id={own.id}"))
+    assert f"photo={photo.id}" in details
