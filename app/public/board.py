@@ -26,6 +26,7 @@ from app.public.caching import code_version
 from app.public.requests import photo_response
 from app.public.views import public_bp
 from app.services import requests as requests_service
+from app.services import thanks as thanks_service
 from app.services.requests.photos import BoardPhoto, board_photo, board_photos
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -43,8 +44,10 @@ def board_index() -> str:
 def board(neighbourhood_id: int) -> Response:
     etag = None
     if is_anonymous_visitor():
-        etag = requests_service.board_version(db.session, neighbourhood_id, get_locale(),
-                                              code_version())
+        # The donors listed change it too (an acknowledgement, a gift taken back).
+        etag = requests_service.board_version(
+            db.session, neighbourhood_id, get_locale(), code_version(),
+            *thanks_service.donations_state(db.session, neighbourhood_id))
         if etag in request.if_none_match:
             response = Response(status=304)
             response.set_etag(etag)
@@ -56,7 +59,8 @@ def board(neighbourhood_id: int) -> Response:
         "public/board.html", neighbourhood=neighbourhood,
         name=localised(neighbourhood.name, neighbourhood.name_en),
         entries=(entries := requests_service.board_entries(db.session, neighbourhood_id)),
-        photos=board_photos(db.session, [e.id for e in entries]))
+        photos=board_photos(db.session, [e.id for e in entries]),
+        donors=thanks_service.board_donors(db.session, neighbourhood_id))
     response = Response(body, mimetype="text/html")
     if etag:
         response.set_etag(etag)

@@ -6,6 +6,9 @@ individual only when they agreed to be named (`Donation.donor_named`), else as a
 resident. What was given and its value are shown, the recipients only as a number: the
 recipients' description, the acknowledgement text and the campaign's households never leave
 the admin, since they can name or point at people.
+
+The notice board lists the latest gifts of companies and organisations (`board_donors`): it
+names no person, so an individual's gift is thanked on the thank-you page only.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import DonorKind
@@ -22,6 +25,8 @@ from app.models import Donation, FestivalCampaign
 
 #: At most this many on the page: a year and more of a neighbourhood's gifts.
 LIMIT = 200
+#: The latest gifts on the notice board; the thank-you page has them all.
+BOARD_DONORS = 10
 
 
 @dataclass(frozen=True)
@@ -46,14 +51,19 @@ def public_name(donation: Donation) -> tuple[str, bool]:
     return str(_l("A resident who asked not to be named")), False
 
 
-def thanks(session: Session, neighbourhood_id: int) -> list[Thanks]:
-    """The neighbourhood's acknowledged donations, newest first, as the public may see them."""
-    rows = session.execute(
+def thanks(session: Session, neighbourhood_id: int, *, limit: int = LIMIT,
+           companies_only: bool = False) -> list[Thanks]:
+    """The neighbourhood's acknowledged donations, newest first, as the public may see them;
+    `companies_only`: of companies and organisations only (the notice board)."""
+    statement = (
         select(Donation, FestivalCampaign.title)
         .outerjoin(FestivalCampaign, FestivalCampaign.id == Donation.campaign_id)
         .where(Donation.neighbourhood_id == neighbourhood_id,
-               Donation.acknowledged_on.is_not(None))
-        .order_by(Donation.received_on.desc(), Donation.id.desc()).limit(LIMIT)).all()
+               Donation.acknowledged_on.is_not(None)))
+    if companies_only:
+        statement = statement.where(Donation.donor_kind != DonorKind.individual)
+    rows = session.execute(
+        statement.order_by(Donation.received_on.desc(), Donation.id.desc()).limit(limit)).all()
     out = []
     for donation, campaign in rows:
         name, named = public_name(donation)
@@ -73,3 +83,16 @@ class ThanksTotals:
 def totals(lines: list[Thanks]) -> ThanksTotals:
     return ThanksTotals(len(lines), sum(t.value_yuan for t in lines),
                         sum(t.recipients for t in lines))
+
+
+def board_donors(session: Session, neighbourhood_id: int) -> list[Thanks]:
+    """The latest acknowledged gifts of companies and organisations, for the notice board."""
+    return thanks(session, neighbourhood_id, limit=BOARD_DONORS, companies_only=True)
+
+
+def donations_state(session: Session, neighbourhood_id: int) -> tuple[object, ...]:
+    """What changes whenever the neighbourhood's public gifts may (the board's validator):
+    their count and latest change."""
+    return tuple(session.execute(
+        select(func.count(), func.max(Donation.updated_at))
+        .where(Donation.neighbourhood_id == neighbourhood_id)).one())

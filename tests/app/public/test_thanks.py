@@ -84,3 +84,36 @@ def test_the_notice_board_links_to_it_and_unknown_neighbourhoods_are_404(
     board = client.get(f"/board/{gifts.id}").get_data(as_text=True)
     assert f"/thanks/{gifts.id}" in board
     assert client.get("/thanks/999999").status_code == 404
+
+
+def test_the_notice_board_lists_its_company_donors_and_no_person(
+        client: FlaskClient, db_session: Session, gifts) -> None:
+    for language in ("zh_CN", "en"):
+        with client.session_transaction() as session:
+            session["locale"] = language
+        html = client.get(f"/board/{gifts.id}").get_data(as_text=True)
+        donors = html[html.index('id="board-donors"'):html.index('id="board-thanks"')]
+        assert "金桥食品有限公司" in donors and "月饼200盒" in donors
+        assert "20000" in donors and "120" in donors and "2026年中秋走访" in donors
+        # Individuals (named or not) are thanked on the thank-you page only.
+        assert "钱志明" not in html and "食用油20桶" not in html and "大米10袋" not in html
+        assert "未致谢公司" not in html and "别村商会" not in html
+        for secret in PRIVATE:
+            assert secret not in html, (language, secret)
+    with client.session_transaction() as session:
+        session["locale"] = "zh_CN"
+    html = client.get(f"/board/{gifts.id}").get_data(as_text=True)
+    assert "捐赠单位" in html and "价值 20000 元 · 惠及 120 位居民" in html
+
+
+def test_the_board_changes_when_a_gift_is_acknowledged(
+        client: FlaskClient, db_session: Session, gifts) -> None:
+    first = client.get(f"/board/{gifts.id}")
+    etag = first.headers["ETag"]
+    assert "未致谢公司" not in first.get_data(as_text=True)
+    assert client.get(f"/board/{gifts.id}", headers={"If-None-Match": etag}).status_code == 304
+    late = db_session.query(Donation).filter_by(donor="未致谢公司").one()
+    late.acknowledged_on = date(2026, 9, 26)
+    db_session.flush()
+    again = client.get(f"/board/{gifts.id}", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and "未致谢公司" in again.get_data(as_text=True)
