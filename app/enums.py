@@ -751,6 +751,8 @@ class PackageVisitLeft(LabelledEnum):
     overlap = "overlap"
     weekly_cap = "weekly_cap"
     declined = "declined"
+    #: A make-up visit: no free time of the helper's in the coming week holds it.
+    no_free_time = "no_free_time"
 
     @classmethod
     def _labels(cls):
@@ -762,6 +764,8 @@ class PackageVisitLeft(LabelledEnum):
             cls.overlap: _l("The helper has another shift then"),
             cls.weekly_cap: _l("The helper's weekly limit would be exceeded"),
             cls.declined: _l("The helper declined this visit"),
+            cls.no_free_time: _l("None of the helper's free times in the coming week fits "
+                                 "the make-up visit"),
         }
 
 

@@ -3,8 +3,8 @@ being recorded as done (or recorded as missed, not at home, refused) is escalate
 coordinators of the family's neighbourhood and the members of the service group whose patch
 holds the family's building (the missed visit's own helper excepted) are told, and a make-up
 visit is made for the same
-service, given to the same helper on the first of the next days the engine's rules allow
-(otherwise left for the scheduler, saying why).
+service, in the same helper's own free time within a week, earliest first
+(`packages.makeup`; otherwise left for the scheduler, saying why).
 
 A make-up visit belongs to the missed one (`PackageVisit.makeup_of_id`), not to the item's
 cadence: generation never replaces it, and it is escalated in turn if it is missed too.
@@ -36,13 +36,11 @@ from app.models import (
     user_neighbourhoods,
 )
 from app.services import notify
-from app.services.packages.generation import place_helper, visit_event
+from app.services.packages.makeup import make_up
 from app.services.scheduler.text import shift_line
 
 #: Days after a visit's end within which it must be recorded.
 MISSED_AFTER_DAYS = 2
-#: How many days ahead a make-up visit may be placed with the helper.
-MAKEUP_WITHIN_DAYS = 7
 
 
 @dataclass
@@ -77,37 +75,6 @@ def _unrecorded(session: Session, *, now: datetime, days: int,
         .order_by(Event.start_at, PackageVisit.id)))
 
 
-def _makeup(session: Session, missed: PackageVisit, *, now: datetime,
-            zone: ZoneInfo) -> PackageVisit | None:
-    event = missed.event
-    household = event.household
-    if household is None:
-        return None
-    local_start = event.start_at.astimezone(zone)
-    minutes = int((event.end_at - event.start_at).total_seconds() // 60)
-    today = now.astimezone(zone).date()
-    shift = event.shifts[0]
-    makeup: PackageVisit | None = None
-    for ahead in range(1, MAKEUP_WITHIN_DAYS + 1):
-        start = datetime.combine(today + timedelta(days=ahead), local_start.timetz())
-        candidate = PackageVisit(
-            item_id=None, makeup_of_id=missed.id, due_on=start.date(),
-            helper_id=missed.helper_id,
-            event=visit_event(household, shift.title, event.description, start, minutes,
-                              shift.skill_id))
-        session.add(candidate)
-        session.flush()
-        place_helper(session, candidate, missed.helper, zone)
-        if candidate.left_reason is None or ahead == MAKEUP_WITHIN_DAYS:
-            makeup = candidate
-            break
-        # Not with the helper that day: try the next, the make-up keeps its continuity.
-        session.delete(candidate.event)
-        session.delete(candidate)
-        session.flush()
-    return makeup
-
-
 def record(session: Session, *, now: datetime, zone: ZoneInfo, days: int = MISSED_AFTER_DAYS,
            visit_ids: Iterable[int] | None = None) -> MissedResult:
     """The database's half of escalating every package visit not recorded as done `days`
@@ -117,7 +84,7 @@ def record(session: Session, *, now: datetime, zone: ZoneInfo, days: int = MISSE
     for missed in _unrecorded(session, now=now, days=days, visit_ids=visit_ids):
         missed.missed_alerted_at = now
         result.missed.append(missed)
-        makeup = _makeup(session, missed, now=now, zone=zone)
+        makeup = make_up(session, missed, now=now, zone=zone)
         result.makeup_of[missed.id] = makeup
         if makeup is not None:
             result.makeups.append(makeup)

@@ -83,11 +83,13 @@ def test_missed_visits_are_escalated_once_with_a_makeup_by_the_same_helper(
 
         first, second = result.makeups
         assert first.makeup_of_id == forgotten_id
-        assert first.event.start_at == datetime(2027, 1, 21, 9, 0, tzinfo=SHANGHAI)
+        # The earliest of her free time from tomorrow: her window opens at 08:00.
+        assert first.event.start_at == datetime(2027, 1, 21, 8, 0, tzinfo=SHANGHAI)
         assert [(a.volunteer_id, a.status) for a in first.event.shifts[0].assignments] == [
             (helper.id, AssignmentStatus.pending)]
-        # One helper cannot be in two places: the second make-up goes to the next free day.
-        assert second.event.start_at.date() == date(2027, 1, 22)
+        # One helper cannot be in two places: the second make-up comes once the first ends.
+        assert second.event.start_at == datetime(2027, 1, 21, 9, 0, tzinfo=SHANGHAI)
+        assert [a.volunteer_id for a in second.event.shifts[0].assignments] == [helper.id]
 
         again = missed.escalate(db_session, now=NOW, zone=SHANGHAI)
         assert (again.missed, again.makeups, again.notifications) == ([], [], [])
