@@ -70,7 +70,7 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
                           "channel", "status", "place", "text", "service_group", "due_at",
                           "resolved_at", "history"]
     column_labels = {
-        "reference_code": _l("Reference code"), "received_at": _l("Received at"),
+        "reference_code": _l("Request code"), "received_at": _l("Received at"),
         "category": _l("Category"), "status": _l("State"), "place": _l("Place"),
         "text": _l("Request"), "service_group": _l("Service group"),
         "channel": _l("Came in by"), "building": _l("Building"), "name": _l("Name"),

@@ -225,3 +225,19 @@ def test_a_photo_is_sent_with_the_request_and_seen_only_where_allowed(
     assert b"PhoneMaker" not in mine.data and "no-store" in mine.headers["Cache-Control"]
     assert client.get(f"/requests/not-the-token/photos/{photo.id}").status_code == 404
     assert client.get(f"/board/photos/{photo.id}").status_code == 404  # not published
+
+
+def test_the_request_pages_call_the_code_a_request_code_not_a_sign_up_number(
+        client: FlaskClient, db_session: Session) -> None:
+    """The code shared with event sign-ups reads 报名编号 (sign-up number); a resident's
+    request pages call theirs 查询码, as its SMS and e-mails do."""
+    n = f.make_neighbourhood(db_session, name="佳虹")
+    req = f.make_resident_request(db_session, neighbourhood=n, status=RequestStatus.resolved,
+                                  survey_token="shortTOKEN2")
+    for url in (f"/requests/{req.follow_token}", "/s/shortTOKEN2"):
+        body = client.get(url).get_data(as_text=True)
+        assert '<dt>查询码</dt><dd class="code"' in body and req.reference_code in body
+        assert "报名" not in body
+    _english(client)
+    body = client.get(f"/requests/{req.follow_token}").get_data(as_text=True)
+    assert "<dt>Reference code of your request</dt>" in body
