@@ -116,3 +116,9 @@ class MeetingForm(LinliForm):
         render_kw={"rows": 4, "maxlength": 20000})
 
 
+
+
+class InviteForm(LinliForm):
+    representatives = TextAreaField(
+        _l("More representatives to invite (one name a line)"),
+        render_kw={"rows": 3, "maxlength": 20000})

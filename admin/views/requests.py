@@ -20,8 +20,10 @@ from wtforms.validators import ValidationError
 from admin import access
 from admin.base import LinliModelView, acting_user
 from admin.filters import enum_filters, local_date_filters
+from admin.views.request_council import RequestCouncilPages
 from admin.views.request_forms import (
     EscalateForm,
+    InviteForm,
     MeetingForm,
     MergeForm,
     PhotoForm,
@@ -44,7 +46,7 @@ from app.enums import (
     Role,
 )
 from app.extensions import db
-from app.i18n import deployment_zone, local_datetime
+from app.i18n import deployment_zone
 from app.ids import parse_id
 from app.models import Department, ResidentRequest
 from app.services import requests as requests_service
@@ -58,7 +60,7 @@ from app.services.requests.escalation import departments_for, escalate, higher_l
 from app.services.requests.workflow import step_label
 
 
-class ResidentRequestView(RequestPhotoPages, LinliModelView):
+class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, LinliModelView):
     column_list = ["reference_code", "received_at", "neighbourhood", "category", "status",
                    "place", "text", "service_group", "level", "department", "due_at"]
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
@@ -261,6 +263,7 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
 
     def _render_handle(self, row: ResidentRequest, form: StepForm, status: int = 200,
                        meeting_form: MeetingForm | None = None,
+                       invite_form: InviteForm | None = None,
                        merge_form: MergeForm | None = None,
                        escalate_form: EscalateForm | None = None) -> Any:
         similar = []
@@ -273,6 +276,7 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
         body = self.render("admin/requests/handle.html", row=row, form=form,
                            escalate_form=escalate_form or self._escalate_form(row),
                            meeting_form=meeting_form or MeetingForm(),
+                           invite_form=invite_form or InviteForm(),
                            merge_form=merge_form or self._merge_form(row),
                            similar=similar, open_states=OPEN_REQUEST,
                            photo_form=PhotoForm(), publish_form=PublishPhotoForm(),
@@ -324,30 +328,6 @@ class ResidentRequestView(RequestPhotoPages, LinliModelView):
                       "outcome of %(into)s.", code=row.reference_code,
                       into=into.reference_code), "success")
         return redirect(url_for(".handle_view", id=into.id))
-
-    @expose("/meeting/", methods=["POST"])
-    def meeting_view(self) -> Any:
-        """Schedule the residents' council meeting of a request referred to the council."""
-        row = self._writable_or_404(request.args.get("id"))
-        form = MeetingForm(request.form)
-        if not form.validate():
-            if form.csrf_token.errors:
-                abort(400)
-            flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-            return self._render_handle(row, self._step_form(row), 422, form)
-        try:
-            event = requests_service.schedule_meeting(
-                db.session, row, starts_at=form.starts_at.data, place=form.place.data,
-                representatives=form.representatives.data)
-        except requests_service.RequestError as error:
-            db.session.rollback()
-            row = self._writable_or_404(request.args.get("id"))
-            flash(str(error.message), "error")
-            return self._render_handle(row, self._step_form(row), error.status, form)
-        db.session.commit()
-        flash(gettext("Council meeting scheduled: %(title)s, %(when)s.", title=event.title,
-                      when=local_datetime(event.start_at)), "success")
-        return redirect(url_for(".handle_view", id=row.id))
 
     @expose("/handle/", methods=["GET", "POST"])
     def handle_view(self) -> Any:

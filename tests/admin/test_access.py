@@ -324,3 +324,43 @@ def test_inspection_photo_upload(client, db_session, world, role: str) -> None:
              for side in (world.jiahong, world.yongye)]
     assert added == [1 if status == 302 and role != "anonymous" else 0
                      for status in statuses]
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_council_meeting_invite(client, db_session, world, role: str) -> None:
+    """Inviting more representatives to a request's council meeting (POST, CSRF): the town
+    admin to any, a coordinator to their own neighbourhood's only (another's is not found), a
+    department handler to none it does not hold, nobody else."""
+    from sqlalchemy import func, select
+
+    from app.enums import RequestStatus
+    from app.models import CouncilAttendee
+    from tests import factories as f
+    from tests.helpers import csrf_token
+
+    for side in (world.jiahong, world.yongye):
+        row = side.rows["residentrequest"]
+        meeting = f.make_event(db_session, neighbourhood_id=row.neighbourhood_id)
+        db_session.add(CouncilAttendee(event_id=meeting.id, name="王建国"))
+        row.status, row.council_event_id = RequestStatus.council, meeting.id
+    db_session.flush()
+    token = quick_login(client, world.users[role]) if role != "anonymous" \
+        else csrf_token(client)
+    statuses = []
+    for side in (world.jiahong, world.yongye):
+        response = client.post(
+            f"/admin/residentrequest/meeting/invite/?id={side.rows['residentrequest'].id}",
+            data={"csrf_token": token, "representatives": "李秀英"})
+        statuses.append(response.status_code)
+        if role == "anonymous":
+            assert "/login" in response.headers["Location"]
+    expected = {"admin": (302, 302), "coordinator": (302, 404), "team_lead": (403, 403),
+                "volunteer": (403, 403), "department": (404, 404),
+                "anonymous": (302, 302)}[role]
+    assert tuple(statuses) == expected
+    db_session.expire_all()
+    added = [db_session.scalar(select(func.count()).select_from(CouncilAttendee).where(
+        CouncilAttendee.event_id == side.rows["residentrequest"].council_event_id,
+        CouncilAttendee.name == "李秀英")) for side in (world.jiahong, world.yongye)]
+    assert added == [1 if status == 302 and role != "anonymous" else 0
+                     for status in statuses]

@@ -105,3 +105,67 @@ def test_another_neighbourhoods_meeting_is_out_of_reach(client, db_session, worl
     assert stepped.status_code == 404
     db_session.expire_all()
     assert db_session.scalar(select(CouncilAttendee.id)) is None
+
+
+def _invite(client, row_id: int, names: str, token: str | None = None):
+    if token is None:
+        token = csrf_token_from(_handle(client, row_id))
+    return client.post(f"/admin/residentrequest/meeting/invite/?id={row_id}",
+                       data={"csrf_token": token, "representatives": names})
+
+
+def test_representatives_can_be_added_until_the_decision(client, db_session, world) -> None:
+    """A meeting's list grows on the handling page (POST, CSRF, scoped): names already on it are
+    skipped, nothing new or no token changes nothing, another neighbourhood's request is not
+    found, and once the decision is recorded the list is closed, for every request on the
+    meeting's agenda."""
+    from tests import factories as f
+
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    before = _invite(client, row.id, "王建国")
+    assert before.status_code == 409 and "only while the request is with the residents" \
+        not in as_text(before)  # the page is in Chinese by default
+    assert "只有在诉求提交居民议事会期间" in as_text(before)
+    assert _step(client, row.id, S.handling.value).status_code == 302
+    assert _step(client, row.id, S.council.value, "涉及底楼采光，提交议事会").status_code == 302
+    no_meeting = _invite(client, row.id, "王建国")
+    assert no_meeting.status_code == 409 and "请先安排议事会会议" in as_text(no_meeting)
+    token = csrf_token_from(_handle(client, row.id))
+    assert client.post(f"/admin/residentrequest/meeting/?id={row.id}", data={
+        "csrf_token": token, "starts_at": "2027-05-08 19:00", "place": "佳虹居委会会议室",
+        "representatives": "王建国\n李秀英"}).status_code == 302
+    db_session.expire_all()
+    event_id = db_session.get(ResidentRequest, row.id).council_event_id
+
+    page = _handle(client, row.id)
+    assert 'id="invite-form"' in page
+    added = _invite(client, row.id, "李秀英、张伟\n赵敏")
+    assert added.status_code == 302, as_text(added)[-800:]
+    assert list(_invited(db_session, event_id)) == ["王建国", "李秀英", "张伟", "赵敏"]
+    assert "已加邀 2 名居民代表：张伟、赵敏。" in _handle(client, row.id)
+
+    for refused, status in ((_invite(client, row.id, "王建国\n张伟"), 422),
+                            (_invite(client, row.id, "  "), 422),
+                            (_invite(client, row.id, "钱七", token="forged"), 400),
+                            (_invite(client, world.yongye.rows["residentrequest"].id,
+                                     "钱七", token=token), 404)):
+        assert refused.status_code == status, as_text(refused)[-500:]
+    assert "填写的人都已在这次会议的邀请名单上" in as_text(
+        _invite(client, row.id, "王建国\n张伟"))
+    assert len(_invited(db_session, event_id)) == 4
+
+    # A second request on the same meeting's agenda: once the first one's decision is
+    # recorded (who came ticked), the list is closed for it too.
+    second = f.make_resident_request(db_session, neighbourhood=world.jiahong.neighbourhood,
+                                     status=S.council)
+    second.council_event_id = event_id
+    db_session.flush()
+    invited = _invited(db_session, event_id)
+    decided = _step(client, row.id, S.improving.value, "议事会同意",
+                    attended=[str(invited["王建国"][0])],
+                    council_decision="3票赞成：同意搭建花架")
+    assert decided.status_code == 302, as_text(decided)[-800:]
+    closed = _invite(client, second.id, "钱七")
+    assert closed.status_code == 409 and "决定已记录" in as_text(closed)
+    assert len(_invited(db_session, event_id)) == 4

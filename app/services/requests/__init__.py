@@ -16,6 +16,7 @@ from app.services.requests.board import (
 from app.services.requests.council import (
     Turnout,
     attendees,
+    invite_more,
     link_meeting,
     schedule_meeting,
     turnouts,
@@ -64,6 +65,7 @@ __all__ = [
     "create_request",
     "find_by_codes",
     "find_by_token",
+    "invite_more",
     "link_meeting",
     "merge",
     "next_step",

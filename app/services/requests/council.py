@@ -95,6 +95,52 @@ def schedule_meeting(session: Session, request: ResidentRequest, *, starts_at: d
     return event
 
 
+def invite_more(session: Session, request: ResidentRequest,
+                representatives: str | None) -> list[CouncilAttendee]:
+    """Add representatives to the invitation list of the request's meeting until its decision
+    is recorded (who came is ticked then, so the turnout counts the whole list); flush only.
+    Names already invited are skipped. Refused, with nothing written, when the request is not
+    with the council or has no meeting yet, when the meeting's decision is recorded (for this
+    request or another on its agenda), when everyone named is invited already, or when the
+    list would pass `MAX_ATTENDEES`."""
+    if request.status != RequestStatus.council:
+        raise RequestError("not_allowed", _l(
+            "Representatives can be invited only while the request is with the residents' "
+            "council."))
+    event_id = request.council_event_id
+    if event_id is None:
+        raise RequestError("not_allowed", _l(
+            "Schedule the council meeting first, naming the representatives invited."))
+    if _decided(session, event_id):
+        raise RequestError("not_allowed", _l(
+            "The meeting's decision is recorded: its list of representatives can no longer "
+            "change."))
+    invited = {person.name for person in attendees(session, event_id)}
+    names = [name for name in representative_names(representatives) if name not in invited]
+    if not names:
+        raise RequestError("invalid", _l("Everyone named is already invited to this meeting."),
+                           "representatives")
+    if len(invited) + len(names) > MAX_ATTENDEES:
+        raise RequestError("invalid", _l("At most %(n)s representatives, please.",
+                                         n=MAX_ATTENDEES), "representatives")
+    added = [CouncilAttendee(event_id=event_id, name=name) for name in names]
+    session.add_all(added)
+    session.flush()
+    return added
+
+
+def _decided(session: Session, event_id: int) -> bool:
+    """Whether a decision of this meeting is recorded: somebody is ticked as having come (a
+    decision needs one tick), or a request on its agenda has left the council with one."""
+    ticked = session.scalar(select(CouncilAttendee.id).where(
+        CouncilAttendee.event_id == event_id, CouncilAttendee.attended.is_(True)).limit(1))
+    left = session.scalar(select(ResidentRequest.id).where(
+        ResidentRequest.council_event_id == event_id,
+        ResidentRequest.status != RequestStatus.council,
+        ResidentRequest.council_decided_at.is_not(None)).limit(1))
+    return ticked is not None or left is not None
+
+
 def link_meeting(session: Session, request: ResidentRequest, event: Event) -> None:
     """Put the request on the agenda of an existing meeting of its neighbourhood."""
     if request.status != RequestStatus.council:
