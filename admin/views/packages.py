@@ -170,6 +170,12 @@ def _event_time(view: Any, context: Any, model: PackageVisit, name: str) -> Any:
     return model.event.start_at
 
 
+def _makes_up_for(view: Any, context: Any, model: PackageVisit, name: str) -> Any:
+    """When the missed visit was: a make-up says so in the list, beside why it is not with
+    the helper."""
+    return model.makeup_of.event.start_at if model.makeup_of is not None else ""
+
+
 def _left_label(view: Any, context: Any, model: PackageVisit, name: str) -> str:
     return PackageVisitLeft(model.left_reason).label if model.left_reason else ""
 
@@ -177,7 +183,7 @@ def _left_label(view: Any, context: Any, model: PackageVisit, name: str) -> str:
 class PackageVisitView(LinliModelView):
     """Read only: visits change through their package (and the schedule's own pages)."""
 
-    column_list = ["event", "due_on", "start", "helper", "left_reason"]
+    column_list = ["event", "due_on", "start", "helper", "left_reason", "makeup_of"]
     column_details_list = ["event", "due_on", "start", "item", "helper", "left_reason",
                            "kept_after_change", "missed_alerted_at", "makeup_of",
                            "created_at"]
@@ -187,8 +193,9 @@ class PackageVisitView(LinliModelView):
                      "due_on": _l("Due on"), "item": _l("Service"),
                      "kept_after_change": _l("Confirmed visit kept after a change"),
                      "missed_alerted_at": _l("Escalated as not done"),
-                     "makeup_of": _l("Makes up for")}
-    column_formatters = {"start": _event_time, "left_reason": _left_label}
+                     "makeup_of": _l("Makes up for the visit of")}
+    column_formatters = {"start": _event_time, "left_reason": _left_label,
+                         "makeup_of": _makes_up_for}
     column_formatters_export = column_formatters
     column_formatters_detail = column_formatters
     column_filters = [*enum_filters(PackageVisit.left_reason, _l("Left for the scheduler "
@@ -198,4 +205,5 @@ class PackageVisitView(LinliModelView):
     list_load_options = (joinedload(PackageVisit.event).joinedload(Event.household)
                          .joinedload(Household.neighbourhood),
                          joinedload(PackageVisit.helper),
+                         selectinload(PackageVisit.makeup_of).selectinload(PackageVisit.event),
                          joinedload(PackageVisit.item).joinedload(ServicePackageItem.skill))

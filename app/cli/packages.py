@@ -10,7 +10,7 @@ import json
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from app.extensions import db
 from app.i18n import deployment_zone
@@ -36,6 +36,11 @@ def visits(household_id: int | None, as_json: bool) -> None:
             "on_duty": r.on_duty, "status": r.status.value if r.status else None,
             "left_reason": r.left_reason.value if r.left_reason else None,
             "left_because": r.left_reason.label if r.left_reason else None,
+            "makes_up_for": (r.makes_up_for.astimezone(zone).isoformat()
+                             if r.makes_up_for else None),
+            "makeup_note": (gettext("make-up for the visit of %(start)s",
+                                    start=f"{r.makes_up_for.astimezone(zone):%Y-%m-%d %H:%M}")
+                            if r.makes_up_for else None),
         } for r in rows]
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -45,8 +50,9 @@ def visits(household_id: int | None, as_json: bool) -> None:
     for row in data:
         who = row["on_duty"] or "—"
         why = f"  ({row['left_because']})" if row["left_because"] else ""
+        makeup = f"  [{row['makeup_note']}]" if row["makeup_note"] else ""
         click.echo(f"  {row['start'][:16].replace('T', ' ')}  {row['family']} · "
-                   f"{row['service']}  {who}{why}")
+                   f"{row['service']}  {who}{why}{makeup}")
 
 
 @packages_cli.command("sync")

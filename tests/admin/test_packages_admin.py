@@ -3,13 +3,19 @@ database would refuse, and the coordinator's own families and helpers only."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import select
 
 import app.tasks.packages
-from app.enums import PackageCadence
-from app.models import ServicePackage
+from app.enums import EventKind, PackageCadence, PackageVisitLeft
+from app.models import PackageVisit, ServicePackage
+from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.integration
 
@@ -138,3 +144,29 @@ def test_a_coordinator_keeps_the_duty_phone_of_their_own_neighbourhood(
     # Another neighbourhood's phone is out of reach.
     assert client.post(f"/admin/neighbourhood/edit/?id={foreign.id}", data={
         "duty_phone": "021-50000000", "csrf_token": token}).status_code == 404
+
+
+def test_the_visit_list_says_what_a_makeup_makes_up_for_and_why_it_is_not_with_her(
+        client, db_session, world) -> None:
+    side = world.jiahong
+    missed = side.rows["packagevisit"]
+    missed_start = datetime(2027, 1, 18, 9, 0, tzinfo=SHANGHAI)
+    missed.event.start_at, missed.event.end_at = missed_start, missed_start + timedelta(hours=1)
+    makeup_event = f.make_event(db_session, neighbourhood=side.neighbourhood,
+                                kind=EventKind.care_visit, title="佳虹补上门",
+                                household=side.rows["household"], is_public=False,
+                                start_at=datetime(2027, 1, 25, 9, 0, tzinfo=SHANGHAI),
+                                end_at=datetime(2027, 1, 25, 10, 0, tzinfo=SHANGHAI))
+    db_session.add(PackageVisit(item=None, event=makeup_event, due_on=date(2027, 1, 25),
+                                helper=side.rows["volunteer"], makeup_of=missed,
+                                left_reason=PackageVisitLeft.no_free_time))
+    db_session.flush()
+    quick_login(client, world.users["coordinator"])
+    response = client.get("/admin/packagevisit/")
+    assert response.status_code == 200
+    assert "所补的原定上门" in as_text(response)  # the column
+    html = response.get_data(as_text=True)
+    start = html.index("佳虹补上门")
+    row = html[html.rindex("<tr", 0, start):html.index("</tr>", start)]
+    assert "未来一周内，服务人员没有一段空闲时间容得下这次补上门" in row
+    assert "2027-01-18 09:00" in row

@@ -1,5 +1,6 @@
 """The package visits ahead, each with its item's helper, who actually holds the seat and,
-when the helper does not, why (for `flask packages visits` and the checks of the demo)."""
+when the helper does not, why; a make-up visit also says when the visit it makes up for was
+(for `flask packages visits` and the checks of the demo)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class PackageVisitRow:
     on_duty: str | None
     status: AssignmentStatus | None
     left_reason: PackageVisitLeft | None
+    #: A make-up visit: when the missed visit it makes up for was.
+    makes_up_for: datetime | None = None
 
 
 def upcoming(session: Session, *, now: datetime, household_id: int | None = None
@@ -37,6 +40,7 @@ def upcoming(session: Session, *, now: datetime, household_id: int | None = None
                  selectinload(PackageVisit.event).selectinload(Event.shifts)
                  .selectinload(Shift.assignments),
                  selectinload(PackageVisit.helper),
+                 selectinload(PackageVisit.makeup_of).selectinload(PackageVisit.event),
                  selectinload(PackageVisit.item).selectinload(ServicePackageItem.skill))
         .order_by(Event.start_at, PackageVisit.id))
     if household_id is not None:
@@ -55,5 +59,6 @@ def upcoming(session: Session, *, now: datetime, household_id: int | None = None
             on_duty=seat.volunteer.name if seat else None,
             status=AssignmentStatus(seat.status) if seat else None,
             left_reason=PackageVisitLeft(visit.left_reason) if visit.left_reason else None,
+            makes_up_for=visit.makeup_of.event.start_at if visit.makeup_of else None,
         ))
     return rows

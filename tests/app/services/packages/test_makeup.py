@@ -134,6 +134,11 @@ def test_with_no_room_in_her_week_the_makeup_is_left_for_the_scheduler_saying_wh
     row = next(r for r in json.loads(out.output) if r["id"] == makeup.id)
     assert row["on_duty"] is None and row["left_reason"] == "no_free_time"
     assert row["left_because"] == "未来一周内，服务人员没有一段空闲时间容得下这次补上门"
+    assert row["makes_up_for"] == "2027-01-18T09:00:00+08:00"
+    assert row["makeup_note"] == "补 2027-01-18 09:00 的上门"
+    table = app.test_cli_runner().invoke(args=["packages", "visits", "--household",
+                                               str(makeup.event.household_id)])
+    assert "[补 2027-01-18 09:00 的上门]" in table.output
 
 
 def test_a_rule_besides_her_time_is_the_reason_given(app: Flask, db_session: Session) -> None:
