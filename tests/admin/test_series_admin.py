@@ -1,31 +1,35 @@
 """The series form: a preview of the next occurrences with the holidays skipped named, saved
-nothing; a rule that cannot work refused in words; a save queues the occurrences; editing one
-occurrence on its own makes it an exception, deleting it keeps its day out."""
+nothing; a rule that cannot work refused in words; a save queues the occurrences, and the queued
+task (run for real, huey in immediate mode) makes them; editing one occurrence on its own makes
+it an exception, deleting it keeps its day out."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-import app.tasks.series
 from app.enums import SeriesOnHoliday
 from app.models import Event, EventSeries
 from app.services.series import generation
+from app.tasks.queue import huey
 from tests.admin.conftest import as_text, quick_login
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def queued(monkeypatch) -> list[list[int]]:
-    """The series whose occurrences a save queued (the queue itself is
-    tests/app/services/series/test_series_queue.py's)."""
-    calls: list[list[int]] = []
-    monkeypatch.setattr(app.tasks.series, "enqueue_sync", calls.append)
-    return calls
+def queued() -> Iterator[None]:
+    """huey in immediate mode: what a save queues runs at once, for real, on the request's
+    session (a real consumer process is tests/app/scheduling/test_series_queue.py's)."""
+    huey.immediate = True
+    try:
+        yield
+    finally:
+        huey.immediate = False
 
 
 def _form(world, token: str, **fields: object) -> dict[str, object]:
@@ -53,7 +57,7 @@ def test_the_preview_names_the_holiday_and_saves_nothing(client, db_session, wor
     assert "示例节" in page and "2030年10月8日" in page
     assert db_session.scalar(select(EventSeries.id).where(
         EventSeries.title == "佳虹周二巡查")) is None
-    assert queued == []
+    assert db_session.scalar(select(Event.id).where(Event.title == "佳虹周二巡查")) is None
 
 
 @pytest.mark.parametrize(("fields", "words"), [
@@ -74,27 +78,29 @@ def test_a_rule_that_cannot_work_is_refused_in_words(client, db_session, world, 
 
 def test_a_save_queues_the_occurrences_and_exceptions_stay(app, client, db_session, world,
                                                            queued) -> None:
+    # The queued task makes the occurrences from today (the deployment's today, as in
+    # production), so this series starts now: twice, on the weekday after tomorrow.
+    today = datetime.now(ZoneInfo(app.config["LINLI_TIMEZONE"])).date()
+    first_day = today + timedelta(days=2)
     token = quick_login(client, world.users["coordinator"])
-    response = client.post("/admin/eventseries/new/", data=_form(world, token))
+    response = client.post("/admin/eventseries/new/", data=_form(
+        world, token, weekdays_mask=[str(first_day.weekday())], starts_on=today.isoformat(),
+        occurrences=2, on_holiday="keep"))
     assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
     series = db_session.scalars(select(EventSeries).where(
         EventSeries.title == "佳虹周二巡查")).one()
-    assert queued == [[series.id]]
-    with app.app_context():
-        generation.sync(db_session, [series.id], today=date(2030, 9, 30),
-                        zone=ZoneInfo(app.config["LINLI_TIMEZONE"]), horizon_days=21)
     events = list(db_session.scalars(select(Event).where(Event.series_id == series.id)
                                      .order_by(Event.series_day)))
-    assert [e.series_day for e in events] == [date(2030, 10, 8), date(2030, 10, 15)]
-
-    page = as_text(client.get(f"/admin/eventseries/edit/?id={series.id}"))
-    assert "示例节" in page and 'id="series-preview"' in page
+    assert [e.series_day for e in events] == [first_day, first_day + timedelta(days=7)]
+    assert all(e.status.value == "published" and len(e.shifts) == 1 for e in events)
 
     first, second = events
+    second_day = second.series_day
     response = client.post(f"/admin/event/edit/?id={first.id}", data={
         "csrf_token": token, "neighbourhood": first.neighbourhood_id, "kind": "patrol",
         "title": first.title, "place": "佳虹小区东门", "status": "published",
-        "start_at": "2030-10-08 09:00", "end_at": "2030-10-08 10:30",
+        "start_at": f"{first.series_day} 09:00", "end_at": f"{first.series_day} 10:30",
         "max_party_size": 1, "waitlist_enabled": "y"})
     assert response.status_code == 302, as_text(response)
     db_session.expire_all()
@@ -104,7 +110,7 @@ def test_a_save_queues_the_occurrences_and_exceptions_stay(app, client, db_sessi
                                                          "csrf_token": token})
     assert response.status_code == 302
     db_session.expire_all()
-    assert db_session.get(EventSeries, series.id).skipped_days == ["2030-10-15"]
+    assert db_session.get(EventSeries, series.id).skipped_days == [second_day.isoformat()]
 
 
 def test_moved_holidays_are_offered_in_chinese_and_previewed_as_moved(
