@@ -364,3 +364,78 @@ def test_council_meeting_invite(client, db_session, world, role: str) -> None:
         CouncilAttendee.name == "李秀英")) for side in (world.jiahong, world.yongye)]
     assert added == [1 if status == 302 and role != "anonymous" else 0
                      for status in statuses]
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_request_handling_routes(client, db_session, world, role: str) -> None:
+    """Every route of a resident request's handling page, on another neighbourhood's request:
+    the town admin reaches it, a coordinator does not find it, a department handler does not
+    find what is not escalated to it (and may not merge at all), nobody else gets in; the
+    request, its history and its photos stay as they were."""
+    from io import BytesIO
+
+    from app.models import RequestPhoto, ResidentRequest
+    from tests.app.services.requests.test_photos import jpeg_with_gps
+    from tests.helpers import csrf_token
+
+    foreign = world.yongye.rows["residentrequest"]
+    photo = RequestPhoto(request_id=foreign.id, content_type="image/jpeg", width=1, height=1,
+                         size=3, data=b"abc")
+    db_session.add(photo)
+    db_session.flush()
+    before = (foreign.status, len(foreign.changes), foreign.service_group_id)
+    token = quick_login(client, world.users[role]) if role != "anonymous" \
+        else csrf_token(client)
+    base = "/admin/residentrequest"
+    routes = {
+        "handle GET": ("GET", f"{base}/handle/?id={foreign.id}", {}),
+        "handle POST": ("POST", f"{base}/handle/?id={foreign.id}",
+                        {"status": "handling", "note": "", "expected": "received"}),
+        "escalate": ("POST", f"{base}/escalate/?id={foreign.id}",
+                     {"level": "district", "reason": "HACKED"}),
+        "merge": ("POST", f"{base}/merge/?id={foreign.id}", {"into": "QXXXXXXX"}),
+        "meeting": ("POST", f"{base}/meeting/?id={foreign.id}",
+                    {"starts_at": "2027-05-08 19:00", "place": "会议室",
+                     "representatives": "王建国"}),
+        "invite": ("POST", f"{base}/meeting/invite/?id={foreign.id}",
+                   {"representatives": "王建国"}),
+        "photo GET": ("GET", f"{base}/photo/?id={foreign.id}&photo={photo.id}", {}),
+        "photo upload": ("POST", f"{base}/photo/upload/?id={foreign.id}",
+                         {"photo": (BytesIO(jpeg_with_gps()), "a.jpg")}),
+        "photo publish": ("POST", f"{base}/photo/publish/?id={foreign.id}&photo={photo.id}",
+                          {"publish": "1", "no_people": "y"}),
+    }
+    problems = []
+    for name, (method, path, data) in routes.items():
+        if method == "GET":
+            response = client.get(path)
+        else:
+            upload = "photo" in data
+            response = client.post(path, data={**data, "csrf_token": token},
+                                   content_type="multipart/form-data" if upload else None)
+        status = response.status_code
+        body = as_text(response)
+        response.close()
+        if role == "anonymous":
+            wanted = {302}
+            if "/login" not in response.headers.get("Location", ""):
+                problems.append(f"{name}: not sent to login")
+        elif role == "admin":
+            wanted = {200, 302, 409, 422}
+        elif role == "coordinator":
+            wanted = {404}
+        elif role == "department":
+            wanted = {403} if name == "merge" else {404}
+        else:
+            wanted = {403}
+        if status not in wanted:
+            problems.append(f"{name}: status {status}, expected {sorted(wanted)}")
+        if role not in ("admin", "anonymous") and FOREIGN in body:
+            problems.append(f"{name}: foreign text in the response")
+    assert not problems, "\n".join(problems)
+    if role != "admin":
+        db_session.expire_all()
+        fresh = db_session.get(ResidentRequest, foreign.id)
+        assert (fresh.status, len(fresh.changes), fresh.service_group_id) == before
+        assert [p.id for p in fresh.photos] == [photo.id]
+        assert db_session.get(RequestPhoto, photo.id).published_at is None

@@ -38,6 +38,9 @@ def test_page_ranks_with_trend_charts_and_tables(client, db_session, town) -> No
     assert "vendor/echarts/echarts.min.js" in body and "reports.js" in body
     assert "<script>" not in body.split('id="five-comparisons"')[1].split("{% endblock")[0]
     assert "66.7%" in body  # A's share contacted, 2 of 3
+    # The note says how "resolved at neighbourhood level" is counted: from the linkage's
+    # escalation record, which exists (it once said every resolution counted as local).
+    assert "居民区层面解决指从未上报到镇部门或区里" in body and "尚未记录逐级上报" not in body
     data = client.get(f"/admin/reports/data.json?{MARCH}").get_json()
     contacts = next(c for c in data["charts"] if c["measure"] == "contacts")
     assert dict(zip(data["groups"], contacts["values"], strict=True))["佳虹 · A组"] == 4

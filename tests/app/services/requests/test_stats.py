@@ -87,6 +87,16 @@ def test_requests_commands(app, db_session, month) -> None:
             data["resolved_at_level_1_pct"]) == (4, 4, 8.0, 1, 100.0)
     assert data["volunteers"] == [{"volunteer_id": month[2].id, "name": "陈志", "filed": 2,
                                    "resolved": 1}]
+    # Every key the issue names, per group too, with the month's worked-out counts.
+    assert (data["satisfied_pct"], data["answers"]) == (None, 0)
+    by_group = {g["group_id"]: g for g in data["groups"]}
+    assert set(by_group) == {month[1].id, None}
+    assert {k: by_group[month[1].id][k] for k in ("group", "neighbourhood", "received",
+                                              "resolved", "resolved_at_level_1_pct",
+                                              "median_days", "overdue")} == {
+        "group": "第一团组", "neighbourhood": "佳虹统计", "received": 3, "resolved": 3,
+        "resolved_at_level_1_pct": 100.0, "median_days": 6.0, "overdue": 1}
+    assert (by_group[None]["received"], by_group[None]["median_days"]) == (1, 10.0)
     listed = runner.invoke(args=["requests", "list", "--neighbourhood", "佳虹统计",
                                  "--state", "resolved", "--json"])
     assert listed.exit_code == 0, listed.output
