@@ -4,23 +4,25 @@ decisions per neighbourhood, only the committee's public texts (`app.services.re
 Cacheable like the event pages: no session cookie for an anonymous visitor, an ETag from a
 cheap version key, and a 304 without rendering when the visitor's copy is current. The same
 texts as JSON and as an Atom feed, for the neighbourhood's WeChat account editor, with the
-photos the committee published (by the address that serves only those, as on the page).
+photos the committee published (by the address that serves only those, as on the page) and the
+same donors as the page (companies and organisations only, recipients as a number: the
+thank-you page's privacy rule, `app.services.thanks`).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from flask import abort, current_app, jsonify, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.csrf import is_anonymous_visitor
 from app.extensions import db
-from app.i18n import localised
+from app.i18n import deployment_zone, localised
 from app.models import Neighbourhood
 from app.public.caching import code_version
 from app.public.requests import photo_response
@@ -81,8 +83,9 @@ def _board_or_404(neighbourhood_id: int) -> Neighbourhood:
 
 def _cached(neighbourhood_id: int, kind: str) -> tuple[str, Response | None]:
     """The board's validator for this representation, and a 304 when the copy is current."""
-    etag = requests_service.board_version(db.session, neighbourhood_id, get_locale(),
-                                          code_version(), kind)
+    etag = requests_service.board_version(
+        db.session, neighbourhood_id, get_locale(), code_version(), kind,
+        *thanks_service.donations_state(db.session, neighbourhood_id))
     if etag in request.if_none_match:
         response = Response(status=304)
         response.set_etag(etag)
@@ -97,6 +100,24 @@ def _photo_url(photo: BoardPhoto) -> str:
 def _photo_json(photo: BoardPhoto) -> dict[str, object]:
     return {"url": _photo_url(photo), "content_type": photo.content_type,
             "width": photo.width, "height": photo.height}
+
+
+def _donor_json(d: thanks_service.Thanks) -> dict[str, object]:
+    return {"donor": d.donor, "kind": d.kind.value, "items": d.items,
+            "value_yuan": d.value_yuan, "recipients": d.recipients,
+            "received_on": d.received_on.isoformat(), "campaign": d.campaign or None}
+
+
+def _donor_text(d: thanks_service.Thanks) -> str:
+    """The donor's line as the page writes it."""
+    parts = [f"{d.donor}：{d.items}" if d.items else d.donor]
+    if d.value_yuan:
+        parts.append(_("Worth %(value)s yuan", value=d.value_yuan))
+    if d.recipients:
+        parts.append(ngettext("for %(num)d resident", "for %(num)d residents", d.recipients))
+    if d.campaign:
+        parts.append(d.campaign)
+    return " · ".join(parts)
 
 
 @public_bp.get("/board/<int:neighbourhood_id>.json")
@@ -121,7 +142,9 @@ def board_json(neighbourhood_id: int) -> Response:
             "received_at": e.received_at.isoformat(),
             "resolved_at": (e.resolved_at or e.posted_at).isoformat(),
             "posted_at": e.posted_at.isoformat(),
-            "photos": [_photo_json(p) for p in photos.get(e.id, [])]} for e in entries]})
+            "photos": [_photo_json(p) for p in photos.get(e.id, [])]} for e in entries],
+        "donors": [_donor_json(d) for d in thanks_service.board_donors(
+            db.session, neighbourhood_id)]})
     response.set_etag(etag)
     return response
 
@@ -135,6 +158,9 @@ def board_atom(neighbourhood_id: int) -> Response:
     neighbourhood = _board_or_404(neighbourhood_id)
     entries = requests_service.board_entries(db.session, neighbourhood_id)
     photos = board_photos(db.session, [e.id for e in entries])
+    donors = thanks_service.board_donors(db.session, neighbourhood_id)
+    zone = deployment_zone()
+    given = {d.id: datetime.combine(d.received_on, time(), tzinfo=zone) for d in donors}
     page = url_for("public.board", neighbourhood_id=neighbourhood_id, _external=True)
     tag = f"tag:{current_app.config['LINLI_DEPLOYMENT_ID']},2026:board-{neighbourhood_id}"
     feed = ET.Element("feed", xmlns=ATOM)
@@ -143,8 +169,9 @@ def board_atom(neighbourhood_id: int) -> Response:
         neighbourhood.name, neighbourhood.name_en))
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=page)
     ET.SubElement(feed, "link", rel="self", href=request.url)
-    ET.SubElement(feed, "updated").text = (
-        entries[0].posted_at if entries else datetime(2026, 1, 1, tzinfo=UTC)).isoformat()
+    ET.SubElement(feed, "updated").text = max(
+        [e.posted_at for e in entries[:1]] + list(given.values()),
+        default=datetime(2026, 1, 1, tzinfo=UTC)).isoformat()
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = _(
         "%(name)s neighbourhood committee", name=neighbourhood.name)
     for e in entries:
@@ -166,6 +193,15 @@ def board_atom(neighbourhood_id: int) -> Response:
             if e.turnout:
                 text = f"{_turnout_text(e.turnout)}\n{text}"
         ET.SubElement(entry, "content", type="text").text = text
+    for d in donors:
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "id").text = f"{tag}:donation-{d.id}"
+        ET.SubElement(entry, "title").text = d.donor
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=page)
+        ET.SubElement(entry, "published").text = given[d.id].isoformat()
+        ET.SubElement(entry, "updated").text = given[d.id].isoformat()
+        ET.SubElement(entry, "category", term="donation", label=_("Donors"))
+        ET.SubElement(entry, "content", type="text").text = _donor_text(d)
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     response = Response(body, mimetype="application/atom+xml")
     response.set_etag(etag)

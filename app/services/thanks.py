@@ -42,6 +42,8 @@ class Thanks:
     received_on: date
     #: The festival campaign's title, when the gift was for one.
     campaign: str
+    #: The donation's id: a stable identity for the board's Atom entries.
+    id: int
 
 
 def public_name(donation: Donation) -> tuple[str, bool]:
@@ -69,7 +71,7 @@ def thanks(session: Session, neighbourhood_id: int, *, limit: int = LIMIT,
         name, named = public_name(donation)
         out.append(Thanks(name, named, donation.donor_kind, donation.items or "",
                           donation.value_yuan, donation.recipients_count, donation.received_on,
-                          campaign or ""))
+                          campaign or "", donation.id))
     return out
 
 

@@ -4,6 +4,8 @@ anonymous donor's personal data in Chinese or English."""
 
 from __future__ import annotations
 
+import json
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
@@ -16,6 +18,8 @@ from app.models import Donation, FestivalCampaign
 from tests import factories as f
 
 pytestmark = pytest.mark.integration
+
+ATOM = "http://www.w3.org/2005/Atom"
 
 #: What must never reach the public page: the recipients' words, the acknowledgement text,
 #: and the name of an individual who did not agree to be named.
@@ -117,3 +121,60 @@ def test_the_board_changes_when_a_gift_is_acknowledged(
     db_session.flush()
     again = client.get(f"/board/{gifts.id}", headers={"If-None-Match": etag})
     assert again.status_code == 200 and "未致谢公司" in again.get_data(as_text=True)
+
+
+def test_the_board_feeds_list_the_same_donors_and_no_person(
+        client: FlaskClient, db_session: Session, gifts) -> None:
+    for language in ("zh_CN", "en"):
+        with client.session_transaction() as session:
+            session["locale"] = language
+        response = client.get(f"/board/{gifts.id}.json")
+        assert response.status_code == 200
+        donors = response.get_json()["donors"]
+        assert donors == [{"donor": "金桥食品有限公司", "kind": "company", "items": "月饼200盒",
+                           "value_yuan": 20000, "recipients": 120,
+                           "received_on": "2026-09-20", "campaign": "2026年中秋走访"}]
+        atom = client.get(f"/board/{gifts.id}.atom")
+        assert atom.status_code == 200
+        feed = ET.fromstring(atom.data)
+        given = [e for e in feed.findall(f"{{{ATOM}}}entry")
+                 if e.find(f"{{{ATOM}}}category").get("term") == "donation"]
+        assert [e.findtext(f"{{{ATOM}}}title") for e in given] == ["金桥食品有限公司"]
+        content = given[0].findtext(f"{{{ATOM}}}content")
+        assert "月饼200盒" in content and "20000" in content and "120" in content
+        assert "2026年中秋走访" in content
+        assert given[0].findtext(f"{{{ATOM}}}published").startswith("2026-09-20T00:00:00")
+        # JSON escapes non-ASCII: read back, written out as the text it carries.
+        data = json.dumps(response.get_json(), ensure_ascii=False)
+        assert "金桥食品有限公司" in data
+        for body in (data, atom.get_data(as_text=True)):
+            # Individuals (named or not), unacknowledged gifts and other neighbourhoods'
+            # stay off, and so do the recipients' words.
+            for absent in ("钱志明", "食用油20桶", "大米10袋", "未致谢公司", "别村商会",
+                           *PRIVATE):
+                assert absent not in body, (language, absent)
+    with client.session_transaction() as session:
+        session["locale"] = "zh_CN"
+    atom = ET.fromstring(client.get(f"/board/{gifts.id}.atom").data)
+    assert any(e.findtext(f"{{{ATOM}}}content") == "金桥食品有限公司：月饼200盒 · 价值 20000 元"
+               " · 惠及 120 位居民 · 2026年中秋走访" for e in atom.findall(f"{{{ATOM}}}entry"))
+
+
+@pytest.mark.parametrize("suffix", [".json", ".atom"])
+def test_the_board_feeds_change_when_a_gift_is_acknowledged(
+        client: FlaskClient, db_session: Session, gifts, suffix: str) -> None:
+    def text(response) -> str:
+        if suffix == ".json":
+            return json.dumps(response.get_json(), ensure_ascii=False)
+        return response.get_data(as_text=True)
+
+    first = client.get(f"/board/{gifts.id}{suffix}")
+    etag = first.headers["ETag"]
+    assert "金桥食品有限公司" in text(first) and "未致谢公司" not in text(first)
+    assert client.get(f"/board/{gifts.id}{suffix}",
+                      headers={"If-None-Match": etag}).status_code == 304
+    late = db_session.query(Donation).filter_by(donor="未致谢公司").one()
+    late.acknowledged_on = date(2026, 9, 26)
+    db_session.flush()
+    again = client.get(f"/board/{gifts.id}{suffix}", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and "未致谢公司" in text(again)
