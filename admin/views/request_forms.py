@@ -14,7 +14,7 @@ from admin.base import LinliForm, acting_user
 from admin.fields import LocalDateTimeField
 from app.enums import OPEN_REQUEST
 from app.i18n import local_datetime
-from app.models import ResidentRequest, utcnow
+from app.models import RequestChange, ResidentRequest, utcnow
 from app.services import scoping
 from app.services.households.files import mask_phone
 from app.services.requests.board import MAX_RESULT, MAX_TITLE
@@ -45,10 +45,16 @@ def due(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup | 
     return when
 
 
+def rerouted_label(change: RequestChange) -> str:
+    return gettext("Re-routed: %(from)s → %(to)s",
+                   **{"from": change.from_group.name if change.from_group else "—",
+                      "to": change.to_group.name if change.to_group else "—"})
+
+
 def history_rows(model: ResidentRequest) -> list[dict[str, Any]]:
     return [{
         "at": local_datetime(change.at),
-        "step": change.to_status.label,
+        "step": rerouted_label(change) if change.rerouted else change.to_status.label,
         "who": change.actor or gettext("The resident"),
         "note": change.note or "",
     } for change in model.changes]
@@ -96,6 +102,14 @@ class EscalateForm(LinliForm):
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     reason = TextAreaField(_l("Why (what the level handling it cannot settle)"),
                            render_kw={"rows": 2, "maxlength": MAX_NOTE})
+
+
+class RerouteForm(LinliForm):
+    group = SelectField(_l("Give it to the service group"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Why (kept in its history; the resident reads this)"),
+                           render_kw={"rows": 2, "maxlength": MAX_NOTE})
+    #: The group the user saw ("" for none), so a re-route meanwhile is not overwritten.
+    expected = HiddenField()
 
 
 class PhotoForm(LinliForm):

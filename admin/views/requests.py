@@ -28,6 +28,7 @@ from admin.views.request_forms import (
     MergeForm,
     PhotoForm,
     PublishPhotoForm,
+    RerouteForm,
     StepForm,
     due,
     excerpt,
@@ -37,6 +38,7 @@ from admin.views.request_forms import (
     phone,
 )
 from admin.views.request_photos import RequestPhotoPages
+from admin.views.request_routing import RequestRoutingPages
 from app.enums import (
     OPEN_REQUEST,
     EscalationLevel,
@@ -60,7 +62,8 @@ from app.services.requests.escalation import departments_for, escalate, higher_l
 from app.services.requests.workflow import step_label
 
 
-class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, LinliModelView):
+class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRoutingPages,
+                          LinliModelView):
     column_list = ["reference_code", "received_at", "neighbourhood", "category", "status",
                    "place", "text", "service_group", "level", "department", "due_at"]
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
@@ -105,8 +108,9 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, LinliModelView
     form_columns = ["neighbourhood", "category", "channel", "text", "place", "building",
                     "service_group", "name", "phone", "email", "board_title", "result"]
     form_args = {"text": {"label": _l("Request")}, "place": {"label": _l("Place")}}
-    #: After creation the resident's own words and contact stay as given; routing may change.
-    edit_columns = ("category", "place", "building", "service_group", "board_title", "result")
+    #: After creation the resident's own words and contact stay as given; the service group
+    #: changes only by re-routing on the handling page, with a reason in the history.
+    edit_columns = ("category", "place", "building", "board_title", "result")
     #: Routing within the neighbourhood is the committee's, not a department's.
     role_excluded_fields = {Role.department: ("category", "place", "building",
                                               "service_group")}
@@ -265,7 +269,8 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, LinliModelView
                        meeting_form: MeetingForm | None = None,
                        invite_form: InviteForm | None = None,
                        merge_form: MergeForm | None = None,
-                       escalate_form: EscalateForm | None = None) -> Any:
+                       escalate_form: EscalateForm | None = None,
+                       reroute_form: RerouteForm | None = None) -> Any:
         similar = []
         if row.status in OPEN_REQUEST:
             similar = [candidate for candidate in requests_service.similar_open(
@@ -278,6 +283,9 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, LinliModelView
                            meeting_form=meeting_form or MeetingForm(),
                            invite_form=invite_form or InviteForm(),
                            merge_form=merge_form or self._merge_form(row),
+                           reroute_form=reroute_form or self._reroute_form(row),
+                           may_reroute=row.status in OPEN_REQUEST
+                           and acting_user().role != Role.department,
                            similar=similar, open_states=OPEN_REQUEST,
                            photo_form=PhotoForm(), publish_form=PublishPhotoForm(),
                            max_photos=photos.MAX_PHOTOS, may_change=True,

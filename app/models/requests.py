@@ -225,9 +225,23 @@ class RequestChange(Base):
     #: The name as it was, so the history still says who after an account is removed.
     actor: Mapped[str] = mapped_column(String(80), default="")
     note: Mapped[str | None] = mapped_column(Text)
+    #: A re-routing (`app.services.requests.routing`): the service group the request left and
+    #: the one it went to; the state stays, so `from_status` equals `to_status` only here.
+    from_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_groups.id", ondelete="SET NULL"), index=True
+    )
+    to_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_groups.id", ondelete="SET NULL"), index=True
+    )
 
     request: Mapped[ResidentRequest] = relationship(back_populates="changes")
     user: Mapped[User | None] = relationship()
+    from_group: Mapped[ServiceGroup | None] = relationship(foreign_keys=[from_group_id])
+    to_group: Mapped[ServiceGroup | None] = relationship(foreign_keys=[to_group_id])
+
+    @property
+    def rerouted(self) -> bool:
+        return self.from_status == self.to_status
 
 
 class RequestEscalation(Base):

@@ -370,8 +370,8 @@ def test_council_meeting_invite(client, db_session, world, role: str) -> None:
 def test_request_handling_routes(client, db_session, world, role: str) -> None:
     """Every route of a resident request's handling page, on another neighbourhood's request:
     the town admin reaches it, a coordinator does not find it, a department handler does not
-    find what is not escalated to it (and may not merge at all), nobody else gets in; the
-    request, its history and its photos stay as they were."""
+    find what is not escalated to it (and may not merge or re-route at all), nobody else gets
+    in; the request, its group, its history and its photos stay as they were."""
     from io import BytesIO
 
     from app.models import RequestPhoto, ResidentRequest
@@ -394,6 +394,9 @@ def test_request_handling_routes(client, db_session, world, role: str) -> None:
         "escalate": ("POST", f"{base}/escalate/?id={foreign.id}",
                      {"level": "district", "reason": "HACKED"}),
         "merge": ("POST", f"{base}/merge/?id={foreign.id}", {"into": "QXXXXXXX"}),
+        "reroute": ("POST", f"{base}/reroute/?id={foreign.id}",
+                    {"group": str(world.yongye.rows["servicegroup"].id), "reason": "HACKED",
+                     "expected": ""}),
         "meeting": ("POST", f"{base}/meeting/?id={foreign.id}",
                     {"starts_at": "2027-05-08 19:00", "place": "会议室",
                      "representatives": "王建国"}),
@@ -425,7 +428,7 @@ def test_request_handling_routes(client, db_session, world, role: str) -> None:
         elif role == "coordinator":
             wanted = {404}
         elif role == "department":
-            wanted = {403} if name == "merge" else {404}
+            wanted = {403} if name in ("merge", "reroute") else {404}
         else:
             wanted = {403}
         if status not in wanted:

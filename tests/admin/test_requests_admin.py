@@ -107,25 +107,108 @@ def test_a_coordinator_enters_a_call(client, db_session, world) -> None:
     assert created.changes[0].actor == "佳虹协调员"
 
 
-def test_routing_stays_inside_the_neighbourhood(client, db_session, world) -> None:
+def test_the_edit_form_no_longer_routes(client, db_session, world) -> None:
+    """The group changes only by re-routing with a reason: the plain edit form has no group
+    field, a group posted to it anyway changes nothing, and a building of another
+    neighbourhood is refused."""
     quick_login(client, world.users["admin"])
     _english(client)
     row = world.jiahong.rows["residentrequest"]
     page = as_text(client.get(f"/admin/residentrequest/edit/?id={row.id}"))
     fields = form_fields(page)
-    assert "text" not in fields and "phone" not in fields
-    foreign_group = world.yongye.rows["servicegroup"]
-    response = client.post(f"/admin/residentrequest/edit/?id={row.id}",
-                           data={**fields, "service_group": str(foreign_group.id)})
-    assert "not in the request&#39;s neighbourhood" in as_text(response) or \
-        "not in the request's neighbourhood" in as_text(response)
-    db_session.expire_all()
-    assert db_session.get(ResidentRequest, row.id).service_group_id is None
+    assert "text" not in fields and "phone" not in fields and "service_group" not in fields
     group = world.jiahong.rows["servicegroup"]
     client.post(f"/admin/residentrequest/edit/?id={row.id}",
-                data={**fields, "service_group": str(group.id)})
+                data={**fields, "service_group": str(group.id), "place": "东门"})
     db_session.expire_all()
-    assert db_session.get(ResidentRequest, row.id).service_group_id == group.id
+    fresh = db_session.get(ResidentRequest, row.id)
+    assert fresh.place == "东门" and fresh.service_group_id is None
+    response = client.post(f"/admin/residentrequest/edit/?id={row.id}",
+                           data={**fields, "building": str(world.yongye.rows["building"].id)})
+    assert "not in the request" in as_text(response)
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).building_id is None
+
+
+def _reroute(client, row_id: int, group_id: int | str, reason: str,
+             expected: str | None = None):
+    page = client.get(f"/admin/residentrequest/handle/?id={row_id}")
+    assert page.status_code == 200, as_text(page)[-500:]
+    fields = form_fields(as_text(page))
+    expected_seen = as_text(page).split('id="reroute-form"')[1].split('name="expected"')[1]
+    seen = expected_seen.split('value="')[1].split('"')[0]
+    data = {"csrf_token": fields["csrf_token"], "group": str(group_id), "reason": reason,
+            "expected": seen if expected is None else expected}
+    return client.post(f"/admin/residentrequest/reroute/?id={row_id}", data=data)
+
+
+def test_a_coordinator_reroutes_with_a_reason_kept_in_the_history(client, db_session,
+                                                                  world) -> None:
+    quick_login(client, world.users["coordinator"])
+    _english(client)
+    row = world.jiahong.rows["residentrequest"]
+    first = world.jiahong.rows["servicegroup"]
+    second = f.make_service_group(db_session, neighbourhood=world.jiahong.neighbourhood,
+                                  name="佳虹第二团组")
+    db_session.flush()
+    assert _step(client, row.id, S.handling.value).status_code == 302
+    response = _reroute(client, row.id, first.id, "1号楼归第一团组")
+    assert response.status_code == 302, as_text(response)[-800:]
+    response = _reroute(client, row.id, second.id, "花架在第二团组的片区")
+    assert response.status_code == 302, as_text(response)[-800:]
+    db_session.expire_all()
+    fresh = db_session.get(ResidentRequest, row.id)
+    assert fresh.service_group_id == second.id and fresh.status == S.handling
+    last = fresh.changes[-1]
+    assert (last.from_group_id, last.to_group_id, last.note, last.actor) == (
+        first.id, second.id, "花架在第二团组的片区", "佳虹协调员")
+    assert (last.from_status, last.to_status) == (S.handling, S.handling)
+    assert fresh.changes[-2].from_group_id is None and fresh.changes[-2].to_group_id == first.id
+    page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+    assert "Re-routed: 佳虹第一团组 → 佳虹第二团组" in page
+    resident = client.get(f"/requests/{fresh.follow_token}")
+    body = as_text(resident)
+    assert resident.status_code == 200
+    next_step = body.split('id="next-step">')[1].split("</p>")[0]
+    assert "佳虹第二团组" in next_step
+    assert "Passed to 佳虹第二团组" in body and "花架在第二团组的片区" in body
+
+
+def test_a_refused_reroute_changes_nothing(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    _english(client)
+    row = world.jiahong.rows["residentrequest"]
+    group = world.jiahong.rows["servicegroup"]
+    other = f.make_service_group(db_session, neighbourhood=world.jiahong.neighbourhood,
+                                 name="佳虹第二团组")
+    db_session.flush()
+    before = len(row.changes)
+    no_reason = _reroute(client, row.id, group.id, "   ")
+    assert no_reason.status_code == 422 and "Say why it goes to another group" in \
+        as_text(no_reason)
+    foreign = _reroute(client, row.id, world.yongye.rows["servicegroup"].id, "搬到永业")
+    assert foreign.status_code == 422 and "service groups of the request" in as_text(foreign)
+    assert _reroute(client, row.id, "abc", "随便").status_code == 422
+    stale = _reroute(client, row.id, other.id, "第二团组", expected=str(group.id))
+    assert stale.status_code == 409 and "re-routed this request meanwhile" in as_text(stale)
+    assert "第二团组" in as_text(stale)  # the reason typed is kept in the form
+    db_session.expire_all()
+    fresh = db_session.get(ResidentRequest, row.id)
+    assert fresh.service_group_id is None and len(fresh.changes) == before
+    page = as_text(client.get("/admin/residentrequest/"))
+    token = csrf_token_from(page)
+    no_csrf = client.post(f"/admin/residentrequest/reroute/?id={row.id}",
+                          data={"group": str(group.id), "reason": "x", "expected": ""})
+    assert no_csrf.status_code == 400
+    assert client.get(f"/admin/residentrequest/reroute/?id={row.id}").status_code == 405
+    yongye_row = world.yongye.rows["residentrequest"]
+    elsewhere = client.post(f"/admin/residentrequest/reroute/?id={yongye_row.id}",
+                            data={"csrf_token": token, "group": str(group.id),
+                                  "reason": "x", "expected": ""})
+    assert elsewhere.status_code == 404
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).service_group_id is None
+    assert db_session.get(ResidentRequest, yongye_row.id).service_group_id is None
 
 
 def test_resolving_an_improvement_posts_it_and_actions_take_it_down(client, db_session,

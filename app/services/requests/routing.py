@@ -1,0 +1,84 @@
+"""Re-routing a request to another service group of its neighbourhood: a deliberate step
+with a reason, kept in the request's history (who, when, why, from which group to which),
+as FixMyStreet lets staff move a report to the body really responsible for it.
+
+The building's patch routes a request when it is raised (`intake`); only this step changes
+the group afterwards. The escalation level stays as it is: a re-route moves the request
+sideways within the neighbourhood, not up the linkage (`escalation`)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.enums import OPEN_REQUEST
+from app.models import RequestChange, ResidentRequest, ServiceGroup, User, utcnow
+from app.services.requests.errors import RequestError
+from app.services.requests.workflow import MAX_NOTE, record_change
+from app.services.text_input import control_characters_message, has_control_characters
+
+
+def groups_for(session: Session, request: ResidentRequest) -> list[ServiceGroup]:
+    """The service groups a request may be re-routed to: those of its neighbourhood."""
+    return list(session.scalars(select(ServiceGroup)
+                                .where(ServiceGroup.neighbourhood_id == request.neighbourhood_id)
+                                .order_by(ServiceGroup.name)))
+
+
+def _reason(text: str | None) -> str:
+    if has_control_characters(text):
+        raise RequestError("invalid", control_characters_message(), "reason")
+    reason = (text or "").strip()
+    if not reason:
+        raise RequestError("invalid", _l(
+            "Say why it goes to another group: the reason is kept in its history."), "reason")
+    if len(reason) > MAX_NOTE:
+        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
+                           "reason")
+    return reason
+
+
+def reroute(session: Session, request: ResidentRequest, group: ServiceGroup | None, *,
+            user: User | None, reason: str | None,
+            expected_group_id: int | None) -> RequestChange:
+    """Give `request` to `group`, recording who, when, why and the group it left; flush only.
+
+    `expected_group_id` is the group the user saw (None: none): if the request has been
+    re-routed since, nothing changes and `RequestError("changed")` says so. A closed request,
+    a group of another neighbourhood, the group it already has, or no reason is refused the
+    same way, with nothing written."""
+    text = _reason(reason)
+    if group is None or group.neighbourhood_id != request.neighbourhood_id:
+        raise RequestError("invalid", _l("Choose one of the service groups of the request's "
+                                         "neighbourhood."), "group")
+    if request.status not in OPEN_REQUEST:
+        raise RequestError("not_allowed", _l(
+            "Only an open request can be re-routed; this one is “%(state)s”.",
+            state=request.status.label), "group")
+    current = request.service_group_id
+    if current != expected_group_id:
+        raise RequestError("changed", _l(
+            "Someone re-routed this request meanwhile. Nothing was changed; look at it again."))
+    if group.id == current:
+        raise RequestError("invalid", _l("The request is already with %(group)s.",
+                                         group=group.name), "group")
+    same_group = (ResidentRequest.service_group_id.is_(None) if current is None
+                  else ResidentRequest.service_group_id == current)
+    moved = session.execute(
+        update(ResidentRequest)
+        .where(ResidentRequest.id == request.id, same_group,
+               ResidentRequest.status == request.status)
+        .values(service_group_id=group.id, updated_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        session.refresh(request)
+        raise RequestError("changed", _l(
+            "Someone re-routed this request meanwhile. Nothing was changed; look at it again."))
+    session.refresh(request)
+    change = record_change(session, request, request.status, request.status, user=user,
+                           note=text)
+    change.from_group_id = current
+    change.to_group_id = group.id
+    session.flush()
+    return change
