@@ -67,11 +67,13 @@ def crawl_view(crawl: Crawl, view: ModelView, token: str, row_id: int | None) ->
     base = view.url.rstrip("/")
     with crawl.client.application.test_request_context():
         filters = list(view._filter_args or {})
-    # Lists and exports: each filter with values of the wrong kind, then paging and sorting.
-    for key in filters:
+    # Lists and exports: every filter at once with each value of the wrong kind (Flask-Admin
+    # parses, validates and applies each active filter on its own, so one request tries
+    # them all and any one of them failing fails it), then paging and sorting.
+    if filters:
         for value in HOSTILE_FILTER_VALUES:
-            crawl.get(f"{base}/", {f"flt0_{key}": value})
-        crawl.get(f"{base}/export/csv/", {f"flt0_{key}": "x"})
+            crawl.get(f"{base}/", {f"flt{i}_{key}": value for i, key in enumerate(filters)})
+        crawl.get(f"{base}/export/csv/", {f"flt{i}_{key}": "x" for i, key in enumerate(filters)})
     crawl.get(f"{base}/", {"flt0_999": "x", "flt_x": "1", "fltx_0": "1"})
     for args in PAGE_ARGS:
         crawl.get(f"{base}/", args)
