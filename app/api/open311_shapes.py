@@ -207,7 +207,7 @@ def _service_request(found: ResidentRequest, photos_of: dict[int, list[BoardPhot
         "service_name": str(found.category.label),
         "service_code": found.category.value,
         "agency_responsible": _agency(handled),
-        "service_notice": str(found.status.label),
+        "service_notice": str(requests_service.state_label(found)),
         "requested_datetime": found.received_at,
         "updated_datetime": found.updated_at,
         "expected_datetime": found.due_at if handled.status not in CLOSED else None,
@@ -217,7 +217,7 @@ def _service_request(found: ResidentRequest, photos_of: dict[int, list[BoardPhot
         "media_url": url_for("public.board_photo_file", photo_id=published[0].id,
                              _external=True) if published else None,
         "linli_state": found.status.value,
-        "linli_state_label": str(found.status.label),
+        "linli_state_label": str(requests_service.state_label(found)),
         "linli_board_title": handled.board_title if posted else None,
     }
 

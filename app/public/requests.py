@@ -162,6 +162,7 @@ def request_page(token: str) -> Response:
     body = render_template(
         "public/request_page.html", req=found, statuses=RequestStatus,
         next_step=requests_service.next_step(found),
+        state=requests_service.state_label(found),
         masked_name=mask_name(found.name or ""),
         link=url_for("public.request_page", token=token, _external=True),
         neighbourhood=localised(found.neighbourhood.name, found.neighbourhood.name_en),
@@ -210,7 +211,8 @@ def _survey_request(token: str) -> ResidentRequest:
 def _render_survey(found: ResidentRequest, form: SurveyForm, errors: dict[str, Any],
                    status: int = 200) -> Response:
     form.answer.choices = [(a.value, a.label) for a in SatisfactionAnswer]
-    body = render_template("public/survey.html", req=found, form=form, errors=errors,
+    body = render_template("public/survey.html", req=found,
+                           state=requests_service.state_label(found), form=form, errors=errors,
                            answered=found.answer,
                            neighbourhood=localised(found.neighbourhood.name,
                                                    found.neighbourhood.name_en))

@@ -35,7 +35,7 @@ from app.services.requests.intake import (
 )
 from app.services.requests.merging import add_me_too, merge
 from app.services.requests.similar import PublicMatch, public_matches, similar_open
-from app.services.requests.wording import next_step
+from app.services.requests.wording import next_step, state_label
 from app.services.requests.workflow import (
     NOTE_REQUIRED,
     TRANSITIONS,
@@ -74,6 +74,7 @@ __all__ = [
     "public_matches",
     "schedule_meeting",
     "similar_open",
+    "state_label",
     "take_down",
     "turnouts",
 ]

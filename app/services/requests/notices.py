@@ -14,7 +14,7 @@ from app.enums import RequestStatus
 from app.i18n import localised
 from app.models import Notification, RequestChange, ResidentRequest
 from app.services import links, notify
-from app.services.requests.wording import next_step
+from app.services.requests.wording import next_step, state_label
 
 
 def template_for(to_status: RequestStatus) -> str:
@@ -53,7 +53,8 @@ def _tell_one(session: Session, request: ResidentRequest, change: RequestChange,
             "url": links.request_url(request.follow_token),
             "committee": localised(request.neighbourhood.name, request.neighbourhood.name_en,
                                    "en" if locale == "en" else "zh_CN"),
-            "state": str(change.to_status.label),
+            "state": str(state_label(handled) if change.to_status == handled.status
+                         else change.to_status.label),
             "next": str(next_step(handled)),
         }
     if outcome_of is not None:

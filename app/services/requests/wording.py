@@ -12,6 +12,21 @@ from app.i18n import localised
 from app.models import ResidentRequest
 
 
+def state_label(request: ResidentRequest) -> Any:
+    """The state's name as the resident reads it, naming who really has the request: a
+    department it was passed on to, or the service group of the committee that holds it (the
+    bare state says "the neighbourhood committee", which is wrong once a department has it)."""
+    if request.status == RequestStatus.handling:
+        department = request.department
+        if department is not None:
+            return _l("Being looked into by %(department)s",
+                      department=localised(department.name, department.name_en))
+        if request.service_group is not None:
+            return _l("Being looked into by %(group)s of the neighbourhood committee",
+                      group=request.service_group.name)
+    return request.status.label
+
+
 def next_step(request: ResidentRequest) -> Any:
     """What the resident can expect now, naming who holds the request."""
     committee = localised(request.neighbourhood.name, request.neighbourhood.name_en)

@@ -99,6 +99,41 @@ def test_the_private_page_shows_the_history_but_never_the_phone(
     assert client.get("/requests/not-a-token").status_code == 404
 
 
+def test_the_state_names_who_really_has_the_request(app: Flask, client: FlaskClient,
+                                                    db_session: Session) -> None:
+    """FixMyStreet's issue 4457: "handling" named the neighbourhood committee even after a
+    department had the request. The state now names the department, or the committee's group;
+    with neither, the committee."""
+    from app.enums import EscalationLevel, Role
+    from app.services.requests.escalation import escalate
+
+    _english(client)
+    n = f.make_neighbourhood(db_session, name="佳虹", name_en="Jiahong")
+    group = f.make_service_group(db_session, neighbourhood=n, name="佳虹第一团组")
+    town = f.make_department(db_session, name="镇城建办", name_en="Town Building Office")
+    coordinator = f.make_user(db_session, Role.coordinator, neighbourhoods=[n])
+    held = f.make_resident_request(db_session, neighbourhood=n, service_group=group)
+    passed_on = f.make_resident_request(db_session, neighbourhood=n, service_group=group)
+    committee = f.make_resident_request(db_session, neighbourhood=n)
+    with app.test_request_context():
+        for req in (held, passed_on, committee):
+            requests.change_status(db_session, req, RequestStatus.handling, user=coordinator)
+        escalate(db_session, passed_on, EscalationLevel.town_department, user=coordinator,
+                 reason="要挖路面", department=town)
+
+    def state(req: ResidentRequest) -> str:
+        body = client.get(f"/requests/{req.follow_token}").get_data(as_text=True)
+        return body.split('<h1 id="state">')[1].split("</h1>")[0]
+
+    assert state(passed_on) == "Being looked into by Town Building Office"
+    assert state(held) == "Being looked into by 佳虹第一团组 of the neighbourhood committee"
+    assert state(committee) == "Being looked into by the neighbourhood committee"
+    with client.session_transaction() as session:
+        session["locale"] = "zh_CN"
+    assert state(passed_on) == "镇城建办正在了解处理"
+    assert state(held) == "居委会佳虹第一团组正在了解处理"
+
+
 def _open_improvement(db_session: Session, neighbourhood, building, **kw):
     return f.make_resident_request(db_session, neighbourhood=neighbourhood,
                                    building_id=building.id, status=RequestStatus.improving,
