@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import AssignmentSource, AssignmentStatus, PartStatus, RunStatus
@@ -130,6 +130,9 @@ class Assignment(TimestampMixin, Base):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: When the day-before reminder was queued; set by a conditional update, so it goes once.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Cancelled by a change of its series' regular volunteer (A → B), neither by a
+    #: coordinator nor by her: the only cancelled seat a change back (B → A) gives back.
+    released_by_handover: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     shift: Mapped[Shift] = relationship(back_populates="assignments")
     volunteer: Mapped[Volunteer] = relationship()

@@ -101,6 +101,8 @@ def cancel_assignment(session: Session, assignment: Assignment) -> Notification 
     message, None when the seat was not upcoming (nobody to tell)."""
     was_upcoming = assignment.status in UPCOMING
     assignment.status = AssignmentStatus.cancelled
+    # Whoever cancels here, it is no series handover (that one marks its seats afterwards).
+    assignment.released_by_handover = False
     assignment.sequence += 1
     session.flush()
     told = None

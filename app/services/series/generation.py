@@ -16,8 +16,10 @@ the future to match the series as it is now:
 - missing days get a new event; the series' regular volunteer is given its seat (source
   `series`) when the engine's checker finds no rule broken, else it is left to the scheduler;
 - a new regular volunteer: the former one's upcoming series seats are cancelled (she is told
-  of each, her feed drops them) and given to the new one, asked once to confirm them. A
-  coordinator's own seats (source `manual`) are left as they are.
+  of each, her feed drops them, `Assignment.released_by_handover` marks them) and given to the
+  new one, asked once to confirm them. A coordinator's own seats (source `manual`) are left
+  as they are; back to a former one (A → B → A), only the seats the handover took are hers
+  again — one a coordinator cancelled or she declined stays so.
 
 Past occurrences and the exceptions (`Event.series_detached`: one occurrence edited on its own)
 are never touched. It only flushes; the caller commits (messages leave after the commit).
@@ -146,10 +148,10 @@ def _place_volunteer(session: Session, series: EventSeries, event: Event,
     shift = event.shifts[0]
     former = next((a for a in shift.assignments if a.volunteer_id == volunteer.id), None)
     # A seat she declined or a coordinator gave or took stays as it is; only a series seat
-    # of hers cancelled by a change of regular volunteer (A → B → A) is given back.
-    if former is not None and (former.status in UPCOMING
-                               or former.source != AssignmentSource.series
-                               or former.status != AssignmentStatus.cancelled):
+    # of hers cancelled by the change of regular volunteer itself (A → B → A) is given back.
+    if former is not None and (former.source != AssignmentSource.series
+                               or former.status != AssignmentStatus.cancelled
+                               or not former.released_by_handover):
         return None
     # Her own cancelled series seat is no refusal of hers: the checker may put her back.
     if rule_breaks(session, shift, volunteer, zone, readmit_cancelled=former is not None):
@@ -157,6 +159,7 @@ def _place_volunteer(session: Session, series: EventSeries, event: Event,
     if former is not None:
         seat = former
         seat.status, seat.responded_at, seat.pinned = AssignmentStatus.pending, None, True
+        seat.released_by_handover = False
         seat.sequence += 1
     else:
         seat = Assignment(shift=shift, volunteer=volunteer, status=AssignmentStatus.pending,
@@ -177,6 +180,7 @@ def _release_former(session: Session, series: EventSeries, event: Event,
             if (seat.source == AssignmentSource.series and seat.status in UPCOMING
                     and seat.volunteer_id != series.volunteer_id):
                 told = cancel_assignment(session, seat)
+                seat.released_by_handover = True  # hers again if the series comes back to her
                 if told is not None:
                     result.notifications.append(told)
                 result.released += 1

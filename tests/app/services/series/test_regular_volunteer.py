@@ -141,3 +141,66 @@ def test_the_former_volunteers_feed_cancels_the_seats_and_the_new_ones_has_them(
     assert {str(e["UID"]) for e in hers} == {str(e["UID"]) for e in before}
     assert [str(e.get("STATUS")) for e in hers] == ["CANCELLED", "CANCELLED"]
     assert len(his) == 2 and all(str(e.get("STATUS")) != "CANCELLED" for e in his)
+
+
+def test_back_to_her_a_seat_cancelled_by_a_coordinator_or_declined_stays_so(
+        app: Flask, db_session: Session) -> None:
+    from app.services.scheduler import publish
+    from app.services.scheduler import seats as seat_service
+
+    hood = factories.make_neighbourhood(db_session)
+    jiang = _free_on_mondays(db_session, hood, "江洁志")
+    wang = _free_on_mondays(db_session, hood, "王丽")
+    series = factories.make_series(db_session, neighbourhood=hood, volunteer=jiang)
+    with app.app_context():
+        _sync(db_session, series)
+        mine = _seats(db_session, series)
+        # The coordinator calls her off 18 January; she says no to 1 February herself.
+        publish.cancel_assignment(db_session, mine[(MONDAYS[2], "江洁志")])
+        assert seat_service.respond(db_session, mine[(MONDAYS[4], "江洁志")].id,
+                                    "decline") == "declined"
+        series.volunteer = wang
+        _sync(db_session, series)
+        # Back to her, and the place changed too: every occurrence is looked at again.
+        series.volunteer, series.place = jiang, "永业小区东门"
+        back = _sync(db_session, series)
+    # 王丽 had only the five seats the handover freed; those come back to 江洁志.
+    assert (back.released, back.handed_over, back.updated) == (5, 5, 7)
+    seats = _seats(db_session, series)
+    assert seats[(MONDAYS[2], "江洁志")].status == AssignmentStatus.cancelled
+    assert seats[(MONDAYS[4], "江洁志")].status == AssignmentStatus.declined
+    for day in (MONDAYS[0], MONDAYS[1], MONDAYS[3], MONDAYS[5], MONDAYS[6]):
+        again = seats[(day, "江洁志")]
+        assert (again.status, again.released_by_handover) == (AssignmentStatus.pending, False)
+    assert {day for day, name in seats if name == "王丽"} == {
+        MONDAYS[0], MONDAYS[1], MONDAYS[3], MONDAYS[5], MONDAYS[6]}
+    assert all(a.status == AssignmentStatus.cancelled
+               for (_day, name), a in seats.items() if name == "王丽")
+
+
+def test_an_occurrence_edited_on_its_own_keeps_its_volunteer_when_the_regular_one_changes(
+        app: Flask, db_session: Session) -> None:
+    """An exception is the coordinator's: what she set on that day (its place, its people)
+    is not the series' to change, so the former regular volunteer keeps that seat and the
+    new one is not put on it; the other days are handed over."""
+    from app.services.series import exceptions
+
+    hood = factories.make_neighbourhood(db_session)
+    jiang = _free_on_mondays(db_session, hood, "江洁志")
+    wang = _free_on_mondays(db_session, hood, "王丽")
+    series = factories.make_series(db_session, neighbourhood=hood, volunteer=jiang)
+    with app.app_context():
+        _sync(db_session, series)
+        own = db_session.scalars(select(Event).where(
+            Event.series_id == series.id, Event.series_day == MONDAYS[2])).one()
+        own.place = "永业小区东门"
+        assert exceptions.detach_if_changed(own)
+        db_session.flush()
+        series.volunteer = wang
+        result = _sync(db_session, series)
+    assert (result.released, result.handed_over) == (6, 6)
+    seats = _seats(db_session, series)
+    assert seats[(MONDAYS[2], "江洁志")].status == AssignmentStatus.pending
+    assert (MONDAYS[2], "王丽") not in seats
+    assert all(seats[(day, "王丽")].status == AssignmentStatus.pending
+               for day in MONDAYS if day != MONDAYS[2])
