@@ -135,6 +135,7 @@ COMMON_LABELS = {
     "slot_capacity": _l("Residents per slot"),
     "registration_opens_days_before": _l("Registration opens (days before)"),
     "reminded_at": _l("Reminder sent"),
+    "released_by_handover": _l("Cancelled by a change of regular volunteer"),
     "promoted_at": _l("Moved up from the waitlist"),
     "care_due_on": _l("Visit due on"),
     "contact": _l("Contact person"),

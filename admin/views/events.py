@@ -268,7 +268,9 @@ class AssignmentView(PlacesFollowStaffingMixin, LinliModelView):
     ]
     list_load_options = (joinedload(Assignment.volunteer),
                          joinedload(Assignment.shift).joinedload(Shift.event))
-    form_excluded_columns = ["schedule_run", "sequence", *_TIMESTAMPS]
+    # released_by_handover is the series' own mark (app.services.series.generation), not
+    # for a coordinator to set by hand; the details page shows it.
+    form_excluded_columns = ["schedule_run", "sequence", "released_by_handover", *_TIMESTAMPS]
     form_ajax_refs = {
         "volunteer": {"fields": ["name", "phone"], "page_size": 10},
         "shift": {"fields": ["title"], "page_size": 10},
