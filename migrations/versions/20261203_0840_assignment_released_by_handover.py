@@ -6,7 +6,7 @@ not given back on a change back (the coordinator can put her on it again); bette
 giving back a seat a coordinator had cancelled. A plain added column, no table rebuild.
 
 Revision ID: as7r3l3a5ed0
-Revises: mk0f4eet1me0
+Revises: rq7r0ut3r07
 Create Date: 2026-12-03 08:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "as7r3l3a5ed0"
-down_revision = "mk0f4eet1me0"
+down_revision = "rq7r0ut3r07"
 branch_labels = None
 depends_on = None
 
