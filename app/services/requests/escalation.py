@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 from app.enums import DEPARTMENT_LEVELS, OPEN_REQUEST, EscalationLevel, Role
 from app.models import Department, RequestEscalation, ResidentRequest, User, utcnow
 from app.services.requests.errors import RequestError
-from app.services.requests.workflow import MAX_NOTE
-from app.services.text_input import control_characters_message, has_control_characters
+from app.services.requests.workflow import required_note
 
 ORDER = tuple(EscalationLevel)
 
@@ -32,16 +31,8 @@ def higher_levels(level: EscalationLevel) -> tuple[EscalationLevel, ...]:
 
 
 def _reason(text: str | None) -> str:
-    if has_control_characters(text):
-        raise RequestError("invalid", control_characters_message(), "reason")
-    reason = (text or "").strip()
-    if not reason:
-        raise RequestError("invalid", _l(
-            "Say why it is passed on: what the level handling it cannot settle."), "reason")
-    if len(reason) > MAX_NOTE:
-        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
-                           "reason")
-    return reason
+    return required_note(text, _l(
+        "Say why it is passed on: what the level handling it cannot settle."))
 
 
 def escalate(session: Session, request: ResidentRequest, to_level: EscalationLevel | str, *,

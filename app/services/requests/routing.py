@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from app.enums import OPEN_REQUEST
 from app.models import RequestChange, ResidentRequest, ServiceGroup, User, utcnow
 from app.services.requests.errors import RequestError
-from app.services.requests.workflow import MAX_NOTE, record_change
-from app.services.text_input import control_characters_message, has_control_characters
+from app.services.requests.workflow import record_change, required_note
 
 
 def groups_for(session: Session, request: ResidentRequest) -> list[ServiceGroup]:
@@ -27,16 +26,8 @@ def groups_for(session: Session, request: ResidentRequest) -> list[ServiceGroup]
 
 
 def _reason(text: str | None) -> str:
-    if has_control_characters(text):
-        raise RequestError("invalid", control_characters_message(), "reason")
-    reason = (text or "").strip()
-    if not reason:
-        raise RequestError("invalid", _l(
-            "Say why it goes to another group: the reason is kept in its history."), "reason")
-    if len(reason) > MAX_NOTE:
-        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
-                           "reason")
-    return reason
+    return required_note(text, _l(
+        "Say why it goes to another group: the reason is kept in its history."))
 
 
 def reroute(session: Session, request: ResidentRequest, group: ServiceGroup | None, *,

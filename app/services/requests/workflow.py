@@ -51,6 +51,25 @@ NOTE_REQUIRED = frozenset({S.explained, S.council, S.resolved})
 MAX_NOTE = 2000
 
 
+def _checked_text(text: str | None, field: str) -> str:
+    if has_control_characters(text):
+        raise RequestError("invalid", control_characters_message(), field)
+    checked = (text or "").strip()
+    if len(checked) > MAX_NOTE:
+        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
+                           field)
+    return checked
+
+
+def required_note(text: str | None, missing: str, field: str = "reason") -> str:
+    """A text the user must give (`missing` says why when there is none), stripped; refused
+    with a message for control characters or over MAX_NOTE characters."""
+    note = _checked_text(text, field)
+    if not note:
+        raise RequestError("invalid", missing, field)
+    return note
+
+
 def allowed_steps(status: RequestStatus) -> tuple[RequestStatus, ...]:
     return TRANSITIONS[status]
 
@@ -71,13 +90,7 @@ def step_label(to_status: RequestStatus, from_status: RequestStatus | None = Non
 
 
 def clean_note(note: str | None) -> str | None:
-    if has_control_characters(note):
-        raise RequestError("invalid", control_characters_message(), "note")
-    text = (note or "").strip()
-    if len(text) > MAX_NOTE:
-        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
-                           "note")
-    return text or None
+    return _checked_text(note, "note") or None
 
 
 def record_change(session: Session, request: ResidentRequest, from_status: RequestStatus | None,
@@ -91,17 +104,9 @@ def record_change(session: Session, request: ResidentRequest, from_status: Reque
 
 
 def _clean_decision(text: str | None) -> str:
-    if has_control_characters(text):
-        raise RequestError("invalid", control_characters_message(), "council_decision")
-    decision = (text or "").strip()
-    if not decision:
-        raise RequestError("invalid", _l(
-            "Record the residents' council's decision: it is posted on the notice board."),
-            "council_decision")
-    if len(decision) > MAX_NOTE:
-        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
-                           "council_decision")
-    return decision
+    return required_note(text, _l(
+        "Record the residents' council's decision: it is posted on the notice board."),
+        "council_decision")
 
 
 def _went_through(session: Session, request: ResidentRequest,
