@@ -3,15 +3,16 @@ database would refuse, and the coordinator's own families and helpers only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-import app.tasks.packages
 from app.enums import EventKind, PackageCadence, PackageVisitLeft
-from app.models import PackageVisit, ServicePackage
+from app.models import PackageVisit, ServicePackage, ServicePackageItem
+from app.tasks.queue import huey
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 
@@ -21,19 +22,28 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def queued(monkeypatch) -> list[list[int]]:
-    """The households whose generation a save queued (the queue itself is
-    tests/app/scheduling/test_package_queue.py's)."""
-    calls: list[list[int]] = []
-    monkeypatch.setattr(app.tasks.packages, "enqueue_sync", calls.append)
-    return calls
+def queued() -> Iterator[None]:
+    """huey in immediate mode: the generation a save queues runs at once, for real, on the
+    request's session (a real consumer process is tests/app/scheduling/test_package_queue.py's)."""
+    huey.immediate = True
+    try:
+        yield
+    finally:
+        huey.immediate = False
+
+
+def _visits(db_session, household_id: int) -> list[PackageVisit]:
+    return list(db_session.scalars(select(PackageVisit).join(PackageVisit.item).join(
+        ServicePackageItem.package).where(ServicePackage.household_id == household_id)))
 
 
 def _form(world, token: str, **item: object) -> dict[str, object]:
     side = world.jiahong
     household = side.rows["household"]
     return {
-        "household": household.id, "starts_on": "2027-01-04", "active": "y",
+        "household": household.id,
+        # From today: the task generates visits from today over its horizon.
+        "starts_on": datetime.now(SHANGHAI).date().isoformat(), "active": "y",
         "notes": "佳虹新套餐", "items-0-skill": world.shared["skill"].id,
         "items-0-volunteer": side.rows["volunteer"].id, "items-0-cadence": "weekly",
         "items-0-weekday": 1, "items-0-nth": "", "items-0-time_of_day": "09:30",
@@ -60,7 +70,10 @@ def test_set_weekdays_are_saved_and_generation_is_queued(client, db_session, wor
     package = db_session.scalar(select(ServicePackage).where(
         ServicePackage.notes == "佳虹新套餐"))
     assert package.items[0].weekdays_mask == 0b1001  # Monday and Thursday
-    assert queued == [[world.jiahong.rows["household"].id]]
+    visits = _visits(db_session, world.jiahong.rows["household"].id)
+    assert len(visits) >= 5  # of the task's five weeks of Mondays and Thursdays
+    assert {v.due_on.weekday() for v in visits} == {0, 3}
+    assert {v.item_id for v in visits} == {package.items[0].id}
 
 
 @pytest.mark.parametrize(("item", "words"), [
@@ -76,7 +89,7 @@ def test_an_incomplete_item_is_refused_in_words(client, db_session, world, queue
     db_session.expire_all()
     assert db_session.scalar(select(ServicePackage).where(
         ServicePackage.notes == "佳虹新套餐")) is None
-    assert queued == []
+    assert _visits(db_session, world.jiahong.rows["household"].id) == []
 
 
 def test_a_foreign_helper_is_refused(client, db_session, world, queued) -> None:
@@ -88,7 +101,7 @@ def test_a_foreign_helper_is_refused(client, db_session, world, queued) -> None:
     db_session.expire_all()
     assert db_session.scalar(select(ServicePackage).where(
         ServicePackage.notes == "佳虹新套餐")) is None
-    assert queued == []
+    assert _visits(db_session, world.jiahong.rows["household"].id) == []
 
 
 def test_the_package_card_says_who_comes_when_and_whom_to_call(client, db_session, world,
