@@ -71,7 +71,9 @@ def test_browse_sign_up_confirm_cancel_and_waitlist(browser, site, locale: str,
             "zh-CN" if tag == "zh" else "en")
         assert fits_width(page)
         shoot(page, f"{tag}-1-list")
-        page.locator(f'a[href="/events/{event_id}"]').click()
+        # Each click that loads a page waits for it (content() during a navigation is empty).
+        with page.expect_navigation():
+            page.locator(f'a[href="/events/{event_id}"]').click()
         assert "量血压" in page.content()
         page.fill("#name", "张三丰")
         page.fill("#phone", "+86 138-0013-8000")
@@ -88,7 +90,8 @@ def test_browse_sign_up_confirm_cancel_and_waitlist(browser, site, locale: str,
         if tag == "en":
             assert "You have a place" in content
         shoot(page, f"{tag}-3-confirmation")
-        page.locator('a[href$="/cancel"]').click()
+        with page.expect_navigation():
+            page.locator('a[href$="/cancel"]').click()
         shoot(page, f"{tag}-4-cancel-ask")
         page.locator("button.danger").click()
         page.wait_for_url(re.compile(r"cancelled=1"))
@@ -114,7 +117,8 @@ def test_browse_sign_up_confirm_cancel_and_waitlist(browser, site, locale: str,
         page.goto(f"{base}/events/{event_id}")
         page.fill("#name", "王五")
         page.fill("#phone", "12345")
-        page.locator("button.primary").click()
+        with page.expect_navigation():
+            page.locator("button.primary").click()
         assert page.locator("#phone-error").count() == 1
         assert page.locator("#consent-error").count() == 1
         assert page.input_value("#name") == "王五"
