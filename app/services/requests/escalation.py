@@ -11,13 +11,13 @@ the town or the district (`app.services.reports.comparison_sql.resolved_locally`
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import DEPARTMENT_LEVELS, OPEN_REQUEST, EscalationLevel, Role
 from app.models import Department, RequestEscalation, ResidentRequest, User, utcnow
 from app.services.requests.errors import RequestError
-from app.services.requests.workflow import required_note
+from app.services.requests.workflow import required_note, update_unless_changed
 
 ORDER = tuple(EscalationLevel)
 
@@ -66,16 +66,11 @@ def escalate(session: Session, request: ResidentRequest, to_level: EscalationLev
     else:
         department = None
     now = utcnow()
-    moved = session.execute(
-        update(ResidentRequest)
-        .where(ResidentRequest.id == request.id, ResidentRequest.level == current,
-               ResidentRequest.status.in_(OPEN_REQUEST))
-        .values(level=target, department_id=department.id if department else None,
-                updated_at=now)
-        .execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
-        session.refresh(request)
-        raise RequestError("changed", _l(
+    update_unless_changed(
+        session, request,
+        (ResidentRequest.level == current, ResidentRequest.status.in_(OPEN_REQUEST)),
+        {"level": target, "department_id": department.id if department else None,
+         "updated_at": now}, lambda _request: _l(
             "Someone changed this request meanwhile. Nothing was changed; look at it again."))
     session.refresh(request)
     step = RequestEscalation(request=request, from_level=current, to_level=target,

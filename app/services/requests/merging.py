@@ -18,7 +18,12 @@ from app.models import RequestChange, ResidentRequest, User, utcnow
 from app.services.requests import notices
 from app.services.requests.errors import RequestError
 from app.services.requests.similar import PUBLIC_OPEN, merged_counts
-from app.services.requests.workflow import clean_note, record_change
+from app.services.requests.workflow import (
+    changed_state_message,
+    clean_note,
+    record_change,
+    update_unless_changed,
+)
 
 
 def merge(session: Session, request: ResidentRequest, into: ResidentRequest, *,
@@ -46,17 +51,9 @@ def merge(session: Session, request: ResidentRequest, into: ResidentRequest, *,
                 code=row.reference_code, state=row.status.label), "into")
     current, carried = request.status, request.me_too
     now = utcnow()
-    moved = session.execute(
-        update(ResidentRequest)
-        .where(ResidentRequest.id == request.id, ResidentRequest.status == current)
-        .values(status=RequestStatus.merged, merged_into_id=into.id, posted_at=None,
-                me_too=0, updated_at=now)
-        .execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
-        session.refresh(request)
-        raise RequestError("changed", _l(
-            "Someone changed this request meanwhile: it is now “%(now)s”. Nothing was changed; "
-            "look at it again.", now=request.status.label))
+    update_unless_changed(session, request, (ResidentRequest.status == current,), {
+        "status": RequestStatus.merged, "merged_into_id": into.id, "posted_at": None,
+        "me_too": 0, "updated_at": now}, changed_state_message)
     session.execute(
         update(ResidentRequest)
         .where(ResidentRequest.merged_into_id == request.id,

@@ -9,13 +9,13 @@ sideways within the neighbourhood, not up the linkage (`escalation`)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import OPEN_REQUEST
 from app.models import RequestChange, ResidentRequest, ServiceGroup, User, utcnow
 from app.services.requests.errors import RequestError
-from app.services.requests.workflow import record_change, required_note
+from app.services.requests.workflow import record_change, required_note, update_unless_changed
 
 
 def groups_for(session: Session, request: ResidentRequest) -> list[ServiceGroup]:
@@ -56,15 +56,9 @@ def reroute(session: Session, request: ResidentRequest, group: ServiceGroup | No
                                          group=group.name), "group")
     same_group = (ResidentRequest.service_group_id.is_(None) if current is None
                   else ResidentRequest.service_group_id == current)
-    moved = session.execute(
-        update(ResidentRequest)
-        .where(ResidentRequest.id == request.id, same_group,
-               ResidentRequest.status == request.status)
-        .values(service_group_id=group.id, updated_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
-        session.refresh(request)
-        raise RequestError("changed", _l(
+    update_unless_changed(
+        session, request, (same_group, ResidentRequest.status == request.status),
+        {"service_group_id": group.id, "updated_at": utcnow()}, lambda _request: _l(
             "Someone re-routed this request meanwhile. Nothing was changed; look at it again."))
     session.refresh(request)
     change = record_change(session, request, request.status, request.status, user=user,

@@ -93,6 +93,26 @@ def clean_note(note: str | None) -> str | None:
     return _checked_text(note, "note") or None
 
 
+def update_unless_changed(session: Session, request: ResidentRequest, conditions: tuple,
+                          values: dict[str, Any], changed: Any) -> None:
+    """Write `values` to `request` in one UPDATE that holds only while `conditions` do, so a
+    step another user took in between is refused with nothing written: then the request is
+    reloaded and `changed(request)` (the message saying what it is now) is raised."""
+    moved = session.execute(
+        update(ResidentRequest)
+        .where(ResidentRequest.id == request.id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        session.refresh(request)
+        raise RequestError("changed", changed(request))
+
+
+def changed_state_message(request: ResidentRequest) -> str:
+    return _l("Someone changed this request meanwhile: it is now “%(now)s”. Nothing was "
+              "changed; look at it again.", now=request.status.label)
+
+
 def record_change(session: Session, request: ResidentRequest, from_status: RequestStatus | None,
                   to_status: RequestStatus, *, user: User | None,
                   note: str | None) -> RequestChange:
@@ -176,17 +196,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
             select(exists().where(RequestAnswer.request_id == request.id))):
         # The raiser is asked once whether it is resolved (`survey`).
         values["survey_token"] = request.survey_token or new_survey_token()
-    moved = session.execute(
-        update(ResidentRequest)
-        .where(ResidentRequest.id == request.id, ResidentRequest.status == current)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:
-        session.refresh(request)
-        raise RequestError("changed", _l(
-            "Someone changed this request meanwhile: it is now “%(now)s”. Nothing was changed; "
-            "look at it again.", now=request.status.label))
+    update_unless_changed(session, request, (ResidentRequest.status == current,), values,
+                          changed_state_message)
     session.refresh(request, list(values))
     for person, came in (turnout or {}).items():
         person.attended = came
