@@ -22,7 +22,8 @@ position (``{1}``, ``{2}``…), in the listed order. The values each message has
 - ``scheduler/reminder``, ``scheduler/changed``, ``scheduler/help``: title, line, url
 - ``scheduler/cancelled``, ``scheduler/event_cancelled``: title, line
 - ``packages/changed``: count (the visits concerned)
-- ``packages/missed`` (to coordinators): family, address, line, helper, makeup, makeup_helper
+- ``packages/missed`` (to coordinators): family, address, line, helper, makeup, makeup_helper,
+  makeup_reason
 - ``signup/promotion``: title, starts, code, url; ``signup/event_cancelled``: title, starts,
   place; ``signup/staffing_waitlisted``: title, starts, position, url
 

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.enums import EFFECTIVE, NOT_EFFECTIVE, Role
+from app.enums import EFFECTIVE, NOT_EFFECTIVE, PackageVisitLeft, Role
 from app.models import (
     Event,
     Notification,
@@ -112,6 +112,10 @@ def alert(session: Session, result: MissedResult, *, zone: ZoneInfo) -> MissedRe
             "makeup": shift_line(makeup.event.shifts[0], zone) if makeup else "",
             "makeup_helper": (missed.helper.name if makeup and makeup.left_reason is None
                               and missed.helper else ""),
+            # Why the helper cannot take the make-up; the template reads its label, so each
+            # recipient gets it in their own language.
+            "makeup_reason": (PackageVisitLeft(makeup.left_reason)
+                              if makeup and makeup.left_reason else ""),
         }
         result.notifications += [
             notify.to_staff(session, user, "packages/missed", event_id=event.id, **values)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from app.enums import PackageVisitLeft
 from app.services import notify
 
 pytestmark = pytest.mark.integration
@@ -76,6 +77,12 @@ CASES = {
         "name": "佳虹居委协调员", "family": "王阿婆", "address": "佳虹路1号301室",
         "line": "2027-03-03 09:30–10:30  买菜送米", "helper": "郭琴",
         "makeup": "2027-03-04 09:30–10:30  买菜送米", "makeup_helper": "郭琴",
+    },
+    "packages/missed#helper_has_no_time": {
+        "name": "佳虹居委协调员", "family": "王阿婆", "address": "佳虹路1号301室",
+        "line": "2027-03-03 09:30–10:30  买菜送米", "helper": "郭琴",
+        "makeup": "2027-03-04 09:30–10:30  买菜送米", "makeup_helper": "",
+        "makeup_reason": PackageVisitLeft.no_free_time,
     },
     "packages/missed#no_makeup": {
         "name": "佳虹居委协调员", "family": "王阿婆", "address": "佳虹路1号301室",

@@ -13,11 +13,12 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from app.enums import AssignmentStatus, PackageCadence, PackageVisitLeft, VisitOutcome
-from app.models import Blackout, PackageVisit, Volunteer
+from app.enums import AssignmentStatus, PackageCadence, PackageVisitLeft, Role, VisitOutcome
+from app.models import Blackout, Neighbourhood, PackageVisit, Volunteer
 from app.services.care_visits import mark_visit
 from app.services.packages import generation, missed
 from tests import factories
+from tests.admin.conftest import make_user
 
 pytestmark = pytest.mark.integration
 
@@ -139,6 +140,28 @@ def test_with_no_room_in_her_week_the_makeup_is_left_for_the_scheduler_saying_wh
     table = app.test_cli_runner().invoke(args=["packages", "visits", "--household",
                                                str(makeup.event.household_id)])
     assert "[补 2027-01-18 09:00 的上门]" in table.output
+
+
+def test_the_coordinators_alert_says_why_the_makeup_is_not_with_her(
+        app: Flask, db_session: Session) -> None:
+    helper = _helper_with_a_wednesday_window(db_session)
+    db_session.add(Blackout(volunteer=helper, start_at=_at(WEDNESDAY, 0),
+                            end_at=_at(WEDNESDAY + timedelta(days=1), 0), reason="住院"))
+    neighbourhood = db_session.get(Neighbourhood, helper.neighbourhood_id)
+    make_user(db_session, Role.coordinator, "makeup-coordinator", email="makeup@example.cn",
+              neighbourhoods=[neighbourhood], locale="zh_CN")
+    english = make_user(db_session, Role.coordinator, "makeup-coordinator-en",
+                        email="makeup-en@example.cn", neighbourhoods=[neighbourhood],
+                        locale="en")
+    with app.app_context():
+        visit = _missed_visit(db_session, helper)
+        result = missed.escalate(db_session, now=NOW, zone=SHANGHAI)
+    assert result.makeup_of[visit.id].left_reason == PackageVisitLeft.no_free_time
+    bodies = {n.user_id: n.body for n in result.notifications}
+    assert "服务人员那时来不了（未来一周内，服务人员没有一段空闲时间容得下这次补上门）" in (
+        next(body for user_id, body in bodies.items() if user_id != english.id))
+    assert ("The helper cannot come then (None of the helper's free times in the coming week "
+            "fits the make-up visit)") in bodies[english.id]
 
 
 def test_a_rule_besides_her_time_is_the_reason_given(app: Flask, db_session: Session) -> None:
