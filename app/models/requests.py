@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from app.models.departments import Department
     from app.models.events import Event
     from app.models.geography import Neighbourhood
-    from app.models.households import Household
+    from app.models.households import Household, Visit
     from app.models.service_groups import Building, ServiceGroup
     from app.models.users import User
     from app.models.volunteers import Volunteer
@@ -103,8 +103,14 @@ class ResidentRequest(TimestampMixin, Base):
     household_id: Mapped[int | None] = mapped_column(
         ForeignKey("households.id", ondelete="SET NULL"), index=True
     )
+    #: The member who filed it (on a visit or a patrol): the raiser of record whose
+    #: suggestions the per-volunteer figures count.
     volunteer_id: Mapped[int | None] = mapped_column(
         ForeignKey("volunteers.id", ondelete="SET NULL"), index=True
+    )
+    #: The household visit it was raised on (channel visit).
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visits.id", ondelete="SET NULL"), index=True
     )
     #: The coordinator who entered it (a phone call, a visit to the office).
     created_by_id: Mapped[int | None] = mapped_column(
@@ -153,6 +159,7 @@ class ResidentRequest(TimestampMixin, Base):
     service_group: Mapped[ServiceGroup | None] = relationship()
     household: Mapped[Household | None] = relationship()
     volunteer: Mapped[Volunteer | None] = relationship()
+    visit: Mapped[Visit | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     council_event: Mapped[Event | None] = relationship()
     merged_into: Mapped[ResidentRequest | None] = relationship(

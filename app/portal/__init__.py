@@ -6,6 +6,7 @@ from app.portal import pairing as _pairing  # noqa: F401  (its routes)
 from app.portal import patrols as _patrols  # noqa: F401  (its routes)
 from app.portal import qualifications as _qualifications  # noqa: F401  (its routes)
 from app.portal import swaps as _swaps  # noqa: F401  (its routes)
+from app.portal import visits as _visits  # noqa: F401  (its routes)
 from app.portal.views import portal_bp
 
 __all__ = ["portal_bp"]

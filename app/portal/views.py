@@ -23,22 +23,19 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.enums import (
-    RECORDABLE,
     UPCOMING,
     AssignmentStatus,
     Role,
     ShiftChangeStatus,
-    VisitOutcome,
 )
 from app.extensions import db
-from app.models import Assignment, Shift, ShiftChangeRequest, Team, Visit, Volunteer
+from app.models import Assignment, Shift, ShiftChangeRequest, Team, Volunteer
 from app.portal import importing
 from app.services import feeds, links
 from app.services.attendance import hours as attendance_hours
 from app.services.attendance import recording as attendance
 from app.services.ics_import import IcsImportError
 from app.services.notify.inbox import recent_count
-from app.services.visits import recording
 
 portal_bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -201,33 +198,3 @@ def leave() -> Response:
     session.pop(SESSION_KEY, None)
     session.pop(FINGERPRINT_KEY, None)
     return redirect(url_for("auth.login"))
-
-
-@portal_bp.get("/visits")
-def visits() -> str:
-    """The member's visit list: planned contacts of published rounds, then recent ones."""
-    volunteer = _require_volunteer()
-    rows = recording.my_visits(db.session, volunteer.id)
-    return render_template("portal/visits.html", volunteer=volunteer, visits=rows,
-                           outcomes=RECORDABLE, planned=VisitOutcome.planned,
-                           recorded_id=request.args.get("recorded", type=int))
-
-
-@portal_bp.post("/visits/<int:visit_id>")
-def record_visit(visit_id: int) -> Response | tuple[str, int]:
-    volunteer = _require_volunteer()
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or visit.volunteer_id != volunteer.id:
-        abort(404)
-    try:
-        recording.record_outcome(db.session, visit, volunteer.id,
-                                 request.form.get("outcome", ""),
-                                 notes=request.form.get("notes"))
-    except recording.RecordingError as error:
-        flash(str(error), "danger")
-        rows = recording.my_visits(db.session, volunteer.id)
-        return render_template("portal/visits.html", volunteer=volunteer, visits=rows,
-                               outcomes=RECORDABLE, planned=VisitOutcome.planned,
-                               recorded_id=None), 400
-    flash(_("Recorded: %(outcome)s.", outcome=VisitOutcome(visit.outcome).label), "success")
-    return redirect(url_for("portal.visits", recorded=visit.id))

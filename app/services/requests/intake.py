@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from app.enums import RequestCategory, RequestChannel, RequestStatus
 from app.i18n import deployment_zone
-from app.models import Building, Neighbourhood, ResidentRequest, ServiceGroup, User, utcnow
+from app.models import (
+    Building,
+    Neighbourhood,
+    ResidentRequest,
+    ServiceGroup,
+    User,
+    Visit,
+    utcnow,
+)
 from app.services.requests import deadlines, notices
 from app.services.requests.errors import RequestError
 from app.services.requests.escalation import starting_level
@@ -144,10 +152,11 @@ def responsible_group(session: Session, building: Building | None) -> ServiceGro
 
 def create_request(session: Session, data: RequestInput, *,
                    channel: RequestChannel = RequestChannel.form,
-                   user: User | None = None) -> ResidentRequest:
+                   user: User | None = None, visit: Visit | None = None) -> ResidentRequest:
     """Check `data` and record a new request (received), with the first history entry; flush
     only. A resident's own form (`user` None) needs their consent for any personal detail;
-    a coordinator taking a call records what the caller agreed to."""
+    a coordinator taking a call records what the caller agreed to. Raised on a `visit`, the
+    request is the visited household's, filed by the visit's member (the history's who)."""
     clean = _check(session, data, needs_consent=user is None)
     now = utcnow()
     group = responsible_group(session, clean.building)
@@ -158,6 +167,9 @@ def create_request(session: Session, data: RequestInput, *,
         service_group_id=group.id if group else None,
         name=clean.name, phone=clean.phone, email=clean.email, locale=data.locale,
         consent_at=now if (clean.name or clean.phone or clean.email) else None,
+        household_id=visit.household_id if visit else None,
+        volunteer_id=visit.volunteer_id if visit else None,
+        visit_id=visit.id if visit else None,
         created_by_id=user.id if user else None, received_at=now,
         due_at=deadlines.due_at(session, clean.category, now, deployment_zone()),
         level=starting_level(group.id if group else None),
@@ -165,6 +177,8 @@ def create_request(session: Session, data: RequestInput, *,
     session.add(request)
     change = record_change(session, request, None, RequestStatus.received, user=user,
                            note=None)
+    if visit is not None and visit.volunteer is not None:
+        change.actor = visit.volunteer.name
     session.flush()
     notices.tell(session, request, change)
     return request
