@@ -562,6 +562,21 @@ class SatisfactionAnswer(LabelledEnum):
         }
 
 
+class PhotoStage(LabelledEnum):
+    """Whether a request's photo shows the matter as raised or as it was resolved: the notice
+    board puts the two side by side."""
+
+    before = "before"
+    after = "after"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.before: _l("Before (as raised)"),
+            cls.after: _l("After (as resolved)"),
+        }
+
+
 class RequestChannel(LabelledEnum):
     """How a request reached the committee."""
 

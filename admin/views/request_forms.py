@@ -9,10 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from admin.base import LinliForm, acting_user
 from admin.fields import LocalDateTimeField
-from app.enums import OPEN_REQUEST
+from app.enums import OPEN_REQUEST, PhotoStage
 from app.i18n import local_datetime
 from app.models import RequestChange, ResidentRequest, utcnow
 from app.services import scoping
@@ -114,6 +115,18 @@ class RerouteForm(LinliForm):
 
 class PhotoForm(LinliForm):
     photo = FileField(_l("Photo (JPEG, PNG or WebP, at most 5 MB)"))
+
+
+#: The stage's choice is checked by the service (`photos.set_stage`), which says why it refuses.
+_STAGES = [SelectChoice(stage.value, stage._labels()[stage]) for stage in PhotoStage]
+
+
+class RequestPhotoForm(PhotoForm):
+    stage = RadioField(_l("The photo shows"), choices=_STAGES, validate_choice=False)
+
+
+class PhotoStageForm(LinliForm):
+    stage = RadioField(_l("The photo shows"), choices=_STAGES, validate_choice=False)
 
 
 class PublishPhotoForm(LinliForm):

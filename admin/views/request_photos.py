@@ -11,7 +11,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import CombinedMultiDict
 
 from admin.base import acting_user
-from admin.views.request_forms import PhotoForm, PublishPhotoForm
+from admin.views.request_forms import PhotoStageForm, PublishPhotoForm, RequestPhotoForm
 from app.extensions import db
 from app.ids import parse_id
 from app.models import RequestPhoto, ResidentRequest
@@ -53,17 +53,33 @@ class RequestPhotoPages:
     def photo_upload_view(self) -> Any:
         request.max_content_length = photos.MAX_BYTES + 1024 * 1024
         row = self._writable_or_404(request.args.get("id"))
-        form = PhotoForm(CombinedMultiDict((request.files, request.form)))
+        form = RequestPhotoForm(CombinedMultiDict((request.files, request.form)))
         if not form.validate():
             abort(400)  # the CSRF token is missing or wrong
         upload = form.photo.data
         raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
         try:
-            photos.add_photo(db.session, row, photos.clean_photo(raw), user=acting_user())
+            photos.add_photo(db.session, row, photos.clean_photo(raw), user=acting_user(),
+                             stage=form.stage.data)
         except requests_service.RequestError as error:
             return self._refused(error)
         db.session.commit()
         flash(gettext("Photo added."), "success")
+        return redirect(url_for(".handle_view", id=row.id))
+
+    @expose("/photo/stage/", methods=["POST"])
+    def photo_stage_view(self) -> Any:
+        row = self._writable_or_404(request.args.get("id"))
+        photo = self._photo_of(row)
+        form = PhotoStageForm(request.form)
+        if not form.validate():
+            abort(400)  # the CSRF token is missing or wrong
+        try:
+            photos.set_stage(db.session, photo, form.stage.data)
+        except requests_service.RequestError as error:
+            return self._refused(error)
+        db.session.commit()
+        flash(gettext("The photo now shows: %(stage)s.", stage=photo.stage.label), "success")
         return redirect(url_for(".handle_view", id=row.id))
 
     @expose("/photo/publish/", methods=["POST"])

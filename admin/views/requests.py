@@ -26,8 +26,9 @@ from admin.views.request_forms import (
     InviteForm,
     MeetingForm,
     MergeForm,
-    PhotoForm,
+    PhotoStageForm,
     PublishPhotoForm,
+    RequestPhotoForm,
     RerouteForm,
     StepForm,
     due,
@@ -42,6 +43,7 @@ from admin.views.request_routing import RequestRoutingPages
 from app.enums import (
     OPEN_REQUEST,
     EscalationLevel,
+    PhotoStage,
     RequestCategory,
     RequestChannel,
     RequestStatus,
@@ -60,6 +62,10 @@ from app.services.requests.board import (
 )
 from app.services.requests.escalation import departments_for, escalate, higher_levels
 from app.services.requests.workflow import step_label
+
+#: While the work is being done, or once it is, a photo the committee adds is most likely the
+#: result: the upload form suggests "after" then (the coordinator can still choose).
+WORK_DONE_OR_UNDER_WAY = (RequestStatus.improving, RequestStatus.resolved)
 
 
 class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRoutingPages,
@@ -287,7 +293,10 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                            may_reroute=row.status in OPEN_REQUEST
                            and acting_user().role != Role.department,
                            similar=similar, open_states=OPEN_REQUEST,
-                           photo_form=PhotoForm(), publish_form=PublishPhotoForm(),
+                           photo_form=RequestPhotoForm(stage=(
+                               PhotoStage.after.value if row.status in WORK_DONE_OR_UNDER_WAY
+                               else PhotoStage.before.value)),
+                           stage_form=PhotoStageForm(), publish_form=PublishPhotoForm(),
                            max_photos=photos.MAX_PHOTOS, may_change=True,
                            may_merge=row.status in OPEN_REQUEST
                            and acting_user().role != Role.department,

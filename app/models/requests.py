@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import (
     EscalationLevel,
+    PhotoStage,
     RequestCategory,
     RequestChannel,
     RequestStatus,
@@ -333,5 +334,10 @@ class RequestPhoto(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     #: When a coordinator put it on the notice board (None: not public).
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The matter as raised, or as resolved; the resident's own photo is always "before".
+    stage: Mapped[PhotoStage] = mapped_column(
+        enum_column_type(PhotoStage, "photo_stage"), default=PhotoStage.before,
+        server_default=PhotoStage.before.value,
+    )
 
     request: Mapped[ResidentRequest] = relationship(back_populates="photos")

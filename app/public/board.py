@@ -99,7 +99,8 @@ def _photo_url(photo: BoardPhoto) -> str:
 
 def _photo_json(photo: BoardPhoto) -> dict[str, object]:
     return {"url": _photo_url(photo), "content_type": photo.content_type,
-            "width": photo.width, "height": photo.height}
+            "width": photo.width, "height": photo.height, "stage": photo.stage.value,
+            "stage_label": str(photo.stage.label)}
 
 
 def _donor_json(d: thanks_service.Thanks) -> dict[str, object]:
@@ -182,7 +183,8 @@ def board_atom(neighbourhood_id: int) -> Response:
         for photo in photos.get(e.id, []):
             # RFC 4287 4.2.7.2: an enclosure is a related resource, possibly large.
             ET.SubElement(entry, "link", rel="enclosure", type=photo.content_type,
-                          href=_photo_url(photo), length=str(photo.size))
+                          href=_photo_url(photo), length=str(photo.size),
+                          title=str(photo.stage.label))
         ET.SubElement(entry, "published").text = (e.resolved_at or e.posted_at).isoformat()
         ET.SubElement(entry, "updated").text = e.posted_at.isoformat()
         ET.SubElement(entry, "category", term=e.category.value, label=str(e.category.label))

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.enums import RequestStatus
+from app.enums import PhotoStage, RequestStatus
 from app.models import RequestPhoto, ResidentRequest, User, utcnow
 from app.services.images import MAX_SIDE, MIN_SIDE, CleanImage, ImageRefused, clean_image
 from app.services.requests.errors import RequestError
@@ -55,19 +55,37 @@ def clean_photo(raw: bytes) -> CleanPhoto:
 
 
 def add_photo(session: Session, request: ResidentRequest, clean: CleanPhoto, *,
-              user: User | None) -> RequestPhoto:
-    """Keep a checked photo (`clean_photo`) of the request; flush only. At most MAX_PHOTOS
-    per request."""
+              user: User | None, stage: PhotoStage | str = PhotoStage.before) -> RequestPhoto:
+    """Keep a checked photo (`clean_photo`) of the request, showing the matter as raised or
+    as resolved (`stage`); flush only. At most MAX_PHOTOS per request."""
+    stage = _stage(stage)
     count = session.scalar(select(func.count()).select_from(RequestPhoto)
                            .where(RequestPhoto.request_id == request.id)) or 0
     if count >= MAX_PHOTOS:
         raise _refuse(_l("A request has at most %(n)s photos.", n=MAX_PHOTOS))
     photo = RequestPhoto(request_id=request.id, content_type=clean.content_type,
                          width=clean.width, height=clean.height, size=len(clean.data),
-                         data=clean.data, uploaded_by_id=user.id if user else None)
+                         data=clean.data, uploaded_by_id=user.id if user else None,
+                         stage=stage)
     session.add(photo)
     session.flush()
     return photo
+
+
+def _stage(value: PhotoStage | str | None) -> PhotoStage:
+    try:
+        return PhotoStage(value)
+    except ValueError:
+        raise _refuse(_l("Say whether the photo shows the matter as raised or as resolved.")
+                      ) from None
+
+
+def set_stage(session: Session, photo: RequestPhoto, stage: PhotoStage | str) -> None:
+    """Correct whether a photo shows the matter as raised or as resolved; flush only."""
+    photo.stage = _stage(stage)
+    if photo.published_at is not None:
+        _board_changed(photo)
+    session.flush()
 
 
 def publish(session: Session, photo: RequestPhoto, *, no_people: bool) -> None:
@@ -102,19 +120,23 @@ class BoardPhoto:
     width: int
     height: int
     size: int
+    stage: PhotoStage
 
 
 def board_photos(session: Session, request_ids: list[int]) -> dict[int, list[BoardPhoto]]:
-    """The published photos of the given requests, by request, in the order they were
-    added (the "before" photos come first): one query."""
+    """The published photos of the given requests, by request: the "before" photos first,
+    then the "after" ones, each in the order they were added; one query."""
     found: dict[int, list[BoardPhoto]] = {}
     P = RequestPhoto
     for row in session.execute(
-            select(P.id, P.request_id, P.content_type, P.width, P.height, P.size)
+            select(P.id, P.request_id, P.content_type, P.width, P.height, P.size, P.stage)
             .where(P.request_id.in_(request_ids), P.published_at.is_not(None))
             .order_by(P.id)):
         found.setdefault(row.request_id, []).append(BoardPhoto(
-            row.id, row.content_type, row.width, row.height, row.size))
+            row.id, row.content_type, row.width, row.height, row.size, PhotoStage(row.stage)))
+    order = list(PhotoStage)
+    for photos in found.values():
+        photos.sort(key=lambda photo: order.index(photo.stage))  # stable: ids stay in order
     return found
 
 

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from app.enums import RequestStatus
+from app.enums import PhotoStage, RequestStatus
 from app.services import requests
 from app.services.requests import photos
 from tests import factories as f
@@ -166,9 +166,10 @@ def test_the_json_and_atom_carry_only_the_published_photos(
         app: Flask, client: FlaskClient, db_session: Session) -> None:
     n = f.make_neighbourhood(db_session)
     req = _resolved(app, db_session, n, S.improving)
-    before = photos.add_photo(db_session, req, photos.clean_photo(jpeg_with_gps()), user=None)
+    # The result's photo was added first; the board still shows the matter as raised first.
     after = photos.add_photo(db_session, req, photos.clean_photo(jpeg_with_gps((640, 480))),
-                             user=None)
+                             user=None, stage=PhotoStage.after)
+    before = photos.add_photo(db_session, req, photos.clean_photo(jpeg_with_gps()), user=None)
     private = photos.add_photo(db_session, req, photos.clean_photo(jpeg_with_gps()),
                                user=None)
     photos.publish(db_session, before, no_people=True)
@@ -179,7 +180,8 @@ def test_the_json_and_atom_carry_only_the_published_photos(
     assert urls == [f"http://localhost/board/photos/{before.id}",
                     f"http://localhost/board/photos/{after.id}"]
     assert entry["photos"][1] | {"url": ""} == {"url": "", "content_type": "image/jpeg",
-                                                 "width": 640, "height": 480}
+                                                 "width": 640, "height": 480,
+                                                 "stage": "after", "stage_label": "处理后"}
     served = client.get(urls[0].removeprefix("http://localhost"))
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
     assert b"PhoneMaker" not in served.data  # EXIF gone
@@ -191,6 +193,7 @@ def test_the_json_and_atom_carry_only_the_published_photos(
                   if link.get("rel") == "enclosure"]
     assert [e["href"] for e in enclosures] == urls
     assert enclosures[0]["type"] == "image/jpeg" and int(enclosures[0]["length"]) == before.size
+    assert [e["title"] for e in enclosures] == ["处理前", "处理后"]
 
     with app.test_request_context():
         requests.change_status(db_session, req, S.handling, user=None, note="还没修好")
