@@ -7,7 +7,7 @@ committee's photos of requests still open are "before". A coordinator can correc
 the request's handling page.
 
 Revision ID: ph0705t4g3
-Revises: as7r3l3a5ed0
+Revises: rqv1s1tf0rm1
 Create Date: 2026-12-03 12:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "ph0705t4g3"
-down_revision = "as7r3l3a5ed0"
+down_revision = "rqv1s1tf0rm1"
 branch_labels = None
 depends_on = None
 
