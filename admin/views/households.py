@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
@@ -21,6 +23,7 @@ from app.models import (
     Household,
     HouseholdAuditEntry,
     HouseholdCategoryLink,
+    ResidentRequest,
     Visit,
 )
 from app.services import scoping
@@ -202,8 +205,24 @@ class HouseholdAuditView(LinliModelView):
     list_load_options = (joinedload(HouseholdAuditEntry.neighbourhood),)
 
 
+def _raised_requests(view: Any, context: Any, model: Visit, name: str) -> Markup:
+    """The requests the household raised on the visit, those the user may see, linked."""
+    rows = db.session.scalars(scoping.scoped(
+        select(ResidentRequest).where(ResidentRequest.visit_id == model.id)
+        .order_by(ResidentRequest.received_at, ResidentRequest.id),
+        acting_user(), ResidentRequest)).all()
+    items = [Markup('<li><a href="{}">{}</a> · {} · {}</li>').format(
+        url_for("residentrequest.details_view", id=row.id), row.reference_code,
+        row.category.label, row.status.label) for row in rows]
+    return Markup('<ul class="visit-requests">') + Markup("").join(items) + Markup("</ul>")
+
+
 class VisitView(LinliModelView):
     column_list = ["household", "visited_at", "kind", "outcome", "volunteer"]
+    column_details_list = ["household", "visited_at", "kind", "outcome", "volunteer", "round",
+                           "campaign", "notes", "requests", "created_at", "updated_at"]
+    column_labels = {"requests": _l("Requests raised on this visit")}
+    column_formatters_detail = {"requests": _raised_requests}
     column_filters = [
         *enum_filters(Visit.kind, _l("Kind"), VisitKind),
         *enum_filters(Visit.outcome, _l("Outcome"), VisitOutcome),

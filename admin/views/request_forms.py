@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -11,6 +12,7 @@ from markupsafe import Markup, escape
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from admin import access
 from admin.base import LinliForm, acting_user
 from admin.fields import LocalDateTimeField
 from app.enums import OPEN_REQUEST, PhotoStage
@@ -33,6 +35,31 @@ def phone(view: Any, context: Any, model: ResidentRequest, name: str) -> str:
     if scoping.may_see_phone(acting_user()):
         return model.phone or ""
     return mask_phone(model.phone)
+
+
+def _shown(model_name: str, endpoint: str, row: Any, text: str) -> Markup | str:
+    """`text` linked to `row`'s details for a role that may read `model_name` rows; nothing
+    for one that may not (a department handler: the household and the member are the
+    committee's)."""
+    if row is None or access.READ not in access.permissions(acting_user().role, model_name):
+        return ""
+    return Markup('<a href="{}">{}</a>').format(url_for(f"{endpoint}.details_view", id=row.id),
+                                                text)
+
+
+def household(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup | str:
+    return _shown("Household", "household", model.household, str(model.household))
+
+
+def member(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup | str:
+    filed_by = model.volunteer
+    return _shown("Volunteer", "volunteer", filed_by, filed_by.name if filed_by else "")
+
+
+def visit(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup | str:
+    raised_on = model.visit
+    return _shown("Visit", "visit", raised_on, f"{local_datetime(raised_on.visited_at)} · "
+                  f"{raised_on}" if raised_on else "")
 
 
 def due(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup | str:

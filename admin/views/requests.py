@@ -36,7 +36,10 @@ from admin.views.request_forms import (
     history,
     history_rows,
     history_text,
+    household,
+    member,
     phone,
+    visit,
 )
 from admin.views.request_photos import RequestPhotoPages
 from admin.views.request_routing import RequestRoutingPages
@@ -71,10 +74,12 @@ WORK_DONE_OR_UNDER_WAY = (RequestStatus.improving, RequestStatus.resolved)
 class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRoutingPages,
                           LinliModelView):
     column_list = ["reference_code", "received_at", "neighbourhood", "category", "status",
-                   "place", "text", "service_group", "level", "department", "due_at"]
+                   "place", "text", "service_group", "level", "department", "due_at",
+                   "household", "volunteer", "visit"]
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
                            "category", "channel", "text", "place", "building", "service_group",
-                           "level", "department", "name", "phone", "email", "due_at", "resolved_at",
+                           "level", "department", "name", "phone", "email", "household",
+                           "volunteer", "visit", "due_at", "resolved_at",
                            "board_title", "result", "posted_at", "merged_into", "me_too",
                            "history"]
     column_export_list = ["reference_code", "received_at", "neighbourhood", "category",
@@ -89,10 +94,13 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
         "history": _l("History"), "board_title": _l("Title on the notice board"),
         "result": _l("Result for the notice board"), "posted_at": _l("On the notice board since"),
         "merged_into": _l("Merged into"), "me_too": _l("“Me too” on the public form"),
-        "level": _l("Handled at"), "due_at": _l("Due by"),
+        "level": _l("Handled at"), "due_at": _l("Due by"), "household": _l("Household"),
+        "volunteer": _l("Filed by"), "visit": _l("Raised on the visit"),
     }
-    column_formatters = {"text": excerpt, "phone": phone, "history": history, "due_at": due}
-    column_formatters_detail = {"phone": phone, "history": history, "due_at": due}
+    column_formatters = {"text": excerpt, "phone": phone, "history": history, "due_at": due,
+                         "household": household, "volunteer": member, "visit": visit}
+    column_formatters_detail = {"phone": phone, "history": history, "due_at": due,
+                                "household": household, "volunteer": member, "visit": visit}
     column_formatters_export = {"history": history_text}
     column_searchable_list = ["reference_code", "text", "place"]
     column_filters = [
@@ -107,6 +115,9 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
     list_load_options = (joinedload(ResidentRequest.neighbourhood),
                          joinedload(ResidentRequest.service_group),
                          joinedload(ResidentRequest.department),
+                         joinedload(ResidentRequest.household),
+                         joinedload(ResidentRequest.volunteer),
+                         joinedload(ResidentRequest.visit),
                          selectinload(ResidentRequest.changes))
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-forward", ".handle_view", title=_l("Handle")),

@@ -150,6 +150,9 @@ def _side(session: Any, prefix: str, skill: Any) -> Side:
                                   valid_until=date(2030, 12, 31))
     session.add_all([blackout, visit, run, audit_entry, attendance, entry,
                      pairing, change, qualification])
+    # The member filed the request for the household on the visit (the crawls see the links).
+    resident_request.household, resident_request.volunteer = household, volunteer
+    resident_request.visit = visit
     service_package = ServicePackage(household=household, starts_on=date(2027, 1, 1),
                                      notes=f"{prefix}套餐备注", items=[ServicePackageItem(
                                          skill=skill, volunteer=volunteer,
