@@ -32,6 +32,7 @@ from werkzeug.wrappers import Response
 
 from app.api.open311_schemas import (
     CreatedSchema,
+    DiscoverySchema,
     Open311ErrorSchema,
     RequestInSchema,
     ServiceRequestSchema,
@@ -41,6 +42,7 @@ from app.api.open311_schemas import (
 )
 from app.api.open311_shapes import (
     FIELDS,
+    FORMATS,
     MESSAGES,
     Open311Error,
     check_format,
@@ -111,6 +113,31 @@ def _problem_docs(*statuses: int):  # type: ignore[no-untyped-def]
 
 
 # -- Routes ----------------------------------------------------------------------------------
+
+#: When this endpoint's behaviour last changed, for discovery's `changeset` (clients compare it
+#: to what they cached).
+CHANGESET = "2026-12-03T00:00:00Z"
+
+
+@open311_blp.route("/discovery.<fmt>")
+@open311_blp.response(200, DiscoverySchema)
+@_problem_docs(404)
+def discovery(fmt: str) -> Response:
+    """Where this Open311 endpoint is and what it speaks (GeoReport v2 service discovery), so
+    a client configured with this address finds the rest."""
+    check_format(fmt)
+    return respond("discovery", {
+        "changeset": CHANGESET,
+        "contact": current_app.config["LINLI_MAIL_SENDER"],
+        "key_service": _("No API key is needed. A phone number is kept with a request only "
+                         "with the code sent to it by SMS (verifications)."),
+        "endpoints": [{
+            "specification": "http://wiki.open311.org/GeoReport_v2",
+            "url": request.url_root.rstrip("/") + open311_blp.url_prefix,
+            "changeset": CHANGESET, "type": "production",
+            "formats": list(FORMATS.values())}],
+    })
+
 
 @open311_blp.route("/services.<fmt>")
 @open311_blp.response(200, ServiceSchema(many=True))

@@ -23,6 +23,21 @@ class ServiceSchema(ma.Schema):
     group = fields.String()
 
 
+class DiscoveryEndpointSchema(ma.Schema):
+    specification = fields.String(metadata={"description": "http://wiki.open311.org/GeoReport_v2"})
+    url = fields.String(metadata={"description": "The base address of the endpoint"})
+    changeset = fields.String()
+    type = fields.String(metadata={"description": "Always `production`"})
+    formats = fields.List(fields.String())
+
+
+class DiscoverySchema(ma.Schema):
+    changeset = fields.String(metadata={"description": "When the endpoint last changed"})
+    contact = fields.String()
+    key_service = fields.String(metadata={"description": "In the client's language"})
+    endpoints = fields.List(fields.Nested(DiscoveryEndpointSchema))
+
+
 class Open311ErrorSchema(ma.Schema):
     code = fields.Integer(metadata={"description": "The HTTP status"})
     description = fields.String(metadata={"description": "In the client's language"})

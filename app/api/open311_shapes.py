@@ -33,7 +33,8 @@ FIELDS = {"neighbourhood": "jurisdiction_id", "building": "address_id", "categor
           "name": "first_name", "photo": "media"}
 #: The XML element of one item of a list, by the list's name.
 ITEMS = {"services": "service", "service_requests": "request", "errors": "error",
-         "similar": "request", "verifications": "verification"}
+         "similar": "request", "verifications": "verification", "endpoints": "endpoint",
+         "formats": "format"}
 CLOSED = (RequestStatus.explained, RequestStatus.resolved, RequestStatus.merged)
 MESSAGES: dict[int, Any] = {
     400: _l("The request could not be understood."),
@@ -81,7 +82,8 @@ def _fmt() -> str:
     return fmt if fmt in FORMATS else "json"
 
 
-def respond(root: str, items: list[dict[str, Any]], status: int = 200) -> Response:
+def respond(root: str, items: list[dict[str, Any]] | dict[str, Any],
+            status: int = 200) -> Response:
     items = _plain(items)
     if _fmt() == "xml":
         top = ET.Element(root)

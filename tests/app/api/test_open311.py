@@ -49,6 +49,25 @@ def _code_sent_to(db_session: Session, phone: str) -> str:
     return found.group(1)
 
 
+def test_discovery_points_clients_at_the_endpoint(client: FlaskClient) -> None:
+    found = client.get(f"{BASE}/discovery.json", headers=EN)
+    assert found.status_code == 200 and found.mimetype == "application/json"
+    body = found.get_json()
+    [endpoint] = body["endpoints"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"] == f"http://localhost{BASE}" and endpoint["type"] == "production"
+    assert set(endpoint["formats"]) == {"application/json", "application/xml"}
+    assert body["changeset"] == endpoint["changeset"] and "No API key" in body["key_service"]
+    # The address it gives answers: the services are there.
+    assert client.get(endpoint["url"].removeprefix("http://localhost") + "/services.json"
+                      ).status_code == 200
+    xml = ET.fromstring(client.get(f"{BASE}/discovery.xml", headers=ZH).data)
+    assert xml.tag == "discovery"
+    assert [f.text for f in xml.iter("format")] == endpoint["formats"]
+    assert "不需要" in xml.findtext("key_service")
+    assert client.get(f"{BASE}/discovery.yaml").status_code == 404
+
+
 def test_services_list_the_categories_in_json_and_xml(client: FlaskClient) -> None:
     listed = client.get(f"{BASE}/services.json", headers=EN)
     assert listed.status_code == 200 and listed.mimetype == "application/json"
