@@ -25,6 +25,7 @@ from app.models import (
     Assignment,
     Availability,
     Building,
+    CouncilAttendee,
     Department,
     Event,
     EventSeries,
@@ -221,6 +222,21 @@ def make_resident_request(session: Session, **kw: Any) -> ResidentRequest:
                   note=None)
     session.flush()
     return request
+
+
+def make_council_meeting(session: Session, request: ResidentRequest, *,
+                         held_days_ago: int = 2, invited: tuple[str, ...] = ()) -> Event:
+    """A residents' council meeting of `request` (its neighbourhood's), held `held_days_ago`
+    days ago (negative: still to come), with `invited` representatives on its list; linked.
+    The admin schedules meetings in the future only: this is one that has taken place."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=held_days_ago)
+    event = make_event(session, neighbourhood_id=request.neighbourhood_id,
+                       kind=EventKind.other, title="居民议事会", start_at=start,
+                       end_at=start + timedelta(minutes=90), is_public=False)
+    session.add_all(CouncilAttendee(event_id=event.id, name=name) for name in invited)
+    request.council_event_id = event.id
+    session.flush()
+    return event
 
 
 def make_department(session: Session, **kw: Any) -> Department:

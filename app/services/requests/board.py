@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import RequestCategory, RequestStatus
 from app.models import RequestChange, ResidentRequest, utcnow
+from app.services.personal_data import find_personal_data, personal_data_message
 from app.services.requests.council import Turnout, turnouts
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
@@ -49,9 +50,18 @@ class BoardEntry:
     turnout: Turnout | None = None
 
 
+def refuse_personal_data(text: str | None, field: str) -> None:
+    """Refuse a text that goes public (the board, its feeds, the API) when it holds a phone,
+    ID number, e-mail or flat number, naming what was found."""
+    found = find_personal_data(text)
+    if found:
+        raise RequestError("invalid", personal_data_message(found), field)
+
+
 def clean_board_text(title: str | None, result: str | None) -> tuple[str, str] | None:
     """Both texts, checked; None when both are empty (nothing to post). Refuses one without
-    the other, control characters and texts over their limits, each with its field."""
+    the other, control characters, personal data and texts over their limits, each with its
+    field."""
     for field, value in (("board_title", title), ("result", result)):
         if has_control_characters(value):
             raise RequestError("invalid", control_characters_message(), field)
@@ -69,6 +79,8 @@ def clean_board_text(title: str | None, result: str | None) -> tuple[str, str] |
     if len(result_text) > MAX_RESULT:
         raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_RESULT),
                            "result")
+    refuse_personal_data(title_text, "board_title")
+    refuse_personal_data(result_text, "result")
     return title_text, result_text
 
 

@@ -27,7 +27,7 @@ from app.enums import RequestStatus
 from app.models import RequestAnswer, RequestChange, ResidentRequest, User, utcnow
 from app.models.requests import new_survey_token
 from app.services.requests import council, notices
-from app.services.requests.board import POSTABLE_PATHS, clean_board_text
+from app.services.requests.board import POSTABLE_PATHS, clean_board_text, refuse_personal_data
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
@@ -124,9 +124,11 @@ def record_change(session: Session, request: ResidentRequest, from_status: Reque
 
 
 def _clean_decision(text: str | None) -> str:
-    return required_note(text, _l(
+    decision = required_note(text, _l(
         "Record the residents' council's decision: it is posted on the notice board."),
         "council_decision")
+    refuse_personal_data(decision, "council_decision")
+    return decision
 
 
 def _went_through(session: Session, request: ResidentRequest,

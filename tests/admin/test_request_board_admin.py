@@ -1,0 +1,70 @@
+"""What reaches the notice board from the handling page: a result, title or council decision
+holding a phone, an ID number, an e-mail or a flat number is refused with the text kept and
+nothing posted; an improvement cannot be resolved without its title and result."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.enums import RequestStatus
+from app.models import ResidentRequest
+from tests.admin.conftest import as_text, quick_login
+from tests.helpers import form_fields
+
+pytestmark = pytest.mark.integration
+
+S = RequestStatus
+LEAK = "联系王老伯 13800138000，21号楼2单元302室"
+
+
+def _step(client, row_id: int, status: str, note: str = "", **extra: str):
+    page = client.get(f"/admin/residentrequest/handle/?id={row_id}")
+    assert page.status_code == 200, as_text(page)[-500:]
+    fields = form_fields(as_text(page))
+    return client.post(f"/admin/residentrequest/handle/?id={row_id}", data={
+        "csrf_token": fields["csrf_token"], "status": status, "note": note,
+        "expected": fields["expected"], **extra})
+
+
+def _board(client, neighbourhood_id: int) -> str:
+    return "".join(as_text(client.get(f"/board/{neighbourhood_id}{suffix}"))
+                   for suffix in ("", ".json", ".atom"))
+
+
+def test_personal_data_in_the_result_is_refused_and_kept_in_the_form(client, db_session,
+                                                                      world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    n = world.jiahong.neighbourhood.id
+    for status in (S.handling, S.improving):
+        assert _step(client, row.id, status.value, "处理中").status_code == 302
+    refused = _step(client, row.id, S.resolved.value, "花架已建成",
+                    board_title="12号楼前搭建花架", result=LEAK)
+    body = as_text(refused)
+    assert refused.status_code == 422
+    assert "个人信息" in body and "13800138000" in body and "2单元302室" in body
+    assert LEAK in body and "12号楼前搭建花架" in body  # what was typed is kept
+    db_session.expire_all()
+    fresh = db_session.get(ResidentRequest, row.id)
+    assert fresh.status == S.improving and fresh.posted_at is None and fresh.result is None
+    assert "13800138000" not in _board(client, n)
+    refused_title = _step(client, row.id, S.resolved.value, "花架已建成",
+                          board_title="3号楼502门前花架", result="花架已建成")
+    assert refused_title.status_code == 422 and "3号楼502" in as_text(refused_title)
+    done = _step(client, row.id, S.resolved.value, "花架已建成",
+                 board_title="12号楼前搭建花架", result="五月建成花架，种了紫藤")
+    assert done.status_code == 302
+    assert "五月建成花架，种了紫藤" in _board(client, n)
+
+
+def test_the_edit_form_refuses_personal_data_on_the_board(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    page = as_text(client.get(f"/admin/residentrequest/edit/?id={row.id}"))
+    fields = form_fields(page)
+    response = client.post(f"/admin/residentrequest/edit/?id={row.id}", data={
+        **fields, "board_title": "花架", "result": "有事请发邮件 wang@example.com"})
+    body = as_text(response)
+    assert response.status_code == 200 and "个人信息" in body and "wang@example.com" in body
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).result is None

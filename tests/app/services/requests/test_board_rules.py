@@ -1,0 +1,46 @@
+"""What the workflow lets onto the notice board: no personal data in any public text (title,
+result, the council's decision), and no resolved improvement or council matter without its
+title and result."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from app.enums import RequestStatus
+from app.services import requests
+from tests import factories as f
+from tests.helpers import in_english
+
+pytestmark = pytest.mark.integration
+
+S = RequestStatus
+
+
+def test_a_council_decision_with_a_phone_number_is_refused(app: Flask,
+                                                           db_session: Session) -> None:
+    req = f.make_resident_request(db_session, status=S.council)
+    f.make_council_meeting(db_session, req)
+    with in_english(app), pytest.raises(requests.RequestError) as caught:
+        requests.change_status(db_session, req, S.improving, user=None, note="同意",
+                               council_decision="同意搭建，王老伯（138-0013-8000）负责联系")
+    assert caught.value.field == "council_decision"
+    assert "138-0013-8000" in str(caught.value.message)
+    assert req.status == S.council and req.council_decision is None
+
+
+def test_the_title_and_result_are_checked_for_personal_data(app: Flask,
+                                                            db_session: Session) -> None:
+    req = f.make_resident_request(db_session, status=S.improving)
+    for title, result, field in (("12号楼302室门前花架", "已建成", "board_title"),
+                                 ("12号楼前搭建花架", "身份证310101199001011234", "result")):
+        with in_english(app), pytest.raises(requests.RequestError) as caught:
+            requests.change_status(db_session, req, S.resolved, user=None, note="已建成",
+                                   board_title=title, result=result)
+        assert caught.value.field == field and "personal data" in str(caught.value.message)
+    assert req.status == S.improving and req.posted_at is None
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.resolved, user=None, note="已建成",
+                               board_title="12号楼前搭建花架", result="五月建成花架")
+    assert req.posted_at is not None
