@@ -78,11 +78,10 @@ def flow_bound(index: Index) -> int:
         heads.append(node)
         caps.append(1)
     for key, node in vw_node.items():
-        vol = index.volunteers[key[0]]
-        by_minutes = vol.max_minutes_per_week // max(1, vw_min_minutes[key])
+        by_minutes = index.minute_cap(*key) // max(1, vw_min_minutes[key])
         tails.append(node)
         heads.append(sink)
-        caps.append(min(vol.max_shifts_per_week, by_minutes))
+        caps.append(min(index.shift_cap(*key), by_minutes))
     if not tails:
         return 0
     smf = max_flow.SimpleMaxFlow()
@@ -144,17 +143,16 @@ def _lp_model(index: Index, *, weighted: bool, time_limit: float) -> highspy.Hig
         row([n + j, *pairs], [1.0] + [-1.0] * len(pairs), -highspy.kHighsInf, 0.0)
     for clique in index.cliques:
         row(clique, None, -highspy.kHighsInf, 1.0)
-    for v, _w, plist, need_minutes, need_count in index.week_groups:
-        vol = index.volunteers[v]
+    for v, week, plist, need_minutes, need_count in index.week_groups:
         if need_minutes:
             row(
                 plist,
                 [float(index.s_minutes[index.pair_s[p]]) for p in plist],
                 -highspy.kHighsInf,
-                float(vol.max_minutes_per_week),
+                float(index.minute_cap(v, week)),
             )
         if need_count:
-            row(plist, None, -highspy.kHighsInf, float(vol.max_shifts_per_week))
+            row(plist, None, -highspy.kHighsInf, float(index.shift_cap(v, week)))
     if starts:
         h.addRows(
             len(starts),

@@ -131,15 +131,14 @@ def build_model(index: Index) -> _Model:
             y_vars.append((s, y))
     for clique in index.cliques:
         model.add_at_most_one(x[p] for p in clique)
-    for v, _week, plist, need_minutes, need_count in index.week_groups:
-        vol = index.volunteers[v]
+    for v, week, plist, need_minutes, need_count in index.week_groups:
         if need_minutes:
             model.add(
                 sum(index.s_minutes[index.pair_s[p]] * x[p] for p in plist)
-                <= vol.max_minutes_per_week
+                <= index.minute_cap(v, week)
             )
         if need_count:
-            model.add(sum(x[p] for p in plist) <= vol.max_shifts_per_week)
+            model.add(sum(x[p] for p in plist) <= index.shift_cap(v, week))
     for p in index.pinned:
         model.add(x[p] == 1)
 

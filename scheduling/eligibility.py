@@ -112,10 +112,23 @@ class Index:
     # (volunteer, week, pairs, minutes cap needed, count cap needed)
     week_groups: list[tuple[int, int, list[int], bool, bool]] = field(default_factory=list)
     pinned: list[int] = field(default_factory=list)
+    #: (volunteer, week) -> (minutes, shifts) of the pins: a coordinator's pin is kept even
+    #: where it takes a volunteer past a weekly cap, so the caps never drop one.
+    pinned_week: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     @property
     def n_pairs(self) -> int:
         return len(self.pair_v)
+
+    def shift_cap(self, v: int, week: int) -> int:
+        """Volunteer ``v``'s shift cap in ``week``: their own, or what their pins hold."""
+        pinned = self.pinned_week.get((v, week), (0, 0))[1]
+        return max(self.volunteers[v].max_shifts_per_week, pinned)
+
+    def minute_cap(self, v: int, week: int) -> int:
+        """Volunteer ``v``'s minute cap in ``week``: their own, or what their pins hold."""
+        pinned = self.pinned_week.get((v, week), (0, 0))[0]
+        return max(self.volunteers[v].max_minutes_per_week, pinned)
 
     def conflict(self, s1: int, s2: int) -> bool:
         """Two shifts cannot be worked by one volunteer (overlap or closer than the gap)."""
@@ -209,6 +222,14 @@ def build_index(
     index.arrays["team_masks"] = team_mask
     index.pairs_of_shift = [[] for _ in shifts]
     index.pairs_of_vol = [[] for _ in vols]
+    pin_positions = [(v_pos[pin.volunteer], s_pos[pin.shift]) for pin in problem.pins
+                     if pin.volunteer in v_pos and pin.shift in s_pos]
+    pinned_on: dict[int, list[int]] = defaultdict(list)
+    for vi, si in set(pin_positions):
+        pinned_on[si].append(vi)
+        key = (vi, s_week[si])
+        mins, count = index.pinned_week.get(key, (0, 0))
+        index.pinned_week[key] = (mins + index.s_minutes[si], count + 1)
 
     for si, shift in enumerate(shifts):
         if shift.max_count <= 0:
@@ -221,7 +242,9 @@ def build_index(
         ok &= skill_mask.get(shift.skill, no_one)
         if shift.team is not None:
             ok &= team_mask.get(shift.team, no_one)
-        ok &= (arr["max_minutes"] >= dur) & (arr["max_shifts"] > 0)
+        room = (arr["max_minutes"] >= dur) & (arr["max_shifts"] > 0)
+        room[pinned_on.get(si, [])] = True
+        ok &= room
         cand = np.flatnonzero(ok)
         if shift.id in forbidden:
             cand = cand[~np.isin(cand, list(forbidden[shift.id]))]
@@ -287,7 +310,24 @@ def build_index(
                 raise InfeasiblePinError(f"pin {pin.volunteer}->{pin.shift} is not eligible")
             continue
         index.pinned.append(p)
+    if check_pins:
+        _check_pins_overlap(index)
     return index
+
+
+def _check_pins_overlap(index: Index) -> None:
+    """Two pins of one volunteer on shifts that overlap (or are closer than the minimum gap)
+    cannot both be kept, and a run must not quietly drop either."""
+    by_volunteer: dict[int, list[int]] = defaultdict(list)
+    for p in index.pinned:
+        by_volunteer[index.pair_v[p]].append(index.pair_s[p])
+    for v, held in by_volunteer.items():
+        for i, s in enumerate(held):
+            for t in held[i + 1:]:
+                if index.conflict(s, t):
+                    raise InfeasiblePinError(
+                        f"pins {index.volunteers[v].id}->{index.shifts[s].id} and "
+                        f"{index.volunteers[v].id}->{index.shifts[t].id} overlap")
 
 
 def _volunteer_structure(index: Index, vi: int) -> None:
@@ -314,14 +354,13 @@ def _volunteer_structure(index: Index, vi: int) -> None:
                 index.cliques.append(list(active))
             grew = False
             del active[p]
-    vol = index.volunteers[vi]
     by_week: dict[int, list[int]] = defaultdict(list)
     for p in pairs:
         by_week[index.s_week[index.pair_s[p]]].append(p)
     for week, plist in sorted(by_week.items()):
         total = sum(index.s_minutes[index.pair_s[p]] for p in plist)
-        need_minutes = total > vol.max_minutes_per_week
-        need_count = len(plist) > vol.max_shifts_per_week
+        need_minutes = total > index.minute_cap(vi, week)
+        need_count = len(plist) > index.shift_cap(vi, week)
         if need_minutes or need_count:
             index.week_groups.append((vi, week, plist, need_minutes, need_count))
 
@@ -350,5 +389,4 @@ def max_load(index: Index, v: int) -> int:
     per_week: dict[int, int] = defaultdict(int)
     for p in index.pairs_of_vol[v]:
         per_week[index.s_week[index.pair_s[p]]] += 1
-    cap = index.volunteers[v].max_shifts_per_week
-    return sum(min(n, cap) for n in per_week.values())
+    return sum(min(n, index.shift_cap(v, week)) for week, n in per_week.items())

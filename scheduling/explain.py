@@ -111,8 +111,8 @@ def _explain_shift(index: Index, state: State, s: int, forbidden: dict[str, set[
         vol = vols[v]
         key = (v, week)
         is_capped = (
-            state.week_count[key] + 1 > vol.max_shifts_per_week
-            or state.week_minutes[key] + dur > vol.max_minutes_per_week
+            state.week_count[key] + 1 > index.shift_cap(*key)
+            or state.week_minutes[key] + dur > index.minute_cap(*key)
         )
         conflicts = [t for t in state.vol_shifts[v] if t != s and index.conflict(s, t)]
         if is_capped:

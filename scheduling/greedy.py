@@ -33,11 +33,10 @@ class State:
     def capped(self, p: int) -> bool:
         ix = self.index
         v, s = ix.pair_v[p], ix.pair_s[p]
-        vol = ix.volunteers[v]
         key = (v, ix.s_week[s])
         return (
-            self.week_count[key] + 1 > vol.max_shifts_per_week
-            or self.week_minutes[key] + ix.s_minutes[s] > vol.max_minutes_per_week
+            self.week_count[key] + 1 > ix.shift_cap(*key)
+            or self.week_minutes[key] + ix.s_minutes[s] > ix.minute_cap(*key)
         )
 
     def blockers(self, p: int) -> list[int]:
@@ -133,8 +132,11 @@ def greedy(index: Index, start: Iterable[int] = ()) -> State:
 
 
 def fill_up(index: Index, pairs: Iterable[int]) -> State:
-    """Complete a feasible assignment to a maximal one (used after a time-limited CP-SAT run)."""
+    """Complete a feasible assignment to a maximal one (used after a time-limited CP-SAT run);
+    the pins come first, whatever ``pairs`` holds."""
     state = State(index)
+    for p in index.pinned:
+        state.add(p)
     state.try_add_all(pairs)
     shifts = index.shifts
     order = sorted(

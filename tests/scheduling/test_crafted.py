@@ -123,6 +123,27 @@ def test_pins_are_kept_even_against_the_objective() -> None:
         assert [(x.volunteer, x.shift) for x in sol.assignments] == [("a", "lo")]
 
 
+def test_pins_past_a_weekly_cap_are_all_kept_and_nothing_more_is_added() -> None:
+    # Two back-to-back pins of a volunteer whose cap (work elsewhere counted) leaves one shift:
+    # the coordinator's pins stand; the cap only keeps her off the third shift.
+    p = problem(
+        [vol("a", max_shifts=1, max_min=60), vol("b")],
+        [shift("visit", 0, 8, 9), shift("make_up", 0, 9, 10), shift("other", 0, 10, 11)],
+        pins=[Pin("a", "visit"), Pin("a", "make_up")],
+    )
+    for sol in (solve_greedy(p), solve(p, seconds=1, workers=1)):
+        assert check(p, sol).ok, check(p, sol).violations
+        assert sorted((x.volunteer, x.shift) for x in sol.assignments) == [
+            ("a", "make_up"), ("a", "visit"), ("b", "other")]
+
+
+def test_overlapping_pins_of_one_volunteer_are_rejected() -> None:
+    p = problem([vol("a")], [shift("s1", 0, 9, 11), shift("s2", 0, 10, 12)],
+                pins=[Pin("a", "s1"), Pin("a", "s2")])
+    with pytest.raises(InfeasiblePinError, match="overlap"):
+        solve(p, seconds=1, workers=1)
+
+
 def test_forbidden_pairs_are_respected() -> None:
     p = problem(
         [vol("a"), vol("b")],

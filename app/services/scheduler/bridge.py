@@ -341,7 +341,7 @@ def write_proposals(
 
     Unpinned drafts on these shifts (this run's, or an older run's that this one supersedes)
     that the solution does not contain are deleted; pinned drafts are taken over; published
-    pairs are kept as they are.
+    pairs are kept as they are (a pinned one is never dropped).
     """
     result = WriteResult()
     wanted = {(db_id(a.volunteer), db_id(a.shift)) for a in assignments}
@@ -358,7 +358,9 @@ def write_proposals(
             else:
                 stale.append(row)
         elif row.status in HOLDS_SEAT and row.status != AssignmentStatus.attended:
-            if pair in wanted:
+            # A pin is the coordinator's word: the engine keeps every pin, and should a
+            # solution ever lack one, publishing must still not cancel it.
+            if pair in wanted or row.pinned:
                 result.kept_published += 1
             else:
                 result.dropped_published.append(row.id)

@@ -80,7 +80,9 @@ def publish_run(session: Session, run: ScheduleRun) -> PublishResult:
         result.published += 1
     dropped = (run.metrics or {}).get("write", {}).get("dropped_published", [])
     for assignment in session.scalars(select(Assignment).where(Assignment.id.in_(dropped))):
-        if assignment.status in UPCOMING:
+        # A pin is the coordinator's word; a run written before the engine kept every pin may
+        # still list one.
+        if assignment.status in UPCOMING and not assignment.pinned:
             cancel_assignment(session, assignment)
             result.cancelled += 1
     for event in {a.shift.event for a in drafts}:

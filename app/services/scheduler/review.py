@@ -140,7 +140,9 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
     published_run = run.status == RunStatus.published
     holding: dict[int, int] = defaultdict(int)
     load: dict[int, dict[str, Any]] = {}
+    # A pinned seat is never removed, even by a run written before the engine kept every pin.
     dropped = set((run.metrics or {}).get("write", {}).get("dropped_published", []))
+    dropped -= {a.id for a in rows if a.pinned}
     for a in rows:
         is_draft = a.status == AssignmentStatus.proposed and a.schedule_run_id == run.id
         is_published = a.status in HOLDS_SEAT

@@ -160,3 +160,55 @@ def test_writing_back_twice_writes_nothing_twice(db_session) -> None:
     drafts = [r for r in again if r.status == AssignmentStatus.proposed]
     assert all(r.schedule_run_id == run.id for r in drafts)
     assert len(drafts) + 1 == len(solution.assignments)
+
+
+def test_pinned_published_seats_survive_a_run_past_the_weekly_cap(db_session) -> None:
+    # The walk's run: a package helper's regular visit and her make-up visit right after it,
+    # both pinned and awaiting her answer, in a scope of eight days; her visit in the scope's
+    # second week, outside the scope, takes one shift off her weekly cap of two. Neither pin
+    # may be dropped (and the coordinator would be told nothing).
+    monday = next_monday()
+    friday, next_friday = monday + timedelta(days=4), monday + timedelta(days=11)
+    town = build_town(db_session, volunteers=2, days=8, stations=1, skills=1,
+                      caps=(8 * 60, 2))
+    helper = town.volunteers[0]
+    helper.skills = town.skills
+    event = factories.make_event(db_session, neighbourhood=town.neighbourhood,
+                                 start_at=local(friday, 8), end_at=local(friday, 10))
+    visit = factories.make_shift(db_session, event, end_at=local(friday, 9),
+                                 skill=town.skills[0])
+    make_up = factories.make_shift(db_session, event, start_at=local(friday, 9),
+                                   skill=town.skills[0])
+    later = factories.make_event(db_session, neighbourhood=town.neighbourhood,
+                                 start_at=local(next_friday, 8), end_at=local(next_friday, 9))
+    for shift in (visit, make_up, factories.make_shift(db_session, later, skill=town.skills[0])):
+        factories.make_assignment(db_session, shift, helper, status=AssignmentStatus.pending,
+                                  pinned=True)
+    run = ScheduleRun(status=RunStatus.running, scope={}, parameters={}, metrics={})
+    db_session.add(run)
+    db_session.flush()
+
+    built = bridge.build_problem(db_session, [*town.shifts, visit, make_up], ZONE,
+                                 run_id=run.id)
+    assert _engine_volunteer(built.problem, helper.id).max_shifts_per_week == 1
+    solution = scheduling.solve(built.problem, seconds=2, workers=1)
+    assert scheduling.check(built.problem, solution).ok
+    written = bridge.write_proposals(db_session, run, built.shift_ids, solution.assignments)
+
+    given = {(x.volunteer, x.shift) for x in solution.assignments}
+    assert {(bridge.vid(helper.id), bridge.sid(s.id)) for s in (visit, make_up)} <= given
+    assert written.dropped_published == []
+    assert written.kept_published == 2
+
+
+def test_a_pinned_published_seat_is_never_dropped_on_writing_back(db_session) -> None:
+    town = build_town(db_session, volunteers=2, stations=1, skills=1)
+    pinned = factories.make_assignment(db_session, town.shifts[0], town.volunteers[0],
+                                       status=AssignmentStatus.pending, pinned=True)
+    run = ScheduleRun(status=RunStatus.running, scope={}, parameters={}, metrics={})
+    db_session.add(run)
+    db_session.flush()
+    written = bridge.write_proposals(db_session, run, [town.shifts[0].id], [])
+    assert written.dropped_published == []
+    assert written.kept_published == 1
+    assert pinned.status == AssignmentStatus.pending

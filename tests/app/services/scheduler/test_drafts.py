@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import AssignmentStatus, RunStatus
 from app.models import Assignment, ScheduleRun
-from app.services.scheduler import bridge, drafts, seats
+from app.services.scheduler import bridge, drafts, publish, review, seats
 from tests.app.scheduling.builders import ZONE, build_town
 
 pytestmark = pytest.mark.integration
@@ -71,3 +71,28 @@ def test_by_hand_a_removal_is_undone_but_a_no_is_kept(app: Flask, db_session: Se
         refused, warnings = drafts.manual_assign(db_session, run, shift, declined)
         assert refused is None and [w.code for w in warnings] == ["declined"]
         assert no.status == AssignmentStatus.declined
+
+
+def test_a_run_that_listed_a_pinned_seat_for_removal_neither_shows_nor_cancels_it(
+        app: Flask, db_session: Session) -> None:
+    # A run written before the engine kept every pin (the walk's run #1) still lists the
+    # pinned seat among the published ones it drops: the review keeps it, publishing too.
+    with app.test_request_context():
+        town = build_town(db_session, volunteers=2, stations=1, slots=(10,), skills=1)
+        shift, volunteer = town.shifts[0], town.volunteers[0]
+        seat = Assignment(shift=shift, volunteer=volunteer, status=AssignmentStatus.pending,
+                          pinned=True)
+        db_session.add(seat)
+        db_session.flush()
+        run = ScheduleRun(neighbourhood=town.neighbourhood, status=RunStatus.succeeded,
+                          scope={"events": [shift.event_id]},
+                          metrics={"write": {"dropped_published": [seat.id]}})
+        db_session.add(run)
+        db_session.flush()
+
+        report = review.run_report(db_session, run)
+        assert report.removed == [] and report.kept == [seat]
+        assert review.report_json(report)["diff"]["removed"] == 0
+        result = publish.publish_run(db_session, run)
+        assert result.cancelled == 0
+        assert seat.status == AssignmentStatus.pending
