@@ -49,6 +49,7 @@ from app.models.qualifications import Qualification, QualificationScan
 from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights, ReportDataVersion
 from app.models.requests import (
+    HeldRequestPhoto,
     RequestAnswer,
     RequestChange,
     RequestDeadline,
@@ -84,6 +85,7 @@ __all__ = [
     "FeedTombstone",
     "FestivalCampaign",
     "FestivalCampaignCategory",
+    "HeldRequestPhoto",
     "HelpRequest",
     "HolidayPeriod",
     "HoursCertificate",

@@ -341,3 +341,26 @@ class RequestPhoto(Base):
     )
 
     request: Mapped[ResidentRequest] = relationship(back_populates="photos")
+
+
+class HeldRequestPhoto(Base):
+    """A photo a resident chose on the public form while the form went back to them (a code
+    to type, a mistake to correct, a matter already raised to look at): kept, checked and
+    stripped like any request photo, under a random token the form carries, so it is not lost
+    and need not be chosen again. Taken when the request is sent; forgotten after a few hours
+    (`photos.purge_held`)."""
+
+    __tablename__ = "held_request_photos"
+    __table_args__ = (
+        CheckConstraint("size > 0 AND size <= 5242880", name="size_within_limit"),
+        CheckConstraint("width > 0 AND height > 0", name="dimensions_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_follow_token)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int]
+    height: Mapped[int]
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)

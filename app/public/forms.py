@@ -101,6 +101,8 @@ class RequestForm(FlaskForm):
                       render_kw={"accept": "image/jpeg,image/png,image/webp"})
     #: Set by "send mine anyway" once the resident has seen the same matter raised already.
     confirm_new = HiddenField()
+    #: The token of the photo chosen before the form came back (`photos.hold`).
+    held_photo = HiddenField()
 
 
 class SurveyForm(FlaskForm):

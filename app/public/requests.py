@@ -93,6 +93,38 @@ def request_form() -> tuple[str, int]:
     return _render_form(form, matches=_matches(form) if building is not None else None)
 
 
+def _chosen_photo(form: RequestForm, errors: dict[str, Any]) -> photos.CleanPhoto | None:
+    """The photo sent with the form, checked; else the one held from an earlier round. A
+    photo that could not be read, or a held one gone (kept only `HELD_FOR`), is an error
+    saying so: the resident chooses it again or sends without."""
+    upload = form.photo.data
+    raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
+    if raw:
+        try:
+            return photos.clean_photo(raw)
+        except requests_service.RequestError as error:
+            errors["photo"] = error.message
+            return None
+    clean = photos.held(db.session, form.held_photo.data)
+    if form.held_photo.data and clean is None:
+        form.held_photo.data = ""
+        errors["photo"] = gettext("The photo you chose earlier is no longer kept (we keep it for "
+                                  "%(hours)s hours). Please choose it again, or send without "
+                                  "it.", hours=int(photos.HELD_FOR.total_seconds() // 3600))
+    return clean
+
+
+def _hold_photo(form: RequestForm, clean: photos.CleanPhoto | None) -> None:
+    """Keep the chosen photo while the form goes back to the resident, so it need not be
+    chosen again. Committed here, though the form is refused or not yet sent: the held photo
+    is the one thing of this round that must outlast it."""
+    if clean is None or not form.photo.data:
+        return  # nothing chosen, or the photo held already
+    photos.release(db.session, form.held_photo.data)
+    form.held_photo.data = photos.hold(db.session, clean)
+    db.session.commit()
+
+
 @public_bp.post("/requests/new")
 @request_limits
 def request_submit() -> Response | tuple[str, int]:
@@ -116,24 +148,20 @@ def request_submit() -> Response | tuple[str, int]:
         errors.update(error.errors)
     verification.check_given(current_app.config["SECRET_KEY"], data.phone,
                              form.verification_code.data, errors)
-    upload = form.photo.data
-    raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
-    clean = None
-    if raw:
-        try:
-            clean = photos.clean_photo(raw)
-        except requests_service.RequestError as error:
-            errors["photo"] = error.message
+    clean = _chosen_photo(form, errors)
     if errors:
         db.session.rollback()
+        _hold_photo(form, clean)
         return _render_form(form, errors, 422)
     if not form.confirm_new.data:
         matches = _matches(form)
         if matches:
+            _hold_photo(form, clean)
             return _render_form(form, matches=matches)
     created = requests_service.create_request(db.session, data, channel=RequestChannel.form)
     if clean is not None:
         photos.add_photo(db.session, created, clean, user=None)
+        photos.release(db.session, form.held_photo.data)
     return Response(status=303, headers={
         "Location": url_for("public.request_page", token=created.follow_token, sent=1)})
 
@@ -145,13 +173,17 @@ def request_send_code() -> tuple[str, int]:
     form = _form(RequestForm())
     if form.website.data:
         abort(400)
+    photo_errors: dict[str, Any] = {}
+    clean = _chosen_photo(form, photo_errors)
     try:
         sent = verification.send_code(db.session, current_app.config["SECRET_KEY"],
                                       form.phone.data, current_locale())
     except requests_service.RequestInvalid as error:
         db.session.rollback()
-        return _render_form(form, error.errors, 422)
-    return _render_form(form, code_sent_to=mask_phone(sent.address))
+        _hold_photo(form, clean)
+        return _render_form(form, {**error.errors, **photo_errors}, 422)
+    _hold_photo(form, clean)
+    return _render_form(form, photo_errors, code_sent_to=mask_phone(sent.address))
 
 
 @public_bp.get("/requests/<token>")

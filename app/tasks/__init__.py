@@ -12,6 +12,7 @@
 - `packages`: service-package visits, generated as soon as a package is saved and each night.
 - `patrols`: a rota inspection re-solved after a member withdrew from it.
 - `courses`: course participants told of their next session, the day before.
+- `requests`: photos held for public request forms never sent, forgotten after some hours.
 - `series`: event series' occurrences, made as soon as a series is saved and each night.
 
 Importing every task module here, where the consumer finds the queue, registers all tasks
@@ -31,6 +32,7 @@ from app.tasks import (
     pairing,
     patrols,
     qualifications,
+    requests,
     scheduler,
     series,
     visits,
@@ -50,5 +52,5 @@ def init_app(app: Flask) -> None:
 
 __all__ = [
     "courses", "feeds", "huey", "init_app", "make_huey", "notify", "packages", "pairing",
-    "patrols", "qualifications", "scheduler", "series", "task_app", "visits",
+    "patrols", "qualifications", "requests", "scheduler", "series", "task_app", "visits",
 ]

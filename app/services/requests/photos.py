@@ -15,13 +15,14 @@ while the request is on the board.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import PhotoStage, RequestStatus
-from app.models import RequestPhoto, ResidentRequest, User, utcnow
+from app.models import HeldRequestPhoto, RequestPhoto, ResidentRequest, User, utcnow
 from app.services.images import MAX_SIDE, MIN_SIDE, CleanImage, ImageRefused, clean_image
 from app.services.requests.errors import RequestError
 
@@ -29,6 +30,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 5
 #: A checked photo, re-encoded without its metadata.
 CleanPhoto = CleanImage
+#: How long a photo chosen on a form that went back to the resident is kept for them.
+HELD_FOR = timedelta(hours=3)
 
 
 def _refuse(message: object) -> RequestError:
@@ -147,3 +150,45 @@ def board_photo(session: Session, photo_id: int) -> RequestPhoto | None:
         select(RequestPhoto).join(R, R.id == RequestPhoto.request_id)
         .where(RequestPhoto.id == photo_id, RequestPhoto.published_at.is_not(None),
                R.posted_at.is_not(None), R.status == RequestStatus.resolved)).first()
+
+
+# -- A photo held while the public form goes back to the resident --------------------------
+
+def hold(session: Session, clean: CleanPhoto) -> str:
+    """Keep a checked photo for a form that goes back to the resident; the token the form
+    carries to find it again. Flush only."""
+    held = HeldRequestPhoto(content_type=clean.content_type, width=clean.width,
+                            height=clean.height, size=len(clean.data), data=clean.data)
+    session.add(held)
+    session.flush()
+    return held.token
+
+
+def held(session: Session, token: str | None, *, now: datetime | None = None
+         ) -> CleanPhoto | None:
+    """The photo held under `token`, if it is still kept (None for an unknown, used or
+    expired token: the form then asks for the photo again, saying so)."""
+    if not token or len(token) > 64:
+        return None
+    row = session.scalars(select(HeldRequestPhoto).where(
+        HeldRequestPhoto.token == token,
+        HeldRequestPhoto.held_at > (now or utcnow()) - HELD_FOR)).first()
+    if row is None:
+        return None
+    return CleanPhoto(data=row.data, content_type=row.content_type, width=row.width,
+                      height=row.height)
+
+
+def release(session: Session, token: str | None) -> None:
+    """Forget a held photo (it went with the request, or was replaced). Flush only."""
+    if token:
+        session.execute(delete(HeldRequestPhoto).where(HeldRequestPhoto.token == token)
+                        .execution_options(synchronize_session=False))
+
+
+def purge_held(session: Session, now: datetime | None = None) -> int:
+    """Forget photos held longer than `HELD_FOR`: their forms were abandoned."""
+    result = session.execute(
+        delete(HeldRequestPhoto).where(HeldRequestPhoto.held_at <= (now or utcnow()) - HELD_FOR)
+        .execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
