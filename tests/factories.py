@@ -224,11 +224,21 @@ def make_resident_request(session: Session, **kw: Any) -> ResidentRequest:
     return request
 
 
+def hold_meeting(session: Session, event_id: int, days_ago: int = 2) -> Event:
+    """Move a council meeting (scheduled, as the admin does, in the future) `days_ago` days
+    into the past: it has taken place, so its decision may be recorded."""
+    event = session.get(Event, event_id)
+    length = event.end_at - event.start_at
+    event.start_at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
+    event.end_at = event.start_at + length
+    session.flush()
+    return event
+
+
 def make_council_meeting(session: Session, request: ResidentRequest, *,
                          held_days_ago: int = 2, invited: tuple[str, ...] = ()) -> Event:
     """A residents' council meeting of `request` (its neighbourhood's), held `held_days_ago`
-    days ago (negative: still to come), with `invited` representatives on its list; linked.
-    The admin schedules meetings in the future only: this is one that has taken place."""
+    days ago (negative: still to come), with `invited` representatives on its list; linked."""
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=held_days_ago)
     event = make_event(session, neighbourhood_id=request.neighbourhood_id,
                        kind=EventKind.other, title="居民议事会", start_at=start,

@@ -59,10 +59,7 @@ from app.models import Department, ResidentRequest
 from app.services import requests as requests_service
 from app.services import scoping
 from app.services.requests import deadlines, photos
-from app.services.requests.board import (
-    POSTABLE_PATHS,
-    clean_board_text,
-)
+from app.services.requests.board import clean_board_text, on_postable_path
 from app.services.requests.escalation import departments_for, escalate, higher_levels
 from app.services.requests.workflow import step_label
 
@@ -238,6 +235,8 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                                for s in requests_service.allowed_steps(row.status)]
         if formdata is None:
             form.expected.data = row.status.value
+            # Resolved again after reopening: the entry as it was posted, to correct.
+            form.board_title.data, form.result.data = row.board_title, row.result
         return form
 
     def _escalate_form(self, row: ResidentRequest, formdata: Any = None) -> EscalateForm:
@@ -295,6 +294,9 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                 text=row.text, exclude_id=row.id)
                 if scoping.allows_row(db.session, acting_user(), ResidentRequest, candidate.id,
                                       write=True)]
+        # Resolving it next posts it: the title and result are asked for (and required).
+        show_board = (RequestStatus.resolved in requests_service.allowed_steps(row.status)
+                      and on_postable_path(db.session, row))
         body = self.render("admin/requests/handle.html", row=row, form=form,
                            escalate_form=escalate_form or self._escalate_form(row),
                            meeting_form=meeting_form or MeetingForm(),
@@ -316,7 +318,7 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                            invited=requests_service.attendees(db.session, row.council_event_id),
                            ticked=request.form.getlist("attended") if request.method == "POST"
                            else None,
-                           show_board=row.status in POSTABLE_PATHS, statuses=RequestStatus,
+                           show_board=show_board, statuses=RequestStatus,
                            history=history_rows(row), next_step=requests_service.next_step(row),
                            phone=phone(self, None, row, "phone"),
                            list_url=self.get_url(".index_view"),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.enums import RequestStatus
 from app.models import CouncilAttendee, ResidentRequest
+from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 from tests.helpers import csrf_token_from, form_fields
 
@@ -55,6 +56,7 @@ def test_the_council_path_with_attendance(client, db_session, world) -> None:
     assert done.status_code == 302, as_text(done)[-800:]
     db_session.expire_all()
     event_id = db_session.get(ResidentRequest, row.id).council_event_id
+    f.hold_meeting(db_session, event_id)
     invited = _invited(db_session, event_id)
     assert list(invited) == list(NAMES) and not any(came for _, came in invited.values())
     page = _handle(client, row.id)
@@ -119,8 +121,6 @@ def test_representatives_can_be_added_until_the_decision(client, db_session, wor
     skipped, nothing new or no token changes nothing, another neighbourhood's request is not
     found, and once the decision is recorded the list is closed, for every request on the
     meeting's agenda."""
-    from tests import factories as f
-
     quick_login(client, world.users["coordinator"])
     row = world.jiahong.rows["residentrequest"]
     before = _invite(client, row.id, "王建国")
@@ -160,7 +160,7 @@ def test_representatives_can_be_added_until_the_decision(client, db_session, wor
     second = f.make_resident_request(db_session, neighbourhood=world.jiahong.neighbourhood,
                                      status=S.council)
     second.council_event_id = event_id
-    db_session.flush()
+    f.hold_meeting(db_session, event_id)
     invited = _invited(db_session, event_id)
     decided = _step(client, row.id, S.improving.value, "议事会同意",
                     attended=[str(invited["王建国"][0])],

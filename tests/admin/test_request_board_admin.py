@@ -68,3 +68,32 @@ def test_the_edit_form_refuses_personal_data_on_the_board(client, db_session, wo
     assert response.status_code == 200 and "个人信息" in body and "wang@example.com" in body
     db_session.expire_all()
     assert db_session.get(ResidentRequest, row.id).result is None
+
+
+def test_an_improvement_needs_its_title_and_result_to_be_resolved(client, db_session,
+                                                                  world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    for status in (S.handling, S.improving):
+        assert _step(client, row.id, status.value, "处理中").status_code == 302
+    page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+    assert 'id="board-fields"' in page
+    refused = _step(client, row.id, S.resolved.value, "已办好", board_title="", result="")
+    assert refused.status_code == 422 and "公示标题和公示结果" in as_text(refused)
+    db_session.expire_all()
+    fresh = db_session.get(ResidentRequest, row.id)
+    assert fresh.status == S.improving and fresh.resolved_at is None
+
+
+def test_a_council_decision_waits_for_the_meeting(client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    assert _step(client, row.id, S.handling.value).status_code == 302
+    assert _step(client, row.id, S.council.value, "提交议事会").status_code == 302
+    refused = _step(client, row.id, S.resolved.value, "议事会同意",
+                    council_decision="同意搭建花架", board_title="花架", result="同意搭建")
+    assert refused.status_code == 409 and "请先安排居民议事会会议" in as_text(refused)
+    db_session.expire_all()
+    fresh = db_session.get(ResidentRequest, row.id)
+    assert fresh.status == S.council and fresh.council_decision is None
+    assert fresh.posted_at is None

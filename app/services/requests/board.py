@@ -84,13 +84,19 @@ def clean_board_text(title: str | None, result: str | None) -> tuple[str, str] |
     return title_text, result_text
 
 
-def may_post(session: Session, request: ResidentRequest) -> bool:
-    """Resolved, and handled as an improvement or by the council at some point."""
-    if request.status != RequestStatus.resolved:
-        return False
+def on_postable_path(session: Session, request: ResidentRequest) -> bool:
+    """Handled as an improvement or by the council at some point (now included): its
+    resolution is posted on the board, with a title and result."""
+    if request.status in POSTABLE_PATHS:
+        return True
     path = session.scalars(select(RequestChange.to_status)
                            .where(RequestChange.request_id == request.id)).all()
     return bool(POSTABLE_PATHS & set(path))
+
+
+def may_post(session: Session, request: ResidentRequest) -> bool:
+    """Resolved, and handled as an improvement or by the council at some point."""
+    return request.status == RequestStatus.resolved and on_postable_path(session, request)
 
 
 def post(session: Session, request: ResidentRequest, title: str | None,

@@ -21,7 +21,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import EventKind, EventStatus, RequestStatus
-from app.models import CouncilAttendee, Event, ResidentRequest
+from app.i18n import local_datetime
+from app.models import CouncilAttendee, Event, ResidentRequest, utcnow
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
@@ -93,6 +94,21 @@ def schedule_meeting(session: Session, request: ResidentRequest, *, starts_at: d
     request.council_event_id = event.id
     session.flush()
     return event
+
+
+def require_held_meeting(session: Session, request: ResidentRequest) -> None:
+    """The council decides at a meeting: refused, saying what to do, while the request has no
+    meeting, its meeting was cancelled or has not begun yet."""
+    event = (session.get(Event, request.council_event_id)
+             if request.council_event_id is not None else None)
+    if event is None or event.status == EventStatus.cancelled:
+        raise RequestError("not_allowed", _l(
+            "The residents' council decides at a meeting: arrange the council meeting first "
+            "and record its decision once it has been held."), "council_decision")
+    if event.start_at > utcnow():
+        raise RequestError("not_allowed", _l(
+            "The council meeting is on %(when)s: record its decision once it has been held.",
+            when=local_datetime(event.start_at)), "council_decision")
 
 
 def invite_more(session: Session, request: ResidentRequest,

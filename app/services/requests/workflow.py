@@ -27,7 +27,11 @@ from app.enums import RequestStatus
 from app.models import RequestAnswer, RequestChange, ResidentRequest, User, utcnow
 from app.models.requests import new_survey_token
 from app.services.requests import council, notices
-from app.services.requests.board import POSTABLE_PATHS, clean_board_text, refuse_personal_data
+from app.services.requests.board import (
+    clean_board_text,
+    on_postable_path,
+    refuse_personal_data,
+)
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
@@ -131,13 +135,6 @@ def _clean_decision(text: str | None) -> str:
     return decision
 
 
-def _went_through(session: Session, request: ResidentRequest,
-                  states: frozenset[RequestStatus]) -> bool:
-    path = session.scalars(select(RequestChange.to_status)
-                           .where(RequestChange.request_id == request.id)).all()
-    return bool(states & set(path))
-
-
 def change_status(session: Session, request: ResidentRequest, to_status: RequestStatus | str,
                   *, user: User | None, note: str | None = None,
                   expected: RequestStatus | str | None = None,
@@ -177,14 +174,19 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     decision = None
     turnout = None
     if current == S.council:
+        council.require_held_meeting(session, request)
         decision = _clean_decision(council_decision)
         turnout = council.attendance_plan(session, request, attended)
     board = clean_board_text(board_title, result)
-    if board is not None and (target != S.resolved or not (
-            current in POSTABLE_PATHS or _went_through(session, request, POSTABLE_PATHS))):
+    posts = target == S.resolved and on_postable_path(session, request)
+    if board is not None and not posts:
         raise RequestError("invalid", _l(
             "Only a resolved improvement or council decision goes on the notice board; a "
             "personal matter answered with an explanation stays private."), "result")
+    if posts and board is None:
+        raise RequestError("invalid", _l(
+            "An improvement or a council decision is posted on the notice board when it is "
+            "resolved: write its title and result for everyone to read."), "board_title")
     now = utcnow()
     values: dict[str, Any] = {"status": target, "updated_at": now,
                               "resolved_at": now if target == S.resolved else None}

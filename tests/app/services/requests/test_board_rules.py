@@ -44,3 +44,59 @@ def test_the_title_and_result_are_checked_for_personal_data(app: Flask,
         requests.change_status(db_session, req, S.resolved, user=None, note="已建成",
                                board_title="12号楼前搭建花架", result="五月建成花架")
     assert req.posted_at is not None
+
+
+@pytest.mark.parametrize("path", [(S.handling, S.improving),
+                                  (S.handling, S.council, S.explained)])
+def test_an_improvement_or_council_matter_is_not_resolved_without_a_post(
+        app: Flask, db_session: Session, path: tuple[RequestStatus, ...]) -> None:
+    req = f.make_resident_request(db_session)
+    f.make_council_meeting(db_session, req)
+    with app.test_request_context():
+        for to in path:
+            requests.change_status(db_session, req, to, user=None, note="下一步",
+                                   council_decision="议事会未通过")
+    for title, result in ((None, None), ("", "  ")):
+        with in_english(app), pytest.raises(requests.RequestError) as caught:
+            requests.change_status(db_session, req, S.resolved, user=None, note="已完成",
+                                   board_title=title, result=result)
+        assert caught.value.field == "board_title"
+        assert "posted on the notice board" in str(caught.value.message)
+    assert req.status == path[-1] and req.resolved_at is None
+    assert [c.to_status for c in req.changes][-1] == path[-1]
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.resolved, user=None, note="已完成",
+                               board_title="小花园花架", result="议事会决定不搭建")
+    assert req.posted_at is not None
+
+
+def test_a_personal_matter_is_still_resolved_without_a_post(app: Flask,
+                                                            db_session: Session) -> None:
+    req = f.make_resident_request(db_session, status=S.explained)
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.resolved, user=None, note="已回访")
+    assert req.status == S.resolved and req.posted_at is None
+
+
+@pytest.mark.parametrize("meeting", ["none", "to_come", "cancelled"])
+def test_the_council_decides_only_after_its_meeting(app: Flask, db_session: Session,
+                                                   meeting: str) -> None:
+    from app.enums import EventStatus
+
+    req = f.make_resident_request(db_session, status=S.council)
+    if meeting != "none":
+        event = f.make_council_meeting(db_session, req,
+                                       held_days_ago=-7 if meeting == "to_come" else 2)
+        if meeting == "cancelled":
+            event.status = EventStatus.cancelled
+            db_session.flush()
+    with in_english(app), pytest.raises(requests.RequestError) as caught:
+        requests.change_status(db_session, req, S.resolved, user=None, note="同意",
+                               council_decision="同意搭建", board_title="花架",
+                               result="同意搭建")
+    message = str(caught.value.message)
+    assert caught.value.code == "not_allowed"
+    assert ("once it has been held" in message and
+            ("arrange the council meeting first" in message) == (meeting != "to_come"))
+    assert req.status == S.council and req.council_decision is None
+    assert req.posted_at is None

@@ -27,6 +27,7 @@ def _with_council(app: Flask, db_session: Session) -> ResidentRequest:
     with app.test_request_context():
         requests.schedule_meeting(db_session, req, starts_at=f.future(10), place="居委会会议室",
                                   representatives=INVITED)
+    f.hold_meeting(db_session, req.council_event_id)
     return req
 
 
@@ -93,7 +94,7 @@ def test_a_meeting_without_an_invitation_list_needs_no_ticks(app: Flask,
     req = f.make_resident_request(db_session, status=S.council)
     with app.test_request_context():
         requests.link_meeting(db_session, req, f.make_event(
-            db_session, neighbourhood=req.neighbourhood))
+            db_session, neighbourhood=req.neighbourhood, start_at=f.future(-3)))
         requests.change_status(db_session, req, S.explained, user=None, note="未通过",
                                council_decision="多数反对")
     assert req.status == S.explained

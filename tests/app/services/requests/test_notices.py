@@ -30,6 +30,7 @@ def test_the_resident_is_told_at_every_step(app: Flask, db_session: Session) -> 
         req = requests.create_request(db_session, requests.RequestInput(
             neighbourhood_id=n.id, category="public_facilities", text="想搭花架",
             phone="13800138000", consent=True, locale="zh_CN"))
+        f.make_council_meeting(db_session, req)
         for to, note in ((S.handling, None), (S.council, "提交议事会"),
                          (S.improving, "五月开工"), (S.resolved, "花架已建成")):
             requests.change_status(db_session, req, to, user=None, note=note,

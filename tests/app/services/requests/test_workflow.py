@@ -89,12 +89,16 @@ def test_each_way_to_resolution_is_recorded(app: Flask, db_session: Session) -> 
         "council": [(S.handling, None), (S.council, "提交居民议事会"),
                     (S.improving, "议事会同意"), (S.resolved, "花架已建成")],
     }
-    for steps in paths.values():
+    for way, steps in paths.items():
         req = f.make_resident_request(db_session)
+        f.make_council_meeting(db_session, req)
+        posted = {"board_title": "12号楼前搭建花架", "result": "已完成"}
         with app.test_request_context():
             for to, note in steps:
                 requests.change_status(db_session, req, to, user=coordinator, note=note,
-                                       expected=req.status, council_decision="议事会表决同意")
+                                       expected=req.status, council_decision="议事会表决同意",
+                                       **(posted if to == S.resolved and way != "explain"
+                                          else {}))
         assert req.status == S.resolved and req.resolved_at is not None
         assert (req.council_decision == "议事会表决同意") == (S.council in dict(steps))
         history = [(c.from_status, c.to_status, c.actor, c.note) for c in req.changes]
@@ -152,7 +156,8 @@ def test_a_resolved_request_can_be_reopened_and_loses_its_resolution_time(
         app: Flask, db_session: Session) -> None:
     req = f.make_resident_request(db_session, status=S.improving)
     with app.test_request_context():
-        requests.change_status(db_session, req, S.resolved, user=None, note="已修好")
+        requests.change_status(db_session, req, S.resolved, user=None, note="已修好",
+                               board_title="路灯修好了", result="已修好")
         assert req.resolved_at is not None
         requests.change_status(db_session, req, S.handling, user=None, note="居民说还在漏水")
     assert req.status == S.handling and req.resolved_at is None
@@ -160,6 +165,7 @@ def test_a_resolved_request_can_be_reopened_and_loses_its_resolution_time(
 
 def test_leaving_the_council_needs_its_decision(app: Flask, db_session: Session) -> None:
     req = f.make_resident_request(db_session, status=S.council)
+    f.make_council_meeting(db_session, req)
     with in_english(app), pytest.raises(requests.RequestError) as caught:
         requests.change_status(db_session, req, S.improving, user=None, note="同意")
     assert caught.value.field == "council_decision" and req.status == S.council
