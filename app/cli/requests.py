@@ -98,3 +98,5 @@ def stats(first: datetime, last: datetime, neighbourhood_name: str | None,
                    f"(level 1 {g.resolved_locally_pct if g.resolved else '-'}%)  "
                    f"median {round(g.median_days, 1) if g.median_days is not None else '-'} d  "
                    f"overdue {g.overdue}")
+    for v in result.volunteers:
+        click.echo(f"{v.name:<24} filed {v.filed:>5}  resolved {v.resolved:>5}")

@@ -13,6 +13,9 @@
   passed on to a town or district department (so over 90% are resolved at neighbourhood
   level), the last weeks' still open (some overdue), a few merged, a few reopened by the
   raiser's "not resolved" answer, and the questionnaire's answers.
+- each request raised on a household visit (the doctor's too) is the visited household's, its
+  contact and mobile number on file standing for the raiser, and is filed by a member of the
+  building's service group (`volunteer_id`, as the per-volunteer figures count).
 
 Written once, when the demo neighbourhoods have no request, by bulk inserts (a statement per
 table); `app.services.requests.stats` gives back the figures (`tests/app/services/
@@ -22,6 +25,7 @@ test_demo_requests.py` checks them).
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,16 +46,19 @@ from app.models import (
     CouncilAttendee,
     Department,
     Event,
+    Household,
     Neighbourhood,
     ResidentRequest,
     User,
     Volunteer,
+    service_group_members,
 )
 from app.services.demo import data as d
 from app.services.demo.request_stories import Story, cut, write
 from app.services.demo.request_texts import DEPARTMENTS, MATTERS, PATROL_FINDINGS
 from app.services.requests.deadlines import DeadlineClock
 from app.services.requests.escalation import starting_level
+from app.services.signup.applicant import SignupInvalid, normalise_phone
 
 S = RequestStatus
 C = RequestCategory
@@ -105,6 +112,7 @@ class _Writer:
         #: Due dates as the intake sets them: the category's working days on the calendar.
         self.deadlines = DeadlineClock(session, today - timedelta(days=YEAR_DAYS + 7), today,
                                        zone)
+        self.visiting: dict[int, _Visiting] = {}
 
     # -- reference data ----------------------------------------------------------------------
 
@@ -128,6 +136,11 @@ class _Writer:
             select(Building.id, Building.number, Building.service_group_id)
             .where(Building.neighbourhood_id == neighbourhood.id)
             .order_by(Building.id)).tuples().all())
+
+    def _visiting_of(self, neighbourhood_id: int) -> _Visiting:
+        if neighbourhood_id not in self.visiting:
+            self.visiting[neighbourhood_id] = _Visiting.of(self.session, neighbourhood_id)
+        return self.visiting[neighbourhood_id]
 
     def _coordinator(self, neighbourhood: Neighbourhood) -> tuple[int | None, str]:
         slug = next((s.slug for s in d.NEIGHBOURHOODS if s.name == neighbourhood.name), None)
@@ -167,6 +180,8 @@ class _Writer:
             "department_id": None, "created_at": received, "updated_at": received,
             **extra,
         }
+        if channel == RequestChannel.visit:
+            self._visiting_of(neighbourhood.id).raise_on_visit(row, len(self.stories))
         story = Story(row, actor=actor)
         story.steps.append((None, S.received, received, None))
         self.stories.append(story)
@@ -187,12 +202,15 @@ class _Writer:
                          posted_at=story.row["resolved_at"])
 
     def _resident(self, story: Story) -> None:
-        """A resident who left a name and mobile number (and agreed to their use)."""
+        """A resident who left a name and mobile number (and agreed to their use); on a
+        visit, the household's contact at its mobile number on file."""
         surname = self.rng.choice(d.SURNAMES)
-        story.row.update(
-            name=surname + self.rng.choice(("阿姨", "老师", "师傅", "先生", "女士")),
-            phone=self.rng.choice(d.MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}",
-            consent_at=story.row["received_at"])
+        name = surname + self.rng.choice(("阿姨", "老师", "师傅", "先生", "女士"))
+        phone = self.rng.choice(d.MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+        household = story.row["household_id"]
+        if household is not None:
+            name, phone = self._visiting_of(story.row["neighbourhood_id"]).contacts[household]
+        story.row.update(name=name, phone=phone, consent_at=story.row["received_at"])
 
     # -- the article's examples ----------------------------------------------------------------
 
@@ -392,3 +410,51 @@ class _Writer:
 
     # -- writing -------------------------------------------------------------------------------
 
+
+
+@dataclass
+class _Visiting:
+    """Who raises and who files a neighbourhood's requests on visits: its households with a
+    mobile number on file (by building), and its service groups' members, Jiang Jiezhi left
+    out (her 235 suggestions are her patrols')."""
+
+    households: dict[int | None, list[int]]
+    contacts: dict[int, tuple[str, str]]
+    members: dict[int | None, list[int]]
+
+    @classmethod
+    def of(cls, session: Session, neighbourhood_id: int) -> _Visiting:
+        households: dict[int | None, list[int]] = {None: []}
+        contacts: dict[int, tuple[str, str]] = {}
+        for hid, building, name, phone in session.execute(
+                select(Household.id, Household.building_id, Household.contact_name,
+                       Household.contact_phone)
+                .where(Household.neighbourhood_id == neighbourhood_id)
+                .order_by(Household.id)):
+            try:
+                contacts[hid] = (name, normalise_phone(phone))
+            except SignupInvalid:
+                continue  # a landline, or none: the household cannot be told by SMS
+            households.setdefault(building, []).append(hid)
+            households[None].append(hid)
+        members: dict[int | None, list[int]] = {None: []}
+        for group, vid in session.execute(
+                select(service_group_members.c.group_id, Volunteer.id)
+                .join(Volunteer, Volunteer.id == service_group_members.c.volunteer_id)
+                .where(Volunteer.neighbourhood_id == neighbourhood_id, Volunteer.name != JIANG)
+                .order_by(service_group_members.c.group_id, Volunteer.id)):
+            members.setdefault(group, []).append(vid)
+            if vid not in members[None]:
+                members[None].append(vid)
+        return cls(households, contacts, members)
+
+    def raise_on_visit(self, row: dict, k: int) -> None:
+        """The household (of the request's building if it has one) and the member (of the
+        building's group if it has members) of the `k`th request: chosen by its number, not
+        by the demo's random draws, so the rest of the year stays as it was."""
+        households = self.households.get(row["building_id"]) or self.households[None]
+        members = self.members.get(row["service_group_id"]) or self.members[None]
+        if households:
+            row["household_id"] = households[k % len(households)]
+        if members:
+            row["volunteer_id"] = members[k % len(members)]

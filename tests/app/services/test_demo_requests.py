@@ -6,17 +6,18 @@ figures from `flask requests stats` (over 90% resolved at neighbourhood level)."
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from app.enums import RequestChannel, RequestStatus
-from app.models import Event, RequestChange, ResidentRequest, Volunteer
+from app.models import Event, Household, RequestChange, ResidentRequest, Volunteer
 from app.services.demo import load_demo
 from app.services.demo.requests import JIANG, JIANG_SUGGESTIONS
 from app.services.requests import Turnout, board_entries, turnouts
+from app.services.requests.stats import request_stats
 from tests.demo import DEMO_TODAY
 
 pytestmark = pytest.mark.integration
@@ -83,3 +84,36 @@ def test_a_year_of_requests_with_the_articles_examples_and_believable_stats(
     [jiang] = [v for v in figures["volunteers"] if v["name"] == JIANG]
     assert jiang["filed"] == jiang["resolved"] == 235
     assert len(figures["groups"]) >= 20
+
+
+def test_requests_raised_on_visits_are_the_households_filed_by_a_member(
+        demo_session, loaded_demo) -> None:
+    R = ResidentRequest
+    on_visits = demo_session.scalars(select(R).where(R.channel == RequestChannel.visit)).all()
+    assert len(on_visits) > 30
+    households = {h.id: h for h in demo_session.scalars(
+        select(Household).where(Household.id.in_({r.household_id for r in on_visits})))}
+    members = {v.id: v for v in demo_session.scalars(
+        select(Volunteer).where(Volunteer.id.in_({r.volunteer_id for r in on_visits})))}
+    assert len(households) > 10 and len(members) > 3 and JIANG not in {
+        v.name for v in members.values()}  # her 235 are her patrols'
+    for r in on_visits:
+        household, member = households[r.household_id], members[r.volunteer_id]
+        assert household.neighbourhood_id == member.neighbourhood_id == r.neighbourhood_id
+        if r.phone is not None:  # the household's contact, at its mobile number on file
+            assert (r.name, r.phone) == (household.contact_name, household.contact_phone)
+    at_building = [r for r in on_visits if r.building_id is not None]
+    assert sum(households[r.household_id].building_id == r.building_id
+               for r in at_building) > 0.8 * len(at_building)
+    doctor = next(r for r in on_visits if "量血压" in r.text)
+    assert doctor.phone == households[doctor.household_id].contact_phone
+
+    # The per-volunteer figures count the members' visit suggestions beside Jiang's patrols.
+    today = DEMO_TODAY
+    start = datetime.combine(today - timedelta(days=366), time(0), tzinfo=SHANGHAI)
+    end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    stats = request_stats(demo_session, start, end, now=end)
+    filed = {v.volunteer_id: v.filed for v in stats.volunteers}
+    assert sum(filed.values()) == demo_session.scalar(
+        select(func.count()).select_from(R).where(R.volunteer_id.is_not(None)))
+    assert set(members) <= set(filed)

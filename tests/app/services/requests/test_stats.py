@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.enums import RequestStatus
+from app.enums import RequestStatus, RoundStatus, VisitOutcome
+from app.models import VisitRound, utcnow
 from app.services.reports.five_comparisons import Period
+from app.services.requests import change_status, from_visits
 from app.services.requests.stats import request_stats
 from tests import factories as f
 
@@ -106,6 +108,40 @@ def test_requests_commands(app, db_session, month) -> None:
     opened = json.loads(runner.invoke(args=["requests", "list", "--state", "received",
                                             "--json"]).output)
     assert sum(r["overdue"] for r in opened) >= 2
+    table = runner.invoke(args=["requests", "stats", "--from", "2026-10-01", "--to",
+                                "2026-10-31", "--neighbourhood", "佳虹统计"])
+    assert table.exit_code == 0 and "陈志" in table.output
+    assert table.output.splitlines()[-1].split() == ["陈志", "filed", "2", "resolved", "1"]
     bad = runner.invoke(args=["requests", "stats", "--from", "2026-10-31", "--to",
                               "2026-10-01"])
     assert bad.exit_code != 0 and "--to is before --from" in bad.output
+
+
+def test_a_members_suggestions_are_those_she_filed_on_her_visits(app, db_session) -> None:
+    """The per-volunteer figure counts what the member filed (on a visit here): not the
+    household's other requests, nor those filed by another member."""
+    n = f.make_neighbourhood(db_session, name="永业走访")
+    household = f.make_household(db_session, neighbourhood=n)
+    members = [f.make_volunteer(db_session, neighbourhood=n, name=name)
+               for name in ("江洁志", "陈志")]
+    round_ = VisitRound(neighbourhood=n, starts_on=NOW.date(), weeks=1,
+                        status=RoundStatus.published)
+    db_session.add(round_)
+    visits = [f.make_visit(db_session, household, volunteer=m, round=round_,
+                           outcome=VisitOutcome.done) for m in members]
+    with app.test_request_context():
+        filed = [from_visits.file(db_session, from_visits.check(
+            db_session, visit, visit.volunteer_id, from_visits.VisitRequestInput(
+                category="environment", text=text))).request
+            for visit, text in ((visits[0], "垃圾桶太少"), (visits[0], "路灯不亮"),
+                                (visits[1], "想要健身器材"))]
+        for step in (RequestStatus.handling, RequestStatus.explained, RequestStatus.resolved):
+            change_status(db_session, filed[0], step, user=None, note="已答复")
+    f.make_resident_request(db_session, neighbourhood=n, household=household)  # a call
+    tomorrow = utcnow() + timedelta(days=1)
+    stats = request_stats(db_session, min(r.received_at for r in filed), tomorrow,
+                          now=tomorrow, neighbourhood_ids=frozenset({n.id}))
+    assert [(v.name, v.filed, v.resolved) for v in stats.volunteers] == [
+        ("江洁志", 2, 1), ("陈志", 1, 0)]
+    assert stats.total.received == 4
+
