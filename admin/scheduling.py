@@ -39,9 +39,12 @@ from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Skill, Volunteer
 from app.services import care_visits, notify, scoping
+from app.services.patrols import rota_builds, rota_runs
+from app.services.patrols.log import PatrolError
 from app.services.scheduler import drafts, errors, publish, review, runs, seats, text
 from app.services.scheduler.scope import Scope, scope_shifts
 from app.sorting import pinyin_key
+from app.tasks import patrols as patrol_tasks
 from app.tasks import scheduler as scheduler_tasks
 from app.transactions import after_commit
 
@@ -342,12 +345,21 @@ class ScheduleView(ProtectedView, BaseView):
     def rerun(self, run_id: int) -> Response:
         self._check_form()
         run = self._run_or_404(run_id, write=True)
+        rota_run = (run.parameters or {}).get("kind") == rota_runs.RUN_KIND
         try:
-            runs.restart_run(db.session, run)
-        except errors.RunError as exc:
-            flash(exc.message, "error")
+            if rota_run:  # its own task; a proposal's events are not planned again
+                rota_builds.requeue_rota(db.session, run)
+            else:
+                runs.restart_run(db.session, run)
+        except (errors.RunError, PatrolError) as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
             return self._back(run)
-        _enqueue_after_commit(run.id)
+        run_id = run.id
+        if rota_run:
+            after_commit(db.session, lambda: patrol_tasks.enqueue_rota(run_id))
+        else:
+            _enqueue_after_commit(run_id)
         flash(_("The run starts again; pinned assignments are kept."), "success")
         return self._back(run)
 

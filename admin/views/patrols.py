@@ -20,8 +20,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from admin import access
 from admin.base import LinliModelView, acting_user
 from admin.filters import enum_filters, local_date_filters
+from admin.scheduling import ActionForm, may_schedule
 from admin.views.request_forms import PhotoForm
 from app.enums import PatrolSiteKind
 from app.extensions import db
@@ -37,9 +39,11 @@ from app.models import (
 from app.public.requests import photo_response
 from app.services import links, scoping
 from app.services.households.files import mask_phone
-from app.services.patrols import log, stats
+from app.services.patrols import log, rota_builds, stats
 from app.services.patrols import photos as patrol_photos
 from app.services.requests.photos import MAX_BYTES as PHOTO_MAX_BYTES
+from app.tasks import patrols as patrol_tasks
+from app.transactions import after_commit
 
 EXCERPT = 60
 
@@ -58,6 +62,13 @@ def _checkin_code(view: Any, context: Any, model: PatrolSite, name: str) -> Mark
     # segno's SVG of our own URL: no user markup inside.
     return Markup('<div class="patrol-site-code">') + Markup(svg) + Markup(
         "<br><small>{}</small></div>").format(url)
+
+
+def _writable(model: type) -> Any:
+    """The row of `model` named by `?id=` if this user may change it, else None."""
+    number = parse_id(request.args.get("id"))
+    return None if number is None else scoping.scoped_row(
+        db.session, acting_user(), model, number, write=True)
 
 
 def _neighbourhood_id(model: Any) -> int | None:
@@ -160,6 +171,7 @@ def _figures(view: Any, context: Any, model: PatrolSeason, name: str) -> Markup:
 
 
 class PatrolSeasonView(LinliModelView):
+    details_template = "admin/patrols/season_details.html"
     column_list = ["name", "town", "neighbourhood", "starts_on", "ends_on",
                    "required_per_site", "min_per_week"]
     column_details_list = [*column_list, "notes", "figures"]
@@ -182,6 +194,43 @@ class PatrolSeasonView(LinliModelView):
         if model.neighbourhood is not None and model.neighbourhood.town != model.town:
             raise ValidationError(gettext("The neighbourhood is not in the season's town."))
         super().on_model_change(form, model, is_created)
+
+    def _may_build(self) -> bool:
+        """Who may build a season's rota: those who may change the season and run the
+        scheduler (the town admin; a coordinator for their own neighbourhood's season)."""
+        return access.EDIT in self._permissions() and may_schedule()
+
+    @expose("/details/")
+    def details_view(self) -> Any:
+        """The season, with the "Build the rota" button for those who may build it."""
+        if self._may_build() and _writable(PatrolSeason) is not None:
+            self._template_args["rota_form"] = ActionForm()
+        return super().details_view()
+
+    @expose("/rota/", methods=["POST"])
+    def build_rota_view(self) -> Any:
+        """Queue the season's rota for the engine and go to its run's page (progress, then the
+        result); refused, saying why, while the season has a rota being built, awaiting
+        review or published."""
+        if not self._may_build():
+            abort(403)
+        season = _writable(PatrolSeason)
+        if season is None:
+            abort(404)
+        if not ActionForm(request.form).validate_on_submit():
+            abort(400)
+        season_id = season.id
+        try:
+            run = rota_builds.queue_rota(db.session, season, user=acting_user())
+        except log.PatrolError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for(".details_view", id=season_id))
+        run_id = run.id
+        after_commit(db.session, lambda: patrol_tasks.enqueue_rota(run_id))
+        flash(gettext("The rota is being built (run #%(id)s); this page shows how far it has "
+                      "got.", id=run_id), "success")
+        return redirect(url_for("schedule.run_page", run_id=run_id))
 
 
 class PatrolChecklistItemView(LinliModelView):
@@ -273,16 +322,10 @@ class PatrolInspectionView(LinliModelView):
             abort(404)
         return photo_response(photo, "private, no-store")
 
-    def _writable(self) -> PatrolInspection | None:
-        """The inspection named by `?id=` if this user may change it, else None."""
-        number = parse_id(request.args.get("id"))
-        return None if number is None else scoping.scoped_row(
-            db.session, acting_user(), PatrolInspection, number, write=True)
-
     @expose("/details/")
     def details_view(self) -> Any:
         """The record, with the form to add a photo when this user may add one."""
-        row = self._writable()
+        row = _writable(PatrolInspection)
         if (row is not None and len(row.photos) < patrol_photos.MAX_PHOTOS
                 and log.may_change(db.session, row, user=acting_user())):
             self._template_args["photo_form"] = PhotoForm()
@@ -293,7 +336,7 @@ class PatrolInspectionView(LinliModelView):
         """A photo added by the coordinator (a paper record's, one sent by a member later);
         refused in the user's language with nothing kept."""
         request.max_content_length = PHOTO_MAX_BYTES + 1024 * 1024
-        row = self._writable()
+        row = _writable(PatrolInspection)
         if row is None:
             abort(404)
         row_id = row.id

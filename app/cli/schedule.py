@@ -61,7 +61,26 @@ def list_events(kind: str | None, as_json: bool) -> None:
                    f" {r['seats']:>4} seats  {r['neighbourhood']}  {r['title']}")
 
 
-def _summary(run: ScheduleRun) -> dict[str, Any]:
+def follow_run(run_id: int, timeout: float) -> ScheduleRun:
+    """Wait for a queued run to end (a lost worker's run is ended as failed meanwhile);
+    gives up after `timeout` seconds, the run going on."""
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.rollback()
+        runs.fail_stale_runs(db.session)
+        db.session.commit()
+        current = db.session.get(ScheduleRun, run_id)
+        assert current is not None
+        if current.status not in (RunStatus.queued, RunStatus.running):
+            return current
+        if time.monotonic() > deadline:
+            raise click.ClickException(f"run {run_id} still {current.status.value}; "
+                                       f"see `flask schedule show {run_id}`")
+        time.sleep(1.0)
+
+
+def run_summary(run: ScheduleRun) -> dict[str, Any]:
+    """The run's review (`review.report_json`) in the deployment's language."""
     with force_locale(current_app.config["LINLI_DEFAULT_LOCALE"]):
         return review.report_json(review.run_report(db.session, run))
 
@@ -124,24 +143,11 @@ def run_command(event_ids: tuple[int, ...], neighbourhoods: tuple[str, ...],
     run = runs.create_run(db.session, scope, seconds=seconds)
     db.session.commit()
     scheduler_tasks.enqueue_run(run.id)
-    click.echo(f"run {run.id} queued ({_summary(run)['needed']} seats)")
+    click.echo(f"run {run.id} queued ({run_summary(run)['needed']} seats)")
     if not wait:
         return
-    deadline = time.monotonic() + timeout
-    run_id = run.id
-    while True:
-        db.session.rollback()
-        runs.fail_stale_runs(db.session)
-        db.session.commit()
-        current = db.session.get(ScheduleRun, run_id)
-        assert current is not None
-        if current.status not in (RunStatus.queued, RunStatus.running):
-            break
-        if time.monotonic() > deadline:
-            raise click.ClickException(f"run {run_id} still {current.status.value}; "
-                                       f"see `flask schedule show {run_id}`")
-        time.sleep(1.0)
-    data = _summary(current)
+    current = follow_run(run.id, timeout)
+    data = run_summary(current)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
@@ -160,7 +166,7 @@ def show_command(run_id: int, as_json: bool) -> None:
     run = db.session.get(ScheduleRun, run_id)
     if run is None:
         raise click.ClickException(f"no such run: {run_id}")
-    data = _summary(run)
+    data = run_summary(run)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:

@@ -10,7 +10,8 @@
 - `qualifications`: each morning, alerts for licences that expire within 30 days.
 - `pairing`: each night, pairings whose period is over are ended.
 - `packages`: service-package visits, generated as soon as a package is saved and each night.
-- `patrols`: a rota inspection re-solved after a member withdrew from it.
+- `patrols`: a season's rota built as a scheduler run; a rota inspection re-solved after a
+  member withdrew from it.
 - `courses`: course participants told of their next session, the day before.
 - `requests`: photos held for public request forms never sent, forgotten after some hours.
 - `series`: event series' occurrences, made as soon as a series is saved and each night.

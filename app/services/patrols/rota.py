@@ -49,13 +49,21 @@ from app.models import (
     Volunteer,
 )
 from app.services.patrols.stats import site_condition
-from app.services.patrols.territory import SEATS, map_origin, site_location, territories
+from app.services.patrols.territory import (
+    SEATS,
+    SiteTerritory,
+    map_origin,
+    site_location,
+    territories,
+)
 from app.services.scheduler.availability import free_spans
 
 SLOT_MINUTES = 60
 #: Start times tried in turn, each used when it fits the site's opening hours.
 START_TIMES = (time(19, 0), time(15, 0), time(20, 30), time(16, 30))
 CERTIFIED_SKILL = "certified_patrol"
+#: Why a site has no slot at all.
+NO_TIME = _l("Its opening hours leave no time for an inspection.")
 #: Between two inspections of one member (walking from one café to the next).
 MIN_GAP_MINUTES = 30
 
@@ -303,16 +311,40 @@ def build_problem(session: Session, season: PatrolSeason, slots: list[Slot],
     return problem, {m.id: m.name for m in members}
 
 
-def build_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
-               seconds: float = 10.0, locale: str = "zh_CN") -> tuple[Rota, dict[int, str]]:
-    """Plan the season's slots, solve, and say per site what is planned and why not more."""
+@dataclass
+class PlannedRota:
+    """A season's slots and the engine's problem, read from the database: what `solve_rota`
+    needs, with no row in it (a task ends its read transaction before solving)."""
+
+    season_id: int
+    slots: list[Slot]
+    problem: scheduling.Problem
+    names: dict[int, str]
+    #: (site id, name, territory) of each active site, in the order the rota lists them.
+    sites: list[tuple[int, str, SiteTerritory]]
+    required: int
+
+
+def plan_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
+              locale: str = "zh_CN") -> PlannedRota:
+    """Each site's group and slots, and the engine's problem over them."""
     sites = season_sites(session, season)
     chosen = territories(session, sites, locale=locale)
     group_of = {site_id: t.group_id for site_id, t in chosen.items()}
     free = weekly_free_count(session, sites, {g for g in group_of.values() if g is not None})
     slots = plan_slots(season, sites, zone, free, group_of)
     problem, names = build_problem(session, season, slots, zone)
-    solution = scheduling.solve(problem, seconds=seconds, workers=2)
+    return PlannedRota(season.id, slots, problem, names,
+                       [(site.id, site.name, chosen[site.id]) for site in sites],
+                       wanted_per_site(season))
+
+
+def solve_rota(planned: PlannedRota, *, seconds: float = 10.0, locale: str = "zh_CN",
+               progress: Callable[[scheduling.Progress], None] | None = None) -> Rota:
+    """Solve, and say per site what is planned and why not more."""
+    slots = planned.slots
+    solution = scheduling.solve(planned.problem, seconds=seconds, workers=2,
+                                progress=progress)
     assigned: dict[int, list[int]] = defaultdict(list)
     for a in solution.assignments:
         assigned[int(a.shift[1:])].append(int(a.volunteer[1:]))
@@ -322,19 +354,25 @@ def build_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
         message = seat.reason.message(locale)
         if message not in reasons[site_id]:
             reasons[site_id].append(message)
-    planned: dict[int, int] = defaultdict(int)
+    planned_per_site: dict[int, int] = defaultdict(int)
     for index, volunteer_ids in assigned.items():
         if len(volunteer_ids) >= SEATS:
-            planned[slots[index].site_id] += 1
+            planned_per_site[slots[index].site_id] += 1
     per_site = []
-    for site in sites:
-        mine = chosen[site.id]
-        row = SiteRota(site.id, site.name, wanted_per_site(season), planned[site.id],
-                       reasons[site.id], mine.group_id, mine.group, mine.km, mine.reason,
+    for site_id, name, mine in planned.sites:
+        row = SiteRota(site_id, name, planned.required, planned_per_site[site_id],
+                       reasons[site_id], mine.group_id, mine.group, mine.km, mine.reason,
                        {"code": mine.code, "counts": mine.counts, "params": mine.params})
-        if not any(slot.site_id == site.id for slot in slots):
-            row.reasons.append(str(_l("Its opening hours leave no time for an inspection.")))
+        if not any(slot.site_id == site_id for slot in slots):
+            row.reasons.append(str(NO_TIME))
         per_site.append(row)
-    return Rota(season.id, slots, dict(assigned), per_site, solution.metrics.filled_seats,
-                solution.metrics.total_seats, solution.solver,
-                list(solution.unfilled)), names
+    return Rota(planned.season_id, slots, dict(assigned), per_site,
+                solution.metrics.filled_seats, solution.metrics.total_seats, solution.solver,
+                list(solution.unfilled))
+
+
+def build_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
+               seconds: float = 10.0, locale: str = "zh_CN") -> tuple[Rota, dict[int, str]]:
+    """Plan the season's slots, solve, and say per site what is planned and why not more."""
+    planned = plan_rota(session, season, zone=zone, locale=locale)
+    return solve_rota(planned, seconds=seconds, locale=locale), planned.names

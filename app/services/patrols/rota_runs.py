@@ -5,10 +5,13 @@ supervisors' work) with one shift of two seats, the engine's choice as proposed 
 of the run, and the run's metrics carry the engine's reason for every empty seat in the form
 the run page reads. Publishing the run (`scheduler.publish.publish_run`) publishes the
 events, asks the members to confirm and puts the inspections in their calendar feeds. A
-season keeps one rota at a time: a second is refused until the first is discarded. Flush only.
+season keeps one rota at a time: a second is refused while the first is being built (queued
+or running, `rota_builds`), awaiting review or published. Flush only.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -37,6 +40,8 @@ from app.services.patrols.rota import SEATS, Rota
 
 #: The skill patrol shifts ask for, when the deployment has it.
 PATROL_SKILL = "patrol"
+#: A rota run's kind (in its parameters), beside the season's id.
+RUN_KIND = "patrol_rota"
 
 
 def patrol_run_of(session: Session, shift_id: int) -> tuple[ScheduleRun, int, int] | None:
@@ -49,32 +54,67 @@ def patrol_run_of(session: Session, shift_id: int) -> tuple[ScheduleRun, int, in
     return None
 
 
+#: Runs that keep a season from getting another rota: being built, awaiting review, published.
+HOLDING = (RunStatus.queued, RunStatus.running, RunStatus.succeeded, RunStatus.published)
+
+def _refusal(run: ScheduleRun) -> Any:
+    """Why a season with this rota run cannot get another, in the reader's language."""
+    if run.status in (RunStatus.queued, RunStatus.running):
+        return _l("This season's rota is already being built (run %(id)s): wait for it to "
+                  "finish.", id=run.id)
+    if run.status == RunStatus.published:
+        return _l("This season's rota (run %(id)s) is published: change its inspections one "
+                  "by one instead.", id=run.id)
+    return _l("This season already has a rota (run %(id)s): discard that run before saving "
+              "another.", id=run.id)
+
+
 def season_run(session: Session, season: PatrolSeason) -> ScheduleRun | None:
-    """The season's rota run awaiting review or published, if any."""
-    for run in session.scalars(select(ScheduleRun).where(
-            ScheduleRun.status.in_((RunStatus.succeeded, RunStatus.published)))
-            .order_by(ScheduleRun.id.desc())):
+    """The season's rota run being built, awaiting review or published, if any."""
+    for run in session.scalars(select(ScheduleRun).where(ScheduleRun.status.in_(HOLDING))
+                               .order_by(ScheduleRun.id.desc())):
         if (run.parameters or {}).get("patrol_season") == season.id:
             return run
     return None
 
 
+def check_free(session: Session, season: PatrolSeason) -> None:
+    """Refuse, saying why, when the season already has a rota run; the season's row is
+    locked first (PostgreSQL), so two requests cannot both find it free."""
+    session.execute(select(PatrolSeason.id).where(PatrolSeason.id == season.id)
+                    .with_for_update())
+    existing = season_run(session, season)
+    if existing is not None:
+        raise PatrolError(_refusal(existing))
+
+
+def new_run(season: PatrolSeason, *, status: RunStatus, user: User | None = None,
+            **parameters: object) -> ScheduleRun:
+    """A rota run of the season (not yet added to a session)."""
+    return ScheduleRun(
+        created_by_id=user.id if user else None, neighbourhood_id=season.neighbourhood_id,
+        status=status, progress=0.0, metrics={},
+        parameters={"patrol_season": season.id, "kind": RUN_KIND, **parameters})
+
+
 def save_rota(session: Session, season: PatrolSeason, rota: Rota, *,
               user: User | None = None) -> ScheduleRun:
     """Keep the proposal as draft events and a run ready for review."""
-    existing = season_run(session, season)
-    if existing is not None:
-        raise PatrolError(_l("This season already has a rota (run %(id)s): discard that run "
-                             "before saving another.", id=existing.id))
+    check_free(session, season)
+    run = new_run(season, status=RunStatus.running, user=user)
+    run.started_at = utcnow()
+    session.add(run)
+    session.flush()
+    write_rota(session, run, season, rota)
+    return run
+
+
+def write_rota(session: Session, run: ScheduleRun, season: PatrolSeason, rota: Rota) -> None:
+    """The proposal as draft events and proposed assignments of `run`, which is then ready
+    for review (succeeded)."""
     sites = {s.id: s for s in session.scalars(select(PatrolSite).where(
         PatrolSite.id.in_({slot.site_id for slot in rota.slots})))}
     skill = session.scalar(select(Skill).where(Skill.code == PATROL_SKILL))
-    now = utcnow()
-    run = ScheduleRun(
-        created_by_id=user.id if user else None, neighbourhood_id=season.neighbourhood_id,
-        status=RunStatus.succeeded, progress=1.0, started_at=now, finished_at=now,
-        parameters={"patrol_season": season.id, "kind": "patrol_rota"})
-    session.add(run)
     shifts: list[Shift] = []
     for slot in rota.slots:
         site = sites[slot.site_id]
@@ -115,12 +155,18 @@ def save_rota(session: Session, season: PatrolSeason, rota: Rota, *,
                        if s.startswith("s")],
             "events": list(u.reason.ids.get("events", [])),
         } for u in rota.unfilled],
-        # Which group patrols each site and why, for the run page (the review).
-        "territories": [{"site": s.name, "group": s.group, "km": s.km, **s.why}
+        # Which group patrols each site and why, and how many inspections it needs, for
+        # the run page (the review counts the planned ones from the drafts themselves).
+        "territories": [{"site_id": s.site_id, "site": s.name, "group": s.group, "km": s.km,
+                         "required": s.required,
+                         "no_time": not any(slot.site_id == s.site_id for slot in rota.slots),
+                         **s.why}
                         for s in rota.per_site],
     }
     run.log = str(_l("Patrol rota of %(season)s: %(planned)s of %(required)s inspections "
                      "planned.", season=season.name, planned=rota.planned,
                      required=rota.required))
+    run.status = RunStatus.succeeded
+    run.progress = 1.0
+    run.finished_at = utcnow()
     session.flush()
-    return run

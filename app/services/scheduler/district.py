@@ -239,7 +239,7 @@ def collect(session: Session, run_id: int) -> str:
             run.finished_at = utcnow()
             session.commit()
     except Exception:
-        runs._fail(session, run_id, "crashed", traceback.format_exc())
+        runs.fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
     log.info("run %s collected from %s parts", run_id, len(parts))
     return RunStatus.succeeded.value

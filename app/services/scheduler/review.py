@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.services import qualifications
 from app.services.notify import DeliveryCounts
+from app.services.patrols.rota import NO_TIME
 from app.services.scheduler import district, reliability
 from app.services.scheduler.runs import run_error_message
 from app.services.scheduler.scope import Scope, scope_shifts
@@ -196,11 +197,7 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
          "reason": reason_message(miss, labels)}
         for miss in metrics.get("continuity", [])
     ]
-    report.territories = [
-        {"site": t["site"], "group": t["group"], "km": t["km"],
-         "reason": reason_message(t, labels)}
-        for t in metrics.get("territories", [])
-    ]
+    report.territories = _territories(run, shifts, holding, report.unfilled, labels)
     for message in session.scalars(
         select(Notification).where(Notification.schedule_run_id == run.id)
         .order_by(Notification.id)
@@ -208,6 +205,39 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
         if message.volunteer_id is not None:
             report.messages[message.volunteer_id] = message
     return report
+
+
+def _territories(run: ScheduleRun, shifts: list[Shift], holding: dict[int, int],
+                 unfilled: list[dict[str, Any]], labels: dict[int, str]) -> list[dict[str, Any]]:
+    """A patrol rota's sites: the group patrolling each and why, the inspections planned
+    (slots the run's drafts, or what was published of them, staff fully) against those
+    required, and why the missing ones are missing (the empty seats' reasons, distinct)."""
+    site_of = {int(shift_id): place[0] for shift_id, place
+               in (run.parameters or {}).get("patrol_shifts", {}).items()}
+    planned: dict[int, int] = defaultdict(int)
+    for s in shifts:
+        if s.id in site_of and holding[s.id] >= s.min_volunteers:
+            planned[site_of[s.id]] += 1
+    why_short: dict[int, list[str]] = defaultdict(list)
+    for u in unfilled:
+        site_id = site_of.get(u["shift_id"])
+        if site_id is not None and u["reason"] not in why_short[site_id]:
+            why_short[site_id].append(u["reason"])
+    rows = []
+    for t in (run.metrics or {}).get("territories", []):
+        site_id, required = t.get("site_id"), t.get("required")
+        reasons = list(why_short.get(site_id, []))
+        if t.get("no_time"):
+            reasons.append(str(NO_TIME))
+        count = planned[site_id] if site_id is not None else None
+        rows.append({
+            "site_id": site_id, "site": t["site"], "group": t["group"], "km": t["km"],
+            "reason": reason_message(t, labels), "planned": count, "required": required,
+            "shortfall": (max(0, required - count)
+                          if required is not None and count is not None else None),
+            "reasons": reasons,
+        })
+    return rows
 
 
 def _say_lapsed_licences(session: Session, unfilled: list[dict[str, Any]],
@@ -249,6 +279,7 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "unfilled": [
             {k: v for k, v in u.items() if k != "shift"} for u in report.unfilled
         ],
+        "sites": report.territories,
         "load": [
             {"volunteer_id": e["volunteer"].id, "name": e["volunteer"].name,
              "shifts": e["shifts"], "minutes": e["minutes"], "reliability": e["reliability"]}

@@ -61,6 +61,7 @@ RUN_ERRORS = {
         "unpin them and start the run again."
     ),
     "no_shifts": _l("There are no shifts to schedule in this scope."),
+    "no_season": _l("The patrol season of this rota no longer exists."),
     "crashed": _l("The run failed with an internal error; start it again or ask support."),
     "part_lost": _l(
         "A part of the district run lost its worker again after being started anew; "
@@ -198,7 +199,9 @@ def claim_run(session: Session, run_id: int) -> bool:
     return result.rowcount == 1
 
 
-def _fail(session: Session, run_id: int, code: str, detail: str = "") -> None:
+def fail_run(session: Session, run_id: int, code: str, detail: str = "") -> None:
+    """End the run as failed with the reason `code` (of `RUN_ERRORS`); rolls back what the
+    session held, commits."""
     session.rollback()
     run = session.get(ScheduleRun, run_id)
     if run is None:
@@ -230,7 +233,7 @@ def execute_run(session: Session, engine: Engine, run_id: int, *,
         tz = deployment_zone()
         shifts = scope_shifts(session, scope, tz)
         if not shifts:
-            _fail(session, run_id, "no_shifts")
+            fail_run(session, run_id, "no_shifts")
             return RunStatus.failed.value
         params = dict(run.parameters or {})
         building = BuildHeartbeat(engine, run_id)
@@ -268,10 +271,10 @@ def execute_run(session: Session, engine: Engine, run_id: int, *,
         finally:
             heartbeat.stop()
     except scheduling.InfeasiblePinError as exc:
-        _fail(session, run_id, "infeasible_pins", f"{exc}\n")
+        fail_run(session, run_id, "infeasible_pins", f"{exc}\n")
         return RunStatus.failed.value
     except Exception:
-        _fail(session, run_id, "crashed", traceback.format_exc())
+        fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
     # The result is written in one short transaction that holds SQLite's write lock from its
     # start (it reads, then writes): requests wait for it within their busy timeout.
@@ -290,7 +293,7 @@ def execute_run(session: Session, engine: Engine, run_id: int, *,
             run.finished_at = utcnow()
             session.commit()
     except Exception:
-        _fail(session, run_id, "crashed", traceback.format_exc())
+        fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
     return RunStatus.succeeded.value
 

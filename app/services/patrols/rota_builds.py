@@ -1,0 +1,111 @@
+"""A season's rota built in the background, as scheduler runs are: `queue_rota` makes the run
+(``queued``, so the admin's run page shows it at once) and the caller commits and hands its id
+to the huey task (`app.tasks.patrols.build_rota`), whose body is `execute_rota`.
+
+`execute_rota` owns its transactions, like `scheduler.runs.execute_run`: the run is claimed
+(queued → running, one worker wins) and committed; the slots and the engine's problem are read
+while a build heartbeat keeps the run alive, and the read transaction is ended; the engine
+solves while a heartbeat writes its progress into the run on a connection of its own; one
+final write transaction keeps the proposal as draft events and drafts of the run
+(`rota_runs.write_rota`) and marks it ``succeeded``. A failure ends the run ``failed`` with
+the reason the run page shows; a lost worker's run is ended by `runs.fail_stale_runs`.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from app.database import writing
+from app.enums import RunStatus
+from app.models import PatrolSeason, ScheduleRun, User
+from app.services.patrols import rota, rota_runs
+from app.services.patrols.log import PatrolError
+from app.services.scheduler import runs
+from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
+
+log = logging.getLogger(__name__)
+
+
+def queue_rota(session: Session, season: PatrolSeason, *, user: User | None = None,
+               seconds: float = runs.DEFAULT_SECONDS) -> ScheduleRun:
+    """A queued rota run of the season, refused (`PatrolError`, saying why) while the
+    season has one being built, awaiting review or published. Flush only."""
+    rota_runs.check_free(session, season)
+    run = rota_runs.new_run(season, status=RunStatus.queued, user=user,
+                            seconds=float(seconds))
+    session.add(run)
+    session.flush()
+    return run
+
+
+def requeue_rota(session: Session, run: ScheduleRun) -> None:
+    """Queue a failed rota run again (`PatrolError` when it did not fail, or when its season
+    has got another rota meanwhile). Flush only."""
+    season_id = (run.parameters or {}).get("patrol_season")
+    season = session.get(PatrolSeason, season_id) if season_id else None
+    if run.status != RunStatus.failed or season is None:
+        raise PatrolError(_l("A patrol rota is planned again by discarding it and building "
+                             "a new one from its season."))
+    rota_runs.check_free(session, season)
+    runs.restart_run(session, run)
+
+
+def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInfo,
+                 locale: str) -> str:
+    """Build and keep the rota of a queued run; returns the run's final status."""
+    if not runs.claim_run(session, run_id):
+        run = session.get(ScheduleRun, run_id)
+        status = run.status.value if run else "missing"
+        session.rollback()
+        log.info("rota run %s not claimed (status %s)", run_id, status)
+        return status
+    try:
+        run = session.get(ScheduleRun, run_id)
+        assert run is not None
+        seconds = float((run.parameters or {}).get("seconds", runs.DEFAULT_SECONDS))
+        season_id = (run.parameters or {}).get("patrol_season")
+        season = session.get(PatrolSeason, season_id) if season_id else None
+        if season is None:
+            runs.fail_run(session, run_id, "no_season")
+            return RunStatus.failed.value
+        building = BuildHeartbeat(engine, run_id)
+        building.start()
+        try:
+            planned = rota.plan_rota(session, season, zone=zone, locale=locale)
+        finally:
+            building.stop()
+        session.rollback()  # hold no snapshot or lock while solving
+        heartbeat = Heartbeat(engine, run_id, seconds, runs.weighted_total(planned.problem),
+                              total_seats(planned.problem))
+        heartbeat.start()
+        try:
+            result = rota.solve_rota(planned, seconds=seconds, locale=locale,
+                                     progress=heartbeat.report)
+        finally:
+            heartbeat.stop()
+    except Exception:
+        runs.fail_run(session, run_id, "crashed", traceback.format_exc())
+        raise
+    try:
+        with writing():
+            run = session.get(ScheduleRun, run_id)
+            assert run is not None
+            if run.status != RunStatus.running:  # declared lost meanwhile; do not resurrect
+                session.rollback()
+                return run.status.value
+            season = session.get(PatrolSeason, season_id)
+            if season is None:
+                runs.fail_run(session, run_id, "no_season")
+                return RunStatus.failed.value
+            rota_runs.write_rota(session, run, season, result)
+            session.commit()
+    except Exception:
+        runs.fail_run(session, run_id, "crashed", traceback.format_exc())
+        raise
+    return RunStatus.succeeded.value
