@@ -81,6 +81,7 @@ bench: $(STAMP)
 	-$(BIN)/python -m benchmarks.public_page
 	-$(BIN)/python -m benchmarks.ics_import
 	-$(BIN)/python -m benchmarks.district
+	-$(BIN)/python -m benchmarks.patrol_rota
 	-$(BIN)/python -m benchmarks.reports
 	-$(BIN)/python -m benchmarks.visits
 	-$(BIN)/python -m benchmarks.hours

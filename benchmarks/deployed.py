@@ -41,9 +41,10 @@ Check = Callable[[int, dict[str, str], bytes], "str | None"]
 
 @contextmanager
 def deployed_server(database: str = DEFAULT_DATABASE, *, workers: int = 2, demo: bool = False,
-                    env: dict[str, str] | None = None,
-                    redis: str = DEFAULT_REDIS) -> Iterator[tuple[int, str]]:
-    """gunicorn on a fresh database and Redis; yields (port, database URL)."""
+                    env: dict[str, str] | None = None, redis: str = DEFAULT_REDIS,
+                    consumers: int = 0) -> Iterator[tuple[int, str]]:
+    """gunicorn on a fresh database and Redis, and `consumers` huey consumer processes on the
+    same queue (one worker thread each, as deploy/ runs them); yields (port, database URL)."""
     bin_dir = Path(sys.executable).parent
     name = f"bench-{secrets.token_hex(4)}"
     with tempfile.TemporaryDirectory(prefix="linli-bench-") as folder, \
@@ -70,12 +71,18 @@ def deployed_server(database: str = DEFAULT_DATABASE, *, workers: int = 2, demo:
             shlex.split("gunicorn -c deploy/gunicorn.conf.py --access-logfile /dev/null "
                         "'app:create_app()'"), cwd=ROOT, env=server_env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        workers_of_queue = [subprocess.Popen(
+            [sys.executable, "-m", "huey.bin.huey_consumer", "app.tasks.huey", "-w", "1",
+             "-k", "thread", "-n"], cwd=ROOT, env=server_env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(consumers)]
         try:
             wait_for("gunicorn", lambda: request(port, "GET", "/_baseline")[0] == 200)
             yield port, database_url
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in [server, *workers_of_queue]:
+                process.terminate()
+            for process in [server, *workers_of_queue]:
+                process.wait(timeout=30)
 
 
 @contextmanager

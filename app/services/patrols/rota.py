@@ -317,6 +317,7 @@ class PlannedRota:
     needs, with no row in it (a task ends its read transaction before solving)."""
 
     season_id: int
+    season_name: str
     slots: list[Slot]
     problem: scheduling.Problem
     names: dict[int, str]
@@ -334,7 +335,7 @@ def plan_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
     free = weekly_free_count(session, sites, {g for g in group_of.values() if g is not None})
     slots = plan_slots(season, sites, zone, free, group_of)
     problem, names = build_problem(session, season, slots, zone)
-    return PlannedRota(season.id, slots, problem, names,
+    return PlannedRota(season.id, season.name, slots, problem, names,
                        [(site.id, site.name, chosen[site.id]) for site in sites],
                        wanted_per_site(season))
 

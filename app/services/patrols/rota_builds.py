@@ -13,7 +13,6 @@ the reason the run page shows; a lost worker's run is ended by `runs.fail_stale_
 
 from __future__ import annotations
 
-import logging
 import traceback
 from zoneinfo import ZoneInfo
 
@@ -21,15 +20,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.database import writing
 from app.enums import RunStatus
 from app.models import PatrolSeason, ScheduleRun, User
 from app.services.patrols import rota, rota_runs
 from app.services.patrols.log import PatrolError
 from app.services.scheduler import runs
 from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
-
-log = logging.getLogger(__name__)
 
 
 def queue_rota(session: Session, season: PatrolSeason, *, user: User | None = None,
@@ -59,12 +55,9 @@ def requeue_rota(session: Session, run: ScheduleRun) -> None:
 def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInfo,
                  locale: str) -> str:
     """Build and keep the rota of a queued run; returns the run's final status."""
-    if not runs.claim_run(session, run_id):
-        run = session.get(ScheduleRun, run_id)
-        status = run.status.value if run else "missing"
-        session.rollback()
-        log.info("rota run %s not claimed (status %s)", run_id, status)
-        return status
+    taken = runs.taken_elsewhere(session, run_id)
+    if taken is not None:
+        return taken
     try:
         run = session.get(ScheduleRun, run_id)
         assert run is not None
@@ -92,20 +85,6 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
     except Exception:
         runs.fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
-    try:
-        with writing():
-            run = session.get(ScheduleRun, run_id)
-            assert run is not None
-            if run.status != RunStatus.running:  # declared lost meanwhile; do not resurrect
-                session.rollback()
-                return run.status.value
-            season = session.get(PatrolSeason, season_id)
-            if season is None:
-                runs.fail_run(session, run_id, "no_season")
-                return RunStatus.failed.value
-            rota_runs.write_rota(session, run, season, result)
-            session.commit()
-    except Exception:
-        runs.fail_run(session, run_id, "crashed", traceback.format_exc())
-        raise
-    return RunStatus.succeeded.value
+    return runs.write_result(
+        session, run_id, lambda run: rota_runs.write_rota(session, run, planned.season_name,
+                                                          result))

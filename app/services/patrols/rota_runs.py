@@ -105,11 +105,11 @@ def save_rota(session: Session, season: PatrolSeason, rota: Rota, *,
     run.started_at = utcnow()
     session.add(run)
     session.flush()
-    write_rota(session, run, season, rota)
+    write_rota(session, run, season.name, rota)
     return run
 
 
-def write_rota(session: Session, run: ScheduleRun, season: PatrolSeason, rota: Rota) -> None:
+def write_rota(session: Session, run: ScheduleRun, season_name: str, rota: Rota) -> None:
     """The proposal as draft events and proposed assignments of `run`, which is then ready
     for review (succeeded)."""
     sites = {s.id: s for s in session.scalars(select(PatrolSite).where(
@@ -124,7 +124,7 @@ def write_rota(session: Session, run: ScheduleRun, season: PatrolSeason, rota: R
         event = Event(neighbourhood_id=site.neighbourhood_id, kind=EventKind.patrol,
                       title=title, place=f"{site.name}（{site.address}）"[:200],
                       description=str(_l("Certified group inspection of %(season)s.",
-                                         season=season.name)),
+                                         season=season_name)),
                       start_at=slot.start, end_at=slot.end, is_public=False,
                       status=EventStatus.draft, shifts=[shift])
         session.add(event)
@@ -164,7 +164,7 @@ def write_rota(session: Session, run: ScheduleRun, season: PatrolSeason, rota: R
                         for s in rota.per_site],
     }
     run.log = str(_l("Patrol rota of %(season)s: %(planned)s of %(required)s inspections "
-                     "planned.", season=season.name, planned=rota.planned,
+                     "planned.", season=season_name, planned=rota.planned,
                      required=rota.required))
     run.status = RunStatus.succeeded
     run.progress = 1.0

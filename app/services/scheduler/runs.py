@@ -199,6 +199,18 @@ def claim_run(session: Session, run_id: int) -> bool:
     return result.rowcount == 1
 
 
+def taken_elsewhere(session: Session, run_id: int) -> str | None:
+    """Claim the run for this worker (`claim_run`): None when claimed, else the status the
+    run has (another worker has it, or it is done or gone), and nothing held."""
+    if claim_run(session, run_id):
+        return None
+    run = session.get(ScheduleRun, run_id)
+    status = run.status.value if run else "missing"
+    session.rollback()
+    log.info("run %s not claimed (status %s)", run_id, status)
+    return status
+
+
 def fail_run(session: Session, run_id: int, code: str, detail: str = "") -> None:
     """End the run as failed with the reason `code` (of `RUN_ERRORS`); rolls back what the
     session held, commits."""
@@ -220,12 +232,9 @@ def execute_run(session: Session, engine: Engine, run_id: int, *,
     """Run the solver for one run; returns the run's final status. Owns its transactions.
     `hand_off` may take the built problem over (a district run's parts), and then the run is
     still ``running`` when this returns."""
-    if not claim_run(session, run_id):
-        run = session.get(ScheduleRun, run_id)
-        status = run.status.value if run else "missing"
-        session.rollback()
-        log.info("run %s not claimed (status %s)", run_id, status)
-        return status
+    taken = taken_elsewhere(session, run_id)
+    if taken is not None:
+        return taken
     try:
         run = session.get(ScheduleRun, run_id)
         assert run is not None
@@ -276,26 +285,37 @@ def execute_run(session: Session, engine: Engine, run_id: int, *,
     except Exception:
         fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
-    # The result is written in one short transaction that holds SQLite's write lock from its
-    # start (it reads, then writes): requests wait for it within their busy timeout.
+
+    def write(run: ScheduleRun) -> None:
+        written = bridge.write_proposals(session, run, built.shift_ids, solution.assignments)
+        run.metrics = solution_metrics(built, solution, written)
+        run.progress = 1.0
+        run.status = RunStatus.succeeded
+        run.finished_at = utcnow()
+
+    return write_result(session, run_id, write)
+
+
+def write_result(session: Session, run_id: int, write: Callable[[ScheduleRun], None]) -> str:
+    """A solved run's result written by `write` and committed; returns the run's status.
+
+    One short transaction that holds SQLite's write lock from its start (it reads, then
+    writes): requests wait for it within their busy timeout. A run declared lost meanwhile
+    is left as it is (not resurrected); a failure ends the run as crashed."""
     try:
         with writing():
             run = session.get(ScheduleRun, run_id)
             assert run is not None
-            if run.status != RunStatus.running:  # declared lost meanwhile; do not resurrect
+            if run.status != RunStatus.running:
                 session.rollback()
                 return run.status.value
-            written = bridge.write_proposals(session, run, built.shift_ids,
-                                             solution.assignments)
-            run.metrics = solution_metrics(built, solution, written)
-            run.progress = 1.0
-            run.status = RunStatus.succeeded
-            run.finished_at = utcnow()
+            write(run)
+            status = run.status.value
             session.commit()
     except Exception:
         fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
-    return RunStatus.succeeded.value
+    return status
 
 
 def solution_metrics(

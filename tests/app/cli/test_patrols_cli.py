@@ -1,4 +1,6 @@
-"""`flask patrols seasons|stats`."""
+"""`flask patrols seasons|stats`, and `rota --dry-run` (the preview built here, nothing kept);
+the queued rota and --wait go through a real consumer in
+tests/app/scheduling/test_rota_queue.py."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
-from app.models import PatrolSeason
+from app.models import Event, PatrolSeason, ScheduleRun
 from tests import factories as f
 
 pytestmark = pytest.mark.integration
@@ -54,8 +57,8 @@ def test_seasons_and_stats(app, db_session, season) -> None:
 
 def test_rota_is_proposed_and_nothing_saved(app, db_session, season) -> None:
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["patrols", "rota", "--season", str(season.id), "--json",
-                                 "--seconds", "2"])
+    result = runner.invoke(args=["patrols", "rota", "--season", str(season.id), "--dry-run",
+                                 "--json", "--seconds", "2"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     # Two sites, 2 required each over 9 weeks but at least one a week: 9 each.
@@ -63,19 +66,16 @@ def test_rota_is_proposed_and_nothing_saved(app, db_session, season) -> None:
     # The members gave no availability: nothing planned, and each site says why.
     assert data["planned"] == 0
     assert all(site["reasons"] for site in data["per_site"])
-    table = runner.invoke(args=["patrols", "rota", "--season", str(season.id),
+    table = runner.invoke(args=["patrols", "rota", "--season", str(season.id), "--dry-run",
                                 "--seconds", "1"])
     assert "测试暑期: 0 of 18 inspections planned" in table.output
-    missing = runner.invoke(args=["patrols", "rota", "--season", "999999"])
-    assert missing.exit_code != 0
+    assert db_session.scalar(select(func.count()).select_from(ScheduleRun)) == 0
+    assert db_session.scalar(select(func.count()).select_from(Event)) == 0
 
 
-def test_rota_save_keeps_a_run_once(app, db_session, season) -> None:
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["patrols", "rota", "--season", str(season.id), "--save",
-                                 "--seconds", "1"])
-    assert result.exit_code == 0, result.output
-    assert "saved as run" in result.output
-    again = runner.invoke(args=["patrols", "rota", "--season", str(season.id), "--save",
-                                "--seconds", "1"])
-    assert again.exit_code != 0 and "已有排班" in again.output
+@pytest.mark.parametrize("extra", [[], ["--dry-run"], ["--wait", "--json"]])
+def test_rota_of_an_unknown_season_is_refused(app, db_session, extra) -> None:
+    missing = app.test_cli_runner().invoke(args=["patrols", "rota", "--season", "999999",
+                                                 *extra])
+    assert missing.exit_code != 0 and "no patrol season with id 999999" in missing.output
+    assert db_session.scalar(select(func.count()).select_from(ScheduleRun)) == 0

@@ -1,0 +1,121 @@
+"""The season's "Build the rota" button: a POST with CSRF, for the town admin and the coordinator
+of the season's neighbourhood only; it makes the queued run, queues the task once the request
+has committed, and sends the user to the run's page; a second build is refused with the reason.
+The queue is a memory queue here (nothing runs); the task itself runs in a real consumer in
+tests/app/scheduling/test_rota_queue.py and test_rota_admin_queue.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from huey.storage import MemoryStorage
+from sqlalchemy import select
+
+from app.enums import RunStatus
+from app.models import PatrolSeason, ScheduleRun
+from app.tasks.queue import huey
+from tests.admin.conftest import as_text, quick_login
+from tests.helpers import csrf_token
+
+pytestmark = pytest.mark.integration
+
+ROLES = ["admin", "coordinator", "team_lead", "volunteer", "department"]
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], list[int]]]:
+    """The run ids the queue holds (a memory queue of the test's own)."""
+    monkeypatch.setattr(huey, "storage", MemoryStorage("rota-admin-test"))
+    yield lambda: [task.args[0] for task in huey.pending()
+                   if task.name.endswith("build_rota")]
+
+
+def _runs(db_session, season: PatrolSeason) -> list[ScheduleRun]:
+    db_session.expire_all()
+    return [run for run in db_session.scalars(select(ScheduleRun).order_by(ScheduleRun.id))
+            if (run.parameters or {}).get("patrol_season") == season.id]
+
+
+def test_the_button_queues_the_rota_and_shows_its_run(client, db_session, world,
+                                                      queued) -> None:
+    season = world.jiahong.rows["patrolseason"]
+    quick_login(client, world.users["coordinator"])
+    page = as_text(client.get(f"/admin/patrolseason/details/?id={season.id}"))
+    assert 'id="season-build-rota"' in page and "生成排班" in page
+    foreign = world.yongye.rows["patrolseason"]
+    assert client.get(f"/admin/patrolseason/details/?id={foreign.id}").status_code == 404
+
+    response = client.post(f"/admin/patrolseason/rota/?id={season.id}",
+                           data={"csrf_token": csrf_token(client, "/admin/")})
+    assert response.status_code == 302
+    [run] = _runs(db_session, season)
+    assert response.headers["Location"].endswith(f"/admin/schedule/run/{run.id}")
+    assert run.status == RunStatus.queued
+    assert run.neighbourhood_id == world.jiahong.neighbourhood.id
+    assert run.created_by_id == world.users["coordinator"].id
+    assert queued() == [run.id]  # queued once the request committed
+
+    live = as_text(client.get(f"/admin/schedule/run/{run.id}"))
+    assert "巡查排班" in live and 'id="run-progress"' in live
+    assert "正在生成排班" in live  # the flash
+
+    again = client.post(f"/admin/patrolseason/rota/?id={season.id}",
+                        data={"csrf_token": csrf_token(client, "/admin/")},
+                        follow_redirects=True)
+    assert f"这个巡查季正在排班（运行 {run.id}）：请等它完成。" in as_text(again)
+    assert len(_runs(db_session, season)) == 1 and queued() == [run.id]
+
+    run.status = RunStatus.succeeded
+    db_session.flush()
+    refused = as_text(client.post(f"/admin/patrolseason/rota/?id={season.id}",
+                                  data={"csrf_token": csrf_token(client, "/admin/")},
+                                  follow_redirects=True))
+    assert f"这个巡查季已有排班（运行 {run.id}）" in refused
+    run.status = RunStatus.discarded
+    db_session.flush()
+    assert client.post(f"/admin/patrolseason/rota/?id={season.id}",
+                       data={"csrf_token": csrf_token(client, "/admin/")}).status_code == 302
+    assert len(_runs(db_session, season)) == 2
+
+
+def test_no_build_on_get_nor_without_the_token(client, db_session, world, queued) -> None:
+    season = world.jiahong.rows["patrolseason"]
+    quick_login(client, world.users["admin"])
+    assert client.get(f"/admin/patrolseason/rota/?id={season.id}").status_code == 405
+    assert client.post(f"/admin/patrolseason/rota/?id={season.id}").status_code == 400
+    assert client.post("/admin/patrolseason/rota/?id=abc",
+                       data={"csrf_token": csrf_token(client, "/admin/")}).status_code == 404
+    assert _runs(db_session, season) == [] and queued() == []
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_who_may_build_a_seasons_rota(client, db_session, world, queued, role: str) -> None:
+    """The town admin builds any season's rota, a coordinator only their own
+    neighbourhood's (another's, and a town-wide one, are not found); nobody else."""
+    town_wide = PatrolSeason(town=world.jiahong.neighbourhood.town, name="全镇暑期巡查",
+                             starts_on=world.jiahong.rows["patrolseason"].starts_on,
+                             ends_on=world.jiahong.rows["patrolseason"].ends_on)
+    db_session.add(town_wide)
+    db_session.flush()
+    seasons = [world.jiahong.rows["patrolseason"], world.yongye.rows["patrolseason"],
+               town_wide]
+    token = quick_login(client, world.users[role]) if role != "anonymous" \
+        else csrf_token(client)
+    statuses = []
+    for season in seasons:
+        response = client.post(f"/admin/patrolseason/rota/?id={season.id}",
+                               data={"csrf_token": token})
+        statuses.append(response.status_code)
+        if role == "anonymous":
+            assert "/login" in response.headers["Location"]
+    expected = {"admin": (302, 302, 302), "coordinator": (302, 404, 404),
+                "team_lead": (403, 403, 403), "volunteer": (403, 403, 403),
+                "department": (403, 403, 403), "anonymous": (302, 302, 302)}[role]
+    assert tuple(statuses) == expected
+    built = [len(_runs(db_session, season)) for season in seasons]
+    assert built == [int(status == 302 and role != "anonymous") for status in statuses]
+    assert len(queued()) == sum(built)
+    if role in ("admin", "coordinator"):
+        page = as_text(client.get(f"/admin/patrolseason/details/?id={town_wide.id}"))
+        assert ('id="season-build-rota"' in page) == (role == "admin")
