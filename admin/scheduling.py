@@ -358,9 +358,10 @@ class ScheduleView(ProtectedView, BaseView):
         run_id = run.id
         if rota_run:
             after_commit(db.session, lambda: patrol_tasks.enqueue_rota(run_id))
+            flash(_("The rota is being built again."), "success")
         else:
             _enqueue_after_commit(run_id)
-        flash(_("The run starts again; pinned assignments are kept."), "success")
+            flash(_("The run starts again; pinned assignments are kept."), "success")
         return self._back(run)
 
     @expose("/run/<int:run_id>/publish", methods=("POST",))

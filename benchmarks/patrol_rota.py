@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import time
 from typing import Any
@@ -28,8 +27,8 @@ from benchmarks.deployed import (
     DEFAULT_DATABASE,
     DEFAULT_REDIS,
     client_app,
+    csrf_token,
     deployed_server,
-    fetch,
     login,
     timed_request,
 )
@@ -57,24 +56,39 @@ def seed_admin(database_url: str) -> int:
     return season_id
 
 
-def token_of(body: bytes) -> str:
-    return re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body).group(1).decode()
+class Browser:
+    """The logged-in admin's requests; the session cookie follows the server's answers (the
+    CSRF secret goes into the session when a page first carries a form)."""
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.port = port
+        self.cookie = cookie
+
+    def send(self, method: str, path: str,
+             form: dict[str, Any] | None = None) -> tuple[int, dict[str, str], bytes]:
+        _, status, headers, body = timed_request(self.port, method, path, self.cookie, form)
+        self.cookie = headers.get("Set-Cookie", self.cookie).split(";")[0]
+        return status, headers, body
+
+    def token(self, path: str, must_contain: bytes) -> str:
+        status, _, body = self.send("GET", path)
+        if status != 200 or must_contain not in body:
+            raise AssertionError(f"GET {path}: {status} {body[:200]!r}")
+        return csrf_token(body.decode())
 
 
-def build_once(port: int, cookie: str, season_id: int) -> tuple[int, float]:
+def build_once(browser: Browser, season_id: int) -> tuple[int, float]:
     """(run id, seconds from queued to done as the client sees it)."""
-    _, page = fetch(port, f"/admin/patrolseason/details/?id={season_id}", cookie,
-                    b'id="season-build-rota"')
-    _, status, headers, body = timed_request(
-        port, "POST", f"/admin/patrolseason/rota/?id={season_id}", cookie,
-        {"csrf_token": token_of(page)})
+    token = browser.token(f"/admin/patrolseason/details/?id={season_id}",
+                          b'id="season-build-rota"')
+    status, headers, body = browser.send("POST", f"/admin/patrolseason/rota/?id={season_id}",
+                                         {"csrf_token": token})
     queued = time.perf_counter()
     if status != 302 or "/admin/schedule/run/" not in headers.get("Location", ""):
         raise AssertionError(f"the build was not queued: {status} {body[:300]!r}")
     run_id = int(headers["Location"].rstrip("/").rsplit("/", 1)[1])
     while True:
-        _, status, _, body = timed_request(port, "GET", f"/admin/schedule/run/{run_id}"
-                                           "/status.json", cookie)
+        status, _, body = browser.send("GET", f"/admin/schedule/run/{run_id}/status.json")
         if status != 200:
             raise AssertionError(f"status.json: {status}")
         state = json.loads(body)
@@ -87,10 +101,10 @@ def build_once(port: int, cookie: str, season_id: int) -> tuple[int, float]:
         time.sleep(POLL_SECONDS)
 
 
-def discard(port: int, cookie: str, run_id: int) -> None:
-    _, page = fetch(port, f"/admin/schedule/run/{run_id}", cookie, b'id="run-territories"')
-    _, status, _, body = timed_request(port, "POST", f"/admin/schedule/run/{run_id}/discard",
-                                       cookie, {"csrf_token": token_of(page)})
+def discard(browser: Browser, run_id: int) -> None:
+    token = browser.token(f"/admin/schedule/run/{run_id}", b'id="run-territories"')
+    status, _, body = browser.send("POST", f"/admin/schedule/run/{run_id}/discard",
+                                   {"csrf_token": token})
     if status != 302:
         raise AssertionError(f"discard: {status} {body[:200]!r}")
 
@@ -109,6 +123,7 @@ def read_back(database_url: str, run_id: int) -> dict[str, Any]:
             sites = review.run_report(db.session, run).territories
         return {
             "server": (run.finished_at - run.created_at).total_seconds(),
+            "phases": run.metrics.get("phases", {}),
             "sites": len(sites),
             "required": sum(s["required"] for s in sites),
             "planned": sum(min(s["planned"], s["required"]) for s in sites),
@@ -133,14 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     with deployed_server(args.database, workers=2, demo=True, redis=args.redis,
                          consumers=1) as (port, database_url):
         season_id = seed_admin(database_url)
-        cookie = login(port, "bench-admin", PASSWORD)
+        browser = Browser(port, login(port, "bench-admin", PASSWORD))
         for round_ in range(1, args.rounds + 1):
-            run_id, seconds = build_once(port, cookie, season_id)
+            run_id, seconds = build_once(browser, season_id)
             row = {"round": round_, "run": run_id, "client": seconds,
                    **read_back(database_url, run_id)}
             rows.append(row)
             print(f"  round {round_}: run {run_id} done in {seconds:.1f} s", flush=True)
-            discard(port, cookie, run_id)
+            discard(browser, run_id)
     client = [r["client"] for r in rows]
     server = [r["server"] for r in rows]
     met = max(client) <= TARGET_SECONDS
@@ -148,14 +163,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nPatrol rota of the demo summer through the queue: {rows[0]['sites']} sites, "
           f"14 members, {args.rounds} rounds, 1 consumer, 2 gunicorn workers, PostgreSQL + "
           "Redis (shared, loaded machine)")
-    print("| round | run | queued → done (client) | created → finished (run) | planned / "
-          "required | sites short | shortfalls without a reason | seats | solver |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| round | run | queued → done (client) | created → finished (run) | in queue | "
+          "plan | solve (budget) | planned / required | sites short | shortfalls without a "
+          "reason | seats | solver |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
+        p = r["phases"]
         print(f"| {r['round']} | {r['run']} | {r['client']:.1f} s | {r['server']:.1f} s | "
-              f"{r['planned']} / {r['required']} | {r['short']} | "
-              f"{len(r['unexplained'])} | {r['seats']} | {r['solver']} |")
-    print(f"| min / median / max | | {spread(client)} | {spread(server)} | | | | | |")
+              f"{p.get('queued', '—')} s | {p.get('plan', '—')} s | {p.get('solve', '—')} s "
+              f"({p.get('solve_budget', '—')} s) | {r['planned']} / {r['required']} | "
+              f"{r['short']} | {len(r['unexplained'])} | {r['seats']} | {r['solver']} |")
+    print(f"| min / median / max | | {spread(client)} | {spread(server)} | | | | | | | | |")
     print(f"\nTarget: every round queued → done ≤ {TARGET_SECONDS:g} s: "
           f"{'✓' if met else '✗ MISSED'} (worst {max(client):.1f} s)")
     print(f"Correctness: every site planned as required or its shortfall with a reason: "

@@ -79,7 +79,8 @@ def _season(season_id: int) -> PatrolSeason:
 @patrols_cli.command("rota")
 @click.option("--season", "season_id", type=int, required=True, help="The season's id.")
 @click.option("--seconds", type=float, default=runs.DEFAULT_SECONDS, show_default=True,
-              help="The engine's time budget.")
+              help="The rota's deadline from queued to done (with --dry-run: the engine's "
+                   "time).")
 @click.option("--wait", is_flag=True,
               help="Wait for the rota to be built and print it: per site the inspections "
                    "planned against those required, and why any are missing.")

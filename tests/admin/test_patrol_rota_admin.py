@@ -119,3 +119,28 @@ def test_who_may_build_a_seasons_rota(client, db_session, world, queued, role: s
     if role in ("admin", "coordinator"):
         page = as_text(client.get(f"/admin/patrolseason/details/?id={town_wide.id}"))
         assert ('id="season-build-rota"' in page) == (role == "admin")
+
+
+def test_a_failed_rota_starts_again_as_a_rota_and_a_proposal_does_not(
+        client, db_session, world, queued) -> None:
+    season = world.jiahong.rows["patrolseason"]
+    token = quick_login(client, world.users["coordinator"])
+    client.post(f"/admin/patrolseason/rota/?id={season.id}", data={"csrf_token": token})
+    [run] = _runs(db_session, season)
+    run.status = RunStatus.failed
+    db_session.flush()
+    again = client.post(f"/admin/schedule/run/{run.id}/rerun", data={"csrf_token": token},
+                        follow_redirects=True)
+    assert "正在重新生成排班" in as_text(again)
+    db_session.expire_all()
+    assert run.status == RunStatus.queued
+    assert queued() == [run.id, run.id]  # the rota's own task, not a scheduler run's
+
+    run.status = RunStatus.succeeded
+    db_session.flush()
+    refused = client.post(f"/admin/schedule/run/{run.id}/rerun", data={"csrf_token": token},
+                          follow_redirects=True)
+    assert "请先放弃它，再从巡查季重新生成" in as_text(refused)
+    assert "重新排班（保留已固定的人员）" not in as_text(refused)
+    db_session.expire_all()
+    assert run.status == RunStatus.succeeded and queued() == [run.id, run.id]

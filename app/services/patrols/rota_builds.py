@@ -9,10 +9,15 @@ solves while a heartbeat writes its progress into the run on a connection of its
 final write transaction keeps the proposal as draft events and drafts of the run
 (`rota_runs.write_rota`) and marks it ``succeeded``. A failure ends the run ``failed`` with
 the reason the run page shows; a lost worker's run is ended by `runs.fail_stale_runs`.
+
+A rota run's ``seconds`` is its deadline from queued to done: the engine gets what is left of
+it after the wait in the queue, the plan and a reserve for the write (never less than
+`MIN_SOLVE_SECONDS`), and the run keeps each phase's time (``metrics["phases"]``).
 """
 
 from __future__ import annotations
 
+import time
 import traceback
 from zoneinfo import ZoneInfo
 
@@ -21,17 +26,24 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.enums import RunStatus
-from app.models import PatrolSeason, ScheduleRun, User
+from app.models import PatrolSeason, ScheduleRun, User, utcnow
 from app.services.patrols import rota, rota_runs
 from app.services.patrols.log import PatrolError
 from app.services.scheduler import runs
 from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
 
+#: Kept from a rota run's deadline for writing its events and drafts.
+WRITE_RESERVE_SECONDS = 1.0
+#: The engine's least time, however late the run was taken (its greedy pass and a first
+#: CP-SAT answer fit in it).
+MIN_SOLVE_SECONDS = 2.0
+
 
 def queue_rota(session: Session, season: PatrolSeason, *, user: User | None = None,
                seconds: float = runs.DEFAULT_SECONDS) -> ScheduleRun:
     """A queued rota run of the season, refused (`PatrolError`, saying why) while the
-    season has one being built, awaiting review or published. Flush only."""
+    season has one being built, awaiting review or published; `seconds` is its deadline from
+    being queued to done. Flush only."""
     rota_runs.check_free(session, season)
     run = rota_runs.new_run(season, status=RunStatus.queued, user=user,
                             seconds=float(seconds))
@@ -61,7 +73,9 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
     try:
         run = session.get(ScheduleRun, run_id)
         assert run is not None
-        seconds = float((run.parameters or {}).get("seconds", runs.DEFAULT_SECONDS))
+        clock = time.monotonic()
+        deadline = float((run.parameters or {}).get("seconds", runs.DEFAULT_SECONDS))
+        waited = max(0.0, (utcnow() - run.created_at).total_seconds())
         season_id = (run.parameters or {}).get("patrol_season")
         season = session.get(PatrolSeason, season_id) if season_id else None
         if season is None:
@@ -74,17 +88,28 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
         finally:
             building.stop()
         session.rollback()  # hold no snapshot or lock while solving
-        heartbeat = Heartbeat(engine, run_id, seconds, runs.weighted_total(planned.problem),
+        plan_seconds = time.monotonic() - clock
+        # The engine gets what is left of the deadline once the wait in the queue, the plan
+        # and the final write are counted.
+        budget = max(MIN_SOLVE_SECONDS,
+                     deadline - waited - plan_seconds - WRITE_RESERVE_SECONDS)
+        heartbeat = Heartbeat(engine, run_id, budget, runs.weighted_total(planned.problem),
                               total_seats(planned.problem))
         heartbeat.start()
         try:
-            result = rota.solve_rota(planned, seconds=seconds, locale=locale,
+            result = rota.solve_rota(planned, seconds=budget, locale=locale,
                                      progress=heartbeat.report)
         finally:
             heartbeat.stop()
+        solve_seconds = time.monotonic() - clock - plan_seconds
     except Exception:
         runs.fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
-    return runs.write_result(
-        session, run_id, lambda run: rota_runs.write_rota(session, run, planned.season_name,
-                                                          result))
+
+    def write(run: ScheduleRun) -> None:
+        rota_runs.write_rota(session, run, planned.season_name, result)
+        run.metrics = {**run.metrics, "phases": {
+            "deadline": deadline, "queued": round(waited, 2), "plan": round(plan_seconds, 2),
+            "solve": round(solve_seconds, 2), "solve_budget": round(budget, 2)}}
+
+    return runs.write_result(session, run_id, write)
