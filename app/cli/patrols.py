@@ -22,7 +22,6 @@ from app.i18n import deployment_zone
 from app.models import PatrolSeason
 from app.services.patrols import rota, rota_builds, stats
 from app.services.patrols.log import PatrolError
-from app.services.scheduler import runs
 from app.tasks import patrols as patrol_tasks
 
 patrols_cli = AppGroup("patrols", help="Patrols: seasons, inspection figures.")
@@ -78,7 +77,8 @@ def _season(season_id: int) -> PatrolSeason:
 
 @patrols_cli.command("rota")
 @click.option("--season", "season_id", type=int, required=True, help="The season's id.")
-@click.option("--seconds", type=float, default=runs.DEFAULT_SECONDS, show_default=True,
+@click.option("--seconds", type=float, default=rota_builds.DEFAULT_SECONDS,
+              show_default=True,
               help="The rota's deadline from queued to done (with --dry-run: the engine's "
                    "time).")
 @click.option("--wait", is_flag=True,
