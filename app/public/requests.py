@@ -42,6 +42,7 @@ from app.services.households.files import mask_phone
 from app.services.requests import photos, verification
 from app.services.requests.survey import answer_survey, find_by_survey_token
 from app.services.signup import mask_name
+from app.sorting import number_key
 
 
 def _form(form: RequestForm | None = None) -> RequestForm:
@@ -53,8 +54,9 @@ def _form(form: RequestForm | None = None) -> RequestForm:
     form.category.choices = [("", "—")] + [(c.value, c.label) for c in RequestCategory]
     names = {n.id: localised(n.name, n.name_en) for n in neighbourhoods}
     grouped: dict[str, list[tuple[str, str]]] = {"": [("", "—")]}
-    for building in db.session.scalars(
-            select(Building).order_by(Building.neighbourhood_id, Building.number)):
+    buildings = db.session.scalars(select(Building)).all()
+    for building in sorted(buildings, key=lambda b: (names.get(b.neighbourhood_id, ""),
+                                                     number_key(b.number))):
         grouped.setdefault(names.get(building.neighbourhood_id, ""), []).append(
             (str(building.id), str(building)))
     form.building.choices = grouped

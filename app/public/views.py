@@ -80,6 +80,7 @@ def event_list() -> str:
         starts_before=local_day_start(day_to) + timedelta(days=1) if day_to else None,
     )
     counts = signup.availability(db.session, [e.id for e in events])
+    offered = signup.public_kinds(db.session)
     neighbourhoods = db.session.scalars(
         select(Neighbourhood).order_by(Neighbourhood.town, Neighbourhood.name)
     ).all()
@@ -88,7 +89,7 @@ def event_list() -> str:
         events=events,
         summaries={e.id: _summary(e, counts) for e in events},
         neighbourhoods=neighbourhoods,
-        kinds=EventKind,
+        kinds=[k for k in EventKind if k in offered or k.value == kind],
         chosen={"neighbourhood": neighbourhood_id, "kind": kind,
                 "from": day_from.isoformat() if day_from else "",
                 "to": day_to.isoformat() if day_to else ""},

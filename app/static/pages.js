@@ -12,6 +12,25 @@
     if (box) { box.focus({preventScroll: true}); box.scrollIntoView({block: "start"}); }
     return Boolean(box);
   });
+  // The request form: the building list offers only the chosen neighbourhood's buildings
+  // (without a script it offers all of them, grouped by neighbourhood).
+  var neighbourhood = document.getElementById("neighbourhood");
+  var building = document.getElementById("building");
+  if (neighbourhood && building && building.querySelector("optgroup")) {
+    var onlyTheChosen = function () {
+      var chosen = neighbourhood.selectedIndex > 0
+        ? neighbourhood.options[neighbourhood.selectedIndex].text : null;
+      building.querySelectorAll("optgroup").forEach(function (group) {
+        var other = chosen !== null && group.label !== "" && group.label !== chosen;
+        group.hidden = other;
+        group.disabled = other;
+      });
+      var picked = building.options[building.selectedIndex];
+      if (picked && picked.parentElement.disabled) { building.value = ""; }
+    };
+    neighbourhood.addEventListener("change", onlyTheChosen);
+    onlyTheChosen();
+  }
   var copy = document.getElementById("copy-button");
   if (copy) {
     copy.addEventListener("click", function () {

@@ -38,7 +38,12 @@ from app.services.signup.applicant import (
     normalise_phone,
 )
 from app.services.signup.derived import derived_places
-from app.services.signup.listing import public_event, public_events, services_offered
+from app.services.signup.listing import (
+    public_event,
+    public_events,
+    public_kinds,
+    services_offered,
+)
 from app.services.signup.locking import release_sqlite_writer_mutex
 from app.services.signup.one_trip import register_and_commit
 from app.services.signup.places import (
@@ -82,6 +87,7 @@ __all__ = [
     "normalise_phone",
     "public_event",
     "public_events",
+    "public_kinds",
     "register",
     "register_and_commit",
     "registration_state",

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.enums import EventStatus
+from app.enums import EventKind, EventStatus
 from app.models import Event, utcnow
 from app.services.signup.applicant import MAX_ID
 
@@ -47,6 +47,16 @@ def public_events(
     if starts_before is not None:
         statement = statement.where(Event.start_at < starts_before)
     return list(session.scalars(statement).unique())
+
+
+def public_kinds(session: Session, *, now: datetime | None = None) -> list[EventKind]:
+    """The kinds of the public events that have not ended, in the enum's order: the events
+    page offers only a kind that can show something (care visits and patrols never do)."""
+    found = set(session.scalars(
+        select(Event.kind).distinct()
+        .where(Event.shown_publicly, Event.status == EventStatus.published,
+               Event.end_at > (now or utcnow()))))
+    return [kind for kind in EventKind if kind in found]
 
 
 def public_event(session: Session, event_id: int) -> Event | None:

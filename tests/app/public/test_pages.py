@@ -90,6 +90,10 @@ def test_list_shows_upcoming_public_events_with_filters(client: FlaskClient,
     assert training.title in html and service_day.title not in html
     html = client.get(f"/events/?to={day}&kind=bogus&from=notadate").get_data(as_text=True)
     assert service_day.title in html and training.title not in html
+    # The kind filter offers only kinds that can show something: no care visits, no patrols.
+    kind_filter = html.split('name="kind"')[1].split("</select>")[0]
+    offered = re.findall(r'<option value="(\w+)"', kind_filter)
+    assert offered == ["service_day", "training"]
 
 
 def test_event_page_shows_places_services_and_slots(client: FlaskClient,
