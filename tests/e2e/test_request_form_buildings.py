@@ -35,7 +35,8 @@ def _two_neighbourhoods(app: Flask) -> tuple[int, int, dict[str, int]]:
 
 def _offered(page) -> list[str]:  # type: ignore[no-untyped-def]
     return page.eval_on_selector_all(
-        "#building optgroup:not([disabled]) option:not([value=\"\"])", "options => options.map(o => o.text)")
+        "#building optgroup:not([disabled]) option:not([value=\"\"])",
+        "options => options.map(o => o.text)")
 
 
 @pytest.mark.parametrize("javascript", [True, False])
