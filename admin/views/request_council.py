@@ -23,6 +23,7 @@ class RequestCouncilPages:
     def meeting_view(self) -> Any:
         """Schedule the residents' council meeting of a request referred to the council."""
         row = self._writable_or_404(request.args.get("id"))
+        arranged = row.council_event_id
         form = MeetingForm(request.form)
         if not form.validate():
             if form.csrf_token.errors:
@@ -39,8 +40,13 @@ class RequestCouncilPages:
             flash(str(error.message), "error")
             return self._render_handle(row, self._step_form(row), error.status, form)
         db.session.commit()
-        flash(gettext("Council meeting scheduled: %(title)s, %(when)s.", title=event.title,
-                      when=local_datetime(event.start_at)), "success")
+        if event.id == arranged:
+            flash(gettext("Council meeting moved to %(when)s, %(place)s; its invitation list is "
+                          "kept.", when=local_datetime(event.start_at), place=event.place),
+                  "success")
+        else:
+            flash(gettext("Council meeting scheduled: %(title)s, %(when)s.", title=event.title,
+                          when=local_datetime(event.start_at)), "success")
         return redirect(url_for(".handle_view", id=row.id))
 
     @expose("/meeting/invite/", methods=["POST"])

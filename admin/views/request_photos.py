@@ -27,7 +27,7 @@ class RequestPhotoPages:
 
     def _photo_of(self, row: ResidentRequest) -> RequestPhoto:
         number = parse_id(request.args.get("photo"))
-        photo = next((p for p in row.photos if p.id == number), None)
+        photo = next((p for p in photos.handled_photos(row) if p.id == number), None)
         if photo is None:
             abort(404)
         return photo

@@ -310,6 +310,7 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                                PhotoStage.after.value if row.status in WORK_DONE_OR_UNDER_WAY
                                else PhotoStage.before.value)),
                            stage_form=PhotoStageForm(), publish_form=PublishPhotoForm(),
+                           handled_photos=photos.handled_photos(row),
                            max_photos=photos.MAX_PHOTOS, may_change=True,
                            may_merge=row.status in OPEN_REQUEST
                            and acting_user().role != Role.department,

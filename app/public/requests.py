@@ -193,15 +193,18 @@ def request_page(token: str) -> Response:
     found = requests_service.find_by_token(db.session, token)
     if found is None:
         abort(404)
+    outcome = requests_service.outcome_of(found)
     body = render_template(
-        "public/request_page.html", req=found, statuses=RequestStatus,
+        "public/request_page.html", req=found, statuses=RequestStatus, outcome=outcome,
+        outcome_note=requests_service.resolution_note(outcome) if outcome is not found
+        else None,
         next_step=requests_service.next_step(found),
         state=requests_service.state_label(found),
         masked_name=mask_name(found.name or ""),
         link=url_for("public.request_page", token=token, _external=True),
         neighbourhood=localised(found.neighbourhood.name, found.neighbourhood.name_en),
-        turnout=requests_service.turnouts(db.session, [found.council_event_id]).get(
-            found.council_event_id) if found.council_decision else None,
+        turnout=requests_service.turnouts(db.session, [outcome.council_event_id]).get(
+            outcome.council_event_id) if outcome.council_decision else None,
     )
     response = Response(body, mimetype="text/html")
     # A private page: never kept by a shared cache, never indexed.

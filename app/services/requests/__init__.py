@@ -33,7 +33,7 @@ from app.services.requests.intake import (
     find_by_codes,
     find_by_token,
 )
-from app.services.requests.merging import add_me_too, merge
+from app.services.requests.merging import add_me_too, merge, outcome_of, resolution_note
 from app.services.requests.similar import PublicMatch, public_matches, similar_open
 from app.services.requests.wording import next_step, state_label
 from app.services.requests.workflow import (
@@ -69,9 +69,11 @@ __all__ = [
     "link_meeting",
     "merge",
     "next_step",
+    "outcome_of",
     "post",
     "posted_counts",
     "public_matches",
+    "resolution_note",
     "schedule_meeting",
     "similar_open",
     "state_label",

@@ -5,6 +5,12 @@ meeting is scheduled (`CouncilAttendee` rows); who came is ticked when the decis
 recorded (`workflow.change_status`: approved → carried out as an improvement; not approved →
 explained; or resolved directly), and the decision goes on the notice board with the result
 and the turnout (counts only, never the names).
+
+A meeting is arranged for a time still to come. Arranging it again before its decision moves
+the same event (time, place, its calendar sequence) and keeps its invitation list, so who was
+invited and who came stay one record. The representatives are names on a list, not contacts:
+nobody was told by Linli of the first time, so nobody is sent the change (the committee tells
+them as it invited them).
 """
 
 from __future__ import annotations
@@ -68,13 +74,19 @@ def schedule_meeting(session: Session, request: ResidentRequest, *, starts_at: d
                      place: str | None, representatives: str | None,
                      minutes: int = MEETING_MINUTES) -> Event:
     """Create the council meeting for a request referred to the council, with the residents'
-    representatives invited to it, and link it; flush only. Refused, with nothing written,
-    unless the request is with the council and the time, place and invited are given."""
+    representatives invited to it, and link it; flush only. When the request's meeting is
+    arranged already and its decision not recorded, move that meeting instead (`_move`).
+    Refused, with nothing written, unless the request is with the council and a time still
+    to come, the place and (for a new meeting) the invited are given."""
     if request.status != RequestStatus.council:
         raise RequestError("not_allowed", _l(
             "Only a request referred to the residents' council gets a council meeting."))
     if starts_at is None or starts_at.tzinfo is None:
         raise RequestError("invalid", _l("Give the meeting's date and time."), "starts_at")
+    if starts_at <= utcnow():
+        raise RequestError("invalid", _l(
+            "The meeting's date and time have passed: give a time still to come."),
+            "starts_at")
     if has_control_characters(place):
         raise RequestError("invalid", control_characters_message(), "place")
     where = " ".join((place or "").split())
@@ -83,6 +95,9 @@ def schedule_meeting(session: Session, request: ResidentRequest, *, starts_at: d
     if len(where) > MAX_PLACE:
         raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_PLACE),
                            "place")
+    current = _movable_meeting(session, request)
+    if current is not None:
+        return _move(session, current, starts_at, where, minutes, representatives)
     names = representative_names(representatives)
     event = Event(neighbourhood_id=request.neighbourhood_id, kind=EventKind.other,
                   title=_title(request), place=where, start_at=starts_at,
@@ -92,6 +107,33 @@ def schedule_meeting(session: Session, request: ResidentRequest, *, starts_at: d
     session.flush()
     session.add_all(CouncilAttendee(event_id=event.id, name=name) for name in names)
     request.council_event_id = event.id
+    session.flush()
+    return event
+
+
+def _movable_meeting(session: Session, request: ResidentRequest) -> Event | None:
+    """The request's meeting, if arranged, not cancelled and its decision not recorded."""
+    if request.council_event_id is None:
+        return None
+    event = session.get(Event, request.council_event_id)
+    if event is None or event.status == EventStatus.cancelled or _decided(session, event.id):
+        return None
+    return event
+
+
+def _move(session: Session, event: Event, starts_at: datetime, place: str, minutes: int,
+          representatives: str | None) -> Event:
+    """The same meeting at its new time and place, its calendar sequence raised; names
+    given are added to its invitation list (none need be)."""
+    invited = {person.name for person in attendees(session, event.id)}
+    names = ([name for name in representative_names(representatives) if name not in invited]
+             if (representatives or "").strip() else [])
+    if len(invited) + len(names) > MAX_ATTENDEES:
+        raise RequestError("invalid", _l("At most %(n)s representatives, please.",
+                                         n=MAX_ATTENDEES), "representatives")
+    event.start_at, event.end_at = starts_at, starts_at + timedelta(minutes=minutes)
+    event.place = place  # its calendar sequence is raised on flush (`feeds.sequences`)
+    session.add_all(CouncilAttendee(event_id=event.id, name=name) for name in names)
     session.flush()
     return event
 

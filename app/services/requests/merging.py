@@ -3,8 +3,11 @@ on the public form says "me too" instead of raising it again.
 
 A merged request keeps its own words, raiser and history; it is closed as merged and points to
 the request that is handled (the survivor). Its raiser is told at once that it is handled with
-the other one, and again when the survivor is resolved (`notices`). "Me too" is a count on the
-survivor and nothing more: no name, number or address is asked for or kept.
+the other one, and again when the survivor is resolved (`notices`), with the questionnaire:
+their answer is kept on their own request and counts in the satisfaction figure like any
+other, and "not resolved" reopens the survivor (`survey`). Their private page shows the
+survivor's outcome (`outcome_of`). "Me too" is a count on the survivor and nothing more: no
+name, number or address is asked for or kept.
 """
 
 from __future__ import annotations
@@ -72,6 +75,22 @@ def merge(session: Session, request: ResidentRequest, into: ResidentRequest, *,
     session.flush()
     notices.tell(session, request, change)
     return change
+
+
+def outcome_of(request: ResidentRequest) -> ResidentRequest:
+    """The request whose outcome the raiser of `request` gets: the one it was merged into,
+    or itself."""
+    if request.status == RequestStatus.merged and request.merged_into is not None:
+        return request.merged_into
+    return request
+
+
+def resolution_note(request: ResidentRequest) -> str | None:
+    """What the committee said when it last resolved `request` (None unless resolved)."""
+    if request.status != RequestStatus.resolved:
+        return None
+    return next((change.note for change in reversed(request.changes)
+                 if change.to_status == RequestStatus.resolved), None)
 
 
 def add_me_too(session: Session, request_id: int) -> int | None:

@@ -65,7 +65,7 @@ def _tell_one(session: Session, request: ResidentRequest, change: RequestChange,
         context["decision"] = handled.council_decision
     if change.to_status == RequestStatus.resolved and handled.posted_at is not None:
         context["board_url"] = links.board_url(handled.neighbourhood_id)
-    if (change.to_status == RequestStatus.resolved and outcome_of is None
-            and request.survey_token and request.answer is None):
+    if (change.to_status == RequestStatus.resolved and request.survey_token
+            and request.answer is None):
         context["survey_url"] = links.survey_url(request.survey_token)
     return notify.to_requester(session, request, template_for(change.to_status), **context)

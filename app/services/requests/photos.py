@@ -9,7 +9,9 @@ host serves the same.
 A photo is personal data like the request: shown to the staff who may see the request and,
 on their private page, to the resident who sent it. It reaches the public notice board only
 when a coordinator publishes it, confirming it shows no people and no personal data, and only
-while the request is on the board.
+while the request is on the board. The photos of a request merged into another are handled
+and published with the one it joined (its raiser's photo often shows the matter best), and
+reach the board with that request.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, delete, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.enums import PhotoStage, RequestStatus
 from app.models import HeldRequestPhoto, RequestPhoto, ResidentRequest, User, utcnow
@@ -109,8 +111,17 @@ def unpublish(session: Session, photo: RequestPhoto) -> None:
 
 
 def _board_changed(photo: RequestPhoto) -> None:
-    # The board's validator (`board.board_version`) follows the requests' `updated_at`.
-    photo.request.updated_at = utcnow()
+    # The board's validator (`board.board_version`) follows the requests' `updated_at`; a
+    # merged request's photo is shown with the request it joined.
+    now = utcnow()
+    photo.request.updated_at = now
+    if photo.request.merged_into is not None:
+        photo.request.merged_into.updated_at = now
+
+
+def handled_photos(request: ResidentRequest) -> list[RequestPhoto]:
+    """The request's photos, then those of the requests merged into it (handled with it)."""
+    return [*request.photos, *(photo for merged in request.merged for photo in merged.photos)]
 
 
 @dataclass(frozen=True)
@@ -130,12 +141,15 @@ def board_photos(session: Session, request_ids: list[int]) -> dict[int, list[Boa
     """The published photos of the given requests, by request: the "before" photos first,
     then the "after" ones, each in the order they were added; one query."""
     found: dict[int, list[BoardPhoto]] = {}
-    P = RequestPhoto
+    P, R = RequestPhoto, ResidentRequest
+    merged = and_(R.status == RequestStatus.merged, R.merged_into_id.in_(request_ids))
+    owner = case((merged, R.merged_into_id), else_=P.request_id).label("owner")
     for row in session.execute(
-            select(P.id, P.request_id, P.content_type, P.width, P.height, P.size, P.stage)
-            .where(P.request_id.in_(request_ids), P.published_at.is_not(None))
+            select(P.id, owner, P.content_type, P.width, P.height, P.size, P.stage)
+            .join(R, R.id == P.request_id)
+            .where(or_(P.request_id.in_(request_ids), merged), P.published_at.is_not(None))
             .order_by(P.id)):
-        found.setdefault(row.request_id, []).append(BoardPhoto(
+        found.setdefault(row.owner, []).append(BoardPhoto(
             row.id, row.content_type, row.width, row.height, row.size, PhotoStage(row.stage)))
     order = list(PhotoStage)
     for photos in found.values():
@@ -144,12 +158,18 @@ def board_photos(session: Session, request_ids: list[int]) -> dict[int, list[Boa
 
 
 def board_photo(session: Session, photo_id: int) -> RequestPhoto | None:
-    """A photo the public may see: published, of a request on the notice board."""
+    """A photo the public may see: published, of a request on the notice board (or of one
+    merged into it)."""
     R = ResidentRequest
+    joined = aliased(ResidentRequest)
     return session.scalars(
         select(RequestPhoto).join(R, R.id == RequestPhoto.request_id)
+        .outerjoin(joined, and_(R.status == RequestStatus.merged,
+                                joined.id == R.merged_into_id))
         .where(RequestPhoto.id == photo_id, RequestPhoto.published_at.is_not(None),
-               R.posted_at.is_not(None), R.status == RequestStatus.resolved)).first()
+               or_(and_(R.posted_at.is_not(None), R.status == RequestStatus.resolved),
+                   and_(joined.posted_at.is_not(None),
+                        joined.status == RequestStatus.resolved)))).first()
 
 
 # -- A photo held while the public form goes back to the resident --------------------------

@@ -3,6 +3,9 @@ phone or e-mail, gets a short link with the resolution message and says whether 
 (satisfied, partly, not), with a comment if they like. One answer per request, kept; "not
 resolved" reopens the request with their words, as FixMyStreet's questionnaire does. The
 answers are the satisfaction figure of `flask requests stats` (`stats.request_stats`).
+The raiser of a request merged into the resolved one is asked too: the answer is kept on their
+own request (it counts like any other) and "not resolved" reopens the request that was handled,
+with a note that does not repeat their words (its own raiser reads that history).
 """
 
 from __future__ import annotations
@@ -56,8 +59,16 @@ def answer_survey(session: Session, request: ResidentRequest, answer: str | None
         raise RequestError("not_allowed", _l(
             "This questionnaire has already been answered. Thank you.")) from None
     session.expire(request, ["answer"])
-    if chosen == SatisfactionAnswer.not_satisfied and request.status == RequestStatus.resolved:
+    if chosen != SatisfactionAnswer.not_satisfied:
+        return row
+    if request.status == RequestStatus.resolved:
         change_status(session, request, RequestStatus.handling, user=None,
                       note=text or str(_l("The resident says it is not resolved.")),
+                      expected=RequestStatus.resolved)
+    elif (request.status == RequestStatus.merged and request.merged_into is not None
+          and request.merged_into.status == RequestStatus.resolved):
+        change_status(session, request.merged_into, RequestStatus.handling, user=None,
+                      note=str(_l("A resident who raised the same matter (request %(code)s) "
+                                  "says it is not resolved.", code=request.reference_code)),
                       expected=RequestStatus.resolved)
     return row

@@ -15,7 +15,10 @@ from app.models import ResidentRequest
 def state_label(request: ResidentRequest) -> Any:
     """The state's name as the resident reads it, naming who really has the request: a
     department it was passed on to, or the service group of the committee that holds it (the
-    bare state says "the neighbourhood committee", which is wrong once a department has it)."""
+    bare state says "the neighbourhood committee", which is wrong once a department has it).
+    A request merged into one that is resolved reads as resolved: it was handled with it."""
+    if request.status == RequestStatus.merged and _resolved_with(request):
+        return RequestStatus.resolved.label
     if request.status == RequestStatus.handling:
         department = request.department
         if department is not None:
@@ -25,6 +28,11 @@ def state_label(request: ResidentRequest) -> Any:
             return _l("Being looked into by %(group)s of the neighbourhood committee",
                       group=request.service_group.name)
     return request.status.label
+
+
+def _resolved_with(request: ResidentRequest) -> bool:
+    survivor = request.merged_into
+    return survivor is not None and survivor.status == RequestStatus.resolved
 
 
 def next_step(request: ResidentRequest) -> Any:
@@ -59,6 +67,10 @@ def next_step(request: ResidentRequest) -> Any:
                   "council meeting. The decision is posted on the notice board.")
     if request.status == S.merged:
         survivor = request.merged_into
+        if _resolved_with(request):
+            return _l("Another resident raised the same matter (request %(code)s): the "
+                      "committee handled both together and it is resolved. What was done is "
+                      "below.", code=survivor.reference_code)
         if survivor is not None:
             return _l("Another resident raised the same matter (request %(code)s): the "
                       "committee handles both together and tells you the outcome.",

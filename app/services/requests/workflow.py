@@ -20,7 +20,7 @@ from collections.abc import Collection
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
@@ -135,6 +135,18 @@ def _clean_decision(text: str | None) -> str:
     return decision
 
 
+def _ask_merged_raisers(session: Session, request: ResidentRequest) -> None:
+    """The raisers of the requests merged into `request` who left a phone or e-mail and have
+    not answered are asked too (`notices` sends them the link)."""
+    R = ResidentRequest
+    for merged in session.scalars(
+            select(R).where(R.merged_into_id == request.id, R.status == S.merged,
+                            R.survey_token.is_(None), or_(R.phone.is_not(None),
+                                                          R.email.is_not(None)),
+                            ~exists().where(RequestAnswer.request_id == R.id))):
+        merged.survey_token = new_survey_token()
+
+
 def change_status(session: Session, request: ResidentRequest, to_status: RequestStatus | str,
                   *, user: User | None, note: str | None = None,
                   expected: RequestStatus | str | None = None,
@@ -200,6 +212,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
             select(exists().where(RequestAnswer.request_id == request.id))):
         # The raiser is asked once whether it is resolved (`survey`).
         values["survey_token"] = request.survey_token or new_survey_token()
+    if target == S.resolved:
+        _ask_merged_raisers(session, request)
     update_unless_changed(session, request, (ResidentRequest.status == current,), values,
                           changed_state_message)
     session.refresh(request, list(values))
