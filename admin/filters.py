@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.enums import LabelledEnum
 from app.i18n import day_in_range, deployment_zone
+from app.services.requests.follow_up import due_condition, open_condition
 
 
 def _local_midnight(day: date) -> datetime:
@@ -113,3 +114,19 @@ class HasCategoryFilter(_ChoiceValidation, BaseSQLAFilter):
 
     def operation(self) -> Any:
         return _l("includes")
+
+
+class FollowUpDueFilter(_ChoiceValidation, BaseSQLAFilter):
+    """Explained requests by their follow-up contact: still to make and due by today, or
+    still to make at all (`app.services.requests.follow_up`)."""
+
+    def __init__(self, column: Any, name: Any) -> None:
+        super().__init__(column, name, options=[("due", _l("due today or overdue")),
+                                                ("planned", _l("still to make"))])
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        today = datetime.now(deployment_zone()).date()
+        return query.filter(due_condition(today) if value == "due" else open_condition())
+
+    def operation(self) -> Any:
+        return _l("is")

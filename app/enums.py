@@ -546,6 +546,21 @@ GRASSROOTS_LEVELS = (EscalationLevel.group, EscalationLevel.neighbourhood)
 DEPARTMENT_LEVELS = (EscalationLevel.town_department, EscalationLevel.district)
 
 
+class FollowUpOutcome(LabelledEnum):
+    """What the follow-up contact after an explanation came to (kept in the request's
+    history): the raiser was reached and talked it through, or could not be reached."""
+
+    reached = "reached"
+    not_reached = "not_reached"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.reached: _l("Reached: talked it through"),
+            cls.not_reached: _l("Could not be reached"),
+        }
+
+
 class SatisfactionAnswer(LabelledEnum):
     """The raiser's answer to the questionnaire sent when their request is resolved."""
 

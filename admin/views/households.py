@@ -230,5 +230,7 @@ class VisitView(LinliModelView):
     ]
     column_default_sort = ("visited_at", True)
     list_load_options = (joinedload(Visit.household), joinedload(Visit.volunteer))
-    form_excluded_columns = ["created_at", "updated_at"]
+    #: A follow-up is linked to its request by the explain step, never by hand.
+    form_excluded_columns = ["created_at", "updated_at", "follow_up_of"]
     form_ajax_refs = {"household": _HOUSEHOLD_LOOKUP, "volunteer": _VOLUNTEER_LOOKUP}
+    column_labels = {"follow_up_of": _l("Follow-up of the request")}

@@ -9,19 +9,29 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
 
 from admin import access
 from admin.base import LinliForm, acting_user
 from admin.fields import LocalDateTimeField
-from app.enums import OPEN_REQUEST, PhotoStage
-from app.i18n import local_datetime
+from app.enums import OPEN_REQUEST, FollowUpOutcome, PhotoStage
+from app.i18n import deployment_zone, local_date, local_datetime
 from app.models import RequestChange, ResidentRequest, utcnow
 from app.services import scoping
 from app.services.households.files import mask_phone
+from app.services.requests import follow_up
 from app.services.requests.board import MAX_RESULT, MAX_TITLE
-from app.services.requests.workflow import MAX_NOTE
+from app.services.requests.history import MAX_NOTE
 
 EXCERPT = 60
 
@@ -73,16 +83,37 @@ def due(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup | 
     return when
 
 
+def follow_up_due(view: Any, context: Any, model: ResidentRequest, name: str) -> Markup | str:
+    """The follow-up day: marked when still to make and past, struck when made."""
+    if model.follow_up_due_on is None:
+        return ""
+    day = local_date(model.follow_up_due_on)
+    if model.follow_up_done_at is not None:
+        return Markup('<span class="text-muted">{} ({})</span>').format(day, gettext("done"))
+    if follow_up.is_overdue(model, utcnow().astimezone(deployment_zone()).date()):
+        return Markup('<span class="text-danger fw-bold">{} ({})</span>').format(
+            day, gettext("overdue"))
+    return day
+
+
 def rerouted_label(change: RequestChange) -> str:
     return gettext("Re-routed: %(from)s → %(to)s",
                    **{"from": change.from_group.name if change.from_group else "—",
                       "to": change.to_group.name if change.to_group else "—"})
 
 
+def step_text(change: RequestChange) -> str:
+    if change.follow_up is not None:
+        return gettext("Follow-up contact: %(outcome)s", outcome=change.follow_up.label)
+    if change.rerouted:
+        return rerouted_label(change)
+    return change.to_status.label
+
+
 def history_rows(model: ResidentRequest) -> list[dict[str, Any]]:
     return [{
         "at": local_datetime(change.at),
-        "step": rerouted_label(change) if change.rerouted else change.to_status.label,
+        "step": step_text(change),
         "who": change.actor or gettext("The resident"),
         "note": change.note or "",
     } for change in model.changes]
@@ -115,6 +146,16 @@ class StepForm(LinliForm):
                               render_kw={"maxlength": MAX_TITLE})
     result = TextAreaField(_l("Result for the notice board"),
                            render_kw={"rows": 3, "maxlength": MAX_RESULT})
+    follow_up_on = DateField(_l("Get back in touch with the resident on"),
+                             validators=[Optional()])
+
+
+class FollowUpForm(LinliForm):
+    outcome = RadioField(_l("The follow-up contact"), choices=[
+        SelectChoice(o.value, o._labels()[o]) for o in FollowUpOutcome], validate_choice=False)
+    note = TextAreaField(_l("What was said, or why nobody was reached (kept in its history; "
+                            "the resident reads this)"),
+                         render_kw={"rows": 2, "maxlength": MAX_NOTE})
 
 
 class MergeForm(LinliForm):

@@ -19,10 +19,12 @@ from wtforms.validators import ValidationError
 
 from admin import access
 from admin.base import LinliModelView, acting_user
-from admin.filters import enum_filters, local_date_filters
+from admin.filters import FollowUpDueFilter, enum_filters, local_date_filters
 from admin.views.request_council import RequestCouncilPages
+from admin.views.request_follow_up import RequestFollowUpPages
 from admin.views.request_forms import (
     EscalateForm,
+    FollowUpForm,
     InviteForm,
     MeetingForm,
     MergeForm,
@@ -33,6 +35,7 @@ from admin.views.request_forms import (
     StepForm,
     due,
     excerpt,
+    follow_up_due,
     history,
     history_rows,
     history_text,
@@ -55,11 +58,19 @@ from app.enums import (
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.ids import parse_id
-from app.models import Department, ResidentRequest
+from app.models import Department, ResidentRequest, utcnow
 from app.services import requests as requests_service
 from app.services import scoping
+<<<<<<< HEAD
 from app.services.requests import deadlines, photos
 from app.services.requests.board import clean_board_text, on_postable_path
+=======
+from app.services.requests import deadlines, follow_up, photos
+from app.services.requests.board import (
+    POSTABLE_PATHS,
+    clean_board_text,
+)
+>>>>>>> ff1ffba (Explained requests get a follow-up contact with the raiser: the explain step sets its day (default 14 days, refused when past or over a year ahead). With a household it is a planned follow-up visit linked to the request (visits.follow_up_of_id, migration; the foreign key is created after the tables since requests point at visits too) for the confirmed paired member, else the request's group member who last reached the family, listed in her portal and calendar feed like round contacts; without one the coordinator calls, found with the list's 'follow-up' filter (due today or overdue / still to make), the overdue day highlighted, and records the call on the handling page. Every outcome (the member's recorded visit or the coordinator's call) is a RequestChange with follow_up reached / not reached; only reaching the raiser completes it. The resident's explained state says someone will get back in touch around that day. record_change and the note checks move to requests/history.py so follow_up can use them without an import cycle.)
 from app.services.requests.escalation import departments_for, escalate, higher_levels
 from app.services.requests.workflow import step_label
 
@@ -69,14 +80,14 @@ WORK_DONE_OR_UNDER_WAY = (RequestStatus.improving, RequestStatus.resolved)
 
 
 class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRoutingPages,
-                          LinliModelView):
+                          RequestFollowUpPages, LinliModelView):
     column_list = ["reference_code", "received_at", "neighbourhood", "category", "status",
                    "place", "text", "service_group", "level", "department", "due_at",
-                   "household", "volunteer", "visit"]
+                   "household", "volunteer", "visit", "follow_up_due_on"]
     column_details_list = ["reference_code", "status", "received_at", "neighbourhood",
                            "category", "channel", "text", "place", "building", "service_group",
                            "level", "department", "name", "phone", "email", "household",
-                           "volunteer", "visit", "due_at", "resolved_at",
+                           "volunteer", "visit", "due_at", "resolved_at", "follow_up_due_on",
                            "board_title", "result", "posted_at", "merged_into", "me_too",
                            "history"]
     column_export_list = ["reference_code", "received_at", "neighbourhood", "category",
@@ -93,11 +104,14 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
         "merged_into": _l("Merged into"), "me_too": _l("“Me too” on the public form"),
         "level": _l("Handled at"), "due_at": _l("Due by"), "household": _l("Household"),
         "volunteer": _l("Filed by"), "visit": _l("Raised on the visit"),
+        "follow_up_due_on": _l("Follow-up contact"),
     }
     column_formatters = {"text": excerpt, "phone": phone, "history": history, "due_at": due,
-                         "household": household, "volunteer": member, "visit": visit}
+                         "household": household, "volunteer": member, "visit": visit,
+                         "follow_up_due_on": follow_up_due}
     column_formatters_detail = {"phone": phone, "history": history, "due_at": due,
-                                "household": household, "volunteer": member, "visit": visit}
+                                "household": household, "volunteer": member, "visit": visit,
+                                "follow_up_due_on": follow_up_due}
     column_formatters_export = {"history": history_text}
     column_searchable_list = ["reference_code", "text", "place"]
     column_filters = [
@@ -107,6 +121,7 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
         *enum_filters(ResidentRequest.level, _l("Handled at"), EscalationLevel),
         *local_date_filters(ResidentRequest.received_at, _l("Received at")),
         *local_date_filters(ResidentRequest.posted_at, _l("On the notice board since")),
+        FollowUpDueFilter(ResidentRequest.follow_up_due_on, _l("Follow-up contact")),
     ]
     column_default_sort = ("received_at", True)
     list_load_options = (joinedload(ResidentRequest.neighbourhood),
@@ -235,8 +250,13 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                                for s in requests_service.allowed_steps(row.status)]
         if formdata is None:
             form.expected.data = row.status.value
+<<<<<<< HEAD
             # Resolved again after reopening: the entry as it was posted, to correct.
             form.board_title.data, form.result.data = row.board_title, row.result
+=======
+            form.follow_up_on.data = follow_up.default_day(
+                utcnow().astimezone(deployment_zone()).date())
+>>>>>>> ff1ffba (Explained requests get a follow-up contact with the raiser: the explain step sets its day (default 14 days, refused when past or over a year ahead). With a household it is a planned follow-up visit linked to the request (visits.follow_up_of_id, migration; the foreign key is created after the tables since requests point at visits too) for the confirmed paired member, else the request's group member who last reached the family, listed in her portal and calendar feed like round contacts; without one the coordinator calls, found with the list's 'follow-up' filter (due today or overdue / still to make), the overdue day highlighted, and records the call on the handling page. Every outcome (the member's recorded visit or the coordinator's call) is a RequestChange with follow_up reached / not reached; only reaching the raiser completes it. The resident's explained state says someone will get back in touch around that day. record_change and the note checks move to requests/history.py so follow_up can use them without an import cycle.)
         return form
 
     def _escalate_form(self, row: ResidentRequest, formdata: Any = None) -> EscalateForm:
@@ -286,7 +306,8 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                        invite_form: InviteForm | None = None,
                        merge_form: MergeForm | None = None,
                        escalate_form: EscalateForm | None = None,
-                       reroute_form: RerouteForm | None = None) -> Any:
+                       reroute_form: RerouteForm | None = None,
+                       follow_up_form: FollowUpForm | None = None) -> Any:
         similar = []
         if row.status in OPEN_REQUEST:
             similar = [candidate for candidate in requests_service.similar_open(
@@ -303,6 +324,11 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                            invite_form=invite_form or InviteForm(),
                            merge_form=merge_form or self._merge_form(row),
                            reroute_form=reroute_form or self._reroute_form(row),
+                           follow_up_form=follow_up_form or FollowUpForm(),
+                           follow_up_visit=follow_up.planned_visit(db.session, row),
+                           follow_up_open=row.follow_up_due_on is not None
+                           and row.follow_up_done_at is None
+                           and acting_user().role != Role.department,
                            may_reroute=row.status in OPEN_REQUEST
                            and acting_user().role != Role.department,
                            similar=similar, open_states=OPEN_REQUEST,
@@ -367,14 +393,20 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
             return self._render_handle(row, self._step_form(row))
         form = self._step_form(row, request.form)
         if not form.validate():
-            abort(400)  # the CSRF token is missing or wrong
+            if set(form.errors) != {"follow_up_on"}:
+                abort(400)  # the CSRF token is missing or wrong
+            db.session.rollback()
+            flash(gettext("Give the follow-up day as a date, or leave it empty for %(n)s days "
+                          "from today.", n=follow_up.DEFAULT_DAYS), "error")
+            return self._render_handle(row, form, 422)
         try:
             change = requests_service.change_status(
                 db.session, row, form.status.data or "", user=acting_user(),
                 note=form.note.data, expected=form.expected.data or None,
                 board_title=form.board_title.data, result=form.result.data,
                 council_decision=form.council_decision.data,
-                attended=request.form.getlist("attended"))
+                attended=request.form.getlist("attended"),
+                follow_up_on=form.follow_up_on.data)
         except requests_service.RequestError as error:
             db.session.rollback()
             row = self._writable_or_404(request.args.get("id"))

@@ -21,6 +21,7 @@ from app.models.types import enum_column_type, mainland_phone_sql
 if TYPE_CHECKING:
     from app.models.festivals import FestivalCampaign
     from app.models.geography import Neighbourhood
+    from app.models.requests import ResidentRequest
     from app.models.service_groups import Building, ServiceGroup
     from app.models.skills import Skill
     from app.models.users import User
@@ -209,6 +210,12 @@ class Visit(TimestampMixin, Base):
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("festival_campaigns.id", ondelete="CASCADE"), index=True
     )
+    #: The request whose explanation this contact follows up (kind ``follow_up``): shown to
+    #: its member without a round; recording it writes the request's history. (A request
+    #: points at the visit it was raised on too: `use_alter` breaks the cycle.)
+    follow_up_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident_requests.id", ondelete="SET NULL", use_alter=True), index=True
+    )
     kind: Mapped[VisitKind] = mapped_column(enum_column_type(VisitKind, "visit_kind"))
     outcome: Mapped[VisitOutcome] = mapped_column(
         enum_column_type(VisitOutcome, "visit_outcome"), default=VisitOutcome.done
@@ -219,6 +226,7 @@ class Visit(TimestampMixin, Base):
     volunteer: Mapped[Volunteer | None] = relationship()
     round: Mapped[VisitRound | None] = relationship(back_populates="visits")
     campaign: Mapped[FestivalCampaign | None] = relationship()
+    follow_up_of: Mapped[ResidentRequest | None] = relationship(foreign_keys=[follow_up_of_id])
 
     def __str__(self) -> str:
         return f"{VisitKind(self.kind).label} · {VisitOutcome(self.outcome).label}"

@@ -8,7 +8,7 @@ the only text the notice board reads.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import (
     EscalationLevel,
+    FollowUpOutcome,
     PhotoStage,
     RequestCategory,
     RequestChannel,
@@ -61,6 +62,8 @@ class ResidentRequest(TimestampMixin, Base):
         CheckConstraint("merged_into_id IS NULL OR (status = 'merged' AND merged_into_id <> id)",
                         name="merged_into_only_when_merged"),
         CheckConstraint("me_too >= 0", name="me_too_not_negative"),
+        CheckConstraint("follow_up_done_at IS NULL OR follow_up_due_on IS NOT NULL",
+                        name="follow_up_done_only_when_planned"),
         Index("ix_resident_requests_neighbourhood_status", "neighbourhood_id", "status"),
     )
 
@@ -154,13 +157,18 @@ class ResidentRequest(TimestampMixin, Base):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="RESTRICT"), index=True
     )
+    #: The day someone gets back in touch with the raiser after an explanation
+    #: (`app.services.requests.follow_up`); a household's is also a planned visit.
+    follow_up_due_on: Mapped[date | None] = mapped_column(index=True)
+    #: When the follow-up reached the raiser (None: still to do, or none planned).
+    follow_up_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     building: Mapped[Building | None] = relationship()
     service_group: Mapped[ServiceGroup | None] = relationship()
     household: Mapped[Household | None] = relationship()
     volunteer: Mapped[Volunteer | None] = relationship()
-    visit: Mapped[Visit | None] = relationship()
+    visit: Mapped[Visit | None] = relationship(foreign_keys=[visit_id])
     created_by: Mapped[User | None] = relationship()
     council_event: Mapped[Event | None] = relationship()
     merged_into: Mapped[ResidentRequest | None] = relationship(
@@ -213,6 +221,10 @@ class RequestChange(Base):
     said. Append-only; the resident reads the notes on their private page."""
 
     __tablename__ = "resident_request_changes"
+    __table_args__ = (
+        CheckConstraint("follow_up IS NULL OR from_status = to_status",
+                        name="follow_up_keeps_state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(
@@ -234,13 +246,18 @@ class RequestChange(Base):
     actor: Mapped[str] = mapped_column(String(80), default="")
     note: Mapped[str | None] = mapped_column(Text)
     #: A re-routing (`app.services.requests.routing`): the service group the request left and
-    #: the one it went to; the state stays, so `from_status` equals `to_status` only here.
+    #: the one it went to; the state stays (`from_status` equals `to_status`, as for a
+    #: follow-up contact).
     from_group_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_groups.id", ondelete="SET NULL"), index=True
     )
     to_group_id: Mapped[int | None] = mapped_column(
         ForeignKey("service_groups.id", ondelete="SET NULL"), index=True
     )
+    #: A follow-up contact after an explanation (`app.services.requests.follow_up`): what it
+    #: came to; the state stays, as for a re-routing.
+    follow_up: Mapped[FollowUpOutcome | None] = mapped_column(
+        enum_column_type(FollowUpOutcome, "request_follow_up"))
 
     request: Mapped[ResidentRequest] = relationship(back_populates="changes")
     user: Mapped[User | None] = relationship()
@@ -249,7 +266,7 @@ class RequestChange(Base):
 
     @property
     def rerouted(self) -> bool:
-        return self.from_status == self.to_status
+        return self.from_status == self.to_status and self.follow_up is None
 
 
 class RequestEscalation(Base):

@@ -216,6 +216,8 @@ def test_request_handling_routes(client, db_session, world, role: str) -> None:
         "reroute": ("POST", f"{base}/reroute/?id={foreign.id}",
                     {"group": str(world.yongye.rows["servicegroup"].id), "reason": "HACKED",
                      "expected": ""}),
+        "follow-up": ("POST", f"{base}/follow-up/?id={foreign.id}",
+                      {"outcome": "reached", "note": "HACKED"}),
         "meeting": ("POST", f"{base}/meeting/?id={foreign.id}",
                     {"starts_at": "2027-05-08 19:00", "place": "会议室",
                      "representatives": "王建国"}),
@@ -247,7 +249,7 @@ def test_request_handling_routes(client, db_session, world, role: str) -> None:
         elif role == "coordinator":
             wanted = {404}
         elif role == "department":
-            wanted = {403} if name in ("merge", "reroute") else {404}
+            wanted = {403} if name in ("merge", "reroute", "follow-up") else {404}
         else:
             wanted = {403}
         if status not in wanted:

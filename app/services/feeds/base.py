@@ -149,9 +149,10 @@ def assignment_window(cancel_cutoff: Any, history_cutoff: Any) -> Any:
 
 
 def visit_window(history_cutoff: Any) -> Any:
-    """A member's contacts in her personal feed (joined with their round): those of published
-    rounds, planned or recorded, that are not older than the feed's history."""
-    return and_(VisitRound.id == Visit.round_id, VisitRound.status == RoundStatus.published,
+    """A member's contacts in her personal feed (outer-joined with their round): those of
+    published rounds and the follow-ups of explained requests (no round), planned or
+    recorded, that are not older than the feed's history."""
+    return and_(or_(VisitRound.status == RoundStatus.published, Visit.follow_up_of_id.is_not(None)),
                 Visit.visited_at > history_cutoff)
 
 

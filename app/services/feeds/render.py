@@ -124,7 +124,7 @@ def build_volunteer_feed(session: Session, volunteer: Volunteer, *, now: datetim
     ).unique().all()
     visits = session.scalars(
         select(Visit)
-        .join(VisitRound, VisitRound.id == Visit.round_id)
+        .outerjoin(VisitRound, VisitRound.id == Visit.round_id)
         .where(Visit.volunteer_id == volunteer.id, visit_window(now - HISTORY))
         .options(joinedload(Visit.household).joinedload(Household.building))
         .order_by(Visit.visited_at, Visit.id)

@@ -50,8 +50,10 @@ def _volunteer_version_query() -> Any:
     # The member's contacts (visit rounds), as correlated subqueries on the indexed
     # visits.volunteer_id: how many, and when one or its round last changed.
     mine = and_(Visit.volunteer_id == Volunteer.id, visit_window(history_cutoff))
-    visits = select(func.count(Visit.id), func.max(Visit.updated_at),
-                    func.max(VisitRound.updated_at)).where(mine).correlate(Volunteer)
+    visits = (select(func.count(Visit.id), func.max(Visit.updated_at),
+                     func.max(VisitRound.updated_at))
+              .select_from(Visit).outerjoin(VisitRound, VisitRound.id == Visit.round_id)
+              .where(mine).correlate(Volunteer))
     # Entries whose row is gone (tombstones of the last 30 days).
     removed = select(func.count(FeedTombstone.id)).where(
         FeedTombstone.volunteer_id == Volunteer.id,

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from app.enums import RequestStatus
-from app.i18n import localised
+from app.i18n import local_date, localised
 from app.models import ResidentRequest
 
 
@@ -56,6 +56,12 @@ def next_step(request: ResidentRequest) -> Any:
                       committee=committee)
         return _l("The %(committee)s neighbourhood committee is looking into it and will tell "
                   "you how it will be handled.", committee=committee)
+    if request.status == S.explained and request.follow_up_due_on is not None \
+            and request.follow_up_done_at is None:
+        return _l("The committee has answered with an explanation (below). Someone from the "
+                  "committee will get back in touch with you around %(day)s to see how things "
+                  "stand; if anything is unclear before then, call the committee and give your "
+                  "reference code.", day=local_date(request.follow_up_due_on, "long"))
     if request.status == S.explained:
         return _l("The committee has answered with an explanation (below). If anything is "
                   "unclear, call the committee and give your reference code.")

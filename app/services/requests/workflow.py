@@ -17,6 +17,7 @@ saw, so two coordinators acting at once cannot both move the same request.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -24,16 +25,17 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
+from app.i18n import deployment_zone
 from app.models import RequestAnswer, RequestChange, ResidentRequest, User, utcnow
 from app.models.requests import new_survey_token
-from app.services.requests import council, notices
+from app.services.requests import council, follow_up, notices
 from app.services.requests.board import (
     clean_board_text,
     on_postable_path,
     refuse_personal_data,
 )
 from app.services.requests.errors import RequestError
-from app.services.text_input import control_characters_message, has_control_characters
+from app.services.requests.history import clean_note, record_change, required_note
 
 S = RequestStatus
 
@@ -51,28 +53,6 @@ TRANSITIONS: dict[RequestStatus, tuple[RequestStatus, ...]] = {
 
 #: Steps that answer the resident: the note (what was said) is required.
 NOTE_REQUIRED = frozenset({S.explained, S.council, S.resolved})
-
-MAX_NOTE = 2000
-
-
-def _checked_text(text: str | None, field: str) -> str:
-    if has_control_characters(text):
-        raise RequestError("invalid", control_characters_message(), field)
-    checked = (text or "").strip()
-    if len(checked) > MAX_NOTE:
-        raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_NOTE),
-                           field)
-    return checked
-
-
-def required_note(text: str | None, missing: str, field: str = "reason") -> str:
-    """A text the user must give (`missing` says why when there is none), stripped; refused
-    with a message for control characters or over MAX_NOTE characters."""
-    note = _checked_text(text, field)
-    if not note:
-        raise RequestError("invalid", missing, field)
-    return note
-
 
 def allowed_steps(status: RequestStatus) -> tuple[RequestStatus, ...]:
     return TRANSITIONS[status]
@@ -93,10 +73,6 @@ def step_label(to_status: RequestStatus, from_status: RequestStatus | None = Non
     }[to_status]
 
 
-def clean_note(note: str | None) -> str | None:
-    return _checked_text(note, "note") or None
-
-
 def update_unless_changed(session: Session, request: ResidentRequest, conditions: tuple,
                           values: dict[str, Any], changed: Any) -> None:
     """Write `values` to `request` in one UPDATE that holds only while `conditions` do, so a
@@ -115,16 +91,6 @@ def update_unless_changed(session: Session, request: ResidentRequest, conditions
 def changed_state_message(request: ResidentRequest) -> str:
     return _l("Someone changed this request meanwhile: it is now “%(now)s”. Nothing was "
               "changed; look at it again.", now=request.status.label)
-
-
-def record_change(session: Session, request: ResidentRequest, from_status: RequestStatus | None,
-                  to_status: RequestStatus, *, user: User | None,
-                  note: str | None) -> RequestChange:
-    change = RequestChange(request=request, from_status=from_status, to_status=to_status,
-                           user_id=user.id if user else None,
-                           actor=user.display_name if user else "", note=note, at=utcnow())
-    session.add(change)
-    return change
 
 
 def _clean_decision(text: str | None) -> str:
@@ -152,7 +118,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
                   expected: RequestStatus | str | None = None,
                   board_title: str | None = None, result: str | None = None,
                   council_decision: str | None = None,
-                  attended: Collection[str] | None = None) -> RequestChange:
+                  attended: Collection[str] | None = None,
+                  follow_up_on: date | None = None) -> RequestChange:
     """Move `request` to `to_status`, recording who, when and the note; flush only.
 
     `expected` is the state the user saw: if the request has moved since, nothing changes and
@@ -163,7 +130,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     entry's `board_title` and public `result` (both, or neither). Reopening takes it down.
     Leaving the residents' council needs its `council_decision` (public: it is posted with
     the result) and, when its meeting has an invitation list, the ids of the representatives
-    who came (`attended`; the others are marked absent).
+    who came (`attended`; the others are marked absent). An explanation plans the follow-up
+    contact with the raiser on `follow_up_on` (default: `follow_up.DEFAULT_DAYS` ahead).
     """
     try:
         target = RequestStatus(to_status)
@@ -189,6 +157,9 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
         council.require_held_meeting(session, request)
         decision = _clean_decision(council_decision)
         turnout = council.attendance_plan(session, request, attended)
+    zone = deployment_zone()
+    follow_up_day = (follow_up.check_day(follow_up_on, utcnow().astimezone(zone).date())
+                     if target == S.explained else None)
     board = clean_board_text(board_title, result)
     posts = target == S.resolved and on_postable_path(session, request)
     if board is not None and not posts:
@@ -220,6 +191,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     for person, came in (turnout or {}).items():
         person.attended = came
     change = record_change(session, request, current, target, user=user, note=text)
+    if follow_up_day is not None:
+        follow_up.schedule(session, request, follow_up_day, zone=zone)
     session.flush()
     notices.tell(session, request, change)
     return change

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.enums import RECORDABLE, RoundStatus, VisitKind, VisitOutcome
 from app.models import Building, Household, Visit, VisitRound, utcnow
 from app.services.incidents import complete_follow_ups
+from app.services.requests import follow_up
 
 MAX_NOTES = 2000
 
@@ -22,14 +23,15 @@ class RecordingError(ValueError):
 
 def my_visits(session: Session, volunteer_id: int, *, now: datetime | None = None,
               days_back: int = 14) -> list[Visit]:
-    """The member's contacts of published rounds: planned ones, and those recorded lately."""
+    """The member's contacts of published rounds and her follow-ups of explained requests:
+    planned ones, and those recorded lately."""
     now = now or utcnow()
     return list(session.scalars(
         select(Visit)
-        .join(VisitRound, VisitRound.id == Visit.round_id)
+        .outerjoin(VisitRound, VisitRound.id == Visit.round_id)
         .where(
             Visit.volunteer_id == volunteer_id,
-            VisitRound.status == RoundStatus.published,
+            or_(VisitRound.status == RoundStatus.published, Visit.follow_up_of_id.is_not(None)),
             (Visit.outcome == VisitOutcome.planned)
             | (Visit.visited_at >= now - timedelta(days=days_back)),
         )
@@ -50,10 +52,12 @@ def record_outcome(
     notes: str | None = None, now: datetime | None = None,
 ) -> Recorded:
     """The member records what happened: the contact's outcome, time (now) and notes.
-    Recording again corrects it. An effective contact completes open incident follow-ups."""
+    Recording again corrects it. An effective contact completes open incident follow-ups; a
+    request's follow-up contact writes its outcome into the request's history."""
     now = now or utcnow()
-    if visit.volunteer_id != volunteer_id or visit.round is None \
-            or visit.round.status != RoundStatus.published:
+    listed = visit.follow_up_of_id is not None or (
+        visit.round is not None and visit.round.status == RoundStatus.published)
+    if visit.volunteer_id != volunteer_id or not listed:
         raise RecordingError(str(_l("This contact is not on your list.")))
     try:
         value = VisitOutcome(outcome)
@@ -72,4 +76,5 @@ def record_outcome(
         visit.kind = VisitKind.phone
     visit.notes = notes
     session.flush()
+    follow_up.visit_recorded(session, visit)
     return Recorded(visit, complete_follow_ups(session, visit))
