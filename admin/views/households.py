@@ -220,8 +220,10 @@ def _raised_requests(view: Any, context: Any, model: Visit, name: str) -> Markup
 class VisitView(LinliModelView):
     column_list = ["household", "visited_at", "kind", "outcome", "volunteer"]
     column_details_list = ["household", "visited_at", "kind", "outcome", "volunteer", "round",
-                           "campaign", "notes", "requests", "created_at", "updated_at"]
-    column_labels = {"requests": _l("Requests raised on this visit")}
+                           "campaign", "follow_up_of", "notes", "requests", "created_at",
+                           "updated_at"]
+    column_labels = {"requests": _l("Requests raised on this visit"),
+                     "follow_up_of": _l("Follow-up of the request")}
     column_formatters_detail = {"requests": _raised_requests}
     column_filters = [
         *enum_filters(Visit.kind, _l("Kind"), VisitKind),
@@ -233,4 +235,3 @@ class VisitView(LinliModelView):
     #: A follow-up is linked to its request by the explain step, never by hand.
     form_excluded_columns = ["created_at", "updated_at", "follow_up_of"]
     form_ajax_refs = {"household": _HOUSEHOLD_LOOKUP, "volunteer": _VOLUNTEER_LOOKUP}
-    column_labels = {"follow_up_of": _l("Follow-up of the request")}

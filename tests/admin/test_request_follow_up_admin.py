@@ -8,10 +8,11 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from admin.filters import FollowUpDueFilter
-from app.enums import FollowUpOutcome, RequestStatus
-from app.models import ResidentRequest, utcnow
+from app.enums import FollowUpOutcome, RequestStatus, VisitOutcome
+from app.models import ResidentRequest, Visit, utcnow
 from app.services import requests
 from tests.admin.conftest import as_text, quick_login
 from tests.helpers import form_fields
@@ -79,7 +80,11 @@ def test_the_explain_step_sets_the_follow_up_and_the_coordinator_records_it(
     assert foreign.reference_code not in listed
 
     page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
-    assert 'id="follow-up-form"' in page and "由居委会致电居民" in page
+    assert 'id="follow-up-form"' in page and "已安排" in page
+    # The world's request is its household's: its follow-up is a planned visit too.
+    assert row.household_id is not None
+    [planned] = db_session.scalars(select(Visit).where(Visit.follow_up_of_id == row.id))
+    assert planned.outcome == VisitOutcome.planned
     token = form_fields(page)["csrf_token"]
     refused = client.post(f"/admin/residentrequest/follow-up/?id={row.id}",
                           data={"csrf_token": token, "outcome": "reached", "note": ""})
@@ -93,6 +98,8 @@ def test_the_explain_step_sets_the_follow_up_and_the_coordinator_records_it(
     db_session.expire_all()
     fresh = db_session.get(ResidentRequest, row.id)
     assert fresh.follow_up_done_at is not None
+    # Reached by the coordinator's call: the member's visit is no longer needed.
+    assert db_session.scalars(select(Visit).where(Visit.follow_up_of_id == row.id)).all() == []
     last = fresh.changes[-1]
     assert (last.follow_up, last.note, last.actor) == (
         FollowUpOutcome.reached, "电话回访，居民表示理解", "佳虹协调员")
