@@ -61,16 +61,8 @@ from app.ids import parse_id
 from app.models import Department, ResidentRequest, utcnow
 from app.services import requests as requests_service
 from app.services import scoping
-<<<<<<< HEAD
-from app.services.requests import deadlines, photos
-from app.services.requests.board import clean_board_text, on_postable_path
-=======
 from app.services.requests import deadlines, follow_up, photos
-from app.services.requests.board import (
-    POSTABLE_PATHS,
-    clean_board_text,
-)
->>>>>>> ff1ffba (Explained requests get a follow-up contact with the raiser: the explain step sets its day (default 14 days, refused when past or over a year ahead). With a household it is a planned follow-up visit linked to the request (visits.follow_up_of_id, migration; the foreign key is created after the tables since requests point at visits too) for the confirmed paired member, else the request's group member who last reached the family, listed in her portal and calendar feed like round contacts; without one the coordinator calls, found with the list's 'follow-up' filter (due today or overdue / still to make), the overdue day highlighted, and records the call on the handling page. Every outcome (the member's recorded visit or the coordinator's call) is a RequestChange with follow_up reached / not reached; only reaching the raiser completes it. The resident's explained state says someone will get back in touch around that day. record_change and the note checks move to requests/history.py so follow_up can use them without an import cycle.)
+from app.services.requests.board import clean_board_text, on_postable_path
 from app.services.requests.escalation import departments_for, escalate, higher_levels
 from app.services.requests.workflow import step_label
 
@@ -250,13 +242,10 @@ class ResidentRequestView(RequestCouncilPages, RequestPhotoPages, RequestRouting
                                for s in requests_service.allowed_steps(row.status)]
         if formdata is None:
             form.expected.data = row.status.value
-<<<<<<< HEAD
             # Resolved again after reopening: the entry as it was posted, to correct.
             form.board_title.data, form.result.data = row.board_title, row.result
-=======
             form.follow_up_on.data = follow_up.default_day(
                 utcnow().astimezone(deployment_zone()).date())
->>>>>>> ff1ffba (Explained requests get a follow-up contact with the raiser: the explain step sets its day (default 14 days, refused when past or over a year ahead). With a household it is a planned follow-up visit linked to the request (visits.follow_up_of_id, migration; the foreign key is created after the tables since requests point at visits too) for the confirmed paired member, else the request's group member who last reached the family, listed in her portal and calendar feed like round contacts; without one the coordinator calls, found with the list's 'follow-up' filter (due today or overdue / still to make), the overdue day highlighted, and records the call on the handling page. Every outcome (the member's recorded visit or the coordinator's call) is a RequestChange with follow_up reached / not reached; only reaching the raiser completes it. The resident's explained state says someone will get back in touch around that day. record_change and the note checks move to requests/history.py so follow_up can use them without an import cycle.)
         return form
 
     def _escalate_form(self, row: ResidentRequest, formdata: Any = None) -> EscalateForm:

@@ -6,7 +6,7 @@ SQLite: batch mode rebuilds `resident_requests`, `resident_request_changes` and 
 reports' triggers of the first and the last, and the partial index on `visits`, are put back.
 
 Revision ID: rq8f0l10wup8
-Revises: ph0705t4g3
+Revises: h3ldph0705
 Create Date: 2026-12-03 12:10:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "rq8f0l10wup8"
-down_revision = "ph0705t4g3"
+down_revision = "h3ldph0705"
 branch_labels = None
 depends_on = None
 
