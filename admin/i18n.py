@@ -1,9 +1,10 @@
 """Flask-Admin's own interface text in our catalog.
 
 Flask-Admin translates its pages through its own gettext domain ("admin"), whose Chinese
-catalog misses some strings (the page-size menu) and words others for programmers ("请选择
-模型"). The strings listed here are looked up in Linli's catalog first, so they are translated
-and reviewed with the rest of ours; everything else keeps Flask-Admin's translation.
+catalog misses some strings (the page-size menu, "Failed to save record.") and words others
+for programmers ("请选择模型"). The strings listed here are looked up in Linli's catalog
+first, so they are translated and reviewed with the rest of ours; everything else keeps
+Flask-Admin's translation.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def N_(message: str) -> str:
 OVERRIDES = frozenset({
     N_("Please select model"),
     N_("items"),
+    # Missing from Flask-Admin's zh_Hans_CN catalog (flashed when a form is refused).
+    N_("Failed to save record."),
+    N_("Failed to create record."),
 })
 
 #: The page-size menu ("20 items"): plural message ids Flask-Admin builds from the sizes.

@@ -175,7 +175,9 @@ class PatrolSeasonView(LinliModelView):
     column_list = ["name", "town", "neighbourhood", "starts_on", "ends_on",
                    "required_per_site", "min_per_week"]
     column_details_list = [*column_list, "notes", "figures"]
-    column_labels = {"starts_on": _l("First day"), "ends_on": _l("Last day"),
+    # "Name" is a person's name (姓名) elsewhere; a season has a title (名称).
+    column_labels = {"name": _l("Season name"), "starts_on": _l("First day"),
+                     "ends_on": _l("Last day"),
                      "required_per_site": _l("Certified group inspections required per site"),
                      "min_per_week": _l("At least per site and week"),
                      "figures": _l("Figures")}

@@ -36,7 +36,7 @@ class ShiftChangeRequestView(LinliModelView):
                            "decided_by", "decided_at", "outcome"]
     column_export_list = column_details_list
     column_labels = {"assignment.shift": _l("Shift"), "assignment.shift.event": _l("Event"),
-                     "kind": _l("Request"), "colleague": _l("Colleague taking over"),
+                     "kind": _l("Kind of change"), "colleague": _l("Colleague taking over"),
                      "decided_by": _l("Decided by"), "decided_at": _l("Decided")}
     column_formatters = {"kind": _kind}
     column_formatters_export = {"kind": _kind}

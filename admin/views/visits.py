@@ -130,6 +130,7 @@ class VisitsView(ProtectedView, BaseView):
             .order_by(Visit.visited_at, Visit.id)).all()
         members = rounds.group_members(db.session, round_)
         return self.render("admin/visits/round.html", round=round_, visits=visits,
+                           unassigned=rounds.unassigned_count(db.session, round_),
                            members=members, action_form=ActionForm(), statuses=RoundStatus,
                            planned=VisitOutcome.planned)
 

@@ -140,9 +140,9 @@ class VisitRound(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-    #: Households proposed, of which the engine left unassigned.
+    #: Contacts proposed when the round was planned (those without a member are counted
+    #: live: `visits.rounds.unassigned_count`).
     proposed_count: Mapped[int] = mapped_column(default=0)
-    unassigned_count: Mapped[int] = mapped_column(default=0)
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     service_group: Mapped[ServiceGroup | None] = relationship()

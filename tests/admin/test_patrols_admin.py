@@ -166,3 +166,10 @@ def test_photos_are_added_on_the_inspection_page(client, db_session, world) -> N
     assert not Image.open(BytesIO(shown.data)).getexif().get(0x8825)  # no position kept
     details = as_text(client.get(f"/admin/patrolinspection/details/?id={own.id}"))
     assert f"photo={photo.id}" in details
+
+
+def test_season_list_names_its_title_not_a_persons_name(client, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    body = as_text(client.get("/admin/patrolseason/"))
+    assert ">名称<" in body.replace("\n", "") or "名称</a>" in body
+    assert "姓名" not in body

@@ -137,6 +137,11 @@ def test_due_page_plan_review_publish(client, db_session, world) -> None:
     assert response.status_code == 302
     db_session.expire_all()
     assert db_session.get(Visit, visit.id).volunteer_id is None
+    # The count without a member follows the change (it is not the one stored at planning).
+    without = db_session.scalar(select(func.count()).select_from(Visit).where(
+        Visit.round_id == round_.id, Visit.volunteer_id.is_(None)))
+    assert without >= 1
+    assert f"其中 {without} 次尚无人负责" in as_text(client.get(f"/admin/visits/round/{round_.id}"))
     response = client.post(f"/admin/visits/round/{round_.id}/publish", data={"csrf_token": token})
     assert response.status_code == 302
     db_session.expire_all()

@@ -123,7 +123,11 @@ class LoggingSmsSender:
         pass
 
     def send(self, sms: Sms) -> None:
-        log.info("SMS to %s***%s: %s", sms.phone[:3], sms.phone[-2:], sms.text)
+        # Logs are kept and read by many: no text and no parameter values (verification
+        # codes, addresses, names), only what a developer needs to follow the message.
+        log.info("SMS to %s***%s: template %s, parameters %s, %s characters",
+                 sms.phone[:3], sms.phone[-2:], sms.template or "-",
+                 ", ".join(sorted(sms.params)) or "-", len(sms.text))
 
 
 def mailer_from_config(config: Mapping[str, Any], instance_path: str) -> Mailer:

@@ -21,6 +21,7 @@ from app.models import (
     Notification,
     ScheduleRun,
     Shift,
+    Skill,
     Volunteer,
     utcnow,
     volunteer_skills,
@@ -71,13 +72,19 @@ REASON_MESSAGES = {
 }
 
 
-def reason_message(entry: dict[str, Any], labels: dict[int, str]) -> str:
+def reason_message(entry: dict[str, Any], labels: dict[int, str],
+                   skill_names: dict[str, str] | None = None) -> str:
+    """The reason in the reader's language; the engine's skill codes become the skills'
+    names in that language (`skill_names`: code → name)."""
     code = entry.get("code", "")
     template = REASON_MESSAGES.get(code)
+    params = dict(entry.get("params", {}))
+    if params.get("skill") and skill_names:
+        params["skill"] = skill_names.get(params["skill"], params["skill"])
     if template is None:  # the engine's own wording (e.g. the continuity reasons)
-        reason = scheduling.Reason(code, entry.get("counts", {}), {}, entry.get("params", {}))
+        reason = scheduling.Reason(code, entry.get("counts", {}), {}, params)
         return reason.message(current_locale())
-    values: dict[str, Any] = {**entry.get("counts", {}), **entry.get("params", {})}
+    values: dict[str, Any] = {**entry.get("counts", {}), **params}
     # Shifts of this run by their label; work elsewhere by the other event's name.
     known = [labels[s] for s in entry.get("shifts", []) if s in labels]
     elsewhere = [e for e in entry.get("events", []) if not any(e in k for k in known)]
@@ -169,6 +176,7 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
     metrics = run.metrics or {}
     report.bound = metrics.get("best_bound")
     labels = {s.id: shift_label(s, tz) for s in shifts}
+    skill_names = {skill.code: skill.name for skill in session.scalars(select(Skill))}
     reasons = {u["shift_id"]: u for u in metrics.get("unfilled", [])}
     for s in shifts:
         empty = s.max_volunteers - holding[s.id]
@@ -182,7 +190,7 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
             "empty": empty,
             "below_min": max(0, s.min_volunteers - holding[s.id]),
             "code": entry["code"] if entry else None,
-            "reason": reason_message(entry, labels) if entry else (
+            "reason": reason_message(entry, labels, skill_names) if entry else (
                 _("A seat became free after the run (declined or removed).")
             ),
         })
@@ -194,7 +202,7 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
     report.load = sorted(load.values(), key=lambda e: (-e["minutes"], e["volunteer"].name))
     report.continuity = [
         {"shift_id": miss["shift_id"], "label": labels.get(miss["shift_id"], ""),
-         "reason": reason_message(miss, labels)}
+         "reason": reason_message(miss, labels, skill_names)}
         for miss in metrics.get("continuity", [])
     ]
     report.territories = _territories(run, shifts, holding, report.unfilled, labels)

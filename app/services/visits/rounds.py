@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 import scheduling
 from app.enums import RoundStatus, VisitKind, VisitOutcome
@@ -160,9 +160,15 @@ def plan_round(
             outcome=VisitOutcome.planned,
         ))
     round_.proposed_count = len(contacts)
-    round_.unassigned_count = len(contacts) - len(chosen)
     session.flush()
     return PlanResult(round_, len(contacts), len(chosen), solution.solver)
+
+
+def unassigned_count(session, round_: VisitRound) -> int:
+    """The round's contacts without a member now: counted, as the coordinator gives and takes
+    contacts after planning."""
+    return session.scalar(select(func.count()).select_from(Visit).where(
+        Visit.round_id == round_.id, Visit.volunteer_id.is_(None))) or 0
 
 
 def _draft(round_: VisitRound) -> None:
