@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -22,6 +22,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.tools import is_association_proxy, is_relationship
+from flask_admin.model import template
 from flask_admin.model.base import ViewArgs
 from flask_admin.model.fields import AjaxSelectMultipleField
 from flask_admin.model.form import converts
@@ -49,6 +50,7 @@ from admin.fields import (
 )
 from admin.labels import COMMON_LABELS
 from app.enums import Role
+from app.errors import RefusedWithReason
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.ids import MAX_INT, MIN_INT, parse_id
@@ -73,6 +75,34 @@ VIEW_PERMISSIONS = {
 
 #: Endpoints that change the row they load: these load it through the *write* scope.
 WRITE_ENDPOINTS = frozenset({"edit_view", "delete_view", "ajax_update"})
+
+
+class _OwnRowAction:
+    """A row action (edit, delete) shown only on rows the user may change."""
+
+    def render(self, context: Any, row_id: str, row: Any) -> Any:
+        if not context.resolve("admin_view").row_writable(row):
+            return ""
+        return super().render(context, row_id, row)  # type: ignore[misc]
+
+
+class _OwnRowEdit(_OwnRowAction, template.EditRowAction):
+    pass
+
+
+class _OwnRowEditPopup(_OwnRowAction, template.EditPopupRowAction):
+    pass
+
+
+class _OwnRowDelete(_OwnRowAction, template.DeleteRowAction):
+    pass
+
+
+_OWN_ROWS_ONLY = {
+    template.EditRowAction: lambda _a: _OwnRowEdit(),
+    template.EditPopupRowAction: lambda _a: _OwnRowEditPopup(),
+    template.DeleteRowAction: lambda _a: _OwnRowDelete(),
+}
 
 
 def acting_user() -> Any:
@@ -332,8 +362,49 @@ class LinliModelView(ProtectedView, ModelView):
             query = query.filter(condition)
         row = query.one_or_none()
         if row is None:
+            if endpoint in WRITE_ENDPOINTS and self._readable(pk):
+                raise RefusedWithReason(gettext(
+                    "You may see this record but not change it: it belongs to the whole town "
+                    "or to another neighbourhood or team. The town administrator can change "
+                    "it."))
             abort(404)
         return row
+
+    def _readable(self, pk: int) -> bool:
+        query = db.session.query(self.model.id).filter(self.model.id == pk)
+        condition = self._scope()
+        return (query if condition is None else query.filter(condition)).first() is not None
+
+    # -- row actions the user may take ----------------------------------------------------
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        count, rows = super().get_list(*args, **kwargs)
+        if has_request_context():
+            g.setdefault("linli_writable", {})[self.endpoint] = self._writable_ids(rows)
+        return count, rows
+
+    def _writable_ids(self, rows: Any) -> set[int] | None:
+        """The ids of `rows` the user may change (one query); None: all of them."""
+        condition = self._scope(write=True)
+        if condition is None:
+            return None
+        ids = [row.id for row in rows]
+        if not ids:
+            return set()
+        return {pk for (pk,) in db.session.query(self.model.id).filter(
+            self.model.id.in_(ids), condition)}
+
+    def row_writable(self, row: Any) -> bool:
+        """Whether the list shows the row's edit and delete icons: only where they lead."""
+        known = g.get("linli_writable", {})
+        if self.endpoint in known:
+            writable = known[self.endpoint]
+            return writable is None or row.id in writable
+        return scoping.allows_row(db.session, acting_user(), self.model, row.id, write=True)
+
+    def get_list_row_actions(self) -> list[Any]:
+        return [_OWN_ROWS_ONLY.get(type(a), lambda a: a)(a)
+                for a in super().get_list_row_actions()]
 
     def writable_rows(self, ids: list[str]) -> list[Any]:
         """The rows a bulk action may change: those of `ids` in the user's write scope (ids

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
 from app.api.problems import from_http_exception
 from app.extensions import db
@@ -35,6 +35,14 @@ EXPLANATIONS = {
 }
 
 
+class RefusedWithReason(Forbidden):
+    """A 403 whose page says why (instead of the general explanation)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 def error_page(error: HTTPException) -> Any:
     code = error.code or 500
     if request.path.startswith("/api/"):  # raised before the API's own handlers could run
@@ -44,6 +52,8 @@ def error_page(error: HTTPException) -> Any:
     g.error_page = True
     context = {"code": code, "title": TITLES.get(code, TITLES[500]),
                "explanation": EXPLANATIONS.get(code, EXPLANATIONS[500])}
+    if isinstance(error, RefusedWithReason):
+        context["explanation"] = error.reason
     headers = error.get_headers() if code == 405 else None
     if request.path.startswith("/admin"):
         index = current_app.extensions["admin"][0].index_view

@@ -4,12 +4,12 @@ neighbourhoods."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from app.models import PatrolInspection, PatrolInspectionChange
+from app.models import PatrolInspection, PatrolInspectionChange, PatrolSeason
 from app.services.patrols import log
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
@@ -173,3 +173,27 @@ def test_season_list_names_its_title_not_a_persons_name(client, world) -> None:
     body = as_text(client.get("/admin/patrolseason/"))
     assert ">名称<" in body.replace("\n", "") or "名称</a>" in body
     assert "姓名" not in body
+
+
+def test_a_town_season_shows_no_edit_or_delete_and_says_why_it_cannot_change(
+        client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    own = world.jiahong.rows["patrolseason"]
+    town_season = PatrolSeason(town=own.town, neighbourhood=None, name="全镇暑期巡查",
+                               starts_on=date(2027, 7, 1), ends_on=date(2027, 8, 31))
+    db_session.add(town_season)
+    db_session.flush()
+    body = as_text(client.get("/admin/patrolseason/"))
+    assert "全镇暑期巡查" in body  # visible to the whole town
+    assert f"edit/?id={own.id}&" in body
+    assert f"edit/?id={town_season.id}&" not in body
+    assert f'name="id" value="{town_season.id}"' not in body  # no delete form either
+    for response in (client.get(f"/admin/patrolseason/edit/?id={town_season.id}"),
+                     client.post("/admin/patrolseason/delete/",
+                                 data={"id": town_season.id, "csrf_token": token})):
+        assert response.status_code == 403
+        assert "全镇" in as_text(response) or "whole town" in as_text(response)
+    assert db_session.get(PatrolSeason, town_season.id) is not None
+    # A row of another neighbourhood is still not found at all.
+    other = world.yongye.rows["patrolseason"]
+    assert client.get(f"/admin/patrolseason/edit/?id={other.id}").status_code in (403, 404)
