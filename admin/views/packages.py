@@ -15,14 +15,16 @@ from typing import Any
 
 from flask import flash, request
 from flask_admin import expose
+from flask_admin.form import TimeField
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import NumberRange, ValidationError
 
 from admin.base import LinliModelView
 from admin.filters import enum_filters
@@ -35,6 +37,9 @@ from app.services.packages import wording
 from app.tasks import packages as package_tasks
 from app.transactions import after_commit
 
+#: An item's duration in minutes (the database's duration_range).
+MIN_DURATION, MAX_DURATION = 5, 480
+
 #: Which of the month's weekdays a monthly item falls on.
 NTH_CHOICES = [SelectChoice(1, _l("First")), SelectChoice(2, _l("Second")),
                SelectChoice(3, _l("Third")), SelectChoice(4, _l("Fourth")),
@@ -43,10 +48,23 @@ NTH_CHOICES = [SelectChoice(1, _l("First")), SelectChoice(2, _l("Second")),
 _HOUSEHOLD_LOOKUP = {"fields": ["address", "contact_name"], "page_size": 10}
 
 
+class WeekdayBoxes:
+    """A row of inline checkboxes. Not in Bootstrap's ``form-control`` box the admin gives
+    every field: its fixed height let the seven boxes spill over the time and duration
+    fields below."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        boxes = Markup("").join(
+            Markup('<div class="form-check form-check-inline">{}{}</div>').format(
+                box(class_="form-check-input"), box.label(class_="form-check-label"))
+            for box in field)
+        return Markup('<div id="{}" class="weekday-boxes mb-2">{}</div>').format(field.id, boxes)
+
+
 class WeekdaysField(SelectMultipleField):
     """Weekdays as checkboxes, stored as a bit mask (Monday = bit 0)."""
 
-    widget = widgets.ListWidget(prefix_label=False)
+    widget = WeekdayBoxes()
     option_widget = widgets.CheckboxInput()
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
@@ -60,6 +78,17 @@ class WeekdaysField(SelectMultipleField):
 
     def populate_obj(self, obj: Any, name: str) -> None:
         setattr(obj, name, sum(1 << day for day in set(self.data or [])))
+
+
+class TimeOfDayField(TimeField):
+    """A time of day; a time that does not exist (25:99) is refused on the field, in words."""
+
+    def process_formdata(self, valuelist: Any) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(gettext(
+                "Enter a time of day from 00:00 to 23:59, such as 09:30.")) from error
 
 
 def _nth_or_none(value: Any) -> int | None:
@@ -123,8 +152,13 @@ class ServicePackageView(LinliModelView):
                 "working days are not holidays). Leave it off for meals, medicine and company: "
                 "they are needed on holidays too.")},
             "form_overrides": {"weekday": SelectField, "nth": SelectField,
-                               "weekdays_mask": WeekdaysField},
+                               "weekdays_mask": WeekdaysField, "time_of_day": TimeOfDayField},
             "form_args": {
+                # The database's range, said on the field rather than after the save fails.
+                "duration_minutes": {"validators": [NumberRange(
+                    MIN_DURATION, MAX_DURATION,
+                    message=_l("A visit lasts from %(min)s to %(max)s minutes.",
+                               min=MIN_DURATION, max=MAX_DURATION))]},
                 "weekday": {"choices": WEEKDAY_CHOICES, "coerce": int},
                 "nth": {"choices": [SelectChoice("", "—"), *NTH_CHOICES],
                         "coerce": _nth_or_none},

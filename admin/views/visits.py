@@ -101,9 +101,11 @@ class VisitsView(ProtectedView, BaseView):
         groups = self._groups()
         form.group.choices = [(g.id, g.name) for g in groups]
         if not form.validate_on_submit():
-            for errors in form.errors.values():
+            for name, errors in form.errors.items():
                 for error in errors:
-                    flash(str(error), "error")
+                    label = form[name].label.text if name != "csrf_token" else ""
+                    flash(_("%(field)s: %(error)s", field=label, error=error) if label
+                          else str(error), "error")
             return redirect(url_for(".index"))
         group = scoping.scoped_row(db.session, acting_user(), ServiceGroup, form.group.data,
                                    write=True)

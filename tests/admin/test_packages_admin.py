@@ -92,6 +92,37 @@ def test_an_incomplete_item_is_refused_in_words(client, db_session, world, queue
     assert _visits(db_session, world.jiahong.rows["household"].id) == []
 
 
+@pytest.mark.parametrize(("item", "field", "words"), [
+    ({"items-0-time_of_day": "25:99"}, "items-0-time_of_day", "00:00 到 23:59"),
+    ({"items-0-duration_minutes": "-30"}, "items-0-duration_minutes", "5 到 480 分钟"),
+])
+def test_a_bad_time_or_duration_is_refused_on_its_field_in_chinese(
+        client, db_session, world, queued, item, field, words) -> None:
+    package = world.jiahong.rows["servicepackage"]
+    token = quick_login(client, world.users["coordinator"])
+    response = client.post(f"/admin/servicepackage/edit/?id={package.id}", data=_form(
+        world, token, **{"items-0-id": package.items[0].id, **item}))
+    body = as_text(response)
+    assert response.status_code == 200
+    assert "保存记录失败" in body and "Failed to save record" not in body
+    # Under its own field: the message follows the field's input, before the next field.
+    after_field = body[body.index(f'id="{field}"'):]
+    assert words in after_field[:after_field.index('id="items-0-', 5)]
+    assert "有数值超出范围" not in body
+    db_session.expire_all()
+    assert db_session.get(ServicePackage, package.id).notes != "佳虹新套餐"
+
+
+def test_the_weekday_ticks_sit_in_a_row_of_their_own(client, db_session, world) -> None:
+    package = world.jiahong.rows["servicepackage"]
+    quick_login(client, world.users["coordinator"])
+    body = as_text(client.get(f"/admin/servicepackage/edit/?id={package.id}"))
+    start = body.index('id="items-0-weekdays_mask"')
+    tag = body[body.rindex("<", 0, start):start + 80]
+    assert "form-control" not in tag and "weekday-boxes" in tag
+    assert body.count('class="form-check form-check-inline"') >= 7
+
+
 def test_a_foreign_helper_is_refused(client, db_session, world, queued) -> None:
     _fresh_household(world, db_session)
     token = quick_login(client, world.users["coordinator"])

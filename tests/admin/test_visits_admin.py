@@ -156,6 +156,21 @@ def test_due_page_plan_review_publish(client, db_session, world) -> None:
         VisitRound.service_group_id == world.yongye.rows["servicegroup"].id)) == 0
 
 
+def test_the_planning_form_labels_its_inputs_and_names_the_field_it_refuses(
+        client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    page = as_text(client.get("/admin/visits/"))
+    for name, label in (("group", "团组"), ("starts_on", "开始日期"), ("weeks", "周数")):
+        assert f'<label class="mr-1" for="{name}">{label}</label>' in page
+    group = world.jiahong.rows["servicegroup"]
+    response = client.post("/admin/visits/plan", data={
+        "csrf_token": token, "group": group.id, "starts_on": "", "weeks": "40"},
+        follow_redirects=True)
+    body = as_text(response)
+    assert "开始日期：" in body and "周数：" in body
+    assert db_session.scalar(select(func.count()).select_from(VisitRound)) == 0
+
+
 def test_foreign_round_is_not_found(client, db_session, world) -> None:
     group = world.yongye.rows["servicegroup"]
     round_ = plan_round(db_session, group_id=group.id, starts_on=f.future(1).date(), weeks=1,
