@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.enums import PAIRING_CATEGORIES, HouseholdCategory
@@ -37,11 +39,15 @@ def reason_text(code: str, params: Mapping[str, Any], skills: Mapping[str, Skill
 
 
 def aim_for(household: Household) -> str:
-    """The stated aim a proposal starts with (the coordinator may edit it)."""
+    """The stated aim a proposal starts with (the coordinator may edit it). It is stored and
+    read by the member, the family's file and every coordinator, so it is written in the
+    deployment's language, whoever proposes and from wherever (a page, the command, a task)."""
     mine = set(household.categories)
-    categories = [HouseholdCategory(c).label for c in PAIRING_CATEGORIES if c in mine]
-    text = _("Regular contact and help (%(categories)s)", categories="、".join(
-        str(c) for c in categories))
-    if household.needs:
-        text += _("; help with: %(needs)s", needs="、".join(s.name for s in household.needs))
+    with force_locale(current_app.config["LINLI_DEFAULT_LOCALE"]):
+        categories = [HouseholdCategory(c).label for c in PAIRING_CATEGORIES if c in mine]
+        text = _("Regular contact and help (%(categories)s)", categories="、".join(
+            str(c) for c in categories))
+        if household.needs:
+            text += _("; help with: %(needs)s",
+                      needs="、".join(s.name for s in household.needs))
     return text[:300]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -72,6 +73,16 @@ def _world(session: Session):
     h[1].building = building
     session.flush()
     return n, near, mid, h
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_aim_is_written_in_the_deployments_language_whoever_proposes(
+        db_session: Session, language: str) -> None:
+    n, *_ = _world(db_session)
+    with force_locale(language):
+        result = proposals.propose(db_session, n.id, today=TODAY, max_km=1.0)
+    by_name = {p.household.contact_name: p for p in result.proposed}
+    assert by_name["二号阿公"].aim == "定期联系帮扶（独居老人、高龄老人）；需要帮助：买菜送米"
 
 
 def _pairs(rows) -> set[tuple[str, str]]:
