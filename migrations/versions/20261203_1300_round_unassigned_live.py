@@ -3,7 +3,7 @@ when shown (it went stale as soon as the coordinator gave a contact to a member)
 stored column goes
 
 Revision ID: r0undl1ve001
-Revises: h3ldph0705
+Revises: rq8f0l10wup8
 Create Date: 2026-12-03 13:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r0undl1ve001"
-down_revision = "h3ldph0705"
+down_revision = "rq8f0l10wup8"
 branch_labels = None
 depends_on = None
 
