@@ -95,9 +95,12 @@ def inspection(inspection_id: int) -> tuple[str, int]:
 
 @portal_bp.post("/patrols/<int:inspection_id>")
 def save_inspection(inspection_id: int) -> Response | tuple[str, int]:
+    """Save the record, and the photo chosen with it: one form, so adding a photo never
+    drops answers not yet saved. Either all of it is kept or, refused, nothing is."""
     volunteer = _require_volunteer()
     found = _own_inspection(inspection_id, volunteer)
-    end = request.form.get("action") == "end"
+    action = request.form.get("action")
+    end = action == "end"
     data = inspecting.InspectionInput(
         present_ids=request.form.getlist("present"),
         answers={key.removeprefix("answer-"): value for key, value in request.form.items()
@@ -105,20 +108,25 @@ def save_inspection(inspection_id: int) -> Response | tuple[str, int]:
         findings=request.form.get("findings"),
         follow_up_needed=request.form.get("follow_up") == "1",
         follow_up_category=request.form.get("follow_up_category"))
+    upload = request.files.get("photo")
+    raw = upload.read(MAX_BYTES + 1) if upload else b""
     try:
         saved = inspecting.save_inspection(db.session, found, volunteer, data, end=end,
                                            zone=deployment_zone(), locale=current_locale())
+        if raw or action == "photo":  # "Add the photo" with none chosen: refused as empty
+            patrol_photos.add_photo(db.session, saved.inspection, raw, volunteer=volunteer)
     except inspecting.InspectionInvalid as error:
-        db.session.rollback()
-        flash(_("Nothing was saved: please correct the marked fields."), "danger")
-        found = _own_inspection(inspection_id, volunteer)
-        return _page(found, volunteer, form=_typed(data), errors=error.errors, status=400)
+        return _refused(inspection_id, volunteer, data, error.errors)
     except log.PatrolError as error:
+        if error.field == "photo":
+            return _refused(inspection_id, volunteer, data, {"photo": error.message})
         flash(str(error.message), "danger")
         return _page(found, volunteer, status=403)
     if saved.request_raised is not None:
         flash(_("Follow-up passed to the neighbourhood committee as request %(code)s.",
                 code=saved.request_raised.reference_code), "info")
+    if raw:
+        flash(_("Photo added."), "success")
     if end:
         certified = log.certified_present(db.session, saved.inspection)
         flash(_("Inspection ended: %(n)s members present, %(c)s of them certified.",
@@ -128,21 +136,13 @@ def save_inspection(inspection_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("portal.inspection", inspection_id=inspection_id))
 
 
-@portal_bp.post("/patrols/<int:inspection_id>/photos")
-def add_inspection_photo(inspection_id: int) -> Response | tuple[str, int]:
-    """A photo taken at the site; checked and cleaned before it is kept."""
-    volunteer = _require_volunteer()
-    found = _own_inspection(inspection_id, volunteer)
-    upload = request.files.get("photo")
-    raw = upload.read(MAX_BYTES + 1) if upload else b""
-    try:
-        patrol_photos.add_photo(db.session, found, raw, volunteer=volunteer)
-    except log.PatrolError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-        return _page(_own_inspection(inspection_id, volunteer), volunteer, status=400)
-    flash(_("Photo added."), "success")
-    return redirect(url_for("portal.inspection", inspection_id=inspection_id))
+def _refused(inspection_id: int, volunteer: Volunteer, data: inspecting.InspectionInput,
+             errors: dict[str, Any]) -> tuple[str, int]:
+    """Nothing saved (the photo neither): the page again with what the member chose."""
+    db.session.rollback()
+    flash(_("Nothing was saved: please correct the marked fields."), "danger")
+    return _page(_own_inspection(inspection_id, volunteer), volunteer, form=_typed(data),
+                 errors=errors, status=400)
 
 
 @portal_bp.get("/patrols/photos/<int:photo_id>")

@@ -1,8 +1,10 @@
 """A patrol member on a phone (390 px, Debian's chromium) answers an inspection's checklist:
 the answer tapped looks chosen (the portal loads no Bootstrap script, so CSS alone must show
-it). Screenshot to test-artifacts/."""
+it), and a photo added afterwards keeps the answers. Screenshot to test-artifacts/."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -43,7 +45,10 @@ def _look(page, label):  # type: ignore[no-untyped-def]
                 getComputedStyle(l, '::before').content].join('|'); }""")
 
 
-def test_a_tapped_answer_looks_chosen(browser, site) -> None:
+def test_a_tapped_answer_looks_chosen_and_a_photo_keeps_it(browser, site,
+                                                           tmp_path: Path) -> None:
+    from tests.app.services.requests.test_photos import jpeg_with_gps
+
     app, base = site
     link = _member_with_a_site(app)
     context = browser.new_context(viewport=PHONE, locale="zh-CN", has_touch=True)
@@ -67,5 +72,17 @@ def test_a_tapped_answer_looks_chosen(browser, site) -> None:
         assert chosen != untouched and other == untouched
         assert "✓" in chosen and "✓" not in other
         shoot(page, "zh-portal-390-inspection-checklist")
+
+        photo = tmp_path / "cafe.jpg"
+        photo.write_bytes(jpeg_with_gps())
+        page.set_input_files("#photo", str(photo))
+        with page.expect_navigation():
+            page.locator("#photo-button").click()
+        assert "照片已添加" in page.locator("main").inner_text()
+        assert page.locator("#inspection-photos img").count() == 1
+        items = page.locator(".checklist-item")
+        assert items.nth(0).locator("input:checked").get_attribute("value") == "no"
+        assert items.nth(1).locator("input:checked").get_attribute("value") == "yes"
+        assert "✓" in _look(page, items.nth(0).locator("label").nth(1))
     finally:
         context.close()

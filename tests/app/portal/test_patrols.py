@@ -3,6 +3,8 @@ findings, a follow-up that becomes a residents' request, end; the day's limit; b
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +15,7 @@ from app.models import PatrolChecklistItem, PatrolInspection, ResidentRequest
 from app.services.patrols import log
 from tests import factories as f
 from tests.app.portal.test_portal import open_portal
+from tests.app.services.requests.test_photos import jpeg_with_gps
 from tests.helpers import csrf_token_from
 
 pytestmark = pytest.mark.integration
@@ -222,3 +225,53 @@ def test_the_sites_printed_code_opens_one_tap_to_start(client, app, db_session,
         response = client.get(f"/{bad}")
         assert response.status_code == 302 and response.location.endswith("/portal/patrols")
     assert "不是本小组负责的场所" in client.get("/portal/patrols").get_data(as_text=True)
+
+
+def _chosen(page: str, item_id: int) -> list[str]:
+    """The answers the page shows as chosen for a checklist item (its checked radios)."""
+    return re.findall(rf'<input type="radio" id="answer-{item_id}-(\w+)"[^>]* checked>', page)
+
+
+def test_a_photo_goes_with_the_answers_not_yet_saved(client, app, db_session, squad) -> None:
+    """The photo is part of the inspection's form: adding one saves the answers chosen
+    before it, and a refused photo shows them again, chosen, with nothing saved."""
+    open_portal(client, app, squad["lead"])
+    inspection_id, page = _start(client, squad)
+    minors, licence = squad["items"]
+    assert 'enctype="multipart/form-data"' in page and 'name="photo"' in page
+    inspection_form = page[page.index('id="inspection-form"'):]
+    assert inspection_form.index('id="photo"') < inspection_form.index("</form>")  # one form
+    form = {"csrf_token": csrf_token_from(page), "action": "photo",
+            "present": [squad["lead"].id], f"answer-{minors.id}": "no",
+            f"answer-{licence.id}": "yes", "findings": "营业正常"}
+
+    refused = client.post(f"/portal/patrols/{inspection_id}", content_type="multipart/form-data",
+                          data={**form, "photo": (io.BytesIO(b"not a photo"), "x.jpg")})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "不是能打开的照片" in body
+    assert _chosen(body, minors.id) == ["no"] and _chosen(body, licence.id) == ["yes"]
+    assert "营业正常" in body
+    db_session.expire_all()
+    unchanged = db_session.get(PatrolInspection, inspection_id)
+    assert [e["answer"] for e in unchanged.checklist] == ["", ""] and unchanged.photos == []
+
+    added = client.post(f"/portal/patrols/{inspection_id}", content_type="multipart/form-data",
+                        data={**form, "photo": (io.BytesIO(jpeg_with_gps()), "cafe.jpg")})
+    assert added.status_code == 302
+    db_session.expire_all()
+    saved = db_session.get(PatrolInspection, inspection_id)
+    assert [e["answer"] for e in saved.checklist] == ["no", "yes"] and len(saved.photos) == 1
+    assert saved.findings == "营业正常"
+    page = client.get(f"/portal/patrols/{inspection_id}").get_data(as_text=True)
+    assert "照片已添加" in page and "已保存" in page
+    assert _chosen(page, minors.id) == ["no"] and _chosen(page, licence.id) == ["yes"]
+
+    # "Add the photo" with no photo chosen: said so, the answers changed meanwhile not lost.
+    empty = client.post(f"/portal/patrols/{inspection_id}", content_type="multipart/form-data",
+                        data={**form, "csrf_token": csrf_token_from(page),
+                              f"answer-{minors.id}": "yes"})
+    assert empty.status_code == 400 and 'id="photo-error"' in empty.get_data(as_text=True)
+    assert _chosen(empty.get_data(as_text=True), minors.id) == ["yes"]
+    db_session.expire_all()
+    assert [e["answer"] for e in db_session.get(PatrolInspection, inspection_id).checklist] \
+        == ["no", "yes"]

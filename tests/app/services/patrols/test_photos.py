@@ -107,13 +107,14 @@ def test_on_the_phone_a_member_adds_a_photo_and_another_group_cannot_see_it(
     open_portal(client, app, inspection["member"])
     page = client.get(f"/portal/patrols/{found.id}").get_data(as_text=True)
     token = csrf_token_from(page)
-    refused = client.post(f"/portal/patrols/{found.id}/photos", data={
-        "csrf_token": token, "photo": (io.BytesIO(b"not a photo"), "x.jpg")},
-        content_type="multipart/form-data")
+    present = [m.volunteer_id for m in found.group.members]
+    refused = client.post(f"/portal/patrols/{found.id}", data={
+        "csrf_token": token, "action": "photo", "present": present,
+        "photo": (io.BytesIO(b"not a photo"), "x.jpg")}, content_type="multipart/form-data")
     assert refused.status_code == 400 and "不是能打开的照片" in refused.get_data(as_text=True)
-    added = client.post(f"/portal/patrols/{found.id}/photos", data={
-        "csrf_token": token, "photo": (io.BytesIO(jpeg_with_gps()), "cafe.jpg")},
-        content_type="multipart/form-data")
+    added = client.post(f"/portal/patrols/{found.id}", data={
+        "csrf_token": token, "action": "photo", "present": present,
+        "photo": (io.BytesIO(jpeg_with_gps()), "cafe.jpg")}, content_type="multipart/form-data")
     assert added.status_code == 302
     db_session.expire_all()
     (photo,) = db_session.get(type(found), found.id).photos
