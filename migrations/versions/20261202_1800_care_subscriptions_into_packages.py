@@ -5,8 +5,10 @@ service package — a package made for the household when it has none. The item 
 package's skill (a skill of the package's name is made when it had none: an item needs one),
 duration and description, the subscription's volunteer as helper, its weekday and time, and
 the cadence nearest to `cadence_days`: 7–10 days weekly, 11–20 fortnightly, 21 or more the
-same weekday of each month (its week of the month from the subscription's first visit), and
-under a week the weekdays a visit every `cadence_days` falls on in its first week.
+same weekday of each month, and under a week the weekdays a visit every `cadence_days` falls
+on in its first week. Weekday and week of the month are those of the subscription's next visit
+(of its first visit when none is ahead), so the visit the household expects next is one the
+item makes itself: the next generation keeps it instead of replacing it.
 
 The subscription's future visits are re-linked to the item (a `package_visits` row each).
 One its volunteer holds moves as it is; one she does not hold (the old job never gave it to
@@ -20,7 +22,7 @@ column would rebuild `events` on SQLite. `service_package_items.care_subscriptio
 where an item came from (plain ALTER TABLE on SQLite; no ON DELETE, which SQLite cannot
 report), so the downgrade can give the visits back to their subscriptions: it makes the items'
 visits subscription visits again (their subscription and due date), removes the items and the
-packages made here, and keeps the skills it made.
+packages made here, and keeps the skills it made (and the visits' shifts asking for them).
 
 Revision ID: c4r3subm3rg3
 Revises: h0ur5m0nth01
@@ -73,7 +75,8 @@ items = sa.table(
 events = sa.table(
     "events", sa.column("id", sa.Integer), sa.column("start_at", sa.DateTime(timezone=True)),
     sa.column("care_subscription_id", sa.Integer), sa.column("care_due_on", sa.Date))
-shifts = sa.table("shifts", sa.column("id", sa.Integer), sa.column("event_id", sa.Integer))
+shifts = sa.table("shifts", sa.column("id", sa.Integer), sa.column("event_id", sa.Integer),
+                  sa.column("skill_id", sa.Integer))
 assignments = sa.table(
     "assignments", sa.column("shift_id", sa.Integer), sa.column("volunteer_id", sa.Integer),
     sa.column("status", sa.String))
@@ -144,16 +147,31 @@ def _subscriptions_into_items(conn):
     for sub in rows:
         package_id = _package_of(conn, sub, rows, now)
         skill_id = sub["skill_id"] or _skill_for(conn, sub["package_id"], sub["name"])
-        first = first_visit(sub["starts_on"], sub["preferred_weekday"])
-        cadence, nth, mask = cadence_of(sub["cadence_days"], sub["preferred_weekday"], first)
+        # The item's rhythm is set from the visit the household expects next, so that visit
+        # is one the item would make itself and the next generation keeps it.
+        upcoming = _next_visit_day(conn, sub["id"], now)
+        weekday = sub["preferred_weekday"] if upcoming is None else upcoming.weekday()
+        first = upcoming or first_visit(sub["starts_on"], weekday)
+        cadence, nth, mask = cadence_of(sub["cadence_days"], weekday, first)
         item_id = conn.execute(items.insert().values(
             package_id=package_id, skill_id=skill_id, volunteer_id=sub["volunteer_id"],
-            cadence=cadence, weekday=sub["preferred_weekday"], nth=nth, weekdays_mask=mask,
+            cadence=cadence, weekday=weekday, nth=nth, weekdays_mask=mask,
             time_of_day=sub["preferred_time"],
             duration_minutes=min(480, max(5, sub["duration_minutes"])),
             description=sub["description"], skip_holidays=False,
             care_subscription_id=sub["id"]).returning(items.c.id)).scalar_one()
-        _relink_future_visits(conn, sub, item_id, now)
+        _relink_future_visits(conn, sub, item_id, skill_id, now)
+
+
+def _next_visit_day(conn, subscription_id, now):
+    """The due day of the subscription's first visit still ahead, or None."""
+    for start_at, due_on in conn.execute(
+            sa.select(events.c.start_at, events.c.care_due_on)
+            .where(events.c.care_subscription_id == subscription_id)
+            .order_by(events.c.start_at)):
+        if _aware(start_at) > now:
+            return due_on or _aware(start_at).date()
+    return None
 
 
 def _package_of(conn, sub, rows, now):
@@ -179,7 +197,7 @@ def _skill_for(conn, care_package_id, name):
         requires_qualification=False).returning(skills.c.id)).scalar_one()
 
 
-def _relink_future_visits(conn, sub, item_id, now):
+def _relink_future_visits(conn, sub, item_id, skill_id, now):
     future = conn.execute(
         sa.select(events.c.id, events.c.start_at, events.c.care_due_on)
         .where(events.c.care_subscription_id == sub["id"])
@@ -193,6 +211,10 @@ def _relink_future_visits(conn, sub, item_id, now):
             .where(shifts.c.event_id == event_id,
                    assignments.c.volunteer_id == sub["volunteer_id"],
                    assignments.c.status.in_(HOLDS_SEAT)).limit(1)).first() is not None
+        # A care package without a skill gets one of its name above: its visits ask for it
+        # too, as the item's own visits do (else the next generation would replace them).
+        conn.execute(shifts.update().where(shifts.c.event_id == event_id,
+                                           shifts.c.skill_id.is_(None)).values(skill_id=skill_id))
         conn.execute(package_visits.insert().values(
             item_id=item_id, due_on=due_on or _aware(start_at).date(), event_id=event_id,
             helper_id=sub["volunteer_id"] if held else None,

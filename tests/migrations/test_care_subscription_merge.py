@@ -60,8 +60,9 @@ class Rows:
             values).scalar_one()
 
     def visit(self, neighbourhood: int, household: int, subscription: int | None,
-              start: datetime, holder: int | None = None) -> int:
-        end = start + timedelta(hours=1)
+              start: datetime, holder: int | None = None, minutes: int = 60,
+              skill: int | None = None) -> int:
+        end = start + timedelta(minutes=minutes)
         event = self.add("events", neighbourhood_id=neighbourhood, kind="care_visit",
                          title="上门", start_at=self.stamp(start), end_at=self.stamp(end),
                          is_public=False, status="published", waitlist_enabled=False,
@@ -70,7 +71,7 @@ class Rows:
                          care_due_on=start.astimezone(ZONE).date().isoformat())
         shift = self.add("shifts", event_id=event, title="上门", start_at=self.stamp(start),
                          end_at=self.stamp(end), min_volunteers=1, max_volunteers=1,
-                         priority=2, sequence=0)
+                         priority=2, sequence=0, skill_id=skill)
         if holder is not None:
             self.add("assignments", shift_id=shift, volunteer_id=holder, status="pending",
                      source="manual", pinned=True, sequence=0)
@@ -88,7 +89,7 @@ def _before(rows: Rows) -> dict[str, Any]:
     weekday = first.weekday()
     ids: dict[str, Any] = {"weekday": weekday, "first": first}
     n = ids["n"] = rows.add("neighbourhoods", town="金桥镇", name="佳虹")
-    for key in ("h1", "h2", "h3"):
+    for key in ("h1", "h2", "h3", "h4"):
         ids[key] = rows.add("households", neighbourhood_id=n, address=f"金高路{key}号",
                             contact_name=f"{key}阿婆", members_count=1, unit="")
     ids["v"] = rows.add("volunteers", name="江洁志", neighbourhood_id=n,
@@ -118,6 +119,14 @@ def _before(rows: Rows) -> dict[str, Any]:
     ids["c"] = rows.add("care_subscriptions", household_id=ids["h3"], package_id=groceries,
                         volunteer_id=ids["v"], starts_on=start, preferred_weekday=weekday,
                         preferred_time="09:30:00", active=False)
+    # A monthly haircut whose next visit falls on another weekday than the one preferred:
+    # the item takes that visit's weekday and week of the month, so it keeps the visit.
+    ids["monthly_day"] = today + timedelta(days=10)
+    ids["d"] = rows.add("care_subscriptions", household_id=ids["h4"], package_id=ids["haircut"],
+                        volunteer_id=ids["v"], starts_on=start, preferred_weekday=weekday,
+                        preferred_time="14:30:00", active=True)
+    ids["monthly"] = rows.visit(n, ids["h4"], ids["d"], _at(ids["monthly_day"], 14),
+                                holder=ids["v"], minutes=45)
     ids["past"] = rows.visit(n, ids["h1"], ids["a"], _at(today - timedelta(days=7), 9),
                              holder=ids["v"])
     ids["held"] = rows.visit(n, ids["h1"], ids["a"], _at(first, 9), holder=ids["v"])
@@ -168,10 +177,19 @@ def test_subscriptions_become_package_items_and_come_back(empty_database_url: st
             assert items == [(None, "weekly", None, ids["v"], 60, "grocery_delivery"),
                              (ids["b"], "monthly", nth if nth <= 4 else -1, None, 45,
                               f"care_package_{ids['haircut']}")]
+            day = ids["monthly_day"]
+            [(skill, weekday, nth)] = _rows(
+                conn, "SELECT i.skill_id, i.weekday, i.nth FROM service_package_items i"
+                      " WHERE i.care_subscription_id = :d", d=ids["d"])
+            week_of_month = (day.day - 1) // 7 + 1
+            assert (weekday, nth) == (day.weekday(), week_of_month if week_of_month <= 4 else -1)
+            # Its visit asks for the skill made for the package, as the item does.
+            assert _rows(conn, "SELECT skill_id FROM shifts WHERE event_id = :e",
+                         e=ids["monthly"]) == [(skill,)]
             # The inactive subscription stays history only; the subscription tables stay.
             assert _rows(conn, "SELECT count(*) FROM service_packages WHERE household_id = :h",
                          h=ids["h3"]) == [(0,)]
-            assert _rows(conn, "SELECT count(*) FROM care_subscriptions") == [(3,)]
+            assert _rows(conn, "SELECT count(*) FROM care_subscriptions") == [(4,)]
 
         with db.engine.begin() as conn:
             # A visit generated after the merge (no subscription of its own).
@@ -191,7 +209,7 @@ def test_subscriptions_become_package_items_and_come_back(empty_database_url: st
             subscription_of = dict(_rows(conn, "SELECT id, care_subscription_id FROM events"))
             assert subscription_of == {ids["past"]: ids["a"], ids["held"]: ids["a"],
                                        ids["open"]: ids["a"], ids["inactive"]: ids["c"],
-                                       ids["later"]: ids["a"]}
+                                       ids["later"]: ids["a"], ids["monthly"]: ids["d"]}
             [(due,)] = _rows(conn, "SELECT care_due_on FROM events WHERE id = :e",
                              e=ids["later"])
             assert str(due) == later.isoformat()
@@ -203,5 +221,14 @@ def test_subscriptions_become_package_items_and_come_back(empty_database_url: st
 
         result = missed.record(db.session, now=datetime.now(UTC), zone=ZONE)
         assert [v.event_id for v in result.missed] == []
+        # The first generation after the merge keeps the monthly visit her helper holds.
+        from app.services.packages import generation
+
+        synced = generation.sync(db.session, [ids["h4"]],
+                                 today=datetime.now(ZONE).date(), zone=ZONE)
+        assert synced.replaced == 0
+        assert db.session.scalar(sa.text(
+            "SELECT count(*) FROM package_visits WHERE event_id = :e"),
+            {"e": ids["monthly"]}) == 1
         db.session.rollback()
         db.engine.dispose()
