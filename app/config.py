@@ -90,6 +90,9 @@ DEFAULTS: dict[str, Any] = {
     #: Residents signing themselves in at a session with the sheet's code, per client IP (a
     #: class on the venue's Wi-Fi shares one address; the limit stops guessing codes).
     "LINLI_ATTEND_RATE_LIMIT_IP": "120/minute;2000/day",
+    #: Residents looking up a reference code on the public page, per client IP (the limit
+    #: stops guessing codes).
+    "LINLI_LOOKUP_RATE_LIMIT_IP": "10/minute;100/day",
     #: Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug's
     #: ProxyFix). 0 (the default) trusts none, which is right when clients connect directly.
     "LINLI_PROXY_FIX_X_FOR": 0,

@@ -43,6 +43,9 @@ me_too_limits = budgets(Budget("LINLI_ME_TOO_RATE_LIMIT_IP", "me-too-ip", get_re
 #: Residents signing in at a session with the sheet's code: a budget of its own, per client IP.
 attend_limits = budgets(Budget("LINLI_ATTEND_RATE_LIMIT_IP", "attend-ip", get_remote_address))
 
+#: Looking up a reference code: per client IP, so codes cannot be tried one after another.
+lookup_limits = budgets(Budget("LINLI_LOOKUP_RATE_LIMIT_IP", "lookup-ip", get_remote_address))
+
 #: Verification codes by SMS: per number (no one's phone can be flooded) and per client.
 verify_limits = budgets(
     Budget("LINLI_REQUEST_VERIFY_RATE_LIMIT_IP", "request-verify-ip", get_remote_address),
