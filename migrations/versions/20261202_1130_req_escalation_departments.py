@@ -8,6 +8,7 @@ Create Date: 2026-12-02 11:12:00
 
 import sqlalchemy as sa
 from alembic import op
+from sqlite_rebuild import restore_report_triggers
 
 # revision identifiers, used by Alembic.
 revision = "rq2e5c4l8t02"
@@ -28,19 +29,6 @@ def _enum(values, name):
 def _roles(values):
     listed = ", ".join(f"'{v}'" for v in values)
     return f"role IN ({listed})"
-
-
-def _restore_report_triggers(table):
-    """SQLite drops a table's triggers when batch mode re-creates it: put back those of the
-    reports' data version (revision r18d4t4v3r5), or the five comparisons would not see
-    later writes to the table."""
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        op.execute(f"DROP TRIGGER IF EXISTS report_data_changed_{table}_{event.lower()}")
-        op.execute(f"CREATE TRIGGER report_data_changed_{table}_{event.lower()} AFTER {event}"
-                   f" ON {table} BEGIN UPDATE report_data_version"
-                   f" SET version = lower(hex(randomblob(16))) WHERE id = 1; END")
 
 
 def upgrade():
@@ -100,7 +88,7 @@ def upgrade():
             ["department_id"], ["id"], ondelete="RESTRICT")
         batch_op.create_index(batch_op.f("ix_resident_requests_department_id"),
                               ["department_id"], unique=False)
-    _restore_report_triggers("resident_requests")
+    restore_report_triggers("resident_requests")
     # A request of a building's patch starts with its service group.
     op.execute("UPDATE resident_requests SET level = 'group' "
                "WHERE service_group_id IS NOT NULL")
@@ -131,6 +119,6 @@ def downgrade():
         batch_op.drop_column("department_id")
         batch_op.drop_constraint(op.f("ck_resident_requests_request_level"), type_="check")
         batch_op.drop_column("level")
-    _restore_report_triggers("resident_requests")
+    restore_report_triggers("resident_requests")
     op.drop_table("resident_request_escalations")
     op.drop_table("departments")

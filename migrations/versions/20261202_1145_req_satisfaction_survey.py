@@ -8,6 +8,7 @@ Create Date: 2026-12-02 11:45:00
 
 import sqlalchemy as sa
 from alembic import op
+from sqlite_rebuild import restore_report_triggers
 
 # revision identifiers, used by Alembic.
 revision = "rq3s4t1s5f03"
@@ -18,25 +19,12 @@ depends_on = None
 ANSWERS = ("satisfied", "partly", "not_satisfied")
 
 
-def _restore_report_triggers(table):
-    """SQLite drops a table's triggers when batch mode re-creates it: put back those of the
-    reports' data version (revision r18d4t4v3r5), or the five comparisons would not see
-    later writes to the table."""
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        op.execute(f"DROP TRIGGER IF EXISTS report_data_changed_{table}_{event.lower()}")
-        op.execute(f"CREATE TRIGGER report_data_changed_{table}_{event.lower()} AFTER {event}"
-                   f" ON {table} BEGIN UPDATE report_data_version"
-                   f" SET version = lower(hex(randomblob(16))) WHERE id = 1; END")
-
-
 def upgrade():
     with op.batch_alter_table("resident_requests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("survey_token", sa.String(length=16), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_resident_requests_survey_token"),
                                           ["survey_token"])
-    _restore_report_triggers("resident_requests")
+    restore_report_triggers("resident_requests")
     op.create_table(
         "resident_request_answers",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,4 +53,4 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f("uq_resident_requests_survey_token"),
                                  type_="unique")
         batch_op.drop_column("survey_token")
-    _restore_report_triggers("resident_requests")
+    restore_report_triggers("resident_requests")

@@ -11,6 +11,7 @@ Create Date: 2026-12-03 11:30:00
 
 import sqlalchemy as sa
 from alembic import op
+from sqlite_rebuild import restore_report_triggers
 
 revision = "rqv1s1tf0rm1"
 down_revision = "as7r3l3a5ed0"
@@ -20,26 +21,13 @@ depends_on = None
 TABLE = "resident_requests"
 
 
-def _restore_report_triggers(table):
-    """SQLite drops a table's triggers when batch mode re-creates it: put back those of the
-    reports' data version (revision r18d4t4v3r5), or the five comparisons would not see
-    later writes to the table."""
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        op.execute(f"DROP TRIGGER IF EXISTS report_data_changed_{table}_{event.lower()}")
-        op.execute(f"CREATE TRIGGER report_data_changed_{table}_{event.lower()} AFTER {event}"
-                   f" ON {table} BEGIN UPDATE report_data_version"
-                   f" SET version = lower(hex(randomblob(16))) WHERE id = 1; END")
-
-
 def upgrade():
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
         batch_op.add_column(sa.Column("visit_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(op.f(f"fk_{TABLE}_visit_id_visits"), "visits",
                                     ["visit_id"], ["id"], ondelete="SET NULL")
         batch_op.create_index(op.f(f"ix_{TABLE}_visit_id"), ["visit_id"])
-    _restore_report_triggers(TABLE)
+    restore_report_triggers(TABLE)
 
 
 def downgrade():
@@ -47,4 +35,4 @@ def downgrade():
         batch_op.drop_index(op.f(f"ix_{TABLE}_visit_id"))
         batch_op.drop_constraint(op.f(f"fk_{TABLE}_visit_id_visits"), type_="foreignkey")
         batch_op.drop_column("visit_id")
-    _restore_report_triggers(TABLE)
+    restore_report_triggers(TABLE)

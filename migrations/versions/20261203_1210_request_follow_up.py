@@ -13,6 +13,7 @@ Create Date: 2026-12-03 12:10:00
 
 import sqlalchemy as sa
 from alembic import op
+from sqlite_rebuild import restore_report_triggers
 
 revision = "rq8f0l10wup8"
 down_revision = "h3ldph0705"
@@ -26,18 +27,6 @@ EFFECTIVE = "outcome IN ('done', 'phone_instead')"
 
 def _sqlite() -> bool:
     return op.get_bind().dialect.name == "sqlite"
-
-
-def _restore_report_triggers(table):
-    """SQLite drops a table's triggers when batch mode re-creates it: put back those of the
-    reports' data version (revision r18d4t4v3r5)."""
-    if not _sqlite():
-        return
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        op.execute(f"DROP TRIGGER IF EXISTS report_data_changed_{table}_{event.lower()}")
-        op.execute(f"CREATE TRIGGER report_data_changed_{table}_{event.lower()} AFTER {event}"
-                   f" ON {table} BEGIN UPDATE report_data_version"
-                   f" SET version = lower(hex(randomblob(16))) WHERE id = 1; END")
 
 
 def _restore_effective_index():
@@ -60,7 +49,7 @@ def upgrade():
         batch_op.create_check_constraint(
             "follow_up_done_only_when_planned",
             "follow_up_done_at IS NULL OR follow_up_due_on IS NOT NULL")
-    _restore_report_triggers("resident_requests")
+    restore_report_triggers("resident_requests")
     with op.batch_alter_table("resident_request_changes", schema=None) as batch_op:
         batch_op.add_column(sa.Column(
             "follow_up", sa.Enum(*OUTCOMES, name="request_follow_up", native_enum=False,
@@ -75,7 +64,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f("fk_visits_follow_up_of_id_resident_requests"),
                                     "resident_requests", ["follow_up_of_id"], ["id"],
                                     ondelete="SET NULL")
-    _restore_report_triggers("visits")
+    restore_report_triggers("visits")
     _restore_effective_index()
 
 
@@ -85,7 +74,7 @@ def downgrade():
                                  type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_visits_follow_up_of_id"))
         batch_op.drop_column("follow_up_of_id")
-    _restore_report_triggers("visits")
+    restore_report_triggers("visits")
     _restore_effective_index()
     with op.batch_alter_table("resident_request_changes", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_resident_request_changes_follow_up_keeps_state"),
@@ -99,4 +88,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_resident_requests_follow_up_due_on"))
         batch_op.drop_column("follow_up_done_at")
         batch_op.drop_column("follow_up_due_on")
-    _restore_report_triggers("resident_requests")
+    restore_report_triggers("resident_requests")

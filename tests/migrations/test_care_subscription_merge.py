@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -31,10 +31,6 @@ def _migration() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _previous() -> str:
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
 
 
 class Rows:
@@ -142,7 +138,7 @@ def _rows(conn: Any, sql: str, **params: Any) -> list[tuple]:
 def test_subscriptions_become_package_items_and_come_back(empty_database_url: str) -> None:
     migration = _migration()
     with temporary_app(empty_database_url) as app, app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
             ids = _before(Rows(conn))
 
@@ -199,7 +195,7 @@ def test_subscriptions_become_package_items_and_come_back(empty_database_url: st
             rows.add("package_visits", item_id=item[0], due_on=later.isoformat(),
                      event_id=ids["later"], helper_id=ids["v"], kept_after_change=False)
 
-        downgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        downgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.connect() as conn:
             assert "care_subscription_id" not in {
                 c["name"] for c in sa.inspect(conn).get_columns("service_package_items")}

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from app.enums import HoursKind
 from app.extensions import db
 from app.models import HoursEntry
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ def _months(connection) -> set[tuple]:
 
 
 def test_the_migration_back_fills_the_months_and_goes_back(empty_database_url) -> None:
-    before = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
+    before = revision_before(REVISION)
     with temporary_app(empty_database_url) as app, app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR), revision=before)
         with db.engine.begin() as conn:

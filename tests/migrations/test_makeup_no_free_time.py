@@ -8,22 +8,18 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
 REVISION = "mk0f4eet1me0"
 WHEN = "2026-12-01 08:00:00+00:00"
 LATER = "2026-12-01 09:00:00+00:00"
-
-
-def _previous() -> str:
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
 
 
 def _add(conn: Any, table: str, **values: Any) -> int:
@@ -52,7 +48,7 @@ def _reasons(conn: Any) -> dict[int, str | None]:
 def test_no_free_time_is_taken_and_comes_back_as_availability(
         empty_database_url: str) -> None:
     with temporary_app(empty_database_url) as app, app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
             neighbourhood = _add(conn, "neighbourhoods", town="金桥镇", name="永业")
             missed = _visit(conn, neighbourhood, None)
@@ -68,7 +64,7 @@ def test_no_free_time_is_taken_and_comes_back_as_availability(
         with db.engine.connect() as conn:
             assert _reasons(conn) == {missed: None, makeup: "no_free_time"}
 
-        downgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        downgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.connect() as conn:
             assert _reasons(conn) == {missed: None, makeup: "availability"}
             assert conn.execute(sa.text(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from app.extensions import db
 from app.models import Pairing
 from tests import factories as f
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ def test_english_proposed_aims_become_chinese(empty_database_url: str) -> None:
                 db.session, neighbourhood=neighbourhood), volunteer=volunteer,
                 status=PairingStatus.confirmed, starts_on=date(2026, 12, 1), aim=aim))
         db.session.commit()
-        previous = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
+        previous = revision_before(REVISION)
         db.session.remove()
         downgrade(directory=str(MIGRATIONS_DIR), revision=previous)
         upgrade(directory=str(MIGRATIONS_DIR), revision=REVISION)

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from app.enums import RequestCategory
 from app.extensions import db
 from app.services.requests import deadlines
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -88,7 +88,7 @@ def _due(conn: sa.Connection) -> dict[str, datetime | None]:
 
 def test_open_requests_get_the_deadline_intake_would_have_given(
         empty_database_url: str) -> None:
-    before = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
+    before = revision_before(REVISION)
     expected = {code[:12]: row[4] for code, row in ROWS.items()}
     with temporary_app(empty_database_url) as app, app.app_context():
         assert app.config["LINLI_TIMEZONE"] == "Asia/Shanghai"

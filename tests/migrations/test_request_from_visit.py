@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,7 @@ def _rows(conn: sa.Connection) -> list[tuple]:
 
 def test_requests_and_their_history_are_kept_and_a_deleted_visit_lets_go(
         empty_database_url: str) -> None:
-    before = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
+    before = revision_before(REVISION)
     kept = [("QVISIT01", True, "江洁志")]
     with temporary_app(empty_database_url) as app, app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR), revision=before)

@@ -8,21 +8,17 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
 REVISION = "ph0705t4g3"
 WHEN = "2026-12-01 08:00:00+00:00"
-
-
-def _previous() -> str:
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
 
 
 def _add(conn: Any, table: str, **values: Any) -> int:
@@ -54,7 +50,7 @@ def _stages(conn: Any) -> dict[int, str]:
 def test_existing_photos_get_their_stage_and_no_other_is_taken(
         empty_database_url: str) -> None:
     with temporary_app(empty_database_url) as app, app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
             neighbourhood = _add(conn, "neighbourhoods", town="金桥镇", name="佳虹")
             coordinator = _add(conn, "users", username="coordinator", display_name="协调员",
@@ -74,7 +70,7 @@ def test_existing_photos_get_their_stage_and_no_other_is_taken(
         with pytest.raises(sa.exc.DBAPIError), db.engine.begin() as conn:
             conn.execute(sa.text("UPDATE resident_request_photos SET stage = 'during'"))
 
-        downgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        downgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.connect() as conn:
             assert conn.execute(sa.text(
                 "SELECT count(*) FROM resident_request_photos")).scalar_one() == 3

@@ -9,23 +9,18 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
 REVISION = "s3r1e5s0urc3"
 WHEN = "2026-12-01 08:00:00+00:00"
 LATER = "2026-12-01 10:00:00+00:00"
-
-
-def _previous() -> str:
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
-    return script.get_revision(REVISION).down_revision
 
 
 def _add(conn: Any, table: str, **values: Any) -> int:
@@ -91,7 +86,7 @@ def _sources(conn: Any) -> dict[int, str]:
 
 def test_series_made_seats_become_series_and_come_back(empty_database_url: str) -> None:
     with temporary_app(empty_database_url) as app, app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
             ids = _before(conn)
 
@@ -110,7 +105,7 @@ def test_series_made_seats_become_series_and_come_back(empty_database_url: str) 
             conn.execute(sa.text("UPDATE assignments SET source = 'robot' WHERE id = :a"),
                          {"a": ids["scheduler"]})
 
-        downgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        downgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.connect() as conn:
             assert set(_sources(conn).values()) == {"manual", "self", "solver"}
         with pytest.raises(sa.exc.DBAPIError), db.engine.begin() as conn:

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
 REVISION = "s3r1e5h0l1d4"
 WHEN = "2026-12-01 08:00:00+00:00"
-
-
-def _previous() -> str:
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
 
 
 def _series(conn: sa.Connection, neighbourhood: int, title: str, skip: bool) -> int:
@@ -36,7 +32,7 @@ def _series(conn: sa.Connection, neighbourhood: int, title: str, skip: bool) -> 
 
 def test_skip_holidays_becomes_on_holiday_and_comes_back(empty_database_url: str) -> None:
     with temporary_app(empty_database_url) as app, app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
             hood = conn.execute(sa.text("INSERT INTO neighbourhoods (town, name) VALUES"
                                         " ('金桥镇', '永业') RETURNING id")).scalar_one()
@@ -61,7 +57,7 @@ def test_skip_holidays_becomes_on_holiday_and_comes_back(empty_database_url: str
         with pytest.raises(sa.exc.DBAPIError), db.engine.begin() as conn:
             conn.execute(sa.text("UPDATE event_series SET on_holiday = 'sometimes'"))
 
-        downgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        downgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT id, skip_holidays FROM event_series")).all()
             assert {i: bool(skip) for i, skip in rows} == {skipping: True, keeping: True}

@@ -7,22 +7,17 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
 REVISION = "grp1s3rv1c3"
 WHEN = "2026-12-01 08:00:00+00:00"
-
-
-def _previous() -> str:
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
-    return script.get_revision(REVISION).down_revision
 
 
 def _add(conn: Any, table: str, **values: Any) -> int:
@@ -110,7 +105,7 @@ def _before(conn: Any) -> dict[str, int]:
 def test_service_group_teams_become_service_groups_and_come_back(
         empty_database_url: str) -> None:
     with temporary_app(empty_database_url) as app, app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
             ids = _before(conn)
 
@@ -145,7 +140,7 @@ def test_service_group_teams_become_service_groups_and_come_back(
             with pytest.raises(sa.exc.DBAPIError), db.engine.begin() as conn:
                 conn.execute(sa.text(statement))
 
-        downgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
+        downgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.connect() as conn:
             assert "service_group_id" not in {
                 c["name"] for c in sa.inspect(conn).get_columns("shifts")}
