@@ -15,7 +15,8 @@
   raiser's "not resolved" answer, and the questionnaire's answers.
 - each request raised on a household visit (the doctor's too) is the visited household's, its
   contact and mobile number on file standing for the raiser, and is filed by a member of the
-  building's service group (`volunteer_id`, as the per-volunteer figures count).
+  building's service group (`volunteer_id`, as the per-volunteer figures count): see
+  `app.services.demo.request_visits`.
 
 Written once, when the demo neighbourhoods have no request, by bulk inserts (a statement per
 table); `app.services.requests.stats` gives back the figures (`tests/app/services/
@@ -25,7 +26,6 @@ test_demo_requests.py` checks them).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,19 +46,17 @@ from app.models import (
     CouncilAttendee,
     Department,
     Event,
-    Household,
     Neighbourhood,
     ResidentRequest,
     User,
     Volunteer,
-    service_group_members,
 )
 from app.services.demo import data as d
 from app.services.demo.request_stories import Story, cut, write
 from app.services.demo.request_texts import DEPARTMENTS, MATTERS, PATROL_FINDINGS
+from app.services.demo.request_visits import VisitRaisers
 from app.services.requests.deadlines import DeadlineClock
 from app.services.requests.escalation import starting_level
-from app.services.signup.applicant import SignupInvalid, normalise_phone
 
 S = RequestStatus
 C = RequestCategory
@@ -112,7 +110,7 @@ class _Writer:
         #: Due dates as the intake sets them: the category's working days on the calendar.
         self.deadlines = DeadlineClock(session, today - timedelta(days=YEAR_DAYS + 7), today,
                                        zone)
-        self.visiting: dict[int, _Visiting] = {}
+        self.visits = VisitRaisers(session, leaving_out=JIANG)
 
     # -- reference data ----------------------------------------------------------------------
 
@@ -136,11 +134,6 @@ class _Writer:
             select(Building.id, Building.number, Building.service_group_id)
             .where(Building.neighbourhood_id == neighbourhood.id)
             .order_by(Building.id)).tuples().all())
-
-    def _visiting_of(self, neighbourhood_id: int) -> _Visiting:
-        if neighbourhood_id not in self.visiting:
-            self.visiting[neighbourhood_id] = _Visiting.of(self.session, neighbourhood_id)
-        return self.visiting[neighbourhood_id]
 
     def _coordinator(self, neighbourhood: Neighbourhood) -> tuple[int | None, str]:
         slug = next((s.slug for s in d.NEIGHBOURHOODS if s.name == neighbourhood.name), None)
@@ -181,7 +174,7 @@ class _Writer:
             **extra,
         }
         if channel == RequestChannel.visit:
-            self._visiting_of(neighbourhood.id).raise_on_visit(row, len(self.stories))
+            self.visits.raise_on_visit(row, len(self.stories))
         story = Story(row, actor=actor)
         story.steps.append((None, S.received, received, None))
         self.stories.append(story)
@@ -209,7 +202,7 @@ class _Writer:
         phone = self.rng.choice(d.MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
         household = story.row["household_id"]
         if household is not None:
-            name, phone = self._visiting_of(story.row["neighbourhood_id"]).contacts[household]
+            name, phone = self.visits.contact(story.row["neighbourhood_id"], household)
         story.row.update(name=name, phone=phone, consent_at=story.row["received_at"])
 
     # -- the article's examples ----------------------------------------------------------------
@@ -407,54 +400,3 @@ class _Writer:
                 story.steps.append((S.resolved, S.handling, reopened, story.answer[2]))
                 story.row.update(status=S.handling, resolved_at=None, posted_at=None,
                                  updated_at=reopened)
-
-    # -- writing -------------------------------------------------------------------------------
-
-
-
-@dataclass
-class _Visiting:
-    """Who raises and who files a neighbourhood's requests on visits: its households with a
-    mobile number on file (by building), and its service groups' members, Jiang Jiezhi left
-    out (her 235 suggestions are her patrols')."""
-
-    households: dict[int | None, list[int]]
-    contacts: dict[int, tuple[str, str]]
-    members: dict[int | None, list[int]]
-
-    @classmethod
-    def of(cls, session: Session, neighbourhood_id: int) -> _Visiting:
-        households: dict[int | None, list[int]] = {None: []}
-        contacts: dict[int, tuple[str, str]] = {}
-        for hid, building, name, phone in session.execute(
-                select(Household.id, Household.building_id, Household.contact_name,
-                       Household.contact_phone)
-                .where(Household.neighbourhood_id == neighbourhood_id)
-                .order_by(Household.id)):
-            try:
-                contacts[hid] = (name, normalise_phone(phone))
-            except SignupInvalid:
-                continue  # a landline, or none: the household cannot be told by SMS
-            households.setdefault(building, []).append(hid)
-            households[None].append(hid)
-        members: dict[int | None, list[int]] = {None: []}
-        for group, vid in session.execute(
-                select(service_group_members.c.group_id, Volunteer.id)
-                .join(Volunteer, Volunteer.id == service_group_members.c.volunteer_id)
-                .where(Volunteer.neighbourhood_id == neighbourhood_id, Volunteer.name != JIANG)
-                .order_by(service_group_members.c.group_id, Volunteer.id)):
-            members.setdefault(group, []).append(vid)
-            if vid not in members[None]:
-                members[None].append(vid)
-        return cls(households, contacts, members)
-
-    def raise_on_visit(self, row: dict, k: int) -> None:
-        """The household (of the request's building if it has one) and the member (of the
-        building's group if it has members) of the `k`th request: chosen by its number, not
-        by the demo's random draws, so the rest of the year stays as it was."""
-        households = self.households.get(row["building_id"]) or self.households[None]
-        members = self.members.get(row["service_group_id"]) or self.members[None]
-        if households:
-            row["household_id"] = households[k % len(households)]
-        if members:
-            row["volunteer_id"] = members[k % len(members)]
