@@ -42,6 +42,7 @@ from app.services import care_visits, notify, scoping
 from app.services.patrols import rota_builds, rota_runs
 from app.services.patrols.log import PatrolError
 from app.services.scheduler import drafts, errors, publish, review, runs, seats, text
+from app.services.scheduler.run_transactions import run_error_message
 from app.services.scheduler.scope import Scope, scope_shifts
 from app.sorting import pinyin_key
 from app.tasks import patrols as patrol_tasks
@@ -196,7 +197,7 @@ class ScheduleView(ProtectedView, BaseView):
             sms_logged_only=notify.sms_logged_only(),
             skills=list(db.session.scalars(select(Skill).order_by(Skill.code))),
             action_form=ActionForm(), warnings=[],
-            error=runs.run_error_message(run),
+            error=run_error_message(run),
             zone=deployment_zone(), label=text.shift_label,
             live=run.status in (RunStatus.queued, RunStatus.running),
             status=review.status_json(run),
@@ -331,7 +332,7 @@ class ScheduleView(ProtectedView, BaseView):
                 sms_logged_only=notify.sms_logged_only(),
                 skills=list(db.session.scalars(select(Skill).order_by(Skill.code))),
                 action_form=ActionForm(), warnings=warnings,
-                error=runs.run_error_message(run), zone=deployment_zone(),
+                error=run_error_message(run), zone=deployment_zone(),
                 label=text.shift_label, live=False,
             )
         if warnings:

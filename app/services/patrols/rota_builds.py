@@ -29,7 +29,7 @@ from app.enums import RunStatus
 from app.models import PatrolSeason, ScheduleRun, User, utcnow
 from app.services.patrols import rota, rota_runs
 from app.services.patrols.log import PatrolError
-from app.services.scheduler import runs
+from app.services.scheduler import run_transactions, runs
 from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
 
 #: A rota run's deadline by default: the issue's 10 s from queued to done, less what the web
@@ -71,7 +71,7 @@ def requeue_rota(session: Session, run: ScheduleRun) -> None:
 def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInfo,
                  locale: str) -> str:
     """Build and keep the rota of a queued run; returns the run's final status."""
-    taken = runs.taken_elsewhere(session, run_id)
+    taken = run_transactions.taken_elsewhere(session, run_id)
     if taken is not None:
         return taken
     try:
@@ -83,7 +83,7 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
         season_id = (run.parameters or {}).get("patrol_season")
         season = session.get(PatrolSeason, season_id) if season_id else None
         if season is None:
-            runs.fail_run(session, run_id, "no_season")
+            run_transactions.fail_run(session, run_id, "no_season")
             return RunStatus.failed.value
         building = BuildHeartbeat(engine, run_id)
         building.start()
@@ -107,7 +107,7 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
             heartbeat.stop()
         solve_seconds = time.monotonic() - clock - plan_seconds
     except Exception:
-        runs.fail_run(session, run_id, "crashed", traceback.format_exc())
+        run_transactions.fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
 
     def write(run: ScheduleRun) -> None:
@@ -116,4 +116,4 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
             "deadline": deadline, "queued": round(waited, 2), "plan": round(plan_seconds, 2),
             "solve": round(solve_seconds, 2), "solve_budget": round(budget, 2)}}
 
-    return runs.write_result(session, run_id, write)
+    return run_transactions.write_result(session, run_id, write)

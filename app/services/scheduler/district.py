@@ -34,7 +34,7 @@ import scheduling
 from app.database import writing
 from app.enums import PartStatus, RunStatus
 from app.models import Neighbourhood, ScheduleRun, ScheduleRunPart, utcnow
-from app.services.scheduler import bridge, runs
+from app.services.scheduler import bridge, run_transactions, runs
 from app.services.scheduler.heartbeat import PartHeartbeat, total_seats
 from app.transactions import after_commit
 
@@ -200,7 +200,7 @@ def _part_failed(session: Session, part_id: int, attempt: int, detail: str) -> N
     run = part.run
     if run.status == RunStatus.running:
         run.status = RunStatus.failed
-        run.error = runs._error_en("part_crashed")
+        run.error = run_transactions.error_in_english("part_crashed")
         run.metrics = {**(run.metrics or {}), "error_code": "part_crashed"}
         run.log = (run.log or "") + f"part {part.number}:\n{detail}"
         run.finished_at = utcnow()
@@ -239,7 +239,7 @@ def collect(session: Session, run_id: int) -> str:
             run.finished_at = utcnow()
             session.commit()
     except Exception:
-        runs.fail_run(session, run_id, "crashed", traceback.format_exc())
+        run_transactions.fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
     log.info("run %s collected from %s parts", run_id, len(parts))
     return RunStatus.succeeded.value

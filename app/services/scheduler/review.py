@@ -30,7 +30,7 @@ from app.services import qualifications
 from app.services.notify import DeliveryCounts
 from app.services.patrols.rota import NO_TIME
 from app.services.scheduler import district, reliability
-from app.services.scheduler.runs import run_error_message
+from app.services.scheduler.run_transactions import run_error_message
 from app.services.scheduler.scope import Scope, scope_shifts
 from app.services.scheduler.text import shift_label
 

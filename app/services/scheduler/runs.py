@@ -1,4 +1,6 @@
 """A scheduler run's life: create, claim, execute (the huey task's body), fail when stale.
+Claiming a run, failing it with a reason and writing its result are
+`run_transactions` (the patrol rota task uses them too).
 
 Transactions. Services here flush and let the caller commit, except `execute_run`, which *is*
 the task and owns its transactions:
@@ -28,9 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -43,6 +43,12 @@ from app.models import Assignment, ScheduleRun, ScheduleRunPart, User, utcnow
 from app.services.scheduler import bridge
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
+from app.services.scheduler.run_transactions import (
+    error_in_english,
+    fail_run,
+    taken_elsewhere,
+    write_result,
+)
 from app.services.scheduler.scope import Scope, scope_shifts
 from app.transactions import after_commit
 
@@ -52,26 +58,6 @@ DEFAULT_SECONDS = 10.0
 DEFAULT_WORKERS = 2
 #: A running run whose heartbeat is older than this many seconds has lost its worker.
 DEFAULT_STALE_SECONDS = 90
-
-#: Errors a run can end with, by code: stored in English in `run.error`, shown translated.
-RUN_ERRORS = {
-    "worker_lost": _l("The worker stopped during the run; start the run again."),
-    "infeasible_pins": _l(
-        "The pinned assignments cannot all be kept (a volunteer is no longer eligible); "
-        "unpin them and start the run again."
-    ),
-    "no_shifts": _l("There are no shifts to schedule in this scope."),
-    "no_season": _l("The patrol season of this rota no longer exists."),
-    "crashed": _l("The run failed with an internal error; start it again or ask support."),
-    "part_lost": _l(
-        "A part of the district run lost its worker again after being started anew; "
-        "start the run again."
-    ),
-    "part_crashed": _l(
-        "A part of the district run failed with an internal error; start the run again or "
-        "ask support."
-    ),
-}
 
 #: Where the app finds the function that queues one part of a district run (set by
 #: `app.tasks.init_app`, so that services hand parts over without importing a task).
@@ -84,21 +70,9 @@ MAX_PART_ATTEMPTS = 2
 HandOff = Callable[[Session, int, bridge.BuiltProblem, dict[str, Any]], bool]
 
 
-def _error_en(code: str) -> str:
-    with force_locale("en"):
-        return str(RUN_ERRORS[code])
-
-
 def min_gap_minutes() -> int:
     """The deployment's travel/rest gap between two shifts of one volunteer."""
     return int(current_app.config.get("LINLI_SCHEDULE_MIN_GAP_MINUTES", 0))
-
-
-def run_error_message(run: ScheduleRun) -> str | None:
-    code = (run.metrics or {}).get("error_code")
-    if code in RUN_ERRORS:
-        return str(RUN_ERRORS[code])
-    return run.error
 
 
 # -- Creating and starting -------------------------------------------------------------------
@@ -180,53 +154,6 @@ def weighted_total(problem: scheduling.Problem) -> int:
     )
 
 
-def claim_run(session: Session, run_id: int) -> bool:
-    """queued → running, by a conditional update: only one worker wins. Commits."""
-    result = session.execute(
-        update(ScheduleRun)
-        .where(ScheduleRun.id == run_id, ScheduleRun.status == RunStatus.queued)
-        .values(
-            status=RunStatus.running,
-            started_at=utcnow(),
-            finished_at=None,
-            progress=0.0,
-            error=None,
-            metrics={"heartbeat": utcnow().isoformat(), "phase": "build"},
-        )
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return result.rowcount == 1
-
-
-def taken_elsewhere(session: Session, run_id: int) -> str | None:
-    """Claim the run for this worker (`claim_run`): None when claimed, else the status the
-    run has (another worker has it, or it is done or gone), and nothing held."""
-    if claim_run(session, run_id):
-        return None
-    run = session.get(ScheduleRun, run_id)
-    status = run.status.value if run else "missing"
-    session.rollback()
-    log.info("run %s not claimed (status %s)", run_id, status)
-    return status
-
-
-def fail_run(session: Session, run_id: int, code: str, detail: str = "") -> None:
-    """End the run as failed with the reason `code` (of `RUN_ERRORS`); rolls back what the
-    session held, commits."""
-    session.rollback()
-    run = session.get(ScheduleRun, run_id)
-    if run is None:
-        return
-    run.status = RunStatus.failed
-    run.error = _error_en(code)
-    run.metrics = {**(run.metrics or {}), "error_code": code}
-    if detail:
-        run.log = (run.log or "") + detail
-    run.finished_at = utcnow()
-    session.commit()
-
-
 def execute_run(session: Session, engine: Engine, run_id: int, *,
                 hand_off: HandOff | None = None) -> str:
     """Run the solver for one run; returns the run's final status. Owns its transactions.
@@ -294,28 +221,6 @@ def execute_run(session: Session, engine: Engine, run_id: int, *,
         run.finished_at = utcnow()
 
     return write_result(session, run_id, write)
-
-
-def write_result(session: Session, run_id: int, write: Callable[[ScheduleRun], None]) -> str:
-    """A solved run's result written by `write` and committed; returns the run's status.
-
-    One short transaction that holds SQLite's write lock from its start (it reads, then
-    writes): requests wait for it within their busy timeout. A run declared lost meanwhile
-    is left as it is (not resurrected); a failure ends the run as crashed."""
-    try:
-        with writing():
-            run = session.get(ScheduleRun, run_id)
-            assert run is not None
-            if run.status != RunStatus.running:
-                session.rollback()
-                return run.status.value
-            write(run)
-            status = run.status.value
-            session.commit()
-    except Exception:
-        fail_run(session, run_id, "crashed", traceback.format_exc())
-        raise
-    return status
 
 
 def solution_metrics(
@@ -404,7 +309,7 @@ def _fail_running(session: Session, run: ScheduleRun, code: str, now: datetime) 
         .where(ScheduleRun.id == run.id, ScheduleRun.status == RunStatus.running)
         .values(
             status=RunStatus.failed,
-            error=_error_en(code),
+            error=error_in_english(code),
             finished_at=now,
             metrics={**(run.metrics or {}), "error_code": code},
         )
