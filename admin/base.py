@@ -6,16 +6,16 @@ every path Flask-Admin offers — list, count, details, edit, delete, bulk actio
 inline list editing, ajax lookups and relation dropdowns.
 
 Longer than most modules on purpose: it is the admin's single security boundary, and every
-path it guards is overridden here so a reader can check them all in one place.
+path it guards is overridden here so a reader can check them all in one place. Input the
+database cannot take (`admin.hostile_input`) and the spreadsheet export of a list
+(`admin.list_export`, which reads the rows through the scoped `get_query`) are mixed in.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
-from flask_admin import expose
+from flask import abort, g, has_request_context, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -23,21 +23,16 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.tools import is_association_proxy, is_relationship
 from flask_admin.model import template
-from flask_admin.model.base import ViewArgs
-from flask_admin.model.fields import AjaxSelectMultipleField
 from flask_admin.model.form import converts
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from sqlalchemy import func
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 from wtforms.validators import NumberRange, ValidationError
 
 from admin import access
-from admin import export as spreadsheet
 from admin.fields import (
     DETAIL_FORMATTERS,
     EXPORT_FORMATTERS,
@@ -46,20 +41,15 @@ from admin.fields import (
     LocalDateTimeField,
     ScopedQuerySelectField,
     ScopedQuerySelectMultipleField,
-    not_in_scope_message,
 )
+from admin.hostile_input import HostileInputChecks
 from admin.labels import COMMON_LABELS
+from admin.list_export import SpreadsheetExport
 from app.enums import Role
 from app.errors import RefusedWithReason
 from app.extensions import db
-from app.i18n import deployment_zone
 from app.ids import MAX_INT, MIN_INT, parse_id
 from app.services import scoping
-from app.services.text_input import control_characters_message, has_control_characters
-from app.unavailable import unavailable_cause
-
-#: The furthest list page anybody can ask for (beyond it the offset would not fit a query).
-MAX_PAGE = 100_000
 
 #: The permission each Flask-Admin page needs (anything else, e.g. custom pages, needs read).
 VIEW_PERMISSIONS = {
@@ -108,34 +98,6 @@ _OWN_ROWS_ONLY = {
 def acting_user() -> Any:
     """The logged-in user object itself (not the proxy), for services and SQL filters."""
     return current_user._get_current_object()
-
-
-def _plain(value: Any) -> Any:
-    """A list cell's value without its HTML (links, icons) for a spreadsheet."""
-    return value.striptags() if isinstance(value, Markup) else value
-
-
-def _filter_value_ok(flt: Any, value: str) -> bool:
-    if "\x00" in value or not flt.validate(value):
-        return False
-    try:
-        cleaned = flt.clean(value)
-    except (TypeError, ValueError, OverflowError, ArithmeticError):
-        return False
-    items = list(cleaned) if isinstance(cleaned, list | tuple) else [cleaned]
-    options = getattr(flt, "options", None)
-    if isinstance(options, list | tuple) and options:
-        allowed = {str(option[0]) for option in options}
-        if any(str(item) not in allowed for item in items):
-            return False
-    for item in items:
-        if isinstance(item, int) and not isinstance(item, bool) and not MIN_INT <= item <= MAX_INT:
-            return False
-        if isinstance(item, float) and not abs(item) < 1e15:
-            return False
-        if isinstance(item, date) and not 1900 <= item.year <= 2999:
-            return False
-    return True
 
 
 def _login_redirect() -> Response:
@@ -237,20 +199,7 @@ class ProtectedView:
         abort(403)
 
 
-
-
-def _text_fields(form: Any) -> Any:
-    for field in form:
-        if hasattr(field, "entries"):  # FieldList (inline models)
-            for entry in field.entries:
-                yield from _text_fields(entry.form) if hasattr(entry, "form") else [entry]
-        elif hasattr(field, "form") and hasattr(field.form, "__iter__"):
-            yield from _text_fields(field.form)
-        elif isinstance(field.data, str):
-            yield field
-
-
-class LinliModelView(ProtectedView, ModelView):
+class LinliModelView(ProtectedView, HostileInputChecks, SpreadsheetExport, ModelView):
     """Base of every model view. Subclasses configure columns; they hold no access rules."""
 
     form_base_class = LinliForm
@@ -456,107 +405,6 @@ class LinliModelView(ProtectedView, ModelView):
         are simply not found (`get_query`), and each deletion is checked again."""
         numbers = tuple(n for n in (parse_id(i) for i in ids) if n is not None)
         return super().action_delete(numbers)
-
-    # -- hostile query strings ---------------------------------------------------------------
-
-    def _get_list_extra_args(self) -> ViewArgs:
-        """Page numbers, page sizes and searches as the database can take them."""
-        args = super()._get_list_extra_args()
-        args.page = min(max(args.page or 0, 0), MAX_PAGE)
-        args.page_size = min(max(args.page_size or 0, 0), 10_000)
-        if args.search:
-            args.search = args.search.replace("\x00", "")[:200]
-        return args
-
-    def _get_list_filter_args(self) -> Any:
-        """Flask-Admin's filter arguments, where a value a filter cannot take (an unknown
-        choice, a number no column holds, a date outside any calendar we keep) is flashed as
-        invalid and ignored, like Flask-Admin's own validation does for malformed ones."""
-        if not self._filters:
-            return None
-        filters = []
-        for arg, value in request.args.items():
-            if not arg.startswith("flt") or "_" not in arg:
-                continue
-            pos, key = arg[3:].split("_", 1)
-            entry = (self._filter_args or {}).get(key)
-            if entry is None:
-                continue
-            idx, flt = entry
-            if _filter_value_ok(flt, value):
-                filters.append((pos, (idx, str(flt.name), value)))
-            else:
-                flash(self.get_invalid_value_msg(value, flt), "error")
-        return [v[1] for v in sorted(filters, key=lambda n: n[0])]
-
-    def handle_view_exception(self, exc: Exception) -> bool:
-        """A database refusal while saving (a constraint, a value out of range) is shown as a
-        message in the user's language; Flask-Admin then rolls the session back and shows the
-        form again. Nothing is saved."""
-        # First end the failed transaction: translating the message reads the user's
-        # language from their row, which a session in need of a rollback refuses to load.
-        db.session.rollback()
-        if unavailable_cause(exc) is not None:
-            raise exc  # a full disk or a lock: 503 with Retry-After (app.errors)
-        if isinstance(exc, SQLAlchemyError | OverflowError):
-            flash(gettext("The record could not be saved: a value is out of range or "
-                          "conflicts with another record. Nothing was saved."), "error")
-            return True
-        return super().handle_view_exception(exc)
-
-    def validate_form(self, form: Any) -> bool:
-        """Flask-Admin's validation, then: no control characters in any text field (inline
-        forms included), each refused field with a message."""
-        refused = []
-        if request.method == "POST":
-            # An ajax multi-select resolves its posted ids only when its data is read, after
-            # validation: read it first, so an id out of scope is refused with a message
-            # instead of being dropped without a word.
-            for field in form:
-                if isinstance(field, AjaxSelectMultipleField):
-                    _ = field.data
-                    if field._invalid_formdata:
-                        field._invalid_formdata = False
-                        refused.append(field)
-        valid = super().validate_form(form)
-        if request.method != "POST":
-            return valid
-        for field in refused:
-            field.errors = [*field.errors, not_in_scope_message()]
-            valid = False
-        for field in _text_fields(form):
-            if has_control_characters(field.data):
-                field.errors = [*field.errors, str(control_characters_message())]
-                valid = False
-        return valid
-
-    @expose("/export/<export_type>/")
-    def export(self, export_type: str) -> Any:
-        """The list (with its search, filters and sort) as an Excel workbook or a CSV file.
-
-        Built inside the request, while the database session is open (Flask-Admin streams
-        its CSV after the request's teardown, when rows are detached). Headers and values are
-        the list's, in the user's language; numbers stay numbers, text that a spreadsheet
-        would run as a formula is neutralised (`admin.export`).
-        """
-        if export_type not in self.export_types:
-            abort(404)
-        _count, rows = self._export_data()
-        columns = self._export_columns
-        headers = [str(label) for _name, label in columns]
-        table = [[_plain(self.get_export_value(row, name)) for name, _label in columns]
-                 for row in rows]
-        stamp = datetime.now(deployment_zone()).strftime("%Y-%m-%d")
-        filename = f"{self.name}_{stamp}.{export_type}"
-        fallback = f"linli-{self.endpoint}-{stamp}.{export_type}"
-        if export_type == "xlsx":
-            body = spreadsheet.xlsx_bytes(str(self.name), headers, table)
-            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            body = spreadsheet.csv_bytes(headers, table)
-            mimetype = "text/csv; charset=utf-8"
-        return Response(body, mimetype=mimetype, headers={
-            "Content-Disposition": spreadsheet.content_disposition(filename, fallback)})
 
     def _create_ajax_loader(self, name: str, options: dict[str, Any]) -> QueryAjaxModelLoader:
         attr = getattr(self.model, name)
