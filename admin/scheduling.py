@@ -7,8 +7,8 @@
   back to a meta refresh without JavaScript), then coverage, unfilled seats with reasons, load
   per volunteer, the difference from what is published, pin / unpin / remove, manual assignment
   with rule warnings, re-run keeping the pins, publish; after publishing, declined seats with a
-  one-click re-solve and "ask for help";
-- ``/overdue``: households whose visits are overdue or were missed.
+  one-click re-solve and "ask for help" (`admin.schedule_seats`);
+- ``/overdue``: households whose visits are overdue or were missed (`admin.overdue_visits`).
 
 `AutoScheduleMixin` gives the event list its "Auto-schedule" bulk action. Every page calls a
 service; nothing here holds a scheduling rule. Who may use it: the town admin and coordinators
@@ -29,16 +29,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, NumberRange, ValidationError
 
 from admin import access
-from admin.base import LinliForm, ProtectedView, acting_user
-from app.enums import UPCOMING, Role, RunStatus, VisitOutcome
+from admin.base import ProtectedView, acting_user
+from admin.overdue_visits import OverdueVisitPages
+from admin.schedule_forms import ActionForm, ManualForm, PeriodForm
+from admin.schedule_seats import PublishedSeatPages
+from app.enums import Role, RunStatus
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Assignment, Event, Neighbourhood, ScheduleRun, Shift, Skill, Volunteer
-from app.services import care_visits, notify, scoping
+from app.services import notify, scoping
 from app.services.patrols import rota_builds, rota_runs
 from app.services.patrols.log import PatrolError
 from app.services.scheduler import drafts, errors, publish, review, runs, seats, text
@@ -101,33 +102,7 @@ class AutoScheduleMixin:
         return redirect(url_for("schedule.run_page", run_id=run.id))
 
 
-class PeriodForm(LinliForm):
-    neighbourhoods = SelectMultipleField(_l("Neighbourhoods"), coerce=int,
-                                         validators=[DataRequired()])
-    date_from = DateField(_l("From"), validators=[DataRequired()])
-    date_to = DateField(_l("To"), validators=[DataRequired()])
-    seconds = FloatField(_l("Time to spend planning (seconds)"),
-                         description=_l("More time can find a better plan; the default is "
-                                        "enough for a week of one neighbourhood."),
-                         default=runs.DEFAULT_SECONDS,
-                         validators=[NumberRange(min=1, max=600)])
-
-    def validate_date_to(self, field: Any) -> None:
-        if self.date_from.data and field.data and field.data < self.date_from.data:
-            raise ValidationError(_("The end date must not be before the start date."))
-
-
-class ManualForm(LinliForm):
-    shift = SelectField(_l("Shift"), coerce=int, validators=[DataRequired()])
-    volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[DataRequired()])
-    force = BooleanField(_l("Assign anyway, although rules are broken"))
-
-
-class ActionForm(LinliForm):
-    """Only the CSRF token: the buttons on the run page."""
-
-
-class ScheduleView(ProtectedView, BaseView):
+class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseView):
     def is_accessible(self) -> bool:
         return may_schedule()
 
@@ -395,80 +370,3 @@ class ScheduleView(ProtectedView, BaseView):
         except errors.RunError as exc:
             flash(exc.message, "error")
         return self._back(run)
-
-    def _scope_shift(self, run: ScheduleRun, shift_id: int) -> Shift:
-        shift = scoping.scoped_row(db.session, acting_user(), Shift, shift_id, write=True)
-        if shift is None:
-            abort(404)
-        return shift
-
-    @expose("/run/<int:run_id>/seat/<int:shift_id>/resolve", methods=("POST",))
-    def resolve_seat(self, run_id: int, shift_id: int) -> Response:
-        self._check_form()
-        run = self._run_or_404(run_id, write=True)
-        shift = self._scope_shift(run, shift_id)
-        try:
-            result = seats.resolve_seat(db.session, shift)
-        except errors.RunError as exc:
-            flash(exc.message, "error")
-            return self._back(run)
-        if result.assignment is None:
-            flash(_("Nobody eligible is free for this seat; try asking for help."), "warning")
-        else:
-            flash(_("%(name)s now has the seat and has been asked to confirm.",
-                    name=result.assignment.volunteer.name), "success")
-        return self._back(run)
-
-    @expose("/run/<int:run_id>/seat/<int:shift_id>/help", methods=("POST",))
-    def ask_help(self, run_id: int, shift_id: int) -> Response:
-        self._check_form()
-        run = self._run_or_404(run_id, write=True)
-        shift = self._scope_shift(run, shift_id)
-        try:
-            help_request = seats.ask_for_help(db.session, shift, user=acting_user())
-        except errors.RunError as exc:
-            flash(exc.message, "error")
-            return self._back(run)
-        if help_request.asked:
-            flash(_("Asked %(count)s free volunteers for help.", count=help_request.asked),
-                  "success")
-        else:
-            flash(_("Nobody eligible and free could be asked for help (no one qualifies, or "
-                    "no one has contact details)."), "warning")
-        return self._back(run)
-
-    @expose("/run/<int:run_id>/cancel/<int:assignment_id>", methods=("POST",))
-    def cancel(self, run_id: int, assignment_id: int) -> Response:
-        self._check_form()
-        run = self._run_or_404(run_id, write=True)
-        assignment = self._assignment_of_run(run, assignment_id)
-        if assignment.status not in UPCOMING:
-            abort(400)
-        publish.cancel_assignment(db.session, assignment)
-        flash(_("Assignment cancelled; the volunteer has been told."), "success")
-        return self._back(run)
-
-    @expose("/overdue")
-    def overdue(self) -> Any:
-        ids = scoping.neighbourhood_ids(acting_user())
-        rows = care_visits.overdue_households(db.session, neighbourhood_ids=ids)
-        visits = care_visits.visit_rows(db.session, neighbourhood_ids=ids)
-        return self.render("admin/schedule/overdue.html", rows=rows, visits=visits,
-                           action_form=ActionForm(), outcomes=VisitOutcome)
-
-    @expose("/visit/<int:event_id>/<outcome>", methods=("POST",))
-    def mark_visit(self, event_id: int, outcome: str) -> Response:
-        self._check_form()
-        if outcome not in (VisitOutcome.done.value, VisitOutcome.missed.value):
-            abort(404)
-        event = scoping.scoped_row(db.session, acting_user(), Event, event_id, write=True)
-        if event is None or event.household_id is None:
-            abort(404)
-        try:
-            care_visits.mark_visit(db.session, event, VisitOutcome(outcome))
-        except care_visits.CareVisitError as error:
-            flash(str(error), "error")
-            return redirect(url_for(".overdue"))
-        flash(_("Visit recorded as %(outcome)s.", outcome=VisitOutcome(outcome).label),
-              "success")
-        return redirect(url_for(".overdue"))

@@ -23,7 +23,8 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from admin import access
 from admin.base import LinliModelView, acting_user
 from admin.filters import enum_filters, local_date_filters
-from admin.scheduling import ActionForm, may_schedule
+from admin.schedule_forms import ActionForm
+from admin.scheduling import may_schedule
 from admin.views.request_forms import PhotoForm
 from app.enums import PatrolSiteKind
 from app.extensions import db
