@@ -326,3 +326,37 @@ def make_series(session: Session, **kw: Any) -> EventSeries:
     kw.setdefault("starts_on", date(2027, 1, 4))
     kw.setdefault("skipped_days", [])
     return _save(session, EventSeries(**kw))
+
+
+def raise_request(session: Session, neighbourhood: Neighbourhood, text: str,
+                  **contact: str) -> ResidentRequest:
+    """A request as a resident raises it on the form, with `contact` (phone or email) given
+    with consent, so they are told each step. Inside a request context (messages render)."""
+    from app.services import requests
+
+    return requests.create_request(session, requests.RequestInput(
+        neighbourhood_id=neighbourhood.id, category=RequestCategory.public_facilities.value,
+        text=text, consent=True, **contact))
+
+
+def pergola_raised_twice(session: Session, neighbourhood: Neighbourhood, *, user: Any = None,
+                         **second_contact: str) -> tuple[ResidentRequest, ResidentRequest]:
+    """The pergola raised by two residents: the first request (its raiser's mobile
+    13800138000) being improved, the second (contact `second_contact`) still received, to
+    be merged into it. Inside a request context."""
+    from app.services import requests
+
+    first = raise_request(session, neighbourhood, "想搭个花架", phone="13800138000")
+    second = raise_request(session, neighbourhood, "我也想要花架", **second_contact)
+    requests.change_status(session, first, RequestStatus.handling, user=user)
+    requests.change_status(session, first, RequestStatus.improving, user=user)
+    return first, second
+
+
+def build_pergola(session: Session, request: ResidentRequest, *, user: Any = None) -> None:
+    """The pergola request resolved with its outcome, posted on the notice board."""
+    from app.services import requests
+
+    requests.change_status(session, request, RequestStatus.resolved, user=user,
+                           note="花架已建成，欢迎来看", board_title="12号楼前的花架",
+                           result="五月建成花架，种了紫藤")

@@ -31,18 +31,9 @@ def _merged_and_resolved(app: Flask, db_session: Session
                          ) -> tuple[ResidentRequest, ResidentRequest]:
     n = f.make_neighbourhood(db_session, name="佳虹")
     with app.test_request_context():
-        survivor = requests.create_request(db_session, requests.RequestInput(
-            neighbourhood_id=n.id, category="public_facilities", text="想搭个花架",
-            phone="13800138000", consent=True))
-        merged = requests.create_request(db_session, requests.RequestInput(
-            neighbourhood_id=n.id, category="public_facilities", text="我也想要花架",
-            phone="13900139000", consent=True))
-        requests.change_status(db_session, survivor, S.handling, user=None)
-        requests.change_status(db_session, survivor, S.improving, user=None)
+        survivor, merged = f.pergola_raised_twice(db_session, n, phone="13900139000")
         requests.merge(db_session, merged, survivor, user=None, note="同一件事")
-        requests.change_status(db_session, survivor, S.resolved, user=None,
-                               note="花架已建成，欢迎来看", board_title="12号楼前的花架",
-                               result="五月建成花架，种了紫藤")
+        f.build_pergola(db_session, survivor)
     return survivor, merged
 
 

@@ -62,24 +62,14 @@ def test_a_merged_request_is_closed_and_both_raisers_hear_the_outcome(
     n = f.make_neighbourhood(db_session, name="佳虹")
     coordinator = f.make_user(db_session, role="coordinator", neighbourhoods=[n])
     with app.test_request_context():
-        first = requests.create_request(db_session, requests.RequestInput(
-            neighbourhood_id=n.id, category="public_facilities", text="想搭个花架",
-            phone="13800138000", consent=True))
-        second = requests.create_request(db_session, requests.RequestInput(
-            neighbourhood_id=n.id, category="public_facilities", text="我也想要花架",
-            email="li@example.com", consent=True))
-        third = requests.create_request(db_session, requests.RequestInput(
-            neighbourhood_id=n.id, category="public_facilities", text="花架什么时候搭",
-            phone="13900139000", consent=True))
-        requests.change_status(db_session, first, S.handling, user=coordinator)
-        requests.change_status(db_session, first, S.improving, user=coordinator)
+        first, second = f.pergola_raised_twice(db_session, n, user=coordinator,
+                                               email="li@example.com")
+        third = f.raise_request(db_session, n, "花架什么时候搭", phone="13900139000")
         requests.add_me_too(db_session, first.id)
         requests.merge(db_session, third, second, user=coordinator, note="同一件事")
         change = requests.merge(db_session, second, first, user=coordinator,
                                 expected=S.received.value)
-        requests.change_status(db_session, first, S.resolved, user=coordinator,
-                               note="花架已建成", board_title="12号楼前的花架",
-                               result="五月建成")
+        f.build_pergola(db_session, first, user=coordinator)
     db_session.expire_all()
     assert change.to_status == S.merged and change.actor == coordinator.display_name
     assert (second.status, second.merged_into_id, second.text) == (S.merged, first.id,
