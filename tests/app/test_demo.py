@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.enums import EventKind, EventStatus, HouseholdCategory, Role, TeamKind
 from app.models import (
@@ -20,11 +20,9 @@ from app.models import (
     Event,
     Household,
     Neighbourhood,
-    PackageVisit,
     ServiceGroup,
     ServicePackage,
     ServicePackageItem,
-    Shift,
     Team,
     User,
     Visit,
@@ -35,12 +33,8 @@ from app.security import verify_password
 from app.services.demo import DEFAULT_SEED, lei_feng_day, load_demo
 from app.services.demo import data as d
 from app.services.demo.generate import build_plan
-from scheduling.model import Interval, Problem
-from scheduling.model import Shift as SchedShift
-from scheduling.model import Volunteer as SchedVolunteer
-from scheduling.solve import solve_greedy
 from tests import factories as f
-from tests.demo import DEMO_TODAY
+from tests.demo import DEMO_TODAY, demo_shifts
 
 pytestmark = pytest.mark.integration
 
@@ -62,60 +56,18 @@ def _row_counts(session: Session) -> dict[str, int]:
     }
 
 
-def _demo_shifts(session: Session, *, care_visits: bool = False) -> list[Shift]:
-    """The demo's shifts to staff: the service day, training and patrols (and the care
-    visits); the past quarter's mornings (`history`) were held already."""
-    kinds = {EventKind.care_visit} if care_visits else set(EventKind) - {EventKind.care_visit}
-    return list(session.scalars(
-        select(Shift).join(Shift.event).join(Event.neighbourhood)
-        .where(Neighbourhood.town == d.TOWN, Event.kind.in_(kinds),
-               Shift.start_at >= datetime.combine(TODAY, datetime.min.time(), SHANGHAI))
-        .order_by(Shift.start_at, Shift.id)
-    ))
-
-
-def _volunteers(session: Session) -> list[Volunteer]:
-    return list(session.scalars(select(Volunteer).options(
-        selectinload(Volunteer.skills), selectinload(Volunteer.teams),
-        selectinload(Volunteer.service_groups), selectinload(Volunteer.availabilities))))
-
-
-def _covers(volunteer: Volunteer, shift: Shift) -> bool:
-    start, end = shift.start_at.astimezone(SHANGHAI), shift.end_at.astimezone(SHANGHAI)
-    return start.date() == end.date() and any(
-        a.weekday == start.weekday() and a.start_time <= start.time() and end.time() <= a.end_time
-        and (a.valid_from is None or a.valid_from <= start.date())
-        and (a.valid_until is None or start.date() <= a.valid_until)
-        for a in volunteer.availabilities
-    )
-
-
-def _eligible(volunteer: Volunteer, shift: Shift) -> bool:
-    minutes = (shift.end_at - shift.start_at) / timedelta(minutes=1)
-    return (
-        volunteer.active
-        and (shift.skill_id is None or shift.skill_id in {s.id for s in volunteer.skills})
-        and (shift.team_id is None or shift.team_id in {t.id for t in volunteer.teams})
-        and (shift.service_group_id is None
-             or shift.service_group_id in {g.id for g in volunteer.service_groups})
-        and volunteer.max_minutes_per_week >= minutes
-        and volunteer.max_shifts_per_week >= 1
-        and _covers(volunteer, shift)
-    )
-
-
 def test_loading_twice_creates_nothing_twice(demo_session, loaded_demo) -> None:
     first = loaded_demo.report
     counts = _row_counts(demo_session)
     assert first.created["volunteers"] == counts["volunteers"] >= 150
     assert first.created["availabilities"] == counts["availabilities"]
-    care_visits = len(_demo_shifts(demo_session, care_visits=True))
+    care_visits = len(demo_shifts(demo_session, care_visits=True))
     # Care visits come from the service packages' items only, and the make-ups of the
     # packages' missed visits.
     assert first.created["package_visits"] + first.created["makeup_visits"] == care_visits
     assert first.created["package_visits"] > 0
     assert "care_visits" not in first.created and "care_subscriptions" not in first.created
-    held = first.created["shifts"] - len(_demo_shifts(demo_session))
+    held = first.created["shifts"] - len(demo_shifts(demo_session))
     assert held == 4 * 6 * 2  # the past quarter's mornings
     assert first.created["shifts"] + care_visits + first.created[
         "package_visits_missed"] == counts["shifts"]
@@ -192,7 +144,7 @@ def test_demo_sizes(demo_session, loaded_demo) -> None:
     assert [s.skill.code for s in training.shifts] == [c for _t, c in d.TRAINING_SESSIONS]
     assert report.training_day == days[0] and days[0].weekday() == 5
 
-    patrol_shifts = [s for s in _demo_shifts(demo_session)
+    patrol_shifts = [s for s in demo_shifts(demo_session)
                      if s.event.kind == EventKind.patrol and s.title.startswith("巡查")]
     cafes = {s.title for s in patrol_shifts}
     assert len(cafes) == 12
@@ -227,50 +179,6 @@ def test_demo_sizes(demo_session, loaded_demo) -> None:
         - timedelta(days=min(policies[c] for c in h.categories))
     ]
     assert 0 < len(overdue) < len(households)
-
-
-def test_staffing_is_feasible(demo_session) -> None:
-    """For each shift: volunteers with the skill (and team) and a weekly window covering it."""
-    volunteers = _volunteers(demo_session)
-    shifts = _demo_shifts(demo_session)
-    seats = sum(s.max_volunteers for s in shifts)
-    fillable = sum(
-        min(sum(_eligible(v, s) for v in volunteers), s.max_volunteers) for s in shifts)
-    assert 100 <= seats <= 400  # low hundreds: a quick scheduler demo
-    assert fillable >= 0.95 * seats, f"{fillable}/{seats}"
-    assert all(any(_eligible(v, s) for v in volunteers) for s in shifts)
-
-
-def test_greedy_scheduler_staffs_the_demo(demo_session) -> None:
-    """The real engine, with caps and overlaps, fills ≥ 95% of the seats."""
-    shifts = _demo_shifts(demo_session)
-    first = min(s.start_at for s in shifts).astimezone(SHANGHAI).date()
-    last = max(s.end_at for s in shifts).astimezone(SHANGHAI).date()
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    volunteers = [
-        SchedVolunteer(
-            id=str(v.id), skills=tuple(s.code for s in v.skills),
-            teams=(*(f"t{t.id}" for t in v.teams), *(f"g{g.id}" for g in v.service_groups)),
-            availability=tuple(
-                Interval(datetime.combine(day, a.start_time, tzinfo=SHANGHAI),
-                         datetime.combine(day, a.end_time, tzinfo=SHANGHAI))
-                for day in days for a in v.availabilities if a.weekday == day.weekday()),
-            max_minutes_per_week=v.max_minutes_per_week,
-            max_shifts_per_week=v.max_shifts_per_week,
-        )
-        for v in _volunteers(demo_session)
-    ]
-    problem = Problem(
-        timezone="Asia/Shanghai", volunteers=volunteers,
-        shifts=[SchedShift(id=str(s.id), start=s.start_at, end=s.end_at,
-                           skill=s.skill.code if s.skill else None,
-                           team=(f"t{s.team_id}" if s.team_id else
-                                 f"g{s.service_group_id}" if s.service_group_id else None),
-                           min_count=s.min_volunteers, max_count=s.max_volunteers,
-                           priority=s.priority) for s in shifts],
-    )
-    metrics = solve_greedy(problem, bounds=False).metrics
-    assert metrics.filled_seats >= 0.95 * metrics.total_seats, metrics
 
 
 def test_volunteer_phones_are_valid_and_unique(demo_session) -> None:
@@ -349,19 +257,6 @@ def test_cli_prints_logins_on_first_run_only(
 
     third = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "not loaded" in third.output
-
-
-def test_care_packages_become_visits_with_their_paired_volunteer_able_to_go(demo_session) -> None:
-    """Every package item has visits in the horizon, and its helper has the item's skill, so
-    the visit can go to her (continuity)."""
-    visits = _demo_shifts(demo_session, care_visits=True)
-    by_event = dict(demo_session.execute(
-        select(PackageVisit.event_id, PackageVisit.item_id)).tuples().all())
-    covered = {by_event.get(shift.event_id) for shift in visits}
-    items = demo_session.scalars(select(ServicePackageItem)).all()
-    assert len(items) > 50 and {i.id for i in items} <= covered
-    for item in items:
-        assert item.volunteer is not None and item.skill in item.volunteer.skills
 
 
 def test_the_past_quarter_has_attendance_and_hours(demo_session) -> None:
