@@ -16,8 +16,9 @@ from app.services import requests as requests_service
 
 
 class RequestCouncilPages:
-    """Mixed into `ResidentRequestView`, whose `_writable_or_404`, `_render_handle` and
-    `_step_form` these pages use (so a row out of the user's scope is not found)."""
+    """Mixed into `ResidentRequestView`, whose `_writable_or_404`, `_step_form`,
+    `_render_handle` and `_refused` these pages use (so a row out of the user's scope is not
+    found)."""
 
     @expose("/meeting/", methods=["POST"])
     def meeting_view(self) -> Any:
@@ -35,10 +36,7 @@ class RequestCouncilPages:
                 db.session, row, starts_at=form.starts_at.data, place=form.place.data,
                 representatives=form.representatives.data)
         except requests_service.RequestError as error:
-            db.session.rollback()
-            row = self._writable_or_404(request.args.get("id"))
-            flash(str(error.message), "error")
-            return self._render_handle(row, self._step_form(row), error.status, form)
+            return self._refused(error, meeting_form=lambda _row: form)
         db.session.commit()
         if event.id == arranged:
             flash(gettext("Council meeting moved to %(when)s, %(place)s; its invitation list is "
@@ -59,11 +57,7 @@ class RequestCouncilPages:
         try:
             added = requests_service.invite_more(db.session, row, form.representatives.data)
         except requests_service.RequestError as error:
-            db.session.rollback()
-            row = self._writable_or_404(request.args.get("id"))
-            flash(str(error.message), "error")
-            return self._render_handle(row, self._step_form(row), error.status,
-                                       invite_form=InviteForm(request.form))
+            return self._refused(error, invite_form=lambda _row: InviteForm(request.form))
         db.session.commit()
         flash(ngettext("%(num)s more representative invited: %(names)s.",
                        "%(num)s more representatives invited: %(names)s.", len(added),

@@ -20,7 +20,7 @@ from app.services.requests import follow_up
 
 class RequestFollowUpPages:
     """Mixed into `ResidentRequestView`, whose `_writable_or_404`, `_render_handle` and
-    `_step_form` these pages use (so a row out of the user's scope is not found)."""
+    `_refused` these pages use (so a row out of the user's scope is not found)."""
 
     @expose("/follow-up/", methods=["POST"])
     def follow_up_view(self) -> Any:
@@ -35,11 +35,7 @@ class RequestFollowUpPages:
             change = follow_up.record(db.session, row, form.outcome.data or "",
                                       user=acting_user(), note=form.note.data)
         except requests_service.RequestError as error:
-            db.session.rollback()
-            row = self._writable_or_404(request.args.get("id"))
-            flash(str(error.message), "error")
-            return self._render_handle(row, self._step_form(row), error.status,
-                                       follow_up_form=FollowUpForm(request.form))
+            return self._refused(error, follow_up_form=lambda _row: FollowUpForm(request.form))
         db.session.commit()
         flash(gettext("Follow-up of %(code)s recorded: %(outcome)s.", code=row.reference_code,
                       outcome=change.follow_up.label), "success")

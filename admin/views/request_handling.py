@@ -5,6 +5,7 @@ allows, each recorded in the request's history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -46,9 +47,16 @@ from app.services.requests.workflow import step_label
 WORK_DONE_OR_UNDER_WAY = (RequestStatus.improving, RequestStatus.resolved)
 
 
+def expecting(form: Any, now: str) -> Any:
+    """A form sent again after a refusal, expecting what the request holds `now`: sending it
+    again acts on what the user sees, not on what was changed meanwhile."""
+    form.expected.data = now
+    return form
+
+
 class RequestHandlingPages:
     """Mixed into `ResidentRequestView`; the council, photo, routing and follow-up pages use
-    its `_writable_or_404`, `_step_form` and `_render_handle`."""
+    its `_writable_or_404`, `_refused` and `_render_handle`."""
 
     def _writable_or_404(self, pk: Any) -> ResidentRequest:
         """The row the user may change (a department: one it holds now), else 403/404."""
@@ -60,6 +68,18 @@ class RequestHandlingPages:
         if row is None:
             abort(404)
         return row
+
+    def _refused(self, error: requests_service.RequestError,
+                 **posted: Callable[[ResidentRequest], Any]) -> Any:
+        """The handling page again with the refusal: nothing of the attempt is kept, the row
+        is read afresh, and each form that was sent is shown as typed, `posted[name](row)`
+        building the one `_render_handle` takes as `name` (`form`: the step form)."""
+        db.session.rollback()
+        row = self._writable_or_404(request.args.get("id"))
+        forms = {name: build(row) for name, build in posted.items()}
+        flash(str(error.message), "error")
+        step_form = forms.pop("form") if "form" in forms else self._step_form(row)
+        return self._render_handle(row, step_form, error.status, **forms)
 
     def _step_form(self, row: ResidentRequest, formdata: Any = None) -> StepForm:
         form = StepForm(formdata)
@@ -97,11 +117,8 @@ class RequestHandlingPages:
             step = escalate(db.session, row, form.level.data or "", user=acting_user(),
                             reason=form.reason.data, department=department)
         except requests_service.RequestError as error:
-            db.session.rollback()
-            row = self._writable_or_404(request.args.get("id"))
-            flash(str(error.message), "error")
-            return self._render_handle(row, self._step_form(row), error.status,
-                                       escalate_form=self._escalate_form(row, request.form))
+            return self._refused(error, escalate_form=lambda row: self._escalate_form(
+                row, request.form))
         db.session.commit()
         flash(gettext("Request %(code)s is passed on to %(to)s.", code=row.reference_code,
                       to=step.department or step.to_level.label), "success")
@@ -187,13 +204,8 @@ class RequestHandlingPages:
             requests_service.merge(db.session, row, into, user=acting_user(),
                                    note=form.note.data, expected=form.expected.data or None)
         except requests_service.RequestError as error:
-            db.session.rollback()
-            row = self._writable_or_404(request.args.get("id"))
-            kept = self._merge_form(row, request.form)
-            kept.expected.data = row.status.value
-            flash(str(error.message), "error")
-            return self._render_handle(row, self._step_form(row), error.status,
-                                       merge_form=kept)
+            return self._refused(error, merge_form=lambda row: expecting(
+                self._merge_form(row, request.form), row.status.value))
         db.session.commit()
         flash(gettext("Request %(code)s is merged into %(into)s: its raiser is told the "
                       "outcome of %(into)s.", code=row.reference_code,
@@ -222,12 +234,8 @@ class RequestHandlingPages:
                 attended=request.form.getlist("attended"),
                 follow_up_on=form.follow_up_on.data)
         except requests_service.RequestError as error:
-            db.session.rollback()
-            row = self._writable_or_404(request.args.get("id"))
-            kept = self._step_form(row, request.form)
-            kept.expected.data = row.status.value
-            flash(str(error.message), "error")
-            return self._render_handle(row, kept, error.status)
+            return self._refused(error, form=lambda row: expecting(
+                self._step_form(row, request.form), row.status.value))
         db.session.commit()
         flash(gettext("Request %(code)s is now: %(state)s.", code=row.reference_code,
                       state=change.to_status.label), "success")

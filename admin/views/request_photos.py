@@ -24,7 +24,7 @@ from app.services.requests import photos
 
 class RequestPhotoPages:
     """Mixed into `ResidentRequestView`, whose `_writable_or_404`, `_render_handle` and
-    `_step_form` these pages use."""
+    `_refused` these pages use."""
 
     def _photo_of(self, row: ResidentRequest) -> RequestPhoto:
         number = parse_id(request.args.get("photo"))
@@ -32,13 +32,6 @@ class RequestPhotoPages:
         if photo is None:
             abort(404)
         return photo
-
-    def _refused(self, error: requests_service.RequestError) -> Any:
-        """The handling page again with the refusal; nothing of the attempt is kept."""
-        db.session.rollback()
-        flash(str(error.message), "error")
-        row = self._writable_or_404(request.args.get("id"))
-        return self._render_handle(row, self._step_form(row), error.status)
 
     @expose("/photo/")
     def photo_view(self) -> Any:

@@ -12,6 +12,7 @@ from flask_babel import gettext
 
 from admin.base import acting_user
 from admin.views.request_forms import RerouteForm
+from admin.views.request_handling import expecting
 from app.enums import Role
 from app.extensions import db
 from app.ids import parse_id
@@ -22,7 +23,7 @@ from app.services.requests.routing import groups_for, reroute
 
 class RequestRoutingPages:
     """Mixed into `ResidentRequestView`, whose `_writable_or_404`, `_render_handle` and
-    `_step_form` these pages use (so a row out of the user's scope is not found)."""
+    `_refused` these pages use (so a row out of the user's scope is not found)."""
 
     def _reroute_form(self, row: ResidentRequest, formdata: Any = None) -> RerouteForm:
         form = RerouteForm(formdata)
@@ -47,13 +48,8 @@ class RequestRoutingPages:
             change = reroute(db.session, row, group, user=acting_user(), reason=form.reason.data,
                              expected_group_id=parse_id(form.expected.data))
         except requests_service.RequestError as error:
-            db.session.rollback()
-            row = self._writable_or_404(request.args.get("id"))
-            kept = self._reroute_form(row, request.form)
-            kept.expected.data = str(row.service_group_id or "")
-            flash(str(error.message), "error")
-            return self._render_handle(row, self._step_form(row), error.status,
-                                       reroute_form=kept)
+            return self._refused(error, reroute_form=lambda row: expecting(
+                self._reroute_form(row, request.form), str(row.service_group_id or "")))
         db.session.commit()
         flash(gettext("Request %(code)s is now with %(group)s.", code=row.reference_code,
                       group=change.to_group.name), "success")
