@@ -23,7 +23,8 @@ from typing import Any
 
 from scheduling.check import check
 from scheduling.eligibility import build_index
-from scheduling.generate import FAMILIES, generate, generate_family
+from scheduling.families import FAMILIES, generate_family
+from scheduling.generate import generate
 from scheduling.optimum import OPTIMUM_TARGET, optimum_reference
 from scheduling.partition import solve_partitioned
 from scheduling.resolve import Change, apply_change, resolve

@@ -6,7 +6,7 @@ import pytest
 
 from scheduling import check, solve, solve_greedy
 from scheduling.eligibility import FAIRNESS_STEP, load_penalty
-from scheduling.generate import quickstart
+from scheduling.families import quickstart
 from tests.scheduling.helpers import problem, shift, vol
 
 pytestmark = pytest.mark.unit
