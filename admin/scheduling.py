@@ -321,7 +321,7 @@ class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseVie
     def rerun(self, run_id: int) -> Response:
         self._check_form()
         run = self._run_or_404(run_id, write=True)
-        rota_run = (run.parameters or {}).get("kind") == rota_runs.RUN_KIND
+        rota_run = rota_runs.is_rota(run)
         try:
             if rota_run:  # its own task; a proposal's events are not planned again
                 rota_builds.requeue_rota(db.session, run)
@@ -366,7 +366,19 @@ class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseVie
         self._check_form()
         run = self._run_or_404(run_id, write=True)
         try:
-            runs.discard_run(db.session, run)
+            discarded = runs.discard_run(db.session, run)
         except errors.RunError as exc:
             flash(exc.message, "error")
+            return self._back(run)
+        if rota_runs.is_rota(run):
+            flash(_("Rota discarded: %(events)s draft patrol inspections and %(drafts)s draft "
+                    "assignments removed.", events=discarded.events, drafts=discarded.drafts),
+                  "success")
+        else:
+            flash(_("Run discarded: %(drafts)s draft assignments removed.",
+                    drafts=discarded.drafts), "success")
+        if discarded.events_kept:
+            flash(_("%(n)s of its patrol inspections were kept: someone signed up, attended, "
+                    "was asked for help or inspected the site at that time.",
+                    n=discarded.events_kept), "warning")
         return self._back(run)

@@ -40,6 +40,7 @@ from app.models import (
     PatrolSite,
     Registration,
     ResidentRequest,
+    ScheduleRun,
     ServiceGroup,
     ServicePackage,
     ServicePackageItem,
@@ -360,3 +361,19 @@ def build_pergola(session: Session, request: ResidentRequest, *, user: Any = Non
     requests.change_status(session, request, RequestStatus.resolved, user=user,
                            note="花架已建成，欢迎来看", board_title="12号楼前的花架",
                            result="五月建成花架，种了紫藤")
+
+
+def make_rota_run(session: Session, season: Any, site: PatrolSite, members: list[Volunteer],
+                  starts: list[datetime]) -> ScheduleRun:
+    """A saved patrol rota of `season` (ready for review) without the engine: one slot at
+    `site` per start, each staffed by `members` as the run's proposals."""
+    from app.services.patrols import rota, rota_runs
+
+    slots = [rota.Slot(site.id, site.name, site.group_id, start,
+                       start + timedelta(minutes=rota.SLOT_MINUTES)) for start in starts]
+    proposal = rota.Rota(
+        season.id, slots, {i: [m.id for m in members] for i in range(len(slots))},
+        [rota.SiteRota(site.id, site.name, len(slots), len(slots))],
+        filled_seats=len(slots) * len(members), total_seats=len(slots) * rota.SEATS,
+        solver="hand")
+    return rota_runs.save_rota(session, season, proposal)

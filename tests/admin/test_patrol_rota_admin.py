@@ -7,18 +7,23 @@ tests/app/scheduling/test_rota_queue.py and test_rota_admin_queue.py."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from huey.storage import MemoryStorage
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.enums import RunStatus
-from app.models import PatrolSeason, ScheduleRun
+from app.enums import Role, RunStatus
+from app.models import Event, PatrolSeason, ScheduleRun
 from app.tasks.queue import huey
-from tests.admin.conftest import as_text, quick_login
+from tests import factories as f
+from tests.admin.conftest import as_text, make_user, quick_login
 from tests.helpers import csrf_token
 
 pytestmark = pytest.mark.integration
+
+ZONE = ZoneInfo("Asia/Shanghai")
 
 ROLES = ["admin", "coordinator", "team_lead", "volunteer", "department"]
 
@@ -144,3 +149,37 @@ def test_a_failed_rota_starts_again_as_a_rota_and_a_proposal_does_not(
     assert "重新排班（保留已固定的人员）" not in as_text(refused)
     db_session.expire_all()
     assert run.status == RunStatus.succeeded and queued() == [run.id, run.id]
+
+
+def _rota_events(db_session, run) -> int:
+    db_session.expire_all()
+    return db_session.scalar(select(func.count(Event.id)).where(
+        Event.id.in_(run.scope["events"])))
+
+
+def test_the_discard_button_removes_the_rotas_draft_events_and_says_how_many(
+        client, db_session, world) -> None:
+    side = world.jiahong.rows
+    starts = [datetime(2027, 7, 5, 19, tzinfo=ZONE) + timedelta(days=7 * k) for k in range(4)]
+    run = f.make_rota_run(db_session, side["patrolseason"], side["patrolsite"],
+                          [side["volunteer"]], starts)
+    f.make_registration(db_session, db_session.get(Event, run.scope["events"][0]))
+    url = f"/admin/schedule/run/{run.id}/discard"
+
+    # Another neighbourhood's coordinator does not find it; a GET or a POST without the
+    # token changes nothing.
+    foreign = make_user(db_session, Role.coordinator, "yy-rota-coordinator",
+                        neighbourhoods=[world.yongye.neighbourhood])
+    other = client.application.test_client()
+    assert other.post(url, data={"csrf_token": quick_login(other, foreign)}).status_code == 404
+    token = quick_login(client, world.users["coordinator"])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 400
+    assert _rota_events(db_session, run) == 4
+
+    page = as_text(client.post(url, data={"csrf_token": token}, follow_redirects=True))
+    # Every draft goes; every event but the one a resident signed up for.
+    assert "已放弃排班：删除了 3 次巡查草稿和 4 条草稿安排。" in page
+    assert "保留了其中 1 次巡查" in page
+    assert _rota_events(db_session, run) == 1
+    assert db_session.get(ScheduleRun, run.id).status == RunStatus.discarded

@@ -6,7 +6,9 @@ of the run, and the run's metrics carry the engine's reason for every empty seat
 the run page reads. Publishing the run (`scheduler.publish.publish_run`) publishes the
 events, asks the members to confirm and puts the inspections in their calendar feeds. A
 season keeps one rota at a time: a second is refused while the first is being built (queued
-or running, `rota_builds`), awaiting review or published. Flush only.
+or running, `rota_builds`), awaiting review or published. Discarding a rota run removes the
+draft events it created that nobody has touched (`removable_events`, `remove_events`). Flush
+only.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.enums import (
     AssignmentSource,
@@ -26,9 +28,13 @@ from app.enums import (
 )
 from app.models import (
     Assignment,
+    Attendance,
     Event,
+    HelpRequest,
+    PatrolInspection,
     PatrolSeason,
     PatrolSite,
+    Registration,
     ScheduleRun,
     Shift,
     Skill,
@@ -42,6 +48,10 @@ from app.services.patrols.rota import SEATS, Rota
 PATROL_SKILL = "patrol"
 #: A rota run's kind (in its parameters), beside the season's id.
 RUN_KIND = "patrol_rota"
+
+
+def is_rota(run: ScheduleRun) -> bool:
+    return (run.parameters or {}).get("kind") == RUN_KIND
 
 
 def patrol_run_of(session: Session, shift_id: int) -> tuple[ScheduleRun, int, int] | None:
@@ -170,3 +180,60 @@ def write_rota(session: Session, run: ScheduleRun, season_name: str, rota: Rota)
     run.progress = 1.0
     run.finished_at = utcnow()
     session.flush()
+
+
+# -- Discarding -------------------------------------------------------------------------------
+
+def _untouched(run: ScheduleRun) -> list[Any]:
+    """Conditions on `Event`: nobody signed up, no seat on it but the run's own proposals (a
+    published, manual or other run's seat, or any attendance, keeps it), no help asked."""
+    shift = aliased(Shift)  # not the caller's: every shift of the event is asked
+    foreign_seat = exists().where(
+        shift.event_id == Event.id, Assignment.shift_id == shift.id,
+        or_(Assignment.schedule_run_id.is_(None), Assignment.schedule_run_id != run.id,
+            Assignment.status != AssignmentStatus.proposed,
+            exists().where(Attendance.assignment_id == Assignment.id)))
+    return [Event.kind == EventKind.patrol, Event.status == EventStatus.draft,
+            ~exists().where(Registration.event_id == Event.id), ~foreign_seat,
+            ~exists().where(HelpRequest.shift_id == shift.id, shift.event_id == Event.id)]
+
+
+def removable_events(session: Session, run: ScheduleRun) -> list[int]:
+    """The draft patrol events the rota run created and nothing else holds (`_untouched`), nor
+    an inspection recorded at the slot's site during the slot. Read before the run's drafts
+    are deleted, so an attendance on one of them still counts."""
+    created = (run.scope or {}).get("events") or []
+    if not created:
+        return []
+    site_of = {int(shift_id): place[0] for shift_id, place
+               in (run.parameters or {}).get("patrol_shifts", {}).items()}
+    slots = session.execute(
+        select(Event.id, Shift.id, Event.start_at, Event.end_at)
+        .join(Shift, Shift.event_id == Event.id)
+        .where(Event.id.in_(created), *_untouched(run))).tuples().all()
+    if not slots:
+        return []
+    inspected = session.execute(
+        select(PatrolInspection.site_id, PatrolInspection.started_at).where(
+            PatrolInspection.site_id.in_(set(site_of.values())),
+            PatrolInspection.started_at >= min(start for _e, _s, start, _end in slots),
+            PatrolInspection.started_at < max(end for _e, _s, _start, end in slots))).all()
+    held = {event_id for event_id, shift_id, start, end in slots
+            for site_id, at in inspected
+            if site_of.get(shift_id) == site_id and start <= at < end}
+    return sorted({event_id for event_id, *_rest in slots} - held)
+
+
+def remove_events(session: Session, run: ScheduleRun, event_ids: list[int]) -> tuple[int, int]:
+    """Delete those of `event_ids` still untouched (the run's drafts already deleted), with
+    their shifts (the database cascades); returns (removed, kept): the rows the delete took,
+    and the run's events still there after it."""
+    removed = 0
+    if event_ids:
+        removed = session.execute(
+            delete(Event).where(Event.id.in_(event_ids), *_untouched(run))
+            .execution_options(synchronize_session="fetch")).rowcount
+    created = (run.scope or {}).get("events") or []
+    kept = session.scalar(select(func.count(Event.id)).where(Event.id.in_(created))) \
+        if created else 0
+    return removed, kept or 0

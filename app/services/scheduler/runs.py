@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,7 @@ from app.database import writing
 from app.enums import AssignmentStatus, PartStatus, RunStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, ScheduleRun, ScheduleRunPart, User, utcnow
+from app.services.patrols import rota_runs
 from app.services.scheduler import bridge
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
@@ -124,16 +126,36 @@ def restart_run(session: Session, run: ScheduleRun) -> None:
     session.flush()
 
 
-def discard_run(session: Session, run: ScheduleRun) -> None:
+@dataclass(frozen=True)
+class Discarded:
+    """What discarding a run removed, counted from the deletes themselves."""
+
+    drafts: int
+    #: A patrol rota's draft events removed, and those kept because someone holds them.
+    events: int = 0
+    events_kept: int = 0
+
+
+def discard_run(session: Session, run: ScheduleRun) -> Discarded:
+    """Delete the run's draft assignments and mark it discarded; a patrol rota's run also
+    takes away the draft events it created that nobody holds (`rota_runs.removable_events`)."""
     if run.status == RunStatus.published:
         raise RunError("published", _("A published run cannot be discarded."))
+    rota = rota_runs.is_rota(run)
+    # Chosen before the drafts go: an attendance on a draft keeps its event.
+    events = rota_runs.removable_events(session, run) if rota else []
     drafts = select(Assignment).where(
         Assignment.schedule_run_id == run.id, Assignment.status == AssignmentStatus.proposed
     )
+    removed_drafts = 0
     for a in session.scalars(drafts):
         session.delete(a)
+        removed_drafts += 1
+    session.flush()
+    removed, kept = rota_runs.remove_events(session, run, events) if rota else (0, 0)
     run.status = RunStatus.discarded
     session.flush()
+    return Discarded(removed_drafts, removed, kept)
 
 
 # -- Executing (the task's body) -------------------------------------------------------------
