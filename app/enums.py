@@ -179,6 +179,11 @@ class RunStatus(LabelledEnum):
         }
 
 
+#: A run still in play: being built, awaiting review or published. A patrol season holds at
+#: most one rota run in these (a partial unique index on the run's season).
+LIVE_RUN = (RunStatus.queued, RunStatus.running, RunStatus.succeeded, RunStatus.published)
+
+
 class PartStatus(LabelledEnum):
     """One part of a partitioned (district) run, solved by a consumer of its own."""
 

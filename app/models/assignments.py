@@ -3,18 +3,33 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import AssignmentSource, AssignmentStatus, PartStatus, RunStatus
+from app.enums import LIVE_RUN, AssignmentSource, AssignmentStatus, PartStatus, RunStatus
 from app.models.base import Base, TimestampMixin, UTCDateTime
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
     from app.models.events import Shift
     from app.models.geography import Neighbourhood
+    from app.models.patrols import PatrolSeason
     from app.models.users import User
     from app.models.volunteers import Volunteer
+
+
+#: `LIVE_RUN` as SQL: the runs a patrol season may hold only one of.
+LIVE_RUN_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in LIVE_RUN) + ")"
 
 
 class ScheduleRun(TimestampMixin, Base):
@@ -23,6 +38,9 @@ class ScheduleRun(TimestampMixin, Base):
     __tablename__ = "schedule_runs"
     __table_args__ = (
         CheckConstraint("progress >= 0 AND progress <= 1", name="progress_range"),
+        # One live rota per season, whoever asks at the same moment.
+        Index("uq_schedule_runs_live_patrol_season", "patrol_season_id", unique=True,
+              sqlite_where=text(LIVE_RUN_SQL), postgresql_where=text(LIVE_RUN_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +53,11 @@ class ScheduleRun(TimestampMixin, Base):
     )
     status: Mapped[RunStatus] = mapped_column(
         enum_column_type(RunStatus, "run_status"), default=RunStatus.queued
+    )
+    #: The patrol season a rota run plans; empty for every other run (and once the season
+    #: is deleted: the run then fails or stays as it was).
+    patrol_season_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrol_seasons.id", ondelete="SET NULL"), index=True
     )
     #: What was scheduled: event ids, or neighbourhoods and a date range.
     scope: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -49,6 +72,7 @@ class ScheduleRun(TimestampMixin, Base):
 
     created_by: Mapped[User | None] = relationship()
     neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    patrol_season: Mapped[PatrolSeason | None] = relationship()
     assignments: Mapped[list[Assignment]] = relationship(back_populates="schedule_run")
     #: The parts of a partitioned (district) run, one huey task each; empty otherwise.
     parts: Mapped[list[ScheduleRunPart]] = relationship(

@@ -38,8 +38,8 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], list[int]]]
 
 def _runs(db_session, season: PatrolSeason) -> list[ScheduleRun]:
     db_session.expire_all()
-    return [run for run in db_session.scalars(select(ScheduleRun).order_by(ScheduleRun.id))
-            if (run.parameters or {}).get("patrol_season") == season.id]
+    return list(db_session.scalars(select(ScheduleRun).where(
+        ScheduleRun.patrol_season_id == season.id).order_by(ScheduleRun.id)))
 
 
 def test_the_button_queues_the_rota_and_shows_its_run(client, db_session, world,

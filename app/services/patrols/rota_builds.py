@@ -48,19 +48,14 @@ def queue_rota(session: Session, season: PatrolSeason, *, user: User | None = No
     """A queued rota run of the season, refused (`PatrolError`, saying why) while the
     season has one being built, awaiting review or published; `seconds` is its deadline from
     being queued to done. Flush only."""
-    rota_runs.check_free(session, season)
-    run = rota_runs.new_run(season, status=RunStatus.queued, user=user,
-                            seconds=float(seconds))
-    session.add(run)
-    session.flush()
-    return run
+    return rota_runs.add_run(session, season, status=RunStatus.queued, user=user,
+                             seconds=float(seconds))
 
 
 def requeue_rota(session: Session, run: ScheduleRun) -> None:
     """Queue a failed rota run again (`PatrolError` when it did not fail, or when its season
     has got another rota meanwhile). Flush only."""
-    season_id = (run.parameters or {}).get("patrol_season")
-    season = session.get(PatrolSeason, season_id) if season_id else None
+    season = run.patrol_season
     if run.status != RunStatus.failed or season is None:
         raise PatrolError(_l("A patrol rota is planned again by discarding it and building "
                              "a new one from its season."))
@@ -80,8 +75,7 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
         clock = time.monotonic()
         deadline = float((run.parameters or {}).get("seconds", DEFAULT_SECONDS))
         waited = max(0.0, (utcnow() - run.created_at).total_seconds())
-        season_id = (run.parameters or {}).get("patrol_season")
-        season = session.get(PatrolSeason, season_id) if season_id else None
+        season = run.patrol_season
         if season is None:
             run_transactions.fail_run(session, run_id, "no_season")
             return RunStatus.failed.value

@@ -6,7 +6,8 @@ of the run, and the run's metrics carry the engine's reason for every empty seat
 the run page reads. Publishing the run (`scheduler.publish.publish_run`) publishes the
 events, asks the members to confirm and puts the inspections in their calendar feeds. A
 season keeps one rota at a time: a second is refused while the first is being built (queued
-or running, `rota_builds`), awaiting review or published. Discarding a rota run removes the
+or running, `rota_builds`), awaiting review or published — by the service saying why, and
+behind it by the database (a partial unique index on the run's `patrol_season_id`). Discarding a rota run removes the
 draft events it created that nobody has touched (`removable_events`, `remove_events`). Flush
 only.
 """
@@ -20,6 +21,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.enums import (
+    LIVE_RUN,
     AssignmentSource,
     AssignmentStatus,
     EventKind,
@@ -64,9 +66,6 @@ def patrol_run_of(session: Session, shift_id: int) -> tuple[ScheduleRun, int, in
     return None
 
 
-#: Runs that keep a season from getting another rota: being built, awaiting review, published.
-HOLDING = (RunStatus.queued, RunStatus.running, RunStatus.succeeded, RunStatus.published)
-
 def _refusal(run: ScheduleRun) -> Any:
     """Why a season with this rota run cannot get another, in the reader's language."""
     if run.status in (RunStatus.queued, RunStatus.running):
@@ -80,12 +79,10 @@ def _refusal(run: ScheduleRun) -> Any:
 
 
 def season_run(session: Session, season: PatrolSeason) -> ScheduleRun | None:
-    """The season's rota run being built, awaiting review or published, if any."""
-    for run in session.scalars(select(ScheduleRun).where(ScheduleRun.status.in_(HOLDING))
-                               .order_by(ScheduleRun.id.desc())):
-        if (run.parameters or {}).get("patrol_season") == season.id:
-            return run
-    return None
+    """The season's rota run being built, awaiting review or published, if any (at most one:
+    the database's partial unique index)."""
+    return session.scalar(select(ScheduleRun).where(
+        ScheduleRun.patrol_season_id == season.id, ScheduleRun.status.in_(LIVE_RUN)))
 
 
 def check_free(session: Session, season: PatrolSeason) -> None:
@@ -98,23 +95,25 @@ def check_free(session: Session, season: PatrolSeason) -> None:
         raise PatrolError(_refusal(existing))
 
 
-def new_run(season: PatrolSeason, *, status: RunStatus, user: User | None = None,
-            **parameters: object) -> ScheduleRun:
-    """A rota run of the season (not yet added to a session)."""
-    return ScheduleRun(
+def add_run(session: Session, season: PatrolSeason, *, status: RunStatus,
+            user: User | None = None, **parameters: object) -> ScheduleRun:
+    """A new rota run of the season, flushed; refused (`PatrolError`, saying why) when the
+    season has one already (`check_free`; behind it, the database's unique index)."""
+    check_free(session, season)
+    run = ScheduleRun(
         created_by_id=user.id if user else None, neighbourhood_id=season.neighbourhood_id,
-        status=status, progress=0.0, metrics={},
-        parameters={"patrol_season": season.id, "kind": RUN_KIND, **parameters})
+        patrol_season_id=season.id, status=status, progress=0.0, metrics={},
+        parameters={"kind": RUN_KIND, **parameters})
+    session.add(run)
+    session.flush()
+    return run
 
 
 def save_rota(session: Session, season: PatrolSeason, rota: Rota, *,
               user: User | None = None) -> ScheduleRun:
     """Keep the proposal as draft events and a run ready for review."""
-    check_free(session, season)
-    run = new_run(season, status=RunStatus.running, user=user)
+    run = add_run(session, season, status=RunStatus.running, user=user)
     run.started_at = utcnow()
-    session.add(run)
-    session.flush()
     write_rota(session, run, season.name, rota)
     return run
 

@@ -279,6 +279,7 @@ def report_json(report: RunReport) -> dict[str, Any]:
         **status_json(run),
         "scope": run.scope,
         "parameters": run.parameters,
+        "patrol_season_id": run.patrol_season_id,
         "filled": report.filled,
         "needed": report.needed,
         "coverage": round(report.coverage, 4) if report.coverage is not None else None,

@@ -73,8 +73,8 @@ def test_the_cli_queues_the_rota_and_the_consumer_builds_it(demo: Flask,
     run = fresh_run(run_id)
     # The run exists before any worker touched it: the admin shows it queued.
     assert run.status == RunStatus.queued and run.progress == 0.0
-    assert run.parameters == {"patrol_season": season_id, "kind": "patrol_rota",
-                              "seconds": 5.0}
+    assert run.patrol_season_id == season_id
+    assert run.parameters == {"kind": "patrol_rota", "seconds": 5.0}
     again = runner.invoke(args=["patrols", "rota", "--season", str(season_id)])
     assert again.exit_code != 0 and f"正在排班（运行 {run_id}）" in again.output
     assert db.session.scalar(select(ScheduleRun.id).order_by(ScheduleRun.id.desc())
@@ -110,7 +110,7 @@ def test_wait_prints_the_rota_per_site_and_json_the_same(demo: Flask,
     assert waited.exit_code == 0, waited.output
     summary = json.loads(waited.output)
     assert summary["status"] == "succeeded"
-    assert summary["parameters"]["patrol_season"] == season_id
+    assert summary["patrol_season_id"] == season_id
     assert_every_site_covered_or_explained(summary["sites"])
     _discard(summary["id"])
 
