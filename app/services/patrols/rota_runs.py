@@ -7,9 +7,9 @@ the run page reads. Publishing the run (`scheduler.publish.publish_run`) publish
 events, asks the members to confirm and puts the inspections in their calendar feeds. A
 season keeps one rota at a time: a second is refused while the first is being built (queued
 or running, `rota_builds`), awaiting review or published — by the service saying why, and
-behind it by the database (a partial unique index on the run's `patrol_season_id`). Discarding a rota run removes the
-draft events it created that nobody has touched (`removable_events`, `remove_events`). Flush
-only.
+behind it by the database (a partial unique index on the run's `patrol_season_id`).
+Discarding a rota run removes the draft events it created that nobody has touched
+(`removable_events`, `remove_events`). Flush only.
 """
 
 from __future__ import annotations
