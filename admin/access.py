@@ -29,6 +29,7 @@ matrix says which *operations* a role has on a model at all.
 | ResidentRequest  | CRUD  | CRU + the workflow's steps          | –                          |
 | Department       | CRUD  | R                                   | –                          |
 | RequestDeadline  | CRUD  | R                                   | –                          |
+| RoutingRule      | CRUD  | CRUD own (town-wide rules: the admin's) | –                      |
 | HouseholdAuditEntry | R  | R (own neighbourhoods)              | –                          |
 | Attendance       | R     | R + the roster (own shifts)         | –                          |
 | HoursEntry       | RC    | RC (own volunteers): corrections    | –                          |
@@ -125,6 +126,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "ResidentRequest": {_A: CRUD, _C: CRU, _D: RU},
     "Department": {_A: CRUD, _C: R, _D: R},
     "RequestDeadline": {_A: CRUD, _C: R},
+    "RoutingRule": {_A: CRUD, _C: CRUD},
     "HouseholdAuditEntry": {_A: R, _C: R},
     "Attendance": {_A: R, _C: R},
     "HoursEntry": {_A: RC, _C: RC},

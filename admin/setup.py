@@ -55,6 +55,7 @@ from admin.views.people import (
 )
 from admin.views.projects import ProjectView
 from admin.views.reports import ComparisonWeightsView, FiveComparisonsView
+from admin.views.request_routing_rules import RoutingRuleView
 from admin.views.requests import DepartmentView, ResidentRequestView
 from admin.views.series import EventSeriesView
 from admin.views.service_groups import BuildingView, ServiceGroupView
@@ -101,6 +102,7 @@ from app.models import (
     ReliabilityRule,
     RequestDeadline,
     ResidentRequest,
+    RoutingRule,
     ScheduleRun,
     ServiceGroup,
     ServicePackage,
@@ -194,6 +196,8 @@ def init_admin(app: Flask) -> Admin:
         VisitPolicyView(VisitPolicy, name=_l("Visit policies"), category=settings),
         RequestDeadlineView(RequestDeadline, name=_l("Deadlines of residents' requests"),
                             category=settings),
+        RoutingRuleView(RoutingRule, name=_l("Routing of residents' requests"),
+                        category=settings),
         NeighbourhoodView(Neighbourhood, name=_l("Neighbourhoods"), category=settings),
         DepartmentView(Department, name=_l("Town and district departments"),
                        category=settings),

@@ -107,6 +107,8 @@ def step_text(change: RequestChange) -> str:
         return gettext("Follow-up contact: %(outcome)s", outcome=change.follow_up.label)
     if change.rerouted:
         return rerouted_label(change)
+    if change.routing:  # how it was routed on intake (which rule, or the patch)
+        return f"{change.to_status.label} · {change.routing}"
     return change.to_status.label
 
 

@@ -124,7 +124,7 @@ class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhot
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
         for name in ("service_group", "board_title", "result"):
-            if name in form:  # routed from the building's patch; posted once resolved
+            if name in form:  # routed by the rules or the patch; posted once resolved
                 del form[name]
         if "channel" in form and not form.channel.data:
             form.channel.data = RequestChannel.call.value

@@ -48,6 +48,7 @@ from app.models.projects import Project, project_events, project_organisers
 from app.models.qualifications import Qualification, QualificationScan
 from app.models.registrations import Registration
 from app.models.reports import ComparisonWeights, ReportDataVersion
+from app.models.request_routing import RoutingRule
 from app.models.requests import (
     HeldRequestPhoto,
     RequestAnswer,
@@ -124,6 +125,7 @@ __all__ = [
     "RequestEscalation",
     "RequestPhoto",
     "ResidentRequest",
+    "RoutingRule",
     "ScheduleRun",
     "ScheduleRunPart",
     "ServiceGroup",

@@ -258,6 +258,9 @@ class RequestChange(Base):
     #: came to; the state stays, as for a re-routing.
     follow_up: Mapped[FollowUpOutcome | None] = mapped_column(
         enum_column_type(FollowUpOutcome, "request_follow_up"))
+    #: On the first entry: how the request was routed on intake (the routing rule, or the
+    #: building's patch), as it read then in the deployment's language; for staff only.
+    routing: Mapped[str | None] = mapped_column(Text)
 
     request: Mapped[ResidentRequest] = relationship(back_populates="changes")
     user: Mapped[User | None] = relationship()

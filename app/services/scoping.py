@@ -72,6 +72,7 @@ from app.models import (
     RequestDeadline,
     RequestEscalation,
     ResidentRequest,
+    RoutingRule,
     ScheduleRun,
     ServiceGroup,
     ServicePackage,
@@ -113,6 +114,9 @@ _DIRECT: dict[type, Any] = {
     Incident: Incident.neighbourhood_id,
     VisitRound: VisitRound.neighbourhood_id,
     ResidentRequest: ResidentRequest.neighbourhood_id,
+    #: A coordinator keeps their neighbourhoods' routing rules; town-wide ones (no
+    #: neighbourhood) are the town admin's alone, not even readable by them.
+    RoutingRule: RoutingRule.neighbourhood_id,
     Project: Project.neighbourhood_id,
     PatrolSite: PatrolSite.neighbourhood_id,
     PatrolGroup: PatrolGroup.neighbourhood_id,

@@ -27,6 +27,7 @@ from app.enums import (
     HouseholdCategory,
     PatrolSiteKind,
     ProjectTarget,
+    RequestCategory,
     Role,
     RunStatus,
     VisitKind,
@@ -51,6 +52,7 @@ from app.models import (
     Qualification,
     ReliabilityRule,
     RequestDeadline,
+    RoutingRule,
     ScheduleRun,
     ServicePackage,
     ServicePackageItem,
@@ -180,6 +182,9 @@ def _side(session: Any, prefix: str, skill: Any) -> Side:
     session.add_all([campaign, donation])
     series = f.make_series(session, neighbourhood=n, title=f"{prefix}每周一巡查",
                            volunteer=volunteer, starts_on=date(2030, 9, 30))
+    routing_rule = RoutingRule(category=RequestCategory.property_repair, neighbourhood=n,
+                               service_group=group)
+    session.add(routing_rule)
     session.flush()
     return Side(n, {
         "neighbourhood": n, "volunteer": volunteer, "team": team,
@@ -196,6 +201,7 @@ def _side(session: Any, prefix: str, skill: Any) -> Side:
         "qualification": qualification,
         "servicepackage": service_package, "packagevisit": package_visit,
         "festivalcampaign": campaign, "donation": donation, "eventseries": series,
+        "routingrule": routing_rule,
     })
 
 

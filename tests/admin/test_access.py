@@ -56,6 +56,7 @@ VIEWS: dict[str, tuple[str, str | None, str | None]] = {
     "festivalcampaign": ("FestivalCampaign", None, "title"),
     "donation": ("Donation", None, "donor"),
     "eventseries": ("EventSeries", "volunteer", "title"),
+    "routingrule": ("RoutingRule", None, None),
 }
 #: Town-wide rows: nobody's "foreign" row, but only the admin may change them.
 SHARED_VIEWS: dict[str, tuple[str, str | None]] = {

@@ -2,8 +2,9 @@
 up — service group → neighbourhood committee → a town department → the district — each push
 recorded with who, when, to which department and why.
 
-A request starts with the service group of its building's patch (or with the committee when
-no group is responsible). Up only, never skipping the record: the level a request reached is
+A request starts with the service group that takes it on intake (or with the committee when
+no group is responsible), or with the department a routing rule names (`routing_rules`).
+Up only, never skipping the record: the level a request reached is
 what tells a resolution at grassroots level (the article's "over 90%") from one that needed
 the town or the district (`app.services.reports.comparison_sql.resolved_locally`).
 """

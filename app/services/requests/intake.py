@@ -27,7 +27,7 @@ from app.models import (
     Visit,
     utcnow,
 )
-from app.services.requests import deadlines, notices
+from app.services.requests import deadlines, notices, routing_rules
 from app.services.requests.errors import RequestError
 from app.services.requests.escalation import starting_level
 from app.services.requests.workflow import record_change
@@ -143,23 +143,19 @@ def check_input(session: Session, data: RequestInput) -> None:
     _check(session, data, needs_consent=True)
 
 
-def responsible_group(session: Session, building: Building | None) -> ServiceGroup | None:
-    """The service group whose patch holds the building (None without a building)."""
-    if building is None or building.service_group_id is None:
-        return None
-    return session.get(ServiceGroup, building.service_group_id)
-
-
 def create_request(session: Session, data: RequestInput, *,
                    channel: RequestChannel = RequestChannel.form,
                    user: User | None = None, visit: Visit | None = None) -> ResidentRequest:
-    """Check `data` and record a new request (received), with the first history entry; flush
-    only. A resident's own form (`user` None) needs their consent for any personal detail;
-    a coordinator taking a call records what the caller agreed to. Raised on a `visit`, the
+    """Check `data` and record a new request (received), with the first history entry, routed
+    by the routing rules or the building's patch (`routing_rules`); flush only. A resident's
+    own form (`user` None) needs their consent for any personal detail; a coordinator taking
+    a call records what the caller agreed to. Raised on a `visit`, the
     request is the visited household's, filed by the visit's member (the history's who)."""
     clean = _check(session, data, needs_consent=user is None)
     now = utcnow()
-    group = responsible_group(session, clean.building)
+    routing = routing_rules.route(session, clean.neighbourhood.id, clean.category,
+                                  clean.building)
+    group = routing.group
     request = ResidentRequest(
         neighbourhood_id=clean.neighbourhood.id, category=clean.category, channel=channel,
         status=RequestStatus.received, text=clean.text, place=clean.place,
@@ -172,7 +168,9 @@ def create_request(session: Session, data: RequestInput, *,
         visit_id=visit.id if visit else None,
         created_by_id=user.id if user else None, received_at=now,
         due_at=deadlines.due_at(session, clean.category, now, deployment_zone()),
-        level=starting_level(group.id if group else None),
+        level=(routing.department.level if routing.department is not None
+               else starting_level(group.id if group else None)),
+        department_id=routing.department.id if routing.department is not None else None,
     )
     session.add(request)
     change = record_change(session, request, None, RequestStatus.received, user=user,
@@ -180,6 +178,7 @@ def create_request(session: Session, data: RequestInput, *,
     if visit is not None and visit.volunteer is not None:
         change.actor = visit.volunteer.name
     session.flush()
+    routing_rules.record(session, request, routing, change)
     notices.tell(session, request, change)
     return request
 

@@ -2,9 +2,10 @@
 with a reason, kept in the request's history (who, when, why, from which group to which),
 as FixMyStreet lets staff move a report to the body really responsible for it.
 
-The building's patch routes a request when it is raised (`intake`); only this step changes
-the group afterwards. The escalation level stays as it is: a re-route moves the request
-sideways within the neighbourhood, not up the linkage (`escalation`)."""
+The routing rules or the building's patch route a request when it is raised
+(`routing_rules`); only this step changes the group afterwards. The escalation level stays
+as it is: a re-route moves the request sideways within the neighbourhood, not up the linkage
+(`escalation`)."""
 
 from __future__ import annotations
 
