@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.enums import RequestChannel, RequestStatus
-from app.models import ResidentRequest, utcnow
+from app.enums import NotificationStatus, RequestChannel, RequestStatus
+from app.models import Notification, ResidentRequest, utcnow
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 from tests.helpers import csrf_token_from, form_fields
@@ -175,6 +175,31 @@ def test_a_coordinator_reroutes_with_a_reason_kept_in_the_history(client, db_ses
     next_step = body.split('id="next-step">')[1].split("</p>")[0]
     assert "佳虹第二团组" in next_step
     assert "Passed to 佳虹第二团组" in body and "花架在第二团组的片区" in body
+
+
+def test_a_reroute_tells_the_raiser_and_says_what_became_of_the_message(
+        client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    _english(client)
+    jiahong = world.jiahong.neighbourhood
+    second = f.make_service_group(db_session, neighbourhood=jiahong, name="佳虹第二团组")
+    anonymous = world.jiahong.rows["residentrequest"]
+    caller = f.make_resident_request(db_session, neighbourhood=jiahong, text="佳虹楼道灯坏了",
+                                     name="佳虹王阿婆", phone="13800138000",
+                                     consent_at=utcnow())
+    response = _reroute(client, anonymous.id, second.id, "花架在第二团组的片区")
+    page = as_text(client.get(response.headers["Location"]))
+    assert "anonymous: there is nobody to tell" in page
+    response = _reroute(client, caller.id, second.id, "灯归第二团组管")
+    page = as_text(client.get(response.headers["Location"]))
+    assert "The resident was told (SMS)." in page
+    assert "only written to the server log" in page  # no SMS provider in the tests
+    told = db_session.scalars(select(Notification).where(
+        Notification.resident_request_id == caller.id)).all()
+    assert [(n.template, n.status, n.address) for n in told] == [
+        ("requests/rerouted", NotificationStatus.sent, "13800138000")]
+    assert not db_session.scalars(select(Notification).where(
+        Notification.resident_request_id == anonymous.id)).all()
 
 
 def test_a_refused_reroute_changes_nothing(client, db_session, world) -> None:

@@ -16,6 +16,9 @@ from app.models import Notification, RequestChange, ResidentRequest
 from app.services import links, notify
 from app.services.requests.wording import next_step, state_label
 
+#: The message telling the raiser another group has their request (`tell_rerouted`).
+REROUTED = "requests/rerouted"
+
 
 def template_for(to_status: RequestStatus) -> str:
     if to_status == RequestStatus.received:
@@ -39,6 +42,23 @@ def tell(session: Session, request: ResidentRequest,
     return _tell_one(session, request, change)
 
 
+def _context(request: ResidentRequest, handled: ResidentRequest,
+             state: object | None = None) -> dict[str, object]:
+    """What every message about `handled` says to `request`'s raiser, in their language:
+    the code, their page, the committee, the state (`state`, else the request's own) and what
+    happens next."""
+    locale = notify.recipient_locale(request.locale)
+    with force_locale(locale):
+        return {
+            "code": request.reference_code,
+            "url": links.request_url(request.follow_token),
+            "committee": localised(request.neighbourhood.name, request.neighbourhood.name_en,
+                                   "en" if locale == "en" else "zh_CN"),
+            "state": str(state if state is not None else state_label(handled)),
+            "next": str(next_step(handled)),
+        }
+
+
 def _tell_one(session: Session, request: ResidentRequest, change: RequestChange,
               outcome_of: ResidentRequest | None = None) -> Notification | None:
     """The message to `request`'s raiser about `change`, a step of `outcome_of` (the
@@ -46,17 +66,8 @@ def _tell_one(session: Session, request: ResidentRequest, change: RequestChange,
     if not request.email and not request.phone:
         return None
     handled = outcome_of or request
-    locale = notify.recipient_locale(request.locale)
-    with force_locale(locale):
-        context: dict[str, object] = {
-            "code": request.reference_code,
-            "url": links.request_url(request.follow_token),
-            "committee": localised(request.neighbourhood.name, request.neighbourhood.name_en,
-                                   "en" if locale == "en" else "zh_CN"),
-            "state": str(state_label(handled) if change.to_status == handled.status
-                         else change.to_status.label),
-            "next": str(next_step(handled)),
-        }
+    context = _context(request, handled, None if change.to_status == handled.status
+                       else change.to_status.label)
     if outcome_of is not None:
         context["together_with"] = outcome_of.reference_code
     if change.note:
@@ -69,3 +80,17 @@ def _tell_one(session: Session, request: ResidentRequest, change: RequestChange,
             and request.answer is None):
         context["survey_url"] = links.survey_url(request.survey_token)
     return notify.to_requester(session, request, template_for(change.to_status), **context)
+
+
+def tell_rerouted(session: Session, request: ResidentRequest,
+                  change: RequestChange) -> Notification | None:
+    """Tell the raiser that another service group has their request now (a re-routing), and
+    why; None when they left no contact (an anonymous request). Only a number proved theirs
+    (or given on a call, with consent) is kept on a request, so the SMS reaches its owner."""
+    if not request.email and not request.phone:
+        return None
+    context = _context(request, request)
+    context["group"] = request.service_group.name if request.service_group else ""
+    if change.note:
+        context["note"] = change.note
+    return notify.to_requester(session, request, REROUTED, **context)

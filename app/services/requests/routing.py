@@ -5,16 +5,27 @@ as FixMyStreet lets staff move a report to the body really responsible for it.
 The routing rules or the building's patch route a request when it is raised
 (`routing_rules`); only this step changes the group afterwards. The escalation level stays
 as it is: a re-route moves the request sideways within the neighbourhood, not up the linkage
-(`escalation`)."""
+(`escalation`). The raiser who left a contact is told which group has it now, and why
+(`notices.tell_rerouted`), as they are told every step."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import OPEN_REQUEST
-from app.models import RequestChange, ResidentRequest, ServiceGroup, User, utcnow
+from app.models import (
+    Notification,
+    RequestChange,
+    ResidentRequest,
+    ServiceGroup,
+    User,
+    utcnow,
+)
+from app.services.requests import notices
 from app.services.requests.errors import RequestError
 from app.services.requests.workflow import record_change, required_note, update_unless_changed
 
@@ -31,10 +42,19 @@ def _reason(text: str | None) -> str:
         "Say why it goes to another group: the reason is kept in its history."))
 
 
+@dataclass(frozen=True)
+class Rerouted:
+    """A re-routing's history entry, and the message to the raiser (None: anonymous)."""
+
+    change: RequestChange
+    told: Notification | None
+
+
 def reroute(session: Session, request: ResidentRequest, group: ServiceGroup | None, *,
             user: User | None, reason: str | None,
-            expected_group_id: int | None) -> RequestChange:
-    """Give `request` to `group`, recording who, when, why and the group it left; flush only.
+            expected_group_id: int | None) -> Rerouted:
+    """Give `request` to `group`, recording who, when, why and the group it left, and tell the
+    raiser (sent after commit); flush only.
 
     `expected_group_id` is the group the user saw (None: none): if the request has been
     re-routed since, nothing changes and `RequestError("changed")` says so. A closed request,
@@ -67,4 +87,4 @@ def reroute(session: Session, request: ResidentRequest, group: ServiceGroup | No
     change.from_group_id = current
     change.to_group_id = group.id
     session.flush()
-    return change
+    return Rerouted(change, notices.tell_rerouted(session, request, change))

@@ -126,6 +126,11 @@ CASES = {
         "url": "http://linli.test/requests/TOKEN", "survey_url": "http://linli.test/s/SHORT",
         "together_with": "QR3T8WNB",
     },
+    "requests/rerouted": {
+        "name": "王阿婆", "code": "QK7M2QXA", "group": "第二团组", "committee": "佳虹居民区",
+        "note": "楼道灯归第二团组的片区管。", "url": "http://linli.test/requests/TOKEN",
+        "next": "佳虹居民区居委会已收到您的诉求，将在几个工作日内处理。",
+    },
     "requests/verify": {"name": "", "code": "482913", "minutes": 10},
     "pairing/confirmed": {
         "name": "郭琴",
