@@ -63,6 +63,7 @@ from app.services.demo.projects import load_projects
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
 from app.services.demo.requests import load_requests
 from app.services.demo.residents import load_residents
+from app.services.demo.routing_rules import load_routing_rules
 from app.services.demo.series import load_series
 
 __all__ = [
@@ -123,6 +124,8 @@ def load_demo(
         lambda: load_courses(session, places, zone, today),
         lambda: load_festivals(session, places, zone, today),
         lambda: load_requests(session, places, zone, today),
+        # After the requests: their departments are created with them.
+        lambda: load_routing_rules(session, places),
     )
     for part in parts:
         for key, n in part().items():

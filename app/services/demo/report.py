@@ -22,7 +22,7 @@ COUNT_KEYS = (
     "package_visits_missed", "makeup_visits", "session_attendances",
     "festival_campaigns", "festival_visits", "donations", "event_series",
     "departments", "council_meetings", "resident_requests", "request_changes",
-    "request_escalations", "request_answers",
+    "request_escalations", "request_answers", "routing_rules",
 )
 
 TEAM_LEAD_USERNAME = "yiliao"
