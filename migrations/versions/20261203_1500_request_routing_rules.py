@@ -3,7 +3,7 @@ the service group or the department that takes it on intake, before the building
 the first entry of a request's history says how it was routed
 
 Revision ID: r0ut1ngru1e5
-Revises: p41r1ng4im01
+Revises: r0tase4s0n01
 Create Date: 2026-12-03 15:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r0ut1ngru1e5"
-down_revision = "p41r1ng4im01"
+down_revision = "r0tase4s0n01"
 branch_labels = None
 depends_on = None
 
