@@ -17,6 +17,7 @@ service; nothing here holds a scheduling rule. Who may use it: the town admin an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -49,6 +50,9 @@ from app.sorting import pinyin_key
 from app.tasks import patrols as patrol_tasks
 from app.tasks import scheduler as scheduler_tasks
 from app.transactions import after_commit
+
+#: What a button on a run's page says it did: (message, flash category) pairs.
+Said = list[tuple[str, str]]
 
 #: Roles that may run the scheduler (team leads see their team's shifts in the lists only).
 SCHEDULER_ROLES = frozenset({Role.admin, Role.coordinator})
@@ -241,6 +245,20 @@ class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseVie
     def _back(self, run: ScheduleRun) -> Response:
         return redirect(url_for(".run_page", run_id=run.id))
 
+    def _on_run(self, run_id: int, act: Callable[[ScheduleRun], Said | None]) -> Response:
+        """A button on the page of a run the user may change: the CSRF token, the run, `act`
+        (a service call that says what it did, if anything), or the refusal said instead;
+        then back to the run's page."""
+        self._check_form()
+        run = self._run_or_404(run_id, write=True)
+        try:
+            said = act(run) or []
+        except errors.RunError as exc:
+            said = [(exc.message, "error")]
+        for message, category in said:
+            flash(message, category)
+        return self._back(run)
+
     def _assignment_of_run(self, run: ScheduleRun, assignment_id: int) -> Assignment:
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None:
@@ -253,22 +271,16 @@ class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseVie
 
     @expose("/run/<int:run_id>/pin/<int:assignment_id>", methods=("POST",))
     def pin(self, run_id: int, assignment_id: int) -> Response:
-        self._check_form()
-        run = self._run_or_404(run_id, write=True)
-        assignment = self._assignment_of_run(run, assignment_id)
-        drafts.set_pinned(db.session, assignment, not assignment.pinned)
-        return self._back(run)
+        def toggle(run: ScheduleRun) -> None:
+            assignment = self._assignment_of_run(run, assignment_id)
+            drafts.set_pinned(db.session, assignment, not assignment.pinned)
+
+        return self._on_run(run_id, toggle)
 
     @expose("/run/<int:run_id>/remove/<int:assignment_id>", methods=("POST",))
     def remove(self, run_id: int, assignment_id: int) -> Response:
-        self._check_form()
-        run = self._run_or_404(run_id, write=True)
-        assignment = self._assignment_of_run(run, assignment_id)
-        try:
-            drafts.remove_draft(db.session, assignment)
-        except errors.RunError as exc:
-            flash(exc.message, "error")
-        return self._back(run)
+        return self._on_run(run_id, lambda run: drafts.remove_draft(
+            db.session, self._assignment_of_run(run, assignment_id)))
 
     @expose("/run/<int:run_id>/assign", methods=("POST",))
     def assign(self, run_id: int) -> Any:
@@ -342,43 +354,39 @@ class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseVie
 
     @expose("/run/<int:run_id>/publish", methods=("POST",))
     def publish(self, run_id: int) -> Response:
-        self._check_form()
-        run = self._run_or_404(run_id, write=True)
-        try:
+        def publish_it(run: ScheduleRun) -> Said:
             result = publish.publish_run(db.session, run)
-        except errors.RunError as exc:
-            flash(exc.message, "error")
-            return self._back(run)
-        messages = result.messages
-        flash(_("Published %(count)s assignments. Messages queued: %(email)s by e-mail, "
-                "%(sms)s by SMS; the delivery of each is shown below.",
-                count=result.published, email=messages.email, sms=messages.sms), "success")
-        if messages.unreachable:
-            flash(_("%(n)s volunteers have neither an e-mail address nor a mobile number and "
-                    "were not told: please call them.", n=messages.unreachable), "warning")
-        if result.events_published:
-            flash(_("%(n)s events were drafts and are now published.",
-                    n=result.events_published), "info")
-        return self._back(run)
+            messages = result.messages
+            said = [(_("Published %(count)s assignments. Messages queued: %(email)s by e-mail, "
+                       "%(sms)s by SMS; the delivery of each is shown below.",
+                       count=result.published, email=messages.email, sms=messages.sms),
+                     "success")]
+            if messages.unreachable:
+                said.append((_("%(n)s volunteers have neither an e-mail address nor a mobile "
+                               "number and were not told: please call them.",
+                               n=messages.unreachable), "warning"))
+            if result.events_published:
+                said.append((_("%(n)s events were drafts and are now published.",
+                               n=result.events_published), "info"))
+            return said
+
+        return self._on_run(run_id, publish_it)
 
     @expose("/run/<int:run_id>/discard", methods=("POST",))
     def discard(self, run_id: int) -> Response:
-        self._check_form()
-        run = self._run_or_404(run_id, write=True)
-        try:
+        def discard_it(run: ScheduleRun) -> Said:
             discarded = runs.discard_run(db.session, run)
-        except errors.RunError as exc:
-            flash(exc.message, "error")
-            return self._back(run)
-        if rota_runs.is_rota(run):
-            flash(_("Rota discarded: %(events)s draft patrol inspections and %(drafts)s draft "
-                    "assignments removed.", events=discarded.events, drafts=discarded.drafts),
-                  "success")
-        else:
-            flash(_("Run discarded: %(drafts)s draft assignments removed.",
-                    drafts=discarded.drafts), "success")
-        if discarded.events_kept:
-            flash(_("%(n)s of its patrol inspections were kept: someone signed up, attended, "
-                    "was asked for help or inspected the site at that time.",
-                    n=discarded.events_kept), "warning")
-        return self._back(run)
+            if rota_runs.is_rota(run):
+                said = [(_("Rota discarded: %(events)s draft patrol inspections and %(drafts)s "
+                           "draft assignments removed.", events=discarded.events,
+                           drafts=discarded.drafts), "success")]
+            else:
+                said = [(_("Run discarded: %(drafts)s draft assignments removed.",
+                           drafts=discarded.drafts), "success")]
+            if discarded.events_kept:
+                said.append((_("%(n)s of its patrol inspections were kept: someone signed up, "
+                               "attended, was asked for help or inspected the site at that "
+                               "time.", n=discarded.events_kept), "warning"))
+            return said
+
+        return self._on_run(run_id, discard_it)
