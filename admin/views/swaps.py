@@ -30,13 +30,14 @@ def _kind(view: Any, context: Any, model: ShiftChangeRequest, name: str) -> str:
 
 class ShiftChangeRequestView(LinliModelView):
     column_list = ["created_at", "volunteer", "assignment.shift", "assignment.shift.event",
-                   "kind", "colleague", "reason", "status", "outcome"]
+                   "kind", "colleague_phone", "colleague", "reason", "status", "outcome"]
     column_details_list = ["created_at", "volunteer", "assignment.shift",
-                           "assignment.shift.event", "kind", "colleague", "reason", "status",
-                           "decided_by", "decided_at", "outcome"]
+                           "assignment.shift.event", "kind", "colleague_phone", "colleague",
+                           "reason", "status", "decided_by", "decided_at", "outcome"]
     column_export_list = column_details_list
     column_labels = {"assignment.shift": _l("Shift"), "assignment.shift.event": _l("Event"),
                      "kind": _l("Kind of change"), "colleague": _l("Colleague taking over"),
+                     "colleague_phone": _l("Mobile number given for a swap"),
                      "decided_by": _l("Decided by"), "decided_at": _l("Decided")}
     column_formatters = {"kind": _kind}
     column_formatters_export = {"kind": _kind}

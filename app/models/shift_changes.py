@@ -38,7 +38,12 @@ class ShiftChangeRequest(TimestampMixin, Base):
     #: Who asked (the assignment's volunteer when asked; kept if the assignment moves).
     volunteer_id: Mapped[int] = mapped_column(
         ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
-    #: The colleague who takes the shift over (a swap); empty for a drop.
+    #: The colleague's mobile number as the volunteer gave it (a swap; 11 digits), kept whether
+    #: or not a volunteer has it: the portal never says which (it would turn any number into a
+    #: name), so the coordinator decides with the number in front of her.
+    colleague_phone: Mapped[str | None] = mapped_column(String(20))
+    #: The active volunteer with that number when asked (a swap to a colleague); empty for a
+    #: drop, and for a swap to a number that is nobody's.
     colleague_id: Mapped[int | None] = mapped_column(
         ForeignKey("volunteers.id", ondelete="SET NULL"), index=True)
     reason: Mapped[str] = mapped_column(String(500), default="")
@@ -62,7 +67,7 @@ class ShiftChangeRequest(TimestampMixin, Base):
 
     @property
     def is_swap(self) -> bool:
-        return self.colleague_id is not None
+        return self.colleague_id is not None or self.colleague_phone is not None
 
     def __str__(self) -> str:
         return f"#{self.id}"

@@ -2,6 +2,12 @@
 
 A POST with the CSRF token; a refusal says why in the volunteer's language and changes
 nothing. The rules are `app.services.scheduler.swaps`'.
+
+A swap's answer repeats the number the volunteer typed and never a name: whether the number
+is a volunteer's, and whose, is for the coordinator (the form told both to anyone who typed
+numbers into it). On an event that approves swaps automatically, a swap that is done at once
+still shows that some volunteer who could take the shift has the number; finding that out
+costs the asker their shift each time, and names nobody.
 """
 
 from __future__ import annotations
@@ -39,15 +45,17 @@ def ask_change(assignment_id: int) -> Response:
         flash(error.message, "danger")
         return _back(assignment_id)
     if change.status == ShiftChangeStatus.approved:  # the event approves them automatically
-        if change.colleague is not None:
-            flash(_("Done: the shift is handed over to %(name)s, who has been asked to confirm. "
-                    "You are no longer on it.", name=change.colleague.name), "success")
+        if change.is_swap:
+            flash(_("Done: the shift is handed over to your colleague with the number "
+                    "%(phone)s, who has been asked to confirm. You are no longer on it.",
+                    phone=change.colleague_phone), "success")
         else:
             flash(_("Done: you are no longer on this shift; the seat is offered to other "
                     "volunteers."), "success")
-    elif change.colleague is not None:
-        flash(_("Asked: the coordinator decides whether %(name)s takes this shift over. Until "
-                "then you are still on it.", name=change.colleague.name), "success")
+    elif change.is_swap:
+        flash(_("Asked: if %(phone)s is the number of a volunteer who can take this shift, the "
+                "coordinator decides whether they take it over; you get a message either way. "
+                "Until then you are still on it.", phone=change.colleague_phone), "success")
     else:
         flash(_("Asked: the coordinator decides whether you may drop this shift. Until then "
                 "you are still on it."), "success")

@@ -2,13 +2,17 @@
 decides in the admin.
 
 - **Ask** (`ask`): only a confirmed shift that has not started, one open request at a time. A
-  swap names a colleague by mobile number (the portal lists nobody's names); the colleague must
-  be someone the engine would give the seat to now (skill, availability, no clash). The
-  neighbourhood's coordinators are told. On an event that approves swaps automatically
-  (`Event.swaps_auto_approve`) the request is approved at once unless that would leave the
-  shift below its minimum staffing (then it waits for a coordinator, as elsewhere); the
-  coordinators are told what was done.
-- **Approve** (`approve`): the volunteer is released (their assignment is cancelled, so their
+  swap names a colleague by mobile number. The portal lists nobody's names and never says
+  whether a number is a volunteer's, or whose: any well-formed number but the asker's own is
+  taken with the same answer (telling "no such volunteer" or "Wang cannot take it" turned
+  every phone number into a name). The request keeps the number and the volunteer who has
+  it, if any; the neighbourhood's coordinators are told both. On an event that approves swaps
+  automatically (`Event.swaps_auto_approve`) the request is approved at once unless that would
+  leave the shift below its minimum staffing or the swap cannot be made (then it waits for a
+  coordinator, as elsewhere); the coordinators are told what was done.
+- **Approve** (`approve`): a swap needs a colleague the engine would give the seat to now (a
+  volunteer has the number; skill, availability, no clash), else the coordinator is told why
+  and refuses the request. The volunteer is released (their assignment is cancelled, so their
   calendar shows it CANCELLED), and told. A swap hands the seat to the colleague, who is asked
   to confirm; a drop offers the freed seat to eligible free volunteers (`seats.ask_for_help`).
   A drop that would leave the shift below its minimum staffing is refused unless the
@@ -92,11 +96,14 @@ def ask(session: Session, assignment: Assignment, *, colleague_phone: str = "",
     if len(reason) > REASON_MAX:
         raise SwapError("reason", _("Please keep the reason under %(n)s characters.",
                                     n=REASON_MAX))
-    colleague = None
+    mobile, colleague = None, None
     if (colleague_phone or "").strip():
-        colleague = _colleague(session, assignment, colleague_phone)
+        mobile = _mobile(colleague_phone)
+        colleague = _volunteer_with_mobile(session, mobile)
+        if colleague is not None and colleague.id == assignment.volunteer_id:
+            raise SwapError("self", _("That is your own number; enter your colleague's."))
     request = ShiftChangeRequest(assignment=assignment, volunteer_id=assignment.volunteer_id,
-                                 colleague=colleague, reason=reason)
+                                 colleague=colleague, colleague_phone=mobile, reason=reason)
     session.add(request)
     session.flush()
     shift = assignment.shift
@@ -112,32 +119,24 @@ def ask(session: Session, assignment: Assignment, *, colleague_phone: str = "",
         notify.to_staff(session, user, template,
                         volunteer=assignment.volunteer.name, title=shift.event.title,
                         line=line, colleague=colleague.name if colleague else "",
-                        reason=reason, outcome=outcome, event_id=shift.event_id)
+                        phone=mobile or "", reason=reason, outcome=outcome,
+                        event_id=shift.event_id)
     return request
 
 
-def _colleague(session: Session, assignment: Assignment, phone: str) -> Volunteer:
-    wanted = _digits(phone)
-    if len(wanted) != 11 or not wanted.startswith("1"):
+def _mobile(phone: str) -> str:
+    """The 11 digits of a mainland mobile number typed any common way (spaces, +86)."""
+    digits = _digits(phone)
+    if len(digits) != 11 or not digits.startswith("1"):
         raise SwapError("phone", _("Please enter your colleague's 11-digit mobile number."))
-    colleague = session.scalar(select(Volunteer).where(
+    return digits
+
+
+def _volunteer_with_mobile(session: Session, mobile: str) -> Volunteer | None:
+    return session.scalar(select(Volunteer).where(
         Volunteer.active.is_(True),
         func.replace(func.replace(Volunteer.phone, " ", ""), "-", "").in_(
-            [wanted, "+86" + wanted])))
-    if colleague is None:
-        raise SwapError("unknown", _("No volunteer has this mobile number. Ask your colleague "
-                                     "which number they gave the neighbourhood committee."))
-    if colleague.id == assignment.volunteer_id:
-        raise SwapError("self", _("That is your own number; enter your colleague's."))
-    shift = assignment.shift
-    eligible = eligibility.eligible_free_volunteers(
-        session, shift, deployment_zone(), min_gap_minutes=min_gap_minutes())
-    if colleague.id not in {v.id for v in eligible}:
-        raise SwapError("ineligible", _(
-            "%(name)s cannot take this shift (a required skill, their availability, or "
-            "another shift at that time). Ask someone else, or ask to drop the shift.",
-            name=colleague.name))
-    return colleague
+            [mobile, "+86" + mobile])).order_by(Volunteer.id).limit(1))
 
 
 def holding(session: Session, shift_id: int) -> int:
@@ -165,12 +164,17 @@ def approve(session: Session, request: ShiftChangeRequest, *, user: User | None,
     shift = assignment.shift
     line = shift_line(shift, deployment_zone())
     colleague = request.colleague
+    if request.is_swap and colleague is None:
+        raise SwapError("unknown", _(
+            "No active volunteer has the mobile number %(phone)s given for the swap; refuse "
+            "the request (the volunteer stays on the shift and is told).",
+            phone=request.colleague_phone))
     if colleague is not None:
         eligible = eligibility.eligible_free_volunteers(
             session, shift, deployment_zone(), min_gap_minutes=min_gap_minutes())
         if colleague.id not in {v.id for v in eligible}:
             raise SwapError("ineligible", _(
-                "%(name)s can no longer take this shift (skill, availability or another "
+                "%(name)s cannot take this shift now (skill, availability or another "
                 "shift); refuse the swap, or ask the volunteer to ask for a drop.",
                 name=colleague.name))
     left = holding(session, shift.id) - 1 + (1 if colleague is not None else 0)

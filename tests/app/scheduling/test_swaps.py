@@ -4,6 +4,7 @@ handed over, everyone concerned is told, and the calendar feed follows."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import icalendar
@@ -134,23 +135,56 @@ def test_drop_below_minimum_needs_approval_anyway_then_the_seat_is_offered(
                                                  "refuse")
 
 
-def test_swap_with_a_colleague_hands_the_seat_over(client: FlaskClient, db_session: Session,
-                                                   town) -> None:
-    first, colleague = town["first"], town["others"][0]
+def answer_shown(page: str) -> str:
+    [shown] = re.findall(r'<div class="alert alert-\w+" role="alert">(.*?)</div>', page, re.S)
+    return shown
+
+
+def test_swap_answer_never_says_whether_or_whose_a_number_is(
+        client: FlaskClient, db_session: Session, town) -> None:
+    """Typing numbers into the swap form once turned any volunteer's number into their name
+    ("no volunteer has this number", "志愿者1 cannot take this shift"): now a number nobody
+    has, the number of a volunteer who cannot take the shift and a colleague's get the same
+    answer, with no name; the coordinator sees who it is and decides."""
+    first, second, colleague = town["first"], town["second"], town["others"][0]
+    names = [v.name for v in town["town"].volunteers if v.id != first.volunteer_id]
     open_portal(client, first)
     # Bad input: a clear message, nothing recorded.
     assert "请填写同事的 11 位手机号" in ask(client, first, kind="swap", colleague_phone="123")
-    assert "没有志愿者使用这个手机号" in ask(client, first, kind="swap",
-                                            colleague_phone="13000000000")
     assert "这是您自己的号码" in ask(client, first, kind="swap",
                                      colleague_phone=first.volunteer.phone)
-    assert "不能接这个班次" in ask(client, first, kind="swap",
-                                   colleague_phone=town["second"].volunteer.phone)
     assert db_session.scalars(select(ShiftChangeRequest)).all() == []
-    page = ask(client, first, kind="swap", colleague_phone=f"+86 {colleague.phone}")
-    assert f"是否由{colleague.name}接替" in page
-    [request] = db_session.scalars(select(ShiftChangeRequest)).all()
-    assert request.colleague_id == colleague.id
+
+    answers = []
+    for phone, has_it in (("13000000000", None), (second.volunteer.phone, second.volunteer),
+                          (colleague.phone, colleague)):
+        page = ask(client, first, kind="swap", colleague_phone=phone)
+        answers.append(answer_shown(page).replace(phone, "<number>"))
+        assert not any(name in page for name in names)
+        assert f"您已申请把这个班次换给手机号为 {phone} 的同事" in page
+        request = db_session.scalar(select(ShiftChangeRequest).where(
+            ShiftChangeRequest.status == ShiftChangeStatus.open))
+        assert request.colleague_phone == phone and request.is_swap
+        assert request.colleague_id == (has_it.id if has_it else None)
+        told = messages(db_session, "scheduler/change_asked")[-1]
+        if has_it is None:
+            assert "13000000000" in told.body and "没有在册志愿者使用这个号码" in told.body
+            # Approving cannot hand the seat to nobody: the coordinator is told, and refuses.
+            assert "没有在册志愿者使用换班填写的手机号 13000000000" in decide(
+                client, town["coordinator"], request.id, "approve")
+        elif has_it is second.volunteer:
+            assert second.volunteer.name in told.body
+            assert f"{second.volunteer.name}目前不能接这个班次" in decide(
+                client, town["coordinator"], request.id, "approve")
+        else:
+            break
+        decide(client, town["coordinator"], request.id, "refuse")
+        db_session.expire_all()
+        assert request.status == ShiftChangeStatus.refused
+        assert first.status == AssignmentStatus.confirmed
+    assert answers[0] == answers[1] == answers[2]
+    assert "如果 <number> 是一位能接这个班次的志愿者的号码" in answers[0]
+
     page = decide(client, town["coordinator"], request.id, "approve")
     assert f"已交给{colleague.name}" in page
     db_session.expire_all()
@@ -231,7 +265,8 @@ def test_auto_approved_swap_then_the_colleague_declines(
     db_session.flush()
     open_portal(client, first)
     page = ask(client, first, kind="swap", colleague_phone=colleague.phone)
-    assert f"班次已交给{colleague.name}" in page
+    assert f"班次已交给手机号为 {colleague.phone} 的同事" in page
+    assert colleague.name not in page
     [request] = db_session.scalars(select(ShiftChangeRequest)).all()
     assert request.status == ShiftChangeStatus.approved and request.decided_by_id is None
     db_session.expire_all()
