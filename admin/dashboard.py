@@ -25,7 +25,7 @@ from app.i18n import deployment_zone, to_local
 from app.models import Assignment, Event, Household, Shift, Volunteer, utcnow
 from app.services import care_visits, qualifications, scoping
 from app.services.households.due import DueCount, count_due
-from app.services.pairing import bridge as pairing_bridge
+from app.services.pairing import coverage as pairing_coverage
 from app.services.reports import activity, chart_rows, drilldown
 from app.services.reports import dashboard as figures
 from app.services.reports.columns import format_value
@@ -103,7 +103,8 @@ def todos(user: Any, due: list[DueCount] | None) -> list[Todo]:
     ids = scoping.neighbourhood_ids(user)
     if _may(user, "Pairing"):
         out.append(Todo(_l("Families of the six categories without a member"),
-                        pairing_bridge.unpaired_count(db.session, ids),
+                        pairing_coverage.without_member_count(
+                            db.session, ids, today=to_local(now).date()),
                         url_for("pairing_proposals.index")))
     if _may(user, "Visit"):
         out.append(Todo(_l("Households with %(k)s missed care visits in a row",

@@ -89,12 +89,15 @@ class PairingProposalView(ProtectedView, BaseView):
         drafted, unpaired = [], []
         if neighbourhood is not None:
             form.neighbourhood.data = neighbourhood.id
+            today = utcnow().astimezone(deployment_zone()).date()
             try:
-                unpaired = proposals.unpaired_now(db.session, neighbourhood.id, max_km=max_km)
+                unpaired = proposals.without_member_now(db.session, neighbourhood.id,
+                                                        today=today, max_km=max_km)
             except PairingError as error:
                 flash(str(error), "error")
                 max_km = bridge.DEFAULT_MAX_KM
-                unpaired = proposals.unpaired_now(db.session, neighbourhood.id)
+                unpaired = proposals.without_member_now(db.session, neighbourhood.id,
+                                                        today=today)
             drafted = proposals.proposed_in(db.session, neighbourhood.id)
         form.max_km.data = max_km
         return self.render("admin/pairing/proposals.html", form=form,

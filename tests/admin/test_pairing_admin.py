@@ -3,6 +3,8 @@ member's limit, a stated aim), bulk confirm and end; and the member's portal pag
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -215,3 +217,42 @@ def test_member_records_a_contact_with_a_paired_family(client, app, db_session, 
     assert "上次联系" in as_text(response)
     visit = db_session.scalars(select(Visit).where(Visit.household_id == family.id)).one()
     assert (visit.volunteer_id, visit.notes) == (member.id, "送了米")
+
+
+def _dashboard_without_member(client) -> int:
+    page = as_text(client.get("/admin/"))
+    [figure] = re.findall(r'<div class="display-4[^"]*">(\d+)</div>\s*'
+                          r'<div class="text-muted">尚无结对党员的六类家庭</div>', page)
+    return int(figure)
+
+
+def _rows_without_member(client, neighbourhood) -> int:
+    page = as_text(client.get(f"/admin/pairing-proposals/?neighbourhood={neighbourhood.id}"))
+    [heading] = re.findall(r"尚无结对党员的家庭（(\d+) 户）", page)
+    table = page[page.index('id="unpaired"'):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tr><td>") == int(heading)
+    return int(heading)
+
+
+def test_dashboard_counts_a_family_paired_once_confirmed_and_its_rows_agree(
+        client, db_session, world) -> None:
+    """A proposal waiting for the coordinator once took a family off the dashboard's
+    "without a member" figure; now only a confirmed pairing does, and the review page the
+    figure links to lists the same families."""
+    own, _member, family, _far = _proposal_world(db_session, world)
+    token = quick_login(client, world.users["coordinator"])  # of 佳虹 only
+    before = _dashboard_without_member(client)
+    assert before == _rows_without_member(client, own) >= 2
+    client.post("/admin/pairing-proposals/propose", data={
+        "csrf_token": token, "neighbourhood": own.id, "max_km": "1"})
+    proposed = db_session.scalars(select(Pairing).where(Pairing.household_id == family.id)
+                                  ).one()
+    assert _dashboard_without_member(client) == _rows_without_member(client, own) == before
+    assert "已建议与佳虹结对党员结对" in as_text(
+        client.get(f"/admin/pairing-proposals/?neighbourhood={own.id}"))
+    client.post(f"/admin/pairing-proposals/{own.id}/confirm", data={
+        "csrf_token": token, "pairing": [proposed.id]})
+    db_session.expire_all()
+    assert db_session.get(Pairing, proposed.id).status == PairingStatus.confirmed
+    assert _dashboard_without_member(client) == _rows_without_member(client, own) == before - 1

@@ -16,17 +16,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.enums import EFFECTIVE, OPEN_PAIRING, PAIRING_CATEGORIES, PairingStatus
-from app.models import (
-    Household,
-    HouseholdCategoryLink,
-    Pairing,
-    Visit,
-    Volunteer,
-)
+from app.models import Household, Pairing, Visit, Volunteer
+from app.services.pairing import coverage
 from app.services.pairing.rules import open_counts
 from scheduling.model import Location
 from scheduling.pairing import Family, Member, PairingProblem
@@ -56,31 +51,18 @@ class Rows:
 
 
 def unpaired_households(session: Session, neighbourhood_id: int) -> list[Household]:
-    """Households of the six categories in the neighbourhood without an open pairing."""
-    in_categories = select(HouseholdCategoryLink.household_id).where(
-        HouseholdCategoryLink.category.in_(PAIRING_CATEGORIES))
+    """Households of the six categories in the neighbourhood without an open pairing (the
+    engine's families: one with a proposal or a pairing not yet begun is not proposed for
+    again, though it has no member yet; see `coverage`)."""
     paired = select(Pairing.household_id).where(Pairing.status.in_(OPEN_PAIRING))
     return list(session.scalars(
         select(Household)
-        .where(Household.neighbourhood_id == neighbourhood_id, Household.id.in_(in_categories),
-               Household.id.not_in(paired))
+        .where(Household.neighbourhood_id == neighbourhood_id,
+               Household.id.in_(coverage.in_six_categories()), Household.id.not_in(paired))
         .options(joinedload(Household.building), selectinload(Household.category_links),
                  selectinload(Household.needs))
         .order_by(Household.id)
     ))
-
-
-def unpaired_count(session: Session, neighbourhood_ids: frozenset[int] | None) -> int:
-    """How many families of the six categories have no open pairing (in these
-    neighbourhoods; all of them for ``None``): one query, for the dashboard."""
-    in_categories = select(HouseholdCategoryLink.household_id).where(
-        HouseholdCategoryLink.category.in_(PAIRING_CATEGORIES))
-    paired = select(Pairing.household_id).where(Pairing.status.in_(OPEN_PAIRING))
-    statement = select(func.count()).select_from(Household).where(
-        Household.id.in_(in_categories), Household.id.not_in(paired))
-    if neighbourhood_ids is not None:
-        statement = statement.where(Household.neighbourhood_id.in_(neighbourhood_ids))
-    return session.scalar(statement) or 0
 
 
 def pairing_members(session: Session, neighbourhood_id: int) -> list[Volunteer]:

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, joinedload
 from app.enums import PairingStatus
 from app.models import Household, Notification, Pairing, Skill, utcnow
 from app.services import links, notify
+from app.services.pairing import coverage
 from app.services.pairing.bridge import DEFAULT_MAX_KM, Rows, build_problem, key_id
 from app.services.pairing.rules import PairingError, confirm
-from app.services.pairing.wording import aim_for, reason_text
+from app.services.pairing.wording import aim_for, reason_text, waiting_text
 from scheduling import pairing as engine
 
 MIN_KM, MAX_KM = 0.1, 5.0
@@ -107,6 +108,21 @@ def unpaired_now(session: Session, neighbourhood_id: int, *,
     """The six categories' families without an open pairing, and why, as things stand."""
     problem, rows = build_problem(session, neighbourhood_id, max_km=check_distance(max_km))
     return _worded(session, engine.explain(problem), rows)
+
+
+#: `UnpairedFamily.code` of a family that waits on a pairing (proposed, or not current).
+WAITING = "waiting"
+
+
+def without_member_now(session: Session, neighbourhood_id: int, *, today: date,
+                       max_km: float | None = None) -> list[UnpairedFamily]:
+    """Every family of the six categories in the neighbourhood without a member on `today`,
+    and why: the rows behind the dashboard's figure (`coverage.without_member_count`). The
+    engine explains those without an open pairing; the others wait on the pairing named."""
+    families = unpaired_now(session, neighbourhood_id, max_km=max_km)
+    families += [UnpairedFamily(row.household, WAITING, waiting_text(row, today))
+                 for row in coverage.waiting_pairings(session, neighbourhood_id, today=today)]
+    return sorted(families, key=lambda family: family.household.id)
 
 
 def confirm_proposals(session: Session, neighbourhood_id: int,

@@ -1,16 +1,19 @@
-"""The engine's reasons for an unpaired family, and a proposal's aim, in the reader's words."""
+"""The engine's reasons for an unpaired family, what a family without a member waits on, and
+a proposal's aim, in the reader's words."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.enums import PAIRING_CATEGORIES, HouseholdCategory
-from app.models import Household, Skill
+from app.enums import PAIRING_CATEGORIES, HouseholdCategory, PairingStatus
+from app.i18n import local_date
+from app.models import Household, Pairing, Skill
 from scheduling import pairing as engine
 
 
@@ -36,6 +39,19 @@ def reason_text(code: str, params: Mapping[str, Any], skills: Mapping[str, Skill
         return _("All %(n)s suitable members already hold their maximum number of families "
                  "(%(names)s).", n=params["suitable"], names="、".join(params["names"]))
     return _("A suitable member still has a place: propose again.")
+
+
+def waiting_text(pairing: Pairing, today: date) -> str:
+    """Why a family with an open pairing has no member on `today` (`coverage`)."""
+    member = pairing.volunteer.name
+    if pairing.status == PairingStatus.proposed:
+        return _("Proposed with %(member)s: no member until you confirm the proposal.",
+                 member=member)
+    if pairing.starts_on > today:
+        return _("Paired with %(member)s from %(day)s.", member=member,
+                 day=local_date(pairing.starts_on))
+    return _("The pairing with %(member)s ended on %(day)s.", member=member,
+             day=local_date(pairing.ends_on))
 
 
 def aim_for(household: Household) -> str:

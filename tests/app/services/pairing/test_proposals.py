@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.enums import HouseholdCategory as C
 from app.enums import NotificationChannel, PairingStatus, VisitKind, VisitOutcome
+from app.i18n import local_date
 from app.models import Pairing, Visit
-from app.services.pairing import PairingError, bridge, proposals
+from app.services.pairing import PairingError, coverage, proposals
 from scheduling import pairing as engine
 from tests import factories as f
 
@@ -159,12 +160,45 @@ def test_earlier_members_are_kept(db_session: Session) -> None:
     assert close.id not in {p.volunteer_id for p in result.proposed}
 
 
-def test_unpaired_count_for_the_dashboard(db_session: Session) -> None:
+def test_only_a_confirmed_current_pairing_gives_a_family_a_member(db_session: Session) -> None:
+    """The dashboard's figure and the review page's rows behind it agree, and neither counts
+    a proposal, a confirmed pairing that starts later, or one whose end has passed (before
+    the nightly job marks it ended) as a member."""
     n, *_ = _world(db_session)
     other = f.make_neighbourhood(db_session)
     f.make_household(db_session, neighbourhood=other, categories=[C.laid_off])
+
+    def count(*ids: int) -> int:
+        return coverage.without_member_count(db_session, frozenset(ids), today=TODAY)
+
+    def rows() -> dict[str, proposals.UnpairedFamily]:
+        return {u.household.contact_name: u
+                for u in proposals.without_member_now(db_session, n.id, today=TODAY)}
+
     # Six families of the six categories in 结对小区 (六号 is ordinary), one elsewhere.
-    assert bridge.unpaired_count(db_session, frozenset({n.id})) == 6
-    proposals.propose(db_session, n.id, today=TODAY)
-    assert bridge.unpaired_count(db_session, frozenset({n.id})) == 3
-    assert bridge.unpaired_count(db_session, frozenset({n.id, other.id})) == 4
+    assert count(n.id) == len(rows()) == 6
+    result = proposals.propose(db_session, n.id, today=TODAY)
+    assert len(result.proposed) == 3
+    # A proposal is no member: still six, three of them waiting on their proposal.
+    assert count(n.id) == len(rows()) == 6 and count(n.id, other.id) == 7
+    assert rows()["一号阿婆"].code == proposals.WAITING
+    assert rows()["一号阿婆"].reason == "已建议与近党员结对：您确认建议后才算有结对党员。"
+    assert rows()["四号"].code == engine.AT_CAPACITY  # the engine's reason stays
+
+    by_name = {p.household.contact_name: p for p in result.proposed}
+    proposals.confirm_proposals(db_session, n.id, [by_name["一号阿婆"].id,
+                                                   by_name["二号阿公"].id])
+    assert count(n.id) == len(rows()) == 4 and "一号阿婆" not in rows()
+
+    later = by_name["二号阿公"]
+    later.starts_on = TODAY + timedelta(days=1)
+    ended = by_name["一号阿婆"]
+    ended.starts_on, ended.ends_on = TODAY - timedelta(days=90), TODAY
+    db_session.flush()
+    assert count(n.id) == len(rows()) == 5  # the last day of a pairing still counts
+    assert rows()["二号阿公"].reason == (
+        f"自 {local_date(later.starts_on)} 起与中党员结对。")
+    ended.ends_on = TODAY - timedelta(days=1)
+    db_session.flush()
+    assert count(n.id) == len(rows()) == 6
+    assert rows()["一号阿婆"].reason == f"与近党员的结对已于 {local_date(ended.ends_on)} 结束。"
