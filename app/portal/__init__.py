@@ -1,5 +1,6 @@
 """The volunteer's small portal: subscribe to the calendar, replace the link, import busy times."""
 
+from app.portal import answers as _answers  # noqa: F401  (its routes)
 from app.portal import attendance as _attendance  # noqa: F401  (its routes)
 from app.portal import inbox as _inbox  # noqa: F401  (its routes)
 from app.portal import pairing as _pairing  # noqa: F401  (its routes)

@@ -12,19 +12,15 @@ costs the asker their shift each time, and names nobody.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.enums import ShiftChangeStatus
 from app.extensions import db
 from app.models import Assignment, ShiftChangeRequest
-from app.portal.views import _require_volunteer, portal_bp
+from app.portal.views import _require_volunteer, back_to_shift, portal_bp
 from app.services.scheduler import swaps
-
-
-def _back(assignment_id: int) -> Response:
-    return redirect(url_for("portal.index") + f"#assignment-{assignment_id}")
 
 
 @portal_bp.post("/assignments/<int:assignment_id>/change")
@@ -37,13 +33,13 @@ def ask_change(assignment_id: int) -> Response:
     phone = request.form.get("colleague_phone", "") if swap else ""
     if swap and not phone.strip():
         flash(_("Please enter your colleague's 11-digit mobile number."), "danger")
-        return _back(assignment_id)
+        return back_to_shift(assignment_id)
     try:
         change = swaps.ask(db.session, assignment, colleague_phone=phone,
                            reason=request.form.get("reason", ""))
     except swaps.SwapError as error:
         flash(error.message, "danger")
-        return _back(assignment_id)
+        return back_to_shift(assignment_id)
     if change.status == ShiftChangeStatus.approved:  # the event approves them automatically
         if change.is_swap:
             flash(_("Done: the shift is handed over to your colleague with the number "
@@ -59,7 +55,7 @@ def ask_change(assignment_id: int) -> Response:
     else:
         flash(_("Asked: the coordinator decides whether you may drop this shift. Until then "
                 "you are still on it."), "success")
-    return _back(assignment_id)
+    return back_to_shift(assignment_id)
 
 
 @portal_bp.post("/changes/<int:change_id>/withdraw")
@@ -72,6 +68,6 @@ def withdraw_change(change_id: int) -> Response:
         swaps.withdraw(db.session, change, volunteer.id)
     except swaps.SwapError as error:
         flash(error.message, "danger")
-        return _back(change.assignment_id)
+        return back_to_shift(change.assignment_id)
     flash(_("Your request has been withdrawn; you stay on the shift."), "success")
-    return _back(change.assignment_id)
+    return back_to_shift(change.assignment_id)

@@ -85,6 +85,11 @@ def _require_volunteer() -> Volunteer:
     return volunteer
 
 
+def back_to_shift(assignment_id: int) -> Response:
+    """To the portal's list, at the shift just answered or asked about."""
+    return redirect(url_for("portal.index") + f"#assignment-{assignment_id}")
+
+
 #: Pages a signed link may lead to after opening the session (`?to=`).
 LINK_TARGETS = {"visits": "portal.visits"}
 
@@ -146,6 +151,7 @@ def index() -> str | Response:
         qr=_qr_svg(https), download_url=https + "?download=1", team_links=team_links,
         assignments=assignments, now=now,
         changes=changes, confirmed=AssignmentStatus.confirmed,
+        pending=AssignmentStatus.pending,
         new_messages=recent_count(db.session, volunteer.id, now=now),
         open_check_ins=attendance.open_check_ins(db.session, volunteer.id, now=now),
         total_hours=attendance_hours.hours_text(

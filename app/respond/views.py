@@ -9,7 +9,6 @@ volunteer) id, that expires after 14 days.
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.extensions import db
@@ -50,22 +49,10 @@ def assignment_page(token: str) -> str:
 
 def _outcome_message(outcome: str) -> str:
     """The message of one known outcome code; 404 for anything else."""
-    messages = {
-        "confirmed": _("Thank you! Your shift is confirmed."),
-        "declined": _("You have declined this shift. The coordinator sees it and will find "
-                      "someone else."),
-        "already_confirmed": _("This shift was already confirmed."),
-        "already_declined": _("You had already declined this shift."),
-        "cancelled": _("This shift is no longer assigned to you."),
-        "missing": _("This shift no longer exists."),
-        "accepted": _("Thank you! The seat is yours; it is now in your schedule."),
-        "taken": _("Thank you — someone else has already taken this seat."),
-        "already": _("You already have this shift."),
-    }
     # A fixed set: the address is typed by anyone, its text is never shown as ours.
-    if outcome not in messages:
+    if outcome not in text.ANSWER_OUTCOMES:
         abort(404)
-    return messages[outcome]
+    return text.answer_message(outcome)
 
 
 @respond_bp.post("/a/<token>/<action>")

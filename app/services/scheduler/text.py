@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from app.models import Shift
 
 
@@ -21,3 +23,25 @@ def shift_line(shift: Shift, tz: ZoneInfo) -> str:
     return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}  {shift.event.title} · {shift.title}" + (
         f"  ({place})" if place else ""
     )
+
+
+#: The outcome codes of a volunteer's answer (`seats.respond`, `seats.accept_help`).
+ANSWER_OUTCOMES = frozenset({"confirmed", "declined", "already_confirmed", "already_declined",
+                             "cancelled", "missing", "accepted", "taken", "already"})
+
+
+def answer_message(outcome: str) -> str:
+    """What a volunteer's answer did, for the page that follows it (the link in their message
+    or the portal); `outcome` is one of `ANSWER_OUTCOMES`."""
+    return {
+        "confirmed": _("Thank you! Your shift is confirmed."),
+        "declined": _("You have declined this shift. The coordinator sees it and will find "
+                      "someone else."),
+        "already_confirmed": _("This shift was already confirmed."),
+        "already_declined": _("You had already declined this shift."),
+        "cancelled": _("This shift is no longer assigned to you."),
+        "missing": _("This shift no longer exists."),
+        "accepted": _("Thank you! The seat is yours; it is now in your schedule."),
+        "taken": _("Thank you — someone else has already taken this seat."),
+        "already": _("You already have this shift."),
+    }[outcome]
