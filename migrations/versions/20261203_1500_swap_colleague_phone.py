@@ -3,7 +3,7 @@ is a volunteer's; the portal no longer says which (it turned any number into a n
 coordinator needs the number itself to decide
 
 Revision ID: sw4pph0ne001
-Revises: p41r1ng4im01
+Revises: r0ut1ngru1e5
 Create Date: 2026-12-03 15:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "sw4pph0ne001"
-down_revision = "p41r1ng4im01"
+down_revision = "r0ut1ngru1e5"
 branch_labels = None
 depends_on = None
 
