@@ -11,6 +11,8 @@ proven bound divided by K (rounded down) is a bound on F.
 Phase 2 fixes F >= and C >= their phase-1 values and maximises the secondary score (distance,
 preferences, stability of previous assignments) minus a convex load penalty, so no secondary
 term (fairness included) can ever trade a pairing away.
+With a ``patience``, each search also ends once it has found nothing better for that many
+seconds (`stall.Stall`); the result says so (``stalled``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from scheduling.eligibility import (
     max_load,
 )
 from scheduling.model import Progress
+from scheduling.stall import Stall
 
 ProgressFn = Callable[[Progress], None]
 # In the single-phase (re-solve) objective fill is scaled so one seat outweighs the secondary
@@ -54,6 +57,8 @@ class CpResult:
     build_seconds: float
     solve_seconds: float
     first_solution_seconds: float | None
+    #: A search was ended by its patience (no better solution for that long), not its time.
+    stalled: bool = False
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -68,11 +73,15 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.scale = scale
         self.seats = seats
         self.first: float | None = None
+        #: Told of each improving solution (a `Stall` watching the search).
+        self.on_improved: Callable[[], None] | None = None
 
     def on_solution_callback(self) -> None:
         now = time.perf_counter() - self.t0
         if self.first is None:
             self.first = now
+        if self.on_improved is not None:
+            self.on_improved()
         if self.progress is not None:
             k = self.scale
             self.progress(
@@ -213,6 +222,18 @@ def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
+def _search(solver: cp_model.CpSolver, model: cp_model.CpModel, rep: _Reporter,
+            patience: float | None) -> tuple[int, bool]:
+    """`solver.solve`, ended early when no better solution came for `patience` seconds;
+    returns the status and whether it was so ended."""
+    if patience is None:
+        return solver.solve(model, rep), False
+    with Stall(solver, patience) as stall:
+        rep.on_improved = stall.improved
+        status = solver.solve(model, rep)
+    return status, stall.stopped
+
+
 def fill_value(index: Index, chosen: set[int] | list[int]) -> int:
     count = [0] * len(index.shifts)
     for p in chosen:
@@ -238,15 +259,18 @@ def solve_cpsat(
     slowdown: float = 1.0,
     lexicographic: bool = True,
     hint_status: str = "GREEDY",
+    patience: float | None = None,
 ) -> CpResult:
     """Solve with CP-SAT until ``deadline`` (a time.perf_counter() value). ``fill_upper``: a
     known upper bound on the weighted fill (the LP's); when the hint reaches it and has every
-    possible continuity assignment, phase 1 is already solved and phase 2 gets all the time."""
+    possible continuity assignment, phase 1 is already solved and phase 2 gets all the time.
+    ``patience``: each search ends once it has improved nothing for that many seconds."""
     best = set(hint)
     best_fill = fill_value(index, best)
     fill_bound: float | None = None
     first: float | None = None
     status = hint_status
+    stalled = False
     tb = time.perf_counter()
     build_estimate = slowdown * BUILD_SECONDS_PER_PAIR * index.n_pairs
     if index.n_pairs and deadline - tb < 2 * build_estimate + 0.1:
@@ -262,7 +286,7 @@ def solve_cpsat(
         m.model.maximize(COMBINED_FILL_SCALE * m.fill + CONTINUITY_BONUS * m.cont + m.secondary)
         solver = _solver(remaining, workers, seed)
         rep = _Reporter(t0, "combined", progress, seats=m.seats)
-        st = solver.solve(m.model, rep)
+        st, stalled = _search(solver, m.model, rep, patience)
         status = solver.status_name(st)
         first = rep.first
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -282,7 +306,7 @@ def solve_cpsat(
         m.model.maximize(m.secondary)
         solver2 = _solver(remaining, workers, seed)
         rep2 = _Reporter(t0, "secondary", progress, seats=m.seats)
-        st2 = solver2.solve(m.model, rep2)
+        st2, stalled = _search(solver2, m.model, rep2, patience)
         first = rep2.first
         if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = solver2.boolean_values(m.x)
@@ -299,7 +323,7 @@ def solve_cpsat(
                 )
             )
         rep = _Reporter(t0, "fill", progress, scale=k, seats=m.seats)
-        st = solver.solve(m.model, rep)
+        st, stalled = _search(solver, m.model, rep, patience)
         status = solver.status_name(st)
         first = rep.first
         best_cont = continuity_value(index, best)
@@ -319,7 +343,8 @@ def solve_cpsat(
             _hint(m, index, best)
             solver2 = _solver(remaining, workers, seed)
             rep2 = _Reporter(t0, "secondary", progress, seats=m.seats)
-            st2 = solver2.solve(m.model, rep2)
+            st2, stalled_2 = _search(solver2, m.model, rep2, patience)
+            stalled = stalled or stalled_2
             if first is None:
                 first = rep2.first
             if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -338,4 +363,5 @@ def solve_cpsat(
         build_seconds=build,
         solve_seconds=time.perf_counter() - ts,
         first_solution_seconds=first,
+        stalled=stalled,
     )

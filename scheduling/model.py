@@ -208,6 +208,8 @@ class Metrics:
     first_solution_seconds: float | None = None
     bound_seconds: float = 0.0
     status: str = ""
+    #: CP-SAT was stopped for finding nothing better for its patience, before the deadline.
+    stopped_early: bool = False
 
 
 @dataclass(slots=True)

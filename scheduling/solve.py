@@ -291,11 +291,13 @@ def solve(
     keep_bonus: int = KEEP_BONUS,
     lexicographic: bool = True,
     warm_start: bool = True,
+    patience: float | None = None,
 ) -> Solution:
     """Greedy, then (lexicographic mode) the LP-guided warm start of ``warmstart.py``, then
     CP-SAT, all before one deadline ``seconds`` after the call (model build, bounds and
     explanations included; see deadline.py). The greedy always runs, so even an expired
-    deadline gives a feasible, maximal schedule."""
+    deadline gives a feasible, maximal schedule. ``patience``: a CP-SAT search that finds
+    nothing better for that many seconds ends before the deadline (``metrics.stopped_early``)."""
     dl = Deadline(seconds)
     index = build_index(problem, keep_bonus=keep_bonus)
     t_index = dl.elapsed()
@@ -355,6 +357,7 @@ def solve(
         hint_status="WARMSTART" if lp is not None else "GREEDY",
         fill_upper=lp.objective if lp is not None and keep is None else None,
         slowdown=slow,
+        patience=patience,
     )
     if keep is not None:
         res.pairs = [keep[k] for k in res.pairs]
@@ -383,6 +386,7 @@ def solve(
     m.first_solution_seconds = round(t_greedy, 3)
     m.objective = float(res.objective)
     m.status = res.status
+    m.stopped_early = res.stalled
     if not bounds:
         m.cpsat_bound = cpsat_bound
     return sol

@@ -66,6 +66,9 @@ CERTIFIED_SKILL = "certified_patrol"
 NO_TIME = _l("Its opening hours leave no time for an inspection.")
 #: Between two inspections of one member (walking from one café to the next).
 MIN_GAP_MINUTES = 30
+#: The engine stops a search that found nothing better for this long: the demo summer's
+#: answer (seats, balance, distance) was the same as with the whole budget, in half of it.
+PATIENCE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -345,7 +348,7 @@ def solve_rota(planned: PlannedRota, *, seconds: float = 10.0, locale: str = "zh
     """Solve, and say per site what is planned and why not more."""
     slots = planned.slots
     solution = scheduling.solve(planned.problem, seconds=seconds, workers=2,
-                                progress=progress)
+                                progress=progress, patience=PATIENCE_SECONDS)
     assigned: dict[int, list[int]] = defaultdict(list)
     for a in solution.assignments:
         assigned[int(a.shift[1:])].append(int(a.volunteer[1:]))
