@@ -34,7 +34,14 @@ def to_utc(local: datetime) -> datetime:
 
 
 def _zone_hint() -> str:
-    return gettext("Local time (%(zone)s)", zone=current_app.config["LINLI_TIMEZONE"])
+    return gettext("Local time (%(zone)s), as %(example)s",
+                   zone=current_app.config["LINLI_TIMEZONE"], example=_example())
+
+
+def _example() -> str:
+    """A time written the way the field reads it: today at 19:00, in the deployment's zone."""
+    today = datetime.now(deployment_zone()).date()
+    return datetime.combine(today, time(19, 0)).strftime(DISPLAY_FORMAT)
 
 
 def show_local(value: datetime) -> str:
@@ -64,7 +71,12 @@ class LocalDateTimeField(admin_form.DateTimeField):
         return ""
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # WTForms' own words name no format: say which one is read
+            raise ValueError(gettext("Not a date and time that can be read: write it as "
+                                     "%(example)s (year-month-day hour:minute).",
+                                     example=_example())) from None
         if isinstance(self.data, datetime) and self.data.tzinfo is None:
             # Year 1 has no UTC equivalent east of Greenwich, and 9999 leaves no room for an
             # end; nothing Linli schedules is that far away.

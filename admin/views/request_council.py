@@ -36,6 +36,8 @@ class RequestCouncilPages:
                 db.session, row, starts_at=form.starts_at.data, place=form.place.data,
                 representatives=form.representatives.data)
         except requests_service.RequestError as error:
+            if error.field in form:  # said on its field too, as the form's own checks are
+                form[error.field].errors = [str(error.message)]
             return self._refused(error, meeting_form=lambda _row: form)
         db.session.commit()
         if event.id == arranged:

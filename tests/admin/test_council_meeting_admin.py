@@ -60,3 +60,34 @@ def test_rearranging_moves_the_meeting_with_its_invited(client, db_session, worl
         Event.title.like("居民议事会%"),
         Event.neighbourhood_id == world.jiahong.neighbourhood.id)) == 1
     assert "会议已改到" in as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+
+
+def test_the_meeting_time_has_the_picker_and_a_bad_one_is_refused_on_its_field(
+        client, db_session, world) -> None:
+    quick_login(client, world.users["coordinator"])
+    row = world.jiahong.rows["residentrequest"]
+    assert _step(client, row.id, S.handling.value).status_code == 302
+    assert _step(client, row.id, S.council.value, "提交议事会").status_code == 302
+    page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
+    meeting = page[page.index('id="meeting-form"'):]
+    meeting = meeting[:meeting.index("</form>")]
+    # The date-time picker of every admin edit form: its widget, its script, and a hint.
+    assert 'data-role="datetimepicker"' in meeting
+    assert "bootstrap-daterangepicker/daterangepicker.js" in page and "admin/js/form.js" in page
+    assert "当地时间（Asia/Shanghai），格式如 " in meeting and 'id="starts_at-hint"' in meeting
+
+    url = f"/admin/residentrequest/meeting/?id={row.id}"
+    token = csrf_token_from(page)
+    for typed, message in (("下周三晚上七点", "无法识别的日期时间：请按 "),
+                           ("2020-01-01 19:00", "会议时间已过")):
+        refused = client.post(url, data={"csrf_token": token, "starts_at": typed,
+                                         "place": "佳虹居委会会议室", "representatives": SIX})
+        body = as_text(refused)
+        assert refused.status_code == 422, typed
+        field = body[body.index('id="meeting-form"'):]
+        field = field[:field.index('name="place"')]
+        assert 'is-invalid' in field and 'id="starts_at-error"' in field and message in field
+        assert f'value="{typed}"' in field  # what was typed is kept
+        assert "王建国" in body[body.index('id="meeting-form"'):]
+    db_session.expire_all()
+    assert db_session.get(ResidentRequest, row.id).council_event_id is None

@@ -127,3 +127,42 @@ def test_admin_lists_and_date_picker_on_a_phone(browser, site) -> None:
         shoot(page, "zh-admin-390-datepicker")
     finally:
         context.close()
+
+
+def test_the_council_meeting_time_has_the_date_picker(browser, site) -> None:
+    """The residents' council meeting on a request's handling page: the same Chinese date-time
+    picker as the edit forms (before, a bare text box with no hint of the format)."""
+    from app.enums import RequestStatus
+    from app.models import Neighbourhood
+    from app.services import requests
+    from tests import factories as f
+
+    app, base = site
+    _admin_with_volunteers(app)
+    with app.test_request_context():
+        n = db.session.query(Neighbourhood).one()
+        row = f.make_resident_request(db.session, neighbourhood=n)
+        requests.change_status(db.session, row, RequestStatus.handling, user=None)
+        requests.change_status(db.session, row, RequestStatus.council, user=None,
+                               note="提交居民议事会")
+        db.session.commit()
+        row_id = row.id
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/login")
+        page.fill("#username", "town-admin")
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation():
+            page.locator("form:has(#username) button[type=submit]").click()
+        page.goto(f"{base}/admin/residentrequest/handle/?id={row_id}")
+        assert "格式如" in page.locator("#starts_at-hint").inner_text()
+        page.locator("#starts_at").click()
+        picker = page.locator(".daterangepicker").first
+        picker.wait_for(state="visible")
+        days = [t.strip() for t in picker.locator(".calendar th").all_inner_texts()
+                if t.strip() and t.strip() in "一二三四五六日"]
+        assert days[:7] == ["一", "二", "三", "四", "五", "六", "日"], days
+        shoot(page, "zh-admin-council-meeting-picker")
+    finally:
+        context.close()
