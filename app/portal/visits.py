@@ -43,12 +43,18 @@ def _typed_request() -> from_visits.VisitRequestInput:
         category=request.form.get("request_category"), text=request.form.get("request_text"),
         place=request.form.get("request_place"),
         tell_household=request.form.get("tell_household") == "1",
-        photo=upload.read(photos.MAX_BYTES + 1) if upload else None)
+        photo=upload.read(photos.MAX_BYTES + 1) if upload else None,
+        held_photo=(request.form.get("held_photo") or "")[:64] or None)
 
 
-def _refused(volunteer: Volunteer, visit: Visit, error: Exception) -> tuple[str, int]:
-    """The page again, the visit's form filled with what was typed and the fields at fault."""
+def _refused(volunteer: Volunteer, visit: Visit, error: Exception,
+             data: from_visits.VisitRequestInput) -> tuple[str, int]:
+    """The page again, the visit's form filled with what was typed and the fields at fault;
+    the photo chosen is held for the next try (committed: the one thing of this round that
+    must outlast it), as the public form holds a resident's."""
     db.session.rollback()
+    held = photos.hold_again(db.session, data.photo, data.held_photo)
+    db.session.commit()
     errors = dict(getattr(error, "errors", None) or {})
     if not errors:
         errors[getattr(error, "field", None) or "form"] = getattr(error, "message", error)
@@ -58,7 +64,7 @@ def _refused(volunteer: Volunteer, visit: Visit, error: Exception) -> tuple[str,
              **{key: request.form.get(key, "") for key in (
                  "outcome", "notes", "request_category", "request_text", "request_place",
                  "tell_household")},
-             "photo_lost": bool(request.files.get("request_photo"))}
+             "held_photo": held or "", "photo_lost": bool(data.photo) and held is None}
     return _page(volunteer, draft=draft, status=400)
 
 
@@ -82,12 +88,13 @@ def record_visit(visit_id: int) -> Response | tuple[str, int]:
     """The outcome, and the household's request when one was typed: both or neither."""
     volunteer = _require_volunteer()
     visit = _own_visit(volunteer, visit_id)
+    data = _typed_request()
     try:
         _recorded, filed = from_visits.record_with_request(
             db.session, visit, volunteer.id, request.form.get("outcome", ""),
-            notes=request.form.get("notes"), data=_typed_request())
+            notes=request.form.get("notes"), data=data)
     except (recording.RecordingError, RequestError) as error:
-        return _refused(volunteer, visit, error)
+        return _refused(volunteer, visit, error, data)
     flash(_("Recorded: %(outcome)s.", outcome=VisitOutcome(visit.outcome).label), "success")
     if filed is not None:
         flash(_filed_message(filed), "success")
@@ -99,10 +106,11 @@ def add_visit_request(visit_id: int) -> Response | tuple[str, int]:
     """Another request of the household, on a visit already recorded."""
     volunteer = _require_volunteer()
     visit = _own_visit(volunteer, visit_id)
+    data = _typed_request()
     try:
-        checked = from_visits.check(db.session, visit, volunteer.id, _typed_request())
+        checked = from_visits.check(db.session, visit, volunteer.id, data)
         filed = from_visits.file(db.session, checked)
     except (RequestInvalid, RequestError) as error:
-        return _refused(volunteer, visit, error)
+        return _refused(volunteer, visit, error, data)
     flash(_filed_message(filed), "success")
     return redirect(url_for("portal.visits", recorded=visit.id) + f"#visit-{visit.id}")

@@ -101,19 +101,13 @@ def _chosen_photo(form: RequestForm, errors: dict[str, Any]) -> photos.CleanPhot
     saying so: the resident chooses it again or sends without."""
     upload = form.photo.data
     raw = upload.read(photos.MAX_BYTES + 1) if upload else b""
-    if raw:
-        try:
-            return photos.clean_photo(raw)
-        except requests_service.RequestError as error:
-            errors["photo"] = error.message
-            return None
-    clean = photos.held(db.session, form.held_photo.data)
-    if form.held_photo.data and clean is None:
-        form.held_photo.data = ""
-        errors["photo"] = gettext("The photo you chose earlier is no longer kept (we keep it for "
-                                  "%(hours)s hours). Please choose it again, or send without "
-                                  "it.", hours=int(photos.HELD_FOR.total_seconds() // 3600))
-    return clean
+    try:
+        return photos.chosen(db.session, raw, form.held_photo.data)
+    except requests_service.RequestError as error:
+        if not raw:  # the held one is gone
+            form.held_photo.data = ""
+        errors["photo"] = error.message
+        return None
 
 
 def _hold_photo(form: RequestForm, clean: photos.CleanPhoto | None) -> None:

@@ -41,12 +41,15 @@ class VisitRequestInput:
     #: The household agreed to be told about it by SMS at the mobile number on file.
     tell_household: bool = False
     photo: bytes | None = None
+    #: The token of the photo chosen on a round of the form that was refused
+    #: (`photos.hold_again`); a photo sent now replaces it.
+    held_photo: str | None = None
 
     @property
     def given(self) -> bool:
         """Anything typed or chosen: then it must be a whole request."""
         return bool((self.category or "").strip() or (self.text or "").strip()
-                    or (self.place or "").strip() or self.photo)
+                    or (self.place or "").strip() or self.photo or self.held_photo)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class Checked:
     visit: Visit
     data: RequestInput
     photo: photos.CleanPhoto | None
+    #: The held photo's token, forgotten once the request is filed.
+    held_photo: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,8 @@ def check(session: Session, visit: Visit, volunteer_id: int, data: VisitRequestI
         place=data.place, name=household.contact_name if mobile else None, phone=mobile,
         consent=mobile is not None, building_id=household.building_id)
     check_input(session, entered)
-    photo = photos.clean_photo(data.photo) if data.photo else None
-    return Checked(visit, entered, photo)
+    photo = photos.chosen(session, data.photo, data.held_photo)
+    return Checked(visit, entered, photo, data.held_photo)
 
 
 def file(session: Session, checked: Checked) -> Filed:
@@ -110,6 +115,7 @@ def file(session: Session, checked: Checked) -> Filed:
                              visit=checked.visit)
     if checked.photo is not None:
         photos.add_photo(session, request, checked.photo, user=None)
+    photos.release(session, checked.held_photo)
     return Filed(request, told=request.phone is not None)
 
 

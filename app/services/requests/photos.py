@@ -184,6 +184,36 @@ def hold(session: Session, clean: CleanPhoto) -> str:
     return held.token
 
 
+def chosen(session: Session, raw: bytes | None, held_token: str | None) -> CleanPhoto | None:
+    """The photo sent with a form, checked; else the one held under `held_token` from an
+    earlier round of it; None when neither. `RequestError` (field "photo") when the photo
+    sent cannot be used, or the one held is no longer kept (kept only `HELD_FOR`): the person
+    chooses it again or sends without."""
+    if raw:
+        return clean_photo(raw)
+    clean = held(session, held_token)
+    if held_token and clean is None:
+        raise _refuse(_l("The photo you chose earlier is no longer kept (we keep it for "
+                         "%(hours)s hours). Please choose it again, or send without it.",
+                         hours=int(HELD_FOR.total_seconds() // 3600)))
+    return clean
+
+
+def hold_again(session: Session, raw: bytes | None, held_token: str | None) -> str | None:
+    """After a refused form: keep the photo just sent (if it can be used) in place of the one
+    held before, or keep holding that one; the token the form carries next, None when no
+    photo is held. Flush only (the caller commits, though the form was refused)."""
+    if raw:
+        try:
+            clean = clean_photo(raw)
+        except RequestError:
+            clean = None  # the refusal says why; the one held before (if any) stays
+        if clean is not None:
+            release(session, held_token)
+            return hold(session, clean)
+    return held_token if held(session, held_token) is not None else None
+
+
 def held(session: Session, token: str | None, *, now: datetime | None = None
          ) -> CleanPhoto | None:
     """The photo held under `token`, if it is still kept (None for an unknown, used or

@@ -5,14 +5,22 @@ visit is not found, a visit not yet made refuses, and every change needs the CSR
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import RequestChannel, RoundStatus, VisitKind, VisitOutcome
-from app.models import Notification, RequestPhoto, ResidentRequest, Visit, VisitRound
+from app.models import (
+    HeldRequestPhoto,
+    Notification,
+    RequestPhoto,
+    ResidentRequest,
+    Visit,
+    VisitRound,
+)
 from tests.app.portal.test_portal import open_portal
 from tests.app.services.requests.test_photos import jpeg_with_gps
 from tests.factories import make_building, make_household, make_service_group, make_volunteer
@@ -133,3 +141,47 @@ def test_only_the_members_own_visit_once_it_happened_and_with_the_csrf_token(
     assert _requests(db_session) == []
     assert client.post(f"/portal/visits/{done.id}/requests", data=wanted).status_code == 302
     assert [r.visit_id for r in _requests(db_session)] == [done.id]
+
+
+def test_a_refusal_keeps_the_photo_chosen_until_the_request_is_sent(
+        client, app, db_session: Session) -> None:
+    """The photo chosen goes back with the refused form (held, as the public form holds a
+    resident's), so the member need not take it again; it goes with the request once sent."""
+    volunteer = make_volunteer(db_session)
+    visit = _visit(db_session, volunteer, hours=-1)
+    open_portal(client, app, volunteer)
+    token = csrf_token_from(client.get("/portal/visits").get_data(as_text=True))
+    typed = {"csrf_token": token, "outcome": "done", "notes": "",
+             "request_category": "public_facilities", "request_text": "楼道灯坏了",
+             "request_place": "x" * 121}
+    refused = client.post(f"/portal/visits/{visit.id}", content_type="multipart/form-data",
+                          data={**typed, "request_photo": (io.BytesIO(jpeg_with_gps()), "p.jpg")})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "最多 120 个字。" in page
+    held = re.search(r'name="held_photo" value="([^"]+)"', page)
+    assert held is not None and "您的照片已保留" in page and "重新选择照片" not in page
+    assert _requests(db_session) == [] and db_session.scalar(
+        select(func.count()).select_from(HeldRequestPhoto)) == 1
+
+    sent = client.post(f"/portal/visits/{visit.id}", content_type="multipart/form-data",
+                       data={**typed, "request_place": "3号楼", "held_photo": held.group(1)})
+    assert sent.status_code == 302, sent.get_data(as_text=True)[-600:]
+    [req] = _requests(db_session)
+    [photo] = db_session.scalars(select(RequestPhoto).where(RequestPhoto.request_id == req.id))
+    assert photo.content_type == "image/jpeg"
+    assert db_session.scalar(select(func.count()).select_from(HeldRequestPhoto)) == 0
+
+    # Later, on the recorded visit: a photo held after a refusal, and gone when too old.
+    form = {"csrf_token": token, "request_category": "health", "request_text": "想量血压",
+            "request_place": "x" * 121}
+    refused = client.post(f"/portal/visits/{visit.id}/requests",
+                          content_type="multipart/form-data",
+                          data={**form, "request_photo": (io.BytesIO(jpeg_with_gps()), "q.jpg")})
+    held = re.search(r'name="held_photo" value="([^"]+)"',
+                     refused.get_data(as_text=True)).group(1)
+    db_session.execute(update(HeldRequestPhoto).values(
+        held_at=datetime.now(UTC) - timedelta(hours=4)))
+    expired = client.post(f"/portal/visits/{visit.id}/requests",
+                          data={**form, "request_place": "", "held_photo": held})
+    assert expired.status_code == 400 and "不再保留" in expired.get_data(as_text=True)
+    assert len(_requests(db_session)) == 1
