@@ -214,10 +214,9 @@ def _raise_request(session: Session, inspection: PatrolInspection, volunteer: Vo
         request = create_request(session, RequestInput(
             neighbourhood_id=site.neighbourhood_id, category=category.value,
             text=findings, place=f"{site.name}（{site.address}）"[:120], locale=locale),
-            channel=RequestChannel.patrol)
+            channel=RequestChannel.patrol, volunteer=volunteer)
     except RequestInvalid as error:
         raise InspectionInvalid({"findings": next(iter(error.errors.values()))}) from error
-    request.volunteer_id = volunteer.id
     inspection.request_id = request.id
     return request
 

@@ -122,11 +122,11 @@ def schedule(session: Session, request: ResidentRequest, day: date, *,
 
 
 def _outcome_entry(session: Session, request: ResidentRequest, outcome: FollowUpOutcome, *,
-                   user: User | None, actor: str, note: str | None) -> RequestChange:
+                   user: User | None, volunteer: Volunteer | None = None,
+                   note: str | None) -> RequestChange:
     change = record_change(session, request, request.status, request.status, user=user,
-                           note=note)
+                           note=note, volunteer=volunteer)
     change.follow_up = outcome
-    change.actor = actor
     if outcome == FollowUpOutcome.reached:
         request.follow_up_done_at = change.at
     request.updated_at = change.at
@@ -154,8 +154,7 @@ def record(session: Session, request: ResidentRequest, outcome: FollowUpOutcome 
         session.execute(delete(Visit).where(Visit.follow_up_of_id == request.id,
                                             Visit.outcome == VisitOutcome.planned)
                         .execution_options(synchronize_session="fetch"))
-    return _outcome_entry(session, request, value, user=user, actor=user.display_name,
-                          note=text)
+    return _outcome_entry(session, request, value, user=user, note=text)
 
 
 def visit_recorded(session: Session, visit: Visit) -> RequestChange | None:
@@ -169,8 +168,8 @@ def visit_recorded(session: Session, visit: Visit) -> RequestChange | None:
     outcome = (FollowUpOutcome.reached if visit.outcome in EFFECTIVE
                else FollowUpOutcome.not_reached)
     # The member's notes stay on the visit: the resident reads the history's notes.
-    return _outcome_entry(session, request, outcome, user=None,
-                          actor=visit.volunteer.name if visit.volunteer else "", note=None)
+    return _outcome_entry(session, request, outcome, user=None, volunteer=visit.volunteer,
+                          note=None)
 
 
 def open_condition() -> Any:

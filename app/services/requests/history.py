@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus
-from app.models import RequestChange, ResidentRequest, User, utcnow
+from app.models import RequestChange, ResidentRequest, User, Volunteer, utcnow
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
@@ -38,10 +38,14 @@ def clean_note(note: str | None) -> str | None:
 
 
 def record_change(session: Session, request: ResidentRequest, from_status: RequestStatus | None,
-                  to_status: RequestStatus, *, user: User | None,
-                  note: str | None) -> RequestChange:
+                  to_status: RequestStatus, *, user: User | None, note: str | None,
+                  volunteer: Volunteer | None = None) -> RequestChange:
+    """Add one step to `request`'s history. Who: the staff `user`, else the `volunteer` who
+    acted without an account (a patrol's or a visit's member: their name, for staff pages),
+    else nobody named, which is the resident (raised it, reopened it)."""
+    actor = user.display_name if user else (volunteer.name if volunteer else "")
     change = RequestChange(request=request, from_status=from_status, to_status=to_status,
-                           user_id=user.id if user else None,
-                           actor=user.display_name if user else "", note=note, at=utcnow())
+                           user_id=user.id if user else None, actor=actor[:80], note=note,
+                           at=utcnow())
     session.add(change)
     return change

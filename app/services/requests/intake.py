@@ -25,6 +25,7 @@ from app.models import (
     ServiceGroup,
     User,
     Visit,
+    Volunteer,
     utcnow,
 )
 from app.services.requests import deadlines, notices, routing_rules
@@ -145,13 +146,18 @@ def check_input(session: Session, data: RequestInput) -> None:
 
 def create_request(session: Session, data: RequestInput, *,
                    channel: RequestChannel = RequestChannel.form,
-                   user: User | None = None, visit: Visit | None = None) -> ResidentRequest:
+                   user: User | None = None, visit: Visit | None = None,
+                   volunteer: Volunteer | None = None) -> ResidentRequest:
     """Check `data` and record a new request (received), with the first history entry, routed
     by the routing rules or the building's patch (`routing_rules`); flush only. A resident's
     own form (`user` None) needs their consent for any personal detail; a coordinator taking
     a call records what the caller agreed to. Raised on a `visit`, the
-    request is the visited household's, filed by the visit's member (the history's who)."""
+    request is the visited household's, filed by the visit's member; raised by a `volunteer`
+    on patrol, filed by them (either member is the request's volunteer and the history's
+    who)."""
     clean = _check(session, data, needs_consent=user is None)
+    if visit is not None:
+        volunteer = visit.volunteer
     now = utcnow()
     routing = routing_rules.route(session, clean.neighbourhood.id, clean.category,
                                   clean.building)
@@ -164,7 +170,7 @@ def create_request(session: Session, data: RequestInput, *,
         name=clean.name, phone=clean.phone, email=clean.email, locale=data.locale,
         consent_at=now if (clean.name or clean.phone or clean.email) else None,
         household_id=visit.household_id if visit else None,
-        volunteer_id=visit.volunteer_id if visit else None,
+        volunteer_id=volunteer.id if volunteer else None,
         visit_id=visit.id if visit else None,
         created_by_id=user.id if user else None, received_at=now,
         due_at=deadlines.due_at(session, clean.category, now, deployment_zone()),
@@ -174,9 +180,7 @@ def create_request(session: Session, data: RequestInput, *,
     )
     session.add(request)
     change = record_change(session, request, None, RequestStatus.received, user=user,
-                           note=None)
-    if visit is not None and visit.volunteer is not None:
-        change.actor = visit.volunteer.name
+                           note=None, volunteer=volunteer)
     session.flush()
     routing_rules.record(session, request, routing, change)
     notices.tell(session, request, change)
