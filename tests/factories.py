@@ -377,3 +377,18 @@ def make_rota_run(session: Session, season: Any, site: PatrolSite, members: list
         filled_seats=len(slots) * len(members), total_seats=len(slots) * rota.SEATS,
         solver="hand")
     return rota_runs.save_rota(session, season, proposal)
+
+
+def make_patrol_request(session: Session, member: Volunteer, *,
+                        category: str = "public_facilities") -> ResidentRequest:
+    """`member` inspects a new site of their neighbourhood and asks for a follow-up: the
+    request their patrol raises (needs a request context, as intake does)."""
+    from app.services.patrols import inspecting
+
+    group = make_patrol_group(session, neighbourhood=member.neighbourhood, members=[member])
+    site = make_patrol_site(session, neighbourhood=member.neighbourhood, group=group)
+    inspection = inspecting.start_inspection(session, member, site.id, group.id)
+    saved = inspecting.save_inspection(session, inspection, member, inspecting.InspectionInput(
+        present_ids=[member.id], findings="网吧门口的井盖松动",
+        follow_up_needed=True, follow_up_category=category))
+    return saved.request_raised

@@ -112,11 +112,20 @@ def step_text(change: RequestChange) -> str:
     return change.to_status.label
 
 
+def who_text(model: ResidentRequest, change: RequestChange) -> str:
+    if change.actor:
+        return change.actor
+    # Raised by a patrol or on a visit before the history named the member who filed it.
+    if change.from_status is None and model.volunteer is not None:
+        return model.volunteer.name
+    return gettext("The resident")
+
+
 def history_rows(model: ResidentRequest) -> list[dict[str, Any]]:
     return [{
         "at": local_datetime(change.at),
         "step": step_text(change),
-        "who": change.actor or gettext("The resident"),
+        "who": who_text(model, change),
         "note": change.note or "",
     } for change in model.changes]
 

@@ -9,25 +9,12 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from app.enums import RequestChannel, RequestStatus, Role, RoundStatus, VisitOutcome
-from app.models import ResidentRequest, VisitRound, Volunteer
+from app.models import VisitRound
 from app.services import requests
-from app.services.patrols import inspecting
 from app.services.requests import from_visits
 from tests import factories as f
 
 pytestmark = pytest.mark.integration
-
-
-def raise_on_patrol(session: Session, member: Volunteer) -> ResidentRequest:
-    """`member` inspects a site of their neighbourhood and asks for a follow-up: the request
-    the patrol raises."""
-    group = f.make_patrol_group(session, neighbourhood=member.neighbourhood, members=[member])
-    site = f.make_patrol_site(session, neighbourhood=member.neighbourhood, group=group)
-    inspection = inspecting.start_inspection(session, member, site.id, group.id)
-    saved = inspecting.save_inspection(session, inspection, member, inspecting.InspectionInput(
-        present_ids=[member.id], findings="网吧门口的井盖松动",
-        follow_up_needed=True, follow_up_category="public_facilities"))
-    return saved.request_raised
 
 
 def test_a_request_raised_on_patrol_names_the_member_who_raised_it(app: Flask,
@@ -35,7 +22,7 @@ def test_a_request_raised_on_patrol_names_the_member_who_raised_it(app: Flask,
     neighbourhood = f.make_neighbourhood(db_session, name="佳虹")
     member = f.make_volunteer(db_session, neighbourhood=neighbourhood, name="江洁志")
     with app.test_request_context():
-        request = raise_on_patrol(db_session, member)
+        request = f.make_patrol_request(db_session, member)
     assert (request.channel, request.volunteer_id) == (RequestChannel.patrol, member.id)
     [first] = request.changes
     assert (first.from_status, first.to_status, first.user_id, first.actor) == (
