@@ -1,8 +1,11 @@
 """The demo's missed package visits (issue 14): in each neighbourhood the first family with the
 article's package found nobody at the door for its weekly groceries the last `MISSES_IN_A_ROW` weeks
 running. The helper recorded both visits as "not at home", so the family is flagged on the
-dashboard (`care_visits.missed_in_a_row`), both visits are escalated and a make-up visit with
-the same helper is proposed for each in the coming days.
+dashboard (`care_visits.missed_in_a_row`), both visits are escalated and a make-up visit is
+proposed for each in the coming days, with the same helper where the engine's rules allow. Where
+her weekly limit is already reached by the other make-up and her regular visit, the make-up is
+left for the scheduler with that reason (in the demo, 3 of 8): the limit is a hard rule, and the
+coordinator sees why.
 
 Only the database's half of the escalation is loaded (`packages.missed.record`): the demo runs
 outside any request and its people are made up, so no message is sent to them, and none is
