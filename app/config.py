@@ -82,6 +82,9 @@ DEFAULTS: dict[str, Any] = {
     "LINLI_SIGNUP_RATE_LIMIT_PHONE": "5/minute;20/day",
     #: Residents' requests sent from the public form, per client IP.
     "LINLI_REQUEST_RATE_LIMIT_IP": "10/minute;100/day",
+    #: Days after a request is resolved before its raiser is asked whether it stayed resolved
+    #: (the questionnaire; 0 asks with the resolution message).
+    "LINLI_SURVEY_AFTER_DAYS": 14,
     #: "Me too" on an open improvement from the public form, per client IP.
     "LINLI_ME_TOO_RATE_LIMIT_IP": "5/minute;30/day",
     #: Verification codes sent by SMS for a request from the API, per number and per client.

@@ -148,6 +148,9 @@ class ResidentRequest(TimestampMixin, Base):
     #: The secret of the questionnaire's short link, given when it is resolved and the raiser
     #: can be asked (None: anonymous, or not resolved yet).
     survey_token: Mapped[str | None] = mapped_column(String(16), unique=True)
+    #: When the questionnaire went to the raiser, some days after resolution (`survey`):
+    #: it goes once.
+    survey_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The linkage level handling it now; raised only by an escalation (`escalations`).
     level: Mapped[EscalationLevel] = mapped_column(
         enum_column_type(EscalationLevel, "request_level"),

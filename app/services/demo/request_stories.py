@@ -53,7 +53,7 @@ def cut(story: Story, now: datetime) -> bool:
     if reached == S.resolved:
         row["resolved_at"] = story.steps[-1][2]
     else:
-        row.update(resolved_at=None, posted_at=None, survey_token=None)
+        row.update(resolved_at=None, posted_at=None, survey_token=None, survey_sent_at=None)
         story.answer = None
     if reached != S.merged:
         story.merged_into = None

@@ -168,7 +168,7 @@ class _Writer:
             "due_at": self.deadlines.due(category, received), "resolved_at": None,
             "board_title": None, "result": None, "posted_at": None, "council_event_id": None,
             "council_decision": None, "council_decided_at": None, "merged_into_id": None,
-            "me_too": 0, "survey_token": None,
+            "me_too": 0, "survey_token": None, "survey_sent_at": None,
             "level": starting_level(group),
             "department_id": None, "created_at": received, "updated_at": received,
             **extra,
@@ -188,7 +188,10 @@ class _Writer:
         if to == S.resolved:
             story.row["resolved_at"] = at
             if story.row["phone"]:
+                # Counted as asked: the demo's people are made up, so the daily questionnaire
+                # must not text them.
                 story.row["survey_token"] = f"{self.rng.getrandbits(64):016x}"
+                story.row["survey_sent_at"] = at
 
     def _post(self, story: Story, title: str, result: str) -> None:
         story.row.update(board_title=title[:200], result=result,

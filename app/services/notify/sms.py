@@ -24,6 +24,8 @@ position (``{1}``, ``{2}``…), in the listed order. The values each message has
 - ``packages/changed``: count (the visits concerned)
 - ``packages/missed`` (to coordinators): family, address, line, helper, makeup, makeup_helper,
   makeup_reason
+- ``requests/survey`` (the questionnaire, days after resolution): code, survey_url, url,
+  committee
 - ``signup/promotion``: title, starts, code, url; ``signup/event_cancelled``: title, starts,
   place; ``signup/staffing_waitlisted``: title, starts, position, url
 

@@ -6,6 +6,7 @@ or SMS; an anonymous request has nobody to tell."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,8 +78,12 @@ def _tell_one(session: Session, request: ResidentRequest, change: RequestChange,
     if change.to_status == RequestStatus.resolved and handled.posted_at is not None:
         context["board_url"] = links.board_url(handled.neighbourhood_id)
     if (change.to_status == RequestStatus.resolved and request.survey_token
-            and request.answer is None):
-        context["survey_url"] = links.survey_url(request.survey_token)
+            and request.answer is None and request.survey_sent_at is None):
+        if survey_after_days() == 0:
+            context["survey_url"] = links.survey_url(request.survey_token)
+            request.survey_sent_at = change.at
+        else:
+            context["survey_in_days"] = survey_after_days()
     return notify.to_requester(session, request, template_for(change.to_status), **context)
 
 
@@ -94,3 +99,17 @@ def tell_rerouted(session: Session, request: ResidentRequest,
     if change.note:
         context["note"] = change.note
     return notify.to_requester(session, request, REROUTED, **context)
+
+
+def survey_after_days() -> int:
+    """Days after resolution before the raiser is asked whether it stayed resolved."""
+    return max(0, int(current_app.config["LINLI_SURVEY_AFTER_DAYS"]))
+
+
+def ask_whether_resolved(session: Session, request: ResidentRequest, *,
+                         outcome_of: ResidentRequest | None = None) -> Notification | None:
+    """The questionnaire to `request`'s raiser (`survey`): the short link, about
+    `outcome_of` when their request was merged into it. Flushes; sent after commit."""
+    context = _context(request, outcome_of or request)
+    return notify.to_requester(session, request, "requests/survey",
+                               survey_url=links.survey_url(request.survey_token), **context)

@@ -117,3 +117,14 @@ def test_requests_raised_on_visits_are_the_households_filed_by_a_member(
     assert sum(filed.values()) == demo_session.scalar(
         select(func.count()).select_from(R).where(R.volunteer_id.is_not(None)))
     assert set(members) <= set(filed)
+
+
+def test_the_demos_made_up_raisers_are_not_sent_the_questionnaire(app, demo_session) -> None:
+    from app.models import utcnow
+    from app.services.requests.survey import send_due_questionnaires
+
+    asked = demo_session.scalars(select(ResidentRequest).where(
+        ResidentRequest.survey_token.is_not(None))).all()
+    assert asked and all(r.survey_sent_at is not None for r in asked)
+    with app.test_request_context():
+        assert send_due_questionnaires(demo_session, utcnow()) == 0

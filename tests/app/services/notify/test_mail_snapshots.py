@@ -131,6 +131,14 @@ CASES = {
         "note": "楼道灯归第二团组的片区管。", "url": "http://linli.test/requests/TOKEN",
         "next": "佳虹居民区居委会已收到您的诉求，将在几个工作日内处理。",
     },
+    "requests/resolved#later": {
+        "name": "王阿婆", "code": "QK7M2QXA", "note": "每月第一个周二有医生来量血压。",
+        "url": "http://linli.test/requests/TOKEN", "survey_in_days": 14,
+    },
+    "requests/survey": {
+        "name": "王阿婆", "code": "QK7M2QXA", "committee": "佳虹居委会",
+        "url": "http://linli.test/requests/TOKEN", "survey_url": "http://linli.test/s/SHORT",
+    },
     "requests/verify": {"name": "", "code": "482913", "minutes": 10},
     "pairing/confirmed": {
         "name": "郭琴",

@@ -1,6 +1,7 @@
-"""The questionnaire after resolution: a contactable raiser gets a short link with the
-resolution message; one answer is kept; "not resolved" reopens the request with their words;
-the answers make the satisfaction share of the figures."""
+"""The questionnaire after resolution: a contactable raiser gets a short link some days after
+it was resolved (LINLI_SURVEY_AFTER_DAYS; 0 sends it with the resolution message), once; one
+answer is kept; "not resolved" reopens the request with their words; the answers make the
+satisfaction share of the figures."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus, SatisfactionAnswer
-from app.models import Notification, RequestAnswer
+from app.models import Notification, RequestAnswer, utcnow
 from app.services import requests
 from app.services.reports.five_comparisons import Period
 from app.services.requests.stats import request_stats
-from app.services.requests.survey import answer_survey
+from app.services.requests.survey import answer_survey, send_due_questionnaires
 from tests import factories as f
 
 pytestmark = pytest.mark.integration
@@ -38,17 +39,56 @@ def _resolved(app: Flask, db_session: Session, **contact: str):
     return req
 
 
-def test_the_resolution_message_carries_the_short_link(app: Flask,
-                                                       db_session: Session) -> None:
+def _messages(db_session: Session, req) -> list[Notification]:
+    return list(db_session.scalars(select(Notification).where(
+        Notification.resident_request_id == req.id).order_by(Notification.id)))
+
+
+def test_the_questionnaire_comes_days_after_the_resolution_once(
+        app: Flask, db_session: Session) -> None:
     req = _resolved(app, db_session, phone="13800138000")
     anonymous = _resolved(app, db_session)
     assert req.survey_token and len(req.survey_token) <= 16
     assert anonymous.survey_token is None  # nobody to ask
-    message = db_session.scalars(select(Notification).where(
-        Notification.resident_request_id == req.id).order_by(Notification.id.desc())).first()
+    resolved = _messages(db_session, req)[-1]
+    assert resolved.template == "requests/resolved" and "survey_url" not in resolved.params
+    days = app.config["LINLI_SURVEY_AFTER_DAYS"]
+    assert resolved.params["survey_in_days"] == str(days)  # the e-mail says when it comes
+    with app.test_request_context():
+        assert send_due_questionnaires(db_session, utcnow() + timedelta(days=days - 1)) == 0
+        later = utcnow() + timedelta(days=days, minutes=1)
+        assert send_due_questionnaires(db_session, later) == 1
+        assert send_due_questionnaires(db_session, later + timedelta(days=30)) == 0
+    asked = _messages(db_session, req)[-1]
+    assert asked.template == "requests/survey" and f"/s/{req.survey_token}" in asked.body
+    assert asked.params["survey_url"].endswith(f"/s/{req.survey_token}")
+    assert req.survey_sent_at == later
+    assert _messages(db_session, anonymous) == []
+
+
+def test_a_request_reopened_before_the_day_is_not_asked_until_resolved_again(
+        app: Flask, db_session: Session) -> None:
+    req = _resolved(app, db_session, phone="13800138001")
+    with app.test_request_context():
+        requests.change_status(db_session, req, S.handling, user=None, note="又坏了")
+        later = utcnow() + timedelta(days=app.config["LINLI_SURVEY_AFTER_DAYS"] + 1)
+        assert send_due_questionnaires(db_session, later) == 0
+        requests.change_status(db_session, req, S.explained, user=None, note="换了新的")
+        requests.change_status(db_session, req, S.resolved, user=None, note="换了新的")
+        assert send_due_questionnaires(db_session, later) == 1
+        assert send_due_questionnaires(db_session, later + timedelta(days=15)) == 0
+
+
+def test_with_no_delay_the_resolution_message_carries_the_link(
+        app: Flask, db_session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "LINLI_SURVEY_AFTER_DAYS", 0)
+    req = _resolved(app, db_session, email="wang@example.com")
+    message = _messages(db_session, req)[-1]
     assert message.template == "requests/resolved"
-    assert f"/s/{req.survey_token}" in message.body
     assert message.params["survey_url"].endswith(f"/s/{req.survey_token}")
+    assert req.survey_sent_at is not None
+    with app.test_request_context():
+        assert send_due_questionnaires(db_session, utcnow() + timedelta(days=60)) == 0
 
 
 def test_one_answer_and_not_resolved_reopens_with_the_residents_words(
@@ -93,3 +133,17 @@ def test_satisfaction_share_in_the_figures(app: Flask, db_session: Session) -> N
     none = request_stats(db_session, earlier.start, earlier.end, now=period.end,
                          neighbourhood_ids=ids)
     assert (none.answers, none.satisfied_pct) == (0, None)
+
+
+def test_the_daily_task_asks_those_resolved_long_enough_ago(app: Flask,
+                                                            db_session: Session) -> None:
+    from app.tasks.requests import send_due_questionnaires as daily_task
+
+    old = _resolved(app, db_session, phone="13800138002")
+    recent = _resolved(app, db_session, phone="13800138003")
+    old.resolved_at = utcnow() - timedelta(days=app.config["LINLI_SURVEY_AFTER_DAYS"] + 1)
+    db_session.flush()
+    with app.app_context():
+        assert daily_task.call_local() == 1
+    assert _messages(db_session, old)[-1].template == "requests/survey"
+    assert _messages(db_session, recent)[-1].template == "requests/resolved"
