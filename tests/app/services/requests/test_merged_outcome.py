@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import RequestStatus, SatisfactionAnswer
-from app.models import Notification, ResidentRequest
+from app.models import Notification, ResidentRequest, utcnow
 from app.services import requests
 from app.services.reports.five_comparisons import Period
 from app.services.requests.stats import request_stats
-from app.services.requests.survey import answer_survey
+from app.services.requests.survey import answer_survey, send_due_questionnaires
 from tests import factories as f
 
 pytestmark = pytest.mark.integration
@@ -42,8 +42,15 @@ def test_the_merged_raiser_gets_the_questionnaire(app: Flask, db_session: Sessio
     assert merged.survey_token and merged.survey_token != survivor.survey_token
     message = db_session.scalars(select(Notification).where(
         Notification.resident_request_id == merged.id).order_by(Notification.id.desc())).first()
-    assert message.template == "requests/resolved"
-    assert message.params["survey_url"].endswith(f"/s/{merged.survey_token}")
+    assert message.template == "requests/resolved" and "survey_url" not in message.params
+    # Days later both raisers are asked, each with their own link.
+    later = utcnow() + timedelta(days=app.config["LINLI_SURVEY_AFTER_DAYS"], minutes=1)
+    with app.test_request_context():
+        assert send_due_questionnaires(db_session, later) == 2
+    asked = db_session.scalars(select(Notification).where(
+        Notification.resident_request_id == merged.id).order_by(Notification.id.desc())).first()
+    assert asked.template == "requests/survey"
+    assert asked.params["survey_url"].endswith(f"/s/{merged.survey_token}")
 
 
 def test_the_merged_raisers_answer_counts_and_can_reopen(app: Flask,
