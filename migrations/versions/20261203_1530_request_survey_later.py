@@ -6,7 +6,7 @@ Requests already asked (a token given, before this the link came with the resolu
 message) count as asked when they were last changed.
 
 Revision ID: svy1at3r0001
-Revises: r0ut1ngru1e5
+Revises: sw4pph0ne001
 Create Date: 2026-12-03 15:30:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "svy1at3r0001"
-down_revision = "r0ut1ngru1e5"
+down_revision = "sw4pph0ne001"
 branch_labels = None
 depends_on = None
 
