@@ -18,13 +18,15 @@ from app.models import Notification
 from app.services import notify
 from app.tasks.notify import send
 from tests import factories
-from tests.app.services.notify.test_sms import (  # noqa: F401 (fixtures)
+from tests.app.services.notify.fake_sms import (
     NO_SUCH_NUMBER,
     PHONE,
     RATE_LIMITED,
     UNSUBSCRIBED,
     URL,
     FakeProvider,
+)
+from tests.app.services.notify.test_sms import (  # noqa: F401 (fixtures)
     _configure,
     provider,
     sms_app,
