@@ -68,8 +68,10 @@ def test_a_department_handler_does_not_see_the_household_or_the_member(
     quick_login(client, world.users["department"])
     details = as_text(client.get(f"/admin/residentrequest/details/?id={raised.id}"))
     assert "佳虹路面塌陷" in details
-    # The history still says who took it in (the member), as for every step.
-    assert "佳虹王阿婆" not in details and "收到，等待处理 · 佳虹志愿者" in details
+    # The history still says who took it in (the member), as for every step, after how the
+    # request was routed.
+    assert "佳虹王阿婆" not in details
+    assert "已收到，等待处理 · 按楼栋所属片区分派给佳虹第一团组 · 佳虹志愿者" in details
     for linked in ("/admin/visit/", "/admin/household/", "/admin/volunteer/"):
         assert linked not in details
     listed = as_text(client.get("/admin/residentrequest/"))
