@@ -120,6 +120,12 @@ def client_app(database_url: str) -> Iterator[Any]:
                 db.engine.dispose()
 
 
+def machine_load() -> str:
+    """How busy the machine was, for a table's title: the 1-minute load average when the
+    table is printed (the benchmark's own work included) against the cores there are."""
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 def request(port: int, method: str, path: str, body: bytes | None = None,
             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

@@ -11,7 +11,7 @@ starts `--consumers` huey consumers on Redis (`--huey`; a queue name of its own)
 over the whole district as the admin does, and follows it until its drafts are written. Prints
 the phases (problem built and parts handed on, parts solved, drafts collected), the wall time,
 and each part: shifts, seats filled of seats, time, attempts and the consumer that solved it.
-On a shared machine every figure is that of a loaded machine.
+Each table says how loaded the machine was (its load average when printed).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from benchmarks.deployed import DEFAULT_DATABASE, ROOT, fresh_database
+from benchmarks.deployed import DEFAULT_DATABASE, ROOT, fresh_database, machine_load
 
 ZONE = ZoneInfo("Asia/Shanghai")
 SKILLS = 8
@@ -186,7 +186,7 @@ def main() -> None:
             m = run.metrics or {}
             print(f"\nDistrict run: {args.towns} towns, {args.volunteers} volunteers, "
                   f"{args.shifts} shifts, --seconds {args.seconds:g}, {args.consumers} "
-                  f"consumers (loaded machine)")
+                  f"consumers ({machine_load()})")
             print("| status | seeding | built+handed on | wall | seats filled | parts |")
             print("|---|---|---|---|---|---|")
             print(f"| {run.status.value} | {seeded:.1f} s | "

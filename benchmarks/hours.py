@@ -46,6 +46,7 @@ from benchmarks.deployed import (
     client_app,
     deployed_server,
     login,
+    machine_load,
     timed_request,
 )
 
@@ -319,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"Service hours, a year, PostgreSQL, gunicorn 2 workers; {sizes['volunteers']:,} "
         f"volunteers, {sizes['assignments']:,} assignments, {sizes['entries']:,} ledger lines "
-        f"(seeded in {seeded:.0f} s); every answer checked against a SQL sum; loaded machine",
+        f"(seeded in {seeded:.0f} s); every answer checked against a SQL sum; {machine_load()}",
         "", "| path | seconds per round | median | min–max | target |", "|---|---|---|---|---|",
     ]
     met = True

@@ -12,7 +12,7 @@ button's answer) to done as the client saw it, and the run's own times (created 
 build and write included), with min / median / max, against the issue's target of ≤ 10 s
 for 12 sites and 14 members; and the correctness check of each round read back from the
 database: per site the inspections planned against those required, every shortfall with a
-reason. On a shared machine every figure is that of a loaded machine.
+reason. The table says how loaded the machine was (its load average when printed).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from benchmarks.deployed import (
     csrf_token,
     deployed_server,
     login,
+    machine_load,
     timed_request,
 )
 
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     correct = all(not r["unexplained"] for r in rows)
     print(f"\nPatrol rota of the demo summer through the queue: {rows[0]['sites']} sites, "
           f"14 members, {args.rounds} rounds, 1 consumer, 2 gunicorn workers, PostgreSQL + "
-          "Redis (shared, loaded machine)")
+          f"Redis ({machine_load()})")
     print("| round | run | queued → done (client) | created → finished (run) | in queue | "
           "plan | solve (budget) | planned / required | sites short | shortfalls without a "
           "reason | seats | solver |")

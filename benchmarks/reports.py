@@ -36,6 +36,7 @@ from benchmarks.deployed import (
     deployed_server,
     fetch,
     login,
+    machine_load,
     timed,
 )
 
@@ -227,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Five comparisons, a year, PostgreSQL, gunicorn 1 worker; {sizes['households']:,} "
         f"households, {sizes['visits']:,} contacts, {sizes['requests']:,} requests "
         f"(seeded in {seeded:.0f} s); {queries} SQL statements per report (this period and "
-        "the previous); loaded machine",
+        f"the previous); {machine_load()}",
         "", "| route | seconds per round | median | min–max | target | answers checked |",
         "|---|---|---|---|---|---|",
     ]

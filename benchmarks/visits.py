@@ -43,6 +43,7 @@ from benchmarks.deployed import (
     csrf_token,
     deployed_server,
     login,
+    machine_load,
     timed_request,
 )
 
@@ -321,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         f"in the neighbourhood, {sizes['visits']:,} contacts (seeded in {seeded:.0f} s); "
         f"{sizes['expected_due']:,} due now; {queries} SQL statements per due page; each round "
         f"{patch:,} contacts proposed, {'/'.join(map(str, assigned))} with a member; "
-        "loaded machine",
+        f"{machine_load()}",
         "", "| measure | seconds per round | median | min–max | target |", "|---|---|---|---|---|",
     ]
     met = True
