@@ -84,17 +84,21 @@ def _admin_with_volunteers(app: Flask) -> None:
         db.session.commit()
 
 
+def _log_in_as_town_admin(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/login")
+    page.fill("#username", "town-admin")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("form:has(#username) button[type=submit]").click()
+
+
 def test_admin_lists_and_date_picker_on_a_phone(browser, site) -> None:
     app, base = site
     _admin_with_volunteers(app)
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     try:
-        page.goto(f"{base}/login")
-        page.fill("#username", "town-admin")
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.locator("form:has(#username) button[type=submit]").click()
+        _log_in_as_town_admin(page, base)
         assert "/admin" in page.url, (page.url, page.locator("main").inner_text())
         for path in ("/admin/volunteer/", "/admin/event/", "/admin/household/"):
             page.goto(base + path)
@@ -150,11 +154,7 @@ def test_the_council_meeting_time_has_the_date_picker(browser, site) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
-        page.goto(f"{base}/login")
-        page.fill("#username", "town-admin")
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.locator("form:has(#username) button[type=submit]").click()
+        _log_in_as_town_admin(page, base)
         page.goto(f"{base}/admin/residentrequest/handle/?id={row_id}")
         assert "格式如" in page.locator("#starts_at-hint").inner_text()
         page.locator("#starts_at").click()

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -28,6 +28,13 @@ def _run(conn, status: str, parameters: str) -> int:
         {"s": status, "p": parameters, "w": WHEN}).scalar_one()
 
 
+def _season(conn) -> int:
+    return conn.execute(sa.text(
+        "INSERT INTO patrol_seasons (town, name, starts_on, ends_on, required_per_site,"
+        " min_per_week) VALUES ('月浦镇', '暑期', '2027-07-01', '2027-08-31', 16, 1)"
+        " RETURNING id")).scalar_one()
+
+
 def _json(value: Any) -> Any:
     """A JSON column as read by raw SQL: text on SQLite, decoded on PostgreSQL."""
     return json.loads(value) if isinstance(value, str) else value
@@ -39,14 +46,11 @@ def _rows(conn) -> list[tuple]:
 
 
 def test_the_season_moves_into_its_column_and_back(empty_database_url: str) -> None:
-    previous = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
+    previous = revision_before(REVISION)
     with temporary_app(empty_database_url) as app, app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR), revision=previous)
         with db.engine.begin() as conn:
-            season = conn.execute(sa.text(
-                "INSERT INTO patrol_seasons (town, name, starts_on, ends_on, required_per_site,"
-                " min_per_week) VALUES ('月浦镇', '暑期', '2027-07-01', '2027-08-31', 16, 1)"
-                " RETURNING id")).scalar_one()
+            season = _season(conn)
             live = _run(conn, "succeeded",
                         f'{{"patrol_season": {season}, "kind": "patrol_rota", "seconds": 8.0}}')
             gone = _run(conn, "discarded",
@@ -74,14 +78,11 @@ def test_the_season_moves_into_its_column_and_back(empty_database_url: str) -> N
 
 def test_two_live_rotas_of_a_season_stop_the_upgrade_saying_which(
         empty_database_url: str, caplog: pytest.LogCaptureFixture) -> None:
-    previous = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
+    previous = revision_before(REVISION)
     with temporary_app(empty_database_url) as app, app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR), revision=previous)
         with db.engine.begin() as conn:
-            season = conn.execute(sa.text(
-                "INSERT INTO patrol_seasons (town, name, starts_on, ends_on, required_per_site,"
-                " min_per_week) VALUES ('月浦镇', '暑期', '2027-07-01', '2027-08-31', 16, 1)"
-                " RETURNING id")).scalar_one()
+            season = _season(conn)
             ids = [_run(conn, status, f'{{"patrol_season": {season}, "kind": "patrol_rota"}}')
                    for status in ("published", "queued")]
         with pytest.raises(SystemExit):  # Flask-Migrate's answer to the migration's error
