@@ -1,7 +1,9 @@
 """Confirm / decline / accept-help pages.
 
 A GET only shows the shift and the buttons; the change is a POST form with a CSRF token, so a
-mail scanner that follows every link changes nothing. The link itself is the credential: an
+mail scanner that follows every link changes nothing. The link declines only a shift awaiting
+the answer: a confirmed one is left through the portal's drop or swap request, and the page
+says so. The link itself is the credential: an
 `itsdangerous` signature with the app's secret, carrying the assignment (or help request and
 volunteer) id, that expires after 14 days.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from app.enums import AssignmentStatus
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.models import Assignment, HelpRequest, Volunteer
@@ -44,6 +47,10 @@ def assignment_page(token: str) -> str:
     return render_template(
         "respond/assignment.html", assignment=assignment, token=token,
         line=text.shift_line(assignment.shift, deployment_zone()),
+        # A confirmed shift is left by a drop or swap request the coordinator decides, never
+        # by this link: the page says how instead of offering to decline.
+        ask_to_drop=(text.answer_message("confirmed_ask_to_drop")
+                     if assignment.status == AssignmentStatus.confirmed else None),
     )
 
 

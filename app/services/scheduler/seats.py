@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from app.enums import (
     HOLDS_SEAT,
-    UPCOMING,
     AssignmentSource,
     AssignmentStatus,
     Role,
@@ -49,7 +48,12 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
     """A volunteer confirms or declines; returns the outcome code for the page.
 
     Outcomes: ``confirmed``, ``declined``, ``already_confirmed``, ``already_declined``,
-    ``cancelled`` (the coordinator withdrew it), ``missing``.
+    ``confirmed_ask_to_drop`` (a decline of a confirmed shift: nothing changes), ``cancelled``
+    (the coordinator withdrew it), ``missing``.
+
+    Only a shift awaiting the answer is declined: leaving a confirmed one goes through a drop
+    or swap request (`swaps.ask`) that the coordinator decides, wherever the decline comes
+    from (the link in a message, the portal).
     """
     target = {
         "confirm": AssignmentStatus.confirmed,
@@ -59,7 +63,7 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
         update(Assignment)
         .where(
             Assignment.id == assignment_id,
-            Assignment.status.in_(UPCOMING if action == "decline" else (AssignmentStatus.pending,)),
+            Assignment.status == AssignmentStatus.pending,
         )
         .values(status=target, responded_at=utcnow(), sequence=Assignment.sequence + 1)
         .execution_options(synchronize_session=False)
@@ -79,6 +83,8 @@ def respond(session: Session, assignment_id: int, action: str) -> str:
         return "missing"
     if current == target:
         return f"already_{target.value}"
+    if current == AssignmentStatus.confirmed:  # and the answer was a decline
+        return "confirmed_ask_to_drop"
     if current == AssignmentStatus.declined:
         return "already_declined"
     return "cancelled"

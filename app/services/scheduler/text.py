@@ -27,7 +27,8 @@ def shift_line(shift: Shift, tz: ZoneInfo) -> str:
 
 #: The outcome codes of a volunteer's answer (`seats.respond`, `seats.accept_help`).
 ANSWER_OUTCOMES = frozenset({"confirmed", "declined", "already_confirmed", "already_declined",
-                             "cancelled", "missing", "accepted", "taken", "already"})
+                             "confirmed_ask_to_drop", "cancelled", "missing", "accepted",
+                             "taken", "already"})
 
 
 def answer_message(outcome: str) -> str:
@@ -39,6 +40,10 @@ def answer_message(outcome: str) -> str:
                       "someone else."),
         "already_confirmed": _("This shift was already confirmed."),
         "already_declined": _("You had already declined this shift."),
+        "confirmed_ask_to_drop": _(
+            "You have confirmed this shift, so it cannot be declined here; it stays yours. If "
+            "you cannot come, ask to drop or swap it on your page, under the shift: the "
+            "coordinator decides, and until then you are still on it."),
         "cancelled": _("This shift is no longer assigned to you."),
         "missing": _("This shift no longer exists."),
         "accepted": _("Thank you! The seat is yours; it is now in your schedule."),

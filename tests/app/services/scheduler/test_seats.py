@@ -23,10 +23,10 @@ def _told(session: Session) -> list[Notification]:
 
 def test_a_decline_tells_the_coordinators(app: Flask, db_session: Session) -> None:
     event = factories.make_event(db_session)
-    shift = factories.make_shift(db_session, event)
     volunteer = factories.make_volunteer(db_session, neighbourhood=event.neighbourhood)
-    assignment = factories.make_assignment(db_session, shift, volunteer,
-                                           status=AssignmentStatus.pending)
+    assignment, declined = (factories.make_assignment(
+        db_session, factories.make_shift(db_session, event), volunteer,
+        status=AssignmentStatus.pending) for _ in range(2))
     with_mail = factories.make_user(db_session, Role.coordinator, email="jh@example.test",
                                     neighbourhoods=[event.neighbourhood])
     without_mail = factories.make_user(db_session, Role.coordinator,
@@ -36,7 +36,7 @@ def test_a_decline_tells_the_coordinators(app: Flask, db_session: Session) -> No
     with app.test_request_context():
         assert seats.respond(db_session, assignment.id, "confirm") == "confirmed"
         assert _told(db_session) == []
-        assert seats.respond(db_session, assignment.id, "decline") == "declined"
+        assert seats.respond(db_session, declined.id, "decline") == "declined"
         told = _told(db_session)
     assert [(n.user_id, n.channel) for n in told] == [
         (with_mail.id, NotificationChannel.email),
@@ -44,3 +44,21 @@ def test_a_decline_tells_the_coordinators(app: Flask, db_session: Session) -> No
     ]
     assert told[1].status == NotificationStatus.unreachable
     assert volunteer.name in told[0].body and event.title in told[0].subject
+
+
+def test_a_confirmed_shift_is_not_declined(app: Flask, db_session: Session) -> None:
+    """Leaving a confirmed shift is a drop or swap request the coordinator decides: a decline
+    (the link in a message) changes nothing and says so."""
+    event = factories.make_event(db_session)
+    volunteer = factories.make_volunteer(db_session, neighbourhood=event.neighbourhood)
+    assignment = factories.make_assignment(db_session, factories.make_shift(db_session, event),
+                                           volunteer, status=AssignmentStatus.confirmed)
+    factories.make_user(db_session, Role.coordinator, email="jh@example.test",
+                        neighbourhoods=[event.neighbourhood])
+    sequence = assignment.sequence
+    with app.test_request_context():
+        assert seats.respond(db_session, assignment.id, "decline") == "confirmed_ask_to_drop"
+    db_session.expire_all()
+    assert assignment.status == AssignmentStatus.confirmed
+    assert assignment.sequence == sequence and assignment.responded_at is None
+    assert _told(db_session) == []
