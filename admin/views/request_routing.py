@@ -54,11 +54,11 @@ class RequestRoutingPages:
         db.session.commit()
         flash(gettext("Request %(code)s is now with %(group)s.", code=row.reference_code,
                       group=done.change.to_group.name), "success")
-        _say_whether_told(done.told)
+        say_whether_told(done.told)
         return redirect(url_for(".handle_view", id=row.id))
 
 
-def _say_whether_told(told: Notification | None) -> None:
+def say_whether_told(told: Notification | None) -> None:
     """What became of the message to the raiser, as it stands after the commit: only a
     message the SMS provider or mail server accepted is called sent."""
     if told is None:

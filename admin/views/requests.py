@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash
+from flask import flash, g
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
@@ -33,7 +33,7 @@ from admin.views.request_forms import (
 )
 from admin.views.request_handling import RequestHandlingPages
 from admin.views.request_photos import RequestPhotoPages
-from admin.views.request_routing import RequestRoutingPages
+from admin.views.request_routing import RequestRoutingPages, say_whether_told
 from app.enums import (
     EscalationLevel,
     RequestCategory,
@@ -42,10 +42,10 @@ from app.enums import (
     Role,
 )
 from app.extensions import db
-from app.i18n import deployment_zone
+from app.i18n import deployment_zone, localised
 from app.models import Department, ResidentRequest
 from app.services import requests as requests_service
-from app.services.requests import deadlines
+from app.services.requests import recategorising
 from app.services.requests.board import clean_board_text
 
 
@@ -157,10 +157,10 @@ class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhot
 
     def on_model_change(self, form: Any, model: ResidentRequest, is_created: bool) -> None:
         # Read before the base class's checks query (and so flush) the session.
-        recategorised = not is_created and inspect(model).attrs.category.history.has_changes()
+        category = inspect(model).attrs.category.history
+        previous = category.deleted[0] if not is_created and category.has_changes() else None
         super().on_model_change(form, model, is_created)
-        if recategorised:
-            deadlines.recategorised(db.session, model, deployment_zone())
+        g.recategorised = None
         try:
             requests_service.check_routing(db.session, model)
             if model.posted_at is not None or model.board_title or model.result:
@@ -168,8 +168,27 @@ class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhot
             if model.posted_at is not None and not (model.board_title and model.result):
                 raise requests_service.RequestError(
                     "invalid", _l("A posted entry needs its title and result."), "result")
+            if previous is not None:
+                g.recategorised = recategorising.recategorised(
+                    db.session, model, RequestCategory(previous), user=acting_user(),
+                    zone=deployment_zone())
         except requests_service.RequestError as error:
             raise ValidationError(str(error.message)) from error
+
+    def after_model_change(self, form: Any, model: ResidentRequest, is_created: bool) -> None:
+        """Say where routing the request again under its new category took it (committed)."""
+        done = g.pop("recategorised", None)
+        if done is not None and done.rerouted is not None:
+            flash(gettext("Under its new category, request %(code)s goes to %(group)s.",
+                          code=model.reference_code, group=done.rerouted.change.to_group.name),
+                  "success")
+            say_whether_told(done.rerouted.told)
+        elif done is not None and done.escalation is not None:
+            department = done.escalation.department
+            flash(gettext("Under its new category, request %(code)s is passed on to "
+                          "%(department)s.", code=model.reference_code,
+                          department=localised(department.name, department.name_en)),
+                  "success")
 
     @action("post_board", _l("Post on the notice board"),
             _l("Post the selected resolved requests' results on their notice boards?"))
