@@ -1,6 +1,6 @@
 """A published run's seats on its page (`admin.scheduling`): a declined seat solved again in
 one click, free volunteers asked for help, an upcoming assignment cancelled (the volunteer is
-told)."""
+told), a patrol rota's inspections left unpublished for want of two members removed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from app.enums import UPCOMING
 from app.extensions import db
 from app.models import ScheduleRun, Shift
 from app.services import scoping
+from app.services.patrols import rota_runs
+from app.services.patrols.log import PatrolError
 from app.services.scheduler import publish, seats
 
 if TYPE_CHECKING:  # admin.scheduling mixes these pages in
@@ -67,3 +69,14 @@ class PublishedSeatPages:
             return [(_("Assignment cancelled; the volunteer has been told."), "success")]
 
         return self._on_run(run_id, cancel_it)
+
+    @expose("/run/<int:run_id>/unpublished/remove", methods=("POST",))
+    def remove_unpublished(self, run_id: int) -> Response:
+        def remove(run: ScheduleRun) -> Said:
+            try:
+                removed = rota_runs.remove_unpublished(db.session, run)
+            except PatrolError as exc:
+                return [(str(exc.message), "error")]
+            return [(_("%(n)s unpublished patrol inspections removed.", n=removed), "success")]
+
+        return self._on_run(run_id, remove)

@@ -368,6 +368,11 @@ class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseVie
             if result.events_published:
                 said.append((_("%(n)s events were drafts and are now published.",
                                n=result.events_published), "info"))
+            if result.inspections_held:
+                said.append((_("%(n)s patrol inspections had fewer than two members and were "
+                               "not published (%(withdrawn)s lone members' proposals "
+                               "withdrawn).", n=result.inspections_held,
+                               withdrawn=result.proposals_withdrawn), "warning"))
             return said
 
         return self._on_run(run_id, publish_it)

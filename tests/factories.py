@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+import scheduling
 from app.enums import (
     EventKind,
     HouseholdCategory,
@@ -364,18 +365,27 @@ def build_pergola(session: Session, request: ResidentRequest, *, user: Any = Non
 
 
 def make_rota_run(session: Session, season: Any, site: PatrolSite, members: list[Volunteer],
-                  starts: list[datetime]) -> ScheduleRun:
+                  starts: list[datetime], *,
+                  staff: list[list[Volunteer]] | None = None) -> ScheduleRun:
     """A saved patrol rota of `season` (ready for review) without the engine: one slot at
-    `site` per start, each staffed by `members` as the run's proposals."""
+    `site` per start, each staffed by `members` as the run's proposals (or by `staff[i]`,
+    slot by slot); a slot left short says the engine's "not available" reason."""
     from app.services.patrols import rota, rota_runs
 
     slots = [rota.Slot(site.id, site.name, site.group_id, start,
                        start + timedelta(minutes=rota.SLOT_MINUTES)) for start in starts]
+    staff = staff if staff is not None else [members] * len(slots)
+    empty = [max(0, rota.SEATS - len(staff[i])) for i in range(len(slots))]
     proposal = rota.Rota(
-        season.id, slots, {i: [m.id for m in members] for i in range(len(slots))},
-        [rota.SiteRota(site.id, site.name, len(slots), len(slots))],
-        filled_seats=len(slots) * len(members), total_seats=len(slots) * rota.SEATS,
-        solver="hand")
+        season.id, slots, {i: [m.id for m in staff[i]] for i in range(len(slots)) if staff[i]},
+        [rota.SiteRota(site.id, site.name, len(slots),
+                       sum(len(people) >= rota.SEATS for people in staff))],
+        filled_seats=sum(min(len(people), rota.SEATS) for people in staff),
+        total_seats=len(slots) * rota.SEATS, solver="hand",
+        unfilled=[scheduling.UnfilledSeat(
+            f"s{i}", empty[i], empty[i],
+            scheduling.Reason("not_available", {"in_team": len(members)}))
+            for i in range(len(slots)) if empty[i]])
     return rota_runs.save_rota(session, season, proposal)
 
 

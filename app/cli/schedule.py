@@ -194,8 +194,12 @@ def publish_command(run_id: int) -> None:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     m = result.messages
+    held = (f", {result.inspections_held} patrol inspections left unpublished (fewer than two "
+            f"members; {result.proposals_withdrawn} proposals withdrawn)"
+            if result.inspections_held else "")
     click.echo(f"run {run_id}: {result.published} assignments published, "
-               f"{result.cancelled} cancelled, {result.events_published} events published; "
+               f"{result.cancelled} cancelled, {result.events_published} events published"
+               f"{held}; "
                f"messages queued: {m.email} e-mail, {m.sms} SMS, {m.unreachable} without "
                "contact details")
 

@@ -183,3 +183,33 @@ def test_the_discard_button_removes_the_rotas_draft_events_and_says_how_many(
     assert "保留了其中 1 次巡查" in page
     assert _rota_events(db_session, run) == 1
     assert db_session.get(ScheduleRun, run.id).status == RunStatus.discarded
+
+
+def test_a_published_rota_keeps_inspections_short_of_two_unpublished_until_removed(
+        client, db_session, world) -> None:
+    side = world.jiahong.rows
+    members = [side["volunteer"], f.make_volunteer(db_session,
+                                                   neighbourhood=world.jiahong.neighbourhood)]
+    starts = [datetime(2027, 7, 5, 19, tzinfo=ZONE) + timedelta(days=7 * k) for k in range(3)]
+    run = f.make_rota_run(db_session, side["patrolseason"], side["patrolsite"], members, starts,
+                          staff=[members, members[:1], []])
+    token = quick_login(client, world.users["coordinator"])
+    review = as_text(client.get(f"/admin/schedule/run/{run.id}"))
+    assert "2 次巡查不足两人：发布时不会发布" in review
+    assert review.count("不会发布</span>") == 2
+
+    published = as_text(client.post(f"/admin/schedule/run/{run.id}/publish",
+                                    data={"csrf_token": token}, follow_redirects=True))
+    assert "2 次巡查不足两人，没有发布（撤回了 1 位单独队员的草稿安排）。" in published
+    assert published.count("未发布</span>") == 2
+    assert "无人在整个班次时段内有空" in published  # each with the engine's reason
+
+    url = f"/admin/schedule/run/{run.id}/unpublished/remove"
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 400
+    assert _rota_events(db_session, run) == 3
+    removed = as_text(client.post(url, data={"csrf_token": token}, follow_redirects=True))
+    assert "删除了 2 次未发布的巡查。" in removed
+    assert _rota_events(db_session, run) == 1
+    # The site's shortfall still says why.
+    assert removed.count("无人在整个班次时段内有空") == 1

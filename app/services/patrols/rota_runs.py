@@ -4,12 +4,14 @@ Each slot becomes a draft patrol event of the site's neighbourhood (not public: 
 supervisors' work) with one shift of two seats, the engine's choice as proposed assignments
 of the run, and the run's metrics carry the engine's reason for every empty seat in the form
 the run page reads. Publishing the run (`scheduler.publish.publish_run`) publishes the
-events, asks the members to confirm and puts the inspections in their calendar feeds. A
+staffed events, asks the members to confirm and puts the inspections in their calendar feeds. A
 season keeps one rota at a time: a second is refused while the first is being built (queued
 or running, `rota_builds`), awaiting review or published — by the service saying why, and
 behind it by the database (a partial unique index on the run's `patrol_season_id`).
 Discarding a rota run removes the draft events it created that nobody has touched
-(`removable_events`, `remove_events`). Flush only.
+(`removable_events`, `remove_events`). Publishing one leaves its inspections with fewer than two
+members unpublished (`hold_back_short`), listed on its page with the reason and removed in one
+go (`remove_unpublished`). Flush only.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.enums import (
+    HOLDS_SEAT,
     LIVE_RUN,
     AssignmentSource,
     AssignmentStatus,
@@ -236,3 +239,51 @@ def remove_events(session: Session, run: ScheduleRun, event_ids: list[int]) -> t
     kept = session.scalar(select(func.count(Event.id)).where(Event.id.in_(created))) \
         if created else 0
     return removed, kept or 0
+
+
+# -- Publishing -------------------------------------------------------------------------------
+
+def short_shifts(session: Session, run: ScheduleRun) -> list[int]:
+    """The rota's inspections (shifts of draft events the run created) that the run's
+    proposals and any published seat leave below their minimum of two members."""
+    shift_ids = [int(s) for s in (run.parameters or {}).get("patrol_shifts", {})]
+    if not shift_ids:
+        return []
+    seat = and_(Assignment.shift_id == Shift.id, or_(
+        and_(Assignment.schedule_run_id == run.id,
+             Assignment.status == AssignmentStatus.proposed),
+        Assignment.status.in_(HOLDS_SEAT)))
+    return list(session.scalars(
+        select(Shift.id).join(Event, Event.id == Shift.event_id)
+        .outerjoin(Assignment, seat)
+        .where(Shift.id.in_(shift_ids), Event.status == EventStatus.draft)
+        .group_by(Shift.id, Shift.min_volunteers)
+        .having(func.count(Assignment.id) < Shift.min_volunteers)
+        .order_by(Shift.id)))
+
+
+def hold_back_short(session: Session, run: ScheduleRun) -> tuple[int, int]:
+    """Before a rota run is published: an inspection with fewer than two members stays an
+    unpublished draft — a lone member cannot make a certified group inspection, and an empty
+    patrol has no place in anyone's calendar — and the run's proposals on it are withdrawn
+    (deleted: they were never published, and an untouched draft can then be removed). The run
+    page lists them with the engine's reason; `remove_unpublished` takes them away. Returns
+    (inspections held back, proposals withdrawn)."""
+    held = short_shifts(session, run)
+    if not held:
+        return 0, 0
+    withdrawn = session.execute(
+        delete(Assignment).where(Assignment.shift_id.in_(held),
+                                 Assignment.schedule_run_id == run.id,
+                                 Assignment.status == AssignmentStatus.proposed)
+        .execution_options(synchronize_session="fetch")).rowcount
+    return len(held), withdrawn
+
+
+def remove_unpublished(session: Session, run: ScheduleRun) -> int:
+    """A published rota's inspections left unpublished (`hold_back_short`) that nothing holds,
+    deleted; returns how many were."""
+    if run.status != RunStatus.published:
+        raise PatrolError(_l("Only a published rota has unpublished inspections to remove."))
+    removed, _kept = remove_events(session, run, removable_events(session, run))
+    return removed

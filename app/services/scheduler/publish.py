@@ -16,6 +16,7 @@ from app.enums import UPCOMING, AssignmentStatus, EventStatus, RunStatus
 from app.i18n import deployment_zone
 from app.models import Assignment, Notification, ScheduleRun, Shift, Volunteer
 from app.services import feeds, links, notify, signup
+from app.services.patrols import rota_runs
 from app.services.scheduler.errors import RunError
 from app.services.scheduler.freed import seat_freed
 from app.services.scheduler.text import shift_line
@@ -27,6 +28,10 @@ class PublishResult:
     cancelled: int = 0
     #: Events that were drafts and are now published (visible to residents if public).
     events_published: int = 0
+    #: A patrol rota's inspections left unpublished for want of two members, and the lone
+    #: members' proposals withdrawn from them (`rota_runs.hold_back_short`).
+    inspections_held: int = 0
+    proposals_withdrawn: int = 0
     messages: notify.ChannelCounts = field(default_factory=notify.ChannelCounts)
 
 
@@ -58,10 +63,14 @@ def tell_assigned(session: Session, volunteer: Volunteer, assignments: list[Assi
 
 def publish_run(session: Session, run: ScheduleRun) -> PublishResult:
     """Drafts become assignments awaiting confirmation; each volunteer gets one message; the
-    events they staff are published if they were drafts."""
+    events they staff are published if they were drafts — but for a patrol rota, not an
+    inspection with fewer than two members."""
     if run.status != RunStatus.succeeded:
         raise RunError("not_ready", _("Only a run that is ready for review can be published."))
     result = PublishResult()
+    if rota_runs.is_rota(run):
+        result.inspections_held, result.proposals_withdrawn = rota_runs.hold_back_short(
+            session, run)
     drafts = list(
         session.scalars(
             select(Assignment)

@@ -28,6 +28,7 @@ from app.models import (
 )
 from app.services import qualifications
 from app.services.notify import DeliveryCounts
+from app.services.patrols import rota_runs
 from app.services.patrols.rota import NO_TIME
 from app.services.scheduler import district, reliability
 from app.services.scheduler.run_transactions import run_error_message
@@ -113,6 +114,9 @@ class RunReport:
     continuity: list[dict[str, Any]] = field(default_factory=list)
     #: A patrol rota's sites: the group patrolling each, its distance, and why that group.
     territories: list[dict[str, Any]] = field(default_factory=list)
+    #: A patrol rota's inspections with fewer than two members: not published with the rota
+    #: (`rota_runs.hold_back_short`), shift ids.
+    held: set[int] = field(default_factory=set)
     #: The latest message of this run to each volunteer, once it is published.
     messages: dict[int, Notification] = field(default_factory=dict)
 
@@ -178,6 +182,8 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
     labels = {s.id: shift_label(s, tz) for s in shifts}
     skill_names = {skill.code: skill.name for skill in session.scalars(select(Skill))}
     reasons = {u["shift_id"]: u for u in metrics.get("unfilled", [])}
+    if rota_runs.is_rota(run) and run.status in (RunStatus.succeeded, RunStatus.published):
+        report.held = set(rota_runs.short_shifts(session, run))
     for s in shifts:
         empty = s.max_volunteers - holding[s.id]
         if empty <= 0:
@@ -189,6 +195,7 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
             "label": labels[s.id],
             "empty": empty,
             "below_min": max(0, s.min_volunteers - holding[s.id]),
+            "held": s.id in report.held,
             "code": entry["code"] if entry else None,
             "reason": reason_message(entry, labels, skill_names) if entry else (
                 _("A seat became free after the run (declined or removed).")
@@ -205,7 +212,8 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
          "reason": reason_message(miss, labels, skill_names)}
         for miss in metrics.get("continuity", [])
     ]
-    report.territories = _territories(run, shifts, holding, report.unfilled, labels)
+    report.territories = _territories(run, shifts, holding, report.unfilled, labels,
+                                      skill_names)
     for message in session.scalars(
         select(Notification).where(Notification.schedule_run_id == run.id)
         .order_by(Notification.id)
@@ -216,7 +224,8 @@ def run_report(session: Session, run: ScheduleRun) -> RunReport:
 
 
 def _territories(run: ScheduleRun, shifts: list[Shift], holding: dict[int, int],
-                 unfilled: list[dict[str, Any]], labels: dict[int, str]) -> list[dict[str, Any]]:
+                 unfilled: list[dict[str, Any]], labels: dict[int, str],
+                 skill_names: dict[str, str]) -> list[dict[str, Any]]:
     """A patrol rota's sites: the group patrolling each and why, the inspections planned
     (slots the run's drafts, or what was published of them, staff fully) against those
     required, and why the missing ones are missing (the empty seats' reasons, distinct)."""
@@ -227,10 +236,15 @@ def _territories(run: ScheduleRun, shifts: list[Shift], holding: dict[int, int],
         if s.id in site_of and holding[s.id] >= s.min_volunteers:
             planned[site_of[s.id]] += 1
     why_short: dict[int, list[str]] = defaultdict(list)
-    for u in unfilled:
-        site_id = site_of.get(u["shift_id"])
-        if site_id is not None and u["reason"] not in why_short[site_id]:
-            why_short[site_id].append(u["reason"])
+    present = {s.id for s in shifts}
+    # An inspection left unpublished and then removed still explains its site's shortfall.
+    gone = [(entry["shift_id"], reason_message(entry, labels, skill_names))
+            for entry in (run.metrics or {}).get("unfilled", [])
+            if entry.get("shift_id") in site_of and entry["shift_id"] not in present]
+    for shift_id, reason in [*((u["shift_id"], u["reason"]) for u in unfilled), *gone]:
+        site_id = site_of.get(shift_id)
+        if site_id is not None and reason not in why_short[site_id]:
+            why_short[site_id].append(reason)
     rows = []
     for t in (run.metrics or {}).get("territories", []):
         site_id, required = t.get("site_id"), t.get("required")

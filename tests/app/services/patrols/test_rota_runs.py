@@ -1,7 +1,9 @@
 """A saved patrol rota's run: discarding it removes the draft events it created with their
 drafts, in the same transaction, counting what was deleted; an event someone holds (a
 sign-up, a published or hand-made seat with attendance, help asked, an inspection at the site
-in its hour, or the event published) is kept, and so is every event the run did not create."""
+in its hour, or the event published) is kept, and so is every event the run did not create.
+Publishing one leaves its inspections with fewer than two members unpublished, without the lone
+member's proposal, and removes them in one go afterwards."""
 
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ from app.models import (
     Shift,
 )
 from app.services.patrols import rota_runs
-from app.services.scheduler import runs
+from app.services.patrols.log import PatrolError
+from app.services.scheduler import publish, runs
 from app.services.scheduler.errors import RunError
 from tests import factories as f
 
@@ -125,3 +128,63 @@ def test_an_ordinary_run_leaves_its_events(db_session) -> None:
     assert not rota_runs.is_rota(run)
     assert runs.discard_run(db_session, run) == runs.Discarded(drafts=1)
     assert db_session.get(Event, event.id) is not None
+
+
+@pytest.fixture
+def short_rota(db_session):
+    """Four inspections of a café: two members, one member, nobody, two members."""
+    n = f.make_neighbourhood(db_session, town="月浦镇", name="月浦缺员村")
+    a, b = (f.make_volunteer(db_session, neighbourhood=n, name=name, email=f"{name}@example.org")
+            for name in ("缺甲", "缺乙"))
+    group = f.make_patrol_group(db_session, neighbourhood=n, name="缺员组", members=[a, b])
+    site = f.make_patrol_site(db_session, neighbourhood=n, name="缺员网吧", group=group)
+    season = PatrolSeason(town="月浦镇", neighbourhood=n, name="缺员暑期",
+                          starts_on=date(2027, 7, 5), ends_on=date(2027, 8, 1))
+    db_session.add(season)
+    db_session.flush()
+    starts = [datetime(2027, 7, 5, 19, 0, tzinfo=ZONE) + timedelta(days=7 * k) for k in range(4)]
+    run = f.make_rota_run(db_session, season, site, [a, b], starts,
+                          staff=[[a, b], [a], [], [a, b]])
+    events = list(db_session.scalars(select(Event).where(Event.id.in_(run.scope["events"]))
+                                     .order_by(Event.start_at)))
+    return run, events, a, b
+
+
+def test_publishing_a_rota_leaves_inspections_short_of_two_unpublished(
+        app, db_session, short_rota) -> None:
+    run, events, a, b = short_rota
+    shift_ids = [e.shifts[0].id for e in events]
+    assert rota_runs.short_shifts(db_session, run) == shift_ids[1:3]
+
+    with app.test_request_context():
+        result = publish.publish_run(db_session, run)
+
+    assert (result.inspections_held, result.proposals_withdrawn) == (2, 1)
+    assert result.published == 4 and result.events_published == 2
+    assert [e.status for e in events] == [EventStatus.published, EventStatus.draft,
+                                         EventStatus.draft, EventStatus.published]
+    # The lone member is not sent alone: no seat of theirs on the held inspection.
+    seats = db_session.execute(select(Assignment.shift_id, Assignment.volunteer_id,
+                                      Assignment.status)).all()
+    assert {(s, v) for s, v, _status in seats if s in shift_ids} == {
+        (shift_ids[0], a.id), (shift_ids[0], b.id), (shift_ids[3], a.id), (shift_ids[3], b.id)}
+    assert {status for s, _v, status in seats if s in shift_ids} == {AssignmentStatus.pending}
+    # Still what the run page lists as not published.
+    assert rota_runs.short_shifts(db_session, run) == shift_ids[1:3]
+
+
+def test_the_unpublished_inspections_are_removed_in_one_go(app, db_session, short_rota) -> None:
+    run, events, *_ = short_rota
+    with pytest.raises(PatrolError):  # not before the rota is published
+        rota_runs.remove_unpublished(db_session, run)
+    with app.test_request_context():
+        publish.publish_run(db_session, run)
+    f.make_registration(db_session, events[2])  # someone holds this one: it stays
+    db_session.flush()
+
+    assert rota_runs.remove_unpublished(db_session, run) == 1
+
+    left = set(db_session.scalars(select(Event.id).where(
+        Event.id.in_([e.id for e in events]))))
+    assert left == {events[0].id, events[2].id, events[3].id}
+    assert rota_runs.remove_unpublished(db_session, run) == 0
