@@ -96,6 +96,9 @@ DEFAULTS: dict[str, Any] = {
     #: Residents looking up a reference code on the public page, per client IP (the limit
     #: stops guessing codes).
     "LINLI_LOOKUP_RATE_LIMIT_IP": "10/minute;100/day",
+    #: Open311 clients looking requests up by reference code, per client IP: a dashboard or
+    #: an app's server may follow many residents' requests (20 codes a call) from one address.
+    "LINLI_OPEN311_LOOKUP_RATE_LIMIT_IP": "30/minute;1000/day",
     #: Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug's
     #: ProxyFix). 0 (the default) trusts none, which is right when clients connect directly.
     "LINLI_PROXY_FIX_X_FOR": 0,

@@ -14,7 +14,7 @@ to come back (`init_app`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any
@@ -53,13 +53,15 @@ class Budget:
     key_func: Callable[[], str]
 
 
-def budgets(*shared: Budget) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorate a view: its POSTs count against every budget, a 429 when one is spent."""
+def budgets(*shared: Budget, methods: Collection[str] = ("POST",)
+            ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a view: its requests of `methods` (POSTs: a form sent) count against every
+    budget, a 429 when one is spent."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
-            if request.method == "POST" and limiter.enabled:
+            if request.method in methods and limiter.enabled:
                 hit(shared)
             return view(*args, **kwargs)
 

@@ -10,7 +10,9 @@ is anonymous.
 
 Looking a request up by its reference code (`service_request_id`) gives its state, open or
 closed plus Linli's plain words for who has it and what happens next, and what the committee
-published; never the raiser's name, number, address or own words.
+published; never the raiser's name, number, address or own words. Lookups have a rate limit
+of their own per client (`LINLI_OPEN311_LOOKUP_RATE_LIMIT_IP`), so codes cannot be tried one
+after another here any more than on the public lookup page.
 
 Open311 shapes: `.json` or `.xml` by the path's suffix; errors are a list of `code` and
 `description` (in the language of Accept-Language); bodies may be form-encoded (the
@@ -56,7 +58,7 @@ from app.api.open311_shapes import (
 from app.enums import RequestCategory, RequestChannel
 from app.extensions import db
 from app.i18n import current_locale
-from app.public.limits import request_limits, verify_limits
+from app.public.limits import open311_lookup_limits, request_limits, verify_limits
 from app.services import requests as requests_service
 from app.services.households.files import mask_phone
 from app.services.requests import photos, verification
@@ -156,8 +158,9 @@ def services(fmt: str) -> Response:
     "name": "service_request_id", "in": "query", "required": True,
     "schema": {"type": "string"},
     "description": "Reference codes, comma-separated (at most 20)"}])
+@open311_lookup_limits
 @open311_blp.response(200, ServiceRequestSchema(many=True))
-@_problem_docs(400, 404)
+@_problem_docs(400, 404, 429)
 def lookup(fmt: str) -> Response:
     """The state of requests by their reference codes; unknown codes are left out."""
     check_format(fmt)
@@ -235,8 +238,9 @@ def _refuse_if_raised(data: requests_service.RequestInput) -> None:
 
 
 @open311_blp.route("/requests/<code>.<fmt>")
+@open311_lookup_limits
 @open311_blp.response(200, ServiceRequestSchema(many=True))
-@_problem_docs(404)
+@_problem_docs(404, 429)
 def service_request(code: str, fmt: str) -> Response:
     """The state of one request by its reference code."""
     check_format(fmt)

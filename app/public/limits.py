@@ -46,6 +46,12 @@ attend_limits = budgets(Budget("LINLI_ATTEND_RATE_LIMIT_IP", "attend-ip", get_re
 #: Looking up a reference code: per client IP, so codes cannot be tried one after another.
 lookup_limits = budgets(Budget("LINLI_LOOKUP_RATE_LIMIT_IP", "lookup-ip", get_remote_address))
 
+#: Open311 clients looking requests up by reference code (GET, no form and no token): a budget
+#: of their own, per client IP, so the API cannot be used to try codes the page would refuse.
+open311_lookup_limits = budgets(
+    Budget("LINLI_OPEN311_LOOKUP_RATE_LIMIT_IP", "open311-lookup-ip", get_remote_address),
+    methods=("GET",))
+
 #: Verification codes by SMS: per number (no one's phone can be flooded) and per client.
 verify_limits = budgets(
     Budget("LINLI_REQUEST_VERIFY_RATE_LIMIT_IP", "request-verify-ip", get_remote_address),

@@ -12,7 +12,8 @@ from app.extensions import limiter
 
 HIGH_LIMITS = {"LINLI_SIGNUP_RATE_LIMIT_IP": "100000/minute",
                "LINLI_SIGNUP_RATE_LIMIT_PHONE": "100000/minute",
-               "LINLI_REQUEST_RATE_LIMIT_IP": "100000/minute"}
+               "LINLI_REQUEST_RATE_LIMIT_IP": "100000/minute",
+               "LINLI_OPEN311_LOOKUP_RATE_LIMIT_IP": "100000/minute"}
 
 
 @pytest.fixture(autouse=True)

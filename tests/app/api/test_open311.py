@@ -213,6 +213,33 @@ def test_requests_share_the_forms_rate_limit(app: Flask, client: FlaskClient,
     assert _count(db_session) == 2
 
 
+def test_lookups_by_code_have_a_rate_limit_per_client(app: Flask, client: FlaskClient,
+                                                      db_session: Session) -> None:
+    """Both ways of looking up share one budget per client IP; a 429 is Open311's error list
+    (in the client's language, JSON or XML) with Retry-After; another client is not held up."""
+    req = f.make_resident_request(db_session)
+    db_session.commit()
+    app.config["LINLI_OPEN311_LOOKUP_RATE_LIMIT_IP"] = "2/minute"
+    here, there = {"REMOTE_ADDR": "10.9.8.7"}, {"REMOTE_ADDR": "10.9.8.8"}
+    found = client.get(f"{BASE}/requests.json?service_request_id={req.reference_code}",
+                       headers=EN, environ_base=here)
+    unknown = client.get(f"{BASE}/requests/QWRONG1X.json", headers=EN, environ_base=here)
+    refused = client.get(f"{BASE}/requests/{req.reference_code}.json", headers=EN,
+                         environ_base=here)
+    assert (found.status_code, unknown.status_code, refused.status_code) == (200, 404, 429)
+    assert refused.get_json() == [{"code": 429, "description": "Too many requests from here. "
+                                   "Please wait a few minutes and try again."}]
+    assert int(refused.headers["Retry-After"]) >= 1
+    as_xml = client.get(f"{BASE}/requests.xml?service_request_id={req.reference_code}",
+                        headers=ZH, environ_base=here)
+    assert as_xml.status_code == 429
+    error = ET.fromstring(as_xml.data).find("error")
+    assert error.findtext("code") == "429" and "请过几分钟再试" in error.findtext("description")
+    elsewhere = client.get(f"{BASE}/requests/{req.reference_code}.json", environ_base=there)
+    assert elsewhere.status_code == 200
+    assert elsewhere.get_json()[0]["service_request_id"] == req.reference_code
+
+
 def test_an_improvement_already_raised_is_offered_before_a_duplicate(
         app: Flask, client: FlaskClient, db_session: Session) -> None:
     n = f.make_neighbourhood(db_session)
