@@ -55,6 +55,7 @@ from app.models import (
     Volunteer,
 )
 from app.services.accounts import create_user
+from app.services.requests.council_vote import VoteInput
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -402,3 +403,17 @@ def make_patrol_request(session: Session, member: Volunteer, *,
         present_ids=[member.id], findings="网吧门口的井盖松动",
         follow_up_needed=True, follow_up_category=category))
     return saved.request_raised
+
+
+def council_vote(agree: int = 3, disagree: int = 1, abstentions: int = 0, *,
+                 proposal: str = "同意搭建花架") -> VoteInput:
+    """A council's vote on a proposal as the handling page sends it: for, against, abstained."""
+    return VoteInput(rows=[(proposal, str(agree)), ("不同意", str(disagree))],
+                     abstentions=str(abstentions))
+
+
+def council_vote_form(agree: int = 3, disagree: int = 1, abstentions: int = 0, *,
+                      proposal: str = "同意搭建花架") -> dict[str, Any]:
+    """The same vote as the handling page's step form posts it."""
+    return {"option_label": [proposal, "不同意"], "option_votes": [str(agree), str(disagree)],
+            "abstentions": str(abstentions)}

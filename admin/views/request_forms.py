@@ -31,6 +31,13 @@ from app.services import scoping
 from app.services.households.files import mask_phone
 from app.services.requests import follow_up
 from app.services.requests.board import MAX_RESULT, MAX_TITLE
+from app.services.requests.council_vote import (
+    MAX_LABEL,
+    MAX_OPTIONS,
+    VoteInput,
+    as_tally,
+    tally_text,
+)
 from app.services.requests.history import MAX_NOTE
 
 EXCERPT = 60
@@ -109,6 +116,10 @@ def step_text(change: RequestChange) -> str:
         return rerouted_label(change)
     if change.routing:  # how it was routed on intake (which rule, or the patch)
         return f"{change.to_status.label} · {change.routing}"
+    if change.council_vote is not None:  # the council's decision: its tally, counts only
+        return gettext("%(state)s · The council's vote: %(tally)s",
+                       state=change.to_status.label,
+                       tally=tally_text(as_tally(change.council_vote)))
     return change.to_status.label
 
 
@@ -151,7 +162,8 @@ class StepForm(LinliForm):
                          render_kw={"rows": 4, "maxlength": MAX_NOTE})
     expected = HiddenField()
     council_decision = TextAreaField(
-        _l("The residents' council's decision (posted on the notice board)"),
+        _l("The decision, after the option adopted: conditions, what happens next, how a tie "
+           "was settled (posted on the notice board; needed when the vote is tied)"),
         render_kw={"rows": 3, "maxlength": MAX_NOTE})
     board_title = StringField(_l("Title on the notice board"),
                               render_kw={"maxlength": MAX_TITLE})
@@ -159,6 +171,24 @@ class StepForm(LinliForm):
                            render_kw={"rows": 3, "maxlength": MAX_RESULT})
     follow_up_on = DateField(_l("Get back in touch with the resident on"),
                              validators=[Optional()])
+
+
+def typed_vote(formdata: Any) -> VoteInput:
+    """The council's vote as the step form sent it: the option rows (label and votes, in
+    step), the abstentions and the row marked adopted."""
+    return VoteInput(rows=list(zip(formdata.getlist("option_label"),
+                                   formdata.getlist("option_votes"), strict=False)),
+                     abstentions=formdata.get("abstentions"), adopted=formdata.get("adopted"))
+
+
+def vote_rows(formdata: Any = None) -> dict[str, Any]:
+    """The vote's rows for the handling page: as typed when a refused form comes back, so
+    nothing is typed twice; empty otherwise."""
+    typed = typed_vote(formdata) if formdata is not None else VoteInput()
+    rows = [(label or "", votes or "") for label, votes in typed.rows][:MAX_OPTIONS]
+    rows += [("", "")] * (MAX_OPTIONS - len(rows))
+    return {"rows": rows, "abstentions": typed.abstentions or "",
+            "adopted": typed.adopted or "", "max_label": MAX_LABEL}
 
 
 class FollowUpForm(LinliForm):

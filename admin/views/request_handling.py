@@ -29,6 +29,8 @@ from admin.views.request_forms import (
     StepForm,
     history_rows,
     phone,
+    typed_vote,
+    vote_rows,
 )
 from app.enums import OPEN_REQUEST, EscalationLevel, PhotoStage, RequestStatus, Role
 from app.extensions import db
@@ -176,6 +178,7 @@ class RequestHandlingPages:
                            invited=requests_service.attendees(db.session, row.council_event_id),
                            ticked=request.form.getlist("attended") if request.method == "POST"
                            else None,
+                           vote=vote_rows(request.form if request.method == "POST" else None),
                            show_board=show_board, statuses=RequestStatus,
                            history=history_rows(row), next_step=requests_service.next_step(row),
                            phone=phone(self, None, row, "phone"),
@@ -231,7 +234,7 @@ class RequestHandlingPages:
                 note=form.note.data, expected=form.expected.data or None,
                 board_title=form.board_title.data, result=form.result.data,
                 council_decision=form.council_decision.data,
-                attended=request.form.getlist("attended"),
+                attended=request.form.getlist("attended"), vote=typed_vote(request.form),
                 follow_up_on=form.follow_up_on.data)
         except requests_service.RequestError as error:
             return self._refused(error, form=lambda row: expecting(

@@ -11,7 +11,7 @@ from app.models.attendance import (
 from app.models.audit import HouseholdAuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.certificates import CourseCertificate, HoursCertificate
-from app.models.council import CouncilAttendee
+from app.models.council import CouncilAttendee, CouncilVote, CouncilVoteOption
 from app.models.courses import SessionAttendance, SessionNotice
 from app.models.departments import Department
 from app.models.events import Event, EventTemplate, Shift, Slot, TemplateItem
@@ -77,6 +77,8 @@ __all__ = [
     "CareSubscription",
     "ComparisonWeights",
     "CouncilAttendee",
+    "CouncilVote",
+    "CouncilVoteOption",
     "CourseCertificate",
     "Department",
     "Donation",

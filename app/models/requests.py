@@ -27,6 +27,7 @@ from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
+    from app.models.council import CouncilVote
     from app.models.departments import Department
     from app.models.events import Event
     from app.models.geography import Neighbourhood
@@ -269,6 +270,9 @@ class RequestChange(Base):
     user: Mapped[User | None] = relationship()
     from_group: Mapped[ServiceGroup | None] = relationship(foreign_keys=[from_group_id])
     to_group: Mapped[ServiceGroup | None] = relationship(foreign_keys=[to_group_id])
+    #: The residents' council's vote, on the step that left the council (`council_vote`).
+    council_vote: Mapped[CouncilVote | None] = relationship(
+        back_populates="change", cascade="all, delete-orphan", uselist=False, lazy="selectin")
 
     @property
     def rerouted(self) -> bool:

@@ -74,6 +74,14 @@ def _turnout_text(turnout: requests_service.Turnout) -> str:
              "meeting.", attended=turnout.attended, invited=turnout.invited)
 
 
+def _vote_json(vote: requests_service.Tally) -> dict[str, object]:
+    """The council's vote in counts: each option as the committee wrote it, its votes, and
+    whether it was adopted; the abstentions."""
+    return {"options": [{"option": o.label, "votes": o.votes, "adopted": o.adopted}
+                        for o in vote.options],
+            "abstentions": vote.abstentions}
+
+
 def _board_or_404(neighbourhood_id: int) -> Neighbourhood:
     neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
     if neighbourhood is None:
@@ -140,6 +148,7 @@ def board_json(neighbourhood_id: int) -> Response:
             "council_decision": e.council_decision,
             "council_attendance": {"attended": e.turnout.attended,
                                    "invited": e.turnout.invited} if e.turnout else None,
+            "council_vote": _vote_json(e.vote) if e.vote else None,
             "received_at": e.received_at.isoformat(),
             "resolved_at": (e.resolved_at or e.posted_at).isoformat(),
             "posted_at": e.posted_at.isoformat(),
@@ -192,6 +201,9 @@ def board_atom(neighbourhood_id: int) -> Response:
         if e.council_decision:
             decision = _("Residents' council decision:")
             text = f"{decision} {e.council_decision}\n\n{text}"
+            if e.vote:
+                vote = _("The council's vote:")
+                text = f"{vote} {requests_service.tally_text(e.vote)}\n{text}"
             if e.turnout:
                 text = f"{_turnout_text(e.turnout)}\n{text}"
         ET.SubElement(entry, "content", type="text").text = text

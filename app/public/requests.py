@@ -199,6 +199,8 @@ def request_page(token: str) -> Response:
         neighbourhood=localised(found.neighbourhood.name, found.neighbourhood.name_en),
         turnout=requests_service.turnouts(db.session, [outcome.council_event_id]).get(
             outcome.council_event_id) if outcome.council_decision else None,
+        vote=requests_service.latest_tallies(db.session, [outcome.id]).get(outcome.id)
+        if outcome.council_decision else None,
     )
     response = Response(body, mimetype="text/html")
     # A private page: never kept by a shared cache, never indexed.

@@ -38,6 +38,8 @@ from app.models import (
     Building,
     ComparisonWeights,
     CouncilAttendee,
+    CouncilVote,
+    CouncilVoteOption,
     Department,
     Donation,
     Event,
@@ -155,6 +157,9 @@ _PARENT: dict[type, tuple[Any, type]] = {
     IncidentArea: (IncidentArea.incident_id, Incident),
     IncidentHousehold: (IncidentHousehold.incident_id, Incident),
     RequestChange: (RequestChange.request_id, ResidentRequest),
+    #: A council's vote belongs to the request whose history step recorded it.
+    CouncilVote: (CouncilVote.change_id, RequestChange),
+    CouncilVoteOption: (CouncilVoteOption.vote_id, CouncilVote),
     RequestEscalation: (RequestEscalation.request_id, ResidentRequest),
     PatrolMember: (PatrolMember.group_id, PatrolGroup),
     #: An inspection belongs to its site's neighbourhood.

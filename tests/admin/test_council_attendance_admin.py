@@ -62,7 +62,7 @@ def test_the_council_path_with_attendance(client, db_session, world) -> None:
     page = _handle(client, row.id)
     assert 'id="council-attendance"' in page and all(name in page for name in NAMES)
 
-    decision = {"council_decision": "2票赞成：同意搭建花架"}
+    decision = {"council_decision": "选用紫藤", **f.council_vote_form(2, 0)}
     refused = _step(client, row.id, S.improving.value, "议事会同意", **decision)
     assert refused.status_code == 422
     db_session.expire_all()
@@ -164,7 +164,8 @@ def test_representatives_can_be_added_until_the_decision(client, db_session, wor
     invited = _invited(db_session, event_id)
     decided = _step(client, row.id, S.improving.value, "议事会同意",
                     attended=[str(invited["王建国"][0])],
-                    council_decision="3票赞成：同意搭建花架")
+                    council_decision="选用紫藤", option_label=["同意搭建花架", "不同意"],
+                    option_votes=["1", "0"])
     assert decided.status_code == 302, as_text(decided)[-800:]
     closed = _invite(client, second.id, "钱七")
     assert closed.status_code == 409 and "决定已记录" in as_text(closed)

@@ -8,6 +8,7 @@ import pytest
 
 from app.enums import RequestStatus
 from app.models import ResidentRequest
+from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 from tests.helpers import form_fields
 
@@ -91,7 +92,8 @@ def test_a_council_decision_waits_for_the_meeting(client, db_session, world) -> 
     assert _step(client, row.id, S.handling.value).status_code == 302
     assert _step(client, row.id, S.council.value, "提交议事会").status_code == 302
     refused = _step(client, row.id, S.resolved.value, "议事会同意",
-                    council_decision="同意搭建花架", board_title="花架", result="同意搭建")
+                    council_decision="同意搭建花架", board_title="花架", result="同意搭建",
+                    **f.council_vote_form())
     assert refused.status_code == 409 and "请先安排居民议事会会议" in as_text(refused)
     db_session.expire_all()
     fresh = db_session.get(ResidentRequest, row.id)

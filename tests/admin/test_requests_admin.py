@@ -40,8 +40,8 @@ def test_a_coordinator_takes_a_request_to_resolution(client, db_session, world) 
     for status, note in ((S.handling, ""), (S.council, "提交居民议事会讨论"),
                          (S.improving, "议事会同意搭建"), (S.resolved, "花架已建成")):
         posted = {"board_title": "12号楼前搭建花架", "result": "花架已建成"}
-        response = _step(client, row.id, status.value, note, council_decision="同意搭建",
-                         **(posted if status == S.resolved else {}))
+        extra = {S.resolved: posted, S.improving: f.council_vote_form()}.get(status, {})
+        response = _step(client, row.id, status.value, note, **extra)
         assert response.status_code == 302, as_text(response)[-800:]
     db_session.expire_all()
     fresh = db_session.get(ResidentRequest, row.id)

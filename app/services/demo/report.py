@@ -21,7 +21,7 @@ COUNT_KEYS = (
     "projects", "registrations", "service_packages", "package_items", "package_visits",
     "package_visits_missed", "makeup_visits", "session_attendances",
     "festival_campaigns", "festival_visits", "donations", "event_series",
-    "departments", "council_meetings", "resident_requests", "request_changes",
+    "departments", "council_meetings", "council_votes", "resident_requests", "request_changes",
     "request_escalations", "request_answers", "routing_rules",
 )
 

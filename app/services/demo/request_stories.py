@@ -11,7 +11,14 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import EscalationLevel, RequestStatus, SatisfactionAnswer
-from app.models import RequestAnswer, RequestChange, RequestEscalation, ResidentRequest
+from app.models import (
+    CouncilVote,
+    CouncilVoteOption,
+    RequestAnswer,
+    RequestChange,
+    RequestEscalation,
+    ResidentRequest,
+)
 from app.services.requests.escalation import starting_level
 
 S = RequestStatus
@@ -33,6 +40,9 @@ class Story:
     merged_into: str | None = None
     #: The coordinator who moved it (the history's "who").
     actor: tuple[int | None, str] = (None, "")
+    #: The residents' council's vote, kept with the step that left the council: the options
+    #: with their votes (the first adopted), and the abstentions.
+    council_vote: tuple[tuple[tuple[str, int], ...], int] | None = None
 
 
 def cut(story: Story, now: datetime) -> bool:
@@ -101,9 +111,30 @@ def write(session: Session, stories: list[Story]) -> dict[str, int]:
             answers.append({"request_id": rid, "at": at, "answer": answer,
                             "comment": comment})
     session.execute(insert(RequestChange), changes)
+    votes = _write_votes(session, [(ids[s.row["reference_code"]], s.council_vote)
+                                   for s in stories if s.council_vote])
     if escalations:
         session.execute(insert(RequestEscalation), escalations)
     if answers:
         session.execute(insert(RequestAnswer), answers)
     return {"resident_requests": len(stories), "request_changes": len(changes),
+            "council_votes": votes,
             "request_escalations": len(escalations), "request_answers": len(answers)}
+
+
+def _write_votes(session: Session, votes: list[tuple[int, tuple]]) -> int:
+    """Each council vote on the step its request left the council by (none while the story
+    has not reached it)."""
+    written = 0
+    for request_id, (options, abstentions) in votes:
+        change_id = session.scalar(select(RequestChange.id).where(
+            RequestChange.request_id == request_id, RequestChange.from_status == S.council))
+        if change_id is None:
+            continue
+        session.add(CouncilVote(change_id=change_id, abstentions=abstentions, options=[
+            CouncilVoteOption(position=position, label=label, votes=votes,
+                              adopted=position == 1)
+            for position, (label, votes) in enumerate(options, start=1)]))
+        written += 1
+    session.flush()
+    return written

@@ -268,10 +268,13 @@ class _Writer:
                                              attended=i <= 31) for i in range(1, 34))
         self.created["council_meetings"] = 1
         decided = self._at(meeting_day, 15, 30)
+        # A proposal voted for or against: 31 came, 27 for, 3 against, 1 abstained.
+        agreed = "同意在小花园搭建葡萄架，种植爬藤植物"
+        story.council_vote = ((agreed, 27), ("不同意搭建", 3)), 1
         story.row.update(
             council_event_id=meeting.id, council_decided_at=decided,
-            council_decision="31名居民代表到会，27票赞成、3票反对、1票弃权：同意在小花园"
-                             "搭建花架，选用紫藤和凌霄，花架离底楼窗户三米以上，由物业定期修剪。")
+            council_decision=f"{agreed}。选用紫藤和凌霄，花架离底楼窗户三米以上，"
+                             "由物业定期修剪。")
         self._step(story, S.improving, decided, "议事会同意搭建，居委会联系物业施工。")
         built = self._at(meeting_day + timedelta(days=40), 16, 0)
         self._step(story, S.resolved, built, "花架已建成，种上了紫藤和凌霄。")

@@ -21,6 +21,7 @@ from app.services.requests.council import (
     schedule_meeting,
     turnouts,
 )
+from app.services.requests.council_vote import Tally, VoteInput, latest_tallies, tally_text
 from app.services.requests.errors import RequestError
 from app.services.requests.intake import (
     MAX_LOOKUP,
@@ -53,7 +54,9 @@ __all__ = [
     "RequestError",
     "RequestInput",
     "RequestInvalid",
+    "Tally",
     "Turnout",
+    "VoteInput",
     "add_me_too",
     "allowed_steps",
     "attendees",
@@ -66,6 +69,7 @@ __all__ = [
     "find_by_codes",
     "find_by_token",
     "invite_more",
+    "latest_tallies",
     "link_meeting",
     "merge",
     "next_step",
@@ -78,5 +82,6 @@ __all__ = [
     "similar_open",
     "state_label",
     "take_down",
+    "tally_text",
     "turnouts",
 ]

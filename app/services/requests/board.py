@@ -2,8 +2,9 @@
 neighbourhood.
 
 Only the text the committee wrote for the public is ever read here (`board_title`, `result`,
-`council_decision`) together with the category, the dates and a council meeting's turnout
-(two counts): the query selects those columns and nothing else, so a resident's or a
+`council_decision`) together with the category, the dates, a council meeting's turnout (two
+counts) and its vote (the options as the committee wrote them, and counts: never who voted
+how): the query selects those columns and nothing else, so a resident's or a
 representative's name, phone, address or own words cannot reach a board page.
 A personal demand answered with an explanation is not posted; a reopened request leaves the
 board until it is resolved again.
@@ -25,6 +26,7 @@ from app.enums import RequestCategory, RequestStatus
 from app.models import RequestChange, ResidentRequest, utcnow
 from app.services.personal_data import find_personal_data, personal_data_message
 from app.services.requests.council import Turnout, turnouts
+from app.services.requests.council_vote import Tally, latest_tallies
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
@@ -48,6 +50,8 @@ class BoardEntry:
     posted_at: datetime
     #: How many residents' representatives came to the council meeting, of how many invited.
     turnout: Turnout | None = None
+    #: The council's vote; None for a decision recorded before votes were (free text only).
+    vote: Tally | None = None
 
 
 def refuse_personal_data(text: str | None, field: str) -> None:
@@ -136,11 +140,13 @@ def board_entries(session: Session, neighbourhood_id: int,
         .limit(limit)
     ).all()
     came = turnouts(session, [r.council_event_id for r in rows if r.council_decision])
+    votes = latest_tallies(session, [r.id for r in rows if r.council_decision])
     return [BoardEntry(id=r.id, category=r.category, title=r.board_title or "",
                        result=r.result or "", council_decision=r.council_decision,
                        received_at=r.received_at, resolved_at=r.resolved_at,
                        posted_at=r.posted_at,
-                       turnout=came.get(r.council_event_id) if r.council_decision else None)
+                       turnout=came.get(r.council_event_id) if r.council_decision else None,
+                       vote=votes.get(r.id) if r.council_decision else None)
             for r in rows]
 
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from app.enums import DEPARTMENT_LEVELS, OPEN_REQUEST, EscalationLevel, Role
 from app.models import Department, RequestEscalation, ResidentRequest, User, utcnow
 from app.services.requests.errors import RequestError
-from app.services.requests.workflow import required_note, update_unless_changed
+from app.services.requests.history import required_note
+from app.services.requests.workflow import update_unless_changed
 
 ORDER = tuple(EscalationLevel)
 

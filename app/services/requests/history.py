@@ -33,8 +33,8 @@ def required_note(text: str | None, missing: str, field: str = "reason") -> str:
     return note
 
 
-def clean_note(note: str | None) -> str | None:
-    return _checked_text(note, "note") or None
+def clean_note(note: str | None, field: str = "note") -> str | None:
+    return _checked_text(note, field) or None
 
 
 def record_change(session: Session, request: ResidentRequest, from_status: RequestStatus | None,

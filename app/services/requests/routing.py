@@ -27,7 +27,8 @@ from app.models import (
 )
 from app.services.requests import notices
 from app.services.requests.errors import RequestError
-from app.services.requests.workflow import record_change, required_note, update_unless_changed
+from app.services.requests.history import record_change, required_note
+from app.services.requests.workflow import update_unless_changed
 
 
 def groups_for(session: Session, request: ResidentRequest) -> list[ServiceGroup]:

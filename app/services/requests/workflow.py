@@ -28,14 +28,14 @@ from app.enums import RequestStatus
 from app.i18n import deployment_zone
 from app.models import RequestAnswer, RequestChange, ResidentRequest, User, utcnow
 from app.models.requests import new_survey_token
-from app.services.requests import council, follow_up, notices
+from app.services.requests import council, council_vote, follow_up, notices
 from app.services.requests.board import (
     clean_board_text,
     on_postable_path,
     refuse_personal_data,
 )
 from app.services.requests.errors import RequestError
-from app.services.requests.history import clean_note, record_change, required_note
+from app.services.requests.history import clean_note, record_change
 
 S = RequestStatus
 
@@ -93,10 +93,9 @@ def changed_state_message(request: ResidentRequest) -> str:
               "changed; look at it again.", now=request.status.label)
 
 
-def _clean_decision(text: str | None) -> str:
-    decision = required_note(text, _l(
-        "Record the residents' council's decision: it is posted on the notice board."),
-        "council_decision")
+def _clean_decision(text: str | None) -> str | None:
+    """What the coordinator adds to the option adopted (public: posted with it)."""
+    decision = clean_note(text, "council_decision")
     refuse_personal_data(decision, "council_decision")
     return decision
 
@@ -119,6 +118,7 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
                   board_title: str | None = None, result: str | None = None,
                   council_decision: str | None = None,
                   attended: Collection[str] | None = None,
+                  vote: council_vote.VoteInput | None = None,
                   follow_up_on: date | None = None) -> RequestChange:
     """Move `request` to `to_status`, recording who, when and the note; flush only.
 
@@ -128,10 +128,13 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
 
     Resolving an improvement or a council matter may post it on the notice board: give the
     entry's `board_title` and public `result` (both, or neither). Reopening takes it down.
-    Leaving the residents' council needs its `council_decision` (public: it is posted with
-    the result) and, when its meeting has an invitation list, the ids of the representatives
-    who came (`attended`; the others are marked absent). An explanation plans the follow-up
-    contact with the raiser on `follow_up_on` (default: `follow_up.DEFAULT_DAYS` ahead).
+    Leaving the residents' council needs the meeting's `vote` (the options, their votes, the
+    abstentions: `council_vote`) and, when its meeting has an invitation list, the ids of the
+    representatives who came (`attended`; the others are marked absent; the votes cannot
+    outnumber them). The decision posted with the result is the option adopted followed by
+    `council_decision`, the coordinator's words (conditions; how a tie was settled). An
+    explanation plans the follow-up contact with the raiser on `follow_up_on` (default:
+    `follow_up.DEFAULT_DAYS` ahead).
     """
     try:
         target = RequestStatus(to_status)
@@ -153,10 +156,15 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
             "Please write what was decided or said: the resident reads this note."), "note")
     decision = None
     turnout = None
+    tally = None
     if current == S.council:
         council.require_held_meeting(session, request)
-        decision = _clean_decision(council_decision)
         turnout = council.attendance_plan(session, request, attended)
+        words = _clean_decision(council_decision)
+        tally = council_vote.check_vote(
+            vote or council_vote.VoteInput(), note=words,
+            present=None if turnout is None else sum(turnout.values()))
+        decision = council_vote.decision_text(tally, words)
     zone = deployment_zone()
     follow_up_day = (follow_up.check_day(follow_up_on, utcnow().astimezone(zone).date())
                      if target == S.explained else None)
@@ -191,6 +199,8 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     for person, came in (turnout or {}).items():
         person.attended = came
     change = record_change(session, request, current, target, user=user, note=text)
+    if tally is not None:
+        council_vote.record_vote(session, change, tally)
     if follow_up_day is not None:
         follow_up.schedule(session, request, follow_up_day, zone=zone)
     session.flush()

@@ -36,7 +36,8 @@ def _resolved(app: Flask, db_session: Session, neighbourhood, via: RequestStatus
         requests.change_status(db_session, req, via, user=None, note="转入下一步")
         requests.change_status(db_session, req, S.resolved, user=None, note="已完成",
                                board_title=title, result=result,
-                               council_decision="议事会表决：同意" if via == S.council else None)
+                               council_decision="议事会表决：同意" if via == S.council else None,
+                               vote=f.council_vote(5, 2) if via == S.council else None)
     return req
 
 
@@ -137,7 +138,7 @@ def test_the_board_as_json_and_atom_carries_the_public_texts_only(
     data = json.loads(as_json.get_data(as_text=True))
     assert [e["title"] for e in data["entries"]] == ["居民议事会：不设收费停车",
                                                       "12号楼前搭建花架"]
-    assert data["entries"][0]["council_decision"] == "议事会表决：同意"
+    assert data["entries"][0]["council_decision"] == "同意搭建花架。议事会表决：同意"
     assert data["url"].endswith(f"/board/{n.id}")
 
     atom = client.get(f"/board/{n.id}.atom")

@@ -39,13 +39,19 @@ def test_a_year_of_requests_with_the_articles_examples_and_believable_stats(
     assert pergola.status == RequestStatus.resolved and pergola.posted_at is not None
     meeting = demo_session.get(Event, pergola.council_event_id)
     assert meeting.neighbourhood_id == pergola.neighbourhood_id and "议事会" in meeting.title
-    assert "27票赞成" in pergola.council_decision
+    # The council voted on the proposal: 27 for, 3 against, 1 abstained, of the 31 who came.
+    assert pergola.council_decision.startswith("同意在小花园搭建葡萄架")
+    [vote] = [c.council_vote for c in pergola.changes if c.council_vote is not None]
+    assert [(o.votes, o.adopted) for o in vote.options] == [(27, True), (3, False)]
+    assert vote.abstentions == 1
     # Attendance as rows: 31 of the 33 representatives invited came; the board counts them.
     assert turnouts(demo_session, [meeting.id]) == {meeting.id: Turnout(attended=31,
                                                                         invited=33)}
     [posted] = [e for e in board_entries(demo_session, pergola.neighbourhood_id)
                 if e.id == pergola.id]
     assert posted.turnout == Turnout(attended=31, invited=33)
+    assert posted.vote is not None and posted.vote.cast == 31
+    assert posted.vote.adopted.label == "同意在小花园搭建葡萄架，种植爬藤植物"
     path = [c.to_status for c in pergola.changes]
     assert path == [RequestStatus.received, RequestStatus.handling, RequestStatus.council,
                     RequestStatus.improving, RequestStatus.resolved]

@@ -24,7 +24,8 @@ def test_a_council_decision_with_a_phone_number_is_refused(app: Flask,
     f.make_council_meeting(db_session, req)
     with in_english(app), pytest.raises(requests.RequestError) as caught:
         requests.change_status(db_session, req, S.improving, user=None, note="同意",
-                               council_decision="同意搭建，王老伯（138-0013-8000）负责联系")
+                               council_decision="同意搭建，王老伯（138-0013-8000）负责联系",
+                               vote=f.council_vote())
     assert caught.value.field == "council_decision"
     assert "138-0013-8000" in str(caught.value.message)
     assert req.status == S.council and req.council_decision is None
@@ -55,7 +56,7 @@ def test_an_improvement_or_council_matter_is_not_resolved_without_a_post(
     with app.test_request_context():
         for to in path:
             requests.change_status(db_session, req, to, user=None, note="下一步",
-                                   council_decision="议事会未通过")
+                                   council_decision="议事会未通过", vote=f.council_vote(1, 4))
     for title, result in ((None, None), ("", "  ")):
         with in_english(app), pytest.raises(requests.RequestError) as caught:
             requests.change_status(db_session, req, S.resolved, user=None, note="已完成",
@@ -92,7 +93,8 @@ def test_the_council_decides_only_after_its_meeting(app: Flask, db_session: Sess
             db_session.flush()
     with in_english(app), pytest.raises(requests.RequestError) as caught:
         requests.change_status(db_session, req, S.resolved, user=None, note="同意",
-                               council_decision="同意搭建", board_title="花架",
+                               council_decision="同意搭建", vote=f.council_vote(),
+                               board_title="花架",
                                result="同意搭建")
     message = str(caught.value.message)
     assert caught.value.code == "not_allowed"

@@ -60,7 +60,7 @@ def test_the_meeting_is_scheduled_with_the_representatives_invited(
 def test_the_decision_records_who_came(app: Flask, db_session: Session) -> None:
     req = _with_council(app, db_session)
     invited = {a.name: a.id for a in requests.attendees(db_session, req.council_event_id)}
-    decide = {"note": "议事会同意", "council_decision": "3票赞成、1票反对：同意搭建"}
+    decide = {"note": "议事会同意", "council_decision": "选用紫藤", "vote": f.council_vote(2, 1)}
     # Nobody ticked: refused, the request stays with the council.
     with in_english(app), pytest.raises(requests.RequestError) as caught:
         requests.change_status(db_session, req, S.improving, user=None, attended=[], **decide)
@@ -96,7 +96,7 @@ def test_a_meeting_without_an_invitation_list_needs_no_ticks(app: Flask,
         requests.link_meeting(db_session, req, f.make_event(
             db_session, neighbourhood=req.neighbourhood, start_at=f.future(-3)))
         requests.change_status(db_session, req, S.explained, user=None, note="未通过",
-                               council_decision="多数反对")
+                               council_decision="多数反对", vote=f.council_vote(2, 9))
     assert req.status == S.explained
     assert requests.turnouts(db_session, [req.council_event_id]) == {}
 
@@ -106,7 +106,8 @@ def test_the_board_counts_who_came_without_names(app: Flask, db_session: Session
     invited = [a.id for a in requests.attendees(db_session, req.council_event_id)]
     with app.test_request_context():
         requests.change_status(db_session, req, S.improving, user=None, note="同意",
-                               council_decision="同意搭建花架", attended=[str(invited[1])])
+                               council_decision="同意搭建花架", attended=[str(invited[1])],
+                               vote=f.council_vote(1, 0))
         requests.change_status(db_session, req, S.resolved, user=None, note="已建成",
                                board_title="小花园搭建花架", result="花架已建成")
     [entry] = requests.board_entries(db_session, req.neighbourhood_id)

@@ -71,6 +71,7 @@ def test_arranging_again_moves_the_meeting_and_keeps_the_invited(app: Flask,
     with app.test_request_context():
         requests.change_status(db_session, req, S.resolved, user=None, note="同意",
                                council_decision="同意搭建", attended=came,
+                               vote=f.council_vote(4, 1),
                                board_title="小花园搭建花架", result="议事会同意搭建")
     [entry] = requests.board_entries(db_session, req.neighbourhood_id)
     assert entry.turnout == requests.Turnout(attended=5, invited=7)

@@ -34,7 +34,7 @@ def test_the_resident_is_told_at_every_step(app: Flask, db_session: Session) -> 
         for to, note in ((S.handling, None), (S.council, "提交议事会"),
                          (S.improving, "五月开工"), (S.resolved, "花架已建成")):
             requests.change_status(db_session, req, to, user=None, note=note,
-                                   council_decision="同意搭建",
+                                   vote=f.council_vote(proposal="同意搭建"),
                                    board_title="花架" if to == S.resolved else None,
                                    result="建成" if to == S.resolved else None)
     messages = _messages(db_session, req.id)

@@ -96,11 +96,12 @@ def test_each_way_to_resolution_is_recorded(app: Flask, db_session: Session) -> 
         with app.test_request_context():
             for to, note in steps:
                 requests.change_status(db_session, req, to, user=coordinator, note=note,
-                                       expected=req.status, council_decision="议事会表决同意",
+                                       expected=req.status, council_decision="选用紫藤",
+                                       vote=f.council_vote(),
                                        **(posted if to == S.resolved and way != "explain"
                                           else {}))
         assert req.status == S.resolved and req.resolved_at is not None
-        assert (req.council_decision == "议事会表决同意") == (S.council in dict(steps))
+        assert (req.council_decision == "同意搭建花架。选用紫藤") == (S.council in dict(steps))
         history = [(c.from_status, c.to_status, c.actor, c.note) for c in req.changes]
         expected = [(None, S.received, "", None)]
         previous = S.received
@@ -168,11 +169,11 @@ def test_leaving_the_council_needs_its_decision(app: Flask, db_session: Session)
     f.make_council_meeting(db_session, req)
     with in_english(app), pytest.raises(requests.RequestError) as caught:
         requests.change_status(db_session, req, S.improving, user=None, note="同意")
-    assert caught.value.field == "council_decision" and req.status == S.council
+    assert caught.value.field == "options" and req.status == S.council
     with app.test_request_context():
         requests.change_status(db_session, req, S.explained, user=None, note="议事会未通过",
-                               council_decision="12票反对，5票赞成：不设收费停车")
-    assert req.council_decision.startswith("12票反对") and req.council_decided_at is not None
+                               vote=f.council_vote(5, 12, proposal="设收费停车位"))
+    assert req.council_decision == "不同意" and req.council_decided_at is not None
 
 
 def test_a_council_meeting_is_an_event_of_the_neighbourhood(app: Flask,
