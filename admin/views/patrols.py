@@ -82,26 +82,43 @@ def _contact_phone(view: Any, context: Any, model: PatrolSite, name: str) -> str
     return mask_phone(model.contact_phone)
 
 
+def _season_default(view: Any, context: Any, model: PatrolSite, name: str) -> str:
+    value = getattr(model, name)
+    return gettext("As the season says") if value is None else str(value)
+
+
 class PatrolSiteView(LinliModelView):
     column_list = ["name", "kind", "neighbourhood", "address", "group", "opens_at",
                    "closes_at", "active"]
     column_details_list = ["name", "kind", "neighbourhood", "address", "latitude", "longitude",
                            "opens_at", "closes_at", "contact_name", "contact_phone", "group",
-                           "active", "notes", "checkin_code"]
-    column_labels = {**SITE_LABELS, "checkin_code": _l("Code to print at the site")}
+                           "required_per_season", "min_per_week", "active", "notes",
+                           "checkin_code"]
+    column_labels = {**SITE_LABELS, "checkin_code": _l("Code to print at the site"),
+                     "required_per_season": _l("Certified group inspections per season"),
+                     "min_per_week": _l("At least per week")}
+    column_descriptions = {
+        "required_per_season": _l("Leave empty to follow each season's count."),
+        "min_per_week": _l("Leave empty to follow each season's weekly minimum."),
+    }
     column_formatters = {"contact_phone": _contact_phone}
-    column_formatters_detail = {"contact_phone": _contact_phone, "checkin_code": _checkin_code}
+    column_formatters_detail = {"contact_phone": _contact_phone, "checkin_code": _checkin_code,
+                                "required_per_season": _season_default,
+                                "min_per_week": _season_default}
     column_searchable_list = ["name", "address"]
     column_filters = [*enum_filters(PatrolSite.kind, _l("Kind"), PatrolSiteKind),
                       "neighbourhood.name", "active"]
     column_default_sort = "name"
     list_load_options = (joinedload(PatrolSite.neighbourhood), joinedload(PatrolSite.group))
     form_columns = ["neighbourhood", "name", "kind", "address", "latitude", "longitude",
-                    "opens_at", "closes_at", "contact_name", "contact_phone", "group", "active",
-                    "notes"]
+                    "opens_at", "closes_at", "contact_name", "contact_phone", "group",
+                    "required_per_season", "min_per_week", "active", "notes"]
     form_args = {
         "latitude": {"validators": [Optional(), NumberRange(min=-90, max=90)]},
         "longitude": {"validators": [Optional(), NumberRange(min=-180, max=180)]},
+        # The season's own bounds (PatrolSeasonView).
+        "required_per_season": {"validators": [Optional(), NumberRange(min=0, max=1000)]},
+        "min_per_week": {"validators": [Optional(), NumberRange(min=0, max=100)]},
     }
 
     def on_model_change(self, form: Any, model: PatrolSite, is_created: bool) -> None:

@@ -109,6 +109,10 @@ class PatrolSite(TimestampMixin, Base):
         CheckConstraint("(opens_at IS NULL AND closes_at IS NULL)"
                         " OR (opens_at IS NOT NULL AND closes_at IS NOT NULL)",
                         name="opening_hours_complete"),
+        CheckConstraint("required_per_season IS NULL OR required_per_season >= 0",
+                        name="required_non_negative"),
+        CheckConstraint("min_per_week IS NULL OR min_per_week >= 0",
+                        name="min_per_week_non_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +135,10 @@ class PatrolSite(TimestampMixin, Base):
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("patrol_groups.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    #: Certified group inspections this site needs in a season, and at least in each week of
+    #: it; empty: the season's (a café with past findings may need more than the others).
+    required_per_season: Mapped[int | None]
+    min_per_week: Mapped[int | None]
     notes: Mapped[str | None] = mapped_column(Text)
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
@@ -141,7 +149,8 @@ class PatrolSite(TimestampMixin, Base):
 
 
 class PatrolSeason(Base):
-    """A period of patrolling (the summer holiday) with how often each site is inspected.
+    """A period of patrolling (the summer holiday) with how often each site is inspected,
+    unless the site says otherwise (`app.services.patrols.requirement`).
 
     Town-wide when it has no neighbourhood: it covers the sites of every neighbourhood of
     its town, as the Yuepu squad's summer does.

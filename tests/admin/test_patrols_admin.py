@@ -123,6 +123,26 @@ def test_site_details_show_the_code_to_print(client, db_session, world) -> None:
     assert "<svg" in body and "/portal/patrols/site/" in body
 
 
+def test_a_site_may_need_its_own_number_of_inspections(client, db_session, world) -> None:
+    token = quick_login(client, world.users["coordinator"])
+    site = world.jiahong.rows["patrolsite"]
+    data = {"csrf_token": token, "neighbourhood": site.neighbourhood_id, "name": site.name,
+            "kind": site.kind.name, "address": site.address, "active": "y",
+            "required_per_season": "-3", "min_per_week": ""}
+    refused = client.post(f"/admin/patrolsite/edit/?id={site.id}", data=data)
+    assert refused.status_code == 200 and 'value="-3"' in as_text(refused)
+    db_session.expire_all()
+    assert site.required_per_season is None
+
+    data["required_per_season"] = "20"
+    response = client.post(f"/admin/patrolsite/edit/?id={site.id}", data=data)
+    assert response.status_code == 302, as_text(response)
+    db_session.expire_all()
+    assert (site.required_per_season, site.min_per_week) == (20, None)
+    details = as_text(client.get(f"/admin/patrolsite/details/?id={site.id}"))
+    assert "每季持证集体检查次数" in details and "按巡查季的规定" in details
+
+
 def test_photos_are_added_on_the_inspection_page(client, db_session, world) -> None:
     from io import BytesIO
 

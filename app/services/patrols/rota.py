@@ -2,8 +2,9 @@
 answer; the engine's rules — availability, no overlap, weekly caps, fair load — are its own).
 
 1. **Slots**: each active site of the season gets its required inspections (and at least
-   `min_per_week` in every week), spread over the weeks, on varied weekdays and at varied
-   times within its opening hours (afternoon, early and late evening).
+   its weekly minimum in every week: the site's own counts, else the season's), spread over
+   the weeks, on varied weekdays and at varied times within its opening hours (afternoon,
+   early and late evening).
 2. **Territories** (`territory`): each site's group for the season — its usual group unless
    that group cannot staff an inspection (continuity), else the able group whose members
    live nearest, loads kept even; each site's answer says why.
@@ -48,6 +49,7 @@ from app.models import (
     Shift,
     Volunteer,
 )
+from app.services.patrols.requirement import Requirement, season_weeks, site_requirement
 from app.services.patrols.stats import site_condition
 from app.services.patrols.territory import (
     SEATS,
@@ -154,24 +156,17 @@ def _fits(site: PatrolSite, start: time) -> bool:
 FreeCount = Callable[[int | None, int, time], int]
 
 
-def season_weeks(season: PatrolSeason) -> list[date]:
-    """The first day of each week of the season (the last week may be short)."""
-    days = (season.ends_on - season.starts_on).days + 1
-    return [season.starts_on + timedelta(days=7 * w) for w in range((days + 6) // 7)]
-
-
-def wanted_per_site(season: PatrolSeason) -> int:
-    """Inspections a site needs: the season's requirement, and at least `min_per_week` in
-    every week of it."""
-    return max(season.required_per_site, season.min_per_week * len(season_weeks(season)))
+def requirement(season: PatrolSeason, site: PatrolSite) -> Requirement:
+    return site_requirement(season, site.required_per_season, site.min_per_week)
 
 
 def plan_slots(season: PatrolSeason, sites: list[PatrolSite], zone: ZoneInfo,
                free_count: FreeCount | None = None,
                group_of: dict[int, int | None] | None = None) -> list[Slot]:
-    """Each site's required inspections over the season's weeks, at least `min_per_week`
-    in each, on varied weekdays and times within its opening hours — where two of its
-    group's members are usually free (`free_count`), and not two of a group's at once.
+    """Each site's required inspections over the season's weeks, at least its weekly minimum
+    in each (`requirement`), on varied weekdays and times within its opening hours — where
+    two of its group's members are usually free (`free_count`), and not two of a group's at
+    once.
     The site's group is `group_of[site id]` (the season's territories), else its usual one."""
     weeks = season_weeks(season)
     taken: set[tuple[int | None, datetime]] = set()
@@ -181,9 +176,9 @@ def plan_slots(season: PatrolSeason, sites: list[PatrolSite], zone: ZoneInfo,
         times = [t for t in START_TIMES if _fits(site, t)]
         if not times:
             continue
-        wanted = wanted_per_site(season)
-        per_week = [season.min_per_week] * len(weeks)
-        spare = wanted - sum(per_week)
+        need = requirement(season, site)
+        per_week = [need.per_week] * len(weeks)
+        spare = need.total - sum(per_week)
         for k in range(spare):  # spread the rest evenly over the weeks
             per_week[(k * len(weeks)) // spare] += 1
         n = 0
@@ -326,7 +321,8 @@ class PlannedRota:
     names: dict[int, str]
     #: (site id, name, territory) of each active site, in the order the rota lists them.
     sites: list[tuple[int, str, SiteTerritory]]
-    required: int
+    #: Inspections each site needs (site id → count).
+    required: dict[int, int]
 
 
 def plan_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
@@ -340,7 +336,7 @@ def plan_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,
     problem, names = build_problem(session, season, slots, zone)
     return PlannedRota(season.id, season.name, slots, problem, names,
                        [(site.id, site.name, chosen[site.id]) for site in sites],
-                       wanted_per_site(season))
+                       {site.id: requirement(season, site).total for site in sites})
 
 
 def solve_rota(planned: PlannedRota, *, seconds: float = 10.0, locale: str = "zh_CN",
@@ -364,7 +360,7 @@ def solve_rota(planned: PlannedRota, *, seconds: float = 10.0, locale: str = "zh
             planned_per_site[slots[index].site_id] += 1
     per_site = []
     for site_id, name, mine in planned.sites:
-        row = SiteRota(site_id, name, planned.required, planned_per_site[site_id],
+        row = SiteRota(site_id, name, planned.required[site_id], planned_per_site[site_id],
                        reasons[site_id], mine.group_id, mine.group, mine.km, mine.reason,
                        {"code": mine.code, "counts": mine.counts, "params": mine.params})
         if not any(slot.site_id == site_id for slot in slots):

@@ -32,6 +32,7 @@ from app.models import (
     Volunteer,
     patrol_inspection_members,
 )
+from app.services.patrols.requirement import site_requirement
 
 #: Members certified on the day an inspection needs for it to count as certified.
 CERTIFIED_MINIMUM = 2
@@ -137,7 +138,7 @@ class Figures:
 @dataclass(frozen=True)
 class SiteFigures(Figures):
     required: int
-    #: Certified group inspections still missing to reach the season's requirement (0 when
+    #: Certified group inspections still missing to reach the site's requirement (0 when
     #: met): a member's own visit is an inspection but does not count toward it.
     shortfall: int
 
@@ -168,20 +169,25 @@ def per_site(session: Session, season: PatrolSeason, *,
              neighbourhood_ids: frozenset[int] | None = None,
              zone: ZoneInfo | None = None) -> list[SiteFigures]:
     """Every active site of the season (and any inactive one inspected in it), with its
-    figures and how far it is from the season's requirement; by name."""
+    figures and how far it is from its requirement (`requirement`); by name."""
     facts = _facts(season, neighbourhood_ids, zone)
     rows = session.execute(
         select(PatrolSite.id, PatrolSite.name, func.count(facts.c.inspection_id),
-               _certified(facts), func.coalesce(func.sum(facts.c.present), 0))
+               _certified(facts), func.coalesce(func.sum(facts.c.present), 0),
+               PatrolSite.required_per_season, PatrolSite.min_per_week)
         .outerjoin(facts, facts.c.site_id == PatrolSite.id)
         .where(site_condition(season, neighbourhood_ids))
-        .group_by(PatrolSite.id, PatrolSite.name, PatrolSite.active)
+        .group_by(PatrolSite.id, PatrolSite.name, PatrolSite.active,
+                  PatrolSite.required_per_season, PatrolSite.min_per_week)
         .having(PatrolSite.active | (func.count(facts.c.inspection_id) > 0))
         .order_by(PatrolSite.name, PatrolSite.id)
     ).all()
-    required = season.required_per_site
-    return [SiteFigures(site_id, name, int(n), int(c), int(p), required, max(0, required - c))
-            for site_id, name, n, c, p in rows]
+    figures = []
+    for site_id, name, n, c, p, own_required, own_per_week in rows:
+        required = site_requirement(season, own_required, own_per_week).count
+        figures.append(SiteFigures(site_id, name, int(n), int(c), int(p), required,
+                                   max(0, required - c)))
+    return figures
 
 
 def per_group(session: Session, season: PatrolSeason, *,

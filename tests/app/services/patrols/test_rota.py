@@ -177,3 +177,27 @@ def test_a_site_without_a_group_goes_to_the_group_living_nearest(app, db_session
     assert row.territory.startswith("Given to 东组, whose members live nearest")
     (members,) = result.assigned.values()
     assert {names[v] for v in members} == {"东0", "东1"}  # not 东远, 3 km farther
+
+
+def test_a_site_with_its_own_counts_gets_them(app, db_session, season) -> None:
+    """甲网吧 needs two a week (four over the fortnight), 乙网吧 one in the whole season; the
+    others follow the season's two."""
+    sites = {s.name: s for s in rota.season_sites(db_session, season)}
+    sites["甲网吧"].min_per_week = 2
+    sites["乙网吧"].required_per_season, sites["乙网吧"].min_per_week = 1, 0
+    db_session.flush()
+
+    slots = rota.plan_slots(season, list(sites.values()), ZONE,
+                            rota.weekly_free_count(db_session, list(sites.values())))
+    weeks = {name: sorted(s.start.astimezone(ZONE).date() >= date(2027, 7, 12)
+                          for s in slots if s.site_name == name) for name in sites}
+    assert weeks["甲网吧"] == [False, False, True, True]
+    assert len(weeks["乙网吧"]) == 1 and len(weeks["丙网吧"]) == 2
+
+    with in_english(app):
+        result, _names = rota.build_rota(db_session, season, zone=ZONE, seconds=3,
+                                         locale="en")
+    rows = {s.name: (s.planned, s.required) for s in result.per_site}
+    assert rows == {"甲网吧": (4, 4), "乙网吧": (1, 1), "丙网吧": (2, 2), "早市": (0, 2)}
+    assert {s.name: s.reasons for s in result.per_site}["早市"] == [
+        "Its opening hours leave no time for an inspection."]

@@ -22,8 +22,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
-from app.models import PatrolSeason
+from app.models import PatrolSeason, PatrolSite
 from app.services.patrols import stats
 from tests import factories as f
 
@@ -118,3 +119,14 @@ def test_a_neighbourhood_season_covers_only_its_sites(db_session, season_data) -
     db_session.flush()
     assert stats.inspection_count(db_session, season, zone=ZONE) == 3
     assert stats.person_visit_count(db_session, season, zone=ZONE) == 6
+
+
+def test_a_sites_own_count_is_its_requirement(db_session, season_data) -> None:
+    season, _a = season_data
+    sites = {s.name: s for s in db_session.scalars(select(PatrolSite))}
+    sites["S1"].required_per_season = 5
+    sites["S2"].required_per_season = 0
+    db_session.flush()
+    rows = {s.name: (s.required, s.shortfall) for s in stats.per_site(db_session, season,
+                                                                          zone=ZONE)}
+    assert rows == {"S1": (5, 4), "S2": (0, 0), "S3": (3, 2)}
