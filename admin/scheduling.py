@@ -334,8 +334,9 @@ class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseVie
         self._check_form()
         run = self._run_or_404(run_id, write=True)
         rota_run = rota_runs.is_rota(run)
+        replanned = rota_run and run.status == RunStatus.succeeded
         try:
-            if rota_run:  # its own task; a proposal's events are not planned again
+            if rota_run:  # its own task, on the proposal's own inspections
                 rota_builds.requeue_rota(db.session, run)
             else:
                 runs.restart_run(db.session, run)
@@ -346,7 +347,8 @@ class ScheduleView(PublishedSeatPages, OverdueVisitPages, ProtectedView, BaseVie
         run_id = run.id
         if rota_run:
             after_commit(db.session, lambda: patrol_tasks.enqueue_rota(run_id))
-            flash(_("The rota is being built again."), "success")
+            flash(_("The rota is being planned again; pinned members are kept.") if replanned
+                  else _("The rota is being built again."), "success")
         else:
             _enqueue_after_commit(run_id)
             flash(_("The run starts again; pinned assignments are kept."), "success")

@@ -126,7 +126,7 @@ def test_who_may_build_a_seasons_rota(client, db_session, world, queued, role: s
         assert ('id="season-build-rota"' in page) == (role == "admin")
 
 
-def test_a_failed_rota_starts_again_as_a_rota_and_a_proposal_does_not(
+def test_a_failed_rota_starts_again_and_a_proposal_is_planned_again_keeping_its_pins(
         client, db_session, world, queued) -> None:
     season = world.jiahong.rows["patrolseason"]
     token = quick_login(client, world.users["coordinator"])
@@ -141,14 +141,24 @@ def test_a_failed_rota_starts_again_as_a_rota_and_a_proposal_does_not(
     assert run.status == RunStatus.queued
     assert queued() == [run.id, run.id]  # the rota's own task, not a scheduler run's
 
+    # A proposal under review is planned again on its own inspections, keeping the pins.
     run.status = RunStatus.succeeded
+    db_session.flush()
+    assert "重新排班（保留已固定的人员）" in as_text(client.get(f"/admin/schedule/run/{run.id}"))
+    again = client.post(f"/admin/schedule/run/{run.id}/rerun", data={"csrf_token": token},
+                        follow_redirects=True)
+    assert "正在重新排班，已固定的队员保留不变。" in as_text(again)
+    db_session.expire_all()
+    assert run.status == RunStatus.queued and "replan" in run.parameters
+    assert queued() == [run.id, run.id, run.id]
+
+    run.status = RunStatus.published
     db_session.flush()
     refused = client.post(f"/admin/schedule/run/{run.id}/rerun", data={"csrf_token": token},
                           follow_redirects=True)
-    assert "请先放弃它，再从巡查季重新生成" in as_text(refused)
-    assert "重新排班（保留已固定的人员）" not in as_text(refused)
+    assert "已发布的巡查排班不能重新排班" in as_text(refused)
     db_session.expire_all()
-    assert run.status == RunStatus.succeeded and queued() == [run.id, run.id]
+    assert run.status == RunStatus.published and queued() == [run.id, run.id, run.id]
 
 
 def _rota_events(db_session, run) -> int:

@@ -323,6 +323,9 @@ class PlannedRota:
     sites: list[tuple[int, str, SiteTerritory]]
     #: Inspections each site needs (site id → count).
     required: dict[int, int]
+    #: The run's own inspections (shift ids, slot by slot) when it is planned again
+    #: (`replan`); None: new events are made for the slots.
+    shift_ids: list[int] | None = None
 
 
 def plan_rota(session: Session, season: PatrolSeason, *, zone: ZoneInfo,

@@ -9,6 +9,9 @@ solves while a heartbeat writes its progress into the run on a connection of its
 final write transaction keeps the proposal as draft events and drafts of the run
 (`rota_runs.write_rota`) and marks it ``succeeded``. A failure ends the run ``failed`` with
 the reason the run page shows; a lost worker's run is ended by `runs.fail_stale_runs`.
+`requeue_rota` queues a failed run again, or a run under review to be planned again on its own
+inspections keeping the pinned members (`replan`; a pin the rota's rules no longer allow ends
+the run failed, saying so, as a scheduler run's does).
 
 A rota run's ``seconds`` is its deadline from queued to done: the engine gets what is left of
 it after the wait in the queue, the plan and a reserve for the write (never less than
@@ -25,9 +28,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+import scheduling
 from app.enums import RunStatus
 from app.models import PatrolSeason, ScheduleRun, User, utcnow
-from app.services.patrols import rota, rota_runs
+from app.services.patrols import replan, rota, rota_runs
 from app.services.patrols.log import PatrolError
 from app.services.scheduler import run_transactions, runs
 from app.services.scheduler.heartbeat import BuildHeartbeat, Heartbeat, total_seats
@@ -53,13 +57,18 @@ def queue_rota(session: Session, season: PatrolSeason, *, user: User | None = No
 
 
 def requeue_rota(session: Session, run: ScheduleRun) -> None:
-    """Queue a failed rota run again (`PatrolError` when it did not fail, or when its season
-    has got another rota meanwhile). Flush only."""
+    """Queue a rota run again: a failed one as it was (refused when its season has got another
+    rota meanwhile), one under review planned again on its own inspections, keeping the
+    pinned members (`replan`); a published one is refused (`PatrolError`, saying why).
+    Flush only."""
     season = run.patrol_season
-    if run.status != RunStatus.failed or season is None:
-        raise PatrolError(_l("A patrol rota is planned again by discarding it and building "
-                             "a new one from its season."))
-    rota_runs.check_free(session, season)
+    if season is None or run.status not in (RunStatus.failed, RunStatus.succeeded):
+        raise PatrolError(_l("A published patrol rota is not planned again: change its "
+                             "inspections one by one instead."))
+    if run.status == RunStatus.failed:
+        rota_runs.check_free(session, season)
+    else:
+        replan.mark(run)
     runs.restart_run(session, run)
 
 
@@ -82,7 +91,10 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
         building = BuildHeartbeat(engine, run_id)
         building.start()
         try:
-            planned = rota.plan_rota(session, season, zone=zone, locale=locale)
+            if replan.replanning(run):
+                planned = replan.plan_again(session, run, season, zone=zone, locale=locale)
+            else:
+                planned = rota.plan_rota(session, season, zone=zone, locale=locale)
         finally:
             building.stop()
         session.rollback()  # hold no snapshot or lock while solving
@@ -100,12 +112,16 @@ def execute_rota(session: Session, engine: Engine, run_id: int, *, zone: ZoneInf
         finally:
             heartbeat.stop()
         solve_seconds = time.monotonic() - clock - plan_seconds
+    except scheduling.InfeasiblePinError as exc:
+        run_transactions.fail_run(session, run_id, "infeasible_pins", f"{exc}\n")
+        return RunStatus.failed.value
     except Exception:
         run_transactions.fail_run(session, run_id, "crashed", traceback.format_exc())
         raise
 
     def write(run: ScheduleRun) -> None:
-        rota_runs.write_rota(session, run, planned.season_name, result)
+        rota_runs.write_rota(session, run, planned.season_name, result,
+                             shift_ids=planned.shift_ids)
         run.metrics = {**run.metrics, "phases": {
             "deadline": deadline, "queued": round(waited, 2), "plan": round(plan_seconds, 2),
             "solve": round(solve_seconds, 2), "solve_budget": round(budget, 2)}}

@@ -1,13 +1,15 @@
 """A proposed patrol rota kept as a scheduler run, reviewed and published like any other.
 
 Each slot becomes a draft patrol event of the site's neighbourhood (not public: the
-supervisors' work) with one shift of two seats, the engine's choice as proposed assignments
-of the run, and the run's metrics carry the engine's reason for every empty seat in the form
-the run page reads. Publishing the run (`scheduler.publish.publish_run`) publishes the
-staffed events, asks the members to confirm and puts the inspections in their calendar feeds. A
-season keeps one rota at a time: a second is refused while the first is being built (queued
-or running, `rota_builds`), awaiting review or published — by the service saying why, and
-behind it by the database (a partial unique index on the run's `patrol_season_id`).
+supervisors' work) with one shift of two seats (`create_events`), the engine's choice as
+proposed assignments of the run (`write_drafts`; a run planned again, `replan`, writes them
+onto its own inspections, keeping the pinned ones), and the run's metrics carry the
+engine's reason for every empty seat in the form the run page reads. Publishing the run
+(`scheduler.publish.publish_run`) publishes the staffed events, asks the members to confirm
+and puts the inspections in their calendar feeds. A season keeps one rota at a time: a
+second is refused while the first is being built (queued or running, `rota_builds`), awaiting
+review or published — by the service saying why, and behind it by the database (a partial
+unique index on the run's `patrol_season_id`).
 Discarding a rota run removes the draft events it created that nobody has touched
 (`removable_events`, `remove_events`). Publishing one leaves its inspections with fewer than two
 members unpublished (`hold_back_short`), listed on its page with the reason and removed in one
@@ -121,9 +123,29 @@ def save_rota(session: Session, season: PatrolSeason, rota: Rota, *,
     return run
 
 
-def write_rota(session: Session, run: ScheduleRun, season_name: str, rota: Rota) -> None:
-    """The proposal as draft events and proposed assignments of `run`, which is then ready
-    for review (succeeded)."""
+def write_rota(session: Session, run: ScheduleRun, season_name: str, rota: Rota, *,
+               shift_ids: list[int] | None = None) -> None:
+    """The proposal as proposed assignments of `run` — on new draft events, or on the run's
+    own inspections (`shift_ids`, slot by slot) when it was planned again — which is then
+    ready for review (succeeded)."""
+    if shift_ids is None:
+        shifts = create_events(session, season_name, rota)
+        run.scope = {"events": sorted({s.event_id for s in shifts})}
+        # Each inspection's site and group: a withdrawal is re-solved by the rota's rules.
+        run.parameters = {**run.parameters, "patrol_shifts": {
+            str(shift.id): [slot.site_id, slot.group_id]
+            for shift, slot in zip(shifts, rota.slots, strict=True)}}
+    else:
+        found = {s.id: s for s in session.scalars(select(Shift).where(Shift.id.in_(shift_ids)))}
+        shifts = [found[i] for i in shift_ids]
+    drafts = write_drafts(session, run, shifts, rota)
+    _finish(run, season_name, rota, shifts, drafts)
+    session.flush()
+
+
+def create_events(session: Session, season_name: str, rota: Rota) -> list[Shift]:
+    """A draft patrol event (not public) with one shift of two seats for each slot; the shifts
+    in the slots' order, flushed."""
     sites = {s.id: s for s in session.scalars(select(PatrolSite).where(
         PatrolSite.id.in_({slot.site_id for slot in rota.slots})))}
     skill = session.scalar(select(Skill).where(Skill.code == PATROL_SKILL))
@@ -142,18 +164,40 @@ def write_rota(session: Session, run: ScheduleRun, season_name: str, rota: Rota)
         session.add(event)
         shifts.append(shift)
     session.flush()
-    drafts = 0
+    return shifts
+
+
+def write_drafts(session: Session, run: ScheduleRun, shifts: list[Shift], rota: Rota) -> int:
+    """The engine's choice as the run's proposals on `shifts` (slot by slot): its earlier
+    unpinned proposals there go, pinned ones stay (the engine kept them); returns how many
+    proposals the run now has on them."""
+    pinned: set[tuple[int, int]] = set()
+    for draft in session.scalars(select(Assignment).where(
+            Assignment.shift_id.in_([s.id for s in shifts]),
+            Assignment.schedule_run_id == run.id,
+            Assignment.status == AssignmentStatus.proposed)):
+        if draft.pinned:
+            pinned.add((draft.shift_id, draft.volunteer_id))
+        else:
+            session.delete(draft)
+    session.flush()
+    added = 0
     for index, volunteer_ids in rota.assigned.items():
         for volunteer_id in volunteer_ids:
+            if (shifts[index].id, volunteer_id) in pinned:
+                continue
             session.add(Assignment(shift_id=shifts[index].id, volunteer_id=volunteer_id,
                                    status=AssignmentStatus.proposed,
                                    source=AssignmentSource.solver, schedule_run_id=run.id))
-            drafts += 1
-    run.scope = {"events": sorted({s.event_id for s in shifts})}
-    # Each inspection's site and group: a withdrawal is re-solved by the rota's rules.
-    run.parameters = {**run.parameters, "patrol_shifts": {
-        str(shift.id): [slot.site_id, slot.group_id]
-        for shift, slot in zip(shifts, rota.slots, strict=True)}}
+            added += 1
+    session.flush()
+    return len(pinned) + added
+
+
+def _finish(run: ScheduleRun, season_name: str, rota: Rota, shifts: list[Shift],
+            drafts: int) -> None:
+    """The run's metrics (the engine's reason for every empty seat, each site's group and
+    requirement) and log, and the run ready for review."""
     run.metrics = {
         "seats_filled": rota.filled_seats, "seats_total": rota.total_seats,
         "fill_rate": round(rota.filled_seats / rota.total_seats, 4) if rota.total_seats
@@ -181,7 +225,6 @@ def write_rota(session: Session, run: ScheduleRun, season_name: str, rota: Rota)
     run.status = RunStatus.succeeded
     run.progress = 1.0
     run.finished_at = utcnow()
-    session.flush()
 
 
 # -- Discarding -------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.enums import Role, RunStatus
+from app.enums import AssignmentStatus, Role, RunStatus
 from app.extensions import db
-from app.models import PatrolSeason, ScheduleRun, User
+from app.models import Assignment, PatrolSeason, ScheduleRun, User
 from app.services.demo import load_demo
 from app.services.patrols import rota_builds
 from app.services.scheduler import review, runs
@@ -178,4 +178,42 @@ def test_the_admin_button_builds_it_and_the_run_page_shows_why(
         reasons = row[row.index('class="run-site-reasons">'):].split("</td>", 1)[0]
         assert required == REQUIRED
         assert planned >= required or "<div>" in reasons, row
+    _discard(run_id)
+
+
+def test_plan_again_keeps_the_pins_through_the_queue(demo: Flask, start_consumer) -> None:
+    """The demo summer's rota under review, two of its members pinned, planned again by the
+    consumer: the same inspections, the pinned members on theirs, every café as before."""
+    start_consumer()
+    run = rota_builds.queue_rota(db.session, db.session.get(PatrolSeason, _summer()),
+                                 seconds=5)
+    db.session.commit()
+    run_id = run.id
+    enqueue_rota(run_id)
+    wait_for(lambda: _done(run_id), timeout=120)
+    run = fresh_run(run_id)
+    assert run.status == RunStatus.succeeded, run.error
+    inspections = sorted(run.parameters["patrol_shifts"])
+    pins = list(db.session.scalars(select(Assignment).where(
+        Assignment.schedule_run_id == run_id).order_by(Assignment.id).limit(2)))
+    for draft in pins:
+        draft.pinned = True
+    pinned = {(p.id, p.shift_id, p.volunteer_id) for p in pins}
+    rota_builds.requeue_rota(db.session, run)
+    db.session.commit()
+    enqueue_rota(run_id)
+    wait_for(lambda: _done(run_id), timeout=120)
+
+    run = fresh_run(run_id)
+    assert run.status == RunStatus.succeeded, run.error
+    assert sorted(run.parameters["patrol_shifts"]) == inspections
+    kept = {(a.id, a.shift_id, a.volunteer_id) for a in db.session.scalars(
+        select(Assignment).where(Assignment.id.in_([i for i, _s, _v in pinned]),
+                                 Assignment.pinned.is_(True),
+                                 Assignment.status == AssignmentStatus.proposed))}
+    assert kept == pinned
+    assert run_drafts(run_id) == run.metrics["seats_filled"] > 0
+    with force_locale("zh"):
+        report = review.report_json(review.run_report(db.session, run))
+    assert_every_site_covered_or_explained(report["sites"])
     _discard(run_id)

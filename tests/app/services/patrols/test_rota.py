@@ -13,42 +13,12 @@ import pytest
 from app.models import PatrolSeason
 from app.services.patrols import rota
 from tests import factories as f
+from tests.app.services.patrols.conftest import member
 from tests.helpers import in_english
 
 pytestmark = pytest.mark.integration
 
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-def _member(session, n, name, evenings=(0, 2, 4)):
-    volunteer = f.make_volunteer(session, neighbourhood=n, name=name, max_shifts_per_week=4)
-    for weekday in evenings:
-        f.make_availability(session, volunteer, weekday=weekday, start_time=time(18, 0),
-                            end_time=time(22, 0))
-    return volunteer
-
-
-@pytest.fixture
-def season(db_session):
-    n = f.make_neighbourhood(db_session, town="月浦镇", name="月浦轮班村")
-    a, b, c = (_member(db_session, n, name) for name in ("轮甲", "轮乙", "轮丙"))
-    lonely = _member(db_session, n, "独丁")
-    full = f.make_patrol_group(db_session, neighbourhood=n, name="满员组", members=[a, b, c])
-    single = f.make_patrol_group(db_session, neighbourhood=n, name="单人组",
-                                 members=[lonely, (f.make_volunteer(db_session, neighbourhood=n,
-                                                                    name="见习戊"), False, None)])
-    for name in ("甲网吧", "乙网吧"):
-        f.make_patrol_site(db_session, neighbourhood=n, name=name, group=full,
-                           opens_at=time(8, 0), closes_at=time(0, 0))
-    f.make_patrol_site(db_session, neighbourhood=n, name="早市", group=full,
-                       opens_at=time(6, 0), closes_at=time(9, 0))
-    f.make_patrol_site(db_session, neighbourhood=n, name="丙网吧", group=single)
-    season = PatrolSeason(town="月浦镇", neighbourhood=n, name="两周", required_per_site=2,
-                          min_per_week=1, starts_on=date(2027, 7, 5),
-                          ends_on=date(2027, 7, 18))
-    db_session.add(season)
-    db_session.flush()
-    return season
 
 
 def test_slots_spread_within_opening_hours_where_the_group_is_free(db_session,
@@ -148,9 +118,9 @@ def test_a_site_without_a_group_goes_to_the_group_living_nearest(app, db_session
     from app.services.patrols.territory import KM_PER_DEGREE_LAT, map_origin, to_grid
 
     n = f.make_neighbourhood(db_session, town="月浦镇", name="月浦远近村")
-    west = [_member(db_session, n, f"西{k}") for k in range(3)]
-    east = [_member(db_session, n, f"东{k}") for k in range(2)]
-    far_east = _member(db_session, n, "东远")
+    west = [member(db_session, n, f"西{k}") for k in range(3)]
+    east = [member(db_session, n, f"东{k}") for k in range(2)]
+    far_east = member(db_session, n, "东远")
     for k, v in enumerate(west):
         v.x_km, v.y_km = 0.1 * k, 0.0
     for k, v in enumerate(east):
