@@ -62,7 +62,9 @@ def requeue_rota(session: Session, run: ScheduleRun) -> None:
     pinned members (`replan`); a published one is refused (`PatrolError`, saying why).
     Flush only."""
     season = run.patrol_season
-    if season is None or run.status not in (RunStatus.failed, RunStatus.succeeded):
+    if season is None:
+        raise PatrolError(_l("The patrol season of this rota no longer exists."))
+    if run.status not in (RunStatus.failed, RunStatus.succeeded):
         raise PatrolError(_l("A published patrol rota is not planned again: change its "
                              "inspections one by one instead."))
     if run.status == RunStatus.failed:
