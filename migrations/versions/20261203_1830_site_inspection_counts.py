@@ -3,7 +3,7 @@ per season and per week (a café with past findings more than the others); empty
 counts hold, so every site keeps what it had
 
 Revision ID: s1tec0unt001
-Revises: svy1at3r0001
+Revises: cv1v0tes0001
 Create Date: 2026-12-03 18:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "s1tec0unt001"
-down_revision = "svy1at3r0001"
+down_revision = "cv1v0tes0001"
 branch_labels = None
 depends_on = None
 
