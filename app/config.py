@@ -63,12 +63,19 @@ DEFAULTS: dict[str, Any] = {
     #: use), and seconds a request waits for one before answering 503 with Retry-After.
     "LINLI_DB_MAX_OVERFLOW": 0,
     "LINLI_DB_POOL_TIMEOUT": 10,
+    #: PostgreSQL: a pooled connection idle at least this many seconds is tested (a round trip)
+    #: before a request gets it; one in steady use is not (see `server_pool_options`).
+    "LINLI_DB_PING_AFTER_IDLE": 1.0,
     #: The task queue: "redis://…" for RedisHuey; None: SqliteHuey in the instance folder.
     "HUEY_URL": None,
     #: Queue name, so several deployments (or test runs) can share one Redis.
     "HUEY_NAME": "linli",
     #: A Redis for the rate limiter when HUEY_URL is not Redis (or not set).
     "REDIS_URL": None,
+    #: Seconds every process trusts a personal feed's version kept in the Redis of HUEY_URL or
+    #: REDIS_URL, answering an unchanged poll 304 without the database (app.services.feeds.
+    #: shared); 0 turns it off. Without Redis every poll asks the database.
+    "LINLI_FEED_SHARED_SECONDS": 60,
     #: Rate limiting on or off (environment: LINLI_RATELIMIT_ENABLED=false turns it off).
     "LINLI_RATELIMIT_ENABLED": True,
     #: Flask-Limiter storage. None: the Redis of HUEY_URL or REDIS_URL when there is one (so
@@ -159,7 +166,7 @@ _INTEGER_SETTINGS = (
     "LINLI_PROXY_FIX_X_PORT", "LINLI_PROXY_FIX_X_PREFIX", "LINLI_LOGIN_MAX_FAILURES",
     "LINLI_LOGIN_LOCK_MINUTES", "LINLI_MAIL_SMTP_PORT",
     "LINLI_SCHEDULE_MIN_GAP_MINUTES", "SQLITE_BUSY_TIMEOUT_MS", "LINLI_DB_MAX_OVERFLOW",
-    "LINLI_DB_POOL_TIMEOUT",
+    "LINLI_DB_POOL_TIMEOUT", "LINLI_FEED_SHARED_SECONDS",
 )
 
 INSTANCE_CONFIG_TEMPLATE = '''\
@@ -267,7 +274,8 @@ def _apply_layer(settings: dict[str, Any], layer: dict[str, Any]) -> None:
         settings[_ALIASES.get(key, key)] = value
 
 
-def _redis_url(settings: dict[str, Any]) -> str | None:
+def shared_redis_url(settings: Any) -> str | None:
+    """The Redis every process of the deployment shares (the queue's, else REDIS_URL)."""
     for key in ("HUEY_URL", "REDIS_URL"):
         url = settings.get(key)
         if isinstance(url, str) and url.startswith(("redis://", "rediss://", "unix://")):
@@ -303,7 +311,7 @@ def resolve_settings(
     # Derived settings: the names the extensions read.
     settings["RATELIMIT_ENABLED"] = settings["LINLI_RATELIMIT_ENABLED"]
     settings["RATELIMIT_STORAGE_URI"] = (
-        settings["LINLI_RATELIMIT_STORAGE_URI"] or _redis_url(settings) or "memory://"
+        settings["LINLI_RATELIMIT_STORAGE_URI"] or shared_redis_url(settings) or "memory://"
     )
     # Deployments sharing one Redis keep separate budgets, as they keep separate queues.
     settings.setdefault("RATELIMIT_KEY_PREFIX", f"{settings['HUEY_NAME']}-limits")
@@ -322,10 +330,8 @@ DEFAULT_THREADS = 8
 def server_pool_options(settings: dict[str, Any]) -> dict[str, Any]:
     """The connection pool of a database server (PostgreSQL), sized from the deployment."""
     size = settings["LINLI_DB_POOL_SIZE"] or os.environ.get("GUNICORN_THREADS") or DEFAULT_THREADS
+    # No `pool_pre_ping`: app.database tests only connections that sat idle (see there).
     return {
-        # A server connection can die between requests (a restart, a failover, an idle
-        # timeout); a SQLite file cannot, so the extra round trip is spent only here.
-        "pool_pre_ping": True,
         "pool_size": int(size),
         "max_overflow": settings["LINLI_DB_MAX_OVERFLOW"],
         "pool_timeout": settings["LINLI_DB_POOL_TIMEOUT"],

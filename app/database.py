@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -9,10 +10,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, current_app, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from app import transactions, unavailable
@@ -22,6 +23,7 @@ from app.services.feeds import (
     record_bulk_tombstones,
     record_tombstones,
 )
+from app.services.feeds import shared as shared_feeds
 from app.services.series.exceptions import detach_changed_occurrences
 from app.services.signup import release_sqlite_writer_mutex
 
@@ -99,6 +101,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     # went up.
     record_tombstones(session)
     bump_sequences_for_changes(session)
+    if shared_feeds.flush_changes_feeds(session):
+        _feeds_change_on_commit(session)
     # An occurrence of a series changed by hand, by whatever path, is the series' exception.
     detach_changed_occurrences(session)
 
@@ -108,6 +112,16 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
     # it removes from feeds get their tombstones here, before it runs.
     if state.is_delete:
         record_bulk_tombstones(state.session, state.statement)
+    if shared_feeds.statement_changes_feeds(state):
+        _feeds_change_on_commit(state.session)
+
+
+def _feeds_change_on_commit(session: Session) -> None:
+    # Every process's shared feed versions go stale once this is committed (not before: a
+    # poll in between would store the old version under the new generation).
+    shared = current_app.extensions.get(shared_feeds.EXTENSION) if has_app_context() else None
+    if shared is not None:
+        transactions.after_commit_once(session, shared.changed)
 
 
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
@@ -143,8 +157,35 @@ def init_app(app: Flask) -> None:
             timeout = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
             event.listen(engine, "connect", partial(_configure_sqlite, busy_timeout_ms=timeout))
             event.listen(engine, "begin", _begin_sqlite)
+        else:
+            _ping_idle_connections(engine, float(app.config["LINLI_DB_PING_AFTER_IDLE"]))
     app.after_request(_commit_on_success)
     app.teardown_request(_rollback_on_error)
+
+
+def _ping_idle_connections(engine: Engine, after: float) -> None:
+    """Test a pooled server connection before use only when it sat idle `after` seconds.
+
+    A connection dies while nobody uses it (a restart, a failover, an idle timeout); one
+    that died in use failed that use, and the pool replaced it and every connection pooled
+    before the failure. So testing the idle ones catches what `pool_pre_ping` catches,
+    without a round trip before every request while the site is busy. A failed test makes
+    the pool open a fresh connection, unseen by the request.
+    """
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["linli_idle_since"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("linli_idle_since", None)
+        if since is None or time.monotonic() - since < after:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError("a pooled connection was lost while idle") from error
+
+    event.listen(engine.pool, "checkin", checkin)
+    event.listen(engine.pool, "checkout", checkout)
 
 
 def _commit_on_success(response: Response) -> Response:

@@ -26,6 +26,13 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault(_PENDING, []).append(callback)
 
 
+def after_commit_once(session: Session, callback: Callable[[], None]) -> None:
+    """`after_commit`, unless an equal callback already waits for this transaction."""
+    pending = session.info.setdefault(_PENDING, [])
+    if callback not in pending:
+        pending.append(callback)
+
+
 def mark_committed(session: Session) -> None:
     """`after_commit` listener: what was pending is now due."""
     session.info.setdefault(_READY, []).extend(session.info.pop(_PENDING, []))

@@ -31,7 +31,6 @@ LOGGER_NAMES = ("werkzeug", "gunicorn.access", "gunicorn.error")
 PATH_IN_TEXT = re.compile(r"(?<![\w.:/])/[^\s\"'<>]*")
 #: A full URL (a Referer in gunicorn's access log): its path is redacted the same way.
 URL_IN_TEXT = re.compile(r"(https?://[^/\s\"'<>]+)(/[^\s\"'<>]*)")
-_PLACEHOLDER = "REDACTEDxPLACEHOLDER"
 
 _maps: list[Map] = []
 
@@ -66,23 +65,39 @@ def _match(url_map: Map, path: str) -> tuple[str, dict, object] | None:
     return None
 
 
-def _secret_prefixes(url_map: Map) -> list[str]:
-    return sorted({rule.rule.split("<", 1)[0] for rule in url_map.iter_rules()
-                   if SECRET_ARGUMENTS & set(rule.arguments)}, key=len, reverse=True)
+#: Per URL map: (how many rules it had, the fixed beginnings of its routes with a secret).
+_prefixes: dict[int, tuple[int, tuple[str, ...]]] = {}
+
+
+def _secret_prefixes(url_map: Map) -> tuple[str, ...]:
+    # Every log line asks; the map only changes while the app is being set up.
+    size = len(url_map._rules)
+    known = _prefixes.get(id(url_map))
+    if known is None or known[0] != size:
+        prefixes = tuple(sorted({rule.rule.split("<", 1)[0] for rule in url_map.iter_rules()
+                                 if SECRET_ARGUMENTS & set(rule.arguments)},
+                                key=len, reverse=True))
+        known = _prefixes[id(url_map)] = (size, prefixes)
+    return known[1]
 
 
 def redact_target(target: str, url_map: Map) -> str:
     """One request target (path and query) with its secret parts replaced."""
     path, sep, query = target.partition("?")
     normal = _normal(path)
+    if not sep and not normal.startswith(_secret_prefixes(url_map)):
+        # No route with a secret begins so (the common case: /healthz, /events/3): nothing
+        # to match.
+        return path
     found = _match(url_map, normal)
     endpoint = None
     if found is not None:
-        endpoint, args, adapter = found
+        endpoint, args, _adapter = found
         secrets = SECRET_ARGUMENTS & set(args)
         if secrets:
-            values = {**args, **{name: _PLACEHOLDER for name in secrets}}
-            path = adapter.build(endpoint, values).replace(_PLACEHOLDER, MARK)  # type: ignore[attr-defined]
+            path = normal
+            for name in secrets:
+                path = path.replace(str(args[name]), MARK)
     else:
         for prefix in _secret_prefixes(url_map):
             if normal.startswith(prefix) and len(normal) > len(prefix):

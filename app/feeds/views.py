@@ -12,11 +12,13 @@ from flask import Blueprint, Flask, abort, current_app, request
 from werkzeug.http import http_date
 from werkzeug.wrappers import Response
 
+from app.config import shared_redis_url
 from app.extensions import db
 from app.feeds import logs
 from app.models import utcnow
 from app.services import feeds as feed_service
 from app.services.feeds import FeedCache, FeedKind, FeedSettings, RenderedFeed
+from app.services.feeds.shared import EXTENSION, KnownFeed, SharedFeedVersions
 
 feeds_bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -40,7 +42,7 @@ def _no_referrer(response: Response) -> Response:
     return response
 
 
-def _not_modified(feed: RenderedFeed) -> bool:
+def _not_modified(feed: RenderedFeed | KnownFeed) -> bool:
     if request.if_none_match:
         return request.if_none_match.contains_weak(feed.etag.strip('"'))
     since = request.if_modified_since
@@ -48,12 +50,17 @@ def _not_modified(feed: RenderedFeed) -> bool:
                 <= since)
 
 
-def _respond(feed: RenderedFeed | None, *, cache_control: str, filename: str) -> Response:
-    if feed is None:
-        abort(404)
+def _cache_headers(feed: RenderedFeed | KnownFeed, cache_control: str) -> dict[str, str]:
     headers = {"ETag": feed.etag, "Cache-Control": cache_control}
     if feed.last_modified is not None:
         headers["Last-Modified"] = http_date(feed.last_modified)
+    return headers
+
+
+def _respond(feed: RenderedFeed | None, *, cache_control: str, filename: str) -> Response:
+    if feed is None:
+        abort(404)
+    headers = _cache_headers(feed, cache_control)
     if _not_modified(feed):
         return Response(status=304, headers=headers)
     response = Response(feed.body, headers=headers)
@@ -66,8 +73,15 @@ def _respond(feed: RenderedFeed | None, *, cache_control: str, filename: str) ->
 
 @feeds_bp.get("/v/<token>.ics")
 def volunteer_feed(token: str) -> Response:
-    feed = feed_service.volunteer_feed(db.session, token, now=utcnow(), settings=settings(),
-                                       cache=feed_cache())
+    now = utcnow()
+    shared: SharedFeedVersions | None = current_app.extensions.get(EXTENSION)
+    generation = None
+    if shared is not None:
+        generation, known = feed_service.known_volunteer_feed(shared, token, now)
+        if known is not None and _not_modified(known):
+            return Response(status=304, headers=_cache_headers(known, PRIVATE_CACHE_CONTROL))
+    feed = feed_service.volunteer_feed(db.session, token, now=now, settings=settings(),
+                                       cache=feed_cache(), shared=shared, generation=generation)
     return _respond(feed, cache_control=PRIVATE_CACHE_CONTROL, filename="linli.ics")
 
 
@@ -104,5 +118,10 @@ def neighbourhood_feed(neighbourhood_id: int) -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions[CACHE_KEY] = FeedCache()
+    seconds = app.config["LINLI_FEED_SHARED_SECONDS"]
+    redis_url = shared_redis_url(app.config)
+    if seconds > 0 and redis_url:
+        app.extensions[EXTENSION] = SharedFeedVersions.from_url(
+            redis_url, prefix=f"{app.config['HUEY_NAME']}-feeds", seconds=seconds)
     app.register_blueprint(feeds_bp)
     logs.install(app.logger, url_map=app.url_map)

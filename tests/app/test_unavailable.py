@@ -8,6 +8,7 @@ backend ended with pg_terminate_backend; SQLite: the driver's connection closed)
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import time
@@ -80,6 +81,24 @@ def test_the_api_answers_503_as_a_problem(down: Flask) -> None:
     assert "cannot be reached" in problem["detail"]
 
 
+def _kill_backend(engine_url, pid: int) -> None:
+    """End a PostgreSQL backend from outside and wait until it has gone."""
+    killer = create_engine(engine_url)
+    try:
+        with killer.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            for _ in range(200):  # the backend leaves the table once it has exited
+                alive = connection.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                    {"pid": pid}).scalar()
+                if not alive:
+                    break
+                connection.rollback()
+                time.sleep(0.05)
+    finally:
+        killer.dispose()
+
+
 def _cut_the_connection_before(app: Flask, path: str) -> None:
     """Before `path` is served, its request's connection is taken from the pool and killed
     from outside, before anything is sent on it."""
@@ -91,21 +110,7 @@ def _cut_the_connection_before(app: Flask, path: str) -> None:
         if db.engine.dialect.name != "postgresql":
             driver.close()
             return
-        pid = driver.info.backend_pid
-        killer = create_engine(db.engine.url)
-        try:
-            with killer.connect() as connection:
-                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-                for _ in range(200):  # the backend leaves the table once it has exited
-                    alive = connection.execute(text(
-                        "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
-                        {"pid": pid}).scalar()
-                    if not alive:
-                        break
-                    connection.rollback()
-                    time.sleep(0.05)
-        finally:
-            killer.dispose()
+        _kill_backend(db.engine.url, driver.info.backend_pid)
 
     app.before_request(cut)
 
@@ -142,6 +147,25 @@ def test_the_pool_is_sized_from_the_deployment(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("LINLI_DB_POOL_SIZE", raising=False)
     options = resolve_settings(tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_size"] == 6 and options["max_overflow"] == 0
-    assert options["pool_pre_ping"] is True
+    assert "pool_pre_ping" not in options  # idle connections only: test_idle_connection_…
     monkeypatch.setenv("LINLI_DB_POOL_SIZE", "3")
     assert resolve_settings(tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 3
+
+
+if os.environ.get("TEST_DATABASE_URL"):  # pooled server connections: PostgreSQL only
+
+    @pytest.mark.parametrize("idle_for, status", [(0.0, 200), (1e9, 503)])
+    def test_idle_connection_that_died_is_replaced_unseen(
+            database_url: str, idle_for: float, status: int) -> None:
+        """A pooled connection idle `LINLI_DB_PING_AFTER_IDLE` seconds is tested before use
+        and replaced when dead; one in steady use is not tested (and then its death shows,
+        which is what the second case proves the first case's ping is for)."""
+        with temporary_app(database_url, LINLI_DB_PING_AFTER_IDLE=idle_for) as app:
+            client = app.test_client()
+            assert client.get("/healthz").status_code == 200
+            with app.app_context():
+                with db.engine.connect() as connection:  # the one pooled connection
+                    pid = connection.connection.driver_connection.info.backend_pid
+                _kill_backend(db.engine.url, pid)
+            assert client.get("/healthz").status_code == status
+            assert client.get("/healthz").status_code == 200  # replaced either way

@@ -35,7 +35,13 @@ from app.services.feeds.base import (
     rotate_team_token,
     rotate_volunteer_token,
 )
-from app.services.feeds.cache import FeedCache, public_feed, team_feed, volunteer_feed
+from app.services.feeds.cache import (
+    FeedCache,
+    known_volunteer_feed,
+    public_feed,
+    team_feed,
+    volunteer_feed,
+)
 from app.services.feeds.render import (
     build_assignment_file,
     build_public_feed,
@@ -71,6 +77,7 @@ __all__ = [
     "build_volunteer_feed",
     "bump_sequences",
     "bump_sequences_for_changes",
+    "known_volunteer_feed",
     "public_feed",
     "public_feed_version",
     "purge_tombstones",

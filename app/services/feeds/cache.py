@@ -11,8 +11,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.models import Team, Volunteer
-from app.services.feeds.base import FeedKind, FeedSettings, FeedVersion, RenderedFeed
+from app.services.feeds.base import (
+    TOKEN_RE,
+    FeedKind,
+    FeedSettings,
+    FeedVersion,
+    RenderedFeed,
+)
 from app.services.feeds.render import build_public_feed, build_team_feed, build_volunteer_feed
+from app.services.feeds.shared import KnownFeed, SharedFeedVersions, needs_database
 from app.services.feeds.versions import (
     public_feed_version,
     record_feed_fetch,
@@ -73,15 +80,30 @@ def _cached(cache: FeedCache, kind: FeedKind, version: FeedVersion, render: Any)
     return feed
 
 
+def known_volunteer_feed(shared: SharedFeedVersions, token: str,
+                         now: datetime) -> tuple[int | None, KnownFeed | None]:
+    """(generation, the personal feed's version as every process knows it); the version only
+    when a poll may be answered from it, without the database."""
+    if not TOKEN_RE.match(token):
+        return None, None
+    generation, known = shared.lookup(token)
+    return generation, None if needs_database(known, now) else known
+
+
 def volunteer_feed(session: Session, token: str, *, now: datetime, settings: FeedSettings,
-                   cache: FeedCache) -> RenderedFeed | None:
-    """The personal feed behind a secret link, or None (unknown token, inactive volunteer)."""
+                   cache: FeedCache, shared: SharedFeedVersions | None = None,
+                   generation: int | None = None) -> RenderedFeed | None:
+    """The personal feed behind a secret link, or None (unknown token, inactive volunteer).
+    With `shared`, its version is left there for every process, stamped with `generation`
+    (read by `known_volunteer_feed` before this looked at the database)."""
     version = volunteer_feed_version(session, token, now)
     if version is None:
         return None
     feed = _cached(cache, FeedKind.volunteer, version, lambda: build_volunteer_feed(
         session, session.get_one(Volunteer, version.owner_id), now=now, settings=settings))
-    record_feed_fetch(session, version, now)
+    recorded = record_feed_fetch(session, version, now)
+    if shared is not None:
+        shared.remember(token, generation, feed, now if recorded else version.fetched_at)
     return feed
 
 

@@ -37,6 +37,7 @@ from app.services.feeds.base import (
     public_event_filter,
     visit_window,
 )
+from app.services.feeds.shared import NOT_A_FEED_CHANGE
 
 # -- versions: one cheap query per poll --------------------------------------------------------
 
@@ -180,7 +181,7 @@ def record_feed_fetch(session: Session, version: FeedVersion, now: datetime) -> 
         update(Volunteer)
         .where(Volunteer.id == version.owner_id)
         .values(feed_fetched_at=now, updated_at=Volunteer.updated_at)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **{NOT_A_FEED_CHANGE: True})
     )
     return True
 
