@@ -1,7 +1,8 @@
 """Asking to drop or swap a confirmed shift from the portal, and taking the request back.
 
 A POST with the CSRF token; a refusal says why in the volunteer's language and changes
-nothing. The rules are `app.services.scheduler.swaps`'.
+nothing, and one for what was typed (the colleague's number, the reason) shows the form again
+with it. The rules are `app.services.scheduler.swaps`'.
 
 A swap's answer repeats the number the volunteer typed and never a name: whether the number
 is a volunteer's, and whose, is for the coordinator (the form told both to anyone who typed
@@ -19,27 +20,40 @@ from werkzeug.wrappers import Response
 from app.enums import ShiftChangeStatus
 from app.extensions import db
 from app.models import Assignment, ShiftChangeRequest
-from app.portal.views import _require_volunteer, back_to_shift, portal_bp
+from app.portal.views import (
+    HeldChange,
+    _require_volunteer,
+    back_to_shift,
+    portal_bp,
+    render_index,
+)
 from app.services.scheduler import swaps
+
+#: Refusals for what was typed: the form comes back with it, saying why, to be corrected.
+TYPED_WRONG = frozenset({"phone", "self", "reason"})
 
 
 @portal_bp.post("/assignments/<int:assignment_id>/change")
-def ask_change(assignment_id: int) -> Response:
+def ask_change(assignment_id: int) -> Response | tuple[str, int]:
     volunteer = _require_volunteer()
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.volunteer_id != volunteer.id:
         abort(404)
     swap = request.form.get("kind") == "swap"
-    phone = request.form.get("colleague_phone", "") if swap else ""
-    if swap and not phone.strip():
-        flash(_("Please enter your colleague's 11-digit mobile number."), "danger")
-        return back_to_shift(assignment_id)
+    typed_phone = request.form.get("colleague_phone", "")
+    reason = request.form.get("reason", "")
+    phone = typed_phone if swap else ""
     try:
-        change = swaps.ask(db.session, assignment, colleague_phone=phone,
-                           reason=request.form.get("reason", ""))
+        if swap and not phone.strip():
+            raise swaps.SwapError("phone", _("Please enter your colleague's 11-digit mobile "
+                                             "number."))
+        change = swaps.ask(db.session, assignment, colleague_phone=phone, reason=reason)
     except swaps.SwapError as error:
-        flash(error.message, "danger")
-        return back_to_shift(assignment_id)
+        if error.code not in TYPED_WRONG:  # nothing to type again: the shift's state says why
+            flash(error.message, "danger")
+            return back_to_shift(assignment_id)
+        held = HeldChange(assignment_id, typed_phone, reason, error.message)
+        return render_index(volunteer, held), 400
     if change.status == ShiftChangeStatus.approved:  # the event approves them automatically
         if change.is_swap:
             flash(_("Done: the shift is handed over to your colleague with the number "

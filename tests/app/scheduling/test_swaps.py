@@ -54,12 +54,13 @@ def open_portal(client: FlaskClient, assignment: Assignment) -> None:
 
 
 def ask(client: FlaskClient, assignment: Assignment, *, offered: bool = True,
-        **form: str) -> str:
+        typed_wrong: bool = False, **form: str) -> str:
+    """The answer page; `typed_wrong`: refused for what was typed, the form shown again."""
     page = client.get("/portal/").get_data(as_text=True)
-    assert (f'action="/portal/assignments/{assignment.id}/change"' in page) == offered
+    assert (f'action="/portal/assignments/{assignment.id}/change' in page) == offered
     response = client.post(f"/portal/assignments/{assignment.id}/change", data={
         "csrf_token": csrf_token(client, "/portal/"), **form}, follow_redirects=True)
-    assert response.status_code == 200
+    assert response.status_code == (400 if typed_wrong else 200)
     return response.get_data(as_text=True)
 
 
@@ -150,8 +151,9 @@ def test_swap_answer_never_says_whether_or_whose_a_number_is(
     names = [v.name for v in town["town"].volunteers if v.id != first.volunteer_id]
     open_portal(client, first)
     # Bad input: a clear message, nothing recorded.
-    assert "请填写同事的 11 位手机号" in ask(client, first, kind="swap", colleague_phone="123")
-    assert "这是您自己的号码" in ask(client, first, kind="swap",
+    assert "请填写同事的 11 位手机号" in ask(client, first, kind="swap", colleague_phone="123",
+                                             typed_wrong=True)
+    assert "这是您自己的号码" in ask(client, first, kind="swap", typed_wrong=True,
                                      colleague_phone=first.volunteer.phone)
     assert db_session.scalars(select(ShiftChangeRequest)).all() == []
 
@@ -235,7 +237,7 @@ def test_only_confirmed_shifts_not_yet_begun(client: FlaskClient, db_session: Se
     db_session.flush()
     open_portal(client, first)
     page = client.get("/portal/").get_data(as_text=True)
-    assert f'action="/portal/assignments/{first.id}/change"' not in page
+    assert f'action="/portal/assignments/{first.id}/change' not in page
     response = client.post(f"/portal/assignments/{first.id}/change", data={
         "csrf_token": csrf_token(client, "/portal/"), "kind": "drop"}, follow_redirects=True)
     assert "只有已确认的班次才能申请退出或换班" in response.get_data(as_text=True)
