@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -25,6 +25,8 @@ from app.sorting import pinyin_key
 #: How times are entered and shown: wall-clock time in the deployment's zone.
 LOCAL_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 DISPLAY_FORMAT = "%Y-%m-%d %H:%M"
+#: The time of day of the format's example (`format_example`).
+EXAMPLE_TIME = time(9, 30)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
@@ -35,13 +37,16 @@ def to_utc(local: datetime) -> datetime:
 
 def _zone_hint() -> str:
     return gettext("Local time (%(zone)s), as %(example)s",
-                   zone=current_app.config["LINLI_TIMEZONE"], example=_example())
+                   zone=current_app.config["LINLI_TIMEZONE"], example=format_example())
 
 
-def _example() -> str:
-    """A time written the way the field reads it: today at 19:00, in the deployment's zone."""
-    today = datetime.now(deployment_zone()).date()
-    return datetime.combine(today, time(19, 0)).strftime(DISPLAY_FORMAT)
+def format_example(now: datetime | None = None) -> str:
+    """A time written the way the field reads it, and one a field refusing past times takes:
+    a week from today at 09:30 in the deployment's zone (`now` by default the moment the page
+    is drawn)."""
+    zone = deployment_zone()
+    day = ((now or datetime.now(UTC)).astimezone(zone) + timedelta(days=7)).date()
+    return datetime.combine(day, EXAMPLE_TIME).strftime(DISPLAY_FORMAT)
 
 
 def show_local(value: datetime) -> str:
@@ -76,7 +81,7 @@ class LocalDateTimeField(admin_form.DateTimeField):
         except ValueError:  # WTForms' own words name no format: say which one is read
             raise ValueError(gettext("Not a date and time that can be read: write it as "
                                      "%(example)s (year-month-day hour:minute).",
-                                     example=_example())) from None
+                                     example=format_example())) from None
         if isinstance(self.data, datetime) and self.data.tzinfo is None:
             # Year 1 has no UTC equivalent east of Greenwich, and 9999 leaves no room for an
             # end; nothing Linli schedules is that far away.

@@ -4,6 +4,10 @@ invited to it."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
@@ -17,6 +21,15 @@ pytestmark = pytest.mark.integration
 
 S = RequestStatus
 SIX = "王建国\n李秀英\n张伟\n赵敏\n钱七\n孙八"
+ZONE = ZoneInfo("Asia/Shanghai")
+#: A date-time as the admin's fields write their example.
+EXAMPLE = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d)")
+
+
+def _moment_to_come(example: str) -> bool:
+    moment = datetime.strptime(example, "%Y-%m-%d %H:%M").replace(tzinfo=ZONE)
+    now = datetime.now(UTC)
+    return now < moment < now + timedelta(days=8)
 
 
 def _step(client, row_id: int, status: str, note: str = ""):
@@ -75,6 +88,8 @@ def test_the_meeting_time_has_the_picker_and_a_bad_one_is_refused_on_its_field(
     assert 'data-role="datetimepicker"' in meeting
     assert "bootstrap-daterangepicker/daterangepicker.js" in page and "admin/js/form.js" in page
     assert "当地时间（Asia/Shanghai），格式如 " in meeting and 'id="starts_at-hint"' in meeting
+    # Its example is a moment to come, as the field refuses past times (drawn with the page).
+    assert _moment_to_come(EXAMPLE.search(meeting).group(1))
 
     url = f"/admin/residentrequest/meeting/?id={row.id}"
     token = csrf_token_from(page)
@@ -88,6 +103,8 @@ def test_the_meeting_time_has_the_picker_and_a_bad_one_is_refused_on_its_field(
         field = field[:field.index('name="place"')]
         assert 'is-invalid' in field and 'id="starts_at-error"' in field and message in field
         assert f'value="{typed}"' in field  # what was typed is kept
+        if typed == "下周三晚上七点":
+            assert _moment_to_come(EXAMPLE.search(field).group(1))
         assert "王建国" in body[body.index('id="meeting-form"'):]
     db_session.expire_all()
     assert db_session.get(ResidentRequest, row.id).council_event_id is None
