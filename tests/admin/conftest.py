@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.enums import (
     AttendanceStatus,
     AuditAction,
+    ChecklistAnswer,
     DonorKind,
     EventKind,
     Festival,
@@ -211,7 +212,8 @@ def world(db_session) -> World:
                          name_en="Blood pressure")
     policy = VisitPolicy(category=HouseholdCategory.living_alone, interval_days=7)
     checklist_item = PatrolChecklistItem(site_kind=PatrolSiteKind.internet_cafe,
-                                         question="有未成年人上网吗", concern_answer="yes")
+                                         question="有未成年人上网吗",
+                                         concern_answer=ChecklistAnswer.yes)
     rule = HoursRule(town="示例镇", step_minutes=15)
     holiday = HolidayPeriod(name="示例节", kind=HolidayKind.holiday,
                             first_day=date(2030, 10, 1), last_day=date(2030, 10, 3))
