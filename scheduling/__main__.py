@@ -7,7 +7,8 @@ import json
 import sys
 from collections import Counter
 
-from scheduling.bench import SIZES, bench, family_bench, run_family, run_one
+from scheduling.bench import SIZES, bench, run_one
+from scheduling.bench_families import family_bench, run_family
 from scheduling.check import check
 from scheduling.generate import generate
 from scheduling.io import dumps_problem, dumps_solution, load_problem, load_solution

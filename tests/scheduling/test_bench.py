@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scheduling import solve
-from scheduling.bench import _optimum_columns
+from scheduling.bench_families import optimum_columns
 from scheduling.bounds import HAVE_HIGHS
 from scheduling.eligibility import MIN_SEAT_BONUS, SEAT_WEIGHT
 from scheduling.optimum import OPTIMUM_TARGET, optimum_reference
@@ -22,7 +22,7 @@ def test_the_engine_is_measured_against_the_proven_optimum() -> None:
     assert (ref["seats"], ref["weighted"]) == (2, (1 + 3) * (SEAT_WEIGHT + MIN_SEAT_BONUS))
     assert ref["proven"]
     assert ref["quality"] == solution.metrics.filled_seats / 2
-    columns = _optimum_columns([ref])
+    columns = optimum_columns([ref])
     assert columns[2] == "2 proven"
     assert columns[3] == ("ok" if min(ref["quality"], ref["weighted_quality"]) >= OPTIMUM_TARGET
                           else "MISS")
@@ -31,6 +31,6 @@ def test_the_engine_is_measured_against_the_proven_optimum() -> None:
 def test_an_optimum_not_known_is_not_shown_as_reached() -> None:
     unknown = {"seats": None, "weighted": None, "proven": False, "seats_proven": False,
                "quality": None, "weighted_quality": None}
-    assert _optimum_columns([unknown]) == ["—", "—", "not known", "—"]
+    assert optimum_columns([unknown]) == ["—", "—", "not known", "—"]
     seats_only = {**unknown, "seats": 90.0, "seats_proven": True, "quality": 1.0}
-    assert _optimum_columns([seats_only]) == ["100.00%", "—", "90 proven", "—"]
+    assert optimum_columns([seats_only]) == ["100.00%", "—", "90 proven", "—"]
