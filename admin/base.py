@@ -1,54 +1,44 @@
-"""The one base every admin view inherits: login and role checks, row scoping, CSRF, local time.
+"""The one base every model view inherits: the role × model matrix and row scoping.
 
 Nothing here knows a particular model: the permission matrix (`admin.access`) says what a role
 may do with a model, `app.services.scoping` says which rows, and this module applies both on
 every path Flask-Admin offers — list, count, details, edit, delete, bulk actions, CSV export,
-inline list editing, ajax lookups and relation dropdowns.
-
-Longer than most modules on purpose: it is the admin's single security boundary, and every
-path it guards is overridden here so a reader can check them all in one place. Input the
-database cannot take (`admin.hostile_input`) and the spreadsheet export of a list
-(`admin.list_export`, which reads the rows through the scoped `get_query`) are mixed in.
+inline list editing, ajax lookups and relation dropdowns. It is the admin's security boundary,
+in three modules a reader checks together: who may enter at all (`admin.protection`), how forms
+offer only rows in scope (`admin.model_forms`: relation dropdowns, ajax lookups, CSRF), and,
+here, every page and action of a model view. Input the database cannot take
+(`admin.hostile_input`) and the spreadsheet export of a list (`admin.list_export`, which reads
+the rows through the scoped `get_query`) are mixed in.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g, has_request_context, redirect, request, url_for
+from flask import abort, g, has_request_context, request
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.tools import is_association_proxy, is_relationship
 from flask_admin.model import template
-from flask_admin.model.form import converts
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func
-from werkzeug.wrappers import Response
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import ValidationError
 
 from admin import access
-from admin.fields import (
-    DETAIL_FORMATTERS,
-    EXPORT_FORMATTERS,
-    LIST_FORMATTERS,
-    EnumSelectField,
-    LocalDateTimeField,
-    ScopedQuerySelectField,
-    ScopedQuerySelectMultipleField,
-)
+from admin.fields import DETAIL_FORMATTERS, EXPORT_FORMATTERS, LIST_FORMATTERS
 from admin.hostile_input import HostileInputChecks
 from admin.labels import COMMON_LABELS
 from admin.list_export import SpreadsheetExport
+from admin.model_forms import LinliForm, LinliModelConverter, ScopedAjaxLoader
+from admin.protection import ProtectedView, acting_user
 from app.enums import Role
 from app.errors import RefusedWithReason
 from app.extensions import db
-from app.ids import MAX_INT, MIN_INT, parse_id
+from app.ids import parse_id
 from app.services import scoping
 
 #: The permission each Flask-Admin page needs (anything else, e.g. custom pages, needs read).
@@ -93,110 +83,6 @@ _OWN_ROWS_ONLY = {
     template.EditPopupRowAction: lambda _a: _OwnRowEditPopup(),
     template.DeleteRowAction: lambda _a: _OwnRowDelete(),
 }
-
-
-def acting_user() -> Any:
-    """The logged-in user object itself (not the proxy), for services and SQL filters."""
-    return current_user._get_current_object()
-
-
-def _login_redirect() -> Response:
-    target = request.full_path if request.query_string else request.path
-    return redirect(url_for("auth.login", next=target))
-
-
-class LinliForm(FlaskForm):
-    """Admin forms carry the same Flask-WTF CSRF token the global `CSRFProtect` checks."""
-
-    def __init__(self, formdata: Any = None, obj: Any = None, prefix: str = "",
-                 **kwargs: Any) -> None:
-        self._obj = obj  # Flask-Admin's Unique validator looks here
-        super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        # A NUL character is never meant, and PostgreSQL cannot store or even compare one
-        # (a uniqueness check would fail): refuse before any validator queries with it.
-        refused = [field for field in self
-                   if any("\x00" in str(raw) for raw in (field.raw_data or []))]
-        if not refused:
-            return super().validate(extra_validators)
-        for field in self:
-            field.errors = [gettext("Remove the control characters.")] if field in refused else []
-        return False
-
-
-def scoped_query(model: type, *, write: bool = False) -> Any:
-    """All rows of `model` the current user may see: for dropdowns and lookups."""
-    query = db.session.query(model)
-    condition = scoping.row_filter(acting_user(), model, write=write)
-    return query if condition is None else query.filter(condition)
-
-
-class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """Ajax lookups (`form_ajax_refs`) that offer, and accept, only rows in the user's scope;
-    people in pinyin order."""
-
-    def __init__(self, name: str, session: Any, model: type, **options: Any) -> None:
-        super().__init__(name, session, model, **options)
-        if self.order_by is None and hasattr(model, "name_sort"):
-            self.order_by = model.name_sort
-
-    def get_query(self) -> Any:
-        return scoped_query(self.model)
-
-    def get_one(self, pk: Any) -> Any:
-        number = parse_id(pk)
-        if number is None:
-            return None
-        with db.session.no_autoflush:
-            return self.get_query().filter(self.model.id == number).one_or_none()
-
-
-class LinliModelConverter(AdminModelConverter):
-    """Local-time datetime fields, translated enum choices and scoped relation dropdowns."""
-
-    @converts("Integer")
-    def handle_integer_types(self, column: Any, field_args: Any, **extra: Any) -> Any:
-        # Whatever the column means, a number it cannot hold is a message, not a crash.
-        field_args["validators"].append(NumberRange(min=MIN_INT, max=MAX_INT))
-        return super().handle_integer_types(column, field_args, **extra)
-
-    @converts("UTCDateTime")
-    def convert_utc_datetime(self, field_args: Any, **extra: Any) -> LocalDateTimeField:
-        return LocalDateTimeField(**field_args)
-
-    @converts("sqlalchemy.sql.sqltypes.Enum")
-    def convert_enum(self, column: Any, field_args: Any, **extra: Any) -> Any:
-        enum_class = getattr(column.type, "enum_class", None)
-        if enum_class is None:
-            return super().convert_enum(column, field_args, **extra)
-        self._nullable_common(column, field_args)
-        # Lazy labels: the form class is built once, the language is chosen per request.
-        return EnumSelectField(enum=enum_class, nullable=bool(column.nullable), **field_args)
-
-    def _model_select_field(self, prop: Any, multiple: Any, remote_model: type,
-                            **kwargs: Any) -> Any:
-        if getattr(self.view, "_form_ajax_refs", {}).get(prop.key):
-            return super()._model_select_field(prop, multiple, remote_model, **kwargs)
-        kwargs.setdefault("query_factory", lambda: scoped_query(remote_model))
-        if multiple:
-            return ScopedQuerySelectMultipleField(**kwargs)
-        return ScopedQuerySelectField(**kwargs)
-
-
-class ProtectedView:
-    """Login and role check shared by the index and every model view."""
-
-    def _may_enter(self) -> bool:
-        return current_user.is_authenticated and current_user.role in access.ADMIN_ROLES
-
-    def is_accessible(self) -> bool:
-        return self._may_enter()
-
-    def inaccessible_callback(self, name: str, **kwargs: Any) -> Response:
-        if not current_user.is_authenticated:
-            return _login_redirect()
-        abort(403)
 
 
 class LinliModelView(ProtectedView, HostileInputChecks, SpreadsheetExport, ModelView):

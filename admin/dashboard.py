@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from admin import access
-from admin.base import ProtectedView, acting_user
 from admin.export import content_disposition, csv_bytes, xlsx_bytes
+from admin.protection import ProtectedView, acting_user
 from admin.spreadsheet_import import XLSX_MIMETYPE
 from admin.views.reports import page_number
 from app.enums import AssignmentStatus, EventStatus

@@ -10,7 +10,7 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from admin.base import acting_user
+from admin.protection import acting_user
 from admin.schedule_forms import ActionForm
 from app.enums import VisitOutcome
 from app.extensions import db

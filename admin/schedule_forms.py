@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, NumberRange, ValidationError
 
-from admin.base import LinliForm
+from admin.model_forms import LinliForm
 from app.services.scheduler import runs
 
 

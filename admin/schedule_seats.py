@@ -11,7 +11,7 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from admin.base import acting_user
+from admin.protection import acting_user
 from app.enums import UPCOMING
 from app.extensions import db
 from app.models import ScheduleRun, Shift

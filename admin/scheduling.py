@@ -32,8 +32,8 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from admin import access
-from admin.base import ProtectedView, acting_user
 from admin.overdue_visits import OverdueVisitPages
+from admin.protection import ProtectedView, acting_user
 from admin.schedule_forms import ActionForm, ManualForm, PeriodForm
 from admin.schedule_seats import PublishedSeatPages
 from app.enums import Role, RunStatus

@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from admin import export as spreadsheet
-from admin.base import acting_user
+from admin.protection import acting_user
 from app.extensions import db
 from app.services import scoping
 from app.services.spreadsheet_import import (

@@ -28,8 +28,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from admin import access
 from admin import export as spreadsheet
-from admin.base import LinliForm, LinliModelView, ProtectedView, acting_user
+from admin.base import LinliModelView
 from admin.filters import enum_filters, local_date_filters
+from admin.model_forms import LinliForm
+from admin.protection import ProtectedView, acting_user
 from app.enums import AttendanceStatus, EventStatus, HoursKind, HoursRounding
 from app.extensions import db
 from app.i18n import deployment_zone

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
-from admin.base import LinliModelView, acting_user
+from admin.base import LinliModelView
 from admin.fields import EnumMultipleField
 from admin.filters import HasCategoryFilter, enum_filters, local_date_filters
 from admin.labels import COMMON_LABELS
+from admin.protection import acting_user
 from admin.spreadsheet_import import SpreadsheetImportMixin
 from app.enums import AuditAction, ContactWindow, HouseholdCategory, VisitKind, VisitOutcome
 from app.extensions import db

@@ -17,7 +17,8 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from admin import access
-from admin.base import LinliForm, ProtectedView, acting_user
+from admin.model_forms import LinliForm
+from admin.protection import ProtectedView, acting_user
 from app.extensions import db
 from app.services.notify import refusals
 

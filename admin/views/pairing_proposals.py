@@ -21,7 +21,8 @@ from wtforms import DecimalField, SelectField
 from wtforms.validators import DataRequired, NumberRange
 
 from admin import access
-from admin.base import LinliForm, ProtectedView, acting_user
+from admin.model_forms import LinliForm
+from admin.protection import ProtectedView, acting_user
 from app.extensions import db
 from app.i18n import deployment_zone, localised
 from app.models import Neighbourhood, utcnow

@@ -21,8 +21,9 @@ from werkzeug.datastructures import CombinedMultiDict
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from admin import access
-from admin.base import LinliModelView, acting_user
+from admin.base import LinliModelView
 from admin.filters import enum_filters, local_date_filters
+from admin.protection import acting_user
 from admin.schedule_forms import ActionForm
 from admin.scheduling import may_schedule
 from admin.views.request_forms import PhotoForm

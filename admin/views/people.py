@@ -23,10 +23,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from admin.base import LinliModelView, acting_user
+from admin.base import LinliModelView
 from admin.feeds import FeedAdminMixin, import_link_formatter, last_synced_formatter
 from admin.fields import HoursField, hours_formatter, hours_value
 from admin.filters import enum_filters, local_date_filters
+from admin.protection import acting_user
 from admin.views.common import (
     LOCALE_CHOICES,
     WEEKDAY_CHOICES,

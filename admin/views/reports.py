@@ -27,8 +27,9 @@ from werkzeug.wrappers import Response
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from admin import access
-from admin.base import LinliModelView, ProtectedView, acting_user
+from admin.base import LinliModelView
 from admin.export import content_disposition, csv_bytes, xlsx_bytes
+from admin.protection import ProtectedView, acting_user
 from app.extensions import db
 from app.i18n import day_in_range, deployment_zone, to_local
 from app.ids import parse_id

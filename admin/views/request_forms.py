@@ -22,8 +22,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from admin import access
-from admin.base import LinliForm, acting_user
 from admin.fields import LocalDateTimeField
+from admin.model_forms import LinliForm
+from admin.protection import acting_user
 from app.enums import OPEN_REQUEST, FollowUpOutcome, PhotoStage
 from app.i18n import deployment_zone, local_date, local_datetime
 from app.models import RequestChange, ResidentRequest, utcnow

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from admin import access
-from admin.base import acting_user
+from admin.protection import acting_user
 from admin.views.request_forms import (
     EscalateForm,
     FollowUpForm,

@@ -11,7 +11,8 @@ from flask_admin import expose
 from flask_babel import gettext
 from werkzeug.datastructures import CombinedMultiDict
 
-from admin.base import LinliForm, acting_user
+from admin.model_forms import LinliForm
+from admin.protection import acting_user
 from admin.views.request_forms import PhotoStageForm, PublishPhotoForm, RequestPhotoForm
 from app.extensions import db
 from app.ids import parse_id

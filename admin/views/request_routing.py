@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 
-from admin.base import acting_user
+from admin.protection import acting_user
 from admin.views.request_forms import RerouteForm
 from admin.views.request_handling import expecting
 from app.enums import NotificationChannel, NotificationStatus, Role

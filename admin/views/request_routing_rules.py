@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
-from admin.base import LinliModelView, acting_user
+from admin.base import LinliModelView
 from admin.filters import enum_filters
+from admin.protection import acting_user
 from app.enums import RequestCategory, Role
 from app.extensions import db
 from app.models import Department, RoutingRule

@@ -16,8 +16,9 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
-from admin.base import LinliModelView, acting_user
+from admin.base import LinliModelView
 from admin.filters import FollowUpDueFilter, enum_filters, local_date_filters
+from admin.protection import acting_user
 from admin.views.request_council import RequestCouncilPages
 from admin.views.request_follow_up import RequestFollowUpPages
 from admin.views.request_forms import (

@@ -19,9 +19,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from admin import access
-from admin.base import LinliModelView, scoped_query
+from admin.base import LinliModelView
 from admin.fields import WriteOnlyPasswordField
 from admin.filters import enum_filters
+from admin.model_forms import scoped_query
 from admin.views.common import LOCALE_CHOICES, locale_formatter
 from admin.views.events import refuse_public_private_event
 from app.enums import EventKind, Role

@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from admin import access
-from admin.base import LinliModelView, acting_user
+from admin.base import LinliModelView
 from admin.filters import enum_filters, local_date_filters
+from admin.protection import acting_user
 from app.enums import ShiftChangeStatus
 from app.extensions import db
 from app.models import Assignment, Shift, ShiftChangeRequest
