@@ -64,13 +64,22 @@ def send_due_reminders(session: Session, now: datetime | None = None) -> int:
             .options(selectinload(Assignment.shift), selectinload(Assignment.volunteer))
         )
         assert assignment is not None
+        pending = assignment.status == AssignmentStatus.pending
         notification = notify.to_volunteer(
             session, assignment.volunteer, "scheduler/reminder",
             title=assignment.shift.event.title, line=shift_line(assignment.shift, zone),
-            url=links.respond_url(assignment), event_id=assignment.shift.event_id,
-            pending=assignment.status == AssignmentStatus.pending,
+            url=links.respond_url(assignment) if pending else _under_the_shift(assignment),
+            event_id=assignment.shift.event_id, pending=pending,
         )
         if notification.channel != NotificationChannel.none:
             sent += 1
     session.flush()
     return sent
+
+
+def _under_the_shift(assignment: Assignment) -> str:
+    """The volunteer's page at a confirmed shift, where they ask to drop or swap it (the answer
+    link declines only a shift awaiting the answer)."""
+    volunteer = assignment.volunteer
+    return (links.portal_url(volunteer.id, volunteer.feed_token)
+            + f"#assignment-{assignment.id}")

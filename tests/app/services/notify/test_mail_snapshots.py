@@ -36,7 +36,9 @@ CASES = {
     "scheduler/changed": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A, "url": URL},
     "scheduler/help": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
                        "url": "http://linli.test/respond/help/TOKEN"},
-    "scheduler/reminder": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A, "url": URL,
+    # Confirmed: the link is the volunteer's page at the shift, to ask to drop or swap it.
+    "scheduler/reminder": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
+                           "url": "http://linli.test/portal/?t=PORTAL#assignment-7",
                            "pending": False},
     "scheduler/reminder#pending": {"name": "郭琴", "title": "学雷锋服务日", "line": SHIFT_A,
                                    "url": URL, "pending": True},
