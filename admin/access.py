@@ -28,6 +28,7 @@ matrix says which *operations* a role has on a model at all.
 | VisitRound       | R     | R + plan, reassign, publish, discard| –                          |
 | ResidentRequest  | CRUD  | CRU + the workflow's steps          | –                          |
 | Department       | CRUD  | R                                   | –                          |
+| LinkageLevel     | CRUD (delete: unused only) | R                  | –                          |
 | RequestDeadline  | CRUD  | R                                   | –                          |
 | RoutingRule      | CRUD  | CRUD own (town-wide rules: the admin's) | –                      |
 | HouseholdAuditEntry | R  | R (own neighbourhoods)              | –                          |
@@ -54,9 +55,10 @@ matrix says which *operations* a role has on a model at all.
 | HolidayPeriod    | CRUD  | R                                   | –                          |
 | EventSeries      | CRUD  | CRUD (future occurrences follow)    | –                          |
 
-A town department handler (role `department`) has R on Department and RU on ResidentRequest
-(the requests escalated to their department: the workflow's steps and passing them on to the
-district; routing stays the neighbourhood's), nothing else.
+A town department handler (role `department`) has R on Department and LinkageLevel and RU on
+ResidentRequest (the requests escalated to their department: the workflow's steps and passing
+them on to a higher level handled by departments; routing stays the neighbourhood's), nothing
+else.
 
 R = list, details and CSV export; C = create; U = edit (form and list inline editing);
 D = delete (row button and bulk action). Volunteers have no admin access at all (403).
@@ -125,6 +127,7 @@ MATRIX: dict[str, dict[Role, frozenset[str]]] = {
     "VisitRound": {_A: R, _C: R},
     "ResidentRequest": {_A: CRUD, _C: CRU, _D: RU},
     "Department": {_A: CRUD, _C: R, _D: R},
+    "LinkageLevel": {_A: CRUD, _C: R, _D: R},
     "RequestDeadline": {_A: CRUD, _C: R},
     "RoutingRule": {_A: CRUD, _C: CRUD},
     "HouseholdAuditEntry": {_A: R, _C: R},

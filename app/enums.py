@@ -525,30 +525,22 @@ OPEN_REQUEST = (RequestStatus.received, RequestStatus.handling, RequestStatus.im
                 RequestStatus.council)
 
 
-class EscalationLevel(LabelledEnum):
-    """The four levels of the linkage (四级联动) a request may be pushed up through, lowest
-    first: the service group of the building's patch, the neighbourhood committee, a town
-    department, the district."""
+class LevelHandler(LabelledEnum):
+    """Who handles a request at a linkage level (四级联动, `app.models.LinkageLevel`): the
+    service group of the building's patch and the neighbourhood committee each hold one
+    level, the two lowest; every other level is handled by one of its departments."""
 
-    group = "group"
-    neighbourhood = "neighbourhood"
-    town_department = "town_department"
-    district = "district"
+    service_group = "service_group"
+    committee = "committee"
+    department = "department"
 
     @classmethod
     def _labels(cls):
         return {
-            cls.group: _l("Service group"),
-            cls.neighbourhood: _l("Neighbourhood committee"),
-            cls.town_department: _l("Town department"),
-            cls.district: _l("District"),
+            cls.service_group: _l("The building's service group"),
+            cls.committee: _l("The neighbourhood committee"),
+            cls.department: _l("A department of the level"),
         }
-
-
-#: Levels whose requests count as resolved at grassroots level (the article's "over 90%").
-GRASSROOTS_LEVELS = (EscalationLevel.group, EscalationLevel.neighbourhood)
-#: Levels handled by a department (of the town or of the district).
-DEPARTMENT_LEVELS = (EscalationLevel.town_department, EscalationLevel.district)
 
 
 class FollowUpOutcome(LabelledEnum):

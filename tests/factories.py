@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import scheduling
@@ -33,6 +34,7 @@ from app.models import (
     EventTemplate,
     Household,
     Incident,
+    LinkageLevel,
     Neighbourhood,
     Pairing,
     PatrolGroup,
@@ -252,9 +254,30 @@ def make_council_meeting(session: Session, request: ResidentRequest, *,
     return event
 
 
+#: The ranks the migration seeds the linkage's four levels with, by their former codes.
+SEEDED_LEVELS = {"group": 1, "neighbourhood": 2, "town_department": 3, "district": 4}
+
+
+def level(session: Session, code: str) -> LinkageLevel:
+    """One of the four levels the migration seeds: "group" (the service group),
+    "neighbourhood" (the committee), "town_department" or "district"."""
+    return session.scalars(
+        select(LinkageLevel).where(LinkageLevel.rank == SEEDED_LEVELS[code])).one()
+
+
+def make_linkage_level(session: Session, **kw: Any) -> LinkageLevel:
+    """A level handled by departments, added at the top of the linkage unless `rank` says."""
+    kw.setdefault("rank", (session.scalar(select(func.max(LinkageLevel.rank))) or 0) + 1)
+    kw.setdefault("name", f"市级{_n()}")
+    kw.setdefault("name_en", f"City {_n()}")
+    return _save(session, LinkageLevel(**kw))
+
+
 def make_department(session: Session, **kw: Any) -> Department:
-    """A town department (or, with `level=EscalationLevel.district`, a district office)."""
+    """A town department (or, with `level=level(session, "district")`, a district office)."""
     kw.setdefault("name", f"镇城建办{_n()}")
+    if "level_id" not in kw:
+        kw.setdefault("level", level(session, "town_department"))
     return _save(session, Department(**kw))
 
 

@@ -32,7 +32,7 @@ from admin.views.request_forms import (
     typed_vote,
     vote_rows,
 )
-from app.enums import OPEN_REQUEST, EscalationLevel, PhotoStage, RequestStatus, Role
+from app.enums import OPEN_REQUEST, PhotoStage, RequestStatus, Role
 from app.extensions import db
 from app.i18n import deployment_zone
 from app.ids import parse_id
@@ -41,7 +41,7 @@ from app.services import requests as requests_service
 from app.services import scoping
 from app.services.requests import follow_up, photos
 from app.services.requests.board import on_postable_path
-from app.services.requests.escalation import departments_for, escalate, higher_levels
+from app.services.requests.escalation import departments_for, escalate, offered_levels
 from app.services.requests.workflow import step_label
 
 #: While the work is being done, or once it is, a photo the committee adds is most likely the
@@ -97,13 +97,12 @@ class RequestHandlingPages:
 
     def _escalate_form(self, row: ResidentRequest, formdata: Any = None) -> EscalateForm:
         form = EscalateForm(formdata)
-        levels = higher_levels(row.level)
-        if acting_user().role == Role.department:
-            levels = tuple(level for level in levels if level == EscalationLevel.district)
-        form.level.choices = [(level.value, str(level.label)) for level in levels]
+        levels = offered_levels(db.session, row, acting_user())
+        form.level.choices = [(str(level.id), level.label) for level in levels]
         form.department.choices = [("", "—")] + [
-            (str(d.id), f"{d} · {d.level.label}") for d in departments_for(db.session)
-            if d.level in levels]
+            (str(d.id), f"{d} · {d.level.label}")
+            for d in departments_for(db.session, [level for level in levels
+                                                  if level.by_department])]
         return form
 
     @expose("/escalate/", methods=["POST"])

@@ -17,14 +17,10 @@ from admin.filters import enum_filters
 from admin.protection import acting_user
 from app.enums import RequestCategory, Role
 from app.extensions import db
-from app.models import Department, RoutingRule
+from app.models import RoutingRule
 from app.services.requests import RequestError
+from app.services.requests.escalation import departments_for
 from app.services.requests.routing_rules import check_rule
-
-
-def _active_departments() -> Any:
-    return (db.session.query(Department).filter(Department.active.is_(True))
-            .order_by(Department.level, Department.name))
 
 
 class RoutingRuleView(LinliModelView):
@@ -52,7 +48,7 @@ class RoutingRuleView(LinliModelView):
                          joinedload(RoutingRule.service_group),
                          joinedload(RoutingRule.department))
     form_columns = ["category", "neighbourhood", "service_group", "department"]
-    form_args = {"department": {"query_factory": _active_departments}}
+    form_args = {"department": {"query_factory": lambda: departments_for(db.session)}}
 
     def on_model_change(self, form: Any, model: RoutingRule, is_created: bool) -> None:
         if model.neighbourhood is None and acting_user().role != Role.admin:

@@ -36,7 +36,6 @@ from admin.views.request_handling import RequestHandlingPages
 from admin.views.request_photos import RequestPhotoPages
 from admin.views.request_routing import RequestRoutingPages, say_whether_told
 from app.enums import (
-    EscalationLevel,
     RequestCategory,
     RequestChannel,
     RequestStatus,
@@ -48,6 +47,7 @@ from app.models import Department, ResidentRequest
 from app.services import requests as requests_service
 from app.services.requests import recategorising
 from app.services.requests.board import clean_board_text
+from app.services.requests.levels import department_levels
 
 
 class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhotoPages,
@@ -73,7 +73,8 @@ class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhot
         "history": _l("History"), "board_title": _l("Title on the notice board"),
         "result": _l("Result for the notice board"), "posted_at": _l("On the notice board since"),
         "merged_into": _l("Merged into"), "me_too": _l("“Me too” on the public form"),
-        "level": _l("Handled at"), "due_at": _l("Due by"), "household": _l("Household"),
+        "level": _l("Handled at"), "level.name": _l("Handled at"), "due_at": _l("Due by"),
+        "household": _l("Household"),
         "volunteer": _l("Filed by"), "visit": _l("Raised on the visit"),
         "follow_up_due_on": _l("Follow-up contact"),
     }
@@ -89,7 +90,7 @@ class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhot
         *enum_filters(ResidentRequest.status, _l("State"), RequestStatus),
         *enum_filters(ResidentRequest.category, _l("Category"), RequestCategory),
         *enum_filters(ResidentRequest.channel, _l("Came in by"), RequestChannel),
-        *enum_filters(ResidentRequest.level, _l("Handled at"), EscalationLevel),
+        "level.name",
         *local_date_filters(ResidentRequest.received_at, _l("Received at")),
         *local_date_filters(ResidentRequest.posted_at, _l("On the notice board since")),
         FollowUpDueFilter(ResidentRequest.follow_up_due_on, _l("Follow-up contact")),
@@ -97,6 +98,7 @@ class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhot
     column_default_sort = ("received_at", True)
     list_load_options = (joinedload(ResidentRequest.neighbourhood),
                          joinedload(ResidentRequest.service_group),
+                         joinedload(ResidentRequest.level),
                          joinedload(ResidentRequest.department),
                          joinedload(ResidentRequest.household),
                          joinedload(ResidentRequest.volunteer),
@@ -223,13 +225,16 @@ class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhot
 
 
 class DepartmentView(LinliModelView):
-    """The town's and the district's departments requests are escalated to: kept by the town
-    admin, read by everybody with the admin (to choose one). A department with history is
-    made inactive rather than deleted (the database refuses deleting it)."""
+    """The departments requests are escalated to, each at a level of the linkage handled by
+    departments (the town's, the district's…): kept by the town admin, read by everybody
+    with the admin (to choose one). A department with history is made inactive rather than
+    deleted (the database refuses deleting it)."""
 
     column_list = ["name", "name_en", "level", "active"]
     column_searchable_list = ["name", "name_en"]
-    column_filters = [*enum_filters(Department.level, _l("Level"), EscalationLevel), "active"]
+    column_filters = ["level.name", "active"]
     column_default_sort = "name"
-    column_labels = {"level": _l("Level")}
+    column_labels = {"level": _l("Level"), "level.name": _l("Level")}
+    list_load_options = (joinedload(Department.level),)
     form_columns = ["name", "name_en", "level", "active"]
+    form_args = {"level": {"query_factory": lambda: department_levels(db.session)}}

@@ -30,6 +30,7 @@ from app.models.households import (
     VisitRound,
 )
 from app.models.incidents import Incident, IncidentArea, IncidentHousehold
+from app.models.linkage_levels import LinkageLevel
 from app.models.notifications import Notification, RefusalClearance
 from app.models.packages import PackageVisit, ServicePackage, ServicePackageItem
 from app.models.pairing import Pairing, household_needs
@@ -102,6 +103,7 @@ __all__ = [
     "Incident",
     "IncidentArea",
     "IncidentHousehold",
+    "LinkageLevel",
     "Neighbourhood",
     "Notification",
     "PackageVisit",

@@ -11,12 +11,12 @@ import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import (
-    EscalationLevel,
     FollowUpOutcome,
+    LevelHandler,
     PhotoStage,
     RequestCategory,
     RequestChannel,
@@ -24,6 +24,7 @@ from app.enums import (
     SatisfactionAnswer,
 )
 from app.models.base import Base, TimestampMixin, UTCDateTime, utcnow
+from app.models.linkage_levels import LinkageLevel
 from app.models.types import enum_column_type
 
 if TYPE_CHECKING:
@@ -153,9 +154,11 @@ class ResidentRequest(TimestampMixin, Base):
     #: it goes once.
     survey_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The linkage level handling it now; raised only by an escalation (`escalations`).
-    level: Mapped[EscalationLevel] = mapped_column(
-        enum_column_type(EscalationLevel, "request_level"),
-        default=EscalationLevel.neighbourhood, server_default=EscalationLevel.neighbourhood.value,
+    #: Without one given, the neighbourhood committee's.
+    level_id: Mapped[int] = mapped_column(
+        ForeignKey("linkage_levels.id", ondelete="RESTRICT"), index=True,
+        default=select(LinkageLevel.id).where(
+            LinkageLevel.handled_by == LevelHandler.committee).scalar_subquery(),
     )
     #: The town or district department handling it now (escalated to it), if any.
     department_id: Mapped[int | None] = mapped_column(
@@ -179,6 +182,7 @@ class ResidentRequest(TimestampMixin, Base):
         remote_side="ResidentRequest.id", back_populates="merged")
     merged: Mapped[list[ResidentRequest]] = relationship(
         back_populates="merged_into", order_by="ResidentRequest.id")
+    level: Mapped[LinkageLevel] = relationship()
     department: Mapped[Department | None] = relationship()
     photos: Mapped[list[RequestPhoto]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestPhoto.id")
@@ -282,13 +286,11 @@ class RequestChange(Base):
 class RequestEscalation(Base):
     """One push of a request up the linkage (四级联动): who, when, from which level to which
     (and which department), and why. Append-only: "resolved at grassroots level" is a
-    request resolved without one of these to a department level."""
+    request resolved without one of these to a level that is not grassroots."""
 
     __tablename__ = "resident_request_escalations"
     __table_args__ = (
         CheckConstraint("length(reason) > 0", name="reason_not_empty"),
-        CheckConstraint("to_level IN ('group', 'neighbourhood') OR department_id IS NOT NULL",
-                        name="department_level_names_department"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -296,10 +298,11 @@ class RequestEscalation(Base):
         ForeignKey("resident_requests.id", ondelete="CASCADE"), index=True
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    from_level: Mapped[EscalationLevel] = mapped_column(
-        enum_column_type(EscalationLevel, "escalation_from"))
-    to_level: Mapped[EscalationLevel] = mapped_column(
-        enum_column_type(EscalationLevel, "escalation_to"))
+    from_level_id: Mapped[int] = mapped_column(
+        ForeignKey("linkage_levels.id", ondelete="RESTRICT"), index=True)
+    #: A level handled by departments names the `department` (`escalation.escalate`).
+    to_level_id: Mapped[int] = mapped_column(
+        ForeignKey("linkage_levels.id", ondelete="RESTRICT"), index=True)
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="RESTRICT"), index=True
     )
@@ -311,6 +314,8 @@ class RequestEscalation(Base):
     reason: Mapped[str] = mapped_column(Text)
 
     request: Mapped[ResidentRequest] = relationship(back_populates="escalations")
+    from_level: Mapped[LinkageLevel] = relationship(foreign_keys=[from_level_id])
+    to_level: Mapped[LinkageLevel] = relationship(foreign_keys=[to_level_id])
     department: Mapped[Department | None] = relationship()
     user: Mapped[User | None] = relationship()
 

@@ -56,6 +56,7 @@ from app.models import (
     Incident,
     IncidentArea,
     IncidentHousehold,
+    LinkageLevel,
     Neighbourhood,
     PackageVisit,
     Pairing,
@@ -98,8 +99,8 @@ Filter = ColumnElement[bool] | None
 #: Town-wide settings every admin-panel user may read (changing them is a model permission).
 SHARED_MODELS: frozenset[type] = frozenset(
     {Skill, EventTemplate, TemplateItem, VisitPolicy, ComparisonWeights,
-     PatrolChecklistItem, Department, HoursRule, HolidayPeriod, ReliabilityRule,
-     RequestDeadline}
+     PatrolChecklistItem, Department, LinkageLevel, HoursRule, HolidayPeriod,
+     ReliabilityRule, RequestDeadline}
 )
 
 #: Models that carry their neighbourhood themselves.

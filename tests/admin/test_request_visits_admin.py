@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from app.enums import EscalationLevel
 from app.models import ResidentRequest, Visit
 from app.services.requests import from_visits
 from app.services.requests.escalation import escalate
+from tests import factories as f
 from tests.admin.conftest import World, as_text, quick_login
 
 pytestmark = pytest.mark.integration
@@ -62,7 +62,7 @@ def test_a_department_handler_does_not_see_the_household_or_the_member(
         app, client, db_session, world: World) -> None:
     raised = _raised(app, db_session, world.jiahong.rows["visit"], "佳虹路面塌陷")
     with app.test_request_context():
-        escalate(db_session, raised, EscalationLevel.town_department,
+        escalate(db_session, raised, f.level(db_session, "town_department"),
                  user=world.users["coordinator"], reason="需要镇里维修",
                  department=world.shared["department"])
     quick_login(client, world.users["department"])

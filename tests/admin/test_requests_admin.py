@@ -341,24 +341,24 @@ def test_a_coordinator_merges_a_duplicate_from_the_hints(client, db_session, wor
 
 def test_escalation_and_what_a_department_handler_sees(app, client, db_session,
                                                         world) -> None:
-    from app.enums import EscalationLevel
-
     quick_login(client, world.users["coordinator"])
     _english(client)
     row = world.jiahong.rows["residentrequest"]
     kept = f.make_resident_request(db_session, neighbourhood=world.jiahong.neighbourhood,
                                    text="佳虹楼道灯坏了", phone="13800138000")
     department = world.shared["department"]
-    district = f.make_department(db_session, name="区市容局", level=EscalationLevel.district)
+    district = f.make_department(db_session, name="区市容局", level=f.level(db_session, "district"))
+    town_level, district_level = (str(f.level(db_session, code).id)
+                                  for code in ("town_department", "district"))
     page = as_text(client.get(f"/admin/residentrequest/handle/?id={row.id}"))
     token = csrf_token_from(page)
     assert 'id="escalate-form"' in page and "镇城建办" in page
     refused = client.post(f"/admin/residentrequest/escalate/?id={row.id}", data={
-        "csrf_token": token, "level": "town_department", "department": str(department.id),
+        "csrf_token": token, "level": town_level, "department": str(department.id),
         "reason": ""})
     assert refused.status_code == 422 and "Say why it is passed on" in as_text(refused)
     done = client.post(f"/admin/residentrequest/escalate/?id={row.id}", data={
-        "csrf_token": token, "level": "town_department", "department": str(department.id),
+        "csrf_token": token, "level": town_level, "department": str(department.id),
         "reason": "需要镇里协调绿化"})
     assert done.status_code == 302
     db_session.expire_all()
@@ -383,13 +383,13 @@ def test_escalation_and_what_a_department_handler_sees(app, client, db_session,
     # longer theirs to change
     assert _step(handler, row.id, S.handling.value).status_code == 302
     moved = handler.post(f"/admin/residentrequest/escalate/?id={row.id}", data={
-        "csrf_token": handler_token, "level": "district", "department": str(district.id),
+        "csrf_token": handler_token, "level": district_level, "department": str(district.id),
         "reason": "涉及区管绿地"})
     assert moved.status_code == 302 and "/details/" in moved.headers["Location"]
     assert handler.get(f"/admin/residentrequest/details/?id={row.id}").status_code == 200
     assert handler.get(f"/admin/residentrequest/handle/?id={row.id}").status_code == 404
     db_session.expire_all()
     fresh = db_session.get(ResidentRequest, row.id)
-    assert [(e.to_level.value, e.actor) for e in fresh.escalations] == [
-        ("town_department", "佳虹协调员"), ("district", "城建办经办人")]
+    assert [(e.to_level.name_en, e.actor) for e in fresh.escalations] == [
+        ("Town department", "佳虹协调员"), ("District", "城建办经办人")]
     assert fresh.status == S.handling and fresh.changes[-1].actor == "城建办经办人"

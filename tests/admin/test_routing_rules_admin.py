@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.enums import EscalationLevel, RequestCategory
+from app.enums import RequestCategory
 from app.models import ResidentRequest, RoutingRule
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
@@ -123,5 +123,5 @@ def test_the_town_admin_keeps_town_wide_rules_and_clashes_are_refused(
         "category": "public_facilities", "channel": "call", "text": "路灯不亮"})
     created = db_session.scalars(select(ResidentRequest).where(
         ResidentRequest.text == "路灯不亮")).one()
-    assert (created.level, created.department_id) == (EscalationLevel.town_department,
-                                                      department.id)
+    assert (created.level, created.department_id) == (
+        f.level(db_session, "town_department"), department.id)

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.enums import EscalationLevel, RequestStatus, SatisfactionAnswer
+from app.enums import RequestStatus, SatisfactionAnswer
 from app.models import (
     CouncilVote,
     CouncilVoteOption,
@@ -19,13 +19,9 @@ from app.models import (
     RequestEscalation,
     ResidentRequest,
 )
-from app.services.requests.escalation import starting_level
+from app.services.requests.levels import StartingLevels
 
 S = RequestStatus
-
-
-def start_level(row: dict) -> EscalationLevel:
-    return starting_level(row["service_group_id"])
 
 
 @dataclass
@@ -35,7 +31,8 @@ class Story:
     row: dict
     steps: list[tuple[RequestStatus | None, RequestStatus, datetime, str | None]] = field(
         default_factory=list)
-    escalation: tuple[datetime, EscalationLevel, int, str] | None = None
+    #: When, to which level (its id), to which department, why.
+    escalation: tuple[datetime, int, int, str] | None = None
     answer: tuple[datetime, SatisfactionAnswer, str | None] | None = None
     merged_into: str | None = None
     #: The coordinator who moved it (the history's "who").
@@ -45,7 +42,7 @@ class Story:
     council_vote: tuple[tuple[tuple[str, int], ...], int] | None = None
 
 
-def cut(story: Story, now: datetime) -> bool:
+def cut(story: Story, now: datetime, starts: StartingLevels) -> bool:
     """The story told up to `now`: the steps still ahead are left out, the request stays in
     the state it has reached (a recent one is still in hand, maybe overdue). False when it
     was not even raised by then."""
@@ -69,11 +66,11 @@ def cut(story: Story, now: datetime) -> bool:
         story.merged_into = None
     if story.escalation is not None and story.escalation[0] > now:
         story.escalation = None
-        row.update(level=start_level(row), department_id=None)
+        row.update(level_id=starts.for_group(row["service_group_id"]), department_id=None)
     return True
 
 
-def write(session: Session, stories: list[Story]) -> dict[str, int]:
+def write(session: Session, stories: list[Story], starts: StartingLevels) -> dict[str, int]:
     """One insert per table (and one update for the merged); returns what was created."""
     if not stories:
         return {}
@@ -102,8 +99,9 @@ def write(session: Session, stories: list[Story]) -> dict[str, int]:
         if story.escalation:
             at, level, department, reason = story.escalation
             escalations.append({"request_id": rid, "at": at,
-                                "from_level": start_level(story.row),
-                                "to_level": level, "department_id": department,
+                                "from_level_id": starts.for_group(
+                                    story.row["service_group_id"]),
+                                "to_level_id": level, "department_id": department,
                                 "user_id": story.actor[0], "actor": story.actor[1],
                                 "reason": reason})
         if story.answer:

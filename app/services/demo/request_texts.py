@@ -4,16 +4,17 @@ are passed on to."""
 
 from __future__ import annotations
 
-from app.enums import EscalationLevel, RequestCategory
+from app.enums import RequestCategory
 
 C = RequestCategory
 
+#: Positions among the linkage's levels handled by departments, lowest first (as seeded).
+TOWN, DISTRICT = 0, 1
 #: (name, English name, level) of the departments requests are passed on to.
-DEPARTMENTS: tuple[tuple[str, str, EscalationLevel], ...] = (
-    ("金桥镇城建办", "Jinqiao town planning and building office",
-     EscalationLevel.town_department),
-    ("金桥镇市容所", "Jinqiao town city appearance office", EscalationLevel.town_department),
-    ("浦东新区房管局", "Pudong district housing bureau", EscalationLevel.district),
+DEPARTMENTS: tuple[tuple[str, str, int], ...] = (
+    ("金桥镇城建办", "Jinqiao town planning and building office", TOWN),
+    ("金桥镇市容所", "Jinqiao town city appearance office", TOWN),
+    ("浦东新区房管局", "Pudong district housing bureau", DISTRICT),
 )
 
 #: What is raised: (category, the resident's words, the board's title, its result, the

@@ -33,7 +33,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import (
-    EscalationLevel,
     EventKind,
     EventStatus,
     RequestCategory,
@@ -56,7 +55,7 @@ from app.services.demo.request_stories import Story, cut, write
 from app.services.demo.request_texts import DEPARTMENTS, MATTERS, PATROL_FINDINGS
 from app.services.demo.request_visits import VisitRaisers
 from app.services.requests.deadlines import DeadlineClock
-from app.services.requests.escalation import starting_level
+from app.services.requests.levels import department_levels, starting_levels
 
 S = RequestStatus
 C = RequestCategory
@@ -93,8 +92,8 @@ def load_requests(session: Session, neighbourhoods: list[Neighbourhood], zone: Z
         writer.pergola(jiahong)
     for neighbourhood in neighbourhoods:
         writer.others(neighbourhood)
-    told = [story for story in writer.stories if cut(story, writer.now)]
-    return writer.created | write(session, told)
+    told = [story for story in writer.stories if cut(story, writer.now, writer.starts)]
+    return writer.created | write(session, told, writer.starts)
 
 
 class _Writer:
@@ -106,6 +105,7 @@ class _Writer:
         self.stories: list[Story] = []
         self.codes: set[str] = set()
         self.created: dict[str, int] = {}
+        self.starts = starting_levels(session)
         self.departments = self._departments()
         #: Due dates as the intake sets them: the category's working days on the calendar.
         self.deadlines = DeadlineClock(session, today - timedelta(days=YEAR_DAYS + 7), today,
@@ -114,19 +114,21 @@ class _Writer:
 
     # -- reference data ----------------------------------------------------------------------
 
-    def _departments(self) -> dict[EscalationLevel, list[int]]:
+    def _departments(self) -> dict[int, list[int]]:
+        """The demo's departments' ids by the id of their level."""
+        levels = [level.id for level in department_levels(self.session)]
         found = dict(self.session.execute(
             select(Department.name, Department.id)).tuples().all())
-        for name, name_en, level in DEPARTMENTS:
+        for name, name_en, position in DEPARTMENTS:
             if name not in found:
-                department = Department(name=name, name_en=name_en, level=level)
+                department = Department(name=name, name_en=name_en, level_id=levels[position])
                 self.session.add(department)
                 self.session.flush()
                 found[name] = department.id
                 self.created["departments"] = self.created.get("departments", 0) + 1
-        by_level: dict[EscalationLevel, list[int]] = {}
-        for name, _en, level in DEPARTMENTS:
-            by_level.setdefault(level, []).append(found[name])
+        by_level: dict[int, list[int]] = {}
+        for name, _en, position in DEPARTMENTS:
+            by_level.setdefault(levels[position], []).append(found[name])
         return by_level
 
     def _buildings(self, neighbourhood: Neighbourhood) -> list[tuple[int, str, int | None]]:
@@ -169,7 +171,7 @@ class _Writer:
             "board_title": None, "result": None, "posted_at": None, "council_event_id": None,
             "council_decision": None, "council_decided_at": None, "merged_into_id": None,
             "me_too": 0, "survey_token": None, "survey_sent_at": None,
-            "level": starting_level(group),
+            "level_id": self.starts.for_group(group),
             "department_id": None, "created_at": received, "updated_at": received,
             **extra,
         }
@@ -364,7 +366,7 @@ class _Writer:
                             f"与 {into.row['reference_code']} 是同一件事，一并处理。"))
         story.row.update(status=S.merged, updated_at=at, building_id=into.row["building_id"],
                          service_group_id=into.row["service_group_id"],
-                         level=into.row["level"])
+                         level_id=into.row["level_id"])
         story.merged_into = into.row["reference_code"]
 
     def _handled(self, story: Story, note: str, *, explained: bool, quick: bool = False,
@@ -380,12 +382,12 @@ class _Writer:
             self._step(story, S.resolved, at, "已向居民解释清楚。")
         else:
             if escalate:
-                level = rng.choice((EscalationLevel.town_department,
-                                    EscalationLevel.town_department, EscalationLevel.district))
+                town, district = self.departments
+                level = rng.choice((town, town, district))
                 department = rng.choice(self.departments[level])
                 story.escalation = (at + timedelta(hours=2), level, department,
                                     "超出居委会能力范围，转交上级部门协调。")
-                story.row.update(level=level, department_id=department)
+                story.row.update(level_id=level, department_id=department)
             at += timedelta(days=rng.randrange(1, 3))
             self._step(story, S.improving, at, "居委会正在落实。")
             span = rng.randrange(1, 8) if quick else rng.randrange(3, 30 if not escalate else 60)

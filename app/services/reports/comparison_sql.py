@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import Select
 
-from app.enums import DEPARTMENT_LEVELS, EFFECTIVE, RequestChannel, RequestStatus
+from app.enums import EFFECTIVE, RequestChannel, RequestStatus
 from app.models import (
     Building,
     Household,
@@ -36,6 +36,7 @@ from app.models import (
     HouseholdContactWindow,
     Incident,
     IncidentHousehold,
+    LinkageLevel,
     RequestEscalation,
     ResidentRequest,
     Visit,
@@ -261,11 +262,13 @@ def _building_samples(periods: Sequence[Period], requests_in: Any,
 
 def resolved_locally() -> Any:
     """SQL, for a row of `ResidentRequest`: resolved at grassroots level — never passed on
-    to a town or district department (an escalation within the neighbourhood, from the
-    service group to the committee, stays at grassroots level)."""
+    to a level the town admin does not count as grassroots, such as a town or district
+    department (an escalation within the neighbourhood, from the service group to the
+    committee, stays at grassroots level)."""
     E = RequestEscalation
     return ~exists().where(E.request_id == ResidentRequest.id,
-                           E.to_level.in_(DEPARTMENT_LEVELS))
+                           E.to_level_id == LinkageLevel.id,
+                           LinkageLevel.grassroots.is_(False))
 
 
 def resolution_days() -> Any:

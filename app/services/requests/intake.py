@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.services.requests import deadlines, notices, routing_rules
 from app.services.requests.errors import RequestError
-from app.services.requests.escalation import starting_level
+from app.services.requests.levels import starting_levels
 from app.services.requests.workflow import record_change
 from app.services.signup.applicant import SignupInvalid, normalise_phone
 from app.services.text_input import control_characters_message, has_control_characters
@@ -174,8 +174,8 @@ def create_request(session: Session, data: RequestInput, *,
         visit_id=visit.id if visit else None,
         created_by_id=user.id if user else None, received_at=now,
         due_at=deadlines.due_at(session, clean.category, now, deployment_zone()),
-        level=(routing.department.level if routing.department is not None
-               else starting_level(group.id if group else None)),
+        level_id=(routing.department.level_id if routing.department is not None
+                  else starting_levels(session).for_group(group.id if group else None)),
         department_id=routing.department.id if routing.department is not None else None,
     )
     session.add(request)

@@ -5,7 +5,8 @@ A rule of the request's neighbourhood for its category comes first, then the tow
 the category, then the service group whose patch holds the building (Linli's routing before
 rules existed). A rule names a service group of its neighbourhood, or a department: then the
 request is escalated to that department on intake, recorded as an escalation like any other,
-so the department's handlers see it and it does not count as resolved at grassroots level.
+so the department's handlers see it (and, at a level that is not grassroots, it does not
+count as resolved at grassroots level).
 The first entry of the request's history says how it was routed, in the deployment's
 language as it read then (a rule may change or go later; the record stays).
 """
@@ -25,6 +26,7 @@ from app.i18n import localised
 from app.models import (
     Building,
     Department,
+    LinkageLevel,
     RequestChange,
     RequestEscalation,
     ResidentRequest,
@@ -32,7 +34,7 @@ from app.models import (
     ServiceGroup,
 )
 from app.services.requests.errors import RequestError
-from app.services.requests.escalation import starting_level
+from app.services.requests.levels import starting_levels
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,16 @@ class Routing:
 def rule_for(session: Session, neighbourhood_id: int,
              category: RequestCategory) -> RoutingRule | None:
     """The rule that routes a request of `category` in the neighbourhood: its own rule, else
-    the town's. A rule to a department no longer active is passed over."""
+    the town's. A rule to a department no longer active, or of a retired level, is passed
+    over."""
     R = RoutingRule
     candidates = session.scalars(
         select(R).outerjoin(Department, Department.id == R.department_id)
+        .outerjoin(LinkageLevel, LinkageLevel.id == Department.level_id)
         .where(R.category == category,
                (R.neighbourhood_id == neighbourhood_id) | R.neighbourhood_id.is_(None),
-               R.department_id.is_(None) | Department.active.is_(True))
+               R.department_id.is_(None)
+               | (Department.active.is_(True) & LinkageLevel.active.is_(True)))
         # Rows with a neighbourhood before the town-wide one.
         .order_by(R.neighbourhood_id.is_(None)))
     return candidates.first()
@@ -102,8 +107,10 @@ def record(session: Session, request: ResidentRequest, routing: Routing,
     first.routing = describe(routing, request.category)
     if routing.department is not None:
         session.add(RequestEscalation(
-            request=request, from_level=starting_level(routing.group.id if routing.group else None),
-            to_level=routing.department.level, department_id=routing.department.id,
+            request=request,
+            from_level_id=starting_levels(session).for_group(
+                routing.group.id if routing.group else None),
+            to_level_id=routing.department.level_id, department_id=routing.department.id,
             user_id=None, actor="", reason=first.routing or "", at=first.at))
     session.flush()
 
@@ -131,7 +138,7 @@ def _check_rule(session: Session, rule: RoutingRule) -> None:
     if group is not None and group.neighbourhood_id != neighbourhood.id:
         raise RequestError("invalid", _l("Choose a service group of the rule's neighbourhood."),
                            "service_group")
-    if department is not None and not department.active:
+    if department is not None and not (department.active and department.level.active):
         raise RequestError("invalid", _l("Choose an active department."), "department")
     R = RoutingRule
     clash = select(R.id).where(R.category == rule.category,

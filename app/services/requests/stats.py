@@ -3,7 +3,8 @@ comparisons' "problems solved" is the same resolved count and median, per group)
 
 - received: requests received in the period;
 - resolved, resolved at neighbourhood level (the article's "over 90%": never escalated to a
-  town or district department), median days from received to resolved: requests resolved in
+  level the town admin does not count as grassroots, such as a town or district department),
+  median days from received to resolved: requests resolved in
   the period;
 - overdue: requests received by the period's end, still open now and past their deadline;
 - per volunteer: suggestions they filed in the period, and how many of those are resolved.

@@ -104,7 +104,7 @@ def test_the_state_names_who_really_has_the_request(app: Flask, client: FlaskCli
     """FixMyStreet's issue 4457: "handling" named the neighbourhood committee even after a
     department had the request. The state now names the department, or the committee's group;
     with neither, the committee."""
-    from app.enums import EscalationLevel, Role
+    from app.enums import Role
     from app.services.requests.escalation import escalate
 
     _english(client)
@@ -118,7 +118,7 @@ def test_the_state_names_who_really_has_the_request(app: Flask, client: FlaskCli
     with app.test_request_context():
         for req in (held, passed_on, committee):
             requests.change_status(db_session, req, RequestStatus.handling, user=coordinator)
-        escalate(db_session, passed_on, EscalationLevel.town_department, user=coordinator,
+        escalate(db_session, passed_on, f.level(db_session, "town_department"), user=coordinator,
                  reason="要挖路面", department=town)
 
     def state(req: ResidentRequest) -> str:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.enums import EscalationLevel, RequestCategory
+from app.enums import RequestCategory
 from app.models import Neighbourhood, RoutingRule
 from app.services import requests
+from tests import factories as f
 
 pytestmark = pytest.mark.integration
 
@@ -30,5 +31,5 @@ def test_the_demo_routes_repairs_to_a_group_and_parking_to_a_department(
         parking = requests.create_request(demo_session, requests.RequestInput(
             neighbourhood_id=jiahong.id, category="parking_traffic", text="消防通道停满了车"))
     assert repair.service_group.name == "居委干部团组"
-    assert (parking.level, parking.department.name) == (EscalationLevel.town_department,
-                                                        "金桥镇市容所")
+    assert (parking.level, parking.department.name) == (
+        f.level(demo_session, "town_department"), "金桥镇市容所")

@@ -1,32 +1,40 @@
 """The four-level linkage: a request goes up one push at a time (who, when, department, why),
-never down and never without a reason; a department handler passes on only to the district;
+never down and never without a reason; a department handler passes on only to a level above
+its own that departments handle (the district, as seeded);
 and "resolved at grassroots level" in the figures counts only what never reached a department.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from app.enums import EscalationLevel, RequestStatus, Role
+from app.enums import RequestStatus, Role
 from app.services import requests
 from app.services.reports.five_comparisons import Period
+from app.services.requests import escalation
 from app.services.requests.escalation import escalate
 from app.services.requests.stats import request_stats
 from tests import factories as f
 
 pytestmark = pytest.mark.integration
 
-L = EscalationLevel
 S = RequestStatus
+
+
+def _levels(session: Session) -> SimpleNamespace:
+    """The four seeded levels by their former codes (L.group … L.district)."""
+    return SimpleNamespace(**{code: f.level(session, code) for code in f.SEEDED_LEVELS})
 
 
 def test_a_request_goes_up_the_levels_with_who_when_and_why(app: Flask,
                                                             db_session: Session) -> None:
+    L = _levels(db_session)
     n = f.make_neighbourhood(db_session, name="佳虹")
     building = f.make_building(db_session, neighbourhood=n,
                                service_group=f.make_service_group(db_session, neighbourhood=n))
@@ -48,7 +56,7 @@ def test_a_request_goes_up_the_levels_with_who_when_and_why(app: Flask,
         assert (step.from_level, step.to_level, step.actor, step.reason) == (
             L.neighbourhood, L.town_department, "佳虹协调员", "需要市政维修")
         assert "镇城建办" in str(requests.next_step(req))
-        up = escalate(db_session, req, "district", user=handler, reason="涉及区管道路",
+        up = escalate(db_session, req, str(L.district.id), user=handler, reason="涉及区管道路",
                       department=district)
     db_session.expire_all()
     assert [(e.to_level, e.actor) for e in req.escalations] == [
@@ -58,6 +66,7 @@ def test_a_request_goes_up_the_levels_with_who_when_and_why(app: Flask,
 
 
 def test_refusals_change_nothing(app: Flask, db_session: Session) -> None:
+    L = _levels(db_session)
     n = f.make_neighbourhood(db_session)
     town = f.make_department(db_session)
     closed_dept = f.make_department(db_session, active=False)
@@ -86,6 +95,7 @@ def test_refusals_change_nothing(app: Flask, db_session: Session) -> None:
 
 def test_grassroots_share_counts_only_what_never_reached_a_department(
         app: Flask, db_session: Session) -> None:
+    L = _levels(db_session)
     zone = ZoneInfo("Asia/Shanghai")
     n = f.make_neighbourhood(db_session)
     town = f.make_department(db_session)
@@ -127,3 +137,48 @@ def test_the_requests_table_keeps_the_report_triggers(db_session: Session) -> No
         assert db_session.scalar(text(
             "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'resident_requests'::regclass "
             "AND tgname = 'report_data_changed'")) == 1
+
+
+def test_levels_the_town_admin_added_or_retired(app: Flask, db_session: Session) -> None:
+    """A community area (社区片区) added between the committee and the town, counted as
+    grassroots, keeps a request resolved there at grassroots level; a retired level is neither
+    offered nor taken; a district handler passes on to a city level added above it."""
+    L = _levels(db_session)
+    for level in (L.district, L.town_department):  # make room above the committee
+        level.rank += 1
+        db_session.flush()
+    area = f.make_linkage_level(db_session, rank=3, name="社区片区", name_en="Community area",
+                                grassroots=True)
+    city = f.make_linkage_level(db_session, name="市级", name_en="City")
+    area_office = f.make_department(db_session, name="第一片区办", level=area)
+    district_office = f.make_department(db_session, name="区房管局", level=L.district)
+    city_office = f.make_department(db_session, name="市房管局", level=city)
+    handler = f.make_user(db_session, Role.department, department=district_office)
+    n = f.make_neighbourhood(db_session)
+    zone = ZoneInfo("Asia/Shanghai")
+    received = datetime(2026, 10, 5, 12, tzinfo=zone)
+    in_area, upward = (f.make_resident_request(db_session, neighbourhood=n,
+                                               received_at=received) for _ in range(2))
+    with app.test_request_context():
+        assert [level.name for level in escalation.offered_levels(db_session, in_area, None)] \
+            == ["社区片区", "镇职能部门", "区级", "市级"]
+        escalate(db_session, in_area, area, user=None, reason="片区协调", department=area_office)
+        L.town_department.active = False
+        db_session.flush()
+        assert L.town_department not in escalation.offered_levels(db_session, upward, None)
+        with pytest.raises(requests.RequestError) as retired:
+            escalate(db_session, upward, L.town_department, user=None, reason="需要镇里",
+                     department=f.make_department(db_session, level=L.town_department))
+        assert retired.value.field == "level"
+        escalate(db_session, upward, L.district, user=None, reason="区管",
+                 department=district_office)
+        assert escalation.offered_levels(db_session, upward, handler) == [city]
+        escalate(db_session, upward, city, user=handler, reason="市管", department=city_office)
+    assert (upward.level, upward.department) == (city, city_office)
+    for row in (in_area, upward):
+        row.status, row.resolved_at = S.resolved, received.replace(day=9)
+    db_session.flush()
+    period = Period.of_days(received.date(), received.replace(day=9).date(), zone)
+    stats = request_stats(db_session, period.start, period.end, now=received.replace(day=9),
+                          neighbourhood_ids=frozenset({n.id}))
+    assert (stats.total.resolved, stats.total.resolved_locally) == (2, 1)

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.enums import (
-    EscalationLevel,
     RequestCategory,
     RequestChannel,
     RequestStatus,
@@ -78,17 +77,18 @@ def test_the_neighbourhoods_rule_then_the_towns_then_the_patch(app: Flask,
         other = _raise(db_session, town, C.environment)
         anonymous_place = _raise(db_session, town, C.environment, building=False)
     assert repair.service_group_id == town.repairs.id
-    assert (repair.level, repair.department_id) == (EscalationLevel.group, None)
+    assert (repair.level, repair.department_id) == (f.level(db_session, "group"), None)
     assert repair.changes[0].routing == "按本居委“房屋与物业维修”类规则分派给维修组"
     assert other.service_group_id == town.patch.id
     assert other.changes[0].routing == "按楼栋所属片区分派给第一团组"
     assert anonymous_place.service_group_id is None and anonymous_place.changes[0].routing is None
     # The town's rule: the department has it at once; the patch's group still follows it.
     assert (facilities.level, facilities.department_id, facilities.service_group_id) == (
-        EscalationLevel.town_department, town.department.id, town.patch.id)
+        f.level(db_session, "town_department"), town.department.id, town.patch.id)
     [step] = facilities.escalations
     assert (step.from_level, step.to_level, step.department_id, step.user_id) == (
-        EscalationLevel.group, EscalationLevel.town_department, town.department.id, None)
+        f.level(db_session, "group"), f.level(db_session, "town_department"),
+        town.department.id, None)
     assert step.reason == facilities.changes[0].routing == (
         "按全镇“公共设施与绿化”类规则分派给镇市政所")
     assert all(not r.escalations for r in (repair, other, anonymous_place))
