@@ -35,6 +35,7 @@ from admin.views.households import (
     VisitView,
 )
 from admin.views.incidents import IncidentView
+from admin.views.linkage_levels import LinkageLevelView
 from admin.views.notifications import RefusedAddressView
 from admin.views.packages import PackageVisitView, ServicePackageView
 from admin.views.pairing import PairingView
@@ -88,6 +89,7 @@ from app.models import (
     Household,
     HouseholdAuditEntry,
     Incident,
+    LinkageLevel,
     Neighbourhood,
     PackageVisit,
     Pairing,
@@ -199,6 +201,7 @@ def init_admin(app: Flask) -> Admin:
         RoutingRuleView(RoutingRule, name=_l("Routing of residents' requests"),
                         category=settings),
         NeighbourhoodView(Neighbourhood, name=_l("Neighbourhoods"), category=settings),
+        LinkageLevelView(LinkageLevel, name=_l("Levels of the linkage"), category=settings),
         DepartmentView(Department, name=_l("Town and district departments"),
                        category=settings),
         UserView(User, name=_l("Users"), category=settings),

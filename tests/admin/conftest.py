@@ -247,6 +247,7 @@ def world(db_session) -> World:
               "visitpolicy": policy, "eventtemplate": template, "town_team": town_team,
               "comparisonweights": db_session.get(ComparisonWeights, 1),
               "patrolchecklistitem": checklist_item, "department": department,
+              "linkagelevel": f.make_linkage_level(db_session, name="市级", name_en="City"),
               "hoursrule": rule, "holidayperiod": holiday, "reliabilityrule": reliability,
               # The migration writes one per category.
               "requestdeadline": db_session.scalars(select(RequestDeadline)).first()}

@@ -69,6 +69,7 @@ SHARED_VIEWS: dict[str, tuple[str, str | None]] = {
     "reliabilityrule": ("ReliabilityRule", "town"),
     "patrolchecklistitem": ("PatrolChecklistItem", "question"),
     "department": ("Department", "name"),
+    "linkagelevel": ("LinkageLevel", "name_en"),
     "holidayperiod": ("HolidayPeriod", "name"),
     "requestdeadline": ("RequestDeadline", "working_days"),
 }

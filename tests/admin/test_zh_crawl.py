@@ -19,6 +19,7 @@ import pytest
 from admin import access
 from app.enums import Role, RunStatus
 from app.models import (
+    LinkageLevel,
     Neighbourhood,
     Registration,
     ResidentRequest,
@@ -120,6 +121,7 @@ def _data_tokens(session: Any) -> set[str]:
     values += [u.username for u in session.query(User)]
     values += [s.code for s in session.query(Skill)] + [s.name_en for s in session.query(Skill)]
     values += [n.name_en for n in session.query(Neighbourhood) if n.name_en]
+    values += [level.name_en for level in session.query(LinkageLevel)]
     values += [v.email for v in session.query(Volunteer) if v.email]
     values += [r.reference_code for r in session.query(Registration)]
     values += [r.reference_code for r in session.query(ResidentRequest)]
