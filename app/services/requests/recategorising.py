@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from app.enums import OPEN_REQUEST, RequestCategory
 from app.models import Building, RequestEscalation, ResidentRequest, User
 from app.services.requests import deadlines, routing_rules
-from app.services.requests.escalation import escalate, higher_levels
+from app.services.requests.escalation import escalate
+from app.services.requests.levels import higher_levels
 from app.services.requests.routing import Rerouted, reroute
 
 
@@ -59,7 +60,7 @@ def recategorised(session: Session, request: ResidentRequest, previous: RequestC
     department = routing.department
     if department is not None:
         if department.id == request.department_id or \
-                department.level not in higher_levels(request.level):
+                department.level not in higher_levels(session, request.level):
             return Recategorised()
         return Recategorised(escalation=escalate(session, request, department.level,
                                                  user=user, reason=why, department=department))

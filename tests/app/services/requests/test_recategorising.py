@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import EscalationLevel, RequestCategory, RequestStatus, Role
+from app.enums import RequestCategory, RequestStatus, Role
 from app.i18n import deployment_zone
 from app.models import Notification, ResidentRequest, RoutingRule
 from app.services import requests
@@ -111,14 +111,15 @@ def test_a_department_named_by_the_new_category_takes_it_as_an_escalation(
         step = done.escalation
         assert done.rerouted is None
         assert (req.level, req.department_id, req.service_group_id) == (
-            EscalationLevel.town_department, town.department.id, town.patch.id)
+            f.level(db_session, "town_department"), town.department.id, town.patch.id)
         assert (step.from_level, step.to_level, step.department_id, step.actor, step.reason) == (
-            EscalationLevel.group, EscalationLevel.town_department, town.department.id,
+            f.level(db_session, "group"), f.level(db_session, "town_department"),
+            town.department.id,
             "佳虹协调员", "类别由“其他事项”改为“公共设施与绿化”")
         # Once with the department, another category does not take it back down.
         again = town.recategorise(db_session, req, C.property_repair)
     assert again.escalation is None and again.rerouted.change.to_group_id == town.repairs.id
-    assert (req.level, req.department_id) == (EscalationLevel.town_department,
+    assert (req.level, req.department_id) == (f.level(db_session, "town_department"),
                                               town.department.id)
 
 
