@@ -33,11 +33,6 @@ def starting_levels(session: Session) -> StartingLevels:
     return StartingLevels(found[LevelHandler.service_group], found[LevelHandler.committee])
 
 
-def starting_level(session: Session, service_group_id: int | None) -> LinkageLevel:
-    return session.get(LinkageLevel,
-                       starting_levels(session).for_group(service_group_id))
-
-
 def active_levels(session: Session) -> list[LinkageLevel]:
     """The levels still in use, lowest first."""
     return list(session.scalars(select(LinkageLevel).where(LinkageLevel.active.is_(True))
