@@ -10,7 +10,7 @@ theirs, the lowest level handled by departments to the town department and any h
 the district.
 
 Revision ID: l1nkl3v3l001
-Revises: cv1v0tes0001
+Revises: s1tec0unt001
 Create Date: 2026-12-03 18:10:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 from sqlite_rebuild import restore_report_triggers
 
 revision = "l1nkl3v3l001"
-down_revision = "cv1v0tes0001"
+down_revision = "s1tec0unt001"
 branch_labels = None
 depends_on = None
 
