@@ -61,6 +61,7 @@ from app.services.demo.pairing import load_pairings
 from app.services.demo.patrols import load_patrols
 from app.services.demo.projects import load_projects
 from app.services.demo.report import DEFAULT_SEED, DemoLogin, DemoReport
+from app.services.demo.request_follow_ups import load_request_follow_ups
 from app.services.demo.requests import load_requests
 from app.services.demo.residents import load_residents
 from app.services.demo.routing_rules import load_routing_rules
@@ -124,6 +125,7 @@ def load_demo(
         lambda: load_courses(session, places, zone, today),
         lambda: load_festivals(session, places, zone, today),
         lambda: load_requests(session, places, zone, today),
+        lambda: load_request_follow_ups(session, places, zone, today),
         # After the requests: their departments are created with them.
         lambda: load_routing_rules(session, places),
     )

@@ -123,9 +123,11 @@ def schedule(session: Session, request: ResidentRequest, day: date, *,
 
 def _outcome_entry(session: Session, request: ResidentRequest, outcome: FollowUpOutcome, *,
                    user: User | None, volunteer: Volunteer | None = None,
-                   note: str | None) -> RequestChange:
+                   note: str | None, at: datetime | None = None) -> RequestChange:
     change = record_change(session, request, request.status, request.status, user=user,
                            note=note, volunteer=volunteer)
+    if at is not None:
+        change.at = at
     change.follow_up = outcome
     if outcome == FollowUpOutcome.reached:
         request.follow_up_done_at = change.at
@@ -135,11 +137,12 @@ def _outcome_entry(session: Session, request: ResidentRequest, outcome: FollowUp
 
 
 def record(session: Session, request: ResidentRequest, outcome: FollowUpOutcome | str, *,
-           user: User, note: str | None) -> RequestChange:
+           user: User, note: str | None, at: datetime | None = None) -> RequestChange:
     """The coordinator records the follow-up call (reached or not, and what was said) in the
     request's history; flush only. Reaching the raiser completes the follow-up, and the
     household's contact still planned for it is no longer needed. Refused, with nothing
-    written, without a follow-up to do, an outcome or a note."""
+    written, without a follow-up to do, an outcome or a note. `at`: when the call was made,
+    if not now (the demo records a past year's)."""
     try:
         value = FollowUpOutcome(outcome)
     except ValueError:
@@ -154,7 +157,7 @@ def record(session: Session, request: ResidentRequest, outcome: FollowUpOutcome 
         session.execute(delete(Visit).where(Visit.follow_up_of_id == request.id,
                                             Visit.outcome == VisitOutcome.planned)
                         .execution_options(synchronize_session="fetch"))
-    return _outcome_entry(session, request, value, user=user, note=text)
+    return _outcome_entry(session, request, value, user=user, note=text, at=at)
 
 
 def visit_recorded(session: Session, visit: Visit) -> RequestChange | None:

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from app.enums import RequestChannel, RequestStatus
-from app.models import Event, Household, RequestChange, ResidentRequest, Volunteer
+from app.enums import FollowUpOutcome, RequestChannel, RequestStatus, VisitOutcome
+from app.models import Event, Household, RequestChange, ResidentRequest, Visit, Volunteer
 from app.services.demo import load_demo
 from app.services.demo.requests import JIANG, JIANG_SUGGESTIONS
 from app.services.requests import Turnout, board_entries, turnouts
@@ -134,3 +134,38 @@ def test_the_demos_made_up_raisers_are_not_sent_the_questionnaire(app, demo_sess
     assert asked and all(r.survey_sent_at is not None for r in asked)
     with app.test_request_context():
         assert send_due_questionnaires(demo_session, utcnow()) == 0
+
+
+def test_explained_requests_have_their_follow_up_contacts_recorded(demo_session) -> None:
+    """As explaining sets it: a follow-up day two weeks on; the committee's calls since are in
+    the history (reached, or not yet, with what was said), one reached completes it."""
+    R = ResidentRequest
+    explained = demo_session.scalars(select(R).where(R.id.in_(
+        select(RequestChange.request_id).where(
+            RequestChange.to_status == RequestStatus.explained)))).all()
+    assert len(explained) > 50
+    assert all(r.follow_up_due_on is not None for r in explained)
+    now = datetime.combine(DEMO_TODAY, time(0), tzinfo=SHANGHAI)
+    outcomes: dict[FollowUpOutcome, int] = dict.fromkeys(FollowUpOutcome, 0)
+    for r in explained:
+        entries = [c for c in r.changes if c.follow_up is not None]
+        for c in entries:
+            outcomes[c.follow_up] += 1
+            assert c.note and c.actor and c.user_id is not None and c.at < now
+            assert c.from_status == c.to_status == r.status
+            assert c.at.astimezone(SHANGHAI).date() >= r.follow_up_due_on
+        reached = [c for c in entries if c.follow_up == FollowUpOutcome.reached]
+        assert r.follow_up_done_at == (reached[0].at if reached else None)
+        assert len(reached) <= 1
+        if r.phone is None and r.household_id is None and r.volunteer_id is None and entries:
+            assert entries[0].note == "匿名反映，没有留下联系方式，无法回访。"
+    assert outcomes[FollowUpOutcome.reached] > 40 and outcomes[FollowUpOutcome.not_reached] > 5
+    ahead = [r for r in explained if r.follow_up_due_on >= DEMO_TODAY]
+    overdue = [r for r in explained if r.follow_up_done_at is None
+               and r.follow_up_due_on < DEMO_TODAY]
+    assert ahead and overdue
+    # A household's contact still to make is on its member's (or the coordinator's) list.
+    households = [r for r in explained if r.household_id and r.follow_up_done_at is None]
+    assert households and all(demo_session.scalar(select(func.count()).select_from(Visit).where(
+        Visit.follow_up_of_id == r.id, Visit.outcome == VisitOutcome.planned)) == 1
+        for r in households)
