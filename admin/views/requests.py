@@ -46,7 +46,7 @@ from app.i18n import deployment_zone, localised
 from app.models import Department, ResidentRequest
 from app.services import requests as requests_service
 from app.services.requests import recategorising
-from app.services.requests.board import clean_board_text
+from app.services.requests.board import clean_board_text, people_named
 from app.services.requests.levels import department_levels
 
 
@@ -167,7 +167,8 @@ class ResidentRequestView(RequestHandlingPages, RequestCouncilPages, RequestPhot
         try:
             requests_service.check_routing(db.session, model)
             if model.posted_at is not None or model.board_title or model.result:
-                clean_board_text(model.board_title or "", model.result or "")
+                clean_board_text(model.board_title or "", model.result or "",
+                                 people_named(db.session, model))
             if model.posted_at is not None and not (model.board_title and model.result):
                 raise requests_service.RequestError(
                     "invalid", _l("A posted entry needs its title and result."), "result")

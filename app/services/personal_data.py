@@ -4,14 +4,16 @@ Open311 API): phone numbers, ID numbers, e-mail addresses and the number of some
 A building alone ("12号楼前搭建花架") is how a board names a place, so it is allowed; a room
 ("302室"), a unit and room ("2单元302室") or a building and room ("3号楼502") points at one
 household and is not. The patterns read the text after NFKC normalisation, so full-width
-digits and "＠" are caught too. Names cannot be told from other words reliably and are left to
-the writer (the form asks for none).
+digits and "＠" are caught too. A name cannot be told from other words in general, but the
+names a text must not hold can be given (`find_names`: the notice board is given the people of
+its request) and are found as written, whatever the case or width.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +51,7 @@ def _labels() -> dict[str, Any]:
         "mobile": _l("mobile number"),
         "landline": _l("phone number"),
         "room": _l("room or flat number"),
+        "name": _l("the name of someone in this request"),
     }
 
 
@@ -65,6 +68,16 @@ def find_personal_data(text: str | None) -> list[Finding]:
             taken.append((start, end))
             found.append((start, Finding(kind, match.group().strip())))
     return [finding for _start, finding in sorted(found, key=lambda item: item[0])]
+
+
+def find_names(text: str | None, names: Iterable[str]) -> list[Finding]:
+    """Which of `names` (people's names: two characters or more) `text` holds."""
+    value = unicodedata.normalize("NFKC", text or "").casefold()
+    found = []
+    for name in dict.fromkeys(" ".join(n.split()) for n in names if n):
+        if len(name) >= 2 and unicodedata.normalize("NFKC", name).casefold() in value:
+            found.append(Finding("name", name))
+    return found
 
 
 def personal_data_message(findings: list[Finding]) -> Any:

@@ -1,13 +1,14 @@
 """What reaches the notice board from the handling page: a result, title or council decision
-holding a phone, an ID number, an e-mail or a flat number is refused with the text kept and
-nothing posted; an improvement cannot be resolved without its title and result."""
+holding a phone, an ID number, an e-mail, a flat number or the name of someone in the request
+is refused with the text kept and nothing posted; an improvement cannot be resolved without
+its title and result."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.enums import RequestStatus
-from app.models import ResidentRequest
+from app.models import ResidentRequest, utcnow
 from tests import factories as f
 from tests.admin.conftest import as_text, quick_login
 from tests.helpers import form_fields
@@ -99,3 +100,28 @@ def test_a_council_decision_waits_for_the_meeting(client, db_session, world) -> 
     fresh = db_session.get(ResidentRequest, row.id)
     assert fresh.status == S.council and fresh.council_decision is None
     assert fresh.posted_at is None
+
+
+def test_the_raisers_name_in_the_result_is_refused_naming_it(client, db_session,
+                                                              world) -> None:
+    quick_login(client, world.users["coordinator"])
+    jiahong = world.jiahong.neighbourhood
+    row = f.make_resident_request(db_session, neighbourhood=jiahong, name="佳虹王阿婆",
+                                  phone="13800138000", consent_at=utcnow())
+    db_session.commit()
+    for status in (S.handling, S.improving):
+        assert _step(client, row.id, status.value, "处理中").status_code == 302
+    typed = "在佳虹王阿婆的提议下，五月建成花架"
+    refused = _step(client, row.id, S.resolved.value, "花架已建成",
+                    board_title="12号楼前搭建花架", result=typed)
+    body = as_text(refused)
+    assert refused.status_code == 422 and "本诉求相关人员的姓名“佳虹王阿婆”" in body
+    assert typed in body  # kept for the coordinator to edit
+    db_session.expire_all()
+    fresh = db_session.get(ResidentRequest, row.id)
+    assert fresh.status == S.improving and fresh.posted_at is None
+    assert "佳虹王阿婆" not in _board(client, jiahong.id)
+    done = _step(client, row.id, S.resolved.value, "花架已建成",
+                 board_title="12号楼前搭建花架", result="在居民的提议下，五月建成花架")
+    assert done.status_code == 302
+    assert "在居民的提议下，五月建成花架" in _board(client, jiahong.id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,8 +24,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.enums import RequestCategory, RequestStatus
-from app.models import RequestChange, ResidentRequest, utcnow
-from app.services.personal_data import find_personal_data, personal_data_message
+from app.models import (
+    CouncilAttendee,
+    Household,
+    RequestChange,
+    ResidentRequest,
+    Volunteer,
+    utcnow,
+)
+from app.services.personal_data import find_names, find_personal_data, personal_data_message
 from app.services.requests.council import Turnout, turnouts
 from app.services.requests.council_vote import Tally, latest_tallies
 from app.services.requests.errors import RequestError
@@ -54,18 +62,41 @@ class BoardEntry:
     vote: Tally | None = None
 
 
-def refuse_personal_data(text: str | None, field: str) -> None:
+def people_named(session: Session, request: ResidentRequest) -> list[str]:
+    """The names of the people of `request`, none of which may go on its board entry: its
+    raiser, the household it was raised for (its contact), the member who filed it, the
+    raisers of the requests merged into it and the representatives invited to its council
+    meeting."""
+    names = [request.name]
+    if request.household_id is not None:
+        names.append(session.scalar(select(Household.contact_name)
+                                    .where(Household.id == request.household_id)))
+    if request.volunteer_id is not None:
+        names.append(session.scalar(select(Volunteer.name)
+                                    .where(Volunteer.id == request.volunteer_id)))
+    if request.id is not None:
+        names += session.scalars(select(ResidentRequest.name)
+                                 .where(ResidentRequest.merged_into_id == request.id))
+    if request.council_event_id is not None:
+        names += session.scalars(select(CouncilAttendee.name)
+                                 .where(CouncilAttendee.event_id == request.council_event_id))
+    return [name for name in names if name]
+
+
+def refuse_personal_data(text: str | None, field: str, names: Iterable[str] = ()) -> None:
     """Refuse a text that goes public (the board, its feeds, the API) when it holds a phone,
-    ID number, e-mail or flat number, naming what was found."""
-    found = find_personal_data(text)
+    ID number, e-mail, flat number or one of `names` (`people_named`), naming what was
+    found."""
+    found = find_personal_data(text) + find_names(text, names)
     if found:
         raise RequestError("invalid", personal_data_message(found), field)
 
 
-def clean_board_text(title: str | None, result: str | None) -> tuple[str, str] | None:
+def clean_board_text(title: str | None, result: str | None,
+                     names: Iterable[str] = ()) -> tuple[str, str] | None:
     """Both texts, checked; None when both are empty (nothing to post). Refuses one without
-    the other, control characters, personal data and texts over their limits, each with its
-    field."""
+    the other, control characters, personal data (with the `names` of the request's people)
+    and texts over their limits, each with its field."""
     for field, value in (("board_title", title), ("result", result)):
         if has_control_characters(value):
             raise RequestError("invalid", control_characters_message(), field)
@@ -83,8 +114,8 @@ def clean_board_text(title: str | None, result: str | None) -> tuple[str, str] |
     if len(result_text) > MAX_RESULT:
         raise RequestError("invalid", _l("At most %(n)s characters, please.", n=MAX_RESULT),
                            "result")
-    refuse_personal_data(title_text, "board_title")
-    refuse_personal_data(result_text, "result")
+    refuse_personal_data(title_text, "board_title", names)
+    refuse_personal_data(result_text, "result", names)
     return title_text, result_text
 
 
@@ -108,7 +139,7 @@ def post(session: Session, request: ResidentRequest, title: str | None,
     """Put (or update) the request's entry on its neighbourhood's board; flush only. Returns
     whether it is posted. Empty texts leave it unposted; a request that may not be posted
     (not resolved, or only explained) is refused with a message."""
-    cleaned = clean_board_text(title, result)
+    cleaned = clean_board_text(title, result, people_named(session, request))
     if cleaned is None:
         return False
     if not may_post(session, request):

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import CouncilVote, CouncilVoteOption, RequestChange
-from app.services.personal_data import find_personal_data, personal_data_message
+from app.services.personal_data import find_names, find_personal_data, personal_data_message
 from app.services.requests.errors import RequestError
 from app.services.text_input import control_characters_message, has_control_characters
 
@@ -78,27 +78,28 @@ def _count(raw: str | int | None, label: str, field: str) -> int | None:
     return int(text)
 
 
-def _label(raw: str | None) -> str:
+def _label(raw: str | None, names: Collection[str]) -> str:
     if has_control_characters(raw):
         raise RequestError("invalid", control_characters_message(), "options")
     label = " ".join((raw or "").split())
     if len(label) > MAX_LABEL:
         raise RequestError("invalid", _l("An option has at most %(n)s characters.",
                                          n=MAX_LABEL), "options")
-    found = find_personal_data(label)
+    found = find_personal_data(label) + find_names(label, names)
     if found:
         raise RequestError("invalid", personal_data_message(found), "options")
     return label
 
 
-def check_vote(typed: VoteInput, *, present: int | None, note: str | None) -> Tally:
+def check_vote(typed: VoteInput, *, present: int | None, note: str | None,
+               names: Collection[str] = ()) -> Tally:
     """The vote as typed (empty rows skipped) checked against the number of representatives
     ticked as present (None: the meeting has no list) and the decision's `note` (required to
-    settle a tie). Writes nothing; refused, saying why and with the field at fault, when it
-    does not hold."""
+    settle a tie); an option naming one of `names` (the request's people) is refused. Writes
+    nothing; refused, saying why and with the field at fault, when it does not hold."""
     options: list[tuple[str, int]] = []
     for row, (raw_label, raw_votes) in enumerate(typed.rows, start=1):
-        label = _label(raw_label)
+        label = _label(raw_label, names)
         votes = _count(raw_votes, label or str(row), "options")
         if not label and votes is None:
             continue

@@ -32,6 +32,7 @@ from app.services.requests import council, council_vote, follow_up, notices
 from app.services.requests.board import (
     clean_board_text,
     on_postable_path,
+    people_named,
     refuse_personal_data,
 )
 from app.services.requests.errors import RequestError
@@ -93,10 +94,10 @@ def changed_state_message(request: ResidentRequest) -> str:
               "changed; look at it again.", now=request.status.label)
 
 
-def _clean_decision(text: str | None) -> str | None:
+def _clean_decision(text: str | None, names: list[str]) -> str | None:
     """What the coordinator adds to the option adopted (public: posted with it)."""
     decision = clean_note(text, "council_decision")
-    refuse_personal_data(decision, "council_decision")
+    refuse_personal_data(decision, "council_decision", names)
     return decision
 
 
@@ -157,18 +158,21 @@ def change_status(session: Session, request: ResidentRequest, to_status: Request
     decision = None
     turnout = None
     tally = None
+    # The public texts may not name the request's people (read only when there are some).
+    names = people_named(session, request) if (
+        current == S.council or board_title or result) else []
     if current == S.council:
         council.require_held_meeting(session, request)
         turnout = council.attendance_plan(session, request, attended)
-        words = _clean_decision(council_decision)
+        words = _clean_decision(council_decision, names)
         tally = council_vote.check_vote(
-            vote or council_vote.VoteInput(), note=words,
+            vote or council_vote.VoteInput(), note=words, names=names,
             present=None if turnout is None else sum(turnout.values()))
         decision = council_vote.decision_text(tally, words)
     zone = deployment_zone()
     follow_up_day = (follow_up.check_day(follow_up_on, utcnow().astimezone(zone).date())
                      if target == S.explained else None)
-    board = clean_board_text(board_title, result)
+    board = clean_board_text(board_title, result, names)
     posts = target == S.resolved and on_postable_path(session, request)
     if board is not None and not posts:
         raise RequestError("invalid", _l(
