@@ -16,7 +16,7 @@ from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from app.services.requests import board_entries
 from tests.conftest import temporary_app
-from tests.migrations import revision_before
+from tests.migrations import insert_row, revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -25,29 +25,23 @@ WHEN = "2026-12-01 08:00:00+00:00"
 DECISION = "31名居民代表到会，27票赞成、3票反对、1票弃权：同意搭建花架"
 
 
-def _add(conn: Any, table: str, **values: Any) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    return conn.execute(sa.text(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"), values).scalar_one()
-
-
 def _decided(conn: Any) -> tuple[int, int, int]:
     """A neighbourhood and a council decision posted before votes were recorded: the
     neighbourhood, the request and the step that left the council."""
-    place = _add(conn, "neighbourhoods", town="金桥镇", name="佳虹")
-    request = _add(conn, "resident_requests", neighbourhood_id=place, reference_code="QPERGOLA",
-                   follow_token="token-pergola", category="public_facilities", channel="form",
-                   status="resolved", text="想搭花架", received_at=WHEN, resolved_at=WHEN,
-                   board_title="小花园搭建花架", result="花架已建成", posted_at=WHEN,
-                   council_decision=DECISION, council_decided_at=WHEN, me_too=0,
-                   created_at=WHEN, updated_at=WHEN)
+    place = insert_row(conn, "neighbourhoods", town="金桥镇", name="佳虹")
+    request = insert_row(
+        conn, "resident_requests", neighbourhood_id=place, reference_code="QPERGOLA",
+        follow_token="token-pergola", category="public_facilities", channel="form",
+        status="resolved", text="想搭花架", received_at=WHEN, resolved_at=WHEN,
+        board_title="小花园搭建花架", result="花架已建成", posted_at=WHEN,
+        council_decision=DECISION, council_decided_at=WHEN, me_too=0,
+        created_at=WHEN, updated_at=WHEN)
     change = None
     for before, after in ((None, "received"), ("received", "handling"),
                           ("handling", "council"), ("council", "improving"),
                           ("improving", "resolved")):
-        step = _add(conn, "resident_request_changes", request_id=request, at=WHEN,
-                    from_status=before, to_status=after, actor="")
+        step = insert_row(conn, "resident_request_changes", request_id=request, at=WHEN,
+                          from_status=before, to_status=after, actor="")
         change = step if before == "council" else change
     return place, request, change
 
@@ -68,9 +62,9 @@ def test_free_text_decisions_stay_and_counts_are_checked(empty_database_url: str
         with db.engine.begin() as conn:
             assert _decisions(conn) == [("QPERGOLA", DECISION)]
             assert conn.execute(sa.text("SELECT count(*) FROM council_votes")).scalar() == 0
-            vote = _add(conn, "council_votes", change_id=change, abstentions=1)
-            _add(conn, "council_vote_options", vote_id=vote, position=1, label="同意",
-                 votes=27, adopted=True)
+            vote = insert_row(conn, "council_votes", change_id=change, abstentions=1)
+            insert_row(conn, "council_vote_options", vote_id=vote, position=1, label="同意",
+                       votes=27, adopted=True)
         for table, values in (
                 ("council_vote_options", {"vote_id": vote, "position": 2, "label": "不同意",
                                           "votes": -3, "adopted": False}),
@@ -79,7 +73,7 @@ def test_free_text_decisions_stay_and_counts_are_checked(empty_database_url: str
                 ("council_votes", {"change_id": change, "abstentions": 0}),
                 ("council_votes", {"change_id": change - 1, "abstentions": -1})):
             with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
-                _add(conn, table, **values)
+                insert_row(conn, table, **values)
 
         downgrade(directory=str(MIGRATIONS_DIR), revision=before)
         with db.engine.connect() as conn:

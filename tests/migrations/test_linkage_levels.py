@@ -15,7 +15,7 @@ from flask_migrate import downgrade, upgrade
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
-from tests.migrations import revision_before
+from tests.migrations import insert_row, revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -23,45 +23,38 @@ REVISION = "l1nkl3v3l001"
 WHEN = "2026-12-01 08:00:00+00:00"
 
 
-def _add(conn: Any, table: str, **values: Any) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    return conn.execute(sa.text(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"), values).scalar_one()
-
-
 def _request(conn: Any, neighbourhood: int, code: str, level: str, *,
              department: int | None = None) -> int:
-    return _add(conn, "resident_requests", neighbourhood_id=neighbourhood,
-                reference_code=code, follow_token=f"token-{code}", category="other",
-                channel="form", status="handling", text="路面塌陷", received_at=WHEN,
-                created_at=WHEN, updated_at=WHEN, level=level, department_id=department)
+    return insert_row(conn, "resident_requests", neighbourhood_id=neighbourhood,
+                      reference_code=code, follow_token=f"token-{code}", category="other",
+                      channel="form", status="handling", text="路面塌陷", received_at=WHEN,
+                      created_at=WHEN, updated_at=WHEN, level=level, department_id=department)
 
 
 def _level(conn: Any, rank: int, name: str, **values: Any) -> int:
     values = {"name_en": name, "handled_by": "department", "grassroots": False,
               "active": True, **values}
-    return _add(conn, "linkage_levels", rank=rank, name=name, created_at=WHEN,
-                updated_at=WHEN, **values)
+    return insert_row(conn, "linkage_levels", rank=rank, name=name, created_at=WHEN,
+                      updated_at=WHEN, **values)
 
 
 def test_levels_become_rows_keeping_what_each_row_meant(empty_database_url: str) -> None:
     with temporary_app(empty_database_url) as app, app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
-            n = _add(conn, "neighbourhoods", town="金桥镇", name="佳虹")
-            town = _add(conn, "departments", name="镇城建办", level="town_department",
-                        active=True, created_at=WHEN, updated_at=WHEN)
-            district = _add(conn, "departments", name="区房管局", level="district",
-                            active=True, created_at=WHEN, updated_at=WHEN)
+            n = insert_row(conn, "neighbourhoods", town="金桥镇", name="佳虹")
+            town = insert_row(conn, "departments", name="镇城建办", level="town_department",
+                              active=True, created_at=WHEN, updated_at=WHEN)
+            district = insert_row(conn, "departments", name="区房管局", level="district",
+                                  active=True, created_at=WHEN, updated_at=WHEN)
             at_group = _request(conn, n, "QOLD0001", "group")
             at_district = _request(conn, n, "QOLD0002", "district", department=district)
             for from_level, to_level, department in (
                     ("group", "neighbourhood", None), ("neighbourhood", "town_department", town),
                     ("town_department", "district", district)):
-                _add(conn, "resident_request_escalations", request_id=at_district, at=WHEN,
-                     from_level=from_level, to_level=to_level, department_id=department,
-                     actor="协调员", reason="需要上级协调")
+                insert_row(conn, "resident_request_escalations", request_id=at_district, at=WHEN,
+                           from_level=from_level, to_level=to_level, department_id=department,
+                           actor="协调员", reason="需要上级协调")
 
         upgrade(directory=str(MIGRATIONS_DIR), revision=REVISION)
         with db.engine.begin() as conn:

@@ -13,7 +13,7 @@ from flask_migrate import downgrade, upgrade
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
-from tests.migrations import revision_before
+from tests.migrations import insert_row, revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -22,22 +22,15 @@ WHEN = "2026-12-01 08:00:00+00:00"
 LATER = "2026-12-01 09:00:00+00:00"
 
 
-def _add(conn: Any, table: str, **values: Any) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    return conn.execute(sa.text(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"), values).scalar_one()
-
-
 def _visit(conn: Any, neighbourhood: int, left_reason: str | None,
            makeup_of: int | None = None) -> int:
-    event = _add(conn, "events", neighbourhood_id=neighbourhood, kind="care_visit",
-                 title="买菜送米 · 李阿婆", start_at=WHEN, end_at=LATER, is_public=False,
-                 status="published", waitlist_enabled=False, max_party_size=1,
-                 created_at=WHEN, updated_at=WHEN)
-    return _add(conn, "package_visits", due_on="2026-12-01", event_id=event,
-                left_reason=left_reason, kept_after_change=False, makeup_of_id=makeup_of,
-                created_at=WHEN, updated_at=WHEN)
+    event = insert_row(conn, "events", neighbourhood_id=neighbourhood, kind="care_visit",
+                       title="买菜送米 · 李阿婆", start_at=WHEN, end_at=LATER, is_public=False,
+                       status="published", waitlist_enabled=False, max_party_size=1,
+                       created_at=WHEN, updated_at=WHEN)
+    return insert_row(conn, "package_visits", due_on="2026-12-01", event_id=event,
+                      left_reason=left_reason, kept_after_change=False, makeup_of_id=makeup_of,
+                      created_at=WHEN, updated_at=WHEN)
 
 
 def _reasons(conn: Any) -> dict[int, str | None]:
@@ -50,7 +43,7 @@ def test_no_free_time_is_taken_and_comes_back_as_availability(
     with temporary_app(empty_database_url) as app, app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
-            neighbourhood = _add(conn, "neighbourhoods", town="金桥镇", name="永业")
+            neighbourhood = insert_row(conn, "neighbourhoods", town="金桥镇", name="永业")
             missed = _visit(conn, neighbourhood, None)
         with pytest.raises(sa.exc.DBAPIError), db.engine.begin() as conn:
             _visit(conn, neighbourhood, "no_free_time")

@@ -13,7 +13,7 @@ from flask_migrate import downgrade, upgrade
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
-from tests.migrations import revision_before
+from tests.migrations import insert_row, revision_before
 
 pytestmark = pytest.mark.integration
 
@@ -21,25 +21,19 @@ REVISION = "ph0705t4g3"
 WHEN = "2026-12-01 08:00:00+00:00"
 
 
-def _add(conn: Any, table: str, **values: Any) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    return conn.execute(sa.text(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"), values).scalar_one()
-
-
 def _request(conn: Any, neighbourhood: int, code: str, status: str) -> int:
-    return _add(conn, "resident_requests", neighbourhood_id=neighbourhood, reference_code=code,
-                follow_token=f"token-{code}", category="public_facilities", channel="form",
-                status=status, text="楼道灯坏了", received_at=WHEN,
-                resolved_at=WHEN if status == "resolved" else None,
-                created_at=WHEN, updated_at=WHEN)
+    return insert_row(
+        conn, "resident_requests", neighbourhood_id=neighbourhood, reference_code=code,
+        follow_token=f"token-{code}", category="public_facilities", channel="form",
+        status=status, text="楼道灯坏了", received_at=WHEN,
+        resolved_at=WHEN if status == "resolved" else None,
+        created_at=WHEN, updated_at=WHEN)
 
 
 def _photo(conn: Any, request: int, user: int | None) -> int:
-    return _add(conn, "resident_request_photos", request_id=request, uploaded_at=WHEN,
-                uploaded_by_id=user, content_type="image/jpeg", width=400, height=300,
-                size=1000, data=b"\xff\xd8")
+    return insert_row(conn, "resident_request_photos", request_id=request, uploaded_at=WHEN,
+                      uploaded_by_id=user, content_type="image/jpeg", width=400, height=300,
+                      size=1000, data=b"\xff\xd8")
 
 
 def _stages(conn: Any) -> dict[int, str]:
@@ -52,11 +46,11 @@ def test_existing_photos_get_their_stage_and_no_other_is_taken(
     with temporary_app(empty_database_url) as app, app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR), revision=revision_before(REVISION))
         with db.engine.begin() as conn:
-            neighbourhood = _add(conn, "neighbourhoods", town="金桥镇", name="佳虹")
-            coordinator = _add(conn, "users", username="coordinator", display_name="协调员",
-                               password_hash="x", role="coordinator", active=True,
-                               session_version=1, failed_logins=0,
-                               created_at=WHEN, updated_at=WHEN)
+            neighbourhood = insert_row(conn, "neighbourhoods", town="金桥镇", name="佳虹")
+            coordinator = insert_row(conn, "users", username="coordinator", display_name="协调员",
+                                     password_hash="x", role="coordinator", active=True,
+                                     session_version=1, failed_logins=0,
+                                     created_at=WHEN, updated_at=WHEN)
             open_request = _request(conn, neighbourhood, "QOPEN001", "improving")
             resolved = _request(conn, neighbourhood, "QDONE001", "resolved")
             residents_own = _photo(conn, resolved, None)

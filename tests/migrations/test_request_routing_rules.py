@@ -15,6 +15,7 @@ from flask_migrate import downgrade, upgrade
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
+from tests.migrations import insert_row
 
 pytestmark = pytest.mark.integration
 
@@ -26,18 +27,11 @@ def _previous() -> str:
     return ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(REVISION).down_revision
 
 
-def _add(conn: Any, table: str, **values: Any) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    return conn.execute(sa.text(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"), values).scalar_one()
-
-
 def _rule(conn: Any, category: str, neighbourhood: int | None, *, group: int | None = None,
           department: int | None = None) -> int:
-    return _add(conn, "request_routing_rules", category=category,
-                neighbourhood_id=neighbourhood, service_group_id=group,
-                department_id=department, created_at=WHEN, updated_at=WHEN)
+    return insert_row(conn, "request_routing_rules", category=category,
+                      neighbourhood_id=neighbourhood, service_group_id=group,
+                      department_id=department, created_at=WHEN, updated_at=WHEN)
 
 
 def test_rules_are_one_per_category_and_place_and_the_downgrade_keeps_requests(
@@ -45,18 +39,19 @@ def test_rules_are_one_per_category_and_place_and_the_downgrade_keeps_requests(
     with temporary_app(empty_database_url) as app, app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR), revision=_previous())
         with db.engine.begin() as conn:
-            jiahong = _add(conn, "neighbourhoods", town="金桥镇", name="佳虹")
-            yongye = _add(conn, "neighbourhoods", town="金桥镇", name="永业")
-            group = _add(conn, "service_groups", neighbourhood_id=jiahong, name="维修组",
-                         kind="resident_volunteers")
-            department = _add(conn, "departments", name="镇市政所", level="town_department",
-                              active=True, created_at=WHEN, updated_at=WHEN)
-            request = _add(conn, "resident_requests", neighbourhood_id=jiahong,
-                           reference_code="QOLD0001", follow_token="token-old",
-                           category="property_repair", channel="form", status="received",
-                           text="楼道灯坏了", received_at=WHEN, created_at=WHEN, updated_at=WHEN)
-            _add(conn, "resident_request_changes", request_id=request, at=WHEN,
-                 to_status="received", actor="")
+            jiahong = insert_row(conn, "neighbourhoods", town="金桥镇", name="佳虹")
+            yongye = insert_row(conn, "neighbourhoods", town="金桥镇", name="永业")
+            group = insert_row(conn, "service_groups", neighbourhood_id=jiahong, name="维修组",
+                               kind="resident_volunteers")
+            department = insert_row(conn, "departments", name="镇市政所", level="town_department",
+                                    active=True, created_at=WHEN, updated_at=WHEN)
+            request = insert_row(conn, "resident_requests", neighbourhood_id=jiahong,
+                                 reference_code="QOLD0001", follow_token="token-old",
+                                 category="property_repair", channel="form", status="received",
+                                 text="楼道灯坏了", received_at=WHEN, created_at=WHEN,
+                                 updated_at=WHEN)
+            insert_row(conn, "resident_request_changes", request_id=request, at=WHEN,
+                       to_status="received", actor="")
 
         upgrade(directory=str(MIGRATIONS_DIR), revision=REVISION)
         with db.engine.begin() as conn:

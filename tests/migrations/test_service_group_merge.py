@@ -12,19 +12,12 @@ from flask_migrate import downgrade, upgrade
 from app.database import MIGRATIONS_DIR
 from app.extensions import db
 from tests.conftest import temporary_app
-from tests.migrations import revision_before
+from tests.migrations import insert_row, revision_before
 
 pytestmark = pytest.mark.integration
 
 REVISION = "grp1s3rv1c3"
 WHEN = "2026-12-01 08:00:00+00:00"
-
-
-def _add(conn: Any, table: str, **values: Any) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    return conn.execute(sa.text(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id"), values).scalar_one()
 
 
 def _link(conn: Any, table: str, **values: Any) -> None:
@@ -34,21 +27,21 @@ def _link(conn: Any, table: str, **values: Any) -> None:
 
 
 def _volunteer(conn: Any, name: str, neighbourhood: int) -> int:
-    return _add(conn, "volunteers", name=name, neighbourhood_id=neighbourhood,
-                max_minutes_per_week=600, max_shifts_per_week=3, is_party_member=True,
-                is_dual_registered=False, locale="zh_CN", feed_token=f"tok-{name}",
-                active=True, created_at=WHEN, updated_at=WHEN, name_sort=name)
+    return insert_row(conn, "volunteers", name=name, neighbourhood_id=neighbourhood,
+                      max_minutes_per_week=600, max_shifts_per_week=3, is_party_member=True,
+                      is_dual_registered=False, locale="zh_CN", feed_token=f"tok-{name}",
+                      active=True, created_at=WHEN, updated_at=WHEN, name_sort=name)
 
 
 def _team(conn: Any, name: str, kind: str, neighbourhood: int | None) -> int:
-    return _add(conn, "teams", name=name, kind=kind, town="金桥镇",
-                neighbourhood_id=neighbourhood, feed_token=f"team-{name}")
+    return insert_row(conn, "teams", name=name, kind=kind, town="金桥镇",
+                      neighbourhood_id=neighbourhood, feed_token=f"team-{name}")
 
 
 def _shift(conn: Any, event: int, title: str, team: int) -> int:
-    return _add(conn, "shifts", event_id=event, title=title, start_at=WHEN,
-                end_at="2026-12-01 10:00:00+00:00", min_volunteers=1, max_volunteers=2,
-                priority=1, created_at=WHEN, updated_at=WHEN, sequence=0, team_id=team)
+    return insert_row(conn, "shifts", event_id=event, title=title, start_at=WHEN,
+                      end_at="2026-12-01 10:00:00+00:00", min_volunteers=1, max_volunteers=2,
+                      priority=1, created_at=WHEN, updated_at=WHEN, sequence=0, team_id=team)
 
 
 def _rows(conn: Any, sql: str, **params: Any) -> list[Any]:
@@ -56,15 +49,16 @@ def _rows(conn: Any, sql: str, **params: Any) -> list[Any]:
 
 
 def _before(conn: Any) -> dict[str, int]:
-    jiahong = _add(conn, "neighbourhoods", town="金桥镇", name="佳虹")
-    yongye = _add(conn, "neighbourhoods", town="金桥镇", name="永业")
+    jiahong = insert_row(conn, "neighbourhoods", town="金桥镇", name="佳虹")
+    yongye = insert_row(conn, "neighbourhoods", town="金桥镇", name="永业")
     ids = {"jiahong": jiahong, "yongye": yongye}
     for name, n in (("甲", jiahong), ("乙", jiahong), ("丙", jiahong), ("丁", yongye)):
         ids[name] = _volunteer(conn, name, n)
     # Jiahong's team and the group of the same name (with a member of its own).
     ids["team"] = _team(conn, "佳虹居民区团组", "service_group", jiahong)
-    ids["group"] = _add(conn, "service_groups", neighbourhood_id=jiahong, name="佳虹居民区团组",
-                        kind="party_posts")
+    ids["group"] = insert_row(
+        conn, "service_groups", neighbourhood_id=jiahong, name="佳虹居民区团组",
+        kind="party_posts")
     for v in ("甲", "乙"):
         _link(conn, "team_members", team_id=ids["team"], volunteer_id=ids[v])
     for v in ("乙", "丙"):
@@ -78,22 +72,22 @@ def _before(conn: Any) -> dict[str, int]:
     # A professional team: untouched, members and shifts included.
     ids["repair"] = _team(conn, "物业维修队", "repair", None)
     _link(conn, "team_members", team_id=ids["repair"], volunteer_id=ids["甲"])
-    event = _add(conn, "events", neighbourhood_id=jiahong, kind="patrol", title="小区巡查",
-                 start_at=WHEN, end_at="2026-12-01 10:00:00+00:00", is_public=False,
-                 status="published", waitlist_enabled=False, max_party_size=1,
-                 created_at=WHEN, updated_at=WHEN, sequence=0, swaps_auto_approve=False)
+    event = insert_row(conn, "events", neighbourhood_id=jiahong, kind="patrol", title="小区巡查",
+                       start_at=WHEN, end_at="2026-12-01 10:00:00+00:00", is_public=False,
+                       status="published", waitlist_enabled=False, max_party_size=1,
+                       created_at=WHEN, updated_at=WHEN, sequence=0, swaps_auto_approve=False)
     ids["patrol"] = _shift(conn, event, "巡查", ids["team"])
     ids["fix"] = _shift(conn, event, "维修", ids["repair"])
-    template = _add(conn, "event_templates", name="巡查模板", kind="patrol", title="巡查",
-                    start_time="08:00:00", is_public=False, waitlist_enabled=False,
-                    max_party_size=1, created_at=WHEN, updated_at=WHEN)
-    ids["item"] = _add(conn, "template_items", template_id=template, title="巡查",
-                       team_id=ids["team"], day_offset=0, start_offset_minutes=0,
-                       duration_minutes=120, min_volunteers=1, max_volunteers=2, priority=1,
-                       slot_capacity=0)
-    user = _add(conn, "users", username="lead", display_name="组长", password_hash="x",
-                role="team_lead", active=True, session_version=0, failed_logins=0,
-                created_at=WHEN, updated_at=WHEN)
+    template = insert_row(conn, "event_templates", name="巡查模板", kind="patrol", title="巡查",
+                          start_time="08:00:00", is_public=False, waitlist_enabled=False,
+                          max_party_size=1, created_at=WHEN, updated_at=WHEN)
+    ids["item"] = insert_row(conn, "template_items", template_id=template, title="巡查",
+                             team_id=ids["team"], day_offset=0, start_offset_minutes=0,
+                             duration_minutes=120, min_volunteers=1, max_volunteers=2, priority=1,
+                             slot_capacity=0)
+    user = insert_row(conn, "users", username="lead", display_name="组长", password_hash="x",
+                      role="team_lead", active=True, session_version=0, failed_logins=0,
+                      created_at=WHEN, updated_at=WHEN)
     ids["user"] = user
     for team in (ids["team"], ids["repair"]):
         _link(conn, "user_teams", user_id=user, team_id=team)
