@@ -101,8 +101,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     # went up.
     record_tombstones(session)
     bump_sequences_for_changes(session)
-    if shared_feeds.flush_changes_feeds(session):
-        _feeds_change_on_commit(session)
+    _feeds_change_on_commit(session, shared_feeds.flush_changes_feeds, session)
     # An occurrence of a series changed by hand, by whatever path, is the series' exception.
     detach_changed_occurrences(session)
 
@@ -112,15 +111,15 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
     # it removes from feeds get their tombstones here, before it runs.
     if state.is_delete:
         record_bulk_tombstones(state.session, state.statement)
-    if shared_feeds.statement_changes_feeds(state):
-        _feeds_change_on_commit(state.session)
+    _feeds_change_on_commit(state.session, shared_feeds.statement_changes_feeds, state)
 
 
-def _feeds_change_on_commit(session: Session) -> None:
+def _feeds_change_on_commit(session: Session, changes_feeds: Any, subject: Any) -> None:
     # Every process's shared feed versions go stale once this is committed (not before: a
-    # poll in between would store the old version under the new generation).
+    # poll in between would store the old version under the new generation). Without Redis
+    # nothing is looked at.
     shared = current_app.extensions.get(shared_feeds.EXTENSION) if has_app_context() else None
-    if shared is not None:
+    if shared is not None and changes_feeds(subject):
         transactions.after_commit_once(session, shared.changed)
 
 

@@ -93,12 +93,12 @@ class SharedFeedVersions:
             log.warning("shared feed versions: Redis did not answer", exc_info=True)
             return None, None
         current = int(generation or 0)
-        if not stored:
+        try:
+            seen, etag, modified, fetched = stored.decode().split("|")
+            known = KnownFeed(etag, _time(modified), _time(fetched))
+        except (AttributeError, ValueError):  # none, or written by another version: ask again
             return current, None
-        seen, etag, modified, fetched = stored.decode().split("|")
-        if int(seen) != current:
-            return current, None
-        return current, KnownFeed(etag, _time(modified), _time(fetched))
+        return current, known if int(seen) == current else None
 
     def remember(self, token: str, generation: int | None, feed: RenderedFeed,
                  fetched_at: datetime | None) -> None:

@@ -231,3 +231,13 @@ def test_a_known_feed_needs_the_database_when_its_fetch_is_due() -> None:
     assert needs_database(due, now)
     assert needs_database(KnownFeed('"e"', None, None), now)
     assert needs_database(None, now)
+
+
+def test_an_entry_it_cannot_read_sends_the_poll_to_the_database(
+        shared_app: Flask, client: FlaskClient, volunteer: Volunteer) -> None:
+    shared: SharedFeedVersions = shared_app.extensions[EXTENSION]
+    etag = client.get(url(volunteer)).headers["ETag"]
+    shared.client.set(shared._key(volunteer.feed_token), b"left by another version")
+    assert shared.lookup(volunteer.feed_token)[1] is None
+    assert client.get(url(volunteer), headers={"If-None-Match": etag}).status_code == 304
+    assert shared.lookup(volunteer.feed_token)[1] is not None  # written again
