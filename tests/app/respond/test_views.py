@@ -46,8 +46,10 @@ def test_the_decline_link_leaves_a_confirmed_shift_alone(client: FlaskClient,
 
     # The volunteer opened the link while the shift awaited the answer, and confirmed it on
     # the portal since; or the decline is posted by hand: either way nothing changes.
-    pending_page = client.get(_link(client, pending)).get_data(as_text=True)
-    assert f'action="{_link(client, pending)}/decline"' in pending_page
+    # One link, made once: a link made a second later is signed with another time.
+    pending_path = _link(client, pending)
+    pending_page = client.get(pending_path).get_data(as_text=True)
+    assert f'action="{pending_path}/decline"' in pending_page
     response = client.post(f"{path}/decline", data={"csrf_token": csrf_token_from(pending_page)},
                            follow_redirects=True)
     assert response.request.path == "/respond/done/confirmed_ask_to_drop"
